@@ -1,0 +1,318 @@
+import type { Context } from 'fabric-contract-api';
+import { forbidden } from './errors';
+import { callerOf, txTime, type Caller } from './identity';
+import { RecordType, recordKey } from './keys';
+import type { Party, PartyType } from './records';
+import { getRecord, type Signature } from './store';
+
+/**
+ * Authorisation: MSP + `mpt.role` + `mpt.party` from the caller's certificate, plus the party's on-chain
+ * status. Never from arguments. The permission matrix below is the single source for the code, the docs
+ * (docs/permissions.md is generated from it) and the tests (every cell is exercised).
+ */
+export const ROLES = ['operator', 'vendor', 'agent', 'consolidator', 'broker', 'customs', 'bank', 'auditor'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const MARKET_MSP = 'MarketOrgMSP';
+export const CUSTOMS_MSP = 'CustomsOrgMSP';
+
+/** Which MSP may carry each role: any org's CA could issue the attribute, so the MSP is always checked too. */
+export const ROLE_MSP: Readonly<
+    Record<Role, { readonly describe: string; readonly accepts: (mspId: string) => boolean }>
+> = {
+    operator: { describe: MARKET_MSP, accepts: (msp) => msp === MARKET_MSP },
+    vendor: { describe: MARKET_MSP, accepts: (msp) => msp === MARKET_MSP },
+    agent: { describe: MARKET_MSP, accepts: (msp) => msp === MARKET_MSP },
+    consolidator: { describe: MARKET_MSP, accepts: (msp) => msp === MARKET_MSP },
+    broker: { describe: MARKET_MSP, accepts: (msp) => msp === MARKET_MSP },
+    customs: { describe: CUSTOMS_MSP, accepts: (msp) => msp === CUSTOMS_MSP },
+    bank: { describe: 'Bank*MSP', accepts: (msp) => /^Bank[A-Za-z0-9]*MSP$/.test(msp) },
+    auditor: { describe: 'any', accepts: () => true },
+};
+
+/** Roles that act for a filed party: the certificate's `mpt.party` must name an on-chain party of this type. */
+export const PARTY_ROLE_TYPE: Readonly<Partial<Record<Role, PartyType>>> = {
+    vendor: 'MERCHANT',
+    agent: 'AGENT',
+    consolidator: 'CONSOLIDATOR',
+    broker: 'BROKER',
+    bank: 'BANK',
+};
+
+/** ANY: every record; OWN: only records where the caller's party is the owner the transaction names. */
+export type Scope = 'ANY' | 'OWN';
+export type Access = 'write' | 'read';
+
+export interface Permission {
+    readonly access: Access;
+    readonly roles: Readonly<Partial<Record<Role, Scope>>>;
+    /** What OWN means for this transaction (docs). */
+    readonly own?: string;
+}
+
+const AUTHORITIES_READ = { operator: 'ANY', customs: 'ANY', auditor: 'ANY' } as const;
+const EVERYONE_READ = {
+    ...AUTHORITIES_READ,
+    vendor: 'ANY',
+    agent: 'ANY',
+    consolidator: 'ANY',
+    broker: 'ANY',
+    bank: 'ANY',
+} as const;
+const CUSTOMS_WRITE: Permission = { access: 'write', roles: { customs: 'ANY' } };
+const OPERATOR_WRITE: Permission = { access: 'write', roles: { operator: 'ANY' } };
+
+const CORE_PERMISSIONS: Record<string, Permission> = {
+    'PartyContract.RegisterCluster': OPERATOR_WRITE,
+    'PartyContract.GetCluster': { access: 'read', roles: EVERYONE_READ },
+    'PartyContract.RegisterParty': OPERATOR_WRITE,
+    'PartyContract.VerifyParty': OPERATOR_WRITE,
+    'PartyContract.ActivateParty': OPERATOR_WRITE,
+    'PartyContract.SuspendParty': OPERATOR_WRITE,
+    'PartyContract.ReinstateParty': OPERATOR_WRITE,
+    'PartyContract.RevokeParty': OPERATOR_WRITE,
+    'PartyContract.GetParty': { access: 'read', roles: EVERYONE_READ },
+    'PartyContract.GetPartyPrivate': { access: 'read', roles: { operator: 'ANY', customs: 'ANY' } },
+    'PartyContract.ListPartiesByType': { access: 'read', roles: { ...AUTHORITIES_READ, bank: 'ANY' } },
+    'PartyContract.FileAgencyAgreement': {
+        access: 'write',
+        roles: { operator: 'ANY', agent: 'OWN' },
+        own: 'agent = agreement.agentId',
+    },
+    'PartyContract.SignAgencyAgreement': {
+        access: 'write',
+        roles: { vendor: 'OWN' },
+        own: 'vendor = agreement.merchantId',
+    },
+    'PartyContract.GetAgencyAgreement': {
+        access: 'read',
+        roles: { ...AUTHORITIES_READ, vendor: 'OWN', agent: 'OWN' },
+        own: 'vendor = merchantId, agent = agentId',
+    },
+    'GoodsContract.RegisterGoods': {
+        access: 'write',
+        roles: { operator: 'ANY', vendor: 'OWN' },
+        own: 'vendor = goods.ownerId',
+    },
+    'GoodsContract.GetGoods': { access: 'read', roles: EVERYONE_READ },
+    'GoodsContract.PublishNegativeList': { access: 'write', roles: { operator: 'ANY', customs: 'ANY' } },
+    'GoodsContract.GetNegativeList': { access: 'read', roles: EVERYONE_READ },
+    'TradeContract.RegisterTrade': {
+        access: 'write',
+        roles: { vendor: 'OWN', agent: 'OWN' },
+        own: 'vendor = trade.vendorId, agent = trade.agentId',
+    },
+    'TradeContract.RegisterTrades': {
+        access: 'write',
+        roles: { vendor: 'OWN', agent: 'OWN' },
+        own: 'per row: vendor = vendorId, agent = agentId',
+    },
+    'TradeContract.AmendTrade': {
+        access: 'write',
+        roles: { vendor: 'OWN', agent: 'OWN' },
+        own: 'vendor = trade.vendorId, agent = trade.agentId',
+    },
+    'TradeContract.CancelTrade': {
+        access: 'write',
+        roles: { operator: 'ANY', vendor: 'OWN', agent: 'OWN' },
+        own: 'vendor = trade.vendorId, agent = trade.agentId',
+    },
+    'TradeContract.ResolveTradeFlag': OPERATOR_WRITE,
+    'TradeContract.GetTrade': {
+        access: 'read',
+        roles: { ...AUTHORITIES_READ, bank: 'ANY', vendor: 'OWN', agent: 'OWN' },
+        own: 'vendor = trade.vendorId, agent = trade.agentId',
+    },
+    'TradeContract.GetTradeHistory': {
+        access: 'read',
+        roles: { ...AUTHORITIES_READ, vendor: 'OWN', agent: 'OWN' },
+        own: 'vendor = trade.vendorId, agent = trade.agentId',
+    },
+    'TradeContract.ListTradesByVendor': {
+        access: 'read',
+        roles: { ...AUTHORITIES_READ, vendor: 'OWN' },
+        own: 'vendor = vendorId argument',
+    },
+    'TradeContract.ListTradesByAgent': {
+        access: 'read',
+        roles: { ...AUTHORITIES_READ, agent: 'OWN' },
+        own: 'agent = agentId argument',
+    },
+    'TradeContract.ListTradesByBuyer': { access: 'read', roles: AUTHORITIES_READ },
+    'TradeContract.ListTradesByDate': { access: 'read', roles: AUTHORITIES_READ },
+    'ConsolidationContract.CreateConsolidationOrder': {
+        access: 'write',
+        roles: { consolidator: 'OWN' },
+        own: 'consolidator = order.consolidatorId',
+    },
+    'ConsolidationContract.RecordPackingList': {
+        access: 'write',
+        roles: { consolidator: 'OWN' },
+        own: 'consolidator = packing.consolidatorId and of every order',
+    },
+    'ConsolidationContract.GetConsolidationOrder': {
+        access: 'read',
+        roles: { ...AUTHORITIES_READ, consolidator: 'OWN', agent: 'OWN' },
+        own: 'consolidator = consolidatorId, agent = agentId',
+    },
+    'ConsolidationContract.GetPackingList': {
+        access: 'read',
+        roles: { ...AUTHORITIES_READ, consolidator: 'OWN', agent: 'OWN', broker: 'OWN' },
+        own: 'consolidator = consolidatorId, agent = agentId, broker = brokerId',
+    },
+    'DeclarationContract.PreviewDeclaration': {
+        access: 'read',
+        roles: { ...AUTHORITIES_READ, agent: 'OWN', broker: 'OWN' },
+        own: 'agent = consignorId, broker = brokerId',
+    },
+    'DeclarationContract.FileDeclaration': {
+        access: 'write',
+        roles: { agent: 'OWN', broker: 'OWN' },
+        own: 'agent = consignorId, broker = brokerId',
+    },
+    'DeclarationContract.GetDeclaration': {
+        access: 'read',
+        roles: { ...AUTHORITIES_READ, bank: 'ANY', agent: 'OWN', broker: 'OWN' },
+        own: 'agent = consignorId, broker = brokerId',
+    },
+    'DeclarationContract.ListDeclarationsByDate': { access: 'read', roles: AUTHORITIES_READ },
+    'CustomsContract.AcceptDeclaration': CUSTOMS_WRITE,
+    'CustomsContract.OrderInspection': CUSTOMS_WRITE,
+    'CustomsContract.RecordInspectionResult': CUSTOMS_WRITE,
+    'CustomsContract.ReleaseDeclaration': CUSTOMS_WRITE,
+    'CustomsContract.ConfirmExit': CUSTOMS_WRITE,
+    'CustomsContract.ReturnDeclaration': CUSTOMS_WRITE,
+    'CustomsContract.AmendDeclaration': CUSTOMS_WRITE,
+    'CustomsContract.WithdrawDeclaration': CUSTOMS_WRITE,
+    'CustomsContract.HoldDeclaration': CUSTOMS_WRITE,
+    'CustomsContract.LiftHold': CUSTOMS_WRITE,
+    'CustomsContract.GetCustomsEvents': {
+        access: 'read',
+        roles: { ...AUTHORITIES_READ, agent: 'OWN', broker: 'OWN' },
+        own: 'agent = consignorId, broker = brokerId',
+    },
+    'CustomsContract.CheckDeclaration': {
+        access: 'read',
+        roles: { ...AUTHORITIES_READ, agent: 'OWN', broker: 'OWN' },
+        own: 'agent = consignorId, broker = brokerId',
+    },
+    'CustomsContract.TraceDeclarationLine': { access: 'read', roles: AUTHORITIES_READ },
+    'HistoryContract.GetHistory': { access: 'read', roles: AUTHORITIES_READ },
+    'RiskContract.RaiseFlag': { access: 'write', roles: { operator: 'ANY', customs: 'ANY', bank: 'ANY' } },
+    'RiskContract.ClearFlag': { access: 'write', roles: { customs: 'ANY', bank: 'ANY' } },
+    'RiskContract.ConfirmFlag': { access: 'write', roles: { customs: 'ANY', bank: 'ANY' } },
+    'RiskContract.GetFlag': { access: 'read', roles: { ...AUTHORITIES_READ, bank: 'ANY' } },
+    'RiskContract.ListFlagsBySubject': { access: 'read', roles: { ...AUTHORITIES_READ, bank: 'ANY' } },
+};
+
+const permissions = new Map<string, Permission>(Object.entries(CORE_PERMISSIONS));
+
+/**
+ * Other contracts (receipts, exemptions) add their rows at module load. A name can be defined once only,
+ * so no module can quietly widen another's permissions.
+ */
+export function definePermissions(rows: Readonly<Record<string, Permission>>): void {
+    for (const [tx, permission] of Object.entries(rows)) {
+        if (permissions.has(tx)) throw new Error(`permission for ${tx} is already defined`);
+        permissions.set(tx, permission);
+    }
+}
+
+/** The whole matrix, sorted by transaction name. */
+export function permissionTable(): [string, Permission][] {
+    return [...permissions.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+export function permissionOf(tx: string): Permission {
+    const permission = permissions.get(tx);
+    if (permission === undefined) throw new Error(`no permission defined for ${tx}`);
+    return permission;
+}
+
+/** The authorised caller of one transaction. */
+export interface Actor {
+    readonly caller: Caller;
+    readonly role: Role;
+    readonly scope: Scope;
+    /** The caller's on-chain party (party roles only). */
+    readonly party: Party | null;
+    readonly partyId: string | null;
+    readonly signature: Signature;
+}
+
+function isRole(value: string | null): value is Role {
+    return value !== null && (ROLES as readonly string[]).includes(value);
+}
+
+/** Authorises the caller for `tx` (e.g. 'TradeContract.RegisterTrade'): `FORBIDDEN:` when the matrix says no. */
+export async function authorize(ctx: Context, tx: string): Promise<Actor> {
+    const permission = permissionOf(tx);
+    const caller = callerOf(ctx);
+    const role = caller.role;
+    if (!isRole(role)) throw forbidden(`certificate role ${JSON.stringify(role)} is not a ledger role`);
+    if (!ROLE_MSP[role].accepts(caller.mspId)) {
+        throw forbidden(`role ${role} is not accepted from ${caller.mspId} (needs ${ROLE_MSP[role].describe})`);
+    }
+    const scope = permission.roles[role];
+    if (scope === undefined) throw forbidden(`role ${role} may not call ${tx}`);
+    const party = await partyOf(ctx, caller, role, permission.access);
+    return {
+        caller,
+        role,
+        scope,
+        party,
+        partyId: caller.party,
+        signature: {
+            mspId: caller.mspId,
+            id: caller.id,
+            role,
+            party: caller.party,
+            txId: ctx.stub.getTxID(),
+            at: txTime(ctx),
+        },
+    };
+}
+
+async function partyOf(ctx: Context, caller: Caller, role: Role, access: Access): Promise<Party | null> {
+    const type = PARTY_ROLE_TYPE[role];
+    if (type === undefined) return null;
+    if (caller.party === null || caller.party === '') {
+        throw forbidden(`role ${role} needs the mpt.party certificate attribute`);
+    }
+    const party = await getRecord<Party>(ctx, recordKey(ctx, RecordType.party, caller.party), 'party');
+    if (party === undefined) throw forbidden(`caller party ${caller.party} is not filed`);
+    if (party.type !== type)
+        throw forbidden(`caller party ${caller.party} is a ${party.type}, role ${role} needs ${type}`);
+    if (party.orgMspId !== undefined && party.orgMspId !== caller.mspId) {
+        throw forbidden(`caller party ${caller.party} belongs to ${party.orgMspId}, not ${caller.mspId}`);
+    }
+    const usable = access === 'write' ? party.status === 'ACTIVE' : party.status !== 'REVOKED';
+    if (!usable) throw forbidden(`caller party ${caller.party} is ${party.status}`);
+    return party;
+}
+
+/**
+ * OWN scope: the record names, per role, the parties that own it. ANY scope passes. `what` names the record.
+ */
+export function assertOwns(
+    actor: Actor,
+    owners: Readonly<Partial<Record<Role, string | readonly string[]>>>,
+    what: string,
+): void {
+    if (actor.scope === 'ANY') return;
+    const owned = owners[actor.role];
+    const ids: readonly string[] = owned === undefined ? [] : typeof owned === 'string' ? [owned] : owned;
+    if (actor.partyId === null || !ids.includes(actor.partyId)) {
+        throw forbidden(`${actor.role} ${actor.partyId ?? '?'} does not own ${what}`);
+    }
+}
+
+/** True when the actor may see the record (same test as assertOwns, without throwing). */
+export function owns(actor: Actor, owners: Readonly<Partial<Record<Role, string | readonly string[]>>>): boolean {
+    try {
+        assertOwns(actor, owners, '');
+        return true;
+    } catch {
+        return false;
+    }
+}

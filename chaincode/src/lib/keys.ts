@@ -1,0 +1,127 @@
+import type { Context } from 'fabric-contract-api';
+import { invalid } from './errors';
+
+/**
+ * Composite keys. Every record type has its own object type; every lookup the API needs has an index
+ * object type whose attributes end with the record ID, so a partial-key scan with pagination lists it.
+ * No `getStateByRange('', '')`, no counters.
+ */
+export const RecordType = {
+    party: 'party',
+    cluster: 'cluster',
+    agreement: 'agreement',
+    goods: 'goods',
+    negativeList: 'negativeList',
+    trade: 'trade',
+    consolidation: 'consolidation',
+    packing: 'packing',
+    declaration: 'declaration',
+    customsEvent: 'customsEvent',
+    risk: 'risk',
+} as const;
+export type RecordType = (typeof RecordType)[keyof typeof RecordType];
+
+/** Index object types; the attribute list documents what each one is keyed by (last attribute = record ID). */
+export const IndexType = {
+    partyByType: 'idx~party~type', // [type, partyId]
+    partyByIdHash: 'idx~party~idhash', // [idNumberHash, partyId] (F11)
+    agreementByPair: 'idx~agreement~pair', // [merchantId, agentId, agreementNo]
+    goodsByOwner: 'idx~goods~owner', // [ownerId, goodsCode]
+    tradeByVendor: 'idx~trade~vendor', // [vendorId, tradeDate, tradeNo]
+    tradeByBuyer: 'idx~trade~buyer', // [buyerId, tradeDate, tradeNo]
+    tradeByAgent: 'idx~trade~agent', // [agentId, tradeDate, tradeNo]
+    tradeByDate: 'idx~trade~date', // [tradeDate, tradeNo]
+    tradeByDeclaration: 'idx~trade~decl', // [declNo, tradeNo]
+    declarationByDate: 'idx~decl~date', // [declDate, declNo]
+    declarationByConsignor: 'idx~decl~consignor', // [consignorId, declDate, declNo]
+    declarationByBuyer: 'idx~decl~buyer', // [buyerId, declDate, declNo]
+    riskBySubject: 'idx~risk~subject', // [subjectType, subjectId, ruleId, flagId]
+    riskByStatus: 'idx~risk~status', // [status, flagId]
+} as const;
+export type IndexType = (typeof IndexType)[keyof typeof IndexType];
+
+/** Index keys hold a one-byte value: Fabric treats an empty value as a delete. */
+export const INDEX_VALUE = Uint8Array.from([0x01]);
+
+export function recordKey(ctx: Context, type: RecordType, ...ids: string[]): string {
+    return ctx.stub.createCompositeKey(type, ids);
+}
+
+export function indexKey(ctx: Context, index: IndexType, attributes: readonly string[]): string {
+    return ctx.stub.createCompositeKey(index, [...attributes]);
+}
+
+export async function putIndex(ctx: Context, index: IndexType, attributes: readonly string[]): Promise<void> {
+    await ctx.stub.putState(indexKey(ctx, index, attributes), INDEX_VALUE);
+}
+
+export async function deleteIndex(ctx: Context, index: IndexType, attributes: readonly string[]): Promise<void> {
+    await ctx.stub.deleteState(indexKey(ctx, index, attributes));
+}
+
+export interface Page<T> {
+    readonly items: T[];
+    /** Pass back to get the next page; empty when there is none. */
+    readonly bookmark: string;
+    readonly fetched: number;
+}
+
+export interface KeyEntry {
+    readonly key: string;
+    readonly attributes: string[];
+    readonly value: Uint8Array;
+}
+
+/**
+ * One page of keys under a partial composite key. Fabric allows paginated queries only in read-only
+ * transactions, so write transactions use {@link scanAll} on small, bounded key sets instead.
+ */
+export async function scanPage(
+    ctx: Context,
+    objectType: string,
+    attributes: readonly string[],
+    pageSize: number,
+    bookmark: string,
+): Promise<Page<KeyEntry>> {
+    if (!Number.isSafeInteger(pageSize) || pageSize < 1 || pageSize > 500) {
+        throw invalid('pageSize must be an integer between 1 and 500');
+    }
+    const { iterator, metadata } = await ctx.stub.getStateByPartialCompositeKeyWithPagination(
+        objectType,
+        [...attributes],
+        pageSize,
+        bookmark,
+    );
+    const items: KeyEntry[] = [];
+    try {
+        for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+            const { key, value } = next.value;
+            items.push({ key, attributes: ctx.stub.splitCompositeKey(key).attributes, value });
+        }
+    } finally {
+        await iterator.close();
+    }
+    return { items, bookmark: metadata.bookmark, fetched: metadata.fetchedRecordsCount };
+}
+
+/** Every key under a partial composite key (no pagination): only for bounded sets inside write transactions. */
+export async function scanAll(ctx: Context, objectType: string, attributes: readonly string[]): Promise<KeyEntry[]> {
+    const iterator = await ctx.stub.getStateByPartialCompositeKey(objectType, [...attributes]);
+    const items: KeyEntry[] = [];
+    try {
+        for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+            const { key, value } = next.value;
+            items.push({ key, attributes: ctx.stub.splitCompositeKey(key).attributes, value });
+        }
+    } finally {
+        await iterator.close();
+    }
+    return items;
+}
+
+/** The record ID of an index entry is its last attribute. */
+export function lastAttribute(entry: KeyEntry): string {
+    const id = entry.attributes[entry.attributes.length - 1];
+    if (id === undefined) throw invalid(`index key has no attributes`);
+    return id;
+}

@@ -1,0 +1,382 @@
+import type { Context } from 'fabric-contract-api';
+import { precondition } from './errors';
+import { RecordType, recordKey } from './keys';
+import { mustGetRecord, type Signature } from './store';
+
+/**
+ * Record types stored on the channel (canonical JSON under composite keys, see keys.ts). Money is always
+ * integer minor units with an ISO 4217 currency; dates are YYYY-MM-DD; times are ISO-8601 from the tx timestamp.
+ */
+
+export const PARTY_TYPES = ['MERCHANT', 'AGENT', 'BUYER', 'PRODUCER', 'CONSOLIDATOR', 'BROKER', 'BANK'] as const;
+export type PartyType = (typeof PARTY_TYPES)[number];
+export const PARTY_STATUSES = ['SUBMITTED', 'VERIFIED', 'ACTIVE', 'SUSPENDED', 'REVOKED'] as const;
+export type PartyStatus = (typeof PARTY_STATUSES)[number];
+
+export interface Party {
+    readonly docType: 'party';
+    readonly partyId: string;
+    readonly type: PartyType;
+    readonly legalName: string;
+    readonly nameEn?: string;
+    /** Unified social credit code (entities). */
+    readonly uscc?: string;
+    readonly countryCode: string;
+    /** Buyers: nationality (ISO alpha-2) and ID document type; the number itself is private (V08). */
+    readonly nationality?: string;
+    readonly idType?: 'PASSPORT' | 'ID_CARD' | 'OTHER';
+    /** sha256(salt:idNumber); the number and salt are in the marketPrivate collection. */
+    readonly idNumberHash?: string;
+    /** sha256(salt:bankAccount) for merchants that filed a settlement account. */
+    readonly bankAccountHash?: string;
+    readonly customsRegNo?: string;
+    readonly commerceFilingNo?: string;
+    readonly clusterId?: string;
+    readonly stallNo?: string;
+    readonly businessScope?: string;
+    /** Banks: the MSP whose identities act for this bank. */
+    readonly orgMspId?: string;
+    readonly status: PartyStatus;
+    readonly statusReason?: string;
+    readonly filedBy: Signature;
+    readonly updatedBy: Signature;
+}
+
+/** Private part of a party (collection marketPrivate, key = party composite key). */
+export interface PartyPrivate {
+    readonly docType: 'partyPrivate';
+    readonly partyId: string;
+    readonly salt: string;
+    readonly idNumber?: string;
+    readonly bankAccount?: string;
+}
+
+export interface Street {
+    readonly streetId: string;
+    readonly name: string;
+    readonly stalls: string[];
+}
+
+export interface MarketCluster {
+    readonly docType: 'cluster';
+    readonly clusterId: string;
+    readonly name: string;
+    readonly city: string;
+    readonly customsOffice: string;
+    /** V12: trades dated before the platform acceptance are refused. */
+    readonly acceptanceDate: string;
+    readonly streets: Street[];
+    readonly filedBy: Signature;
+}
+
+export interface AgencyAgreement {
+    readonly docType: 'agreement';
+    readonly agreementNo: string;
+    readonly merchantId: string;
+    readonly agentId: string;
+    readonly validFrom: string;
+    readonly validTo: string;
+    readonly documentHash: string;
+    readonly status: 'PENDING' | 'SIGNED';
+    readonly filedBy: Signature;
+    readonly signedBy?: Signature;
+}
+
+export interface PriceRange {
+    readonly currency: string;
+    readonly minUnitPrice: number;
+    readonly maxUnitPrice: number;
+}
+
+export interface Goods {
+    readonly docType: 'goods';
+    readonly goodsCode: string;
+    readonly ownerId: string;
+    readonly ownerSku?: string;
+    readonly nameCn: string;
+    readonly nameEn: string;
+    readonly hsCode: string;
+    readonly unit: string;
+    readonly producerId: string;
+    readonly brand?: string;
+    readonly priceRange: PriceRange;
+    readonly filedBy: Signature;
+}
+
+export interface NegativeListEntry {
+    /** 2..10 leading digits of the HS code. */
+    readonly hsPrefix?: string;
+    readonly goodsCode?: string;
+    readonly reason: string;
+}
+
+export interface NegativeList {
+    readonly docType: 'negativeList';
+    readonly version: number;
+    readonly validFrom: string;
+    readonly entries: NegativeListEntry[];
+    readonly publishedBy: Signature;
+}
+
+export const TRADE_STATUSES = [
+    'FLAGGED',
+    'CONFIRMED',
+    'CANCELLED',
+    'CONSOLIDATED',
+    'PACKED',
+    'DECLARED',
+    'RELEASED',
+    'EXPORTED',
+    'PARTIALLY_SETTLED',
+    'SETTLED',
+    'EXEMPTION_FILED',
+    'CLOSED',
+] as const;
+export type TradeStatus = (typeof TRADE_STATUSES)[number];
+export const PAYMENT_TERMS = ['PREPAID', 'ON_DELIVERY', 'DEFERRED'] as const;
+export const PAYMENT_CHANNELS = ['BANK', 'CIPS', 'PAYMENT_INSTITUTION', 'CASH'] as const;
+
+export interface TradeLine {
+    readonly lineId: string;
+    readonly goodsCode: string;
+    /** Copied from the goods registry at registration. */
+    readonly hsCode: string;
+    readonly nameEn: string;
+    readonly unit: string;
+    readonly qty: number;
+    /** Minor units of the trade currency. */
+    readonly unitPrice: number;
+    /** qty × unitPrice, minor units. */
+    readonly amount: number;
+    readonly cartons?: number;
+    readonly grossWeightG?: number;
+}
+
+export interface Trade {
+    readonly docType: 'trade';
+    readonly tradeNo: string;
+    readonly vendorId: string;
+    readonly agentId: string;
+    readonly buyerId: string;
+    readonly clusterId: string;
+    readonly stallNo: string;
+    readonly tradeDate: string;
+    readonly currency: string;
+    readonly lines: TradeLine[];
+    readonly totalAmount: number;
+    /** V24: the agent collects the proceeds when true, otherwise the vendor. */
+    readonly agencyReceipt: boolean;
+    readonly paymentTerms: (typeof PAYMENT_TERMS)[number];
+    readonly paymentChannel: (typeof PAYMENT_CHANNELS)[number];
+    readonly documents: string[];
+    readonly remark?: string;
+    readonly status: TradeStatus;
+    readonly statusReason?: string;
+    readonly riskFlags: string[];
+    readonly consolidationOrder?: string;
+    readonly packingNo?: string;
+    readonly declNo?: string;
+    readonly amendments: number;
+    readonly registeredBy: Signature;
+    readonly updatedBy: Signature;
+}
+
+export interface ConsolidationOrder {
+    readonly docType: 'consolidation';
+    readonly orderCode: string;
+    readonly consolidatorId: string;
+    readonly agentId: string;
+    readonly destCountry: string;
+    readonly site: string;
+    readonly truckPlate?: string;
+    readonly tradeNos: string[];
+    readonly status: 'OPEN' | 'PACKED';
+    readonly packingNo?: string;
+    readonly createdBy: Signature;
+    readonly updatedBy: Signature;
+}
+
+export interface Container {
+    readonly containerNo: string;
+    readonly type: string;
+    readonly sealNo: string;
+    readonly tareKg: number;
+    readonly orderCodes: string[];
+}
+
+export interface PackingList {
+    readonly docType: 'packing';
+    readonly packingNo: string;
+    readonly consolidatorId: string;
+    readonly brokerId: string;
+    readonly agentId: string;
+    readonly packDate: string;
+    readonly site: string;
+    readonly destCountry: string;
+    readonly billOfLading?: string;
+    readonly containers: Container[];
+    readonly orderCodes: string[];
+    readonly tradeNos: string[];
+    readonly createdBy: Signature;
+}
+
+export const DECLARATION_STATUSES = [
+    'SUBMITTED',
+    'ACCEPTED',
+    'INSPECTION_ORDERED',
+    'INSPECTED',
+    'RELEASED',
+    'EXITED',
+    'RETURNED',
+    'WITHDRAWN',
+    'ON_HOLD',
+] as const;
+export type DeclarationStatus = (typeof DECLARATION_STATUSES)[number];
+
+/** One trade line's contribution to a declaration line. */
+export interface LineSource {
+    readonly tradeNo: string;
+    readonly lineId: string;
+    readonly goodsCode: string;
+    readonly hsCode: string;
+    readonly qty: number;
+    readonly amount: number;
+    readonly currency: string;
+    readonly valueUsd: number;
+}
+
+export interface DeclarationLine {
+    readonly gNo: number;
+    readonly hsCode: string;
+    readonly name: string;
+    readonly qty: number;
+    readonly unit: string;
+    /** USD cents. */
+    readonly valueUsd: number;
+    /** HS chapter (2 digits) when this line merges several kinds, else null. */
+    readonly mergedChapter: string | null;
+    readonly isItemised: boolean;
+    readonly sources: LineSource[];
+}
+
+/** A recorded conversion rate: `rate` USD per one unit of `currency`, as a decimal string. */
+export interface FxRate {
+    readonly currency: string;
+    readonly rate: string;
+}
+
+export interface PurchaserRemark {
+    readonly buyerId: string;
+    readonly name: string;
+    readonly nationality: string;
+    readonly idType: string;
+    readonly idNumberHash: string;
+}
+
+export interface Declaration {
+    readonly docType: 'declaration';
+    readonly declNo: string;
+    readonly packingNo: string;
+    readonly consignorId: string;
+    readonly brokerId: string;
+    readonly customsOffice: string;
+    readonly exitPort: string;
+    readonly declDate: string;
+    readonly destCountry: string;
+    readonly tradeCountry: string;
+    readonly transportMode: string;
+    readonly billOfLading?: string;
+    readonly tradeNos: string[];
+    readonly rates: FxRate[];
+    readonly totalValueUsd: number;
+    readonly simplified: boolean;
+    readonly lines: DeclarationLine[];
+    readonly remarkPurchaser: PurchaserRemark;
+    readonly status: DeclarationStatus;
+    readonly heldFrom?: DeclarationStatus;
+    readonly statusReason?: string;
+    readonly releaseDate?: string;
+    readonly exitDate?: string;
+    readonly customsEvents: number;
+    readonly filedBy: Signature;
+    readonly updatedBy: Signature;
+}
+
+export const CUSTOMS_EVENT_TYPES = [
+    'ACCEPTED',
+    'INSPECTION_ORDERED',
+    'INSPECTED',
+    'RELEASED',
+    'EXITED',
+    'RETURNED',
+    'AMENDED',
+    'WITHDRAWN',
+    'HELD',
+    'HOLD_LIFTED',
+] as const;
+export type CustomsEventType = (typeof CUSTOMS_EVENT_TYPES)[number];
+
+export interface CustomsEvent {
+    readonly docType: 'customsEvent';
+    readonly declNo: string;
+    readonly seq: number;
+    readonly type: CustomsEventType;
+    readonly fromStatus: DeclarationStatus;
+    readonly toStatus: DeclarationStatus;
+    readonly reason?: string;
+    readonly detail?: Record<string, unknown>;
+    readonly by: Signature;
+}
+
+export const RISK_STATUSES = ['OPEN', 'CLEARED', 'CONFIRMED'] as const;
+export type RiskStatus = (typeof RISK_STATUSES)[number];
+export const RISK_SUBJECTS = ['party', 'trade', 'declaration', 'receipt'] as const;
+export type RiskSubject = (typeof RISK_SUBJECTS)[number];
+
+export interface RiskFlag {
+    readonly docType: 'risk';
+    readonly flagId: string;
+    readonly subjectType: RiskSubject;
+    readonly subjectId: string;
+    /** Fraud pattern or rule: F1..F11, Vnn. */
+    readonly ruleId: string;
+    readonly severity: 'LOW' | 'MEDIUM' | 'HIGH';
+    readonly evidence: Record<string, unknown>;
+    readonly status: RiskStatus;
+    readonly raisedBy: Signature;
+    readonly resolvedBy?: Signature;
+    readonly resolution?: string;
+}
+
+// Loaders ------------------------------------------------------------------------------------------------
+
+export function loadParty(ctx: Context, partyId: string): Promise<Party> {
+    return mustGetRecord<Party>(ctx, recordKey(ctx, RecordType.party, partyId), 'party', `party ${partyId}`);
+}
+
+/** Loads a party and checks it is ACTIVE and of one of the given types; `PRECONDITION:` otherwise. */
+export async function loadActiveParty(ctx: Context, partyId: string, types: readonly PartyType[]): Promise<Party> {
+    const party = await loadParty(ctx, partyId);
+    if (!types.includes(party.type)) {
+        throw precondition(`party ${partyId} is a ${party.type}, expected ${types.join(' or ')}`);
+    }
+    if (party.status !== 'ACTIVE') throw precondition(`party ${partyId} is ${party.status}, not ACTIVE`);
+    return party;
+}
+
+export function loadTrade(ctx: Context, tradeNo: string): Promise<Trade> {
+    return mustGetRecord<Trade>(ctx, recordKey(ctx, RecordType.trade, tradeNo), 'trade', `trade ${tradeNo}`);
+}
+
+export function loadDeclaration(ctx: Context, declNo: string): Promise<Declaration> {
+    return mustGetRecord<Declaration>(
+        ctx,
+        recordKey(ctx, RecordType.declaration, declNo),
+        'declaration',
+        `declaration ${declNo}`,
+    );
+}
+
+export function loadGoods(ctx: Context, goodsCode: string): Promise<Goods> {
+    return mustGetRecord<Goods>(ctx, recordKey(ctx, RecordType.goods, goodsCode), 'goods', `goods ${goodsCode}`);
+}

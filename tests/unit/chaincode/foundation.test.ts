@@ -1,0 +1,239 @@
+import { describe, expect, it } from '@jest/globals';
+import type { Context } from 'fabric-contract-api';
+import { KeyEndorsementPolicy } from 'fabric-shim';
+import {
+    emit,
+    historyOf,
+    getPrivate,
+    putPrivate,
+    putRecord,
+    getRecord,
+    Collection,
+} from '../../../chaincode/src/lib/store';
+import { IndexType, putIndex, scanPage, scanAll, recordKey, RecordType } from '../../../chaincode/src/lib/keys';
+import { DATE, HS_CODE, ID, arrayOf, int, object, optional, parseJson } from '../../../chaincode/src/lib/validate';
+import { FakeLedger } from './support/fake-ledger';
+import { collectionsConfig } from './support/collections';
+import { customs, identity, operator } from './support/identities';
+
+function ledger(): FakeLedger {
+    const fake = new FakeLedger();
+    fake.defineCollections(collectionsConfig());
+    return fake;
+}
+
+const putThing = async (ctx: Context, id: string, n: number): Promise<void> => {
+    await putRecord(ctx, recordKey(ctx, RecordType.goods, id), { docType: 'thing', n } as never);
+};
+
+describe('fake ledger', () => {
+    it('encodes composite keys exactly like fabric-shim', async () => {
+        const fake = ledger();
+        const key = await fake.evaluate(operator(), (ctx) => ctx.stub.createCompositeKey('trade', ['T1', 'L2']));
+        expect(key).toBe('\u0000trade\u0000T1\u0000L2\u0000');
+        const split = await fake.evaluate(operator(), (ctx) => ctx.stub.splitCompositeKey(key));
+        expect(split).toEqual({ objectType: 'trade', attributes: ['T1', 'L2'] });
+        await expect(
+            fake.evaluate(operator(), (ctx) => ctx.stub.createCompositeKey('t', ['a\u0000b'])),
+        ).rejects.toThrow(/NUL/);
+    });
+
+    it('does not let a transaction read its own writes, and commits at the end', async () => {
+        const fake = ledger();
+        const seen = await fake.submit(operator(), async (ctx) => {
+            await ctx.stub.putState('k', Buffer.from('v1'));
+            return (await ctx.stub.getState('k')).length;
+        });
+        expect(seen).toBe(0);
+        const after = await fake.evaluate(operator(), async (ctx) =>
+            Buffer.from(await ctx.stub.getState('k')).toString(),
+        );
+        expect(after).toBe('v1');
+    });
+
+    it('discards every write of a transaction that throws', async () => {
+        const fake = ledger();
+        await expect(
+            fake.submit(operator(), async (ctx) => {
+                await ctx.stub.putState('k', Buffer.from('v'));
+                throw new Error('boom');
+            }),
+        ).rejects.toThrow('boom');
+        expect(fake.committed('k')).toBeUndefined();
+    });
+
+    it('treats an empty value as a delete', async () => {
+        const fake = ledger();
+        await fake.submit(operator(), (ctx) => ctx.stub.putState('k', Buffer.from('v')));
+        await fake.submit(operator(), (ctx) => ctx.stub.putState('k', Buffer.alloc(0)));
+        expect(fake.committed('k')).toBeUndefined();
+        expect(fake.historyOf('k').map((m) => m.isDelete)).toEqual([false, true]);
+    });
+
+    it('pages a partial composite key with bookmarks, and refuses paginated queries in write transactions', async () => {
+        const fake = ledger();
+        await fake.submit(operator(), async (ctx) => {
+            for (let i = 0; i < 7; i += 1) await putIndex(ctx, IndexType.tradeByVendor, ['V1', '2024-03-01', `T${i}`]);
+            await putIndex(ctx, IndexType.tradeByVendor, ['V2', '2024-03-01', 'TX']);
+        });
+        const seen: string[] = [];
+        let bookmark = '';
+        let pages = 0;
+        do {
+            const page = await fake.evaluate(operator(), (ctx) =>
+                scanPage(ctx, IndexType.tradeByVendor, ['V1'], 3, bookmark),
+            );
+            seen.push(...page.items.map((item) => item.attributes[2] ?? ''));
+            bookmark = page.bookmark;
+            pages += 1;
+        } while (bookmark !== '');
+        expect(seen).toEqual(['T0', 'T1', 'T2', 'T3', 'T4', 'T5', 'T6']);
+        expect(pages).toBe(3);
+        await expect(
+            fake.submit(operator(), async (ctx) => {
+                await scanPage(ctx, IndexType.tradeByVendor, ['V1'], 3, '');
+                await ctx.stub.putState('x', Buffer.from('1'));
+            }),
+        ).rejects.toThrow(/paginated/);
+        await expect(
+            fake.submit(operator(), async (ctx) => {
+                await ctx.stub.putState('x', Buffer.from('1'));
+                await scanPage(ctx, IndexType.tradeByVendor, ['V1'], 3, '');
+            }),
+        ).rejects.toThrow(/paginated/);
+        const all = await fake.evaluate(operator(), (ctx) => scanAll(ctx, IndexType.tradeByVendor, ['V2']));
+        expect(all.map((entry) => entry.attributes)).toEqual([['V2', '2024-03-01', 'TX']]);
+    });
+
+    it('detects MVCC and phantom read conflicts between concurrently endorsed transactions', async () => {
+        const fake = ledger();
+        await fake.submit(operator(), (ctx) => putThing(ctx, 'G1', 1));
+        const bump =
+            (n: number) =>
+            async (ctx: Context): Promise<void> => {
+                await getRecord(ctx, recordKey(ctx, RecordType.goods, 'G1'), 'thing');
+                await putThing(ctx, 'G1', n);
+            };
+        const a = await fake.endorse(operator(), bump(2));
+        const b = await fake.endorse(operator(), bump(3));
+        fake.commit(a.pending);
+        expect(() => fake.commit(b.pending)).toThrow(/MVCC_READ_CONFLICT/);
+        const scan = await fake.endorse(operator(), async (ctx) => {
+            await scanAll(ctx, RecordType.goods, []);
+            await ctx.stub.putState('y', Buffer.from('1'));
+        });
+        await fake.submit(operator(), (ctx) => putThing(ctx, 'G2', 1));
+        expect(() => fake.commit(scan.pending)).toThrow(/PHANTOM_READ_CONFLICT/);
+    });
+
+    it('keeps history per key with the tx id and timestamp of each write', async () => {
+        const fake = ledger();
+        fake.setTime('2024-05-01T00:00:00.000Z');
+        await fake.submit(operator(), (ctx) => putThing(ctx, 'G1', 1), { txId: 'tx-a' });
+        await fake.submit(operator(), (ctx) => putThing(ctx, 'G1', 2), {
+            txId: 'tx-b',
+            timestamp: new Date('2024-05-02T10:00:00.123Z'),
+        });
+        const history = await fake.evaluate(operator(), (ctx) =>
+            historyOf(ctx, recordKey(ctx, RecordType.goods, 'G1')),
+        );
+        expect(history.map((h) => [h.txId, h.timestamp, (h.value as { n: number }).n])).toEqual([
+            ['tx-a', expect.stringMatching(/^2024-05-01T00:00:0\d/), 1],
+            ['tx-b', '2024-05-02T10:00:00.123Z', 2],
+        ]);
+    });
+
+    it('records one event per transaction and the shared emit helper refuses a second', async () => {
+        const fake = ledger();
+        await fake.submit(operator(), (ctx) => {
+            emit(ctx, 'Thing', { a: 1 });
+        });
+        expect(fake.events).toEqual([{ name: 'Thing', payload: expect.objectContaining({ a: 1 }) }]);
+        await expect(
+            fake.submit(operator(), (ctx) => {
+                emit(ctx, 'One', {});
+                emit(ctx, 'Two', {});
+            }),
+        ).rejects.toThrow(/already emitted/);
+    });
+
+    it('passes transient data and enforces collection membership from collections_config.json', async () => {
+        const fake = ledger();
+        await fake.submit(
+            operator(),
+            async (ctx) => {
+                const secret = Buffer.from(ctx.stub.getTransient().get('idNumber') ?? []).toString();
+                await putPrivate(ctx, Collection.marketPrivate, 'p1', { secret });
+            },
+            { transient: { idNumber: 'E1234567' } },
+        );
+        const read = await fake.evaluate(customs(), (ctx) => getPrivate(ctx, Collection.marketPrivate, 'p1'));
+        expect(read).toEqual({ secret: 'E1234567' });
+        await expect(
+            fake.evaluate(identity('bank', 'B1', 'BankOrgMSP'), (ctx) =>
+                getPrivate(ctx, Collection.marketPrivate, 'p1'),
+            ),
+        ).rejects.toThrow(/read access/);
+        await expect(
+            fake.submit(identity('bank', 'B1', 'BankOrgMSP'), (ctx) =>
+                putPrivate(ctx, Collection.marketPrivate, 'p2', {}),
+            ),
+        ).rejects.toThrow(/write access/);
+    });
+
+    it('enforces key-level endorsement policies at commit', async () => {
+        const fake = ledger();
+        await fake.submit(customs(), async (ctx) => {
+            await ctx.stub.putState('decl', Buffer.from('1'));
+            const policy = new KeyEndorsementPolicy();
+            policy.addOrgs('PEER', 'CustomsOrgMSP');
+            await ctx.stub.setStateValidationParameter('decl', policy.getPolicy());
+        });
+        await expect(
+            fake.submit(operator(), (ctx) => ctx.stub.putState('decl', Buffer.from('2')), {
+                endorsers: ['MarketOrgMSP', 'BankOrgMSP'],
+            }),
+        ).rejects.toThrow(/ENDORSEMENT_POLICY_FAILURE/);
+        await fake.submit(customs(), (ctx) => ctx.stub.putState('decl', Buffer.from('3')), {
+            endorsers: ['CustomsOrgMSP'],
+        });
+        expect(fake.committed('decl')?.value.toString()).toBe('3');
+        await expect(
+            fake.submit(operator(), (ctx) => ctx.stub.putState('other', Buffer.from('1')), {
+                endorsers: ['MarketOrgMSP'],
+            }),
+        ).rejects.toThrow(/ENDORSEMENT_POLICY_FAILURE/);
+    });
+});
+
+describe('argument validation', () => {
+    const parser = object({
+        id: ID,
+        hs: HS_CODE,
+        date: DATE,
+        n: optional(int({ min: 1 })),
+        xs: arrayOf(ID, { max: 2 }),
+    });
+
+    it('accepts a well-formed object', () => {
+        expect(parseJson('{"id":"A1","hs":"6109100021","date":"2024-02-29","xs":["a"]}', parser, 'input')).toEqual({
+            id: 'A1',
+            hs: '6109100021',
+            date: '2024-02-29',
+            xs: ['a'],
+        });
+    });
+
+    it.each([
+        ['not json', 'input is not valid JSON'],
+        ['[]', 'input must be an object'],
+        ['{"id":"A1","hs":"6109100021","date":"2024-02-29","xs":[],"extra":1}', 'input has unknown field(s): extra'],
+        ['{"id":"A 1","hs":"6109100021","date":"2024-02-29","xs":[]}', 'input.id must be'],
+        ['{"id":"A1","hs":"61091000","date":"2024-02-29","xs":[]}', 'input.hs must be a 10-digit HS code'],
+        ['{"id":"A1","hs":"6109100021","date":"2023-02-29","xs":[]}', 'input.date is not a calendar date'],
+        ['{"id":"A1","hs":"6109100021","date":"2024-02-29","xs":[],"n":1.5}', 'input.n must be an integer'],
+        ['{"id":"A1","hs":"6109100021","date":"2024-02-29","xs":["a","b","c"]}', 'input.xs must have 0..2 items'],
+    ])('rejects %s', (raw, message) => {
+        expect(() => parseJson(raw, parser, 'input')).toThrow(`INVALID: ${message}`);
+    });
+});
