@@ -1,0 +1,260 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { binary, type Layout, repoRoot } from './layout';
+import { adminEnv } from './nodes';
+import { run, type Reporter } from './run';
+import { peerAddress, type PeerOrg, type Topology } from './topology';
+
+/** What goes into the chaincode's identity: the compiled code, its manifest, collections and dependency lock. */
+function chaincodeInputs(): string[] {
+    const root = repoRoot();
+    const compiled = path.join(root, 'dist', 'chaincode');
+    if (!existsSync(path.join(compiled, 'src', 'index.js'))) {
+        throw new Error(`the chaincode is not compiled (${compiled} is missing); run npm run build first`);
+    }
+    const files: string[] = [];
+    const walk = (dir: string): void => {
+        for (const entry of readdirSync(dir).sort()) {
+            const full = path.join(dir, entry);
+            if (statSync(full).isDirectory()) {
+                walk(full);
+            } else if (entry.endsWith('.js')) {
+                files.push(full);
+            }
+        }
+    };
+    walk(compiled);
+    const extras = ['chaincode/package.json', 'chaincode/collections_config.json', 'package-lock.json'];
+    return [...files, ...extras.map((file) => path.join(root, file)).filter((file) => existsSync(file))];
+}
+
+/** Same code, same hash: the hash names the chaincode version and the package label. */
+export function codeHash(): string {
+    const root = repoRoot();
+    const hash = createHash('sha256');
+    for (const file of chaincodeInputs()) {
+        hash.update(path.relative(root, file)).update('\0').update(readFileSync(file)).update('\0');
+    }
+    return hash.digest('hex').slice(0, 16);
+}
+
+export function collectionsConfig(): string | undefined {
+    const file = path.join(repoRoot(), 'chaincode', 'collections_config.json');
+    return existsSync(file) ? file : undefined;
+}
+
+export interface ChaincodePackage {
+    readonly label: string;
+    readonly file: string;
+    readonly packageId: string;
+}
+
+/**
+ * A chaincode-as-a-service package: metadata.json plus code.tar.gz holding connection.json that points the
+ * peer at its org's chaincode server. Built with fixed owners, times and order, so the same inputs always
+ * give the same bytes and therefore the same package ID (label + ":" + sha256 of the file).
+ */
+export async function packageFor(
+    layout: Layout,
+    topology: Topology,
+    org: PeerOrg,
+    hash: string,
+): Promise<ChaincodePackage> {
+    const label = `${topology.chaincode.name}_${hash}`;
+    const dir = path.join(layout.artifacts, 'chaincode', org.name);
+    const file = path.join(dir, `${label}.tgz`);
+    if (!existsSync(file)) {
+        const work = path.join(dir, `.${label}`);
+        rmSync(work, { recursive: true, force: true });
+        mkdirSync(path.join(work, 'code'), { recursive: true });
+        const connection = {
+            address: `${org.host}:${org.chaincodeServerPort}`,
+            dial_timeout: '10s',
+            tls_required: false,
+        };
+        writeFileSync(path.join(work, 'code', 'connection.json'), JSON.stringify(connection));
+        writeFileSync(path.join(work, 'metadata.json'), JSON.stringify({ type: 'ccaas', label }));
+        const deterministic = [
+            '--sort=name',
+            '--mtime=@0',
+            '--owner=0',
+            '--group=0',
+            '--numeric-owner',
+            '--format=ustar',
+        ];
+        await run('tar', [
+            ...deterministic,
+            '-C',
+            path.join(work, 'code'),
+            '-cf',
+            path.join(work, 'code.tar'),
+            'connection.json',
+        ]);
+        await run('gzip', ['-n', '-9', path.join(work, 'code.tar')]);
+        await run('tar', [
+            ...deterministic,
+            '-C',
+            work,
+            '-cf',
+            path.join(work, 'package.tar'),
+            'metadata.json',
+            'code.tar.gz',
+        ]);
+        await run('gzip', ['-n', '-9', path.join(work, 'package.tar')]);
+        writeFileSync(file, readFileSync(path.join(work, 'package.tar.gz')));
+        rmSync(work, { recursive: true, force: true });
+    }
+    const packageId = `${label}:${createHash('sha256').update(readFileSync(file)).digest('hex')}`;
+    return { label, file, packageId };
+}
+
+interface Committed {
+    sequence: number;
+    version: string;
+}
+
+const peerCli = (layout: Layout, org: PeerOrg, args: string[]): Promise<string> =>
+    run(binary('peer'), args, { env: adminEnv(layout, org), timeoutMs: 180_000 });
+
+export async function queryCommitted(layout: Layout, topology: Topology, org: PeerOrg): Promise<Committed | undefined> {
+    try {
+        const out = await peerCli(layout, org, [
+            'lifecycle',
+            'chaincode',
+            'querycommitted',
+            '-C',
+            topology.channel,
+            '-n',
+            topology.chaincode.name,
+            '--output',
+            'json',
+        ]);
+        return JSON.parse(out) as Committed;
+    } catch (error) {
+        if (error instanceof Error && /not found|404/.test(error.message)) {
+            return undefined;
+        }
+        throw error;
+    }
+}
+
+async function installedPackageIds(layout: Layout, org: PeerOrg): Promise<string[]> {
+    const out = await peerCli(layout, org, ['lifecycle', 'chaincode', 'queryinstalled', '--output', 'json']);
+    const parsed = JSON.parse(out) as { installed_chaincodes?: { package_id: string }[] };
+    return (parsed.installed_chaincodes ?? []).map((entry) => entry.package_id);
+}
+
+async function approvedPackageId(
+    layout: Layout,
+    topology: Topology,
+    org: PeerOrg,
+    sequence: number,
+): Promise<string | undefined> {
+    try {
+        const out = await peerCli(layout, org, [
+            'lifecycle',
+            'chaincode',
+            'queryapproved',
+            '-C',
+            topology.channel,
+            '-n',
+            topology.chaincode.name,
+            '--sequence',
+            String(sequence),
+            '--output',
+            'json',
+        ]);
+        const parsed = JSON.parse(out) as { source?: { Type?: { LocalPackage?: { package_id?: string } } } };
+        return parsed.source?.Type?.LocalPackage?.package_id ?? '';
+    } catch (error) {
+        if (error instanceof Error && /not found|404|could not fetch/.test(error.message)) {
+            return undefined;
+        }
+        throw error;
+    }
+}
+
+function ordererArgs(layout: Layout, topology: Topology): string[] {
+    return [
+        '-o',
+        `${topology.orderer.host}:${topology.orderer.port}`,
+        '--tls',
+        '--cafile',
+        layout.ordererTlsCa(topology),
+    ];
+}
+
+function definitionArgs(topology: Topology, sequence: number, version: string): string[] {
+    const collections = collectionsConfig();
+    return [
+        '-C',
+        topology.channel,
+        '-n',
+        topology.chaincode.name,
+        '--version',
+        version,
+        '--sequence',
+        String(sequence),
+        ...(collections ? ['--collections-config', collections] : []),
+    ];
+}
+
+/**
+ * Brings the committed chaincode definition to the current code: install each org's package, approve it
+ * for every org, commit the next sequence. Every step checks first, so running it again after a crash
+ * continues where it stopped. Returns the package ID per org (for the chaincode servers).
+ */
+export async function deployChaincode(
+    layout: Layout,
+    topology: Topology,
+    reporter: Reporter,
+): Promise<Map<string, string>> {
+    const hash = codeHash();
+    const first = topology.peerOrgs[0];
+    if (!first) {
+        throw new Error('the topology has no peer organisations');
+    }
+    const committed = await queryCommitted(layout, topology, first);
+    const upToDate = committed?.version === hash;
+    const sequence = upToDate ? committed.sequence : (committed?.sequence ?? 0) + 1;
+    const packageIds = new Map<string, string>();
+    for (const org of topology.peerOrgs) {
+        const pkg = await packageFor(layout, topology, org, hash);
+        packageIds.set(org.name, pkg.packageId);
+        if (!(await installedPackageIds(layout, org)).includes(pkg.packageId)) {
+            reporter.detail(`  installing ${pkg.label} on ${org.name}`);
+            await peerCli(layout, org, ['lifecycle', 'chaincode', 'install', pkg.file]);
+        }
+        if ((await approvedPackageId(layout, topology, org, sequence)) !== pkg.packageId) {
+            reporter.detail(`  approving sequence ${sequence} for ${org.name}`);
+            await peerCli(layout, org, [
+                'lifecycle',
+                'chaincode',
+                'approveformyorg',
+                ...ordererArgs(layout, topology),
+                ...definitionArgs(topology, sequence, hash),
+                '--package-id',
+                pkg.packageId,
+            ]);
+        }
+    }
+    if (!upToDate) {
+        reporter.detail(`  committing ${topology.chaincode.name} version ${hash} sequence ${sequence}`);
+        const peers = topology.peerOrgs.flatMap((org) => [
+            '--peerAddresses',
+            peerAddress(org),
+            '--tlsRootCertFiles',
+            layout.peerTlsCa(org),
+        ]);
+        await peerCli(layout, first, [
+            'lifecycle',
+            'chaincode',
+            'commit',
+            ...ordererArgs(layout, topology),
+            ...definitionArgs(topology, sequence, hash),
+            ...peers,
+        ]);
+    }
+    return packageIds;
+}

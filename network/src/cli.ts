@@ -1,0 +1,103 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { ensureBinaries } from './binaries';
+import { connectionProfileFile } from './connection';
+import { FabricNetwork, type NetworkOptions } from './network';
+import type { Reporter } from './run';
+
+const consoleReporter: Reporter = {
+    step: (message) => {
+        console.log(`==> ${message}`);
+    },
+    detail: (message) => {
+        console.log(`    ${message}`);
+    },
+};
+
+interface GlobalOptions {
+    topology?: string;
+    stateDir?: string;
+}
+
+function open(command: Command): FabricNetwork {
+    const options = command.optsWithGlobals<GlobalOptions>();
+    const networkOptions: NetworkOptions = { reporter: consoleReporter };
+    const topology = options.topology ?? process.env.MPT_TOPOLOGY;
+    const stateDir = options.stateDir ?? process.env.MPT_STATE_DIR;
+    if (topology) {
+        networkOptions.topologyFile = topology;
+    }
+    if (stateDir) {
+        networkOptions.stateDir = stateDir;
+    }
+    return new FabricNetwork(networkOptions);
+}
+
+const program = new Command()
+    .name('network')
+    .description('Runs the market procurement trade Fabric network as native processes')
+    .option('--topology <file>', 'topology file (default network/topology.yaml, or $MPT_TOPOLOGY)')
+    .option('--state-dir <dir>', 'where this network keeps its files (default .fabric/net, or $MPT_STATE_DIR)');
+
+program
+    .command('binaries')
+    .description('build or find the pinned Fabric and Fabric CA binaries')
+    .action(() => ensureBinaries(consoleReporter));
+
+program
+    .command('up')
+    .description('start everything (idempotent) and wait until the network answers')
+    .action(async (_options: unknown, command: Command) => {
+        const network = open(command);
+        const started = Date.now();
+        await network.up();
+        console.log(`\nNetwork is up in ${((Date.now() - started) / 1000).toFixed(1)}s.`);
+        console.log(`  state:       ${network.layout.root}`);
+        console.log(`  logs:        ${network.layout.logs}`);
+        console.log(`  connection:  ${connectionProfileFile(network.layout)}`);
+    });
+
+program
+    .command('down')
+    .description('stop every process; keep the ledger')
+    .action(async (_options: unknown, command: Command) => {
+        await open(command).down();
+        console.log('Network stopped; data kept (network:up brings it back).');
+    });
+
+program
+    .command('reset')
+    .description('stop every process and delete the network state')
+    .action(async (_options: unknown, command: Command) => {
+        const network = open(command);
+        await network.reset();
+        console.log(`Network stopped and ${network.layout.root} deleted.`);
+    });
+
+program
+    .command('status')
+    .description('exit 0 only if every node is healthy, in step, and the chaincode answers')
+    .action(async (_options: unknown, command: Command) => {
+        const report = await open(command).status();
+        for (const node of report.nodes) {
+            console.log(`${node.ok ? 'ok  ' : 'FAIL'}  ${node.name.padEnd(32)} ${node.detail}`);
+        }
+        if (!report.ok) {
+            const failed = report.nodes.filter((node) => !node.ok).map((node) => node.name);
+            console.error(`\nnetwork is not healthy: ${failed.join(', ')}`);
+            process.exitCode = 1;
+        }
+    });
+
+program
+    .command('deploy')
+    .description('package the current chaincode and upgrade it (next sequence) on the running network')
+    .action(async (_options: unknown, command: Command) => {
+        await open(command).deploy();
+        console.log('Chaincode deployed.');
+    });
+
+program.parseAsync().catch((error: unknown) => {
+    console.error(`\nerror: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+});

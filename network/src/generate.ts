@@ -1,0 +1,190 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { stringify } from 'yaml';
+import { binary, Layout, sampleConfigDir } from './layout';
+import { run } from './run';
+import type { PeerOrg, Topology } from './topology';
+
+const hosts = (host: string): string[] => [...new Set(['localhost', '127.0.0.1', host])];
+
+function cryptoConfig(topology: Topology): unknown {
+    const { orderer } = topology;
+    return {
+        OrdererOrgs: [
+            {
+                Name: orderer.name,
+                Domain: orderer.domain,
+                EnableNodeOUs: true,
+                Specs: [{ Hostname: 'orderer0', SANS: hosts(orderer.host) }],
+            },
+        ],
+        PeerOrgs: topology.peerOrgs.map((org) => ({
+            Name: org.name,
+            Domain: org.domain,
+            EnableNodeOUs: true,
+            Template: { Count: 1, SANS: hosts(org.host) },
+            Users: { Count: 0 },
+        })),
+    };
+}
+
+const signature = (rule: string): { Type: string; Rule: string } => ({ Type: 'Signature', Rule: rule });
+const implicit = (rule: string): { Type: string; Rule: string } => ({ Type: 'ImplicitMeta', Rule: rule });
+
+function peerOrgDefinition(layout: Layout, org: PeerOrg): unknown {
+    const msp = org.mspId;
+    return {
+        Name: msp,
+        ID: msp,
+        MSPDir: path.join(layout.peerOrgDir(org), 'msp'),
+        Policies: {
+            Readers: signature(`OR('${msp}.admin', '${msp}.peer', '${msp}.client')`),
+            Writers: signature(`OR('${msp}.admin', '${msp}.client')`),
+            Admins: signature(`OR('${msp}.admin')`),
+            Endorsement: signature(`OR('${msp}.peer')`),
+        },
+        AnchorPeers: [{ Host: org.host, Port: org.peerPort }],
+    };
+}
+
+function configtx(layout: Layout, topology: Topology): unknown {
+    const { orderer } = topology;
+    const serverCert = path.join(layout.ordererNodeDir(topology), 'tls', 'server.crt');
+    const ordererOrg = {
+        Name: orderer.name,
+        ID: orderer.mspId,
+        MSPDir: path.join(layout.ordererOrgDir(topology), 'msp'),
+        Policies: {
+            Readers: signature(`OR('${orderer.mspId}.member')`),
+            Writers: signature(`OR('${orderer.mspId}.member')`),
+            Admins: signature(`OR('${orderer.mspId}.admin')`),
+        },
+        OrdererEndpoints: [`${orderer.host}:${orderer.port}`],
+    };
+    return {
+        Profiles: {
+            TradeChannel: {
+                Policies: {
+                    Readers: implicit('ANY Readers'),
+                    Writers: implicit('ANY Writers'),
+                    Admins: implicit('MAJORITY Admins'),
+                },
+                Capabilities: { V2_0: true },
+                Orderer: {
+                    OrdererType: 'etcdraft',
+                    BatchTimeout: orderer.batchTimeout,
+                    BatchSize: {
+                        MaxMessageCount: orderer.maxMessageCount,
+                        AbsoluteMaxBytes: '99 MB',
+                        PreferredMaxBytes: '2 MB',
+                    },
+                    EtcdRaft: {
+                        Consenters: [
+                            {
+                                Host: orderer.host,
+                                Port: orderer.port,
+                                ClientTLSCert: serverCert,
+                                ServerTLSCert: serverCert,
+                            },
+                        ],
+                        // A 100 ms tick makes the single orderer re-elect itself in about a second after a restart.
+                        Options: {
+                            TickInterval: '100ms',
+                            ElectionTick: 10,
+                            HeartbeatTick: 1,
+                            MaxInflightBlocks: 5,
+                            SnapshotIntervalSize: '16 MB',
+                        },
+                    },
+                    Organizations: [ordererOrg],
+                    Policies: {
+                        Readers: implicit('ANY Readers'),
+                        Writers: implicit('ANY Writers'),
+                        Admins: implicit('MAJORITY Admins'),
+                        BlockValidation: implicit('ANY Writers'),
+                    },
+                    Capabilities: { V2_0: true },
+                },
+                Application: {
+                    Organizations: topology.peerOrgs.map((org) => peerOrgDefinition(layout, org)),
+                    Policies: {
+                        Readers: implicit('ANY Readers'),
+                        Writers: implicit('ANY Writers'),
+                        Admins: implicit('MAJORITY Admins'),
+                        LifecycleEndorsement: implicit('MAJORITY Endorsement'),
+                        Endorsement: implicit('MAJORITY Endorsement'),
+                    },
+                    Capabilities: { V2_5: true },
+                },
+            },
+        },
+    };
+}
+
+/** Sample core.yaml with the Docker endpoint blanked: with it set, a peer without Docker never reports healthy. */
+function patchedCoreYaml(): string {
+    const core = readFileSync(path.join(sampleConfigDir(), 'core.yaml'), 'utf8');
+    const patched = core.replace(/^(\s*)endpoint: unix:\/\/\/var\/run\/docker\.sock\s*$/m, '$1endpoint: ""');
+    if (patched === core) {
+        throw new Error('cannot find vm.endpoint in the sample core.yaml; the Fabric version may have changed');
+    }
+    return patched;
+}
+
+export const topologyHash = (topology: Topology): string =>
+    createHash('sha256').update(JSON.stringify(topology)).digest('hex');
+
+/**
+ * Generates crypto material, channel genesis block and node config, once per state directory. Work happens
+ * in a temporary directory renamed into place at the end, so a crash halfway leaves nothing half-made.
+ */
+export async function generate(layout: Layout, topology: Topology): Promise<boolean> {
+    if (existsSync(layout.generatedMarker)) {
+        const marker = JSON.parse(readFileSync(layout.generatedMarker, 'utf8')) as { topology: string };
+        if (marker.topology !== topologyHash(topology)) {
+            throw new Error(
+                `the network in ${layout.root} was generated from a different topology; ` +
+                    'run network:reset to start again from the current one',
+            );
+        }
+        return false;
+    }
+    mkdirSync(layout.root, { recursive: true });
+    const staging = new Layout(path.join(layout.root, '.staging'));
+    rmSync(staging.root, { recursive: true, force: true });
+    mkdirSync(staging.config, { recursive: true });
+    mkdirSync(staging.artifacts, { recursive: true });
+
+    writeFileSync(path.join(staging.config, 'crypto-config.yaml'), stringify(cryptoConfig(topology)));
+    await run(binary('cryptogen'), [
+        'generate',
+        `--config=${path.join(staging.config, 'crypto-config.yaml')}`,
+        `--output=${staging.crypto}`,
+    ]);
+    // configtx.yaml names final paths; cryptogen output sits in staging until the rename below.
+    writeFileSync(path.join(staging.config, 'configtx.yaml'), stringify(configtx(staging, topology)));
+    await run(binary('configtxgen'), [
+        '-configPath',
+        staging.config,
+        '-profile',
+        'TradeChannel',
+        '-channelID',
+        topology.channel,
+        '-outputBlock',
+        staging.channelBlock(topology),
+    ]);
+    writeFileSync(path.join(staging.config, 'configtx.yaml'), stringify(configtx(layout, topology)));
+    writeFileSync(path.join(staging.config, 'core.yaml'), patchedCoreYaml());
+    writeFileSync(
+        path.join(staging.config, 'orderer.yaml'),
+        readFileSync(path.join(sampleConfigDir(), 'orderer.yaml'), 'utf8'),
+    );
+    for (const dir of ['config', 'crypto', 'artifacts'] as const) {
+        rmSync(layout[dir], { recursive: true, force: true });
+        renameSync(staging[dir], layout[dir]);
+    }
+    rmSync(staging.root, { recursive: true, force: true });
+    writeFileSync(layout.generatedMarker, JSON.stringify({ topology: topologyHash(topology) }));
+    return true;
+}

@@ -1,0 +1,105 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { PeerOrg, Topology } from './topology';
+
+/** The repository root: the nearest directory above this file whose package.json is ours. */
+export function repoRoot(from: string = __dirname): string {
+    let dir = from;
+    for (;;) {
+        const manifest = path.join(dir, 'package.json');
+        if (existsSync(manifest)) {
+            const { name } = JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string };
+            if (name === 'market-procurement-ledger') {
+                return dir;
+            }
+        }
+        const parent = path.dirname(dir);
+        if (parent === dir) {
+            throw new Error(`cannot find the repository root above ${from}`);
+        }
+        dir = parent;
+    }
+}
+
+/** Where binaries live: shared by every network on the machine, rebuilt only when the pinned version changes. */
+export const toolsDir = (): string => process.env.MPT_FABRIC_HOME ?? path.join(repoRoot(), '.fabric');
+export const binDir = (): string => path.join(toolsDir(), 'bin');
+export const sampleConfigDir = (): string => path.join(toolsDir(), 'sampleconfig');
+export const binary = (name: string): string => path.join(binDir(), name);
+
+export const DEFAULT_STATE_DIR = (): string => path.join(toolsDir(), 'net');
+
+/** Every file one network instance owns, under its state directory. */
+export class Layout {
+    constructor(readonly root: string) {}
+
+    get config(): string {
+        return path.join(this.root, 'config');
+    }
+    get crypto(): string {
+        return path.join(this.root, 'crypto');
+    }
+    get artifacts(): string {
+        return path.join(this.root, 'artifacts');
+    }
+    get logs(): string {
+        return path.join(this.root, 'logs');
+    }
+    get run(): string {
+        return path.join(this.root, 'run');
+    }
+    get generatedMarker(): string {
+        return path.join(this.root, 'generated.json');
+    }
+    channelBlock(topology: Topology): string {
+        return path.join(this.artifacts, `${topology.channel}.block`);
+    }
+    data(processName: string): string {
+        return path.join(this.root, 'data', processName);
+    }
+    log(processName: string): string {
+        return path.join(this.logs, `${processName}.log`);
+    }
+    pidFile(processName: string): string {
+        return path.join(this.run, `${processName}.pid`);
+    }
+    caHome(org: PeerOrg): string {
+        return path.join(this.root, 'ca', org.name);
+    }
+    usersDir(org: PeerOrg): string {
+        return path.join(this.root, 'users', org.name);
+    }
+
+    ordererOrgDir(topology: Topology): string {
+        return path.join(this.crypto, 'ordererOrganizations', topology.orderer.domain);
+    }
+    ordererNodeDir(topology: Topology): string {
+        return path.join(this.ordererOrgDir(topology), 'orderers', `orderer0.${topology.orderer.domain}`);
+    }
+    ordererTlsCa(topology: Topology): string {
+        return path.join(this.ordererOrgDir(topology), 'tlsca', `tlsca.${topology.orderer.domain}-cert.pem`);
+    }
+    ordererAdminTls(topology: Topology): { cert: string; key: string } {
+        const tls = path.join(this.ordererOrgDir(topology), 'users', `Admin@${topology.orderer.domain}`, 'tls');
+        return { cert: path.join(tls, 'client.crt'), key: path.join(tls, 'client.key') };
+    }
+
+    peerOrgDir(org: PeerOrg): string {
+        return path.join(this.crypto, 'peerOrganizations', org.domain);
+    }
+    peerNodeDir(org: PeerOrg): string {
+        return path.join(this.peerOrgDir(org), 'peers', `peer0.${org.domain}`);
+    }
+    peerTlsCa(org: PeerOrg): string {
+        return path.join(this.peerOrgDir(org), 'tlsca', `tlsca.${org.domain}-cert.pem`);
+    }
+    orgCaCert(org: PeerOrg): string {
+        return path.join(this.peerOrgDir(org), 'ca', `ca.${org.domain}-cert.pem`);
+    }
+    orgCaKey(org: PeerOrg): string {
+        return path.join(this.peerOrgDir(org), 'ca', 'priv_sk');
+    }
+    orgAdminMsp(org: PeerOrg): string {
+        return path.join(this.peerOrgDir(org), 'users', `Admin@${org.domain}`, 'msp');
+    }
+}

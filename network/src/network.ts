@@ -1,0 +1,389 @@
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type * as grpc from '@grpc/grpc-js';
+import { ensureBinaries } from './binaries';
+import { codeHash, deployChaincode, packageFor, queryCommitted } from './chaincode';
+import { connectionProfile, writeConnectionProfile, type ConnectionProfile } from './connection';
+import { connectAs, newPeerClient } from './fabric-client';
+import { generate } from './generate';
+import { healthy, metric } from './health';
+import { bootstrapSecret, caClient, ensureIdentities, REGISTRAR } from './identities';
+import { binary, DEFAULT_STATE_DIR, Layout, repoRoot } from './layout';
+import {
+    adminEnv,
+    caProcess,
+    caProcessName,
+    chaincodeProcess,
+    chaincodeProcessName,
+    ordererProcess,
+    peerProcess,
+} from './nodes';
+import { crashProcess, isRunning, startProcess, stopProcess } from './processes';
+import { run, silentReporter, timed, waitFor, type Reporter } from './run';
+import { DEFAULT_TOPOLOGY, loadTopology, ordererName, peerName, type PeerOrg, type Topology } from './topology';
+import { Wallet } from './wallet';
+
+export interface NetworkOptions {
+    topologyFile?: string;
+    stateDir?: string;
+    reporter?: Reporter;
+}
+
+export interface NodeStatus {
+    readonly name: string;
+    readonly ok: boolean;
+    readonly detail: string;
+}
+
+export interface StatusReport {
+    readonly ok: boolean;
+    readonly nodes: readonly NodeStatus[];
+}
+
+/** One Fabric network on this machine: its topology, its files, and every process it runs. */
+export class FabricNetwork {
+    readonly topology: Topology;
+    readonly layout: Layout;
+    readonly #reporter: Reporter;
+
+    constructor(options: NetworkOptions = {}) {
+        this.topology = loadTopology(options.topologyFile ?? DEFAULT_TOPOLOGY);
+        this.layout = new Layout(path.resolve(options.stateDir ?? DEFAULT_STATE_DIR()));
+        this.#reporter = options.reporter ?? silentReporter;
+    }
+
+    /** Brings everything up and waits until a query through each org's gateway answers. Safe to repeat. */
+    async up(): Promise<void> {
+        const report = this.#reporter;
+        const { topology, layout } = this;
+        await timed(report, 'Checking Fabric binaries', () => ensureBinaries(report));
+        await timed(report, 'Generating crypto material and channel config', async () => {
+            if (!(await generate(layout, topology))) {
+                report.detail('  already generated, keeping the existing network');
+            }
+        });
+        await timed(report, 'Starting certificate authorities', () => this.#startCas());
+        await timed(report, 'Starting orderer and peers', () => this.#startNodes());
+        await timed(report, `Joining channel ${topology.channel}`, () => this.#joinChannel());
+        await timed(report, 'Starting chaincode servers and deploying chaincode', () => this.#deploy());
+        await timed(report, 'Enrolling admins and demo users', async () => {
+            for (const org of topology.peerOrgs) {
+                await ensureIdentities(layout, org);
+            }
+            writeConnectionProfile(layout, topology);
+        });
+        await timed(report, 'Waiting until the network answers', () => this.#waitReady());
+    }
+
+    /** Stops every process this network started; the ledger and identities stay on disk. */
+    async down(): Promise<void> {
+        const names = existsSync(this.layout.run)
+            ? readdirSync(this.layout.run)
+                  .filter((file) => file.endsWith('.pid'))
+                  .map((file) => file.slice(0, -'.pid'.length))
+            : [];
+        const order = (name: string): number => this.processNames().indexOf(name);
+        for (const name of names.sort((a, b) => order(b) - order(a))) {
+            this.#reporter.detail(`  stopping ${name}`);
+            await stopProcess(this.layout, name);
+        }
+    }
+
+    /** Stops everything and deletes the network's state (binaries stay). */
+    async reset(): Promise<void> {
+        await this.down();
+        rmSync(this.layout.root, { recursive: true, force: true });
+    }
+
+    /** Upgrades the chaincode to the current compiled code (next sequence) on a running network. */
+    async deploy(): Promise<void> {
+        await timed(this.#reporter, 'Deploying chaincode', () => this.#deploy());
+        await timed(this.#reporter, 'Waiting until the network answers', () => this.#waitReady());
+    }
+
+    /** Every process of this network, in start order. */
+    processNames(): string[] {
+        const { topology } = this;
+        return [
+            ...topology.peerOrgs.map(caProcessName),
+            ordererName(topology),
+            ...topology.peerOrgs.map(peerName),
+            ...topology.peerOrgs.map((org) => chaincodeProcessName(topology, org)),
+        ];
+    }
+
+    /** Kills one process as a crash would; `up` brings it back. */
+    crash(name: string): void {
+        crashProcess(this.layout, name);
+    }
+
+    connectionProfile(): ConnectionProfile {
+        return connectionProfile(this.layout, this.topology);
+    }
+
+    wallet(org: string): Wallet {
+        return new Wallet(this.layout.usersDir(this.org(org)));
+    }
+
+    org(name: string): PeerOrg {
+        const org = this.topology.peerOrgs.find((o) => o.name === name || o.mspId === name);
+        if (!org) {
+            throw new Error(`no organisation ${name} in the topology`);
+        }
+        return org;
+    }
+
+    /** Environment for running the `peer` CLI as an org's admin. */
+    adminEnv(org: string): NodeJS.ProcessEnv {
+        return {
+            ...adminEnv(this.layout, this.org(org)),
+            PATH: `${path.dirname(binary('peer'))}:${process.env.PATH ?? ''}`,
+        };
+    }
+
+    async status(): Promise<StatusReport> {
+        const nodes: NodeStatus[] = [];
+        const { topology, layout } = this;
+        for (const org of topology.peerOrgs) {
+            nodes.push(await this.#caStatus(org));
+        }
+        const { orderer } = topology;
+        const leader = await metric(`${orderer.host}:${orderer.operationsPort}`, 'consensus_etcdraft_is_leader', {
+            channel: topology.channel,
+        });
+        nodes.push(
+            await this.#nodeStatus(ordererName(topology), `${orderer.host}:${orderer.operationsPort}`, () =>
+                leader === 1
+                    ? 'raft leader'
+                    : `not raft leader of ${topology.channel} (is_leader=${leader ?? 'absent'})`,
+            ),
+        );
+        const heights = new Map<string, number | undefined>();
+        for (const org of topology.peerOrgs) {
+            const ops = `${org.host}:${org.operationsPort}`;
+            heights.set(peerName(org), await metric(ops, 'ledger_blockchain_height', { channel: topology.channel }));
+        }
+        const tallest = Math.max(0, ...[...heights.values()].map((h) => h ?? 0));
+        for (const org of topology.peerOrgs) {
+            const height = heights.get(peerName(org));
+            nodes.push(
+                await this.#nodeStatus(peerName(org), `${org.host}:${org.operationsPort}`, () =>
+                    height === tallest && height > 0
+                        ? `height ${height}`
+                        : `channel ${topology.channel} at height ${height ?? 'none'}, others at ${tallest}`,
+                ),
+            );
+        }
+        nodes.push(...(await this.#chaincodeStatus()));
+        for (const name of this.processNames()) {
+            if (!isRunning(layout, name)) {
+                const index = nodes.findIndex((node) => node.name === name);
+                const status = { name, ok: false, detail: 'process not running' };
+                if (index >= 0) {
+                    nodes[index] = status;
+                } else {
+                    nodes.push(status);
+                }
+            }
+        }
+        return { ok: nodes.every((node) => node.ok), nodes };
+    }
+
+    async #nodeStatus(name: string, operations: string, judge: () => string): Promise<NodeStatus> {
+        if (!(await healthy(operations))) {
+            return { name, ok: false, detail: `/healthz on ${operations} does not answer OK` };
+        }
+        const detail = judge();
+        return { name, ok: !/^(not|channel)/.test(detail), detail };
+    }
+
+    async #caStatus(org: PeerOrg): Promise<NodeStatus> {
+        const ca = caClient(this.layout, org);
+        try {
+            const info = await ca.info();
+            return { name: caProcessName(org), ok: true, detail: `${info.CAName} ${info.Version}` };
+        } catch (error) {
+            return { name: caProcessName(org), ok: false, detail: `does not answer: ${(error as Error).message}` };
+        } finally {
+            ca.close();
+        }
+    }
+
+    async #chaincodeStatus(): Promise<NodeStatus[]> {
+        const { topology, layout } = this;
+        const first = topology.peerOrgs[0];
+        const committed = first ? await queryCommitted(layout, topology, first).catch(() => undefined) : undefined;
+        if (!committed) {
+            return [{ name: topology.chaincode.name, ok: false, detail: 'chaincode is not committed' }];
+        }
+        const statuses: NodeStatus[] = [];
+        for (const org of topology.peerOrgs) {
+            const name = chaincodeProcessName(topology, org);
+            try {
+                await this.#evaluateAs(org);
+                statuses.push({
+                    name,
+                    ok: true,
+                    detail: `version ${committed.version} sequence ${committed.sequence} answers`,
+                });
+            } catch (error) {
+                statuses.push({
+                    name,
+                    ok: false,
+                    detail: `query through ${peerName(org)} fails: ${(error as Error).message}`,
+                });
+            }
+        }
+        return statuses;
+    }
+
+    /** A read through the org's gateway peer, signed by the org's registrar: proves peer, chaincode and identity work. */
+    async #evaluateAs(org: PeerOrg): Promise<string> {
+        const profile = this.connectionProfile();
+        const connection = profile.orgs.find((o) => o.org === org.name);
+        if (!connection) {
+            throw new Error(`no connection settings for ${org.name}`);
+        }
+        const client: grpc.Client = newPeerClient(connection);
+        const gateway = connectAs(client, this.wallet(org.name).get(REGISTRAR));
+        try {
+            const contract = gateway.getNetwork(profile.channel).getContract(profile.chaincode, 'IdentityContract');
+            return Buffer.from(await contract.evaluateTransaction('WhoAmI')).toString('utf8');
+        } finally {
+            gateway.close();
+            client.close();
+        }
+    }
+
+    async #startCas(): Promise<void> {
+        for (const org of this.topology.peerOrgs) {
+            await startProcess(this.layout, caProcess(this.layout, org, bootstrapSecret(this.layout, org)));
+        }
+        for (const org of this.topology.peerOrgs) {
+            const ca = caClient(this.layout, org);
+            try {
+                await waitFor(`the CA of ${org.name}`, async () => (await ca.info()).CAName, { timeoutMs: 30_000 });
+            } finally {
+                ca.close();
+            }
+        }
+    }
+
+    async #startNodes(): Promise<void> {
+        const { topology, layout } = this;
+        await startProcess(layout, ordererProcess(layout, topology));
+        for (const org of topology.peerOrgs) {
+            await startProcess(layout, peerProcess(layout, org));
+        }
+        const operations = [
+            { name: ordererName(topology), address: `${topology.orderer.host}:${topology.orderer.operationsPort}` },
+            ...topology.peerOrgs.map((org) => ({ name: peerName(org), address: `${org.host}:${org.operationsPort}` })),
+        ];
+        for (const node of operations) {
+            await waitFor(`${node.name} to report healthy (see ${layout.log(node.name)})`, async () =>
+                (await healthy(node.address)) ? true : undefined,
+            );
+        }
+    }
+
+    async #joinChannel(): Promise<void> {
+        const { topology, layout } = this;
+        const { orderer } = topology;
+        const adminTls = layout.ordererAdminTls(topology);
+        const osnadmin = (args: string[]): Promise<string> =>
+            run(binary('osnadmin'), [
+                'channel',
+                ...args,
+                '-o',
+                `${orderer.host}:${orderer.adminPort}`,
+                '--ca-file',
+                layout.ordererTlsCa(topology),
+                '--client-cert',
+                adminTls.cert,
+                '--client-key',
+                adminTls.key,
+            ]);
+        const listed = await osnadmin(['list']);
+        if (!listed.includes(`"name": "${topology.channel}"`)) {
+            await osnadmin(['join', '--channelID', topology.channel, '--config-block', layout.channelBlock(topology)]);
+        }
+        const ops = `${orderer.host}:${orderer.operationsPort}`;
+        await waitFor(`the orderer to lead channel ${topology.channel}`, async () =>
+            (await metric(ops, 'consensus_etcdraft_is_leader', { channel: topology.channel })) === 1 ? true : undefined,
+        );
+        for (const org of topology.peerOrgs) {
+            const env = adminEnv(layout, org);
+            const channels = await run(binary('peer'), ['channel', 'list'], { env });
+            if (!channels.split('\n').includes(topology.channel)) {
+                await run(binary('peer'), ['channel', 'join', '-b', layout.channelBlock(topology)], { env });
+            }
+        }
+    }
+
+    async #deploy(): Promise<void> {
+        const { topology, layout } = this;
+        const hash = codeHash();
+        const code = this.#snapshotChaincode(hash);
+        for (const org of topology.peerOrgs) {
+            const { packageId } = await packageFor(layout, topology, org, hash);
+            await this.#runChaincodeServer(org, packageId, code);
+        }
+        await deployChaincode(layout, topology, this.#reporter);
+    }
+
+    /**
+     * Copies the compiled chaincode aside under its hash, so the servers run exactly the code that was
+     * packaged even when the working copy is rebuilt later.
+     */
+    #snapshotChaincode(hash: string): string {
+        const dir = path.join(this.layout.artifacts, 'chaincode', 'code', hash);
+        if (!existsSync(path.join(dir, 'package.json'))) {
+            const staging = `${dir}.staging`;
+            rmSync(staging, { recursive: true, force: true });
+            cpSync(path.join(repoRoot(), 'dist', 'chaincode'), staging, { recursive: true });
+            const manifest = JSON.parse(
+                readFileSync(path.join(repoRoot(), 'chaincode', 'package.json'), 'utf8'),
+            ) as Record<string, unknown>;
+            writeFileSync(
+                path.join(staging, 'package.json'),
+                JSON.stringify({ ...manifest, main: 'src/index.js' }, null, 2),
+            );
+            rmSync(dir, { recursive: true, force: true });
+            cpSync(staging, dir, { recursive: true });
+            rmSync(staging, { recursive: true, force: true });
+        }
+        return dir;
+    }
+
+    async #runChaincodeServer(org: PeerOrg, packageId: string, code: string): Promise<void> {
+        const { topology, layout } = this;
+        const name = chaincodeProcessName(topology, org);
+        const record = path.join(layout.run, `${name}.package-id`);
+        const current = existsSync(record) ? readFileSync(record, 'utf8') : undefined;
+        if (isRunning(layout, name) && current === packageId) {
+            return;
+        }
+        await stopProcess(layout, name);
+        mkdirSync(layout.run, { recursive: true });
+        writeFileSync(record, packageId);
+        await startProcess(layout, chaincodeProcess(topology, org, packageId, code));
+    }
+
+    async #waitReady(): Promise<void> {
+        const { topology } = this;
+        for (const org of topology.peerOrgs) {
+            const ops = `${org.host}:${org.operationsPort}`;
+            const others = topology.peerOrgs.length - 1;
+            await waitFor(`${peerName(org)} to see ${others} other peers through gossip`, async () =>
+                (await metric(ops, 'gossip_membership_total_peers_known', { channel: topology.channel })) === others
+                    ? true
+                    : undefined,
+            );
+        }
+        for (const org of topology.peerOrgs) {
+            await waitFor(`a query through ${peerName(org)} to answer`, () => this.#evaluateAs(org), {
+                timeoutMs: 90_000,
+            });
+        }
+    }
+}

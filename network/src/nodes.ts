@@ -1,0 +1,166 @@
+import path from 'node:path';
+import { binary, Layout, repoRoot } from './layout';
+import type { ProcessSpec } from './processes';
+import { ordererName, peerAddress, peerName, type PeerOrg, type Topology } from './topology';
+
+const logging = { FABRIC_LOGGING_SPEC: 'INFO' };
+
+export function ordererProcess(layout: Layout, topology: Topology): ProcessSpec {
+    const { orderer } = topology;
+    const node = layout.ordererNodeDir(topology);
+    const tls = path.join(node, 'tls');
+    const data = layout.data(ordererName(topology));
+    return {
+        name: ordererName(topology),
+        command: binary('orderer'),
+        args: [],
+        ports: [orderer.port, orderer.adminPort, orderer.operationsPort],
+        env: {
+            ...process.env,
+            ...logging,
+            FABRIC_CFG_PATH: layout.config,
+            ORDERER_GENERAL_LISTENADDRESS: orderer.host,
+            ORDERER_GENERAL_LISTENPORT: String(orderer.port),
+            ORDERER_GENERAL_LOCALMSPID: orderer.mspId,
+            ORDERER_GENERAL_LOCALMSPDIR: path.join(node, 'msp'),
+            ORDERER_GENERAL_TLS_ENABLED: 'true',
+            ORDERER_GENERAL_TLS_PRIVATEKEY: path.join(tls, 'server.key'),
+            ORDERER_GENERAL_TLS_CERTIFICATE: path.join(tls, 'server.crt'),
+            ORDERER_GENERAL_TLS_ROOTCAS: `[${path.join(tls, 'ca.crt')}]`,
+            // Fabric 2.5 defaults still assume a system channel; we use the channel participation API.
+            ORDERER_GENERAL_BOOTSTRAPMETHOD: 'none',
+            ORDERER_CHANNELPARTICIPATION_ENABLED: 'true',
+            ORDERER_ADMIN_LISTENADDRESS: `${orderer.host}:${orderer.adminPort}`,
+            ORDERER_ADMIN_TLS_ENABLED: 'true',
+            ORDERER_ADMIN_TLS_CERTIFICATE: path.join(tls, 'server.crt'),
+            ORDERER_ADMIN_TLS_PRIVATEKEY: path.join(tls, 'server.key'),
+            ORDERER_ADMIN_TLS_ROOTCAS: `[${path.join(tls, 'ca.crt')}]`,
+            ORDERER_ADMIN_TLS_CLIENTROOTCAS: `[${path.join(tls, 'ca.crt')}]`,
+            ORDERER_OPERATIONS_LISTENADDRESS: `${orderer.host}:${orderer.operationsPort}`,
+            ORDERER_METRICS_PROVIDER: 'prometheus',
+            ORDERER_FILELEDGER_LOCATION: path.join(data, 'ledger'),
+            ORDERER_CONSENSUS_WALDIR: path.join(data, 'etcdraft', 'wal'),
+            ORDERER_CONSENSUS_SNAPDIR: path.join(data, 'etcdraft', 'snapshot'),
+        },
+    };
+}
+
+const builderDir = (): string => path.join(repoRoot(), 'network', 'builders', 'ccaas');
+
+export function peerProcess(layout: Layout, org: PeerOrg): ProcessSpec {
+    const node = layout.peerNodeDir(org);
+    const tls = path.join(node, 'tls');
+    const address = peerAddress(org);
+    const data = layout.data(peerName(org));
+    return {
+        name: peerName(org),
+        command: binary('peer'),
+        args: ['node', 'start'],
+        ports: [org.peerPort, org.chaincodeListenPort, org.operationsPort],
+        env: {
+            ...process.env,
+            ...logging,
+            FABRIC_CFG_PATH: layout.config,
+            CORE_PEER_ID: peerName(org),
+            CORE_PEER_LISTENADDRESS: address,
+            CORE_PEER_ADDRESS: address,
+            CORE_PEER_GOSSIP_EXTERNALENDPOINT: address,
+            CORE_PEER_GOSSIP_BOOTSTRAP: address,
+            // Without it peers take ~30 s after joining to find the other orgs, and endorsement plans fail.
+            CORE_PEER_GOSSIP_RECONNECTINTERVAL: '3s',
+            CORE_PEER_CHAINCODELISTENADDRESS: `${org.host}:${org.chaincodeListenPort}`,
+            CORE_PEER_CHAINCODEADDRESS: `${org.host}:${org.chaincodeListenPort}`,
+            CORE_PEER_LOCALMSPID: org.mspId,
+            CORE_PEER_MSPCONFIGPATH: path.join(node, 'msp'),
+            CORE_PEER_TLS_ENABLED: 'true',
+            CORE_PEER_TLS_CERT_FILE: path.join(tls, 'server.crt'),
+            CORE_PEER_TLS_KEY_FILE: path.join(tls, 'server.key'),
+            CORE_PEER_TLS_ROOTCERT_FILE: path.join(tls, 'ca.crt'),
+            CORE_PEER_FILESYSTEMPATH: data,
+            CORE_LEDGER_SNAPSHOTS_ROOTDIR: path.join(data, 'snapshots'),
+            CORE_OPERATIONS_LISTENADDRESS: `${org.host}:${org.operationsPort}`,
+            CORE_METRICS_PROVIDER: 'prometheus',
+            CORE_CHAINCODE_EXTERNALBUILDERS: `[{name: mpt-ccaas, path: ${builderDir()}, propagateEnvironment: [HOME]}]`,
+        },
+    };
+}
+
+export const caProcessName = (org: PeerOrg): string => `ca.${org.domain}`;
+export const caUrl = (org: PeerOrg): string => `https://${org.host}:${org.caPort}`;
+export const caName = (org: PeerOrg): string => `ca-${org.name.toLowerCase()}`;
+
+/** A Fabric CA that signs with the org's own CA key, so enrolled users chain to the org MSP root. */
+export function caProcess(layout: Layout, org: PeerOrg, bootstrapSecret: string): ProcessSpec {
+    const home = layout.caHome(org);
+    return {
+        name: caProcessName(org),
+        command: binary('fabric-ca-server'),
+        args: [
+            'start',
+            '--home',
+            home,
+            '--boot',
+            `admin:${bootstrapSecret}`,
+            '--address',
+            org.host,
+            '--port',
+            String(org.caPort),
+            '--ca.name',
+            caName(org),
+            '--ca.certfile',
+            layout.orgCaCert(org),
+            '--ca.keyfile',
+            layout.orgCaKey(org),
+            '--tls.enabled',
+            '--tls.certfile',
+            path.join(home, 'tls-cert.pem'),
+            '--csr.hosts',
+            ['localhost', '127.0.0.1', org.host].join(','),
+        ],
+        ports: [org.caPort, org.caOperationsPort],
+        env: {
+            ...process.env,
+            FABRIC_CA_SERVER_OPERATIONS_LISTENADDRESS: `${org.host}:${org.caOperationsPort}`,
+        },
+    };
+}
+
+export const chaincodeProcessName = (topology: Topology, org: PeerOrg): string =>
+    `${topology.chaincode.name}.${org.domain}`;
+
+/**
+ * One chaincode server per org, serving that org's peer (chaincode as a service). It runs the snapshot of
+ * the compiled chaincode in `codeDir`; NODE_PATH lets that snapshot find the repository's node_modules.
+ */
+export function chaincodeProcess(topology: Topology, org: PeerOrg, packageId: string, codeDir: string): ProcessSpec {
+    const modules = path.join(repoRoot(), 'node_modules');
+    return {
+        name: chaincodeProcessName(topology, org),
+        command: process.execPath,
+        args: [
+            path.join(modules, 'fabric-shim', 'cli.js'),
+            'server',
+            '--chaincode-address',
+            `${org.host}:${org.chaincodeServerPort}`,
+            '--chaincode-id',
+            packageId,
+            '--module-path',
+            codeDir,
+        ],
+        ports: [org.chaincodeServerPort],
+        env: { ...process.env, NODE_PATH: modules, CORE_CHAINCODE_LOGGING_LEVEL: 'info' },
+    };
+}
+
+/** Environment for the `peer` CLI acting as the org's admin against the org's peer. */
+export function adminEnv(layout: Layout, org: PeerOrg): NodeJS.ProcessEnv {
+    return {
+        ...process.env,
+        FABRIC_CFG_PATH: layout.config,
+        CORE_PEER_TLS_ENABLED: 'true',
+        CORE_PEER_ADDRESS: peerAddress(org),
+        CORE_PEER_LOCALMSPID: org.mspId,
+        CORE_PEER_TLS_ROOTCERT_FILE: layout.peerTlsCa(org),
+        CORE_PEER_MSPCONFIGPATH: layout.orgAdminMsp(org),
+    };
+}

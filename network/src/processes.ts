@@ -1,0 +1,132 @@
+import { spawn } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import type { Layout } from './layout';
+import { sleep } from './run';
+
+export interface ProcessSpec {
+    /** Unique within the network; names the log and pid files. */
+    name: string;
+    command: string;
+    args: string[];
+    env: NodeJS.ProcessEnv;
+    cwd?: string;
+    /** Ports this process listens on; checked free before it starts. */
+    ports: number[];
+}
+
+interface PidRecord {
+    pid: number;
+    command: string;
+    startedAt: string;
+}
+
+function readPid(layout: Layout, name: string): PidRecord | undefined {
+    const file = layout.pidFile(name);
+    if (!existsSync(file)) {
+        return undefined;
+    }
+    return JSON.parse(readFileSync(file, 'utf8')) as PidRecord;
+}
+
+/** True when the process recorded for `name` still runs the program we started (not a recycled PID). */
+export function isRunning(layout: Layout, name: string): boolean {
+    const record = readPid(layout, name);
+    if (!record) {
+        return false;
+    }
+    try {
+        const cmdline = readFileSync(`/proc/${record.pid}/cmdline`, 'utf8');
+        return cmdline
+            .split('\0')
+            .some((part) => part === record.command || part.endsWith(`/${path.basename(record.command)}`));
+    } catch {
+        return false;
+    }
+}
+
+export function recordedPid(layout: Layout, name: string): number | undefined {
+    return readPid(layout, name)?.pid;
+}
+
+export function isPortFree(port: number, host = '127.0.0.1'): Promise<boolean> {
+    return new Promise((resolve) => {
+        const server = createServer();
+        server.once('error', () => {
+            resolve(false);
+        });
+        server.listen(port, host, () => {
+            server.close(() => {
+                resolve(true);
+            });
+        });
+    });
+}
+
+/**
+ * Starts a process in its own process group (so stopping it also stops anything it forked), with output
+ * appended to its log file and its PID recorded so that `down` works from any shell.
+ */
+export async function startProcess(layout: Layout, spec: ProcessSpec): Promise<void> {
+    if (isRunning(layout, spec.name)) {
+        return;
+    }
+    for (const port of spec.ports) {
+        if (!(await isPortFree(port))) {
+            throw new Error(
+                `cannot start ${spec.name}: port ${port} on 127.0.0.1 is already in use by another program ` +
+                    `(find it with: ss -ltnp 'sport = :${port}')`,
+            );
+        }
+    }
+    mkdirSync(layout.logs, { recursive: true });
+    mkdirSync(layout.run, { recursive: true });
+    const log = openSync(layout.log(spec.name), 'a');
+    const child = spawn(spec.command, spec.args, {
+        cwd: spec.cwd,
+        env: spec.env,
+        detached: true,
+        stdio: ['ignore', log, log],
+    });
+    closeSync(log);
+    if (child.pid === undefined) {
+        throw new Error(`cannot start ${spec.name}: ${spec.command} did not start`);
+    }
+    const record: PidRecord = { pid: child.pid, command: spec.command, startedAt: new Date().toISOString() };
+    writeFileSync(layout.pidFile(spec.name), JSON.stringify(record));
+    child.unref();
+}
+
+/** Stops the process group of `name`: SIGTERM, then SIGKILL after a grace period. */
+export async function stopProcess(layout: Layout, name: string, graceMs = 10_000): Promise<void> {
+    const record = readPid(layout, name);
+    if (record && isRunning(layout, name)) {
+        signalGroup(record.pid, 'SIGTERM');
+        const deadline = Date.now() + graceMs;
+        while (isRunning(layout, name) && Date.now() < deadline) {
+            await sleep(100);
+        }
+        if (isRunning(layout, name)) {
+            signalGroup(record.pid, 'SIGKILL');
+            await sleep(200);
+        }
+    }
+    rmSync(layout.pidFile(name), { force: true });
+}
+
+/** Kills a process group at once, as a crash would (used to test recovery). */
+export function crashProcess(layout: Layout, name: string): void {
+    const record = readPid(layout, name);
+    if (record && isRunning(layout, name)) {
+        signalGroup(record.pid, 'SIGKILL');
+    }
+}
+
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+    try {
+        process.kill(-pid, signal);
+    } catch {
+        // the group is already gone
+    }
+}

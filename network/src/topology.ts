@@ -1,0 +1,91 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { z } from 'zod';
+
+const port = z.number().int().min(1024).max(65535);
+const host = z.string().min(1);
+const name = z.string().regex(/^[A-Za-z][A-Za-z0-9]*$/, 'letters and digits, starting with a letter');
+
+const userSchema = z.strictObject({
+    name: z.string().regex(/^[a-z][a-z0-9-]*$/, 'lower-case letters, digits and dashes'),
+    role: z.string().regex(/^[a-z]+$/),
+    party: z.string().regex(/^[A-Z0-9][A-Z0-9-]*$/),
+});
+
+const peerOrgSchema = z.strictObject({
+    name,
+    mspId: name,
+    domain: host,
+    host,
+    peerPort: port,
+    chaincodeListenPort: port,
+    operationsPort: port,
+    caPort: port,
+    caOperationsPort: port,
+    chaincodeServerPort: port,
+    users: z.array(userSchema).default([]),
+});
+
+const topologySchema = z.strictObject({
+    channel: z.string().regex(/^[a-z][a-z0-9.-]*$/),
+    chaincode: z.strictObject({ name: z.string().regex(/^[a-z][a-z0-9_-]*$/) }),
+    orderer: z.strictObject({
+        name,
+        mspId: name,
+        domain: host,
+        host,
+        port,
+        adminPort: port,
+        operationsPort: port,
+        batchTimeout: z.string().regex(/^\d+(ms|s)$/),
+        maxMessageCount: z.number().int().positive(),
+    }),
+    peerOrgs: z.array(peerOrgSchema).min(1),
+});
+
+export type Topology = z.infer<typeof topologySchema>;
+export type PeerOrg = z.infer<typeof peerOrgSchema>;
+export type DemoUser = z.infer<typeof userSchema>;
+
+export const DEFAULT_TOPOLOGY = path.resolve(__dirname, '../../../network/topology.yaml');
+
+/** Reads and validates a topology file; every problem is reported with its path in the file. */
+export function loadTopology(file: string = DEFAULT_TOPOLOGY): Topology {
+    const parsed = topologySchema.safeParse(parse(readFileSync(file, 'utf8')));
+    if (!parsed.success) {
+        const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+        throw new Error(`invalid topology ${file}:\n${problems.join('\n')}`);
+    }
+    assertDistinct(parsed.data);
+    return parsed.data;
+}
+
+function assertDistinct(topology: Topology): void {
+    const { orderer, peerOrgs } = topology;
+    const ports = [orderer.port, orderer.adminPort, orderer.operationsPort];
+    for (const org of peerOrgs) {
+        ports.push(
+            org.peerPort,
+            org.chaincodeListenPort,
+            org.operationsPort,
+            org.caPort,
+            org.caOperationsPort,
+            org.chaincodeServerPort,
+        );
+    }
+    const duplicatePort = ports.find((p, i) => ports.indexOf(p) !== i);
+    if (duplicatePort !== undefined) {
+        throw new Error(`invalid topology: port ${duplicatePort} is used twice`);
+    }
+    const names = [orderer.mspId, ...peerOrgs.flatMap((org) => [org.name, org.mspId])];
+    const duplicateName = names.find((n, i) => names.indexOf(n) !== i);
+    if (duplicateName !== undefined) {
+        throw new Error(`invalid topology: name ${duplicateName} is used twice`);
+    }
+}
+
+export const peerName = (org: PeerOrg): string => `peer0.${org.domain}`;
+export const peerAddress = (org: PeerOrg): string => `${org.host}:${org.peerPort}`;
+export const ordererName = (topology: Topology): string => `orderer0.${topology.orderer.domain}`;
+export const ordererAddress = (topology: Topology): string => `${topology.orderer.host}:${topology.orderer.port}`;
