@@ -1,7 +1,15 @@
-/** Two projects: fast unit tests, and tests against the real Fabric network (brought up once by globalSetup). */
-const base = { preset: 'ts-jest', testEnvironment: 'node' };
+/**
+ * Two projects: fast unit tests, and tests against the real Fabric network (brought up once by globalSetup).
+ * Tests run one file at a time: network tests stop and restart nodes of the shared network.
+ */
+const base = {
+    preset: 'ts-jest',
+    testEnvironment: 'node',
+    modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/.fabric/'],
+};
 
 module.exports = {
+    maxWorkers: 1,
     projects: [
         { ...base, displayName: 'unit', testMatch: ['<rootDir>/tests/unit/**/*.test.ts'] },
         {
@@ -9,7 +17,7 @@ module.exports = {
             displayName: 'network',
             testMatch: ['<rootDir>/tests/network/**/*.test.ts'],
             globalSetup: '<rootDir>/tests/network/global-setup.ts',
-            testTimeout: 240000,
+            setupFilesAfterEnv: ['<rootDir>/tests/network/setup.ts'],
         },
     ],
 };

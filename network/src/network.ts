@@ -47,7 +47,7 @@ export class FabricNetwork {
     readonly #reporter: Reporter;
 
     constructor(options: NetworkOptions = {}) {
-        this.topology = loadTopology(options.topologyFile ?? DEFAULT_TOPOLOGY);
+        this.topology = loadTopology(options.topologyFile ?? DEFAULT_TOPOLOGY());
         this.layout = new Layout(path.resolve(options.stateDir ?? DEFAULT_STATE_DIR()));
         this.#reporter = options.reporter ?? silentReporter;
     }
@@ -110,6 +110,10 @@ export class FabricNetwork {
             ...topology.peerOrgs.map(peerName),
             ...topology.peerOrgs.map((org) => chaincodeProcessName(topology, org)),
         ];
+    }
+
+    isRunning(name: string): boolean {
+        return isRunning(this.layout, name);
     }
 
     /** Kills one process as a crash would; `up` brings it back. */

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
+import { repoRoot } from './layout';
 
 const port = z.number().int().min(1024).max(65535);
 const host = z.string().min(1);
@@ -48,10 +49,10 @@ export type Topology = z.infer<typeof topologySchema>;
 export type PeerOrg = z.infer<typeof peerOrgSchema>;
 export type DemoUser = z.infer<typeof userSchema>;
 
-export const DEFAULT_TOPOLOGY = path.resolve(__dirname, '../../../network/topology.yaml');
+export const DEFAULT_TOPOLOGY = (): string => path.join(repoRoot(), 'network', 'topology.yaml');
 
 /** Reads and validates a topology file; every problem is reported with its path in the file. */
-export function loadTopology(file: string = DEFAULT_TOPOLOGY): Topology {
+export function loadTopology(file: string = DEFAULT_TOPOLOGY()): Topology {
     const parsed = topologySchema.safeParse(parse(readFileSync(file, 'utf8')));
     if (!parsed.success) {
         const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.') || '(root)'}: ${issue.message}`);
