@@ -80,7 +80,8 @@ program
     .action(async (_options: unknown, command: Command) => {
         const report = await open(command).status();
         for (const node of report.nodes) {
-            console.log(`${node.ok ? 'ok  ' : 'FAIL'}  ${node.name.padEnd(32)} ${node.detail}`);
+            const memory = node.memoryMiB === undefined ? '' : `${node.memoryMiB} MiB`;
+            console.log(`${node.ok ? 'ok  ' : 'FAIL'}  ${node.name.padEnd(28)} ${memory.padStart(8)}  ${node.detail}`);
         }
         if (!report.ok) {
             const failed = report.nodes.filter((node) => !node.ok).map((node) => node.name);

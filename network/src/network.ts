@@ -18,7 +18,7 @@ import {
     ordererProcess,
     peerProcess,
 } from './nodes';
-import { crashProcess, isRunning, startProcess, stopProcess } from './processes';
+import { crashProcess, isRunning, residentMiB, startProcess, stopProcess } from './processes';
 import { run, silentReporter, timed, waitFor, type Reporter } from './run';
 import { DEFAULT_TOPOLOGY, loadTopology, ordererName, peerName, type PeerOrg, type Topology } from './topology';
 import { Wallet } from './wallet';
@@ -33,6 +33,8 @@ export interface NodeStatus {
     readonly name: string;
     readonly ok: boolean;
     readonly detail: string;
+    /** Resident memory of the node's process, when it runs. */
+    readonly memoryMiB?: number | undefined;
 }
 
 export interface StatusReport {
@@ -190,7 +192,8 @@ export class FabricNetwork {
                 }
             }
         }
-        return { ok: nodes.every((node) => node.ok), nodes };
+        const withMemory = nodes.map((node) => ({ ...node, memoryMiB: residentMiB(layout, node.name) }));
+        return { ok: nodes.every((node) => node.ok), nodes: withMemory };
     }
 
     async #nodeStatus(name: string, operations: string, judge: () => string): Promise<NodeStatus> {

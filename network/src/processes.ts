@@ -115,6 +115,16 @@ export async function stopProcess(layout: Layout, name: string, graceMs = 10_000
     rmSync(layout.pidFile(name), { force: true });
 }
 
+/** Resident memory of the recorded process in MiB, or undefined when it is not running. */
+export function residentMiB(layout: Layout, name: string): number | undefined {
+    const record = readPid(layout, name);
+    if (!record || !isRunning(layout, name)) {
+        return undefined;
+    }
+    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${record.pid}/status`, 'utf8'));
+    return match?.[1] === undefined ? undefined : Math.round(Number(match[1]) / 1024);
+}
+
 /** Kills a process group at once, as a crash would (used to test recovery). */
 export function crashProcess(layout: Layout, name: string): void {
     const record = readPid(layout, name);
