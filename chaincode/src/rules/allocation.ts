@@ -263,3 +263,34 @@ export function summariseReceipt(
         complete: allocatedMinor === amountMinor,
     };
 }
+
+export type TradeSettlementStatus = 'UNSETTLED' | 'PARTIALLY_SETTLED' | 'SETTLED';
+
+/**
+ * Settlement status of a trade, derived from its allocations (never stored on the trade, so banks never contend on
+ * the trade key): SETTLED once exported and allocated ≥ value × (1 − tolerance), rounded up; UNSETTLED with nothing
+ * allocated; PARTIALLY_SETTLED otherwise (including a fully paid trade that has not been exported yet).
+ */
+export function tradeSettlementStatus(
+    summary: TradeAllocationSummary,
+    exported: boolean,
+    toleranceBps: number = DEFAULT_TOLERANCE_BPS,
+): TradeSettlementStatus {
+    if (summary.allocatedMinor === 0) return 'UNSETTLED';
+    const floorMinor = ceilDiv(BigInt(summary.valueMinor) * (BPS - BigInt(toleranceBps)), BPS);
+    return exported && BigInt(summary.allocatedMinor) >= floorMinor ? 'SETTLED' : 'PARTIALLY_SETTLED';
+}
+
+export type AllocationStatus = 'RECEIVED' | 'PENDING_EXPORT' | 'ALLOCATED';
+
+/**
+ * Status of a receipt from its allocations: RECEIVED while part of it is unallocated; once Σ allocations = amount
+ * (V25) PENDING_EXPORT until every trade it pays has been exported, then ALLOCATED.
+ */
+export function receiptAllocationStatus(
+    summary: ReceiptAllocationSummary,
+    allTradesExported: boolean,
+): AllocationStatus {
+    if (!summary.complete) return 'RECEIVED';
+    return allTradesExported ? 'ALLOCATED' : 'PENDING_EXPORT';
+}

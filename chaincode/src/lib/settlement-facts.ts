@@ -1,0 +1,146 @@
+import type { Context } from 'fabric-contract-api';
+import type {
+    BankCheckFacts,
+    BuyerFacts,
+    DeclarationFacts,
+    PayeeFacts,
+    RiskFlagFacts,
+    TradeFacts,
+} from '../rules/bank-check';
+import { RecordType, recordKey } from './keys';
+import type { Declaration, Party, Trade } from './records';
+import { allocationsOfTrade, flagsOfSubject, payeeYearToDate } from './settlement-store';
+import { getRecord } from './store';
+
+/**
+ * Loads what the bank check needs from the ledger. Other banks' allocations are reduced to an amount and counts
+ * here, so nothing downstream can leak which bank used a trade.
+ */
+export interface FactsRequest {
+    readonly payeePartyId: string;
+    readonly tradeNos: readonly string[];
+    readonly valueDate: string;
+    /** The receipt being checked, when filed: its own allocations are not "other" allocations. */
+    readonly receiptId: string | null;
+    /** The bank asking (or the filing bank); null for authorities checking a proposal. */
+    readonly bankMspId: string | null;
+}
+
+export function loadTradeRecord(ctx: Context, tradeNo: string): Promise<Trade | undefined> {
+    return getRecord<Trade>(ctx, recordKey(ctx, RecordType.trade, tradeNo), 'trade');
+}
+
+export function loadPartyRecord(ctx: Context, partyId: string): Promise<Party | undefined> {
+    return getRecord<Party>(ctx, recordKey(ctx, RecordType.party, partyId), 'party');
+}
+
+async function tradeFacts(ctx: Context, tradeNo: string, request: FactsRequest): Promise<TradeFacts> {
+    const trade = await loadTradeRecord(ctx, tradeNo);
+    const others = (await allocationsOfTrade(ctx, tradeNo)).filter((a) => a.receiptId !== request.receiptId);
+    const otherBanks = new Set(others.map((a) => a.bankMspId).filter((msp) => msp !== request.bankMspId));
+    return {
+        tradeNo,
+        state: trade?.status ?? null,
+        merchantId: trade?.vendorId ?? '',
+        agentId: trade?.agentId ?? null,
+        buyerId: trade?.buyerId ?? null,
+        agencyReceipt: trade?.agencyReceipt ?? false,
+        valueMinor: trade?.totalAmount ?? 1,
+        currency: trade?.currency ?? 'USD',
+        registeredOn: trade === undefined ? null : trade.registeredBy.at.slice(0, 10),
+        allocatedByOthersMinor: others.reduce((sum, a) => sum + a.tradeAmountMinor, 0),
+        otherReceiptCount: others.length,
+        otherBanksCount: otherBanks.size,
+    };
+}
+
+function declarationFacts(declaration: Declaration): DeclarationFacts {
+    return {
+        declNo: declaration.declNo,
+        status: declaration.status,
+        tradeNos: declaration.tradeNos,
+        releaseDate: declaration.releaseDate ?? null,
+        exitDate: declaration.exitDate ?? null,
+    };
+}
+
+function buyerFacts(buyer: Party): BuyerFacts {
+    const names = [buyer.legalName, buyer.nameEn].filter((n): n is string => n !== undefined);
+    const countryCodes = [buyer.countryCode, buyer.nationality].filter((c): c is string => c !== undefined);
+    return { partyId: buyer.partyId, names, countryCodes };
+}
+
+function flagFacts(
+    flags: readonly { flagId: string; subjectId: string; ruleId: string; severity: string; status: string }[],
+): RiskFlagFacts[] {
+    return flags.map((f) => ({
+        flagId: f.flagId,
+        subjectId: f.subjectId,
+        ruleId: f.ruleId,
+        severity: f.severity,
+        status: f.status,
+    }));
+}
+
+async function relatedRecords(
+    ctx: Context,
+    trades: readonly TradeFacts[],
+): Promise<{ declarations: DeclarationFacts[]; buyers: BuyerFacts[]; declNos: string[] }> {
+    const declarations: DeclarationFacts[] = [];
+    const buyers: BuyerFacts[] = [];
+    const seenDecl = new Set<string>();
+    const seenBuyer = new Set<string>();
+    for (const fact of trades) {
+        const trade = await loadTradeRecord(ctx, fact.tradeNo);
+        const declNo = trade?.declNo;
+        if (declNo !== undefined && !seenDecl.has(declNo)) {
+            seenDecl.add(declNo);
+            const declaration = await getRecord<Declaration>(
+                ctx,
+                recordKey(ctx, RecordType.declaration, declNo),
+                'declaration',
+            );
+            if (declaration !== undefined) declarations.push(declarationFacts(declaration));
+        }
+        if (fact.buyerId !== null && !seenBuyer.has(fact.buyerId)) {
+            seenBuyer.add(fact.buyerId);
+            const buyer = await loadPartyRecord(ctx, fact.buyerId);
+            if (buyer !== undefined) buyers.push(buyerFacts(buyer));
+        }
+    }
+    return { declarations, buyers, declNos: [...seenDecl] };
+}
+
+async function riskFacts(
+    ctx: Context,
+    request: FactsRequest,
+    tradeNos: readonly string[],
+    declNos: readonly string[],
+): Promise<RiskFlagFacts[]> {
+    const flags = [...(await flagsOfSubject(ctx, 'party', request.payeePartyId))];
+    for (const tradeNo of tradeNos) flags.push(...(await flagsOfSubject(ctx, 'trade', tradeNo)));
+    for (const declNo of declNos) flags.push(...(await flagsOfSubject(ctx, 'declaration', declNo)));
+    if (request.receiptId !== null) flags.push(...(await flagsOfSubject(ctx, 'receipt', request.receiptId)));
+    return flagFacts(flags);
+}
+
+export async function loadBankCheckFacts(ctx: Context, request: FactsRequest): Promise<BankCheckFacts> {
+    const payee = await loadPartyRecord(ctx, request.payeePartyId);
+    const payeeFacts: PayeeFacts = {
+        partyId: request.payeePartyId,
+        status: payee?.status ?? null,
+        inSafeDirectory: null,
+    };
+    const trades: TradeFacts[] = [];
+    for (const tradeNo of request.tradeNos) trades.push(await tradeFacts(ctx, tradeNo, request));
+    const related = await relatedRecords(ctx, trades);
+    const ytd = await payeeYearToDate(ctx, request.payeePartyId, request.valueDate.slice(0, 4), request.receiptId);
+    return {
+        payee: payeeFacts,
+        trades,
+        declarations: related.declarations,
+        buyers: related.buyers,
+        flags: await riskFacts(ctx, request, request.tradeNos, related.declNos),
+        payeeYtdUsdMinor: ytd.usdMinor,
+    };
+}
