@@ -1,0 +1,290 @@
+import { Context, Contract, Info, Transaction } from 'fabric-contract-api';
+import { assertOwns, authorize, definePermissions, type Actor } from '../lib/auth';
+import { conflict, invalid, notFound, precondition, ruleViolation } from '../lib/errors';
+import { txTime } from '../lib/identity';
+import { IndexType, RecordType, recordKey, scanAll, scanPage } from '../lib/keys';
+import { loadActiveParty, type AgencyAgreement, type Declaration, type Trade } from '../lib/records';
+import { loadTradeRecord } from '../lib/settlement-facts';
+import {
+    SettlementType,
+    exemptionByTradeKey,
+    exemptionKey,
+    putExemptionByMerchant,
+    type ExemptionByTrade,
+    type ExemptionRecord,
+} from '../lib/settlement-store';
+import { emit, getRecord, jsonResult, putRecord } from '../lib/store';
+import { ID, arrayOf, object, parseJson, str } from '../lib/validate';
+import {
+    REASON_RULE,
+    guardExemption,
+    type ExemptionGuardResult,
+    type ExemptionTradeFacts,
+} from '../rules/exemption-guard';
+
+/**
+ * VAT-exemption filings (免税申报): V28 (period after the export month; the agent may file for entrusted exports),
+ * V29 (EXPORTED trades only, once per trade), F10 (double or premature claims), CU-09 ExemptionGuard.
+ * "Once per trade" is one key per trade (`idx~exemption~trade`), so two filings for one trade conflict on that key
+ * even when they race.
+ */
+
+const AUTHORITIES = { operator: 'ANY', customs: 'ANY', auditor: 'ANY' } as const;
+
+definePermissions({
+    'ExemptionContract.FileExemption': {
+        access: 'write',
+        roles: { vendor: 'OWN', agent: 'OWN' },
+        own: 'vendor = merchantId; agent = agentId of every trade, under a SIGNED agency agreement',
+    },
+    'ExemptionContract.CheckExemption': {
+        access: 'read',
+        roles: { ...AUTHORITIES, vendor: 'OWN', agent: 'OWN' },
+        own: 'as FileExemption',
+    },
+    'ExemptionContract.GetExemption': {
+        access: 'read',
+        roles: { ...AUTHORITIES, vendor: 'OWN', agent: 'OWN' },
+        own: 'vendor = merchantId, agent = filer',
+    },
+    'ExemptionContract.ExemptionGuard': {
+        access: 'read',
+        roles: { ...AUTHORITIES, vendor: 'OWN', agent: 'OWN' },
+        own: 'vendor = merchantId, agent = filer',
+    },
+    'ExemptionContract.GetExemptionByTrade': {
+        access: 'read',
+        roles: { ...AUTHORITIES, vendor: 'OWN', agent: 'OWN' },
+        own: 'vendor = trade.vendorId, agent = trade.agentId',
+    },
+    'ExemptionContract.ListExemptionsByMerchant': {
+        access: 'read',
+        roles: { ...AUTHORITIES, vendor: 'OWN' },
+        own: 'vendor = merchantId argument',
+    },
+});
+
+const PERIOD = str({ pattern: /^\d{4}-(0[1-9]|1[0-2])$/, max: 7, hint: 'must be a month YYYY-MM' });
+const FILING = object({ filingNo: ID, merchantId: ID, period: PERIOD, tradeNos: arrayOf(ID, { min: 1, max: 200 }) });
+interface FilingInput {
+    readonly filingNo: string;
+    readonly merchantId: string;
+    readonly period: string;
+    readonly tradeNos: string[];
+}
+const PAGE_SIZE_ARG = /^[1-9][0-9]{0,2}$/;
+
+function parseFiling(raw: string): FilingInput {
+    const filing = parseJson(raw, FILING, 'filing');
+    if (new Set(filing.tradeNos).size !== filing.tradeNos.length) throw invalid('filing.tradeNos lists a trade twice');
+    return filing;
+}
+
+interface LoadedTrade {
+    readonly trade: Trade | undefined;
+    readonly facts: ExemptionTradeFacts;
+    readonly declNo: string | null;
+}
+
+async function loadTradeFacts(ctx: Context, tradeNo: string): Promise<LoadedTrade> {
+    const trade = await loadTradeRecord(ctx, tradeNo);
+    const declNo = trade?.declNo ?? null;
+    const declaration =
+        declNo === null
+            ? undefined
+            : await getRecord<Declaration>(ctx, recordKey(ctx, RecordType.declaration, declNo), 'declaration');
+    const claim = await getRecord<ExemptionByTrade>(ctx, exemptionByTradeKey(ctx, tradeNo), 'exemptionByTrade');
+    return {
+        trade,
+        declNo,
+        facts: {
+            tradeNo,
+            status: trade?.status ?? null,
+            vendorId: trade?.vendorId ?? null,
+            exitDate: declaration?.exitDate ?? null,
+            exemptedBy: claim?.filingNo ?? null,
+        },
+    };
+}
+
+async function loadAll(ctx: Context, tradeNos: readonly string[]): Promise<LoadedTrade[]> {
+    const loaded: LoadedTrade[] = [];
+    for (const tradeNo of tradeNos) loaded.push(await loadTradeFacts(ctx, tradeNo));
+    return loaded;
+}
+
+/** The agent files only for its own entrusted exports: it is every trade's agent under a SIGNED agreement. */
+async function assertEntrusted(
+    ctx: Context,
+    actor: Actor,
+    merchantId: string,
+    loaded: readonly LoadedTrade[],
+): Promise<void> {
+    const agentId = actor.partyId ?? '';
+    for (const { trade, facts } of loaded) {
+        if (trade !== undefined && trade.agentId !== agentId) {
+            throw ruleViolation('V28', `agent ${agentId} is not the export agent of trade ${facts.tradeNo}`);
+        }
+    }
+    const entries = await scanAll(ctx, IndexType.agreementByPair, [merchantId, agentId]);
+    for (const entry of entries) {
+        const agreementNo = entry.attributes[entry.attributes.length - 1] ?? '';
+        const agreement = await getRecord<AgencyAgreement>(
+            ctx,
+            recordKey(ctx, RecordType.agreement, agreementNo),
+            'agreement',
+        );
+        if (agreement?.status === 'SIGNED') return;
+    }
+    throw ruleViolation(
+        'V28',
+        `agent ${agentId} has no signed agency agreement with ${merchantId}; only the vendor may file`,
+    );
+}
+
+function throwFirstFailure(result: ExemptionGuardResult): void {
+    const failure = result.findings.find((f) => f.outcome === 'FAIL');
+    if (failure === undefined) return;
+    const rule = REASON_RULE[failure.reason as keyof typeof REASON_RULE];
+    const message = `trade ${failure.tradeNo}: ${failure.reason}`;
+    if (rule === 'NOT_FOUND') throw notFound(message);
+    if (rule === 'PRECONDITION') throw precondition(message);
+    throw ruleViolation(rule, message);
+}
+
+function guard(
+    input: FilingInput,
+    filingNo: string | null,
+    filedMonth: string,
+    loaded: readonly LoadedTrade[],
+): ExemptionGuardResult {
+    return guardExemption({
+        filingNo,
+        merchantId: input.merchantId,
+        period: input.period,
+        filedMonth,
+        trades: loaded.map((l) => l.facts),
+    });
+}
+
+function assertFilerOwns(actor: Actor, filing: { merchantId: string; filerPartyId: string }, what: string): void {
+    assertOwns(actor, { vendor: filing.merchantId, agent: filing.filerPartyId }, what);
+}
+
+async function loadFiling(ctx: Context, filingNo: string): Promise<ExemptionRecord> {
+    const filing = await getRecord<ExemptionRecord>(ctx, exemptionKey(ctx, filingNo), 'exemption');
+    if (filing === undefined) throw notFound(`exemption filing ${filingNo} does not exist`);
+    return filing;
+}
+
+@Info({ title: 'ExemptionContract', description: 'VAT-exemption filings for exported market-procurement trades' })
+export class ExemptionContract extends Contract {
+    constructor() {
+        super('ExemptionContract');
+    }
+
+    /** Files a VAT-exemption claim for exported trades of one merchant in the period after their export month. */
+    @Transaction()
+    async FileExemption(ctx: Context, filingJson: string): Promise<string> {
+        const input = parseFiling(filingJson);
+        const actor = await authorize(ctx, 'ExemptionContract.FileExemption');
+        if (actor.role === 'vendor') assertOwns(actor, { vendor: input.merchantId }, `filings of ${input.merchantId}`);
+        if ((await ctx.stub.getState(exemptionKey(ctx, input.filingNo))).length > 0) {
+            throw conflict(`exemption filing ${input.filingNo} already exists`);
+        }
+        await loadActiveParty(ctx, input.merchantId, ['MERCHANT']);
+        const loaded = await loadAll(ctx, input.tradeNos);
+        if (actor.role === 'agent') await assertEntrusted(ctx, actor, input.merchantId, loaded);
+        const result = guard(input, null, txTime(ctx).slice(0, 7), loaded);
+        throwFirstFailure(result);
+        const record: ExemptionRecord = {
+            docType: 'exemption',
+            filingNo: input.filingNo,
+            merchantId: input.merchantId,
+            filerPartyId: actor.partyId ?? '',
+            filerRole: actor.role === 'agent' ? 'agent' : 'vendor',
+            period: input.period,
+            exportMonth: result.findings[0]?.exportMonth ?? '',
+            tradeNos: input.tradeNos,
+            declNos: [...new Set(loaded.map((l) => l.declNo).filter((d): d is string => d !== null))].sort(),
+            status: 'FILED',
+            filedBy: actor.signature,
+        };
+        await putRecord(ctx, exemptionKey(ctx, record.filingNo), record);
+        for (const tradeNo of record.tradeNos) {
+            const claim: ExemptionByTrade = { docType: 'exemptionByTrade', tradeNo, filingNo: record.filingNo };
+            await putRecord(ctx, exemptionByTradeKey(ctx, tradeNo), claim);
+        }
+        await putExemptionByMerchant(ctx, record.merchantId, record.period, record.filingNo);
+        emit(ctx, 'ExemptionFiled', {
+            filingNo: record.filingNo,
+            merchantId: record.merchantId,
+            period: record.period,
+            tradeNos: record.tradeNos,
+        });
+        return jsonResult(record);
+    }
+
+    /** CU-09 on a proposed filing (same JSON as FileExemption), as of this transaction's month. Records nothing. */
+    @Transaction(false)
+    async CheckExemption(ctx: Context, filingJson: string): Promise<string> {
+        const input = parseFiling(filingJson);
+        const actor = await authorize(ctx, 'ExemptionContract.CheckExemption');
+        const loaded = await loadAll(ctx, input.tradeNos);
+        if (actor.role === 'vendor') assertOwns(actor, { vendor: input.merchantId }, `filings of ${input.merchantId}`);
+        if (actor.role === 'agent') {
+            assertOwns(actor, { agent: loaded.map((l) => l.trade?.agentId ?? '') }, `trades of ${input.merchantId}`);
+        }
+        return jsonResult(guard(input, null, txTime(ctx).slice(0, 7), loaded));
+    }
+
+    /** CU-09 ExemptionGuard on a filed claim: every trade EXPORTED, right period, claimed by this filing only. */
+    @Transaction(false)
+    async ExemptionGuard(ctx: Context, filingNo: string): Promise<string> {
+        const actor = await authorize(ctx, 'ExemptionContract.ExemptionGuard');
+        const filing = await loadFiling(ctx, filingNo);
+        assertFilerOwns(actor, filing, `filing ${filingNo}`);
+        const loaded = await loadAll(ctx, filing.tradeNos);
+        const input: FilingInput = { ...filing, tradeNos: [...filing.tradeNos] };
+        return jsonResult(guard(input, filing.filingNo, filing.filedBy.at.slice(0, 7), loaded));
+    }
+
+    @Transaction(false)
+    async GetExemption(ctx: Context, filingNo: string): Promise<string> {
+        const actor = await authorize(ctx, 'ExemptionContract.GetExemption');
+        const filing = await loadFiling(ctx, filingNo);
+        assertFilerOwns(actor, filing, `filing ${filingNo}`);
+        return jsonResult(filing);
+    }
+
+    /** `{tradeNo, filingNo}` with filingNo null when the trade has not been claimed. */
+    @Transaction(false)
+    async GetExemptionByTrade(ctx: Context, tradeNo: string): Promise<string> {
+        const actor = await authorize(ctx, 'ExemptionContract.GetExemptionByTrade');
+        const trade = await loadTradeRecord(ctx, tradeNo);
+        if (trade === undefined) throw notFound(`trade ${tradeNo} does not exist`);
+        assertOwns(actor, { vendor: trade.vendorId, agent: trade.agentId }, `trade ${tradeNo}`);
+        const claim = await getRecord<ExemptionByTrade>(ctx, exemptionByTradeKey(ctx, tradeNo), 'exemptionByTrade');
+        return jsonResult({ tradeNo, filingNo: claim?.filingNo ?? null });
+    }
+
+    @Transaction(false)
+    async ListExemptionsByMerchant(
+        ctx: Context,
+        merchantId: string,
+        pageSize: string,
+        bookmark: string,
+    ): Promise<string> {
+        if (!PAGE_SIZE_ARG.test(pageSize) || Number(pageSize) > 500) {
+            throw invalid('pageSize must be an integer between 1 and 500');
+        }
+        const actor = await authorize(ctx, 'ExemptionContract.ListExemptionsByMerchant');
+        assertOwns(actor, { vendor: merchantId }, `filings of ${merchantId}`);
+        const page = await scanPage(ctx, SettlementType.exemptionByMerchant, [merchantId], Number(pageSize), bookmark);
+        const items: ExemptionRecord[] = [];
+        for (const entry of page.items) {
+            items.push(await loadFiling(ctx, entry.attributes[entry.attributes.length - 1] ?? ''));
+        }
+        return jsonResult({ items, bookmark: page.bookmark, fetched: page.fetched });
+    }
+}
