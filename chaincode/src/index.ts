@@ -1,7 +1,43 @@
+import { ConsolidationContract } from './contracts/consolidation';
+import { CustomsContract } from './contracts/customs';
+import { DeclarationContract } from './contracts/declaration';
 import { DocumentContract } from './contracts/document';
+import { ExemptionContract } from './contracts/exemption';
+import { GoodsContract } from './contracts/goods';
+import { HistoryContract } from './contracts/history';
 import { IdentityContract } from './contracts/identity';
+import { PartyContract } from './contracts/party';
+import { ReceiptContract } from './contracts/receipt';
+import { RiskContract } from './contracts/risk';
+import { TradeContract } from './contracts/trade';
 
-export { DocumentContract, IdentityContract };
+export {
+    ConsolidationContract,
+    CustomsContract,
+    DeclarationContract,
+    DocumentContract,
+    ExemptionContract,
+    GoodsContract,
+    HistoryContract,
+    IdentityContract,
+    PartyContract,
+    ReceiptContract,
+    RiskContract,
+    TradeContract,
+};
 
 /** Read by fabric-chaincode-node through chaincode/package.json `main`. */
-export const contracts = [DocumentContract, IdentityContract];
+export const contracts = [
+    DocumentContract,
+    IdentityContract,
+    PartyContract,
+    GoodsContract,
+    TradeContract,
+    ConsolidationContract,
+    DeclarationContract,
+    CustomsContract,
+    HistoryContract,
+    RiskContract,
+    ReceiptContract,
+    ExemptionContract,
+];

@@ -99,6 +99,8 @@ export interface Goods {
     readonly unit: string;
     readonly producerId: string;
     readonly brand?: string;
+    /** V16: liable to export duty or statutory inspection, so never merged into a chapter line. */
+    readonly itemiseAlways?: boolean;
     readonly priceRange: PriceRange;
     readonly filedBy: Signature;
 }

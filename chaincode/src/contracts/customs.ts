@@ -1,0 +1,424 @@
+import { Context, Contract, Info, Transaction } from 'fabric-contract-api';
+import { assertOwns, authorize, type Actor } from '../lib/auth';
+import { invalid, notFound, precondition } from '../lib/errors';
+import { txTime } from '../lib/identity';
+import { RecordType, recordKey, scanAll } from '../lib/keys';
+import {
+    loadDeclaration,
+    loadTrade,
+    type ConsolidationOrder,
+    type CustomsEvent,
+    type CustomsEventType,
+    type Declaration,
+    type DeclarationStatus,
+    type Goods,
+    type LineSource,
+    type MarketCluster,
+    type PackingList,
+    type Party,
+    type RiskFlag,
+    type Trade,
+} from '../lib/records';
+import { openFlags } from '../lib/risk';
+import { emit, getRecord, jsonResult, putRecord, without, type Signature } from '../lib/store';
+import { DATE, ID, REASON, bool, int, object, oneOf, optional, parseArg, parseJson } from '../lib/validate';
+import { checkDeclaration, type CheckSnapshot } from '../rules/customs-check';
+import { listInForce } from '../rules/negative-list';
+import { loadNegativeLists } from './goods';
+import { DECL_NO, builderLinesOf, declarationKey, requireCustomsEndorsement } from './declaration';
+import { setTradeDeclarationIndex } from './trade';
+
+interface EventRule {
+    readonly type: CustomsEventType;
+    readonly from: readonly DeclarationStatus[];
+    /** Target status; 'SAME' keeps it (amendment), 'HELD_FROM' returns to the status before the hold. */
+    readonly to: DeclarationStatus | 'SAME' | 'HELD_FROM';
+    /** What happens to the declared trades. */
+    readonly trades?: 'RELEASED' | 'EXPORTED' | 'UNLINK';
+}
+
+const LIVE: readonly DeclarationStatus[] = ['SUBMITTED', 'ACCEPTED', 'INSPECTION_ORDERED', 'INSPECTED'];
+
+/** The declaration state machine, driven only by customs. */
+export const CUSTOMS_EVENTS: Readonly<Record<string, EventRule>> = {
+    AcceptDeclaration: { type: 'ACCEPTED', from: ['SUBMITTED'], to: 'ACCEPTED' },
+    OrderInspection: { type: 'INSPECTION_ORDERED', from: ['ACCEPTED'], to: 'INSPECTION_ORDERED' },
+    RecordInspectionResult: { type: 'INSPECTED', from: ['INSPECTION_ORDERED'], to: 'INSPECTED' },
+    ReleaseDeclaration: { type: 'RELEASED', from: ['ACCEPTED', 'INSPECTED'], to: 'RELEASED', trades: 'RELEASED' },
+    ConfirmExit: { type: 'EXITED', from: ['RELEASED'], to: 'EXITED', trades: 'EXPORTED' },
+    ReturnDeclaration: {
+        type: 'RETURNED',
+        from: ['SUBMITTED', 'ACCEPTED', 'INSPECTED'],
+        to: 'RETURNED',
+        trades: 'UNLINK',
+    },
+    AmendDeclaration: { type: 'AMENDED', from: LIVE, to: 'SAME' },
+    WithdrawDeclaration: { type: 'WITHDRAWN', from: ['ACCEPTED'], to: 'WITHDRAWN', trades: 'UNLINK' },
+    HoldDeclaration: { type: 'HELD', from: [...LIVE, 'RELEASED'], to: 'ON_HOLD' },
+    LiftHold: { type: 'HOLD_LIFTED', from: ['ON_HOLD'], to: 'HELD_FROM' },
+};
+
+const INSPECTION = object({ passed: bool, remark: REASON });
+const AMENDMENT = object({
+    exitPort: optional(ID),
+    transportMode: optional(oneOf(['SEA', 'ROAD', 'RAIL', 'AIR'] as const)),
+    billOfLading: optional(ID),
+});
+
+interface EventInput {
+    readonly reason?: string;
+    readonly detail?: Record<string, unknown>;
+    /** Overrides the rule's target (failed inspection → ON_HOLD). */
+    readonly to?: DeclarationStatus;
+    readonly patch?: Partial<Declaration>;
+}
+
+export interface PartyRef {
+    readonly partyId: string;
+    readonly type: string | null;
+    readonly legalName: string | null;
+    readonly status: string | null;
+    readonly filedBy: Signature | null;
+    readonly updatedBy: Signature | null;
+}
+
+function partyRef(partyId: string, party: Party | undefined): PartyRef {
+    return {
+        partyId,
+        type: party?.type ?? null,
+        legalName: party?.legalName ?? null,
+        status: party?.status ?? null,
+        filedBy: party?.filedBy ?? null,
+        updatedBy: party?.updatedBy ?? null,
+    };
+}
+
+/** Reads for one check/trace, cached. */
+class Loader {
+    readonly parties = new Map<string, Party | undefined>();
+    readonly goods = new Map<string, Goods | undefined>();
+    readonly clusters = new Map<string, MarketCluster | undefined>();
+    readonly orders = new Map<string, ConsolidationOrder | undefined>();
+    readonly trades = new Map<string, Trade | undefined>();
+
+    constructor(readonly ctx: Context) {}
+
+    async #load<T extends { docType: string }>(
+        cache: Map<string, T | undefined>,
+        type: RecordType,
+        docType: T['docType'],
+        id: string,
+    ): Promise<T | undefined> {
+        if (!cache.has(id)) cache.set(id, await getRecord<T>(this.ctx, recordKey(this.ctx, type, id), docType));
+        return cache.get(id);
+    }
+
+    party = (id: string): Promise<Party | undefined> => this.#load(this.parties, RecordType.party, 'party', id);
+    good = (id: string): Promise<Goods | undefined> => this.#load(this.goods, RecordType.goods, 'goods', id);
+    cluster = (id: string): Promise<MarketCluster | undefined> =>
+        this.#load(this.clusters, RecordType.cluster, 'cluster', id);
+    order = (id: string): Promise<ConsolidationOrder | undefined> =>
+        this.#load(this.orders, RecordType.consolidation, 'consolidation', id);
+    trade = (id: string): Promise<Trade | undefined> => this.#load(this.trades, RecordType.trade, 'trade', id);
+
+    async snapshot(declaration: Declaration): Promise<CheckSnapshot> {
+        const ctx = this.ctx;
+        const present: Trade[] = [];
+        const flags: RiskFlag[] = [...(await openFlags(ctx, 'declaration', declaration.declNo))];
+        for (const tradeNo of declaration.tradeNos) {
+            const trade = await this.trade(tradeNo);
+            if (trade === undefined) continue;
+            present.push(trade);
+            flags.push(...(await openFlags(ctx, 'trade', tradeNo)));
+            for (const id of [trade.vendorId, trade.agentId, trade.buyerId]) await this.party(id);
+            await this.cluster(trade.clusterId);
+            if (trade.consolidationOrder !== undefined) await this.order(trade.consolidationOrder);
+            for (const line of trade.lines) {
+                const goods = await this.good(line.goodsCode);
+                if (goods !== undefined) await this.party(goods.producerId);
+            }
+        }
+        await this.party(declaration.remarkPurchaser.buyerId);
+        for (const [id, party] of this.parties)
+            if (party !== undefined) flags.push(...(await openFlags(ctx, 'party', id)));
+        const packing = await getRecord<PackingList>(
+            ctx,
+            recordKey(ctx, RecordType.packing, declaration.packingNo),
+            'packing',
+        );
+        const builderLines = await builderLinesOf(ctx, present).catch(() => []);
+        return {
+            declaration,
+            trades: this.trades,
+            parties: this.parties,
+            goods: this.goods,
+            clusters: this.clusters,
+            orders: this.orders,
+            packing,
+            negativeList: listInForce(await loadNegativeLists(ctx), declaration.declDate),
+            builderLines,
+            openFlags: flags,
+        };
+    }
+}
+
+/** Customs events on declarations (state machine + key-level endorsement), the CU checks, and the accountability trace. */
+@Info({ title: 'CustomsContract', description: 'Customs events, declaration check, accountability trace' })
+export class CustomsContract extends Contract {
+    constructor() {
+        super('CustomsContract');
+    }
+
+    @Transaction()
+    AcceptDeclaration(ctx: Context, declNo: string): Promise<string> {
+        return this.#event(ctx, 'AcceptDeclaration', declNo, {});
+    }
+
+    @Transaction()
+    OrderInspection(ctx: Context, declNo: string, reason: string): Promise<string> {
+        return this.#event(ctx, 'OrderInspection', declNo, { reason: parseArg(reason, REASON, 'reason') });
+    }
+
+    /** `resultJson`: { passed: boolean, remark: string }; a failed inspection puts the declaration ON_HOLD. */
+    @Transaction()
+    RecordInspectionResult(ctx: Context, declNo: string, resultJson: string): Promise<string> {
+        const result = parseJson(resultJson, INSPECTION, 'result');
+        return this.#event(ctx, 'RecordInspectionResult', declNo, {
+            reason: result.remark,
+            detail: { passed: result.passed },
+            ...(result.passed ? {} : { to: 'ON_HOLD', patch: { heldFrom: 'INSPECTION_ORDERED' } }),
+        });
+    }
+
+    @Transaction()
+    ReleaseDeclaration(ctx: Context, declNo: string): Promise<string> {
+        return this.#event(ctx, 'ReleaseDeclaration', declNo, { patch: { releaseDate: txTime(ctx).slice(0, 10) } });
+    }
+
+    @Transaction()
+    ConfirmExit(ctx: Context, declNo: string, exitDate: string): Promise<string> {
+        const date = parseArg(exitDate, DATE, 'exitDate');
+        if (date > txTime(ctx).slice(0, 10)) throw invalid('exitDate is in the future');
+        return this.#event(ctx, 'ConfirmExit', declNo, { patch: { exitDate: date } });
+    }
+
+    @Transaction()
+    ReturnDeclaration(ctx: Context, declNo: string, reason: string): Promise<string> {
+        return this.#event(ctx, 'ReturnDeclaration', declNo, { reason: parseArg(reason, REASON, 'reason') });
+    }
+
+    /** Amends transport fields (exitPort, transportMode, billOfLading); value changes need return + refiling. */
+    @Transaction()
+    AmendDeclaration(ctx: Context, declNo: string, amendmentJson: string, reason: string): Promise<string> {
+        const amendment = parseJson(amendmentJson, AMENDMENT, 'amendment');
+        if (Object.keys(amendment).length === 0) throw invalid('amendment changes nothing');
+        return this.#event(ctx, 'AmendDeclaration', declNo, {
+            reason: parseArg(reason, REASON, 'reason'),
+            detail: amendment,
+            patch: amendment,
+        });
+    }
+
+    @Transaction()
+    WithdrawDeclaration(ctx: Context, declNo: string, reason: string): Promise<string> {
+        return this.#event(ctx, 'WithdrawDeclaration', declNo, { reason: parseArg(reason, REASON, 'reason') });
+    }
+
+    @Transaction()
+    HoldDeclaration(ctx: Context, declNo: string, reason: string): Promise<string> {
+        return this.#event(ctx, 'HoldDeclaration', declNo, { reason: parseArg(reason, REASON, 'reason') });
+    }
+
+    @Transaction()
+    LiftHold(ctx: Context, declNo: string, reason: string): Promise<string> {
+        return this.#event(ctx, 'LiftHold', declNo, { reason: parseArg(reason, REASON, 'reason') });
+    }
+
+    async #event(ctx: Context, tx: string, declNoArg: string, input: EventInput): Promise<string> {
+        const declNo = parseArg(declNoArg, DECL_NO, 'declNo');
+        const rule = CUSTOMS_EVENTS[tx];
+        if (rule === undefined) throw new Error(`no customs event ${tx}`);
+        const actor = await authorize(ctx, `CustomsContract.${tx}`);
+        const declaration = await loadDeclaration(ctx, declNo);
+        if (!rule.from.includes(declaration.status)) {
+            throw precondition(`declaration ${declNo} is ${declaration.status}; ${tx} needs ${rule.from.join(' or ')}`);
+        }
+        const to = input.to ?? targetOf(rule, declaration);
+        const seq = declaration.customsEvents + 1;
+        const event: CustomsEvent = {
+            docType: 'customsEvent',
+            declNo,
+            seq,
+            type: rule.type,
+            fromStatus: declaration.status,
+            toStatus: to,
+            ...(input.reason !== undefined ? { reason: input.reason } : {}),
+            ...(input.detail !== undefined ? { detail: input.detail } : {}),
+            by: actor.signature,
+        };
+        const eventKey = recordKey(ctx, RecordType.customsEvent, declNo, String(seq).padStart(4, '0'));
+        await putRecord(ctx, eventKey, event);
+        await requireCustomsEndorsement(ctx, eventKey);
+        const next: Declaration = {
+            ...without(declaration, 'heldFrom'),
+            ...input.patch,
+            ...(to === 'ON_HOLD' && input.patch?.heldFrom === undefined ? { heldFrom: declaration.status } : {}),
+            status: to,
+            ...(input.reason !== undefined ? { statusReason: input.reason } : {}),
+            customsEvents: seq,
+            updatedBy: actor.signature,
+        };
+        await putRecord(ctx, declarationKey(ctx, declNo), next);
+        await this.#moveTrades(ctx, actor, declaration, rule.trades);
+        emit(ctx, 'CustomsEventRecorded', {
+            declNo,
+            seq,
+            type: rule.type,
+            from: declaration.status,
+            to,
+            tradeNos: declaration.tradeNos,
+        });
+        return jsonResult(next);
+    }
+
+    async #moveTrades(ctx: Context, actor: Actor, declaration: Declaration, move: EventRule['trades']): Promise<void> {
+        if (move === undefined) return;
+        for (const tradeNo of declaration.tradeNos) {
+            const trade = await loadTrade(ctx, tradeNo);
+            const key = recordKey(ctx, RecordType.trade, tradeNo);
+            if (move === 'UNLINK') {
+                const unlinked: Trade = { ...without(trade, 'declNo'), status: 'PACKED', updatedBy: actor.signature };
+                await putRecord(ctx, key, unlinked);
+                await setTradeDeclarationIndex(ctx, declaration.declNo, tradeNo, false);
+            } else {
+                const moved: Trade = { ...trade, status: move, updatedBy: actor.signature };
+                await putRecord(ctx, key, moved);
+            }
+        }
+    }
+
+    @Transaction(false)
+    async GetCustomsEvents(ctx: Context, declNo: string): Promise<string> {
+        const id = parseArg(declNo, DECL_NO, 'declNo');
+        const actor = await authorize(ctx, 'CustomsContract.GetCustomsEvents');
+        const declaration = await loadDeclaration(ctx, id);
+        assertOwns(actor, { agent: declaration.consignorId, broker: declaration.brokerId }, `declaration ${id}`);
+        const entries = await scanAll(ctx, RecordType.customsEvent, [id]);
+        const events = entries.map((entry) => JSON.parse(Buffer.from(entry.value).toString('utf8')) as CustomsEvent);
+        return jsonResult({ declNo: id, status: declaration.status, events });
+    }
+
+    /** CU-01..CU-07: recompute and compare; verdict PASS / REFER / FAIL with every check's reasons. */
+    @Transaction(false)
+    async CheckDeclaration(ctx: Context, declNo: string): Promise<string> {
+        const id = parseArg(declNo, DECL_NO, 'declNo');
+        const actor = await authorize(ctx, 'CustomsContract.CheckDeclaration');
+        const declaration = await loadDeclaration(ctx, id);
+        assertOwns(actor, { agent: declaration.consignorId, broker: declaration.brokerId }, `declaration ${id}`);
+        const report = checkDeclaration(await new Loader(ctx).snapshot(declaration));
+        return jsonResult({ ...report, checkedAt: txTime(ctx), txId: ctx.stub.getTxID() });
+    }
+
+    /** Who answers for one declaration line: every trade line, party and signature behind it, with values. */
+    @Transaction(false)
+    async TraceDeclarationLine(ctx: Context, declNo: string, gNo: string): Promise<string> {
+        const id = parseArg(declNo, DECL_NO, 'declNo');
+        const lineNo = parseJson(gNo, int({ min: 1, max: 999 }), 'gNo');
+        await authorize(ctx, 'CustomsContract.TraceDeclarationLine');
+        const declaration = await loadDeclaration(ctx, id);
+        const line = declaration.lines.find((l) => l.gNo === lineNo);
+        if (line === undefined) throw precondition(`declaration ${id} has no line ${lineNo}`);
+        const load = new Loader(ctx);
+        const contributions = [];
+        for (const source of line.sources) {
+            contributions.push(await this.#contribution(load, source));
+        }
+        const packing = await getRecord<PackingList>(
+            ctx,
+            recordKey(ctx, RecordType.packing, declaration.packingNo),
+            'packing',
+        );
+        const accountable = new Map<string, { partyId: string; role: string; valueUsd: number }>();
+        const add = (partyId: string, role: string, valueUsd: number): void => {
+            const key = `${role}/${partyId}`;
+            const entry = accountable.get(key) ?? { partyId, role, valueUsd: 0 };
+            accountable.set(key, { ...entry, valueUsd: entry.valueUsd + valueUsd });
+        };
+        for (const c of contributions) {
+            add(c.vendor.partyId, 'VENDOR', c.valueUsd);
+            add(c.agent.partyId, 'AGENT', c.valueUsd);
+            add(c.buyer.partyId, 'BUYER', c.valueUsd);
+            if (c.producer !== null) add(c.producer.partyId, 'PRODUCER', c.valueUsd);
+            if (c.consolidator !== null) add(c.consolidator.partyId, 'CONSOLIDATOR', c.valueUsd);
+            add(declaration.brokerId, 'BROKER', c.valueUsd);
+        }
+        return jsonResult({
+            declNo: id,
+            gNo: lineNo,
+            hsCode: line.hsCode,
+            name: line.name,
+            valueUsd: line.valueUsd,
+            mergedChapter: line.mergedChapter,
+            declarationStatus: declaration.status,
+            declarationFiledBy: declaration.filedBy,
+            consignor: partyRef(declaration.consignorId, await load.party(declaration.consignorId)),
+            broker: partyRef(declaration.brokerId, await load.party(declaration.brokerId)),
+            packing:
+                packing === undefined
+                    ? null
+                    : { packingNo: packing.packingNo, site: packing.site, createdBy: packing.createdBy },
+            contributions,
+            accountable: [...accountable.values()].sort((a, b) => (a.role + a.partyId < b.role + b.partyId ? -1 : 1)),
+        });
+    }
+
+    async #contribution(load: Loader, source: LineSource): Promise<Contribution> {
+        const trade = await load.trade(source.tradeNo);
+        if (trade === undefined) throw notFound(`trade ${source.tradeNo} behind this line does not exist`);
+        const goods = await load.good(source.goodsCode);
+        const order = trade.consolidationOrder === undefined ? undefined : await load.order(trade.consolidationOrder);
+        const ref = async (partyId: string): Promise<PartyRef> => partyRef(partyId, await load.party(partyId));
+        return {
+            ...source,
+            tradeDate: trade.tradeDate,
+            stall: { clusterId: trade.clusterId, stallNo: trade.stallNo },
+            unitPrice: trade.lines.find((l) => l.lineId === source.lineId)?.unitPrice ?? null,
+            tradeRegisteredBy: trade.registeredBy,
+            tradeUpdatedBy: trade.updatedBy,
+            vendor: await ref(trade.vendorId),
+            agent: await ref(trade.agentId),
+            buyer: await ref(trade.buyerId),
+            producer: goods === undefined ? null : await ref(goods.producerId),
+            goodsFiledBy: goods?.filedBy ?? null,
+            ...(order === undefined
+                ? { consolidationOrder: null, consolidator: null, consolidatedBy: null }
+                : {
+                      consolidationOrder: order.orderCode,
+                      consolidator: await ref(order.consolidatorId),
+                      consolidatedBy: order.createdBy,
+                  }),
+        };
+    }
+}
+
+interface Contribution {
+    readonly tradeNo: string;
+    readonly lineId: string;
+    readonly valueUsd: number;
+    readonly vendor: PartyRef;
+    readonly agent: PartyRef;
+    readonly buyer: PartyRef;
+    readonly producer: PartyRef | null;
+    readonly consolidator: PartyRef | null;
+    readonly [more: string]: unknown;
+}
+
+function targetOf(rule: EventRule, declaration: Declaration): DeclarationStatus {
+    if (rule.to === 'SAME') return declaration.status;
+    if (rule.to === 'HELD_FROM') {
+        if (declaration.heldFrom === undefined)
+            throw precondition(`declaration ${declaration.declNo} has no status to return to`);
+        return declaration.heldFrom;
+    }
+    return rule.to;
+}

@@ -1,0 +1,342 @@
+import { Context, Contract, Info, Transaction } from 'fabric-contract-api';
+import { KeyEndorsementPolicy } from 'fabric-shim';
+import { CUSTOMS_MSP, assertOwns, authorize, type Actor } from '../lib/auth';
+import { ChaincodeError, conflict, precondition, ruleViolation } from '../lib/errors';
+import { IndexType, RecordType, lastAttribute, putIndex, recordKey, scanAll, scanPage } from '../lib/keys';
+import {
+    loadActiveParty,
+    loadDeclaration,
+    loadGoods,
+    loadTrade,
+    type Declaration,
+    type DeclarationLine,
+    type PurchaserRemark,
+    type Trade,
+} from '../lib/records';
+import { raise } from '../lib/risk';
+import { emit, exists, getRecord, jsonResult, putRecord, without } from '../lib/store';
+import {
+    COUNTRY,
+    CURRENCY,
+    DATE,
+    HS_CODE,
+    ID,
+    NAME,
+    PAGE_SIZE,
+    arrayOf,
+    bool,
+    int,
+    object,
+    oneOf,
+    optional,
+    parseArg,
+    parseJson,
+    str,
+} from '../lib/validate';
+import { VALUE_CAP_USD_CENTS, buildDeclaration, type BuilderLine } from '../rules/declaration-builder';
+import { linkFiledLines } from '../rules/filed-lines';
+import { listInForce, negativeListHits } from '../rules/negative-list';
+import { loadNegativeLists } from './goods';
+import { loadPacking } from './consolidation';
+import { setTradeDeclarationIndex } from './trade';
+
+const DECL_NO = str({ pattern: /^\d{18}$/, max: 18, hint: 'must be the 18-digit customs entry number' });
+const RATE = object({
+    currency: CURRENCY,
+    rate: str({ pattern: /^\d{1,9}(\.\d{1,12})?$/, max: 22, hint: 'must be a decimal' }),
+});
+const FILED_LINE = object({
+    gNo: int({ min: 1, max: 999 }),
+    hsCode: HS_CODE,
+    name: NAME,
+    qty: int({ min: 0 }),
+    unit: str({ max: 16 }),
+    valueUsd: int({ min: 0 }),
+    mergedChapter: optional(str({ pattern: /^\d{2}$/, max: 2, hint: 'must be a 2-digit HS chapter' })),
+    isItemised: bool,
+    sources: arrayOf(object({ tradeNo: ID, lineId: ID, amount: int({ min: 1 }) }), { min: 1, max: 5000 }),
+});
+
+const COMMON = {
+    packingNo: ID,
+    consignorId: ID,
+    brokerId: ID,
+    customsOffice: ID,
+    exitPort: ID,
+    declDate: DATE,
+    destCountry: COUNTRY,
+    tradeCountry: COUNTRY,
+    transportMode: oneOf(['SEA', 'ROAD', 'RAIL', 'AIR'] as const),
+    billOfLading: optional(ID),
+    tradeNos: arrayOf(ID, { min: 1, max: 500 }),
+    rates: arrayOf(RATE, { max: 50 }),
+};
+const PREVIEW = object({ ...COMMON, lines: optional(arrayOf(FILED_LINE, { min: 1, max: 999 })) });
+const DECLARATION = object({ declNo: DECL_NO, ...COMMON, lines: optional(arrayOf(FILED_LINE, { min: 1, max: 999 })) });
+type PreviewInput = ReturnType<typeof PREVIEW>;
+
+/** F4: a declaration within this share of the cap, with another such on the same day, is flagged. */
+export const NEAR_CAP_SHARE = 0.9;
+
+export interface Violation {
+    readonly code: string;
+    readonly message: string;
+}
+
+interface Prepared {
+    readonly trades: Trade[];
+    readonly builderLines: BuilderLine[];
+    readonly lines: DeclarationLine[];
+    readonly totalValueUsd: number;
+    readonly simplified: boolean;
+    readonly remarkPurchaser: PurchaserRemark;
+    readonly violations: ChaincodeError[];
+}
+
+function asViolation(error: ChaincodeError): Violation {
+    return { code: error.code, message: error.message };
+}
+
+/** Key-level endorsement: from submission on, a declaration changes only with CustomsOrg's peer endorsing. */
+export async function requireCustomsEndorsement(ctx: Context, key: string): Promise<void> {
+    const policy = new KeyEndorsementPolicy();
+    policy.addOrgs('PEER', CUSTOMS_MSP);
+    await ctx.stub.setStateValidationParameter(key, policy.getPolicy());
+}
+
+export function declarationKey(ctx: Context, declNo: string): string {
+    return recordKey(ctx, RecordType.declaration, declNo);
+}
+
+/** Trade lines of the given trades as the builder needs them (goods' V16 flag included). */
+export async function builderLinesOf(ctx: Context, trades: readonly Trade[]): Promise<BuilderLine[]> {
+    const itemise = new Map<string, boolean>();
+    const lines: BuilderLine[] = [];
+    for (const trade of trades) {
+        for (const line of trade.lines) {
+            if (!itemise.has(line.goodsCode))
+                itemise.set(line.goodsCode, (await loadGoods(ctx, line.goodsCode)).itemiseAlways === true);
+            lines.push({
+                ...line,
+                tradeNo: trade.tradeNo,
+                currency: trade.currency,
+                itemiseAlways: itemise.get(line.goodsCode) === true,
+            });
+        }
+    }
+    return lines;
+}
+
+/** Builds (or links the filed) simplified declaration; trades must be PACKED in the packing list, one buyer, one consignor. */
+@Info({ title: 'DeclarationContract', description: 'Simplified declarations (mode 1039)' })
+export class DeclarationContract extends Contract {
+    constructor() {
+        super('DeclarationContract');
+    }
+
+    /** Builds the declaration without writing: lines, total, and the violations filing would meet. */
+    @Transaction(false)
+    async PreviewDeclaration(ctx: Context, previewJson: string): Promise<string> {
+        const input = parseJson(previewJson, PREVIEW, 'declaration');
+        const actor = await authorize(ctx, 'DeclarationContract.PreviewDeclaration');
+        const prepared = await this.#prepare(ctx, actor, input);
+        return jsonResult({
+            lines: prepared.lines,
+            totalValueUsd: prepared.totalValueUsd,
+            simplified: prepared.simplified,
+            withinCap: prepared.totalValueUsd <= VALUE_CAP_USD_CENTS,
+            remarkPurchaser: prepared.remarkPurchaser,
+            violations: prepared.violations.map(asViolation),
+        });
+    }
+
+    @Transaction()
+    async FileDeclaration(ctx: Context, declarationJson: string): Promise<string> {
+        const input = parseJson(declarationJson, DECLARATION, 'declaration');
+        const actor = await authorize(ctx, 'DeclarationContract.FileDeclaration');
+        const key = declarationKey(ctx, input.declNo);
+        if (await exists(ctx, key)) throw conflict(`declaration ${input.declNo} already exists`);
+        const prepared = await this.#prepare(ctx, actor, input);
+        const first = prepared.violations[0];
+        if (first !== undefined) throw first;
+        const header = without(input, 'lines');
+        const declaration: Declaration = {
+            docType: 'declaration',
+            ...header,
+            totalValueUsd: prepared.totalValueUsd,
+            simplified: prepared.simplified,
+            lines: prepared.lines,
+            remarkPurchaser: prepared.remarkPurchaser,
+            status: 'SUBMITTED',
+            customsEvents: 0,
+            filedBy: actor.signature,
+            updatedBy: actor.signature,
+        };
+        await putRecord(ctx, key, declaration);
+        await requireCustomsEndorsement(ctx, key);
+        for (const trade of prepared.trades) {
+            const declared: Trade = { ...trade, status: 'DECLARED', declNo: input.declNo, updatedBy: actor.signature };
+            await putRecord(ctx, recordKey(ctx, RecordType.trade, trade.tradeNo), declared);
+            await setTradeDeclarationIndex(ctx, input.declNo, trade.tradeNo, true);
+        }
+        const buyerId = declaration.remarkPurchaser.buyerId;
+        const flags = await this.#splitting(ctx, actor, declaration);
+        await putIndex(ctx, IndexType.declarationByDate, [declaration.declDate, declaration.declNo]);
+        await putIndex(ctx, IndexType.declarationByConsignor, [
+            declaration.consignorId,
+            declaration.declDate,
+            declaration.declNo,
+        ]);
+        await putIndex(ctx, IndexType.declarationByBuyer, [buyerId, declaration.declDate, declaration.declNo]);
+        emit(ctx, 'DeclarationFiled', {
+            declNo: declaration.declNo,
+            tradeNos: declaration.tradeNos,
+            totalValueUsd: declaration.totalValueUsd,
+            riskFlags: flags,
+        });
+        return jsonResult(declaration);
+    }
+
+    async #prepare(ctx: Context, actor: Actor, input: PreviewInput): Promise<Prepared> {
+        assertOwns(
+            actor,
+            { agent: input.consignorId, broker: input.brokerId },
+            `a declaration of ${input.consignorId}`,
+        );
+        await loadActiveParty(ctx, input.consignorId, ['AGENT']);
+        await loadActiveParty(ctx, input.brokerId, ['BROKER']);
+        const packing = await loadPacking(ctx, input.packingNo);
+        if (packing.brokerId !== input.brokerId)
+            throw precondition(`packing list ${packing.packingNo} names broker ${packing.brokerId}`);
+        if (packing.agentId !== input.consignorId) {
+            throw ruleViolation(
+                'V13',
+                `the consignor must be the agent ${packing.agentId} of packing list ${packing.packingNo}`,
+            );
+        }
+        const trades = await this.#loadTrades(ctx, input, packing.tradeNos);
+        const remarkPurchaser = await this.#purchaser(ctx, trades);
+        const builderLines = await builderLinesOf(ctx, trades);
+        const built = buildDeclaration(builderLines, input.rates);
+        const lines = input.lines === undefined ? built.lines : linkFiledLines(input.lines, builderLines, input.rates);
+        const totalValueUsd = lines.reduce((sum, line) => sum + line.valueUsd, 0);
+        const violations: ChaincodeError[] = [];
+        if (totalValueUsd > VALUE_CAP_USD_CENTS) {
+            const usd = (totalValueUsd / 100).toFixed(2);
+            violations.push(ruleViolation('V01', `total USD ${usd} is above the USD 150,000 cap`));
+        }
+        const list = listInForce(await loadNegativeLists(ctx), input.declDate);
+        for (const hit of negativeListHits(list, builderLines)) {
+            const where = `${hit.item.tradeNo}/${hit.item.lineId} (HS ${hit.item.hsCode})`;
+            violations.push(ruleViolation('V05', `${where} is on negative list v${list?.version ?? 0}`));
+        }
+        return {
+            trades,
+            builderLines,
+            lines,
+            totalValueUsd,
+            simplified: built.simplified,
+            remarkPurchaser,
+            violations,
+        };
+    }
+
+    async #loadTrades(ctx: Context, input: PreviewInput, packed: readonly string[]): Promise<Trade[]> {
+        if (new Set(input.tradeNos).size !== input.tradeNos.length)
+            throw ruleViolation('V18', 'a trade is listed twice');
+        const trades: Trade[] = [];
+        for (const tradeNo of input.tradeNos) {
+            if (!packed.includes(tradeNo))
+                throw precondition(`trade ${tradeNo} is not in packing list ${input.packingNo}`);
+            const trade = await loadTrade(ctx, tradeNo);
+            if (trade.declNo !== undefined)
+                throw conflict(`trade ${tradeNo} is already in declaration ${trade.declNo} (V18)`);
+            if (trade.status !== 'PACKED') throw precondition(`trade ${tradeNo} is ${trade.status}, not PACKED`);
+            if (trade.agentId !== input.consignorId)
+                throw ruleViolation('V13', `trade ${tradeNo} has agent ${trade.agentId}, not the consignor`);
+            trades.push(trade);
+        }
+        return trades;
+    }
+
+    /** V13/V08: one purchaser per declaration; the remark carries the filed buyer's name, nationality and ID hash. */
+    async #purchaser(ctx: Context, trades: readonly Trade[]): Promise<PurchaserRemark> {
+        const buyers = [...new Set(trades.map((t) => t.buyerId))];
+        const buyerId = buyers[0];
+        if (buyerId === undefined || buyers.length > 1) {
+            throw ruleViolation('V13', `a declaration names one purchaser; these trades have ${buyers.join(', ')}`);
+        }
+        const buyer = await loadActiveParty(ctx, buyerId, ['BUYER']);
+        if (buyer.nationality === undefined || buyer.idType === undefined || buyer.idNumberHash === undefined) {
+            throw ruleViolation('V08', `buyer ${buyerId} lacks nationality or ID document`);
+        }
+        return {
+            buyerId,
+            name: buyer.nameEn ?? buyer.legalName,
+            nationality: buyer.nationality,
+            idType: buyer.idType,
+            idNumberHash: buyer.idNumberHash,
+        };
+    }
+
+    /** F4: near-cap declarations by the same consignor or buyer on the same day. */
+    async #splitting(ctx: Context, actor: Actor, declaration: Declaration): Promise<string[]> {
+        const threshold = Math.floor(VALUE_CAP_USD_CENTS * NEAR_CAP_SHARE);
+        if (declaration.totalValueUsd < threshold) return [];
+        const entries = [
+            ...(await scanAll(ctx, IndexType.declarationByConsignor, [declaration.consignorId, declaration.declDate])),
+            ...(await scanAll(ctx, IndexType.declarationByBuyer, [
+                declaration.remarkPurchaser.buyerId,
+                declaration.declDate,
+            ])),
+        ];
+        const others = new Set<string>();
+        for (const declNo of new Set(entries.map(lastAttribute))) {
+            const other = await getRecord<Declaration>(ctx, declarationKey(ctx, declNo), 'declaration');
+            if (
+                other !== undefined &&
+                other.totalValueUsd >= threshold &&
+                !['RETURNED', 'WITHDRAWN'].includes(other.status)
+            )
+                others.add(declNo);
+        }
+        if (others.size === 0) return [];
+        const flag = await raise(
+            ctx,
+            {
+                subjectType: 'declaration',
+                subjectId: declaration.declNo,
+                ruleId: 'F4',
+                severity: 'HIGH',
+                evidence: {
+                    sameDayNearCap: [...others].sort(),
+                    thresholdUsdCents: threshold,
+                    declDate: declaration.declDate,
+                },
+            },
+            actor.signature,
+        );
+        return flag === null ? [] : [flag.flagId];
+    }
+
+    @Transaction(false)
+    async GetDeclaration(ctx: Context, declNo: string): Promise<string> {
+        const id = parseArg(declNo, DECL_NO, 'declNo');
+        const actor = await authorize(ctx, 'DeclarationContract.GetDeclaration');
+        const declaration = await loadDeclaration(ctx, id);
+        assertOwns(actor, { agent: declaration.consignorId, broker: declaration.brokerId }, `declaration ${id}`);
+        return jsonResult(declaration);
+    }
+
+    @Transaction(false)
+    async ListDeclarationsByDate(ctx: Context, declDate: string, pageSize: string, bookmark: string): Promise<string> {
+        const date = parseArg(declDate, DATE, 'declDate');
+        const size = parseJson(pageSize, PAGE_SIZE, 'pageSize');
+        await authorize(ctx, 'DeclarationContract.ListDeclarationsByDate');
+        const page = await scanPage(ctx, IndexType.declarationByDate, [date], size, bookmark);
+        const items = await Promise.all(page.items.map((entry) => loadDeclaration(ctx, lastAttribute(entry))));
+        return jsonResult({ items, bookmark: page.bookmark });
+    }
+}
+
+export { DECL_NO };

@@ -1,0 +1,140 @@
+import { Context, Contract, Info, Transaction } from 'fabric-contract-api';
+import { assertOwns, authorize } from '../lib/auth';
+import { conflict, invalid, ruleViolation } from '../lib/errors';
+import { IndexType, RecordType, putIndex, recordKey, scanAll } from '../lib/keys';
+import { loadActiveParty, loadGoods, loadParty, type Goods, type NegativeList } from '../lib/records';
+import { emit, exists, jsonResult, putRecord } from '../lib/store';
+import {
+    CURRENCY,
+    DATE,
+    HS_CODE,
+    ID,
+    NAME,
+    REASON,
+    arrayOf,
+    bool,
+    int,
+    object,
+    optional,
+    parseArg,
+    parseJson,
+    str,
+} from '../lib/validate';
+import { listInForce } from '../rules/negative-list';
+
+const GOODS = object({
+    goodsCode: ID,
+    ownerId: ID,
+    ownerSku: optional(ID),
+    nameCn: NAME,
+    nameEn: NAME,
+    hsCode: HS_CODE,
+    unit: str({ max: 16 }),
+    producerId: ID,
+    brand: optional(NAME),
+    itemiseAlways: optional(bool),
+    priceRange: object({ currency: CURRENCY, minUnitPrice: int({ min: 0 }), maxUnitPrice: int({ min: 1 }) }),
+});
+
+const NEGATIVE_LIST = object({
+    version: int({ min: 1, max: 999_999 }),
+    validFrom: DATE,
+    entries: arrayOf(
+        object({
+            hsPrefix: optional(str({ pattern: /^\d{2,10}$/, max: 10, hint: 'must be 2..10 HS digits' })),
+            goodsCode: optional(ID),
+            reason: REASON,
+        }),
+        { max: 5000 },
+    ),
+});
+
+/** Negative-list versions are few; all are read to find the one in force (bounded, usable in writes). */
+export async function loadNegativeLists(ctx: Context): Promise<NegativeList[]> {
+    const entries = await scanAll(ctx, RecordType.negativeList, []);
+    return entries.map((entry) => JSON.parse(Buffer.from(entry.value).toString('utf8')) as NegativeList);
+}
+
+export function versionKey(version: number): string {
+    return String(version).padStart(6, '0');
+}
+
+/** Goods registry (V09: every entry names a registered producer) and the dated, versioned negative list (V05). */
+@Info({ title: 'GoodsContract', description: 'Goods registry and negative list' })
+export class GoodsContract extends Contract {
+    constructor() {
+        super('GoodsContract');
+    }
+
+    @Transaction()
+    async RegisterGoods(ctx: Context, goodsJson: string): Promise<string> {
+        const input = parseJson(goodsJson, GOODS, 'goods');
+        if (input.priceRange.minUnitPrice > input.priceRange.maxUnitPrice) {
+            throw invalid('goods.priceRange.minUnitPrice is above maxUnitPrice');
+        }
+        const actor = await authorize(ctx, 'GoodsContract.RegisterGoods');
+        assertOwns(actor, { vendor: input.ownerId }, `goods owned by ${input.ownerId}`);
+        const key = recordKey(ctx, RecordType.goods, input.goodsCode);
+        if (await exists(ctx, key)) throw conflict(`goods ${input.goodsCode} is already registered`);
+        await loadActiveParty(ctx, input.ownerId, ['MERCHANT']);
+        const producer = await loadParty(ctx, input.producerId).catch(() => undefined);
+        if (producer?.type !== 'PRODUCER' || producer.status !== 'ACTIVE') {
+            throw ruleViolation('V09', `producer ${input.producerId} is not a registered, active producer`);
+        }
+        const goods: Goods = { docType: 'goods', ...input, filedBy: actor.signature };
+        await putRecord(ctx, key, goods);
+        await putIndex(ctx, IndexType.goodsByOwner, [goods.ownerId, goods.goodsCode]);
+        emit(ctx, 'GoodsRegistered', { goodsCode: goods.goodsCode, ownerId: goods.ownerId, hsCode: goods.hsCode });
+        return jsonResult(goods);
+    }
+
+    @Transaction(false)
+    async GetGoods(ctx: Context, goodsCode: string): Promise<string> {
+        const id = parseArg(goodsCode, ID, 'goodsCode');
+        await authorize(ctx, 'GoodsContract.GetGoods');
+        return jsonResult(await loadGoods(ctx, id));
+    }
+
+    /**
+     * Publishes a new negative-list version. Versions only grow and never start before the latest one,
+     * so "as of date" answers never change for dates already past. Lifting entries = a new version without them.
+     */
+    @Transaction()
+    async PublishNegativeList(ctx: Context, listJson: string): Promise<string> {
+        const input = parseJson(listJson, NEGATIVE_LIST, 'list');
+        input.entries.forEach((entry, index) => {
+            if ((entry.hsPrefix === undefined) === (entry.goodsCode === undefined)) {
+                throw invalid(`list.entries[${index}] needs exactly one of hsPrefix, goodsCode`);
+            }
+        });
+        const actor = await authorize(ctx, 'GoodsContract.PublishNegativeList');
+        const lists = await loadNegativeLists(ctx);
+        const latest = lists.reduce<NegativeList | undefined>(
+            (a, b) => (a === undefined || b.version > a.version ? b : a),
+            undefined,
+        );
+        if (latest !== undefined && input.version <= latest.version) {
+            throw conflict(`negative list version ${input.version} is not above the latest ${latest.version}`);
+        }
+        if (latest !== undefined && input.validFrom < latest.validFrom) {
+            throw invalid(`list.validFrom ${input.validFrom} is before the latest version's ${latest.validFrom}`);
+        }
+        const list: NegativeList = { docType: 'negativeList', ...input, publishedBy: actor.signature };
+        await putRecord(ctx, recordKey(ctx, RecordType.negativeList, versionKey(list.version)), list);
+        emit(ctx, 'NegativeListPublished', {
+            version: list.version,
+            validFrom: list.validFrom,
+            entries: list.entries.length,
+        });
+        return jsonResult(list);
+    }
+
+    /** The version in force on `asOfDate`; `{ asOf, list: null }` when none was in force. */
+    @Transaction(false)
+    async GetNegativeList(ctx: Context, asOfDate: string): Promise<string> {
+        const date = parseArg(asOfDate, DATE, 'asOfDate');
+        await authorize(ctx, 'GoodsContract.GetNegativeList');
+        const list = listInForce(await loadNegativeLists(ctx), date);
+        return jsonResult({ asOf: date, list: list ?? null });
+    }
+}
