@@ -34,20 +34,41 @@ export function loadPartyRecord(ctx: Context, partyId: string): Promise<Party | 
     return getRecord<Party>(ctx, recordKey(ctx, RecordType.party, partyId), 'party');
 }
 
+type TradeBase = Omit<TradeFacts, 'allocatedByOthersMinor' | 'otherReceiptCount' | 'otherBanksCount'>;
+
+function tradeBase(tradeNo: string, trade: Trade | undefined): TradeBase {
+    if (trade === undefined) {
+        return {
+            tradeNo,
+            state: null,
+            merchantId: '',
+            agentId: null,
+            buyerId: null,
+            agencyReceipt: false,
+            valueMinor: 1,
+            currency: 'USD',
+            registeredOn: null,
+        };
+    }
+    return {
+        tradeNo,
+        state: trade.status,
+        merchantId: trade.vendorId,
+        agentId: trade.agentId,
+        buyerId: trade.buyerId,
+        agencyReceipt: trade.agencyReceipt,
+        valueMinor: trade.totalAmount,
+        currency: trade.currency,
+        registeredOn: trade.registeredBy.at.slice(0, 10),
+    };
+}
+
 async function tradeFacts(ctx: Context, tradeNo: string, request: FactsRequest): Promise<TradeFacts> {
     const trade = await loadTradeRecord(ctx, tradeNo);
     const others = (await allocationsOfTrade(ctx, tradeNo)).filter((a) => a.receiptId !== request.receiptId);
     const otherBanks = new Set(others.map((a) => a.bankMspId).filter((msp) => msp !== request.bankMspId));
     return {
-        tradeNo,
-        state: trade?.status ?? null,
-        merchantId: trade?.vendorId ?? '',
-        agentId: trade?.agentId ?? null,
-        buyerId: trade?.buyerId ?? null,
-        agencyReceipt: trade?.agencyReceipt ?? false,
-        valueMinor: trade?.totalAmount ?? 1,
-        currency: trade?.currency ?? 'USD',
-        registeredOn: trade === undefined ? null : trade.registeredBy.at.slice(0, 10),
+        ...tradeBase(tradeNo, trade),
         allocatedByOthersMinor: others.reduce((sum, a) => sum + a.tradeAmountMinor, 0),
         otherReceiptCount: others.length,
         otherBanksCount: otherBanks.size,
