@@ -5,6 +5,7 @@
 const base = {
     preset: 'ts-jest',
     testEnvironment: 'node',
+    testEnvironmentOptions: { globalsCleanup: 'off' },
     modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/.fabric/'],
 };
 
@@ -17,6 +18,7 @@ module.exports = {
             displayName: 'network',
             testMatch: ['<rootDir>/tests/network/**/*.test.ts'],
             globalSetup: '<rootDir>/tests/network/global-setup.ts',
+            globalTeardown: '<rootDir>/tests/network/global-teardown.ts',
             setupFilesAfterEnv: ['<rootDir>/tests/network/setup.ts'],
         },
     ],

@@ -6,10 +6,11 @@ import { adminEnv } from './nodes';
 import { run, type Reporter } from './run';
 import { peerAddress, type PeerOrg, type Topology } from './topology';
 
+export const defaultChaincodeDir = (): string => path.join(repoRoot(), 'dist', 'chaincode');
+
 /** What goes into the chaincode's identity: the compiled code, its manifest, collections and dependency lock. */
-function chaincodeInputs(): string[] {
+function chaincodeInputs(compiled: string): string[] {
     const root = repoRoot();
-    const compiled = path.join(root, 'dist', 'chaincode');
     if (!existsSync(path.join(compiled, 'src', 'index.js'))) {
         throw new Error(`the chaincode is not compiled (${compiled} is missing); run npm run build first`);
     }
@@ -29,12 +30,15 @@ function chaincodeInputs(): string[] {
     return [...files, ...extras.map((file) => path.join(root, file)).filter((file) => existsSync(file))];
 }
 
-/** Same code, same hash: the hash names the chaincode version and the package label. */
-export function codeHash(): string {
-    const root = repoRoot();
+/**
+ * Same code, same hash: the hash names the chaincode version and the package label. `compiled` is the
+ * tsc output of chaincode/ (dist/chaincode by default).
+ */
+export function codeHash(compiled: string): string {
     const hash = createHash('sha256');
-    for (const file of chaincodeInputs()) {
-        hash.update(path.relative(root, file)).update('\0').update(readFileSync(file)).update('\0');
+    for (const file of chaincodeInputs(compiled)) {
+        const name = file.startsWith(compiled) ? path.relative(compiled, file) : path.relative(repoRoot(), file);
+        hash.update(name).update('\0').update(readFileSync(file)).update('\0');
     }
     return hash.digest('hex').slice(0, 16);
 }
@@ -201,16 +205,16 @@ function definitionArgs(topology: Topology, sequence: number, version: string): 
 }
 
 /**
- * Brings the committed chaincode definition to the current code: install each org's package, approve it
- * for every org, commit the next sequence. Every step checks first, so running it again after a crash
- * continues where it stopped. Returns the package ID per org (for the chaincode servers).
+ * Brings the committed chaincode definition to the code with hash `hash`: install each org's package,
+ * approve it for every org, commit the next sequence. Every step checks first, so running it again after
+ * a crash continues where it stopped.
  */
 export async function deployChaincode(
     layout: Layout,
     topology: Topology,
+    hash: string,
     reporter: Reporter,
-): Promise<Map<string, string>> {
-    const hash = codeHash();
+): Promise<void> {
     const first = topology.peerOrgs[0];
     if (!first) {
         throw new Error('the topology has no peer organisations');
@@ -218,10 +222,8 @@ export async function deployChaincode(
     const committed = await queryCommitted(layout, topology, first);
     const upToDate = committed?.version === hash;
     const sequence = upToDate ? committed.sequence : (committed?.sequence ?? 0) + 1;
-    const packageIds = new Map<string, string>();
     for (const org of topology.peerOrgs) {
         const pkg = await packageFor(layout, topology, org, hash);
-        packageIds.set(org.name, pkg.packageId);
         if (!(await installedPackageIds(layout, org)).includes(pkg.packageId)) {
             reporter.detail(`  installing ${pkg.label} on ${org.name}`);
             await peerCli(layout, org, ['lifecycle', 'chaincode', 'install', pkg.file]);
@@ -256,5 +258,4 @@ export async function deployChaincode(
             ...peers,
         ]);
     }
-    return packageIds;
 }

@@ -91,6 +91,22 @@ program
     });
 
 program
+    .command('watch')
+    .description('stay in the foreground and restart any network process that stops (Ctrl-C to end)')
+    .action(async (_options: unknown, command: Command) => {
+        const network = open(command);
+        const stop = new AbortController();
+        process.once('SIGINT', () => {
+            stop.abort();
+        });
+        process.once('SIGTERM', () => {
+            stop.abort();
+        });
+        console.log(`Watching ${network.processNames().length} processes of ${network.layout.root}`);
+        await network.watch(stop.signal);
+    });
+
+program
     .command('deploy')
     .description('package the current chaincode and upgrade it (next sequence) on the running network')
     .action(async (_options: unknown, command: Command) => {

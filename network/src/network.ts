@@ -2,7 +2,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, write
 import path from 'node:path';
 import type * as grpc from '@grpc/grpc-js';
 import { ensureBinaries } from './binaries';
-import { codeHash, deployChaincode, packageFor, queryCommitted } from './chaincode';
+import { codeHash, defaultChaincodeDir, deployChaincode, packageFor, queryCommitted } from './chaincode';
 import { connectionProfile, writeConnectionProfile, type ConnectionProfile } from './connection';
 import { connectAs, newPeerClient } from './fabric-client';
 import { generate } from './generate';
@@ -18,8 +18,8 @@ import {
     ordererProcess,
     peerProcess,
 } from './nodes';
-import { crashProcess, isRunning, residentMiB, startProcess, stopProcess } from './processes';
-import { run, silentReporter, timed, waitFor, type Reporter } from './run';
+import { crashProcess, isRunning, residentMiB, startProcess, stopProcess, type ProcessSpec } from './processes';
+import { run, silentReporter, sleep, timed, waitFor, type Reporter } from './run';
 import { DEFAULT_TOPOLOGY, loadTopology, ordererName, peerName, type PeerOrg, type Topology } from './topology';
 import { Wallet } from './wallet';
 
@@ -27,6 +27,8 @@ export interface NetworkOptions {
     topologyFile?: string;
     stateDir?: string;
     reporter?: Reporter;
+    /** Compiled chaincode to deploy (default dist/chaincode). */
+    chaincodeDir?: string;
 }
 
 export interface NodeStatus {
@@ -42,14 +44,21 @@ export interface StatusReport {
     readonly nodes: readonly NodeStatus[];
 }
 
+/** Process name of the background watcher that restarts stopped processes. */
+export const WATCHDOG = 'watchdog';
+
 /** One Fabric network on this machine: its topology, its files, and every process it runs. */
 export class FabricNetwork {
     readonly topology: Topology;
     readonly layout: Layout;
     readonly #reporter: Reporter;
+    readonly #chaincodeDir: string;
+    readonly #topologyFile: string;
 
     constructor(options: NetworkOptions = {}) {
-        this.topology = loadTopology(options.topologyFile ?? DEFAULT_TOPOLOGY());
+        this.#topologyFile = path.resolve(options.topologyFile ?? DEFAULT_TOPOLOGY());
+        this.#chaincodeDir = path.resolve(options.chaincodeDir ?? defaultChaincodeDir());
+        this.topology = loadTopology(this.#topologyFile);
         this.layout = new Layout(path.resolve(options.stateDir ?? DEFAULT_STATE_DIR()));
         this.#reporter = options.reporter ?? silentReporter;
     }
@@ -79,6 +88,8 @@ export class FabricNetwork {
 
     /** Stops every process this network started; the ledger and identities stay on disk. */
     async down(): Promise<void> {
+        // the watchdog first, or it would restart what is being stopped
+        await this.stopWatchdog();
         const names = existsSync(this.layout.run)
             ? readdirSync(this.layout.run)
                   .filter((file) => file.endsWith('.pid'))
@@ -329,13 +340,13 @@ export class FabricNetwork {
 
     async #deploy(): Promise<void> {
         const { topology, layout } = this;
-        const hash = codeHash();
+        const hash = codeHash(this.#chaincodeDir);
         const code = this.#snapshotChaincode(hash);
         for (const org of topology.peerOrgs) {
             const { packageId } = await packageFor(layout, topology, org, hash);
             await this.#runChaincodeServer(org, packageId, code);
         }
-        await deployChaincode(layout, topology, this.#reporter);
+        await deployChaincode(layout, topology, hash, this.#reporter);
     }
 
     /**
@@ -347,7 +358,7 @@ export class FabricNetwork {
         if (!existsSync(path.join(dir, 'package.json'))) {
             const staging = `${dir}.staging`;
             rmSync(staging, { recursive: true, force: true });
-            cpSync(path.join(repoRoot(), 'dist', 'chaincode'), staging, { recursive: true });
+            cpSync(this.#chaincodeDir, staging, { recursive: true });
             const manifest = JSON.parse(
                 readFileSync(path.join(repoRoot(), 'chaincode', 'package.json'), 'utf8'),
             ) as Record<string, unknown>;
@@ -362,18 +373,93 @@ export class FabricNetwork {
         return dir;
     }
 
-    async #runChaincodeServer(org: PeerOrg, packageId: string, code: string): Promise<void> {
+    async #runChaincodeServer(org: PeerOrg, packageId: string, codeDir: string): Promise<void> {
         const { topology, layout } = this;
         const name = chaincodeProcessName(topology, org);
-        const record = path.join(layout.run, `${name}.package-id`);
-        const current = existsSync(record) ? readFileSync(record, 'utf8') : undefined;
-        if (isRunning(layout, name) && current === packageId) {
+        const current = this.#deployedChaincode(org);
+        if (isRunning(layout, name) && current?.packageId === packageId) {
             return;
         }
         await stopProcess(layout, name);
         mkdirSync(layout.run, { recursive: true });
-        writeFileSync(record, packageId);
-        await startProcess(layout, chaincodeProcess(topology, org, packageId, code));
+        writeFileSync(this.#deployedRecord(org), JSON.stringify({ packageId, codeDir }));
+        await startProcess(layout, chaincodeProcess(topology, org, packageId, codeDir));
+    }
+
+    #deployedRecord(org: PeerOrg): string {
+        return path.join(this.layout.run, `${chaincodeProcessName(this.topology, org)}.deployed.json`);
+    }
+
+    /** The package and code an org's chaincode server was last started with, if any. */
+    #deployedChaincode(org: PeerOrg): { packageId: string; codeDir: string } | undefined {
+        const record = this.#deployedRecord(org);
+        return existsSync(record)
+            ? (JSON.parse(readFileSync(record, 'utf8')) as { packageId: string; codeDir: string })
+            : undefined;
+    }
+
+    /** Every process this network should be running, in start order. */
+    #processSpecs(): ProcessSpec[] {
+        const { topology, layout } = this;
+        const chaincodeServers = topology.peerOrgs.flatMap((org) => {
+            const deployed = this.#deployedChaincode(org);
+            return deployed ? [chaincodeProcess(topology, org, deployed.packageId, deployed.codeDir)] : [];
+        });
+        return [
+            ...topology.peerOrgs.map((org) => caProcess(layout, org, bootstrapSecret(layout, org))),
+            ordererProcess(layout, topology),
+            ...topology.peerOrgs.map((org) => peerProcess(layout, org)),
+            ...chaincodeServers,
+        ];
+    }
+
+    /** Starts again every process of this network that has stopped; returns their names. */
+    async restartStopped(): Promise<string[]> {
+        if (!existsSync(this.layout.generatedMarker)) {
+            return [];
+        }
+        const restarted: string[] = [];
+        for (const spec of this.#processSpecs()) {
+            if (!isRunning(this.layout, spec.name)) {
+                await startProcess(this.layout, spec);
+                restarted.push(spec.name);
+            }
+        }
+        return restarted;
+    }
+
+    /** Runs `watch` in a background process of its own (name WATCHDOG), logging to logs/watchdog.log. */
+    async startWatchdog(): Promise<void> {
+        const { layout } = this;
+        const cli = path.join(repoRoot(), 'dist', 'network', 'src', 'cli.js');
+        await startProcess(layout, {
+            name: WATCHDOG,
+            command: process.execPath,
+            args: [cli, '--topology', this.#topologyFile, '--state-dir', layout.root, 'watch'],
+            env: process.env,
+            ports: [],
+        });
+    }
+
+    async stopWatchdog(): Promise<void> {
+        await stopProcess(this.layout, WATCHDOG);
+    }
+
+    /**
+     * Watches the network until `signal` aborts, restarting any process that stops (a crashed peer, orderer,
+     * CA or chaincode server comes back within about `intervalMs`).
+     */
+    async watch(signal: AbortSignal, intervalMs = 2000): Promise<void> {
+        while (!signal.aborted) {
+            try {
+                for (const name of await this.restartStopped()) {
+                    this.#reporter.step(`${new Date().toISOString()} restarted ${name} (it had stopped)`);
+                }
+            } catch (error) {
+                this.#reporter.step(`${new Date().toISOString()} restart failed: ${(error as Error).message}`);
+            }
+            await sleep(intervalMs, signal);
+        }
     }
 
     async #waitReady(): Promise<void> {

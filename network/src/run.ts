@@ -57,7 +57,15 @@ export function run(file: string, args: readonly string[], options: RunOptions =
     });
 }
 
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/** Resolves after `ms`, or early when `signal` aborts. */
+export const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
+    new Promise((resolve) => {
+        const timer = setTimeout(resolve, ms);
+        signal?.addEventListener('abort', () => {
+            clearTimeout(timer);
+            resolve();
+        });
+    });
 
 /** Retries `attempt` until it returns a value or the deadline passes; the last error explains the timeout. */
 export async function waitFor<T>(

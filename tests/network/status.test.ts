@@ -1,5 +1,7 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { FabricNetwork } from '../../network/src/network';
+import { FabricNetwork, WATCHDOG } from '../../network/src/network';
+import { recordedPid } from '../../network/src/processes';
+import { waitFor } from '../../network/src/run';
 import { networkCli } from './support';
 
 const network = new FabricNetwork();
@@ -27,5 +29,25 @@ describe('network:status', () => {
         await network.up();
         const recovered = await networkCli(['status']);
         expect(recovered.code).toBe(0);
+    });
+});
+
+describe('the watchdog', () => {
+    it('restarts a crashed chaincode server, and the chaincode answers again', async () => {
+        const name = 'mpt.customs.trade.test';
+        const before = recordedPid(network.layout, name);
+        await network.startWatchdog();
+        try {
+            network.crash(name);
+            await waitFor(`${name} to be restarted`, async () => ((await network.status()).ok ? true : undefined), {
+                timeoutMs: 60_000,
+                intervalMs: 500,
+            });
+            expect(network.isRunning(name)).toBe(true);
+            expect(recordedPid(network.layout, name)).not.toBe(before);
+        } finally {
+            await network.stopWatchdog();
+        }
+        expect(network.isRunning(WATCHDOG)).toBe(false);
     });
 });
