@@ -159,8 +159,14 @@ export class FabricNetwork {
     }
 
     async status(): Promise<StatusReport> {
-        const nodes: NodeStatus[] = [];
         const { topology, layout } = this;
+        if (!existsSync(layout.generatedMarker)) {
+            return {
+                ok: false,
+                nodes: [{ name: 'network', ok: false, detail: `nothing in ${layout.root}: run network:up` }],
+            };
+        }
+        const nodes: NodeStatus[] = [];
         for (const org of topology.peerOrgs) {
             nodes.push(await this.#caStatus(org));
         }
