@@ -1,0 +1,160 @@
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import type { CertificateAuthorities, GatewayWallets } from './auth/identities';
+import type { ApiKeyStore } from './auth/key-store';
+import type { Principal } from './auth/principal';
+import { contextOf, requestContext } from './http/context';
+import { ApiError, errorHandler } from './http/errors';
+import { mountRoutes, type AnyRoute } from './http/route';
+import { Idempotency } from './idempotency/idempotent';
+import type { IdempotencyStore } from './idempotency/store';
+import type { Ledger } from './ledger/ledger';
+import { docsPage } from './openapi/docs-page';
+import { openApiDocument } from './openapi/document';
+import type { Logger } from './ops/logger';
+import { MeteredLedger } from './ops/metered-ledger';
+import { Metrics } from './ops/metrics';
+import { RateLimiter } from './ops/rate-limit';
+import { allRoutes } from './routes';
+
+export const API_VERSION = '0.1.0';
+
+/** An organisation the gateway serves, from the connection profile. */
+export interface OrgInfo {
+    readonly org: string;
+    readonly mspId: string;
+}
+
+export interface AppDeps {
+    readonly ledger: Ledger;
+    readonly keys: ApiKeyStore;
+    readonly wallets: GatewayWallets;
+    readonly cas: CertificateAuthorities;
+    readonly idempotencyStore: IdempotencyStore;
+    readonly orgs: readonly OrgInfo[];
+    readonly logger: Logger;
+    readonly metrics?: Metrics;
+    readonly bodyLimitBytes?: number;
+    readonly rateLimit?: { readonly perSecond: number; readonly burst: number };
+    /** Unknown-outcome transactions the ledger still does not know after this long are taken as lost. */
+    readonly lostAfterMs?: number;
+}
+
+const BEARER = /^Bearer ([^\s]+)$/;
+
+function authenticate(deps: AppDeps) {
+    return (req: Request, res: Response, next: NextFunction): void => {
+        const match = BEARER.exec(req.get('authorization') ?? '');
+        const record = match?.[1] === undefined ? undefined : deps.keys.verify(match[1]);
+        if (!record) {
+            throw new ApiError(401, 'UNAUTHENTICATED', 'send Authorization: Bearer <API key> with an active key');
+        }
+        const identity = deps.wallets.identity(record.org, record.username);
+        const principal: Principal = {
+            keyId: record.keyId,
+            org: record.org,
+            mspId: identity.mspId,
+            username: record.username,
+            role: record.role,
+            party: record.party,
+            identity,
+        };
+        contextOf(res).principal = principal;
+        next();
+    };
+}
+
+function rateLimit(limiter: RateLimiter, metrics: Metrics) {
+    return (_req: Request, res: Response, next: NextFunction): void => {
+        const context = contextOf(res);
+        const wait = limiter.take(context.principal?.keyId ?? 'anonymous');
+        if (wait > 0) {
+            metrics.rateLimited.inc();
+            throw new ApiError(429, 'RATE_LIMITED', 'too many requests for this API key; slow down', {
+                headers: { 'retry-after': String(wait) },
+            });
+        }
+        next();
+    };
+}
+
+function observe(logger: Logger, metrics: Metrics) {
+    return (req: Request, res: Response, next: NextFunction): void => {
+        res.on('finish', () => {
+            const context = contextOf(res);
+            const route = context.route ?? (res.statusCode === 404 ? 'unmatched' : req.path);
+            const seconds = Number(process.hrtime.bigint() - context.started) / 1e9;
+            metrics.httpRequests.inc({ method: req.method, route, status: String(res.statusCode) });
+            metrics.httpDuration.observe({ method: req.method, route }, seconds);
+            logger.info(
+                {
+                    requestId: context.requestId,
+                    method: req.method,
+                    route,
+                    path: req.path,
+                    status: res.statusCode,
+                    ms: Math.round(seconds * 1000),
+                    keyId: context.principal?.keyId,
+                    role: context.principal?.role,
+                    code: context.errorCode,
+                },
+                'request',
+            );
+        });
+        next();
+    };
+}
+
+/** The whole REST API as an Express app, without listening: `server.ts` listens, tests use supertest. */
+export function buildApp(deps: AppDeps): Express {
+    const metrics = deps.metrics ?? new Metrics();
+    const ledger = new MeteredLedger(deps.ledger, metrics);
+    const routes: AnyRoute[] = allRoutes(deps);
+    const document = openApiDocument(routes, API_VERSION);
+    const html = docsPage(document);
+    const idempotency = new Idempotency(deps.idempotencyStore, ledger, { lostAfterMs: deps.lostAfterMs });
+    const limiter = new RateLimiter(deps.rateLimit ?? { perSecond: 20, burst: 40 });
+
+    const app = express();
+    app.disable('x-powered-by');
+    app.set('etag', false);
+    app.use(requestContext);
+    app.use(observe(deps.logger, metrics));
+
+    app.get('/healthz', (_req, res) => {
+        contextOf(res).route = '/healthz';
+        res.json({ status: 'ok' });
+    });
+    app.get('/readyz', async (_req, res) => {
+        contextOf(res).route = '/readyz';
+        try {
+            await ledger.ready();
+            res.json({ status: 'ready' });
+        } catch (error) {
+            deps.logger.warn({ err: error }, 'not ready');
+            res.status(503).json({ status: 'not ready' });
+        }
+    });
+    app.get('/metrics', (_req, res) => {
+        contextOf(res).route = '/metrics';
+        res.type('text/plain; version=0.0.4').send(metrics.render());
+    });
+    app.get('/openapi.json', (_req, res) => {
+        contextOf(res).route = '/openapi.json';
+        res.json(document);
+    });
+    app.get('/docs', (_req, res) => {
+        contextOf(res).route = '/docs';
+        res.type('html').send(html);
+    });
+
+    app.use('/v1', authenticate(deps));
+    app.use('/v1', rateLimit(limiter, metrics));
+    app.use('/v1', express.json({ limit: deps.bodyLimitBytes ?? 1024 * 1024, strict: true }));
+    mountRoutes(app, routes, { ledger, idempotency, logger: deps.logger });
+
+    app.use(() => {
+        throw new ApiError(404, 'NOT_FOUND', 'no such endpoint');
+    });
+    app.use(errorHandler(deps.logger));
+    return app;
+}

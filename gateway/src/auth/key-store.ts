@@ -1,0 +1,102 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import path from 'node:path';
+import { z } from 'zod';
+import { privateDir, readJsonIfExists, writeJsonAtomic } from '../store/files';
+import { GATEWAY_ROLES } from './principal';
+
+const KeyRecordSchema = z.object({
+    keyId: z.string(),
+    /** SHA-256 (hex) of the whole API key; the key itself is never stored. */
+    hash: z.string().regex(/^[0-9a-f]{64}$/),
+    org: z.string(),
+    username: z.string(),
+    role: z.enum(GATEWAY_ROLES),
+    party: z.string().nullable(),
+    createdAt: z.string(),
+    createdBy: z.string(),
+    revokedAt: z.string().optional(),
+    revokedReason: z.string().optional(),
+});
+export type ApiKeyRecord = z.infer<typeof KeyRecordSchema>;
+
+const FileSchema = z.object({ version: z.literal(1), keys: z.array(KeyRecordSchema) });
+
+const KEY_FORMAT = /^mpt_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
+
+export const sha256Hex = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
+
+export interface NewKey {
+    readonly org: string;
+    readonly username: string;
+    readonly role: ApiKeyRecord['role'];
+    readonly party: string | null;
+    readonly createdBy: string;
+}
+
+/**
+ * API keys of the gateway: `mpt_<keyId>_<secret>`, stored as SHA-256 hashes only in `<dataDir>/api-keys.json`
+ * (0600). Each key maps to one enrolled identity (org + username) of the gateway's wallets.
+ */
+export class ApiKeyStore {
+    readonly #file: string;
+    readonly #keys = new Map<string, ApiKeyRecord>();
+    readonly #now: () => Date;
+
+    constructor(dataDir: string, now: () => Date = () => new Date()) {
+        this.#file = path.join(privateDir(dataDir), 'api-keys.json');
+        this.#now = now;
+        const stored = readJsonIfExists(this.#file);
+        if (stored !== undefined) {
+            for (const record of FileSchema.parse(stored).keys) {
+                this.#keys.set(record.keyId, record);
+            }
+        }
+    }
+
+    /** Makes a new key; the returned `apiKey` is the only copy there will ever be. */
+    issue(key: NewKey): { apiKey: string; record: ApiKeyRecord } {
+        const keyId = randomBytes(8).toString('hex');
+        const apiKey = `mpt_${keyId}_${randomBytes(32).toString('base64url')}`;
+        const record: ApiKeyRecord = { keyId, hash: sha256Hex(apiKey), ...key, createdAt: this.#now().toISOString() };
+        this.#keys.set(keyId, record);
+        this.#save();
+        return { apiKey, record };
+    }
+
+    /** The active record of a presented key, or undefined (unknown, malformed, revoked). Constant-time compare. */
+    verify(apiKey: string): ApiKeyRecord | undefined {
+        const match = KEY_FORMAT.exec(apiKey);
+        const record = match?.[1] === undefined ? undefined : this.#keys.get(match[1]);
+        if (record === undefined || record.revokedAt !== undefined) {
+            return undefined;
+        }
+        const presented = Buffer.from(sha256Hex(apiKey), 'hex');
+        return timingSafeEqual(presented, Buffer.from(record.hash, 'hex')) ? record : undefined;
+    }
+
+    get(keyId: string): ApiKeyRecord | undefined {
+        return this.#keys.get(keyId);
+    }
+
+    /** Active keys of one identity. */
+    activeFor(org: string, username: string): ApiKeyRecord[] {
+        return [...this.#keys.values()].filter(
+            (r) => r.org === org && r.username === username && r.revokedAt === undefined,
+        );
+    }
+
+    /** Revokes one key; returns false when it was unknown or already revoked. */
+    revoke(keyId: string, reason: string): boolean {
+        const record = this.#keys.get(keyId);
+        if (record === undefined || record.revokedAt !== undefined) {
+            return false;
+        }
+        this.#keys.set(keyId, { ...record, revokedAt: this.#now().toISOString(), revokedReason: reason });
+        this.#save();
+        return true;
+    }
+
+    #save(): void {
+        writeJsonAtomic(this.#file, { version: 1, keys: [...this.#keys.values()] });
+    }
+}

@@ -1,0 +1,103 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+/** Every setting the gateway reads, with its environment variable, default and meaning (also in README). */
+const SETTINGS = {
+    MPT_GATEWAY_HOST: { default: '127.0.0.1', help: 'address to listen on' },
+    MPT_GATEWAY_PORT: { default: '3000', help: 'TCP port to listen on (0 = any free port)' },
+    MPT_CONNECTION_PROFILE: {
+        default: '.fabric/net/connection.json',
+        help: 'connection profile written by `npm run network:up`',
+    },
+    MPT_GATEWAY_DATA_DIR: {
+        default: '.fabric/gateway',
+        help: 'API-key hashes, idempotency records and the per-org wallets (created 0700)',
+    },
+    MPT_LOG_LEVEL: { default: 'info', help: 'fatal, error, warn, info, debug, trace or silent' },
+    MPT_BODY_LIMIT_BYTES: { default: '1048576', help: 'largest accepted request body' },
+    MPT_RATE_LIMIT_PER_SECOND: { default: '20', help: 'sustained requests per second per API key' },
+    MPT_RATE_LIMIT_BURST: { default: '40', help: 'requests an API key may make at once' },
+    MPT_SHUTDOWN_GRACE_MS: { default: '10000', help: 'how long in-flight requests may finish on SIGTERM' },
+} as const;
+
+export type SettingName = keyof typeof SETTINGS;
+
+const int = (min: number, max: number): z.ZodCoercedNumber => z.coerce.number().int().min(min).max(max);
+
+const existingFile = z
+    .string()
+    .min(1)
+    .refine((file) => existsSync(file), { error: 'file does not exist (is the network up?)' });
+
+const ENV_SCHEMA = z.object({
+    MPT_GATEWAY_HOST: z.string().min(1),
+    MPT_GATEWAY_PORT: int(0, 65535),
+    MPT_CONNECTION_PROFILE: existingFile,
+    MPT_GATEWAY_DATA_DIR: z.string().min(1),
+    MPT_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    MPT_BODY_LIMIT_BYTES: int(1024, 64 * 1024 * 1024),
+    MPT_RATE_LIMIT_PER_SECOND: int(1, 100_000),
+    MPT_RATE_LIMIT_BURST: int(1, 100_000),
+    MPT_SHUTDOWN_GRACE_MS: int(0, 600_000),
+});
+
+export interface GatewayConfig {
+    readonly host: string;
+    readonly port: number;
+    readonly connectionProfile: string;
+    readonly dataDir: string;
+    readonly logLevel: string;
+    readonly bodyLimitBytes: number;
+    readonly rateLimit: { readonly perSecond: number; readonly burst: number };
+    readonly shutdownGraceMs: number;
+}
+
+export class ConfigError extends Error {
+    constructor(readonly problems: readonly string[]) {
+        super(`invalid gateway configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}\n\n${usage()}`);
+        this.name = 'ConfigError';
+    }
+}
+
+/** The table of settings, for error messages and `--help`. */
+export function usage(): string {
+    const lines = Object.entries(SETTINGS).map(
+        ([name, setting]) => `  ${name.padEnd(28)} ${setting.help} (default ${setting.default})`,
+    );
+    return `Environment variables:\n${lines.join('\n')}`;
+}
+
+/**
+ * Reads the gateway's settings from the environment, applying defaults; relative paths resolve against `cwd`.
+ * Throws {@link ConfigError} listing every missing or invalid setting at once.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): GatewayConfig {
+    const raw: Record<string, string> = {};
+    for (const [name, setting] of Object.entries(SETTINGS)) {
+        const value = env[name];
+        raw[name] = value === undefined || value === '' ? setting.default : value;
+    }
+    raw.MPT_CONNECTION_PROFILE = path.resolve(cwd, raw.MPT_CONNECTION_PROFILE ?? '');
+    raw.MPT_GATEWAY_DATA_DIR = path.resolve(cwd, raw.MPT_GATEWAY_DATA_DIR ?? '');
+    const parsed = ENV_SCHEMA.safeParse(raw);
+    if (!parsed.success) {
+        throw new ConfigError(
+            parsed.error.issues.map((issue) => {
+                const name = String(issue.path[0]);
+                return `${name}=${JSON.stringify(raw[name])}: ${issue.message}`;
+            }),
+        );
+    }
+    const c = parsed.data;
+    return {
+        host: c.MPT_GATEWAY_HOST,
+        port: c.MPT_GATEWAY_PORT,
+        connectionProfile: c.MPT_CONNECTION_PROFILE,
+        dataDir: c.MPT_GATEWAY_DATA_DIR,
+        logLevel: c.MPT_LOG_LEVEL,
+        bodyLimitBytes: c.MPT_BODY_LIMIT_BYTES,
+        rateLimit: { perSecond: c.MPT_RATE_LIMIT_PER_SECOND, burst: c.MPT_RATE_LIMIT_BURST },
+        shutdownGraceMs: c.MPT_SHUTDOWN_GRACE_MS,
+    };
+}

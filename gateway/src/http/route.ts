@@ -1,0 +1,164 @@
+import type { Express, Request, Response } from 'express';
+import { z } from 'zod';
+import type { GatewayRole, Principal } from '../auth/principal';
+import { IDEMPOTENCY_KEY, type Idempotency, type Reply, type Submitter } from '../idempotency/idempotent';
+import type { Ledger, SubmitResult, TxRequest } from '../ledger/ledger';
+import { contextOf } from './context';
+import { ApiError } from './errors';
+
+export const EMPTY = z.strictObject({});
+type Empty = typeof EMPTY;
+
+/** The caller's view of the ledger inside a handler: reads and (write routes only) journalled submissions. */
+export interface CallerLedger {
+    evaluate(request: TxRequest): Promise<string>;
+    /** Evaluates and parses the chaincode's JSON answer. */
+    query(request: TxRequest): Promise<unknown>;
+    submit(request: TxRequest): Promise<SubmitResult>;
+    /** Record ID derived from the caller and the Idempotency-Key (write routes only). */
+    derivedId(prefix: string): string;
+}
+
+export interface HandlerInput<P, Q, B> {
+    readonly params: P;
+    readonly query: Q;
+    readonly body: B;
+    readonly principal: Principal;
+    readonly ledger: CallerLedger;
+    readonly requestId: string;
+}
+
+export interface RouteDef<
+    PS extends z.ZodType = Empty,
+    QS extends z.ZodType = Empty,
+    BS extends z.ZodType = Empty,
+    RS extends z.ZodType = z.ZodType,
+> {
+    readonly method: 'get' | 'post' | 'put' | 'delete';
+    /** Express pattern, e.g. `/v1/documents/:sha256`. */
+    readonly path: string;
+    readonly operationId: string;
+    readonly summary: string;
+    readonly description?: string;
+    readonly tag: string;
+    /** Gateway-level gate for routes the chaincode does not guard (onboarding, keys); else the chaincode decides. */
+    readonly roles?: readonly GatewayRole[];
+    /** Writes need an Idempotency-Key and run at most once per key. */
+    readonly write?: boolean;
+    readonly params?: PS;
+    readonly query?: QS;
+    readonly body?: BS;
+    readonly response: RS;
+    /** Success status (default 200). */
+    readonly status?: number;
+    /**
+     * What the idempotency store keeps and a retry gets instead of the response (default: the response itself);
+     * used to keep one-time secrets such as a new API key off the disk.
+     */
+    readonly replayAs?: (body: z.output<RS>) => unknown;
+    /** Error statuses worth documenting besides 400/401/429/500/503. */
+    readonly errors?: readonly number[];
+    handle(input: HandlerInput<z.output<PS>, z.output<QS>, z.output<BS>>): Promise<z.input<RS>>;
+}
+
+/** A route with its types erased, as the app and the OpenAPI generator hold them. */
+export type AnyRoute = RouteDef<z.ZodType, z.ZodType, z.ZodType>;
+
+/** Declares a route; the schemas type the handler, validate the request and response, and make the OpenAPI. */
+export function defineRoute<
+    PS extends z.ZodType = Empty,
+    QS extends z.ZodType = Empty,
+    BS extends z.ZodType = Empty,
+    RS extends z.ZodType = z.ZodType,
+>(route: RouteDef<PS, QS, BS, RS>): AnyRoute {
+    return route;
+}
+
+export interface RouteDeps {
+    readonly ledger: Ledger;
+    readonly idempotency: Idempotency;
+    readonly logger: { error(obj: object, msg: string): void };
+}
+
+function parse(schema: z.ZodType | undefined, value: unknown, where: string): unknown {
+    const result = (schema ?? EMPTY).safeParse(value ?? {});
+    if (!result.success) {
+        const detail = result.error.issues
+            .slice(0, 10)
+            .map((i) => `${[where, ...i.path.map(String)].join('.')}: ${i.message}`)
+            .join('; ');
+        throw new ApiError(400, 'INVALID', detail);
+    }
+    return result.data;
+}
+
+function callerLedger(ledger: Ledger, principal: Principal, submitter: Submitter | undefined): CallerLedger {
+    const noWrites = (): never => {
+        throw new Error('this route is not a write route: declare `write: true` to submit');
+    };
+    return {
+        evaluate: (request) => ledger.evaluate(principal.identity, request),
+        query: async (request) => JSON.parse(await ledger.evaluate(principal.identity, request)) as unknown,
+        submit: (request) => (submitter ? submitter.submit(request) : noWrites()),
+        derivedId: (prefix) => (submitter ? submitter.derivedId(prefix) : noWrites()),
+    };
+}
+
+function checkRequest(route: AnyRoute, req: Request, principal: Principal): void {
+    if (route.roles && !route.roles.includes(principal.role)) {
+        throw new ApiError(403, 'FORBIDDEN', `role ${principal.role} may not ${route.summary.toLowerCase()}`);
+    }
+    if (route.body && !req.is('application/json')) {
+        throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', 'send the request body as application/json');
+    }
+}
+
+/** Mounts routes on a router: principal → role gate → validation → (idempotent) handler → response check. */
+export function mountRoutes(router: Express, routes: readonly AnyRoute[], deps: RouteDeps): void {
+    for (const route of routes) {
+        router[route.method](route.path, async (req: Request, res: Response) => {
+            const context = contextOf(res);
+            context.route = route.path;
+            const principal = context.principal;
+            if (!principal) {
+                throw new ApiError(401, 'UNAUTHENTICATED', 'send Authorization: Bearer <API key>');
+            }
+            checkRequest(route, req, principal);
+            const params = parse(route.params, req.params, 'params');
+            const query = parse(route.query, req.query, 'query');
+            const body = parse(route.body, req.body, 'body');
+            const run = async (submitter?: Submitter): Promise<Reply> => {
+                const ledger = callerLedger(deps.ledger, principal, submitter);
+                const input = { params, query, body, principal, ledger, requestId: context.requestId };
+                const answer = route.response.safeParse(await route.handle(input));
+                if (!answer.success) {
+                    deps.logger.error({ route: route.path, issues: answer.error.issues }, 'response failed its schema');
+                    throw new ApiError(500, 'INTERNAL', 'internal error');
+                }
+                const status = route.status ?? 200;
+                return {
+                    status,
+                    body: answer.data,
+                    ...(route.replayAs ? { stored: route.replayAs(answer.data) } : {}),
+                };
+            };
+            if (!route.write) {
+                const reply = await run();
+                res.status(reply.status).json(reply.body);
+                return;
+            }
+            const key = req.get('idempotency-key');
+            if (key === undefined || !IDEMPOTENCY_KEY.test(key)) {
+                throw new ApiError(400, 'INVALID', 'Idempotency-Key header required: 8..128 of A-Z a-z 0-9 . _ : -');
+            }
+            const reply = await deps.idempotency.run(
+                principal,
+                key,
+                { method: route.method, path: req.path, body: req.body as unknown },
+                run,
+            );
+            res.setHeader('idempotent-replayed', String(reply.replayed));
+            res.status(reply.status).json(reply.body);
+        });
+    }
+}

@@ -1,0 +1,179 @@
+import { createHash } from 'node:crypto';
+import type { Principal } from '../auth/principal';
+import { ApiError } from '../http/errors';
+import { CommitUnknown } from '../ledger/errors';
+import type { Ledger, SubmitResult, TxRequest } from '../ledger/ledger';
+import type { IdempotencyRecord, IdempotencyStore } from './store';
+
+export const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,128}$/;
+
+/** How a write route reaches the ledger: submissions are journalled under the request's Idempotency-Key. */
+export interface Submitter {
+    submit(request: TxRequest): Promise<SubmitResult>;
+    /** A record ID derived from the caller and the Idempotency-Key: the same on every retry. */
+    derivedId(prefix: string): string;
+}
+
+export interface Reply {
+    readonly status: number;
+    readonly body: unknown;
+    /** What to keep for replays instead of `body` (e.g. without a one-time secret). */
+    readonly stored?: unknown;
+}
+
+const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
+
+/** JSON with sorted object keys, so equal bodies hash equally whatever the key order. */
+export function canonical(value: unknown): string {
+    if (Array.isArray(value)) {
+        return `[${value.map(canonical).join(',')}]`;
+    }
+    if (value !== null && typeof value === 'object') {
+        const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1));
+        return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+    }
+    return value === undefined ? 'null' : JSON.stringify(value);
+}
+
+export interface IdempotencyOptions {
+    /** After this long without the ledger knowing an unknown-outcome transaction, it is taken as lost. */
+    readonly lostAfterMs?: number;
+    readonly now?: () => number;
+}
+
+/**
+ * Runs write handlers at most once per (caller identity, Idempotency-Key): a retry gets the first answer; a retry
+ * after an unknown commit outcome looks the transaction up on the ledger instead of submitting it again.
+ */
+export class Idempotency {
+    readonly #store: IdempotencyStore;
+    readonly #ledger: Ledger;
+    readonly #inFlight = new Set<string>();
+    readonly #lostAfterMs: number;
+    readonly #now: () => number;
+
+    constructor(store: IdempotencyStore, ledger: Ledger, options: IdempotencyOptions = {}) {
+        this.#store = store;
+        this.#ledger = ledger;
+        this.#lostAfterMs = options.lostAfterMs ?? 120_000;
+        this.#now = options.now ?? Date.now;
+    }
+
+    async run(
+        principal: Principal,
+        key: string,
+        request: { method: string; path: string; body: unknown },
+        handler: (submitter: Submitter) => Promise<Reply>,
+    ): Promise<Reply & { replayed: boolean }> {
+        const scope = sha256(`${principal.org}/${principal.username}\n${key}`);
+        const requestHash = sha256(`${request.method} ${request.path}\n${canonical(request.body)}`);
+        if (this.#inFlight.has(scope)) {
+            throw new ApiError(409, 'IDEMPOTENCY_IN_PROGRESS', 'a request with this Idempotency-Key is in progress');
+        }
+        const existing = this.#store.get(scope);
+        if (existing && existing.requestHash !== requestHash) {
+            throw new ApiError(422, 'IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used for another request');
+        }
+        if (existing?.state === 'done' && existing.response) {
+            return { ...existing.response, replayed: true };
+        }
+        const record: IdempotencyRecord = existing ?? {
+            requestHash,
+            createdAt: new Date(this.#now()).toISOString(),
+            state: 'pending',
+            submissions: [],
+        };
+        this.#inFlight.add(scope);
+        try {
+            const reply = await handler(this.#submitter(principal, scope, record));
+            if (reply.status < 300) {
+                const response = { status: reply.status, body: 'stored' in reply ? reply.stored : reply.body };
+                this.#store.put(scope, { ...record, state: 'done', response });
+            } else {
+                this.#forgetUnlessWritten(scope, record);
+            }
+            return { ...reply, replayed: false };
+        } catch (error) {
+            this.#forgetUnlessWritten(scope, record);
+            throw error;
+        } finally {
+            this.#inFlight.delete(scope);
+        }
+    }
+
+    /** A failed request that wrote nothing may be retried as new; one that (may have) written is kept. */
+    #forgetUnlessWritten(scope: string, record: IdempotencyRecord): void {
+        if (record.submissions.length === 0) {
+            this.#store.delete(scope);
+        }
+    }
+
+    #submitter(principal: Principal, scope: string, record: IdempotencyRecord): Submitter {
+        let call = 0;
+        return {
+            derivedId: (prefix) => `${prefix}-${scope.slice(0, 20).toUpperCase()}`,
+            submit: async (request): Promise<SubmitResult> => {
+                const index = call++;
+                const resolved = await this.#resolve(principal, record, index, request);
+                if (resolved) {
+                    return resolved;
+                }
+                try {
+                    const result = await this.#ledger.submit(principal.identity, request);
+                    this.#journal(scope, record, index, { ...result, fn: request.fn, state: 'committed' });
+                    return result;
+                } catch (error) {
+                    if (error instanceof CommitUnknown && error.txId !== undefined) {
+                        const entry = { fn: request.fn, txId: error.txId, payload: error.payload };
+                        this.#journal(scope, record, index, { ...entry, state: 'unknown' });
+                    }
+                    throw error;
+                }
+            },
+        };
+    }
+
+    /** The journalled outcome of submission `index`, if it committed; undefined when it must be submitted. */
+    async #resolve(
+        principal: Principal,
+        record: IdempotencyRecord,
+        index: number,
+        request: TxRequest,
+    ): Promise<SubmitResult | undefined> {
+        const entry = record.submissions[index];
+        if (entry?.fn !== request.fn) {
+            return undefined;
+        }
+        if (entry.state === 'committed') {
+            return { payload: entry.payload, txId: entry.txId, blockNumber: entry.blockNumber ?? '', attempts: 0 };
+        }
+        const status = await this.#ledger.status(principal.identity, entry.txId);
+        if (status?.valid) {
+            Object.assign(entry, { state: 'committed', blockNumber: status.blockNumber });
+            return { payload: entry.payload, txId: entry.txId, blockNumber: status.blockNumber, attempts: 0 };
+        }
+        if (status === undefined && this.#now() - Date.parse(entry.at) < this.#lostAfterMs) {
+            throw new CommitUnknown(entry.txId, entry.payload);
+        }
+        // committed as invalid, or lost: nothing was written, so it is safe to submit it anew
+        record.submissions.length = index;
+        return undefined;
+    }
+
+    #journal(
+        scope: string,
+        record: IdempotencyRecord,
+        index: number,
+        entry: { fn: string; txId: string; payload: string; blockNumber?: string; state: 'committed' | 'unknown' },
+    ): void {
+        record.submissions[index] = {
+            fn: entry.fn,
+            txId: entry.txId,
+            payload: entry.payload,
+            state: entry.state,
+            ...(entry.blockNumber === undefined ? {} : { blockNumber: entry.blockNumber }),
+            at: new Date(this.#now()).toISOString(),
+        };
+        this.#store.put(scope, record);
+    }
+}

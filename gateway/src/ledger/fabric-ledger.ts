@@ -1,0 +1,291 @@
+import type * as grpc from '@grpc/grpc-js';
+import {
+    CommitStatusError,
+    GatewayError,
+    StatusCode,
+    type Contract,
+    type Gateway,
+    type Status,
+} from '@hyperledger/fabric-gateway';
+import { common, peer } from '@hyperledger/fabric-protos';
+import type { ConnectionProfile, OrgConnection } from '../../../network/src/connection';
+import { connectAs, newPeerClient } from '../../../network/src/fabric-client';
+import {
+    chaincodeRejection,
+    CommitRejected,
+    CommitUnknown,
+    LedgerError,
+    LedgerFailure,
+    LedgerUnavailable,
+    type ChaincodeRejection,
+} from './errors';
+import type { Ledger, LedgerIdentity, SubmitResult, TxRequest, TxStatus } from './ledger';
+
+export interface Backoff {
+    /** Total tries, the first included. */
+    readonly attempts: number;
+    readonly baseMs: number;
+    readonly maxMs: number;
+}
+
+export interface FabricLedgerOptions {
+    readonly profile: ConnectionProfile;
+    /** Per MSP ID, an identity used only by {@link FabricLedger.ready} to ask that org's peer a question. */
+    readonly probes?: ReadonlyMap<string, LedgerIdentity>;
+    /** Endorse+submit again on MVCC/phantom read conflicts only. */
+    readonly conflictRetry?: Backoff;
+    /** Ask for the commit status again when the answer did not come (never resubmits). */
+    readonly statusRetry?: Backoff;
+    /** Most gateways kept open at once (one per caller identity); the least recently used is closed first. */
+    readonly maxGateways?: number;
+    /** Seam for tests: how a gateway is opened for an identity on a peer client. */
+    readonly connect?: (client: grpc.Client, identity: LedgerIdentity) => Gateway;
+    readonly newClient?: (connection: OrgConnection) => grpc.Client;
+    readonly sleep?: (ms: number) => Promise<void>;
+}
+
+const RETRYABLE_COMMIT: ReadonlySet<number> = new Set([
+    StatusCode.MVCC_READ_CONFLICT,
+    StatusCode.PHANTOM_READ_CONFLICT,
+]);
+const DEFAULT_CONFLICT_RETRY: Backoff = { attempts: 5, baseMs: 50, maxMs: 1000 };
+const DEFAULT_STATUS_RETRY: Backoff = { attempts: 4, baseMs: 500, maxMs: 4000 };
+/** gRPC status codes that mean "the peer did not answer", not "the peer said no". */
+const UNAVAILABLE_GRPC = new Set([4, 14]); // DEADLINE_EXCEEDED, UNAVAILABLE
+
+const defaultSleep = (ms: number): Promise<void> =>
+    new Promise((resolve) => {
+        setTimeout(resolve, ms);
+    });
+
+/** Capped exponential backoff with full jitter. */
+export function backoffDelay(backoff: Backoff, attempt: number): number {
+    const ceiling = Math.min(backoff.maxMs, backoff.baseMs * 2 ** (attempt - 1));
+    return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+}
+
+const STATUS_NAMES = new Map<number, string>(Object.entries(StatusCode).map(([name, code]) => [code, name]));
+
+function statusName(code: number): string {
+    return STATUS_NAMES.get(code) ?? `STATUS_${code}`;
+}
+
+/** Finds the chaincode's coded message in a gateway error (per-peer details first, then the message itself). */
+function rejectionOf(error: GatewayError, txId: string | undefined): ChaincodeRejection | undefined {
+    const texts = [...error.details.map((detail) => detail.message), error.message];
+    for (const text of texts) {
+        // peers wrap the chaincode message: "chaincode response 500, CODE: text"
+        const inner = text.replace(/^.*?chaincode response \d+, /s, '');
+        const found = chaincodeRejection(inner, { txId, cause: error });
+        if (found) {
+            return found;
+        }
+    }
+    return undefined;
+}
+
+/** Turns whatever fabric-gateway threw into a {@link LedgerError}. */
+export function toLedgerError(error: unknown, txId?: string): LedgerError {
+    if (error instanceof LedgerError) {
+        return error;
+    }
+    if (error instanceof GatewayError) {
+        const id = 'transactionId' in error && typeof error.transactionId === 'string' ? error.transactionId : txId;
+        const rejection = rejectionOf(error, id);
+        if (rejection) {
+            return rejection;
+        }
+        if (UNAVAILABLE_GRPC.has(error.code)) {
+            return new LedgerUnavailable(`ledger did not answer: ${error.message}`, { txId: id, cause: error });
+        }
+        return new LedgerFailure(`ledger call failed: ${error.message}`, { txId: id, cause: error });
+    }
+    return new LedgerFailure(`ledger call failed: ${error instanceof Error ? error.message : String(error)}`, {
+        txId,
+        cause: error,
+    });
+}
+
+/**
+ * The Fabric Gateway client behind {@link Ledger}: one shared gRPC client per org peer, one Gateway per caller
+ * identity (kept, least recently used closed first), deadlines from network/src/fabric-client, submissions retried
+ * only on MVCC/phantom read conflicts, every submission waits for its commit status, and an unknown commit status is
+ * resolved by asking again and then by looking the transaction up on the ledger, never by submitting it again.
+ */
+export class FabricLedger implements Ledger {
+    readonly #profile: ConnectionProfile;
+    readonly #options: FabricLedgerOptions;
+    readonly #clients = new Map<string, grpc.Client>();
+    readonly #gateways = new Map<string, Gateway>();
+    readonly #sleep: (ms: number) => Promise<void>;
+
+    constructor(options: FabricLedgerOptions) {
+        this.#profile = options.profile;
+        this.#options = options;
+        this.#sleep = options.sleep ?? defaultSleep;
+    }
+
+    async evaluate(identity: LedgerIdentity, request: TxRequest): Promise<string> {
+        const bytes = await this.#contract(identity)
+            .evaluate(request.fn, {
+                arguments: [...(request.args ?? [])],
+                transientData: request.transient,
+            })
+            .catch((error: unknown) => {
+                throw toLedgerError(error);
+            });
+        return Buffer.from(bytes).toString('utf8');
+    }
+
+    async submit(identity: LedgerIdentity, request: TxRequest): Promise<SubmitResult> {
+        const retry = this.#options.conflictRetry ?? DEFAULT_CONFLICT_RETRY;
+        for (let attempt = 1; ; attempt++) {
+            try {
+                return { ...(await this.#submitOnce(identity, request)), attempts: attempt };
+            } catch (error) {
+                if (!(error instanceof CommitRejected && error.retryable) || attempt >= retry.attempts) {
+                    throw error;
+                }
+                await this.#sleep(backoffDelay(retry, attempt));
+            }
+        }
+    }
+
+    async ready(): Promise<void> {
+        const probes = this.#options.probes ?? new Map<string, LedgerIdentity>();
+        await Promise.all(
+            this.#profile.orgs.map(async (org) => {
+                const probe = probes.get(org.mspId);
+                if (probe === undefined) {
+                    throw new LedgerUnavailable(`no probe identity for ${org.mspId}`);
+                }
+                await this.evaluate(probe, { fn: 'IdentityContract:WhoAmI' });
+            }),
+        );
+    }
+
+    close(): void {
+        for (const gateway of this.#gateways.values()) {
+            gateway.close();
+        }
+        this.#gateways.clear();
+        for (const client of this.#clients.values()) {
+            client.close();
+        }
+        this.#clients.clear();
+    }
+
+    async #submitOnce(identity: LedgerIdentity, request: TxRequest): Promise<Omit<SubmitResult, 'attempts'>> {
+        const contract = this.#contract(identity);
+        const proposal = contract.newProposal(request.fn, {
+            arguments: [...(request.args ?? [])],
+            transientData: request.transient,
+        });
+        const txId = proposal.getTransactionId();
+        let submitted;
+        try {
+            const transaction = await proposal.endorse();
+            submitted = await transaction.submit();
+        } catch (error) {
+            throw toLedgerError(error, txId);
+        }
+        const payload = Buffer.from(submitted.getResult()).toString('utf8');
+        const status = await this.#commitStatus(identity, submitted.getStatus.bind(submitted), txId, payload);
+        if (!status.successful) {
+            throw new CommitRejected(statusName(status.code), txId, RETRYABLE_COMMIT.has(status.code));
+        }
+        return { payload, txId, blockNumber: status.blockNumber.toString() };
+    }
+
+    /** The commit status, asked again on CommitStatusError, then looked up on the ledger; never resubmits. */
+    async #commitStatus(
+        identity: LedgerIdentity,
+        getStatus: () => Promise<Status>,
+        txId: string,
+        payload: string,
+    ): Promise<Pick<Status, 'successful' | 'code' | 'blockNumber'>> {
+        const retry = this.#options.statusRetry ?? DEFAULT_STATUS_RETRY;
+        let lastError: unknown;
+        for (let attempt = 1; attempt <= retry.attempts; attempt++) {
+            try {
+                return await getStatus();
+            } catch (error) {
+                if (!(error instanceof CommitStatusError)) {
+                    throw toLedgerError(error, txId);
+                }
+                lastError = error;
+                if (attempt < retry.attempts) {
+                    await this.#sleep(backoffDelay(retry, attempt));
+                }
+            }
+        }
+        const found = await this.status(identity, txId).catch(() => undefined);
+        if (found === undefined) {
+            throw new CommitUnknown(txId, payload, lastError);
+        }
+        return {
+            successful: found.valid,
+            code: StatusCode[found.code as keyof typeof StatusCode],
+            blockNumber: BigInt(found.blockNumber),
+        };
+    }
+
+    /** Looks a transaction up in the ledger (qscc); undefined while the caller's peer has not got it. */
+    async status(identity: LedgerIdentity, txId: string): Promise<TxStatus | undefined> {
+        const network = this.#gateway(identity).getNetwork(this.#profile.channel);
+        const qscc = network.getContract('qscc');
+        const channel = this.#profile.channel;
+        let processed: Uint8Array;
+        try {
+            processed = await qscc.evaluateTransaction('GetTransactionByID', channel, txId);
+        } catch {
+            return undefined;
+        }
+        const code = peer.ProcessedTransaction.deserializeBinary(processed).getValidationcode();
+        const block = common.Block.deserializeBinary(await qscc.evaluateTransaction('GetBlockByTxID', channel, txId));
+        return {
+            valid: code === StatusCode.VALID,
+            code: statusName(code),
+            blockNumber: String(block.getHeader()?.getNumber() ?? 0),
+        };
+    }
+
+    #contract(identity: LedgerIdentity): Contract {
+        return this.#gateway(identity).getNetwork(this.#profile.channel).getContract(this.#profile.chaincode);
+    }
+
+    #gateway(identity: LedgerIdentity): Gateway {
+        const cached = this.#gateways.get(identity.key);
+        if (cached) {
+            // re-insert: Map keeps insertion order, so the first entry is the least recently used
+            this.#gateways.delete(identity.key);
+            this.#gateways.set(identity.key, cached);
+            return cached;
+        }
+        const connect = this.#options.connect ?? connectAs;
+        const gateway = connect(this.#client(identity.mspId), identity);
+        this.#gateways.set(identity.key, gateway);
+        const max = this.#options.maxGateways ?? 500;
+        for (const [key, old] of this.#gateways) {
+            if (this.#gateways.size <= max) {
+                break;
+            }
+            old.close();
+            this.#gateways.delete(key);
+        }
+        return gateway;
+    }
+
+    #client(mspId: string): grpc.Client {
+        let client = this.#clients.get(mspId);
+        if (!client) {
+            const connection = this.#profile.orgs.find((org) => org.mspId === mspId);
+            if (!connection) {
+                throw new LedgerUnavailable(`no peer for ${mspId} in the connection profile`);
+            }
+            client = (this.#options.newClient ?? newPeerClient)(connection);
+            this.#clients.set(mspId, client);
+        }
+        return client;
+    }
+}

@@ -1,0 +1,51 @@
+/**
+ * The gateway's only view of the ledger. The Fabric implementation is {@link FabricLedger}; API tests use a fake.
+ * Transactions are named `Contract:Transaction` exactly as fabric-contract-api exposes them.
+ */
+
+/** An enrolled Fabric identity that signs proposals and transactions: always the real caller's own. */
+export interface LedgerIdentity {
+    /** Stable cache key for this certificate (e.g. its SHA-256); a new certificate gets a new gateway. */
+    readonly key: string;
+    readonly mspId: string;
+    readonly certificate: string;
+    readonly privateKey: string;
+}
+
+export interface TxRequest {
+    /** `Contract:Transaction`, e.g. `DocumentContract:RegisterDocument`. */
+    readonly fn: string;
+    readonly args?: readonly string[];
+    /** Private inputs sent as transient data (never written to the channel as given). */
+    readonly transient?: Readonly<Record<string, string>>;
+}
+
+export interface SubmitResult {
+    /** The chaincode's return value (UTF-8). */
+    readonly payload: string;
+    readonly txId: string;
+    /** Block that committed the transaction, as a decimal string (uint64). */
+    readonly blockNumber: string;
+    /** Endorse+submit attempts made (more than 1 after MVCC/phantom read conflicts). */
+    readonly attempts: number;
+}
+
+/** Where a transaction ended up, as the ledger itself records it. */
+export interface TxStatus {
+    readonly valid: boolean;
+    /** Fabric validation code name, e.g. VALID, MVCC_READ_CONFLICT. */
+    readonly code: string;
+    readonly blockNumber: string;
+}
+
+export interface Ledger {
+    /** Runs a read-only transaction on the caller's org peer; nothing is ordered. */
+    evaluate(identity: LedgerIdentity, request: TxRequest): Promise<string>;
+    /** Endorses, orders and waits for the commit; resolves only for a VALID commit. */
+    submit(identity: LedgerIdentity, request: TxRequest): Promise<SubmitResult>;
+    /** Looks a transaction up on the ledger; undefined when the caller's peer has no such transaction (yet). */
+    status(identity: LedgerIdentity, txId: string): Promise<TxStatus | undefined>;
+    /** Resolves when every org peer answers a query; rejects with the first failure. */
+    ready(): Promise<void>;
+    close(): void;
+}

@@ -1,0 +1,54 @@
+import { z } from 'zod';
+
+/** Shapes shared by several resources (mirroring chaincode/src/lib/validate.ts). */
+export const Id = z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be 1..64 of A-Z a-z 0-9 . _ - (starting with a letter or digit)');
+export const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex characters');
+export const IsoDate = z.iso.date();
+export const Currency = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD');
+export const Country = z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166 alpha-2 code');
+export const HsCode = z.string().regex(/^\d{10}$/, 'must be a 10-digit HS code');
+export const Text = z.string().min(1).max(500);
+export const Name = z.string().min(1).max(200);
+/** Money: integer minor units (never floats). */
+export const Minor = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+
+/** Who signed a change on the ledger and when (chaincode Signature). */
+export const Signature = z.looseObject({
+    mspId: z.string(),
+    id: z.string(),
+    role: z.string().nullable(),
+    party: z.string().nullable(),
+    txId: z.string().optional(),
+    at: z.string().optional(),
+});
+
+/** Where a write landed: the transaction and the block that committed it. */
+export const LedgerReceipt = z.object({
+    txId: z.string().describe('Fabric transaction ID'),
+    blockNumber: z.string().describe('block that committed the transaction (uint64 as decimal string)'),
+});
+
+export const PageQuery = z.strictObject({
+    pageSize: z.coerce.number<string>().int().min(1).max(500).default(50),
+    bookmark: z.string().max(2048).default(''),
+});
+
+export function page<T extends z.ZodType>(item: T): z.ZodObject<{ items: z.ZodArray<T>; bookmark: z.ZodString }> {
+    return z.object({
+        items: z.array(item),
+        bookmark: z.string().describe('pass back to get the next page; empty when there is none'),
+    });
+}
+
+/** Parses the chaincode's JSON answer; a mismatch is a gateway/chaincode disagreement (500, logged). */
+export function fromLedger<S extends z.ZodType>(schema: S, payload: unknown): z.output<S> {
+    const value = typeof payload === 'string' ? (JSON.parse(payload) as unknown) : payload;
+    const parsed = schema.safeParse(value);
+    if (!parsed.success) {
+        // a disagreement between gateway and chaincode: 500 for the client, the details for the log
+        throw new Error(`ledger answer does not match its schema: ${JSON.stringify(parsed.error.issues.slice(0, 5))}`);
+    }
+    return parsed.data;
+}

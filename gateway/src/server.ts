@@ -1,0 +1,111 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { readConnectionProfile } from '../../network/src/connection';
+import { REGISTRAR } from '../../network/src/identities';
+import { Wallet } from '../../network/src/wallet';
+import { buildApp, type AppDeps } from './app';
+import { FabricCertificateAuthorities, GatewayWallets, ledgerIdentity } from './auth/identities';
+import { ApiKeyStore } from './auth/key-store';
+import { ConfigError, loadConfig, type GatewayConfig } from './config';
+import { IdempotencyStore } from './idempotency/store';
+import { FabricLedger } from './ledger/fabric-ledger';
+import type { LedgerIdentity } from './ledger/ledger';
+import { newLogger, type Logger } from './ops/logger';
+
+/** Everything the app needs, wired to the real network described by the connection profile. */
+export function createDeps(config: GatewayConfig, logger: Logger): AppDeps {
+    const profile = readConnectionProfile(config.connectionProfile);
+    // each org's registrar answers the readiness probe: it exists in every org and holds no ledger role
+    const probes = new Map<string, LedgerIdentity>();
+    for (const org of profile.orgs) {
+        const wallet = new Wallet(org.walletDir);
+        if (wallet.has(REGISTRAR)) {
+            probes.set(org.mspId, ledgerIdentity(wallet.get(REGISTRAR)));
+        }
+    }
+    return {
+        ledger: new FabricLedger({ profile, probes }),
+        keys: new ApiKeyStore(config.dataDir),
+        wallets: new GatewayWallets(config.dataDir),
+        cas: new FabricCertificateAuthorities(profile),
+        idempotencyStore: new IdempotencyStore(config.dataDir),
+        orgs: profile.orgs.map(({ org, mspId }) => ({ org, mspId })),
+        logger,
+        bodyLimitBytes: config.bodyLimitBytes,
+        rateLimit: config.rateLimit,
+    };
+}
+
+export interface RunningGateway {
+    readonly server: Server;
+    readonly url: string;
+    /** Stops accepting, lets in-flight requests finish (up to the grace period), closes gateways and gRPC clients. */
+    close(): Promise<void>;
+}
+
+/** Starts the gateway on `config.host:config.port` (port 0 = any free port). */
+export async function startGateway(
+    config: GatewayConfig,
+    logger = newLogger(config.logLevel),
+): Promise<RunningGateway> {
+    const deps = createDeps(config, logger);
+    const app = buildApp(deps);
+    const server = await new Promise<Server>((resolve, reject) => {
+        const listening = app.listen(config.port, config.host, (error?: Error) => {
+            if (error) {
+                reject(error);
+            } else {
+                resolve(listening);
+            }
+        });
+    });
+    const { port } = server.address() as AddressInfo;
+    const url = `http://${config.host}:${port}`;
+    logger.info({ url, dataDir: config.dataDir, profile: config.connectionProfile }, 'gateway listening');
+    let closing: Promise<void> | undefined;
+    const close = (): Promise<void> => {
+        closing ??= new Promise<void>((resolve) => {
+            const force = setTimeout(() => {
+                server.closeAllConnections();
+            }, config.shutdownGraceMs);
+            force.unref();
+            server.close(() => {
+                clearTimeout(force);
+                deps.ledger.close();
+                logger.info('gateway stopped');
+                resolve();
+            });
+            server.closeIdleConnections();
+        });
+        return closing;
+    };
+    return { server, url, close };
+}
+
+async function main(): Promise<void> {
+    let config: GatewayConfig;
+    try {
+        config = loadConfig();
+    } catch (error) {
+        if (error instanceof ConfigError) {
+            process.stderr.write(`${error.message}\n`);
+            process.exit(2);
+        }
+        throw error;
+    }
+    const logger = newLogger(config.logLevel);
+    const gateway = await startGateway(config, logger);
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+        process.once(signal, () => {
+            logger.info({ signal }, 'shutting down');
+            void gateway.close().then(() => process.exit(0));
+        });
+    }
+}
+
+if (require.main === module) {
+    main().catch((error: unknown) => {
+        process.stderr.write(`gateway failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+        process.exit(1);
+    });
+}
