@@ -422,3 +422,8 @@ function targetOf(rule: EventRule, declaration: Declaration): DeclarationStatus 
     }
     return rule.to;
 }
+
+/** Everything CheckDeclaration reads for one declaration (exported for tests and for other read paths). */
+export function checkSnapshot(ctx: Context, declaration: Declaration): Promise<CheckSnapshot> {
+    return new Loader(ctx).snapshot(declaration);
+}

@@ -1,0 +1,35 @@
+import { PARTY_ROLE_TYPE, ROLES, ROLE_MSP, permissionTable } from './auth';
+
+/** docs/permissions.md, generated from the permission table so the two can never disagree (a unit test compares). */
+export function permissionsMarkdown(): string {
+    const header = `| transaction | access | ${ROLES.join(' | ')} | OWN means |`;
+    const rule = `|---|---|${ROLES.map(() => '---').join('|')}|---|`;
+    const rows = permissionTable().map(([tx, p]) => {
+        const cells = ROLES.map((role) => p.roles[role] ?? '—');
+        return `| ${tx} | ${p.access} | ${cells.join(' | ')} | ${p.own ?? ''} |`;
+    });
+    const roles = ROLES.map((role) => {
+        const type = PARTY_ROLE_TYPE[role];
+        return `| ${role} | ${ROLE_MSP[role].describe} | ${type === undefined ? 'no (institution role)' : `yes, ${type}`} |`;
+    });
+    return [
+        '# Permission matrix',
+        '',
+        'Generated from `chaincode/src/lib/auth.ts` by `permissionsMarkdown()`; `tests/unit/chaincode/permissions-doc.test.ts`',
+        'fails when this file and the code differ (regenerate: `UPDATE_DOCS=1 npx jest permissions-doc`, then prettier).',
+        '',
+        'Every caller is identified by its certificate: MSP ID + `mpt.role` + `mpt.party`. A role is accepted only',
+        'from its MSP. Roles that act for a filed party need `mpt.party` naming an on-chain party of the right type;',
+        'for writes that party must be ACTIVE, for reads it must not be REVOKED. `ANY` = every record, `OWN` = only',
+        "records where the caller's party is the owner named in the last column, `—` = FORBIDDEN.",
+        '',
+        '| role | MSP | acts for a filed party |',
+        '|---|---|---|',
+        ...roles,
+        '',
+        header,
+        rule,
+        ...rows,
+        '',
+    ].join('\n');
+}

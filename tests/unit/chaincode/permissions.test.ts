@@ -1,0 +1,369 @@
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import type { Context } from 'fabric-contract-api';
+import { ROLES, permissionTable, type Role } from '../../../chaincode/src/lib/auth';
+import { identity } from './support/identities';
+import * as id from './support/identities';
+import { World } from './support/world';
+
+/**
+ * Every cell of the permission matrix, generated from the table in chaincode/src/lib/auth.ts and checked by
+ * actually calling the transaction (simulated, not committed, so one world serves all cells):
+ * allowed cells must succeed, denied cells must fail with FORBIDDEN; OWN cells also fail for a non-owner.
+ */
+type Invoke = (ctx: Context) => Promise<string>;
+interface Scenario {
+    readonly invoke: (w: World) => Invoke;
+    /** Party the caller acts for, per role, for the allowed (owner) call. */
+    readonly owner?: Partial<Record<Role, string>>;
+}
+
+const D = {
+    submitted: '292020240000000001',
+    accepted: '292020240000000003',
+    inspecting: '292020240000000004',
+    released: '292020240000000005',
+    held: '292020240000000006',
+    unfiled: '292020240000000009',
+};
+const DEFAULT_PARTY: Partial<Record<Role, string>> = {
+    vendor: 'V1',
+    agent: 'A1',
+    consolidator: 'C1',
+    broker: 'K1',
+    bank: 'BK1',
+};
+const OTHER_PARTY: Partial<Record<Role, string>> = {
+    vendor: 'V2',
+    agent: 'A2',
+    consolidator: 'C2',
+    broker: 'K2',
+    bank: 'BK1',
+};
+const j = JSON.stringify;
+let flagId = '';
+
+const SCENARIOS: Record<string, Scenario> = {
+    'PartyContract.RegisterCluster': {
+        invoke: (w) => (ctx) =>
+            w.party.RegisterCluster(
+                ctx,
+                j({
+                    clusterId: 'NEW',
+                    name: 'New',
+                    city: 'X',
+                    customsOffice: '1',
+                    acceptanceDate: '2020-01-01',
+                    streets: [{ streetId: 'A', name: 'A', stalls: ['1'] }],
+                }),
+            ),
+    },
+    'PartyContract.GetCluster': { invoke: (w) => (ctx) => w.party.GetCluster(ctx, 'YIWU') },
+    'PartyContract.RegisterParty': {
+        invoke: (w) => (ctx) =>
+            w.party.RegisterParty(ctx, j({ partyId: 'P9', type: 'PRODUCER', legalName: 'P9', countryCode: 'CN' })),
+    },
+    'PartyContract.VerifyParty': { invoke: (w) => (ctx) => w.party.VerifyParty(ctx, 'X-SUB', 'ok') },
+    'PartyContract.ActivateParty': { invoke: (w) => (ctx) => w.party.ActivateParty(ctx, 'X-VER', 'ok') },
+    'PartyContract.SuspendParty': { invoke: (w) => (ctx) => w.party.SuspendParty(ctx, 'P1', 'audit') },
+    'PartyContract.ReinstateParty': { invoke: (w) => (ctx) => w.party.ReinstateParty(ctx, 'X-SUS', 'cleared') },
+    'PartyContract.RevokeParty': { invoke: (w) => (ctx) => w.party.RevokeParty(ctx, 'X-SUS', 'fraud') },
+    'PartyContract.GetParty': { invoke: (w) => (ctx) => w.party.GetParty(ctx, 'B1') },
+    'PartyContract.GetPartyPrivate': { invoke: (w) => (ctx) => w.party.GetPartyPrivate(ctx, 'B1') },
+    'PartyContract.ListPartiesByType': { invoke: (w) => (ctx) => w.party.ListPartiesByType(ctx, 'BUYER', '10', '') },
+    'PartyContract.FileAgencyAgreement': {
+        invoke: (w) => (ctx) =>
+            w.party.FileAgencyAgreement(
+                ctx,
+                j({
+                    agreementNo: 'AG9',
+                    merchantId: 'V1',
+                    agentId: 'A1',
+                    validFrom: '2024-01-01',
+                    validTo: '2024-12-31',
+                    documentHash: 'c'.repeat(64),
+                }),
+            ),
+    },
+    'PartyContract.SignAgencyAgreement': { invoke: (w) => (ctx) => w.party.SignAgencyAgreement(ctx, 'AG-PENDING') },
+    'PartyContract.GetAgencyAgreement': { invoke: (w) => (ctx) => w.party.GetAgencyAgreement(ctx, 'AG1') },
+    'GoodsContract.RegisterGoods': {
+        invoke: (w) => (ctx) =>
+            w.goods.RegisterGoods(
+                ctx,
+                j({
+                    goodsCode: 'G99',
+                    ownerId: 'V1',
+                    nameCn: '新',
+                    nameEn: 'New',
+                    hsCode: '6109100021',
+                    unit: 'PCS',
+                    producerId: 'P1',
+                    priceRange: { currency: 'USD', minUnitPrice: 1, maxUnitPrice: 9 },
+                }),
+            ),
+    },
+    'GoodsContract.GetGoods': { invoke: (w) => (ctx) => w.goods.GetGoods(ctx, 'G1') },
+    'GoodsContract.PublishNegativeList': {
+        invoke: (w) => (ctx) =>
+            w.goods.PublishNegativeList(
+                ctx,
+                j({ version: 1, validFrom: '2020-05-10', entries: [{ hsPrefix: '630790', reason: 'masks' }] }),
+            ),
+    },
+    'GoodsContract.GetNegativeList': { invoke: (w) => (ctx) => w.goods.GetNegativeList(ctx, '2024-03-01') },
+    'TradeContract.RegisterTrade': {
+        invoke: (w) => (ctx) =>
+            w.trade.RegisterTrade(ctx, j(w.tradeInput('TN', [{ goods: 'G1', qty: 1, unitPrice: 500 }]))),
+    },
+    'TradeContract.RegisterTrades': {
+        invoke: (w) => async (ctx) => {
+            const out = await w.trade.RegisterTrades(
+                ctx,
+                j([w.tradeInput('TN', [{ goods: 'G1', qty: 1, unitPrice: 500 }])]),
+            );
+            const row = (JSON.parse(out) as { results: { code?: string; message?: string }[] }).results[0];
+            if (row?.code !== undefined) throw new Error(row.message);
+            return out;
+        },
+    },
+    'TradeContract.AmendTrade': {
+        invoke: (w) => (ctx) => w.trade.AmendTrade(ctx, 'T-OPEN', j({ remark: 'fix' }), 'typo'),
+    },
+    'TradeContract.CancelTrade': { invoke: (w) => (ctx) => w.trade.CancelTrade(ctx, 'T-OPEN', 'buyer withdrew') },
+    'TradeContract.ResolveTradeFlag': {
+        invoke: (w) => (ctx) => w.trade.ResolveTradeFlag(ctx, 'T-FLAG', 'price checked'),
+    },
+    'TradeContract.GetTrade': { invoke: (w) => (ctx) => w.trade.GetTrade(ctx, 'T-OPEN') },
+    'TradeContract.GetTradeHistory': { invoke: (w) => (ctx) => w.trade.GetTradeHistory(ctx, 'T-OPEN') },
+    'TradeContract.ListTradesByVendor': { invoke: (w) => (ctx) => w.trade.ListTradesByVendor(ctx, 'V1', '5', '') },
+    'TradeContract.ListTradesByAgent': { invoke: (w) => (ctx) => w.trade.ListTradesByAgent(ctx, 'A1', '5', '') },
+    'TradeContract.ListTradesByBuyer': { invoke: (w) => (ctx) => w.trade.ListTradesByBuyer(ctx, 'B1', '5', '') },
+    'TradeContract.ListTradesByDate': { invoke: (w) => (ctx) => w.trade.ListTradesByDate(ctx, '2024-03-10', '5', '') },
+    'ConsolidationContract.CreateConsolidationOrder': {
+        invoke: (w) => (ctx) =>
+            w.consolidation.CreateConsolidationOrder(
+                ctx,
+                j({
+                    orderCode: 'O-NEW',
+                    consolidatorId: 'C1',
+                    agentId: 'A1',
+                    destCountry: 'AE',
+                    site: 'CSP',
+                    tradeNos: ['T-OPEN'],
+                }),
+            ),
+    },
+    'ConsolidationContract.RecordPackingList': {
+        invoke: (w) => (ctx) =>
+            w.consolidation.RecordPackingList(
+                ctx,
+                j({
+                    packingNo: 'PK-NEW',
+                    consolidatorId: 'C1',
+                    brokerId: 'K1',
+                    packDate: '2024-03-15',
+                    site: 'CSP',
+                    destCountry: 'AE',
+                    containers: [
+                        {
+                            containerNo: 'TGHU7654321',
+                            type: '22G1',
+                            sealNo: 'S9',
+                            tareKg: 2200,
+                            orderCodes: ['O-OPEN'],
+                        },
+                    ],
+                }),
+            ),
+    },
+    'ConsolidationContract.GetConsolidationOrder': {
+        invoke: (w) => (ctx) => w.consolidation.GetConsolidationOrder(ctx, 'O-OPEN'),
+    },
+    'ConsolidationContract.GetPackingList': { invoke: (w) => (ctx) => w.consolidation.GetPackingList(ctx, 'PK-0001') },
+    'DeclarationContract.PreviewDeclaration': {
+        invoke: (w) => (ctx) => {
+            const input = w.declarationInput(D.unfiled, 'PK-PACK', ['T-PACK']);
+            return w.declaration.PreviewDeclaration(ctx, j({ ...input, declNo: undefined }));
+        },
+    },
+    'DeclarationContract.FileDeclaration': {
+        invoke: (w) => (ctx) =>
+            w.declaration.FileDeclaration(ctx, j(w.declarationInput(D.unfiled, 'PK-PACK', ['T-PACK']))),
+    },
+    'DeclarationContract.GetDeclaration': { invoke: (w) => (ctx) => w.declaration.GetDeclaration(ctx, D.submitted) },
+    'DeclarationContract.ListDeclarationsByDate': {
+        invoke: (w) => (ctx) => w.declaration.ListDeclarationsByDate(ctx, '2024-03-20', '5', ''),
+    },
+    'CustomsContract.AcceptDeclaration': { invoke: (w) => (ctx) => w.customs.AcceptDeclaration(ctx, D.submitted) },
+    'CustomsContract.OrderInspection': { invoke: (w) => (ctx) => w.customs.OrderInspection(ctx, D.accepted, 'random') },
+    'CustomsContract.RecordInspectionResult': {
+        invoke: (w) => (ctx) => w.customs.RecordInspectionResult(ctx, D.inspecting, j({ passed: true, remark: 'ok' })),
+    },
+    'CustomsContract.ReleaseDeclaration': { invoke: (w) => (ctx) => w.customs.ReleaseDeclaration(ctx, D.accepted) },
+    'CustomsContract.ConfirmExit': { invoke: (w) => (ctx) => w.customs.ConfirmExit(ctx, D.released, '2024-03-21') },
+    'CustomsContract.ReturnDeclaration': {
+        invoke: (w) => (ctx) => w.customs.ReturnDeclaration(ctx, D.submitted, 'wrong HS'),
+    },
+    'CustomsContract.AmendDeclaration': {
+        invoke: (w) => (ctx) => w.customs.AmendDeclaration(ctx, D.submitted, j({ exitPort: 'CNSHA' }), 'port change'),
+    },
+    'CustomsContract.WithdrawDeclaration': {
+        invoke: (w) => (ctx) => w.customs.WithdrawDeclaration(ctx, D.accepted, 'withdrawn'),
+    },
+    'CustomsContract.HoldDeclaration': {
+        invoke: (w) => (ctx) => w.customs.HoldDeclaration(ctx, D.submitted, 'investigation'),
+    },
+    'CustomsContract.LiftHold': { invoke: (w) => (ctx) => w.customs.LiftHold(ctx, D.held, 'cleared') },
+    'CustomsContract.GetCustomsEvents': { invoke: (w) => (ctx) => w.customs.GetCustomsEvents(ctx, D.submitted) },
+    'CustomsContract.CheckDeclaration': { invoke: (w) => (ctx) => w.customs.CheckDeclaration(ctx, D.submitted) },
+    'CustomsContract.TraceDeclarationLine': {
+        invoke: (w) => (ctx) => w.customs.TraceDeclarationLine(ctx, D.submitted, '1'),
+    },
+    'HistoryContract.GetHistory': { invoke: (w) => (ctx) => w.history.GetHistory(ctx, 'trade', 'T-OPEN') },
+    'RiskContract.RaiseFlag': {
+        invoke: (w) => (ctx) =>
+            w.risk.RaiseFlag(
+                ctx,
+                j({
+                    subjectType: 'party',
+                    subjectId: 'V1',
+                    ruleId: 'F6',
+                    severity: 'LOW',
+                    evidence: { note: 'stall turnover' },
+                }),
+            ),
+    },
+    'RiskContract.ClearFlag': { invoke: (w) => (ctx) => w.risk.ClearFlag(ctx, flagId, 'explained') },
+    'RiskContract.ConfirmFlag': { invoke: (w) => (ctx) => w.risk.ConfirmFlag(ctx, flagId, 'confirmed') },
+    'RiskContract.GetFlag': { invoke: (w) => (ctx) => w.risk.GetFlag(ctx, flagId) },
+    'RiskContract.ListFlagsBySubject': {
+        invoke: (w) => (ctx) => w.risk.ListFlagsBySubject(ctx, 'trade', 'T-FLAG', '5', ''),
+    },
+};
+
+/** Owner party for OWN cells where the default (V1, A1, C1, K1) is not the owner. */
+const OWNERS: Record<string, Partial<Record<Role, string>>> = {
+    'PartyContract.SignAgencyAgreement': { vendor: 'V2' },
+};
+
+async function buildWorld(): Promise<World> {
+    const w = await World.market();
+    const op = id.operator();
+    await w.fileParty({ partyId: 'C2', type: 'CONSOLIDATOR', legalName: 'C2', countryCode: 'CN' });
+    await w.fileParty({ partyId: 'K2', type: 'BROKER', legalName: 'K2', countryCode: 'CN' });
+    await w.submit(op, (ctx) =>
+        w.party.RegisterParty(ctx, j({ partyId: 'X-SUB', type: 'PRODUCER', legalName: 'x', countryCode: 'CN' })),
+    );
+    await w.submit(op, (ctx) =>
+        w.party.RegisterParty(ctx, j({ partyId: 'X-VER', type: 'PRODUCER', legalName: 'x', countryCode: 'CN' })),
+    );
+    await w.submit(op, (ctx) => w.party.VerifyParty(ctx, 'X-VER', 'ok'));
+    await w.fileParty({ partyId: 'X-SUS', type: 'PRODUCER', legalName: 'x', countryCode: 'CN' });
+    await w.submit(op, (ctx) => w.party.SuspendParty(ctx, 'X-SUS', 'audit'));
+    await w.submit(id.agent('A2'), (ctx) =>
+        w.party.FileAgencyAgreement(
+            ctx,
+            j({
+                agreementNo: 'AG-PENDING',
+                merchantId: 'V2',
+                agentId: 'A2',
+                validFrom: '2024-01-01',
+                validTo: '2024-12-31',
+                documentHash: 'd'.repeat(64),
+            }),
+        ),
+    );
+    await w.declared(D.submitted, { T1: [{ goods: 'G1', qty: 10, unitPrice: 500 }] });
+    await w.declared(D.accepted, { T3: [{ goods: 'G2', qty: 10, unitPrice: 500 }] });
+    await w.declared(D.inspecting, { T4: [{ goods: 'G3', qty: 10, unitPrice: 500 }] });
+    await w.declared(D.released, { T5: [{ goods: 'G4', qty: 10, unitPrice: 500 }] });
+    await w.declared(D.held, { T6: [{ goods: 'G5', qty: 10, unitPrice: 50 }] });
+    const c = id.customs();
+    for (const d of [D.accepted, D.inspecting, D.released])
+        await w.submit(c, (ctx) => w.customs.AcceptDeclaration(ctx, d));
+    await w.submit(c, (ctx) => w.customs.OrderInspection(ctx, D.inspecting, 'random'));
+    await w.submit(c, (ctx) => w.customs.ReleaseDeclaration(ctx, D.released));
+    await w.submit(c, (ctx) => w.customs.HoldDeclaration(ctx, D.held, 'investigation'));
+    await w.registerTrade('T-PACK', [{ goods: 'G6', qty: 10, unitPrice: 50 }]);
+    await w.consolidate('O-PACK', ['T-PACK']);
+    await w.pack('PK-PACK', ['O-PACK'], 'TGHU1111111');
+    await w.registerTrade('T-ORDER', [{ goods: 'G7', qty: 10, unitPrice: 50 }]);
+    await w.consolidate('O-OPEN', ['T-ORDER']);
+    await w.registerTrade('T-OPEN', [{ goods: 'G1', qty: 3, unitPrice: 500 }]);
+    const flagged = await w.registerTrade('T-FLAG', [{ goods: 'G1', qty: 1, unitPrice: 9000 }]);
+    flagId = (flagged.riskFlags as string[])[0] ?? '';
+    return w;
+}
+
+const cells = permissionTable()
+    .filter(([tx]) => Object.hasOwn(SCENARIOS, tx))
+    .flatMap(([tx, permission]) => ROLES.map((role) => ({ tx, role, scope: permission.roles[role] ?? null })));
+
+describe('permission matrix (every cell called for real)', () => {
+    let w: World;
+    beforeAll(async () => {
+        w = await buildWorld();
+    }, 60_000);
+
+    it('has a scenario for every transaction of the core contracts', () => {
+        const core = permissionTable()
+            .map(([tx]) => tx)
+            .filter((tx) => !/^(ReceiptContract|ExemptionContract)\./.test(tx));
+        expect(core.filter((tx) => !Object.hasOwn(SCENARIOS, tx))).toEqual([]);
+        expect(flagId).toMatch(/^[0-9a-f]{32}$/);
+    });
+
+    it.each(cells)('$tx × $role → $scope', async ({ tx, role, scope }) => {
+        const scenario = SCENARIOS[tx];
+        if (scenario === undefined) throw new Error(`no scenario for ${tx}`);
+        const party = OWNERS[tx]?.[role] ?? DEFAULT_PARTY[role];
+        const call = w.ledger.endorse(identity(role, party), scenario.invoke(w));
+        if (scope === null) {
+            await expect(call).rejects.toThrow(/^FORBIDDEN: /);
+            return;
+        }
+        await expect(call).resolves.toBeDefined();
+        if (scope === 'OWN') {
+            const other = OTHER_PARTY[role] === party ? DEFAULT_PARTY[role] : OTHER_PARTY[role];
+            await expect(w.ledger.endorse(identity(role, other), scenario.invoke(w))).rejects.toThrow(/^FORBIDDEN: /);
+        }
+    });
+
+    it.each(ROLES.filter((r) => r !== 'auditor'))('refuses role %s from a foreign MSP', async (role) => {
+        const foreign = role === 'customs' ? 'MarketOrgMSP' : role === 'bank' ? 'CustomsOrgMSP' : 'BankOrgMSP';
+        const call = w.ledger.endorse(identity(role, DEFAULT_PARTY[role], foreign), (ctx) =>
+            w.party.GetParty(ctx, 'B1'),
+        );
+        await expect(call).rejects.toThrow(/^FORBIDDEN: role .* is not accepted from/);
+    });
+
+    it('refuses callers without a ledger role, without a party, or acting for a party of another type', async () => {
+        const get: Invoke = (ctx) => w.party.GetParty(ctx, 'B1');
+        await expect(w.ledger.endorse(identity(null), get)).rejects.toThrow(/^FORBIDDEN: certificate role null/);
+        await expect(w.ledger.endorse(identity('vendor'), get)).rejects.toThrow(/needs the mpt.party/);
+        await expect(w.ledger.endorse(identity('vendor', 'A1'), get)).rejects.toThrow(
+            /is a AGENT, role vendor needs MERCHANT/,
+        );
+        await expect(w.ledger.endorse(identity('vendor', 'NOPE'), get)).rejects.toThrow(/is not filed/);
+        await expect(w.ledger.endorse(identity('bank', 'BK1', 'Bank2OrgMSP'), get)).rejects.toThrow(
+            /belongs to BankOrgMSP/,
+        );
+    });
+
+    it('lets a suspended party read but do nothing new, and a revoked party nothing at all', async () => {
+        await w.submit(id.operator(), (ctx) => w.party.SuspendParty(ctx, 'V2', 'investigation'));
+        const register: Invoke = (ctx) =>
+            w.trade.RegisterTrade(
+                ctx,
+                j(w.tradeInput('TS', [{ goods: 'G9', qty: 1, unitPrice: 500 }], { vendorId: 'V2' })),
+            );
+        await expect(w.ledger.endorse(id.vendor('V2'), register)).rejects.toThrow(
+            'FORBIDDEN: caller party V2 is SUSPENDED',
+        );
+        await expect(w.ledger.endorse(id.vendor('V2'), (ctx) => w.party.GetParty(ctx, 'V2'))).resolves.toBeDefined();
+        await w.submit(id.operator(), (ctx) => w.party.RevokeParty(ctx, 'V2', 'fraud'));
+        await expect(w.ledger.endorse(id.vendor('V2'), (ctx) => w.party.GetParty(ctx, 'V2'))).rejects.toThrow(
+            'FORBIDDEN: caller party V2 is REVOKED',
+        );
+    });
+});
