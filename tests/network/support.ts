@@ -24,10 +24,21 @@ export async function onChannelAs<T>(
     const gateway = connectAs(client, identity);
     try {
         return await fn(gateway.getNetwork(profile.channel));
+    } catch (error) {
+        throw withPeerDetails(error);
     } finally {
         gateway.close();
         client.close();
     }
+}
+
+/** Fabric puts the chaincode's own message in per-peer details; bring them into the error message. */
+function withPeerDetails(error: unknown): unknown {
+    const details = (error as { details?: { mspId: string; message: string }[] }).details;
+    if (error instanceof Error && details && details.length > 0) {
+        error.message += details.map((detail) => `\n  ${detail.mspId}: ${detail.message}`).join('');
+    }
+    return error;
 }
 
 /** Runs `fn` with one contract of the network's chaincode, signed as `identity`. */
