@@ -2,7 +2,7 @@ import type { Express, Request, Response } from 'express';
 import { z } from 'zod';
 import type { GatewayRole, Principal } from '../auth/principal';
 import { IDEMPOTENCY_KEY, type Idempotency, type Reply, type Submitter } from '../idempotency/idempotent';
-import type { Ledger, SubmitResult, TxRequest } from '../ledger/ledger';
+import type { Ledger, SubmitResult, TxRequest, TxStatus } from '../ledger/ledger';
 import { contextOf } from './context';
 import { ApiError } from './errors';
 
@@ -15,6 +15,8 @@ export interface CallerLedger {
     /** Evaluates and parses the chaincode's JSON answer. */
     query(request: TxRequest): Promise<unknown>;
     submit(request: TxRequest): Promise<SubmitResult>;
+    /** Where a transaction was committed (undefined when the caller's peer does not know it). */
+    status(txId: string): Promise<TxStatus | undefined>;
     /** Record ID derived from the caller and the Idempotency-Key (write routes only). */
     derivedId(prefix: string): string;
 }
@@ -100,6 +102,7 @@ function callerLedger(ledger: Ledger, principal: Principal, submitter: Submitter
         evaluate: (request) => ledger.evaluate(principal.identity, request),
         query: async (request) => JSON.parse(await ledger.evaluate(principal.identity, request)) as unknown,
         submit: (request) => (submitter ? submitter.submit(request) : noWrites()),
+        status: (txId) => ledger.status(principal.identity, txId),
         derivedId: (prefix) => (submitter ? submitter.derivedId(prefix) : noWrites()),
     };
 }

@@ -52,3 +52,12 @@ export function fromLedger<S extends z.ZodType>(schema: S, payload: unknown): z.
     }
     return parsed.data;
 }
+
+export const Reason = z.strictObject({ reason: z.string().min(1).max(500) });
+export const Resolution = z.strictObject({ resolution: z.string().min(1).max(500) });
+export const DecimalRate = z
+    .string()
+    .regex(/^(0|[1-9][0-9]{0,11})(\.[0-9]{1,12})?$/, 'must be a positive decimal such as "7.1234"');
+
+/** `pageSize` and `bookmark` as the chaincode's list transactions take them. */
+export const pageArgs = (q: { pageSize: number; bookmark: string }): string[] => [String(q.pageSize), q.bookmark];

@@ -1,9 +1,19 @@
 import type { CertificateAuthorities, GatewayWallets } from '../auth/identities';
 import type { ApiKeyStore } from '../auth/key-store';
 import type { AnyRoute } from '../http/route';
+import { consolidationRoutes } from './consolidation/router';
+import { customsRoutes } from './customs/router';
+import { declarationRoutes } from './declarations/router';
 import { documentRoutes } from './documents/router';
+import { exemptionRoutes } from './exemptions/router';
+import { goodsRoutes } from './goods/router';
+import { historyRoutes } from './history/router';
 import { meRoutes } from './me/router';
 import { onboardingRoutes } from './onboarding/router';
+import { partyRoutes } from './parties/router';
+import { receiptRoutes } from './receipts/router';
+import { riskRoutes } from './risk/router';
+import { tradeRoutes } from './trades/router';
 
 export interface RoutesDeps {
     readonly keys: ApiKeyStore;
@@ -13,5 +23,19 @@ export interface RoutesDeps {
 
 /** Every API route, in documentation order. */
 export function allRoutes(deps: RoutesDeps): AnyRoute[] {
-    return [...meRoutes(), ...onboardingRoutes(deps), ...documentRoutes()];
+    return [
+        ...meRoutes(),
+        ...onboardingRoutes(deps),
+        ...documentRoutes(),
+        ...partyRoutes(),
+        ...goodsRoutes(),
+        ...tradeRoutes(),
+        ...consolidationRoutes(),
+        ...declarationRoutes(),
+        ...customsRoutes(),
+        ...receiptRoutes(),
+        ...exemptionRoutes(),
+        ...riskRoutes(),
+        ...historyRoutes(),
+    ];
 }

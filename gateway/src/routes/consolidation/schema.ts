@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { Country, Id, IsoDate } from '../common';
+
+export const OrderBody = z.strictObject({
+    orderCode: Id,
+    consolidatorId: Id,
+    agentId: Id,
+    destCountry: Country,
+    site: Id.describe('customs-supervised site (V19)'),
+    truckPlate: z.string().min(1).max(16).optional(),
+    tradeNos: z.array(Id).min(1).max(500),
+});
+export const OrderParams = z.strictObject({ orderCode: Id });
+
+export const PackingBody = z.strictObject({
+    packingNo: Id,
+    consolidatorId: Id,
+    brokerId: Id,
+    packDate: IsoDate,
+    site: Id,
+    destCountry: Country,
+    billOfLading: Id.optional(),
+    containers: z
+        .array(
+            z.strictObject({
+                containerNo: z.string().regex(/^[A-Z]{4}\d{7}$/, 'must be an ISO 6346 container number'),
+                type: z.string().regex(/^[0-9A-Z]{4}$/, 'must be an ISO size-type code such as 45G1'),
+                sealNo: Id,
+                tareKg: z.number().int().min(0).max(10_000),
+                orderCodes: z.array(Id).min(1).max(100),
+            }),
+        )
+        .min(1)
+        .max(50),
+});
+export const PackingParams = z.strictObject({ packingNo: Id });

@@ -1,0 +1,84 @@
+import type { AnyRoute } from '../../http/route';
+import { Reason } from '../common';
+import { DeclParams } from '../declarations/schema';
+import { txRoute } from '../ledger-route';
+import { AmendDeclarationBody, ExitBody, InspectionBody } from './schema';
+import { PLAIN_EVENTS, REASONED_EVENTS } from './service';
+
+const tag = 'customs';
+const errors = [403, 404, 409] as const;
+
+export function customsRoutes(): AnyRoute[] {
+    const plain = Object.entries(PLAIN_EVENTS).map(([action, [tx, summary]]) =>
+        txRoute({
+            method: 'post',
+            path: `/v1/declarations/:declNo/${action}`,
+            operationId: tx.charAt(0).toLowerCase() + tx.slice(1),
+            summary: `${summary} (customs)`,
+            tag,
+            write: true,
+            params: DeclParams,
+            errors,
+            tx: `CustomsContract:${tx}`,
+            args: ({ params }) => [params.declNo],
+        }),
+    );
+    const reasoned = Object.entries(REASONED_EVENTS).map(([action, [tx, summary]]) =>
+        txRoute({
+            method: 'post',
+            path: `/v1/declarations/:declNo/${action}`,
+            operationId: tx.charAt(0).toLowerCase() + tx.slice(1),
+            summary: `${summary} (customs)`,
+            tag,
+            write: true,
+            params: DeclParams,
+            body: Reason,
+            errors,
+            tx: `CustomsContract:${tx}`,
+            args: ({ params, body }) => [params.declNo, body.reason],
+        }),
+    );
+    return [
+        ...plain,
+        ...reasoned,
+        txRoute({
+            method: 'post',
+            path: '/v1/declarations/:declNo/inspection-result',
+            operationId: 'recordInspectionResult',
+            summary: 'Record an inspection result; a failed inspection puts the declaration on hold (customs)',
+            tag,
+            write: true,
+            params: DeclParams,
+            body: InspectionBody,
+            errors,
+            tx: 'CustomsContract:RecordInspectionResult',
+            args: ({ params, body }) => [params.declNo, JSON.stringify(body)],
+        }),
+        txRoute({
+            method: 'post',
+            path: '/v1/declarations/:declNo/exit',
+            operationId: 'confirmExit',
+            summary: 'Confirm the goods left the country; their trades become EXPORTED (customs)',
+            tag,
+            write: true,
+            params: DeclParams,
+            body: ExitBody,
+            errors,
+            tx: 'CustomsContract:ConfirmExit',
+            args: ({ params, body }) => [params.declNo, body.exitDate],
+        }),
+        txRoute({
+            method: 'post',
+            path: '/v1/declarations/:declNo/amend',
+            operationId: 'amendDeclaration',
+            summary: 'Amend a declaration’s transport details, keeping history (customs)',
+            tag,
+            write: true,
+            params: DeclParams,
+            body: AmendDeclarationBody,
+            errors,
+            tx: 'CustomsContract:AmendDeclaration',
+            args: ({ params, body }) => [params.declNo, JSON.stringify(body.amendment), body.reason],
+        }),
+    ];
+}

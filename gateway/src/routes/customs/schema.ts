@@ -1,0 +1,15 @@
+import { z } from 'zod';
+import { Id, IsoDate } from '../common';
+
+export const InspectionBody = z.strictObject({ passed: z.boolean(), remark: z.string().min(1).max(500) });
+export const ExitBody = z.strictObject({ exitDate: IsoDate });
+export const AmendDeclarationBody = z.strictObject({
+    amendment: z
+        .strictObject({
+            exitPort: Id.optional(),
+            transportMode: z.enum(['SEA', 'ROAD', 'RAIL', 'AIR']).optional(),
+            billOfLading: Id.optional(),
+        })
+        .refine((a) => Object.keys(a).length > 0, 'amend at least one field'),
+    reason: z.string().min(1).max(500),
+});

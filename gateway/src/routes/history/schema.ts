@@ -1,0 +1,14 @@
+import { z } from 'zod';
+import { RecordType } from '../../../../chaincode/src/lib/keys';
+
+const RECORD_TYPES = Object.values(RecordType) as [string, ...string[]];
+
+export const HistoryParams = z.strictObject({
+    recordType: z.enum(RECORD_TYPES),
+    recordId: z
+        .string()
+        .regex(
+            /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}(:[A-Za-z0-9][A-Za-z0-9._-]{0,63})?$/,
+            'the record ID; for customs events <declNo>:<seq>',
+        ),
+});

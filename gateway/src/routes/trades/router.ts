@@ -1,0 +1,148 @@
+import type { z } from 'zod';
+import { defineRoute, type AnyRoute } from '../../http/route';
+import { page, Reason, Resolution } from '../common';
+import { LedgerRecord, txRoute, WriteResponse } from '../ledger-route';
+import { AmendBody, BulkResult, BulkTradesBody, TradeBody, TradeListQuery, TradeParams } from './schema';
+import { tradeListCall } from './service';
+
+const tag = 'trades';
+
+export function tradeRoutes(): AnyRoute[] {
+    return [
+        txRoute({
+            method: 'post',
+            path: '/v1/trades',
+            operationId: 'registerTrade',
+            summary: 'Register a trade (the vendor or agent party to it)',
+            description: 'A trade that breaks a soft rule is kept as FLAGGED with its risk flags; hard rules are 422.',
+            tag,
+            write: true,
+            status: 201,
+            body: TradeBody,
+            errors: [403, 404, 409, 422],
+            tx: 'TradeContract:RegisterTrade',
+            args: ({ body }) => [JSON.stringify(body)],
+        }),
+        defineRoute({
+            method: 'post',
+            path: '/v1/trades/bulk',
+            operationId: 'registerTrades',
+            summary: 'Register up to 500 trades in one transaction, answered per row',
+            description:
+                'Each row is validated by the chaincode on its own: good rows are registered, bad rows answer ' +
+                '`{ok:false, code, message}`; the whole request is one ledger transaction.',
+            tag,
+            write: true,
+            status: 201,
+            body: BulkTradesBody,
+            response: WriteResponse(BulkResult),
+            errors: [403],
+            handle: async ({ ledger, body }) => {
+                const result = await ledger.submit({
+                    fn: 'TradeContract:RegisterTrades',
+                    args: [JSON.stringify(body.trades)],
+                });
+                return {
+                    result: JSON.parse(result.payload) as z.input<typeof BulkResult>,
+                    txId: result.txId,
+                    blockNumber: result.blockNumber,
+                };
+            },
+        }),
+        defineRoute({
+            method: 'get',
+            path: '/v1/trades',
+            operationId: 'listTrades',
+            summary: 'List trades by vendor, agent, buyer or date (exactly one filter)',
+            tag,
+            query: TradeListQuery,
+            response: page(LedgerRecord),
+            errors: [403],
+            handle: async ({ ledger, query }) =>
+                (await ledger.query(tradeListCall(query))) as z.input<ReturnType<typeof page<typeof LedgerRecord>>>,
+        }),
+        txRoute({
+            method: 'get',
+            path: '/v1/trades/:tradeNo',
+            operationId: 'getTrade',
+            summary: 'Read a trade',
+            tag,
+            params: TradeParams,
+            errors: [403, 404],
+            tx: 'TradeContract:GetTrade',
+            args: ({ params }) => [params.tradeNo],
+        }),
+        txRoute({
+            method: 'get',
+            path: '/v1/trades/:tradeNo/history',
+            operationId: 'getTradeHistory',
+            summary: 'Every committed version of a trade with its txId and time',
+            tag,
+            params: TradeParams,
+            errors: [403, 404],
+            tx: 'TradeContract:GetTradeHistory',
+            args: ({ params }) => [params.tradeNo],
+        }),
+        txRoute({
+            method: 'post',
+            path: '/v1/trades/:tradeNo/amend',
+            operationId: 'amendTrade',
+            summary: 'Amend a trade before consolidation (keeps history)',
+            tag,
+            write: true,
+            params: TradeParams,
+            body: AmendBody,
+            errors: [403, 404, 409, 422],
+            tx: 'TradeContract:AmendTrade',
+            args: ({ params, body }) => [params.tradeNo, JSON.stringify(body.amendment), body.reason],
+        }),
+        txRoute({
+            method: 'post',
+            path: '/v1/trades/:tradeNo/cancel',
+            operationId: 'cancelTrade',
+            summary: 'Cancel a trade before consolidation',
+            tag,
+            write: true,
+            params: TradeParams,
+            body: Reason,
+            errors: [403, 404, 409],
+            tx: 'TradeContract:CancelTrade',
+            args: ({ params, body }) => [params.tradeNo, body.reason],
+        }),
+        txRoute({
+            method: 'post',
+            path: '/v1/trades/:tradeNo/resolve-flag',
+            operationId: 'resolveTradeFlag',
+            summary: 'Confirm a FLAGGED trade after review (market operator)',
+            tag,
+            write: true,
+            params: TradeParams,
+            body: Resolution,
+            errors: [403, 404, 409],
+            tx: 'TradeContract:ResolveTradeFlag',
+            args: ({ params, body }) => [params.tradeNo, body.resolution],
+        }),
+        txRoute({
+            method: 'get',
+            path: '/v1/trades/:tradeNo/settlement',
+            operationId: 'getTradeSettlement',
+            summary: 'Receipts allocated to a trade and what remains',
+            tag,
+            params: TradeParams,
+            errors: [403, 404],
+            tx: 'ReceiptContract:GetTradeSettlement',
+            args: ({ params }) => [params.tradeNo],
+        }),
+        txRoute({
+            method: 'get',
+            path: '/v1/trades/:tradeNo/exemption',
+            operationId: 'getTradeExemption',
+            summary: 'The VAT-exemption filing that claimed a trade, if any',
+            tag,
+            params: TradeParams,
+            errors: [403, 404],
+            tx: 'ExemptionContract:GetExemptionByTrade',
+            args: ({ params }) => [params.tradeNo],
+        }),
+    ];
+}

@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { PAYMENT_CHANNELS, PAYMENT_TERMS } from '../../../../chaincode/src/lib/records';
+import { Currency, Id, IsoDate, PageQuery, Sha256, Text } from '../common';
+
+export const TradeLine = z.strictObject({
+    lineId: Id,
+    goodsCode: Id,
+    qty: z.number().int().min(1).max(100_000_000),
+    unitPrice: z.number().int().min(1).max(10_000_000_000).describe('minor units of the trade currency'),
+    amount: z.number().int().min(1).describe('qty × unitPrice, minor units'),
+    cartons: z.number().int().min(0).max(1_000_000).optional(),
+    grossWeightG: z.number().int().min(0).optional(),
+});
+const Lines = z.array(TradeLine).min(1).max(200);
+const Documents = z.array(Sha256).max(20).describe('hashes of registered documents (order, receipt photos)');
+
+export const TradeBody = z.strictObject({
+    tradeNo: Id,
+    vendorId: Id,
+    agentId: Id,
+    buyerId: Id,
+    tradeDate: IsoDate,
+    currency: Currency,
+    agencyReceipt: z.boolean().describe('V24: the agent collects the proceeds when true'),
+    paymentTerms: z.enum(PAYMENT_TERMS),
+    paymentChannel: z.enum(PAYMENT_CHANNELS),
+    lines: Lines,
+    documents: Documents,
+    remark: Text.optional(),
+});
+
+export const MAX_BULK = 500;
+export const BulkTradesBody = z.strictObject({
+    trades: z
+        .array(z.unknown())
+        .min(1)
+        .max(MAX_BULK)
+        .describe('rows in the shape of POST /v1/trades; each row is checked and answered on its own'),
+});
+export const BulkRowResult = z.looseObject({
+    index: z.number().int(),
+    ok: z.boolean(),
+    tradeNo: z.string().optional(),
+    code: z.string().optional(),
+    message: z.string().optional(),
+});
+export const BulkResult = z.looseObject({
+    results: z.array(BulkRowResult),
+    registered: z.number().int(),
+    failed: z.number().int(),
+});
+
+export const TradeParams = z.strictObject({ tradeNo: Id });
+export const AmendBody = z.strictObject({
+    amendment: z
+        .strictObject({
+            lines: Lines.optional(),
+            documents: Documents.optional(),
+            remark: Text.optional(),
+            paymentTerms: z.enum(PAYMENT_TERMS).optional(),
+            agencyReceipt: z.boolean().optional(),
+        })
+        .refine((a) => Object.keys(a).length > 0, 'amend at least one field'),
+    reason: z.string().min(1).max(500),
+});
+
+export const TradeListQuery = PageQuery.extend({
+    vendorId: Id.optional(),
+    agentId: Id.optional(),
+    buyerId: Id.optional(),
+    tradeDate: IsoDate.optional(),
+}).refine(
+    (q) => [q.vendorId, q.agentId, q.buyerId, q.tradeDate].filter((v) => v !== undefined).length === 1,
+    'filter by exactly one of vendorId, agentId, buyerId, tradeDate',
+);

@@ -1,0 +1,219 @@
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import request from 'supertest';
+import { bearer, errorOf, harness, idem, sha, type Harness } from './harness';
+
+interface Onboarded {
+    username: string;
+    role: string;
+    party: string;
+    keyId: string;
+    apiKey?: string;
+}
+
+describe('authentication, onboarding and keys', () => {
+    let h: Harness;
+    let operator: string;
+    let vendor: string;
+
+    beforeEach(() => {
+        h = harness();
+        operator = h.user('MarketOrg', 'operator1', 'operator', 'OP-YIWU');
+        vendor = h.user('MarketOrg', 'vendor1', 'vendor', 'V-0001');
+    });
+    afterEach(() => {
+        h.cleanup();
+    });
+
+    const onboard = (key: string, body: object, idempotencyKey = idem()): request.Test =>
+        request(h.app).post('/v1/onboarding').set(bearer(key)).set('Idempotency-Key', idempotencyKey).send(body);
+
+    it.each([
+        ['no Authorization header', undefined],
+        ['a malformed key', 'Bearer hello'],
+        ['an unknown key', `Bearer mpt_0123456789abcdef_${'A'.repeat(43)}`],
+        ['a Basic header', 'Basic dXNlcjpwYXNz'],
+    ])('%s → 401 UNAUTHENTICATED and no ledger call', async (_name, header) => {
+        const req = request(h.app).get('/v1/me');
+        const res = await (header === undefined ? req : req.set('Authorization', header));
+
+        expect(res.status).toBe(401);
+        expect(errorOf(res).code).toBe('UNAUTHENTICATED');
+        expect(h.ledger.calls).toHaveLength(0);
+    });
+
+    it('/v1/me answers the caller as the gateway and the ledger see it', async () => {
+        const res = await request(h.app).get('/v1/me').set(bearer(vendor));
+
+        expect(res.status).toBe(200);
+        expect(res.body).toMatchObject({
+            org: 'MarketOrg',
+            mspId: 'MarketOrgMSP',
+            username: 'vendor1',
+            role: 'vendor',
+            party: 'V-0001',
+            ledger: { mspId: 'MarketOrgMSP', role: 'vendor', party: 'V-0001' },
+        });
+    });
+
+    it('a market operator onboards a vendor whose new key signs as the vendor', async () => {
+        const res = await onboard(operator, { username: 'stall-42', role: 'vendor', party: 'V-0042' });
+        const body = res.body as Onboarded;
+
+        expect(res.status).toBe(201);
+        expect(body).toMatchObject({ org: 'MarketOrg', username: 'stall-42', role: 'vendor', party: 'V-0042' });
+        expect(h.cas.enrolled).toEqual([
+            { org: 'MarketOrg', user: { username: 'stall-42', role: 'vendor', party: 'V-0042' } },
+        ]);
+        const me = await request(h.app)
+            .get('/v1/me')
+            .set(bearer(body.apiKey ?? ''));
+        expect(me.body).toMatchObject({ username: 'stall-42', role: 'vendor', party: 'V-0042' });
+    });
+
+    it('a replayed onboarding returns the same result without the key and enrols nobody twice', async () => {
+        const key = idem();
+        const first = await onboard(operator, { username: 'stall-43', role: 'vendor', party: 'V-0043' }, key);
+        const again = await onboard(operator, { username: 'stall-43', role: 'vendor', party: 'V-0043' }, key);
+
+        expect(again.status).toBe(201);
+        expect(again.get('idempotent-replayed')).toBe('true');
+        expect((again.body as Onboarded).keyId).toBe((first.body as Onboarded).keyId);
+        expect((again.body as Onboarded).apiKey).toBeUndefined();
+        expect(h.cas.enrolled).toHaveLength(1);
+    });
+
+    it('keeps only hashes of API keys on disk, in private (0700/0600) files', async () => {
+        const res = await onboard(operator, { username: 'stall-44', role: 'vendor', party: 'V-0044' });
+        const apiKey = (res.body as Onboarded).apiKey ?? 'missing';
+
+        const files = readdirSync(h.dataDir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
+        for (const file of files) {
+            const full = path.join(file.parentPath, file.name);
+            expect(readFileSync(full, 'utf8')).not.toContain(apiKey);
+            expect(statSync(full).mode & 0o077).toBe(0);
+        }
+        expect(statSync(h.dataDir).mode & 0o077).toBe(0);
+    });
+
+    it.each([
+        ['a vendor onboarding anyone', 'vendor', { role: 'vendor' }],
+        ['an operator onboarding a customs officer', 'operator', { role: 'customs' }],
+        ['an operator onboarding another operator', 'operator', { role: 'operator' }],
+    ])('%s → 403 and nothing enrolled', async (_name, who, extra) => {
+        const res = await onboard(who === 'vendor' ? vendor : operator, {
+            username: 'someone',
+            party: 'P-1',
+            ...extra,
+        });
+
+        expect(res.status).toBe(403);
+        expect(h.cas.enrolled).toHaveLength(0);
+    });
+
+    it('a customs org admin onboards an officer at the customs CA', async () => {
+        const admin = h.user('CustomsOrg', 'registrar', 'admin', null);
+
+        const res = await onboard(admin, { username: 'officer7', role: 'customs', party: 'CUSTOMS-YIWU' });
+
+        expect(res.status).toBe(201);
+        expect(h.cas.enrolled[0]?.org).toBe('CustomsOrg');
+    });
+
+    it('a taken username → 409 CONFLICT', async () => {
+        await onboard(operator, { username: 'dup-user', role: 'agent', party: 'A-1' });
+        const res = await onboard(operator, { username: 'dup-user', role: 'agent', party: 'A-1' });
+
+        expect(res.status).toBe(409);
+        expect(errorOf(res).code).toBe('CONFLICT');
+    });
+
+    it('rotating a key hands out a new key and the old one stops working', async () => {
+        const res = await request(h.app).post('/v1/keys/rotate').set(bearer(vendor)).set('Idempotency-Key', idem());
+        const rotated = res.body as { apiKey: string; revokedKeyId: string };
+
+        expect(res.status).toBe(201);
+        expect((await request(h.app).get('/v1/me').set(bearer(vendor))).status).toBe(401);
+        const me = await request(h.app).get('/v1/me').set(bearer(rotated.apiKey));
+        expect(me.body).toMatchObject({ username: 'vendor1', role: 'vendor' });
+    });
+
+    it('revoking a person kills their keys and revokes them at the CA', async () => {
+        const made = await onboard(operator, { username: 'leaver', role: 'agent', party: 'A-9' });
+        const leaverKey = (made.body as Onboarded).apiKey ?? '';
+
+        const res = await request(h.app)
+            .post('/v1/identities/leaver/revoke')
+            .set(bearer(operator))
+            .set('Idempotency-Key', idem())
+            .send({ reason: 'left the market' });
+
+        expect(res.status).toBe(200);
+        expect(h.cas.revoked).toEqual([{ org: 'MarketOrg', username: 'leaver' }]);
+        expect((await request(h.app).get('/v1/me').set(bearer(leaverKey))).status).toBe(401);
+    });
+
+    it('an operator may not revoke another operator and a vendor may not revoke anyone', async () => {
+        const admin = h.user('MarketOrg', 'registrar', 'admin', null);
+        await onboard(admin, { username: 'op2', role: 'operator', party: 'OP-2' });
+
+        const byOperator = await request(h.app)
+            .post('/v1/identities/op2/revoke')
+            .set(bearer(operator))
+            .set('Idempotency-Key', idem())
+            .send({ reason: 'x' });
+        const byVendor = await request(h.app)
+            .post('/v1/identities/operator1/revoke')
+            .set(bearer(vendor))
+            .set('Idempotency-Key', idem())
+            .send({ reason: 'x' });
+
+        expect(byOperator.status).toBe(403);
+        expect(byVendor.status).toBe(403);
+        expect(h.cas.revoked).toHaveLength(0);
+    });
+
+    it('never logs API keys or Authorization headers', async () => {
+        const made = await onboard(operator, { username: 'quiet', role: 'vendor', party: 'V-7' });
+        const newKey = (made.body as Onboarded).apiKey ?? 'missing';
+        await request(h.app).get('/v1/me').set(bearer(newKey));
+        await request(h.app).get('/v1/me').set('Authorization', 'Bearer wrong-key-value');
+
+        expect(h.logs.lines.length).toBeGreaterThan(2);
+        expect(h.logs.text).not.toContain(newKey);
+        expect(h.logs.text).not.toContain(operator);
+        expect(h.logs.text).not.toContain('wrong-key-value');
+        expect(h.logs.text).toContain('"requestId"');
+    });
+});
+
+describe('rate limit per API key', () => {
+    it('refuses requests past the burst with 429 and Retry-After, per key', async () => {
+        const h = harness({ rateLimit: { perSecond: 1, burst: 3 } });
+        try {
+            const a = h.user('MarketOrg', 'vendor1', 'vendor', 'V-0001');
+            const b = h.user('MarketOrg', 'agent1', 'agent', 'A-0001');
+            const statuses: number[] = [];
+            for (let i = 0; i < 5; i++) {
+                statuses.push(
+                    (
+                        await request(h.app)
+                            .get(`/v1/documents/${sha('x')}`)
+                            .set(bearer(a))
+                    ).status,
+                );
+            }
+            const limited = await request(h.app).get('/v1/me').set(bearer(a));
+            const other = await request(h.app).get('/v1/me').set(bearer(b));
+
+            expect(statuses.filter((s) => s === 429)).toHaveLength(2);
+            expect(errorOf(limited).code).toBe('RATE_LIMITED');
+            expect(Number(limited.get('retry-after'))).toBeGreaterThan(0);
+            expect(other.status).toBe(200);
+            expect(h.ledger.calls.filter((c) => c.fn === 'DocumentContract:GetDocument')).toHaveLength(3);
+        } finally {
+            h.cleanup();
+        }
+    });
+});

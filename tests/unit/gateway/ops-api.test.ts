@@ -1,0 +1,125 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import request from 'supertest';
+import { bearer, errorOf, harness, idem, sha, type Harness } from './harness';
+
+interface OpenApi {
+    openapi: string;
+    paths: Record<
+        string,
+        Record<
+            string,
+            {
+                operationId?: string;
+                parameters?: { name: string }[];
+                requestBody?: unknown;
+                responses: Record<string, unknown>;
+            }
+        >
+    >;
+}
+
+describe('operations endpoints', () => {
+    let h: Harness;
+
+    beforeEach(() => {
+        h = harness();
+    });
+    afterEach(() => {
+        h.cleanup();
+    });
+
+    it('/healthz answers without a key', async () => {
+        const res = await request(h.app).get('/healthz');
+
+        expect(res.status).toBe(200);
+        expect(res.body).toEqual({ status: 'ok' });
+    });
+
+    it('/readyz is 200 when the ledger answers and 503 when it does not', async () => {
+        const ready = await request(h.app).get('/readyz');
+        h.ledger.down = true;
+        const down = await request(h.app).get('/readyz');
+
+        expect(ready.status).toBe(200);
+        expect(down.status).toBe(503);
+        expect(down.body).toEqual({ status: 'not ready' });
+    });
+
+    it('/metrics counts requests by route and status and times Fabric calls by outcome', async () => {
+        const vendor = h.user('MarketOrg', 'vendor1', 'vendor', 'V-0001');
+        await request(h.app)
+            .get(`/v1/documents/${sha('nope')}`)
+            .set(bearer(vendor));
+        await request(h.app)
+            .post('/v1/documents')
+            .set(bearer(vendor))
+            .set('Idempotency-Key', idem())
+            .send({ sha256: sha('m'), kind: 'INVOICE' });
+
+        const res = await request(h.app).get('/metrics');
+
+        expect(res.status).toBe(200);
+        expect(res.get('content-type')).toMatch(/^text\/plain/);
+        expect(res.text).toContain(
+            'mpt_http_requests_total{method="GET",route="/v1/documents/:sha256",status="404"} 1',
+        );
+        expect(res.text).toContain('mpt_http_requests_total{method="POST",route="/v1/documents",status="201"} 1');
+        expect(res.text).toMatch(
+            /mpt_fabric_call_duration_seconds_count\{fn="DocumentContract:GetDocument",kind="evaluate",outcome="not_found"\} 1/,
+        );
+        expect(res.text).toMatch(
+            /mpt_fabric_call_duration_seconds_count\{fn="DocumentContract:RegisterDocument",kind="submit",outcome="ok"\} 1/,
+        );
+    });
+
+    it('/openapi.json is OpenAPI 3.1 with request and response schemas for every operation', async () => {
+        const res = await request(h.app).get('/openapi.json');
+        const doc = res.body as OpenApi;
+
+        expect(doc.openapi).toBe('3.1.0');
+        const operations = Object.entries(doc.paths).flatMap(([path, methods]) =>
+            Object.entries(methods).map(([method, op]) => ({ path, method, op })),
+        );
+        const api = operations.filter((o) => o.path.startsWith('/v1/'));
+        expect(api.length).toBeGreaterThan(60);
+        for (const { method, op } of api) {
+            expect(op.operationId).toBeDefined();
+            expect(Object.keys(op.responses).some((s) => s.startsWith('2'))).toBe(true);
+            if (method === 'post') {
+                expect(op.parameters?.some((p) => p.name === 'Idempotency-Key') || op.requestBody !== undefined).toBe(
+                    true,
+                );
+            }
+        }
+        const register = doc.paths['/v1/documents']?.post;
+        expect(register?.requestBody).toMatchObject({
+            content: { 'application/json': { schema: { required: ['sha256', 'kind'], additionalProperties: false } } },
+        });
+        expect(doc.paths['/v1/trades/{tradeNo}']?.get?.parameters?.[0]).toMatchObject({ name: 'tradeNo', in: 'path' });
+    });
+
+    it('/docs is a self-contained HTML page listing the operations', async () => {
+        const res = await request(h.app).get('/docs');
+
+        expect(res.status).toBe(200);
+        expect(res.get('content-type')).toMatch(/text\/html/);
+        expect(res.text).toContain('/v1/trades/bulk');
+        expect(res.text).toContain('Idempotency-Key');
+        expect(res.text).not.toMatch(/<script|https?:\/\/(?!www\.w3)/);
+    });
+
+    it('an unknown path is a 404 in the error format', async () => {
+        const res = await request(h.app).get('/nope');
+
+        expect(res.status).toBe(404);
+        expect(errorOf(res)).toMatchObject({ code: 'NOT_FOUND', requestId: res.get('x-request-id') });
+    });
+
+    it('keeps a well-formed X-Request-Id from the client and replaces a malformed one', async () => {
+        const kept = await request(h.app).get('/healthz').set('X-Request-Id', 'client-req-12345');
+        const replaced = await request(h.app).get('/healthz').set('X-Request-Id', 'bad id <script>');
+
+        expect(kept.get('x-request-id')).toBe('client-req-12345');
+        expect(replaced.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    });
+});
