@@ -1,0 +1,33 @@
+import { describe, expect, it } from '@jest/globals';
+import { ConfigError, loadConfig } from '../../../gateway/src/config';
+
+describe('gateway configuration', () => {
+    it('applies the documented defaults, resolving paths against the working directory', () => {
+        const config = loadConfig({ MPT_CONNECTION_PROFILE: __filename }, '/srv/app');
+
+        expect(config).toMatchObject({
+            host: '127.0.0.1',
+            port: 3000,
+            connectionProfile: __filename,
+            dataDir: '/srv/app/.fabric/gateway',
+            bodyLimitBytes: 1048576,
+            rateLimit: { perSecond: 20, burst: 40 },
+        });
+    });
+
+    it('lists every missing or invalid setting at once, with the usage table', () => {
+        const attempt = (): unknown =>
+            loadConfig({ MPT_GATEWAY_PORT: '70000', MPT_LOG_LEVEL: 'loud', MPT_CONNECTION_PROFILE: '/nope.json' });
+
+        expect(attempt).toThrow(ConfigError);
+        try {
+            attempt();
+        } catch (error) {
+            const problems = (error as ConfigError).problems.join('\n');
+            expect(problems).toMatch(/MPT_GATEWAY_PORT="70000"/);
+            expect(problems).toMatch(/MPT_LOG_LEVEL="loud"/);
+            expect(problems).toMatch(/MPT_CONNECTION_PROFILE="\/nope.json": file does not exist/);
+            expect((error as Error).message).toMatch(/MPT_RATE_LIMIT_BURST/);
+        }
+    });
+});

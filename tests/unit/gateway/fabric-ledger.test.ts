@@ -1,0 +1,211 @@
+/* eslint-disable @typescript-eslint/explicit-function-return-type -- a scripted fake of fabric-gateway's objects */
+import { describe, expect, it } from '@jest/globals';
+import { Metadata, status as grpcStatus, type Client, type ServiceError } from '@grpc/grpc-js';
+import { CommitStatusError, EndorseError, GatewayError, StatusCode, type Gateway } from '@hyperledger/fabric-gateway';
+import { FabricLedger } from '../../../gateway/src/ledger/fabric-ledger';
+import {
+    ChaincodeRejection,
+    CommitRejected,
+    CommitUnknown,
+    LedgerFailure,
+    LedgerUnavailable,
+} from '../../../gateway/src/ledger/errors';
+import type { LedgerIdentity } from '../../../gateway/src/ledger/ledger';
+import type { ConnectionProfile } from '../../../network/src/connection';
+
+const profile: ConnectionProfile = {
+    channel: 'trade',
+    chaincode: 'mpt',
+    orgs: [
+        {
+            org: 'MarketOrg',
+            mspId: 'MarketOrgMSP',
+            peerEndpoint: '127.0.0.1:7051',
+            peerHostAlias: 'peer0',
+            peerTlsCaFile: '/dev/null',
+            caUrl: 'https://127.0.0.1:7054',
+            caName: 'ca',
+            caTlsCaFile: '/dev/null',
+            walletDir: '/dev/null',
+        },
+    ],
+};
+const alice: LedgerIdentity = { key: 'alice', mspId: 'MarketOrgMSP', certificate: 'cert-a', privateKey: 'key-a' };
+const bob: LedgerIdentity = { key: 'bob', mspId: 'MarketOrgMSP', certificate: 'cert-b', privateKey: 'key-b' };
+
+const serviceError = (code: grpcStatus): ServiceError =>
+    Object.assign(new Error('grpc'), { code, details: 'grpc', metadata: new Metadata() });
+
+type Step = { commit: number } | { statusError: true } | { endorseError: Error };
+
+/** A scripted fake of the fabric-gateway objects a submission goes through. */
+function fakeFabric(steps: Step[], options: { qscc?: () => Uint8Array } = {}) {
+    const log = { proposals: 0, statusCalls: 0, connects: [] as string[], qscc: [] as string[] };
+    let txCounter = 0;
+    let step = 0;
+    const contract = {
+        newProposal: () => {
+            log.proposals++;
+            const txId = `tx${++txCounter}`;
+            const current = steps[step++] ?? { commit: StatusCode.VALID };
+            return {
+                getTransactionId: () => txId,
+                endorse: () => {
+                    if ('endorseError' in current) {
+                        return Promise.reject(current.endorseError);
+                    }
+                    return Promise.resolve({
+                        submit: () =>
+                            Promise.resolve({
+                                getResult: () => Buffer.from(`{"n":${txCounter}}`),
+                                getStatus: () => {
+                                    log.statusCalls++;
+                                    if ('statusError' in current) {
+                                        return Promise.reject(
+                                            new CommitStatusError({
+                                                code: grpcStatus.DEADLINE_EXCEEDED,
+                                                details: [],
+                                                cause: serviceError(grpcStatus.DEADLINE_EXCEEDED),
+                                                transactionId: txId,
+                                            }),
+                                        );
+                                    }
+                                    return Promise.resolve({
+                                        blockNumber: 42n,
+                                        code: current.commit,
+                                        successful: current.commit === StatusCode.VALID,
+                                        transactionId: txId,
+                                    });
+                                },
+                            }),
+                    });
+                },
+            };
+        },
+        evaluate: () => Promise.resolve(Buffer.from('{}')),
+        evaluateTransaction: (fn: string) => {
+            log.qscc.push(fn);
+            return options.qscc ? Promise.resolve(options.qscc()) : Promise.reject(new Error('not found'));
+        },
+    };
+    const connect = (_client: Client, identity: LedgerIdentity): Gateway => {
+        log.connects.push(identity.key);
+        return {
+            getNetwork: () => ({ getContract: () => contract }),
+            close: () => undefined,
+        } as unknown as Gateway;
+    };
+    const ledger = new FabricLedger({
+        profile,
+        connect,
+        newClient: () => ({ close: () => undefined }) as unknown as Client,
+        sleep: () => Promise.resolve(),
+        conflictRetry: { attempts: 3, baseMs: 1, maxMs: 2 },
+        statusRetry: { attempts: 3, baseMs: 1, maxMs: 2 },
+    });
+    return { ledger, log };
+}
+
+describe('FabricLedger', () => {
+    it('returns the txId, block number and chaincode result of a valid commit', async () => {
+        const { ledger } = fakeFabric([{ commit: StatusCode.VALID }]);
+
+        const result = await ledger.submit(alice, { fn: 'X:Y' });
+
+        expect(result).toEqual({ payload: '{"n":1}', txId: 'tx1', blockNumber: '42', attempts: 1 });
+    });
+
+    it('retries MVCC and phantom read conflicts with a new proposal, then succeeds', async () => {
+        const { ledger, log } = fakeFabric([
+            { commit: StatusCode.MVCC_READ_CONFLICT },
+            { commit: StatusCode.PHANTOM_READ_CONFLICT },
+            { commit: StatusCode.VALID },
+        ]);
+
+        const result = await ledger.submit(alice, { fn: 'X:Y' });
+
+        expect(result.attempts).toBe(3);
+        expect(result.txId).toBe('tx3');
+        expect(log.proposals).toBe(3);
+    });
+
+    it('gives up after the last attempt with a retryable CommitRejected', async () => {
+        const { ledger, log } = fakeFabric([
+            { commit: StatusCode.MVCC_READ_CONFLICT },
+            { commit: StatusCode.MVCC_READ_CONFLICT },
+            { commit: StatusCode.MVCC_READ_CONFLICT },
+        ]);
+
+        const error = await ledger.submit(alice, { fn: 'X:Y' }).catch((e: unknown) => e);
+
+        expect(error).toBeInstanceOf(CommitRejected);
+        expect((error as CommitRejected).retryable).toBe(true);
+        expect(log.proposals).toBe(3);
+    });
+
+    it('never retries other invalid commits', async () => {
+        const { ledger, log } = fakeFabric([{ commit: StatusCode.ENDORSEMENT_POLICY_FAILURE }]);
+
+        const error = await ledger.submit(alice, { fn: 'X:Y' }).catch((e: unknown) => e);
+
+        expect(error).toMatchObject({ status: 'ENDORSEMENT_POLICY_FAILURE', retryable: false, txId: 'tx1' });
+        expect(log.proposals).toBe(1);
+    });
+
+    it('asks for an unknown commit status again and then looks on the ledger, never resubmitting', async () => {
+        const { ledger, log } = fakeFabric([{ statusError: true }]);
+
+        const error = await ledger.submit(alice, { fn: 'X:Y' }).catch((e: unknown) => e);
+
+        expect(error).toBeInstanceOf(CommitUnknown);
+        expect(error).toMatchObject({ txId: 'tx1', payload: '{"n":1}' });
+        expect(log.statusCalls).toBe(3);
+        expect(log.qscc).toEqual(['GetTransactionByID']);
+        expect(log.proposals).toBe(1);
+    });
+
+    it('maps chaincode-coded endorsement errors to ChaincodeRejection', async () => {
+        const endorseError = new EndorseError({
+            code: grpcStatus.ABORTED,
+            details: [{ address: 'p', mspId: 'M', message: 'chaincode response 500, RULE_V01: over the cap' }],
+            cause: serviceError(grpcStatus.ABORTED),
+            transactionId: 'tx1',
+            message: '10 ABORTED: failed to endorse transaction',
+        });
+        const { ledger } = fakeFabric([{ endorseError }]);
+
+        const error = await ledger.submit(alice, { fn: 'X:Y' }).catch((e: unknown) => e);
+
+        expect(error).toBeInstanceOf(ChaincodeRejection);
+        expect(error).toMatchObject({ code: 'RULE_V01', message: 'over the cap' });
+    });
+
+    it('maps an unreachable peer to LedgerUnavailable and other uncoded errors to LedgerFailure', async () => {
+        const unavailable = new GatewayError({
+            code: grpcStatus.UNAVAILABLE,
+            details: [],
+            cause: serviceError(grpcStatus.UNAVAILABLE),
+            message: '14 UNAVAILABLE',
+        });
+        const uncoded = new GatewayError({
+            code: grpcStatus.UNKNOWN,
+            details: [{ address: 'p', mspId: 'M', message: 'chaincode response 500, Contract name is not known' }],
+            cause: serviceError(grpcStatus.UNKNOWN),
+            message: '2 UNKNOWN',
+        });
+        const { ledger } = fakeFabric([{ endorseError: unavailable }, { endorseError: uncoded }]);
+
+        await expect(ledger.submit(alice, { fn: 'X:Y' })).rejects.toBeInstanceOf(LedgerUnavailable);
+        await expect(ledger.submit(alice, { fn: 'X:Y' })).rejects.toBeInstanceOf(LedgerFailure);
+    });
+
+    it('keeps one gateway per caller identity', async () => {
+        const { ledger, log } = fakeFabric([]);
+
+        await ledger.submit(alice, { fn: 'X:Y' });
+        await ledger.submit(bob, { fn: 'X:Y' });
+        await ledger.evaluate(alice, { fn: 'X:Z' });
+
+        expect(log.connects).toEqual(['alice', 'bob']);
+    });
+});
