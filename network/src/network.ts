@@ -1,4 +1,5 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { networkInterfaces } from 'node:os';
 import path from 'node:path';
 import type * as grpc from '@grpc/grpc-js';
 import { ensureBinaries } from './binaries';
@@ -42,6 +43,20 @@ export interface NodeStatus {
 export interface StatusReport {
     readonly ok: boolean;
     readonly nodes: readonly NodeStatus[];
+}
+
+/**
+ * A Fabric peer refuses to start on a host without a non-loopback IPv4 interface ("local IP address not
+ * auto-detectable"), even when every address it uses is 127.0.0.1. Say so before starting it.
+ */
+function assertNonLoopbackIPv4(): void {
+    const addresses = Object.values(networkInterfaces()).flatMap((entries) => entries ?? []);
+    if (!addresses.some((address) => address.family === 'IPv4' && !address.internal)) {
+        throw new Error(
+            'Fabric peers need at least one non-loopback IPv4 interface on this host, even though the network ' +
+                'only uses 127.0.0.1; add one (a dummy or veth interface with any private address is enough)',
+        );
+    }
 }
 
 /** Process name of the background watcher that restarts stopped processes. */
@@ -295,6 +310,7 @@ export class FabricNetwork {
 
     async #startNodes(): Promise<void> {
         const { topology, layout } = this;
+        assertNonLoopbackIPv4();
         await startProcess(layout, ordererProcess(layout, topology));
         for (const org of topology.peerOrgs) {
             await startProcess(layout, peerProcess(layout, org));
