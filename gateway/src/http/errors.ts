@@ -31,22 +31,6 @@ export const CHAINCODE_STATUS: Readonly<Record<string, number>> = {
 };
 const RULE_STATUS = 422;
 
-/** Error codes the gateway itself answers with (besides the chaincode codes). */
-export const GATEWAY_CODES = {
-    MALFORMED_JSON: 400,
-    UNAUTHENTICATED: 401,
-    PAYLOAD_TOO_LARGE: 413,
-    UNSUPPORTED_MEDIA_TYPE: 415,
-    IDEMPOTENCY_KEY_REUSED: 422,
-    IDEMPOTENCY_IN_PROGRESS: 409,
-    LEDGER_CONFLICT: 409,
-    RATE_LIMITED: 429,
-    INTERNAL: 500,
-    LEDGER_REJECTED: 502,
-    LEDGER_UNAVAILABLE: 503,
-    COMMIT_UNKNOWN: 503,
-} as const;
-
 function fromLedger(error: LedgerError): ApiError {
     if (error instanceof ChaincodeRejection) {
         const status = error.code.startsWith('RULE_') ? RULE_STATUS : (CHAINCODE_STATUS[error.code] ?? 500);
