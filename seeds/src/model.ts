@@ -1,0 +1,274 @@
+/**
+ * The generated market. Every `input` is exactly the JSON argument the chaincode transaction accepts
+ * (chaincode/src/contracts/*.ts); `private`/`payer` are the transient (personal) data sent beside it.
+ * Everything else is metadata for people, tests and the loader, never sent to the ledger.
+ */
+
+export type SizeName = 'small' | 'full';
+
+export interface GenerateOptions {
+    readonly seed: number;
+    readonly size: SizeName;
+    /** The market's "today" (YYYY-MM-DD): exits fall in the month before, exemption filings in this month. */
+    readonly asOf: string;
+}
+
+/** What should happen when a record is written: the chaincode refuses it, or accepts it and raises a flag. */
+export type Expectation =
+    | { readonly outcome: 'REJECTED'; readonly code: string }
+    | {
+          readonly outcome: 'FLAGGED';
+          readonly ruleId: string;
+          readonly subjectType: 'party' | 'trade' | 'declaration' | 'receipt';
+          readonly subjectId: string;
+          /** Trades only: the status the trade is left in. */
+          readonly status?: string;
+      };
+
+export interface ClusterInput {
+    readonly clusterId: string;
+    readonly name: string;
+    readonly city: string;
+    readonly customsOffice: string;
+    readonly acceptanceDate: string;
+    readonly streets: { readonly streetId: string; readonly name: string; readonly stalls: string[] }[];
+}
+
+export type PartyType = 'MERCHANT' | 'AGENT' | 'BUYER' | 'PRODUCER' | 'CONSOLIDATOR' | 'BROKER' | 'BANK';
+
+export interface PartyInput {
+    readonly partyId: string;
+    readonly type: PartyType;
+    readonly legalName: string;
+    readonly nameEn?: string;
+    readonly uscc?: string;
+    readonly countryCode: string;
+    readonly nationality?: string;
+    readonly idType?: 'PASSPORT' | 'ID_CARD' | 'OTHER';
+    readonly customsRegNo?: string;
+    readonly commerceFilingNo?: string;
+    readonly clusterId?: string;
+    readonly stallNo?: string;
+    readonly businessScope?: string;
+    readonly orgMspId?: string;
+}
+
+/** Transient keys of RegisterParty: personal data that goes to the private collection only. */
+export interface PartyPrivate {
+    readonly salt: string;
+    readonly idNumber?: string;
+    readonly bankAccount?: string;
+}
+
+export interface PartySeed {
+    readonly input: PartyInput;
+    readonly private?: PartyPrivate;
+    /** Proprietor of a sole trader (name in Chinese and pinyin), for people reading the data. */
+    readonly proprietor?: { readonly nameCn: string; readonly pinyin: string };
+    /** Goods category of a vendor or producer (catalog.ts). */
+    readonly category?: string;
+    readonly expect?: Expectation;
+}
+
+export interface AgreementInput {
+    readonly agreementNo: string;
+    readonly merchantId: string;
+    readonly agentId: string;
+    readonly validFrom: string;
+    readonly validTo: string;
+    readonly documentHash: string;
+}
+
+export interface GoodsInput {
+    readonly goodsCode: string;
+    readonly ownerId: string;
+    readonly ownerSku?: string;
+    readonly nameCn: string;
+    readonly nameEn: string;
+    readonly hsCode: string;
+    readonly unit: string;
+    readonly producerId: string;
+    readonly brand?: string;
+    readonly itemiseAlways?: boolean;
+    readonly priceRange: { readonly currency: string; readonly minUnitPrice: number; readonly maxUnitPrice: number };
+}
+
+export interface NegativeListInput {
+    readonly version: number;
+    readonly validFrom: string;
+    readonly entries: { readonly hsPrefix?: string; readonly goodsCode?: string; readonly reason: string }[];
+}
+
+export interface TradeLineInput {
+    readonly lineId: string;
+    readonly goodsCode: string;
+    readonly qty: number;
+    readonly unitPrice: number;
+    readonly amount: number;
+    readonly cartons?: number;
+    readonly grossWeightG?: number;
+}
+
+export interface TradeInput {
+    readonly tradeNo: string;
+    readonly vendorId: string;
+    readonly agentId: string;
+    readonly buyerId: string;
+    readonly tradeDate: string;
+    readonly currency: string;
+    readonly agencyReceipt: boolean;
+    readonly paymentTerms: 'PREPAID' | 'ON_DELIVERY' | 'DEFERRED';
+    readonly paymentChannel: 'BANK' | 'CIPS' | 'PAYMENT_INSTITUTION' | 'CASH';
+    readonly lines: TradeLineInput[];
+    readonly documents: string[];
+    readonly remark?: string;
+}
+
+export interface TradeSeed {
+    readonly input: TradeInput;
+    /** The party whose key registers it (its vendor, or its agent in bulk). */
+    readonly registeredBy: string;
+    readonly expect?: Expectation;
+}
+
+export interface OrderInput {
+    readonly orderCode: string;
+    readonly consolidatorId: string;
+    readonly agentId: string;
+    readonly destCountry: string;
+    readonly site: string;
+    readonly truckPlate?: string;
+    readonly tradeNos: string[];
+}
+
+export interface PackingInput {
+    readonly packingNo: string;
+    readonly consolidatorId: string;
+    readonly brokerId: string;
+    readonly packDate: string;
+    readonly site: string;
+    readonly destCountry: string;
+    readonly billOfLading?: string;
+    readonly containers: {
+        readonly containerNo: string;
+        readonly type: string;
+        readonly sealNo: string;
+        readonly tareKg: number;
+        readonly orderCodes: string[];
+    }[];
+}
+
+export interface FxRateInput {
+    readonly currency: string;
+    readonly rate: string;
+}
+
+export interface DeclarationInput {
+    readonly declNo: string;
+    readonly packingNo: string;
+    readonly consignorId: string;
+    readonly brokerId: string;
+    readonly customsOffice: string;
+    readonly exitPort: string;
+    readonly declDate: string;
+    readonly destCountry: string;
+    readonly tradeCountry: string;
+    readonly transportMode: 'SEA' | 'ROAD' | 'RAIL' | 'AIR';
+    readonly billOfLading?: string;
+    readonly tradeNos: string[];
+    readonly rates: FxRateInput[];
+}
+
+export interface DeclarationSeed {
+    readonly input: DeclarationInput;
+    /** The party whose key files it (the consignor agent). */
+    readonly filedBy: string;
+    /** Σ of the trade lines converted at the declaration's rates, USD cents, as the chaincode computes it. */
+    readonly totalValueUsd: number;
+    readonly expect?: Expectation;
+}
+
+export type CustomsEventKind = 'ACCEPT' | 'ORDER_INSPECTION' | 'INSPECTION_RESULT' | 'RELEASE' | 'EXIT';
+
+export interface CustomsEventSeed {
+    readonly declNo: string;
+    readonly seq: number;
+    readonly kind: CustomsEventKind;
+    readonly exitDate?: string;
+    readonly reason?: string;
+}
+
+export interface ReceiptInput {
+    readonly receiptRef: string;
+    readonly payeePartyId: string;
+    readonly amountMinor: number;
+    readonly currency: string;
+    readonly valueDate: string;
+    readonly channel: 'SWIFT' | 'CIPS' | 'PAYMENT_INSTITUTION';
+    readonly declaredPurpose?: string;
+    readonly usdRate?: string;
+    readonly allocations: { readonly tradeNo: string; readonly amountMinor: number; readonly rate?: string }[];
+}
+
+/** Transient `payer` of FileReceipt (personal data, kept in the bank's implicit collection). */
+export interface PayerInput {
+    readonly salt: string;
+    readonly name: string;
+    readonly country: string;
+    readonly bank?: string;
+    readonly account?: string;
+    readonly thirdPartyReason?: string;
+}
+
+export interface ReceiptSeed {
+    readonly input: ReceiptInput;
+    readonly bankPartyId: string;
+    readonly bankMspId: string;
+    readonly payer: PayerInput;
+    readonly expect?: Expectation;
+}
+
+export interface ExemptionInput {
+    readonly filingNo: string;
+    readonly merchantId: string;
+    readonly period: string;
+    readonly tradeNos: string[];
+}
+
+export interface ExemptionSeed {
+    readonly input: ExemptionInput;
+    readonly filedBy: string;
+    readonly expect?: Expectation;
+}
+
+export type FraudPattern = 'F2' | 'F3' | 'F4' | 'F10' | 'F11' | 'V01' | 'V05' | 'V25' | 'OWN';
+
+export interface FraudCase {
+    readonly caseId: string;
+    readonly pattern: FraudPattern;
+    readonly title: string;
+    /** The records that carry the case (IDs), in the order they are written. */
+    readonly records: { readonly kind: string; readonly id: string }[];
+    readonly expected: Expectation & {
+        /** Bank check (ReceiptContract.CheckReceipt on the proposed receipt): verdict and a reason it must hold. */
+        readonly bankCheck?: { readonly verdict: 'PASS' | 'REFER' | 'FAIL'; readonly reason: string };
+    };
+}
+
+export interface Market {
+    readonly meta: GenerateOptions & { readonly generator: string; readonly fingerprint: string };
+    readonly authorities: { readonly operatorId: string; readonly customsId: string };
+    readonly cluster: ClusterInput;
+    readonly parties: PartySeed[];
+    readonly agreements: { readonly input: AgreementInput; readonly filedBy: string }[];
+    readonly goods: GoodsInput[];
+    readonly negativeLists: NegativeListInput[];
+    readonly trades: TradeSeed[];
+    readonly consolidationOrders: OrderInput[];
+    readonly packingLists: PackingInput[];
+    readonly declarations: DeclarationSeed[];
+    readonly customsEvents: CustomsEventSeed[];
+    readonly receipts: ReceiptSeed[];
+    readonly exemptions: ExemptionSeed[];
+    readonly fraudCases: FraudCase[];
+}

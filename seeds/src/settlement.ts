@@ -1,0 +1,231 @@
+import { CNY_USD_RATE } from './catalog';
+import { compact, pad } from './ids';
+import type { ExemptionSeed, FraudCase, PayerInput, ReceiptInput, ReceiptSeed, TradeSeed } from './model';
+import { BANK_MSP, DEMO, SECOND_BANK } from './parties';
+import type { Flow, Shipment } from './flow';
+import { must, type Rng } from './rng';
+
+/**
+ * Money and tax after export: receipts filed by the bank and allocated to the trades they pay (in full, in
+ * part, or as a deposit before export), and VAT-exemption filings in the month after export. Fraud cases:
+ * F2 (a paid trade presented again at a second bank), an over-receipt beyond the 5 % tolerance (V25) and a
+ * double exemption claim (F10).
+ */
+
+const PURPOSE = 'payment for goods (market procurement trade, mode 1039)';
+
+export interface Settlement {
+    readonly receipts: ReceiptSeed[];
+    readonly exemptions: ExemptionSeed[];
+    readonly fraudCases: FraudCase[];
+}
+
+interface Ctx {
+    readonly rng: Rng;
+    readonly asOf: string;
+    readonly trades: Map<string, TradeSeed>;
+    readonly receipts: ReceiptSeed[];
+}
+
+const payeeOf = (t: TradeSeed): string => (t.input.agencyReceipt ? t.input.agentId : t.input.vendorId);
+const totalOf = (t: TradeSeed): number => t.input.lines.reduce((sum, l) => sum + l.amount, 0);
+
+function payer(rng: Rng, sh: Shipment, receiptRef: string): PayerInput {
+    const salt = `payer-${receiptRef}-${rng.pattern('XXXXXXXXXXXXXXXX')}`;
+    const bank = `${sh.buyer.country.code} Commercial Bank`;
+    if (rng.chance(0.1)) {
+        return {
+            salt,
+            name: `${sh.buyer.name.split(' ').pop() ?? 'Global'} General Trading FZE`,
+            country: 'AE',
+            bank: 'Gulf Trade Bank',
+            account: rng.pattern('AEDDDDDDDDDDDDDDDDDDDDD'),
+            thirdPartyReason: "paid by the buyer's purchasing company under a signed payment agreement",
+        };
+    }
+    return { salt, name: sh.buyer.name, country: sh.buyer.country.code, bank, account: rng.pattern('DDDDDDDDDDDDDD') };
+}
+
+function receipt(
+    ctx: Ctx,
+    sh: Shipment,
+    payee: string,
+    currency: string,
+    allocations: { tradeNo: string; amountMinor: number }[],
+    bank: { partyId: string; mspId: string } = { partyId: DEMO.bank, mspId: BANK_MSP },
+): ReceiptSeed {
+    const receiptRef = `R-${compact(ctx.asOf)}-${pad(ctx.receipts.length + 1, 4)}`;
+    const input: ReceiptInput = {
+        receiptRef,
+        payeePartyId: payee,
+        amountMinor: allocations.reduce((sum, a) => sum + a.amountMinor, 0),
+        currency,
+        valueDate: ctx.asOf,
+        channel: currency === 'CNY' ? 'CIPS' : 'SWIFT',
+        declaredPurpose: PURPOSE,
+        ...(currency === 'CNY' ? { usdRate: CNY_USD_RATE } : {}),
+        allocations,
+    };
+    const seed: ReceiptSeed = {
+        input,
+        bankPartyId: bank.partyId,
+        bankMspId: bank.mspId,
+        payer: payer(ctx.rng, sh, receiptRef),
+    };
+    ctx.receipts.push(seed);
+    return seed;
+}
+
+/** Trades of a shipment grouped by payee and currency (one receipt each). */
+function byPayee(ctx: Ctx, sh: Shipment, skip: ReadonlySet<string>): Map<string, TradeSeed[]> {
+    const groups = new Map<string, TradeSeed[]>();
+    for (const d of sh.drafts) {
+        const t = ctx.trades.get(d.tradeNo);
+        if (t === undefined || skip.has(t.input.tradeNo)) continue;
+        const key = `${payeeOf(t)}|${t.input.currency}`;
+        groups.set(key, [...(groups.get(key) ?? []), t]);
+    }
+    return groups;
+}
+
+/** Receipts for one shipment: per payee and currency; full, partial, or a deposit when not yet exported. */
+function shipmentReceipts(ctx: Ctx, sh: Shipment, skip: ReadonlySet<string>): void {
+    for (const [key, trades] of byPayee(ctx, sh, skip)) {
+        const [payee = '', currency = 'USD'] = key.split('|');
+        const exported = sh.state === 'EXITED' || sh.state === 'RELEASED';
+        const share = exported ? (ctx.rng.chance(0.8) ? 1 : 0.5 + ctx.rng.next() * 0.4) : 0.3;
+        if (!exported && !ctx.rng.chance(0.5)) continue;
+        const allocations = trades.map((t) => ({
+            tradeNo: t.input.tradeNo,
+            amountMinor: Math.max(1, Math.floor(totalOf(t) * share)),
+        }));
+        receipt(ctx, sh, payee, currency, allocations);
+    }
+}
+
+function exemptions(rng: Rng, asOf: string, flow: Flow, trades: Map<string, TradeSeed>): ExemptionSeed[] {
+    const period = asOf.slice(0, 7);
+    const groups = new Map<string, TradeSeed[]>();
+    for (const sh of flow.shipments.filter((s) => s.state === 'EXITED')) {
+        for (const d of sh.drafts) {
+            const t = trades.get(d.tradeNo);
+            if (t === undefined) continue;
+            const filer = t.input.vendorId === DEMO.vendor ? DEMO.vendor : t.input.agentId;
+            const key = `${t.input.vendorId}|${filer}`;
+            groups.set(key, [...(groups.get(key) ?? []), t]);
+        }
+    }
+    const out: ExemptionSeed[] = [];
+    for (const [key, list] of [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
+        const [merchantId = '', filedBy = ''] = key.split('|');
+        if (merchantId !== DEMO.vendor && !rng.chance(0.85)) continue;
+        for (let i = 0; i < list.length; i += 200) {
+            out.push({
+                input: {
+                    filingNo: `EX-${period.replace('-', '')}-${pad(out.length + 1, 4)}`,
+                    merchantId,
+                    period,
+                    tradeNos: list
+                        .slice(i, i + 200)
+                        .map((t) => t.input.tradeNo)
+                        .sort(),
+                },
+                filedBy,
+            });
+        }
+    }
+    return out;
+}
+
+function settlementFraud(ctx: Ctx, flow: Flow, reserved: TradeSeed, exemptionsList: ExemptionSeed[]): FraudCase[] {
+    const shipmentOf = (tradeNo: string): Shipment =>
+        must(
+            flow.shipments.find((s) => s.drafts.some((d) => d.tradeNo === tradeNo)),
+            `shipment of ${tradeNo}`,
+        );
+    // F2: a trade paid in full at the first bank, presented again in full at a second bank
+    const paid = ctx.receipts.find(
+        (r) =>
+            r.input.currency === 'USD' &&
+            r.input.allocations.length === 1 &&
+            r.input.allocations[0] !== undefined &&
+            r.input.allocations[0].amountMinor ===
+                totalOf(must(ctx.trades.get(r.input.allocations[0].tradeNo), 'trade')),
+    );
+    const cases: FraudCase[] = [];
+    if (paid !== undefined) {
+        const allocation = paid.input.allocations[0] as { tradeNo: string; amountMinor: number };
+        const second = receipt(
+            ctx,
+            shipmentOf(allocation.tradeNo),
+            paid.input.payeePartyId,
+            'USD',
+            [{ ...allocation }],
+            SECOND_BANK,
+        );
+        const expect = { outcome: 'REJECTED', code: 'RULE_V25' } as const;
+        ctx.receipts[ctx.receipts.indexOf(second)] = { ...second, expect };
+        cases.push({
+            caseId: 'FRAUD-F2-SECOND-BANK',
+            pattern: 'F2',
+            title: `trade ${allocation.tradeNo}, paid in full at ${DEMO.bank}, presented again at ${SECOND_BANK.partyId}`,
+            records: [
+                { kind: 'receipt', id: paid.input.receiptRef },
+                { kind: 'receipt', id: second.input.receiptRef },
+            ],
+            expected: { ...expect, bankCheck: { verdict: 'FAIL', reason: 'BK04_AMOUNT_EXCEEDS_REMAINING' } },
+        });
+    }
+    // over-receipt: 112 % of a trade's value in one receipt, beyond the 5 % tolerance
+    const over = receipt(ctx, shipmentOf(reserved.input.tradeNo), payeeOf(reserved), reserved.input.currency, [
+        { tradeNo: reserved.input.tradeNo, amountMinor: Math.ceil(totalOf(reserved) * 1.12) },
+    ]);
+    const overExpect = { outcome: 'REJECTED', code: 'RULE_V25' } as const;
+    ctx.receipts[ctx.receipts.indexOf(over)] = { ...over, expect: overExpect };
+    cases.push({
+        caseId: 'FRAUD-V25-OVER-RECEIPT',
+        pattern: 'V25',
+        title: `receipt of 112 % of trade ${reserved.input.tradeNo}'s value`,
+        records: [{ kind: 'receipt', id: over.input.receiptRef }],
+        expected: { ...overExpect, bankCheck: { verdict: 'FAIL', reason: 'BK07_EXCEEDS_TOLERANCE' } },
+    });
+    // F10: the vendor claims again a trade its agent already claimed for it
+    const agentFiled = exemptionsList.find((e) => e.filedBy !== e.input.merchantId);
+    const claimed = agentFiled?.input.tradeNos[0];
+    if (agentFiled !== undefined && claimed !== undefined) {
+        const period = agentFiled.input.period;
+        const expect = { outcome: 'REJECTED', code: 'RULE_V29' } as const;
+        const filingNo = `EX-${period.replace('-', '')}-${pad(exemptionsList.length + 1, 4)}`;
+        exemptionsList.push({
+            input: { filingNo, merchantId: agentFiled.input.merchantId, period, tradeNos: [claimed] },
+            filedBy: agentFiled.input.merchantId,
+            expect,
+        });
+        cases.push({
+            caseId: 'FRAUD-F10-DOUBLE-EXEMPTION',
+            pattern: 'F10',
+            title: `${agentFiled.input.merchantId} claims trade ${claimed} already claimed by its agent in ${agentFiled.input.filingNo}`,
+            records: [
+                { kind: 'exemption', id: agentFiled.input.filingNo },
+                { kind: 'exemption', id: filingNo },
+            ],
+            expected: expect,
+        });
+    }
+    return cases;
+}
+
+export function buildSettlement(rng: Rng, asOf: string, flow: Flow): Settlement {
+    const trades = new Map(flow.trades.map((t) => [t.input.tradeNo, t]));
+    const ctx: Ctx = { rng, asOf, trades, receipts: [] };
+    const exited = flow.shipments.filter((s) => s.state === 'EXITED');
+    const reservedNo = exited[exited.length - 1]?.drafts[0]?.tradeNo ?? '';
+    const reserved = trades.get(reservedNo);
+    if (reserved === undefined) throw new Error('no exported trade to reserve for the over-receipt case');
+    for (const sh of flow.shipments.filter((s) => ['EXITED', 'RELEASED', 'ACCEPTED'].includes(s.state))) {
+        shipmentReceipts(ctx, sh, new Set([reservedNo]));
+    }
+    const filings = exemptions(rng, asOf, flow, trades);
+    const fraudCases = settlementFraud(ctx, flow, reserved, filings);
+    return { receipts: ctx.receipts, exemptions: filings, fraudCases };
+}
