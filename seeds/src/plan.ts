@@ -1,4 +1,4 @@
-import type { CustomsEventSeed, Expectation, Market, PartySeed, PartyType } from './model';
+import type { CustomsEventSeed, Expectation, Market, PartySeed, PartyType, PayerInput } from './model';
 import { SECOND_BANK } from './parties';
 
 /**
@@ -6,9 +6,9 @@ import { SECOND_BANK } from './parties';
  * call it amounts to (`ledger`: function, arguments and transient data, exactly as the chaincode takes them —
  * tests replay these on the in-memory ledger) and the REST request the loader sends for it (`http`).
  *
- * The REST paths follow the gateway's `/v1/<resource>` convention; only `/v1/onboarding` existed when this was
- * written, so the others are the loader's expectation of the gateway. The loader checks them against the
- * gateway's `/openapi.json` and skips a phase whose endpoint is missing.
+ * The REST requests are those of the gateway's routes (gateway/src/routes): the same JSON as the chaincode
+ * argument, personal data under `private` / `payer` without a salt (the gateway draws one). The loader checks
+ * every route against the gateway's `/openapi.json` and skips a phase whose endpoint is missing.
  */
 
 export type Role = 'operator' | 'vendor' | 'agent' | 'consolidator' | 'broker' | 'customs' | 'bank';
@@ -135,6 +135,23 @@ function partyTransient(p: PartySeed): Record<string, string> | undefined {
     };
 }
 
+function withoutSalt(payer: PayerInput): Omit<PayerInput, 'salt'> {
+    const { name, country, bank, account, thirdPartyReason } = payer;
+    return { name, country, bank, account, thirdPartyReason };
+}
+
+/** The gateway takes personal data without a salt: it draws a fresh one itself. */
+function personalData(p: PartySeed): { private?: { idNumber?: string; bankAccount?: string } } {
+    if (p.private === undefined) return {};
+    const { idNumber, bankAccount } = p.private;
+    return {
+        private: {
+            ...(idNumber === undefined ? {} : { idNumber }),
+            ...(bankAccount === undefined ? {} : { bankAccount }),
+        },
+    };
+}
+
 function partyOps(b: Builder): Operation[][] {
     const { market } = b;
     const op1 = market.parties.map((p) => {
@@ -145,7 +162,7 @@ function partyOps(b: Builder): Operation[][] {
             p.input.partyId,
             market.authorities.operatorId,
             { fn: 'PartyContract:RegisterParty', args: [JSON.stringify(p.input)], ...(transient ? { transient } : {}) },
-            { route: '/v1/parties', body: { ...p.input, ...(p.private ? { private: p.private } : {}) } },
+            { route: '/v1/parties', body: { ...p.input, ...personalData(p) } },
             p.expect,
         );
     });
@@ -220,7 +237,7 @@ const CUSTOMS_CALLS: Readonly<
     ACCEPT: { fn: 'AcceptDeclaration', verb: 'accept', args: () => [], body: () => ({}) },
     ORDER_INSPECTION: {
         fn: 'OrderInspection',
-        verb: 'inspection',
+        verb: 'inspection-order',
         args: (e) => [e.reason ?? ''],
         body: (e) => ({ reason: e.reason }),
     },
@@ -365,7 +382,7 @@ function businessOps(b: Builder, bulkSize: number): Partial<Record<PhaseName, Op
                     args: json(r.input),
                     transient: { payer: JSON.stringify(r.payer) },
                 },
-                { route: '/v1/receipts', body: { ...r.input, payer: r.payer } },
+                { route: '/v1/receipts', body: { ...r.input, payer: withoutSalt(r.payer) } },
                 r.expect,
             ),
         ),
