@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import type { CertificateAuthorities, GatewayWallets } from '../../../gateway/src/auth/identities';
-import type { ApiKeyStore } from '../../../gateway/src/auth/key-store';
+import type { CertificateAuthorities } from '../../../gateway/src/auth/identities';
+import { GatewayWallets } from '../../../gateway/src/auth/identities';
+import { ApiKeyStore } from '../../../gateway/src/auth/key-store';
 import { EMPTY, type AnyRoute } from '../../../gateway/src/http/route';
 import { allRoutes } from '../../../gateway/src/routes';
 import { generateMarket } from '../../../seeds/src/generate';
@@ -8,9 +9,10 @@ import { buildPlan } from '../../../seeds/src/plan';
 
 /** The loader's requests against the gateway's own route schemas: same routes, bodies and path parameters. */
 describe('seed requests and the gateway routes', () => {
+    // routes only use these when handling a request; building them needs none
     const routes = allRoutes({
-        keys: {} as ApiKeyStore,
-        wallets: {} as GatewayWallets,
+        keys: Object.create(ApiKeyStore.prototype) as ApiKeyStore,
+        wallets: Object.create(GatewayWallets.prototype) as GatewayWallets,
         cas: {} as CertificateAuthorities,
     });
     const byTemplate = new Map<string, AnyRoute>(
