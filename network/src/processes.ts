@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import path from 'node:path';
 import type { Layout } from './layout';
 import { sleep } from './run';
 
@@ -18,7 +17,8 @@ export interface ProcessSpec {
 
 interface PidRecord {
     pid: number;
-    command: string;
+    /** Start time of the process in clock ticks since boot (/proc/<pid>/stat field 22): tells a reused PID apart. */
+    startTicks: string;
     startedAt: string;
 }
 
@@ -30,20 +30,31 @@ function readPid(layout: Layout, name: string): PidRecord | undefined {
     return JSON.parse(readFileSync(file, 'utf8')) as PidRecord;
 }
 
-/** True when the process recorded for `name` still runs the program we started (not a recycled PID). */
+/** State letter and start time of a process, from /proc/<pid>/stat; undefined when there is no such process. */
+function procStat(pid: number): { state: string; startTicks: string } | undefined {
+    let stat: string;
+    try {
+        stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    } catch {
+        return undefined;
+    }
+    // the command name in field 2 may contain spaces; the fields after its closing parenthesis do not
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { state: fields[0] ?? '', startTicks: fields[19] ?? '' };
+}
+
+/**
+ * True while the process recorded for `name` exists and has not exited. A process that is exiting keeps
+ * its sockets until it becomes a zombie, so only a zombie (or no process) counts as stopped; a PID taken
+ * by another process since is recognised by its different start time.
+ */
 export function isRunning(layout: Layout, name: string): boolean {
     const record = readPid(layout, name);
     if (!record) {
         return false;
     }
-    try {
-        const cmdline = readFileSync(`/proc/${record.pid}/cmdline`, 'utf8');
-        return cmdline
-            .split('\0')
-            .some((part) => part === record.command || part.endsWith(`/${path.basename(record.command)}`));
-    } catch {
-        return false;
-    }
+    const stat = procStat(record.pid);
+    return stat !== undefined && stat.state !== 'Z' && stat.state !== 'X' && stat.startTicks === record.startTicks;
 }
 
 export function recordedPid(layout: Layout, name: string): number | undefined {
@@ -93,7 +104,11 @@ export async function startProcess(layout: Layout, spec: ProcessSpec): Promise<v
     if (child.pid === undefined) {
         throw new Error(`cannot start ${spec.name}: ${spec.command} did not start`);
     }
-    const record: PidRecord = { pid: child.pid, command: spec.command, startedAt: new Date().toISOString() };
+    const startTicks = procStat(child.pid)?.startTicks;
+    if (startTicks === undefined) {
+        throw new Error(`cannot start ${spec.name}: ${spec.command} exited at once (see ${layout.log(spec.name)})`);
+    }
+    const record: PidRecord = { pid: child.pid, startTicks, startedAt: new Date().toISOString() };
     writeFileSync(layout.pidFile(spec.name), JSON.stringify(record));
     child.unref();
 }
