@@ -45,6 +45,11 @@ export interface RouteDef<
     readonly tag: string;
     /** Gateway-level gate for routes the chaincode does not guard (onboarding, keys); else the chaincode decides. */
     readonly roles?: readonly GatewayRole[];
+    /**
+     * Chaincode transactions (`Contract.Transaction`) the route may call as the caller; their permission rows
+     * (docs/permissions.md) decide who may use it. Published in the OpenAPI document as `x-ledger-transactions`.
+     */
+    readonly ledger?: readonly string[];
     /** Writes need an Idempotency-Key and run at most once per key. */
     readonly write?: boolean;
     readonly params?: PS;

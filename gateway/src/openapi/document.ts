@@ -88,6 +88,8 @@ function operation(route: AnyRoute): JsonSchema {
         summary: route.summary,
         ...(route.description ? { description: route.description } : {}),
         tags: [route.tag],
+        ...(route.roles ? { 'x-roles': [...route.roles] } : {}),
+        'x-ledger-transactions': [...(route.ledger ?? [])],
         security: [{ apiKey: [] }],
         parameters: parameters(route),
         ...(route.body

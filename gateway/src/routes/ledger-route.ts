@@ -74,7 +74,8 @@ export function txRoute<PS extends z.ZodType = Empty, QS extends z.ZodType = Emp
     def: TxRouteDef<PS, QS, BS>,
 ): AnyRoute {
     const result = def.result ?? LedgerRecord;
-    const { tx, args, transient, evidence, ...route } = def;
+    const { tx, args, transient, evidence, ...rest } = def;
+    const route = { ...rest, ledger: [tx.replace(':', '.')] };
     if (def.write) {
         return defineRoute({
             ...route,

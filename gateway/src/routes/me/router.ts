@@ -8,6 +8,7 @@ export function meRoutes(): AnyRoute[] {
             method: 'get',
             path: '/v1/me',
             operationId: 'me',
+            ledger: ['IdentityContract.WhoAmI'],
             summary: 'Who the caller is, for the gateway and for the ledger',
             tag: 'identity',
             response: MeResponse,

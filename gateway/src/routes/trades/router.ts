@@ -27,6 +27,7 @@ export function tradeRoutes(): AnyRoute[] {
             method: 'post',
             path: '/v1/trades/bulk',
             operationId: 'registerTrades',
+            ledger: ['TradeContract.RegisterTrades'],
             summary: 'Register up to 500 trades in one transaction, answered per row',
             description:
                 'Each row is validated by the chaincode on its own: good rows are registered, bad rows answer ' +
@@ -53,6 +54,12 @@ export function tradeRoutes(): AnyRoute[] {
             method: 'get',
             path: '/v1/trades',
             operationId: 'listTrades',
+            ledger: [
+                'TradeContract.ListTradesByVendor',
+                'TradeContract.ListTradesByAgent',
+                'TradeContract.ListTradesByBuyer',
+                'TradeContract.ListTradesByDate',
+            ],
             summary: 'List trades by vendor, agent, buyer or date (exactly one filter)',
             tag,
             query: TradeListQuery,
