@@ -84,7 +84,9 @@ export function generateMarket(options: GenerateOptions): Market {
     });
     return {
         meta: {
-            ...options,
+            seed,
+            size: sizeName,
+            asOf,
             generator: GENERATOR,
             fingerprint: sha256Hex(`${GENERATOR}:${seed}:${sizeName}:${asOf}`).slice(0, 8),
         },
