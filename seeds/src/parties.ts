@@ -1,5 +1,4 @@
 import {
-    AUTHORITIES,
     BARRED_ITEMS,
     CATEGORIES,
     CLUSTER,
@@ -327,5 +326,3 @@ export function buildParties(rng: Rng, size: SizeProfile): Parties {
     const goods = [...vendors.flatMap((v) => v.goods), barredGoods];
     return { cluster, parties: b.parties, vendors, buyers, agents, consolidators, brokers, goods, items, barredGoods };
 }
-
-export { AUTHORITIES };

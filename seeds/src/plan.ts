@@ -1,5 +1,6 @@
 import type { CustomsEventSeed, Expectation, Market, PartySeed, PartyType, PayerInput } from './model';
-import { SECOND_BANK } from './parties';
+import { AUTHORITIES } from './catalog';
+import { DEMO } from './parties';
 
 /**
  * The market as an ordered list of writes. Each operation names the party whose key sends it, the chaincode
@@ -431,7 +432,13 @@ const ORDERED: ReadonlySet<PhaseName> = new Set([
 ]);
 
 /** The demo identities the network enrols (network/topology.yaml): no onboarding needed for them. */
-export const DEMO_PARTIES: ReadonlySet<string> = new Set(['OP-YIWU', 'CUSTOMS-YIWU', 'V-0001', 'A-0001', 'BANK-0001']);
+export const DEMO_PARTIES: ReadonlySet<string> = new Set([
+    AUTHORITIES.operatorId,
+    AUTHORITIES.customsId,
+    DEMO.vendor,
+    DEMO.agent,
+    DEMO.bank,
+]);
 
 export function buildPlan(market: Market, options: PlanOptions = {}): Phase[] {
     const bulkSize = options.bulkSize ?? 200;
@@ -475,8 +482,8 @@ export function buildPlan(market: Market, options: PlanOptions = {}): Phase[] {
     return PHASES.map((name) => ({ name, ordered: ORDERED.has(name), needs: NEEDS[name], ops: ops[name] }));
 }
 
-/** Parties whose key the plan needs but that the operator cannot onboard (another bank's officers). */
+/** Parties whose key the plan needs but that the operator cannot onboard: officers of other bank orgs. */
 export function externalKeys(plan: readonly Phase[]): string[] {
-    const parties = new Set(plan.flatMap((p) => p.ops.map((o) => o.actor.party)));
-    return [...parties].filter((p) => p === SECOND_BANK.partyId || (!DEMO_PARTIES.has(p) && p.startsWith('BANK-')));
+    const banks = plan.flatMap((p) => p.ops.filter((o) => o.actor.role === 'bank').map((o) => o.actor.party));
+    return [...new Set(banks)].filter((party) => !DEMO_PARTIES.has(party)).sort();
 }
