@@ -143,7 +143,8 @@ function tradeDraft(
         agentId,
         buyerId: buyer.partyId,
         currency,
-        agencyReceipt: rng.chance(0.2),
+        // the demo vendor collects its own proceeds, so its user sees receipts
+        agencyReceipt: rng.chance(0.2) && vendor.partyId !== DEMO.vendor,
         paymentTerms: rng.weighted(['PREPAID', 'ON_DELIVERY', 'DEFERRED'] as const, (t) =>
             t === 'ON_DELIVERY' ? 5 : t === 'PREPAID' ? 3 : 2,
         ),
@@ -241,7 +242,7 @@ function usdValue(d: Draft): number {
     return d.lines.reduce((sum, l) => sum + toUsdCents(l.amount, d.currency, RATES), 0);
 }
 
-/** Adds cartons to the cheapest line until the shipment reaches `targetCents` (USD trades only). */
+/** Adds cartons to the last line of the first trade until the shipment reaches `targetCents` (USD trades only). */
 function topUp(ctx: FlowContext, sh: Shipment, targetCents: number): void {
     const total = (): number => sh.drafts.reduce((sum, d) => sum + usdValue(d), 0);
     while (total() < targetCents) {

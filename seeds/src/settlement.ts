@@ -144,17 +144,12 @@ function settlementFraud(ctx: Ctx, flow: Flow, reserved: TradeSeed, exemptionsLi
             `shipment of ${tradeNo}`,
         );
     // F2: a trade paid in full at the first bank, presented again in full at a second bank
-    const paid = ctx.receipts.find(
-        (r) =>
-            r.input.currency === 'USD' &&
-            r.input.allocations.length === 1 &&
-            r.input.allocations[0] !== undefined &&
-            r.input.allocations[0].amountMinor ===
-                totalOf(must(ctx.trades.get(r.input.allocations[0].tradeNo), 'trade')),
-    );
+    const paidInFull = (a: { tradeNo: string; amountMinor: number }): boolean =>
+        a.amountMinor === totalOf(must(ctx.trades.get(a.tradeNo), 'trade'));
+    const paid = ctx.receipts.find((r) => r.input.currency === 'USD' && r.input.allocations.some(paidInFull));
     const cases: FraudCase[] = [];
     if (paid !== undefined) {
-        const allocation = paid.input.allocations[0] as { tradeNo: string; amountMinor: number };
+        const allocation = must(paid.input.allocations.find(paidInFull), 'allocation paid in full');
         const second = receipt(
             ctx,
             shipmentOf(allocation.tradeNo),
@@ -219,7 +214,8 @@ export function buildSettlement(rng: Rng, asOf: string, flow: Flow): Settlement 
     const trades = new Map(flow.trades.map((t) => [t.input.tradeNo, t]));
     const ctx: Ctx = { rng, asOf, trades, receipts: [] };
     const exited = flow.shipments.filter((s) => s.state === 'EXITED');
-    const reservedNo = exited[exited.length - 1]?.drafts[0]?.tradeNo ?? '';
+    const candidates = exited.flatMap((sh) => sh.drafts).filter((d) => d.vendorId !== DEMO.vendor);
+    const reservedNo = candidates[candidates.length - 1]?.tradeNo ?? '';
     const reserved = trades.get(reservedNo);
     if (reserved === undefined) throw new Error('no exported trade to reserve for the over-receipt case');
     for (const sh of flow.shipments.filter((s) => ['EXITED', 'RELEASED', 'ACCEPTED'].includes(s.state))) {
