@@ -126,14 +126,10 @@ function op(
     };
 }
 
+/** RegisterParty's transient data: the personal data with the salt of its hashes. */
 function partyTransient(p: PartySeed): Record<string, string> | undefined {
-    if (p.private === undefined) return undefined;
-    const { salt, idNumber, bankAccount } = p.private;
-    return {
-        salt,
-        ...(idNumber === undefined ? {} : { idNumber }),
-        ...(bankAccount === undefined ? {} : { bankAccount }),
-    };
+    const personal = personalData(p).private;
+    return personal === undefined || p.private === undefined ? undefined : { salt: p.private.salt, ...personal };
 }
 
 function withoutSalt(payer: PayerInput): Omit<PayerInput, 'salt'> {
@@ -211,7 +207,8 @@ function tradeOps(b: Builder, bulkSize: number): Operation[] {
         for (let i = 0; i < trades.length; i += bulkSize) {
             const chunk = trades.slice(i, i + bulkSize);
             const inputs = chunk.map((t) => t.input);
-            const id = `${registrant}.${i / bulkSize + 1}`;
+            // the chunk's first trade and size: a re-run with another bulk size sends new keys, meeting CONFLICT per row
+            const id = `${registrant}.${chunk[0]?.input.tradeNo ?? ''}.${chunk.length}`;
             out.push({
                 ...op(
                     b,
@@ -221,7 +218,6 @@ function tradeOps(b: Builder, bulkSize: number): Operation[] {
                     { fn: 'TradeContract:RegisterTrades', args: [JSON.stringify(inputs)] },
                     { route: '/v1/trades/bulk', body: { trades: inputs } },
                 ),
-                idempotencyKey: b.key('trades', `${registrant}.${chunk[0]?.input.tradeNo ?? ''}.${chunk.length}`),
                 rows: chunk.map((t) => ({ id: t.input.tradeNo, ...(t.expect ? { expect: t.expect } : {}) })),
             });
         }
