@@ -1,0 +1,9 @@
+/** Public surface of the seeds package: generate a market, plan its writes, load them through the gateway. */
+export { generateMarket, GENERATOR } from './generate';
+export { buildPlan, externalKeys, DEMO_PARTIES, PHASES } from './plan';
+export type { Actor, LedgerCall, HttpCall, Operation, Phase, PhaseName, PlanOptions } from './plan';
+export { loadPlan, consoleReporter, GatewayUnreachable } from './load';
+export type { Counts, LoadOptions, LoadReport, PhaseReport, Reporter } from './load';
+export { parseKeyPairs, parseKeyText, readKeyFile, writeKeyFile } from './keys';
+export { SIZES } from './sizes';
+export type * from './model';
