@@ -206,14 +206,17 @@ function definitionArgs(topology: Topology, sequence: number, version: string): 
 
 /**
  * Brings the committed chaincode definition to the code with hash `hash`: install each org's package,
- * approve it for every org, commit the next sequence. Every step checks first, so running it again after
- * a crash continues where it stopped.
+ * approve it for every org, then `switchServers` (start the chaincode servers of the new packages), then
+ * commit the next sequence at once. A peer that reaches a server of another package than its definition
+ * names refuses it, so the switch sits right before the commit: old code serves until then. Every step
+ * checks first, so running it again after a crash continues where it stopped.
  */
 export async function deployChaincode(
     layout: Layout,
     topology: Topology,
     hash: string,
     reporter: Reporter,
+    switchServers: () => Promise<void>,
 ): Promise<void> {
     const first = topology.peerOrgs[0];
     if (!first) {
@@ -241,6 +244,7 @@ export async function deployChaincode(
             ]);
         }
     }
+    await switchServers();
     if (!upToDate) {
         reporter.detail(`  committing ${topology.chaincode.name} version ${hash} sequence ${sequence}`);
         const peers = topology.peerOrgs.flatMap((org) => [

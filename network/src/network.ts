@@ -19,6 +19,7 @@ import {
     ordererProcess,
     peerProcess,
 } from './nodes';
+import { ifUnlocked, withLock } from './lock';
 import { crashProcess, isRunning, residentMiB, startProcess, stopProcess, type ProcessSpec } from './processes';
 import { run, silentReporter, sleep, timed, waitFor, type Reporter } from './run';
 import { DEFAULT_TOPOLOGY, loadTopology, ordererName, peerName, type PeerOrg, type Topology } from './topology';
@@ -59,6 +60,17 @@ function assertNonLoopbackIPv4(): void {
     }
 }
 
+/** A process that uses the network; see FabricNetwork.startService. */
+export interface ServiceSpec {
+    readonly name: string;
+    readonly command: string;
+    readonly args: string[];
+    readonly env: Record<string, string>;
+    readonly ports: number[];
+}
+
+const serviceProcess = (service: ServiceSpec): ProcessSpec => ({ ...service, env: { ...process.env, ...service.env } });
+
 /** Process name of the background watcher that restarts stopped processes. */
 export const WATCHDOG = 'watchdog';
 
@@ -79,7 +91,11 @@ export class FabricNetwork {
     }
 
     /** Brings everything up and waits until a query through each org's gateway answers. Safe to repeat. */
-    async up(): Promise<void> {
+    up(): Promise<void> {
+        return this.#exclusive(() => this.#up());
+    }
+
+    async #up(): Promise<void> {
         const report = this.#reporter;
         const { topology, layout } = this;
         await timed(report, 'Checking Fabric binaries', () => ensureBinaries(report));
@@ -99,34 +115,94 @@ export class FabricNetwork {
             writeConnectionProfile(layout, topology);
         });
         await timed(report, 'Waiting until the network answers', () => this.#waitReady());
+        for (const service of this.#services()) {
+            if (!isRunning(layout, service.name)) {
+                report.step(`Starting ${service.name} again`);
+                await startProcess(layout, service);
+            }
+        }
     }
 
     /** Stops every process this network started; the ledger and identities stay on disk. */
-    async down(): Promise<void> {
-        // the watchdog first, or it would restart what is being stopped
+    down(): Promise<void> {
+        return this.#exclusive(() => this.#down());
+    }
+
+    async #down(): Promise<void> {
+        // the watchdog first, or it would restart what is being stopped; then the services that use the network
         await this.stopWatchdog();
         const names = existsSync(this.layout.run)
             ? readdirSync(this.layout.run)
                   .filter((file) => file.endsWith('.pid'))
                   .map((file) => file.slice(0, -'.pid'.length))
             : [];
-        const order = (name: string): number => this.processNames().indexOf(name);
+        const nodes = this.processNames();
+        const order = (name: string): number => (nodes.includes(name) ? nodes.indexOf(name) : nodes.length);
         for (const name of names.sort((a, b) => order(b) - order(a))) {
             this.#reporter.detail(`  stopping ${name}`);
             await stopProcess(this.layout, name);
         }
     }
 
+    /**
+     * Runs a process that uses the network (the REST gateway, say) like the network's own: its own process
+     * group, log and pid file, stopped by `down`, restarted by the watchdog. Restarts it when already running,
+     * so it picks up new settings. `env` holds only what it adds to this process's environment.
+     */
+    startService(service: ServiceSpec): Promise<void> {
+        return this.#exclusive(async () => {
+            await stopProcess(this.layout, service.name);
+            mkdirSync(this.layout.run, { recursive: true });
+            writeFileSync(this.#serviceFile(service.name), JSON.stringify(service, null, 2));
+            await startProcess(this.layout, serviceProcess(service));
+        });
+    }
+
+    #serviceFile(name: string): string {
+        return path.join(this.layout.run, `${name}.service.json`);
+    }
+
+    #services(): ProcessSpec[] {
+        if (!existsSync(this.layout.run)) {
+            return [];
+        }
+        return readdirSync(this.layout.run)
+            .filter((file) => file.endsWith('.service.json'))
+            .map((file) =>
+                serviceProcess(JSON.parse(readFileSync(path.join(this.layout.run, file), 'utf8')) as ServiceSpec),
+            );
+    }
+
     /** Stops everything and deletes the network's state (binaries stay). */
-    async reset(): Promise<void> {
-        await this.down();
-        rmSync(this.layout.root, { recursive: true, force: true });
+    reset(): Promise<void> {
+        return this.#exclusive(async () => {
+            await this.#down();
+            rmSync(this.layout.root, { recursive: true, force: true });
+        });
     }
 
     /** Upgrades the chaincode to the current compiled code (next sequence) on a running network. */
-    async deploy(): Promise<void> {
-        await timed(this.#reporter, 'Deploying chaincode', () => this.#deploy());
-        await timed(this.#reporter, 'Waiting until the network answers', () => this.#waitReady());
+    deploy(): Promise<void> {
+        return this.#exclusive(async () => {
+            await timed(this.#reporter, 'Deploying chaincode', () => this.#deploy());
+            await timed(this.#reporter, 'Waiting until the network answers', () => this.#waitReady());
+        });
+    }
+
+    /** One supervisor at a time changes this network; a second one waits for the first. */
+    #exclusive<T>(work: () => Promise<T>): Promise<T> {
+        mkdirSync(this.layout.root, { recursive: true });
+        return withLock(
+            this.#lockFile(),
+            () => {
+                this.#reporter.step(`Waiting for another supervisor working on ${this.layout.root}`);
+            },
+            work,
+        );
+    }
+
+    #lockFile(): string {
+        return path.join(this.layout.root, 'supervisor.lock');
     }
 
     /** Every process of this network, in start order. */
@@ -364,11 +440,12 @@ export class FabricNetwork {
         const { topology, layout } = this;
         const hash = codeHash(this.#chaincodeDir);
         const code = this.#snapshotChaincode(hash);
-        for (const org of topology.peerOrgs) {
-            const { packageId } = await packageFor(layout, topology, org, hash);
-            await this.#runChaincodeServer(org, packageId, code);
-        }
-        await deployChaincode(layout, topology, hash, this.#reporter);
+        await deployChaincode(layout, topology, hash, this.#reporter, async () => {
+            for (const org of topology.peerOrgs) {
+                const { packageId } = await packageFor(layout, topology, org, hash);
+                await this.#runChaincodeServer(org, packageId, code);
+            }
+        });
     }
 
     /**
@@ -432,22 +509,29 @@ export class FabricNetwork {
             ordererProcess(layout, topology),
             ...topology.peerOrgs.map((org) => peerProcess(layout, org)),
             ...chaincodeServers,
+            ...this.#services(),
         ];
     }
 
-    /** Starts again every process of this network that has stopped; returns their names. */
+    /**
+     * Starts again every process of this network that has stopped; returns their names. Does nothing while
+     * another supervisor is changing the network (it may be stopping processes on purpose).
+     */
     async restartStopped(): Promise<string[]> {
         if (!existsSync(this.layout.generatedMarker)) {
             return [];
         }
-        const restarted: string[] = [];
-        for (const spec of this.#processSpecs()) {
-            if (!isRunning(this.layout, spec.name)) {
-                await startProcess(this.layout, spec);
-                restarted.push(spec.name);
+        const restarted = await ifUnlocked(this.#lockFile(), async () => {
+            const started: string[] = [];
+            for (const spec of this.#processSpecs()) {
+                if (!isRunning(this.layout, spec.name)) {
+                    await startProcess(this.layout, spec);
+                    started.push(spec.name);
+                }
             }
-        }
-        return restarted;
+            return started;
+        });
+        return restarted ?? [];
     }
 
     /** Runs `watch` in a background process of its own (name WATCHDOG), logging to logs/watchdog.log. */

@@ -80,6 +80,9 @@ export function peerProcess(layout: Layout, org: PeerOrg): ProcessSpec {
             CORE_LEDGER_SNAPSHOTS_ROOTDIR: path.join(data, 'snapshots'),
             CORE_OPERATIONS_LISTENADDRESS: `${org.host}:${org.operationsPort}`,
             CORE_METRICS_PROVIDER: 'prometheus',
+            // a chaincode server answering for another package than the definition names makes the peer wait
+            // this long (default 300 s), holding up the commit of blocks meanwhile; ours answer in under a second
+            CORE_CHAINCODE_STARTUPTIMEOUT: '20s',
             CORE_CHAINCODE_EXTERNALBUILDERS: `[{name: mpt-ccaas, path: ${builderDir()}, propagateEnvironment: [HOME]}]`,
         },
     };

@@ -1,0 +1,176 @@
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { connectionProfileFile } from '../../../network/src/connection';
+import { repoRoot, toolsDir } from '../../../network/src/layout';
+import { FabricNetwork } from '../../../network/src/network';
+import { waitFor, type Reporter } from '../../../network/src/run';
+import { generateMarket } from '../../../seeds/src/generate';
+import { readKeyFile, writeKeyFile } from '../../../seeds/src/keys';
+import { consoleReporter, loadPlan } from '../../../seeds/src/load';
+import type { Market } from '../../../seeds/src/model';
+import { buildPlan } from '../../../seeds/src/plan';
+import { bootstrap, type IssuedKey } from './bootstrap';
+
+/**
+ * `npm start`: the whole system on this machine. Brings the Fabric network up, issues fresh demo API keys,
+ * runs the gateway as a supervised background process, loads a small demo market through the REST API,
+ * starts the watchdog, and prints what a new user needs: the URL, the docs page, the keys and three curl
+ * examples. Safe to repeat; `npm run network:down` stops everything and keeps the data.
+ */
+const say: Reporter = {
+    step: (message) => {
+        process.stdout.write(`==> ${message}\n`);
+    },
+    detail: (message) => {
+        process.stdout.write(`    ${message}\n`);
+    },
+};
+
+const DEMO_USERS: { readonly env: string; readonly org: string; readonly username: string; readonly what: string }[] = [
+    { env: 'OPERATOR_KEY', org: 'MarketOrg', username: 'operator1', what: 'market operator' },
+    { env: 'VENDOR_KEY', org: 'MarketOrg', username: 'vendor1', what: 'vendor V-0001' },
+    { env: 'AGENT_KEY', org: 'MarketOrg', username: 'agent1', what: 'agent A-0001' },
+    { env: 'CUSTOMS_KEY', org: 'CustomsOrg', username: 'officer1', what: 'customs officer' },
+    { env: 'BANK_KEY', org: 'BankOrg', username: 'officer1', what: 'bank officer of BANK-0001' },
+];
+
+async function main(): Promise<void> {
+    const started = Date.now();
+    const network = new FabricNetwork({ reporter: say });
+    await network.up();
+
+    const port = Number(process.env.MPT_GATEWAY_PORT ?? '3000');
+    const url = `http://127.0.0.1:${port}`;
+    const dataDir = process.env.MPT_GATEWAY_DATA_DIR ?? path.join(toolsDir(), 'gateway');
+    const connectionProfile = connectionProfileFile(network.layout);
+
+    say.step('Issuing demo API keys');
+    // before the gateway (re)starts: it reads the key store when it starts
+    const issued = bootstrap({ connectionProfile, dataDir, rotate: true });
+
+    say.step(`Starting the gateway on ${url}`);
+    await network.startService({
+        name: 'gateway',
+        command: process.execPath,
+        args: [path.join(repoRoot(), 'dist', 'gateway', 'src', 'server.js')],
+        env: {
+            MPT_GATEWAY_PORT: String(port),
+            MPT_CONNECTION_PROFILE: connectionProfile,
+            MPT_GATEWAY_DATA_DIR: dataDir,
+        },
+        ports: [port],
+    });
+    await waitFor(
+        `the gateway to be ready (see ${network.layout.log('gateway')})`,
+        async () => ((await fetch(`${url}/readyz`)).ok ? true : undefined),
+        { timeoutMs: 60_000, intervalMs: 500 },
+    );
+
+    say.step('Loading the demo market through the REST API');
+    const market = generateMarket({ seed: 1, size: 'small', asOf: new Date().toISOString().slice(0, 10) });
+    await loadDemoMarket(market, url, issued, path.join(dataDir, 'seed-keys.json'));
+
+    await network.startWatchdog();
+    printWelcome(url, issued, market, (Date.now() - started) / 1000);
+}
+
+async function loadDemoMarket(market: Market, url: string, issued: IssuedKey[], stateFile: string): Promise<void> {
+    const keys = readKeyFile(stateFile);
+    for (const key of issued) {
+        if (key.party !== null && key.apiKey !== undefined) {
+            keys.set(key.party, key.apiKey);
+        }
+    }
+    const report = await loadPlan(buildPlan(market), {
+        gatewayUrl: url,
+        keys,
+        saveKey: () => {
+            writeKeyFile(stateFile, keys);
+        },
+        reporter: consoleReporter((line) => {
+            say.detail(line);
+        }),
+    });
+    const t = report.totals;
+    say.detail(
+        `demo market: ${t.ok} written, ${t.replayed + t.existing} already there, ${t.labelled} fraud cases answered ` +
+            `as labelled, ${t.failed} failed, ${t.skipped} skipped (${(report.ms / 1000).toFixed(1)}s)`,
+    );
+}
+
+function exportedDeclaration(market: Market): { declNo: string; tradeNos: string[] } | undefined {
+    const exited = new Set(market.customsEvents.filter((e) => e.kind === 'EXIT').map((e) => e.declNo));
+    const declaration = market.declarations.find((d) => exited.has(d.input.declNo) && d.expect === undefined);
+    return declaration && { declNo: declaration.input.declNo, tradeNos: [...declaration.input.tradeNos] };
+}
+
+function exampleTrade(market: Market): Record<string, unknown> | undefined {
+    const template = market.trades.find((t) => t.input.vendorId === 'V-0001' && t.expect === undefined)?.input;
+    const line = template?.lines[0];
+    if (!template || !line) {
+        return undefined;
+    }
+    return {
+        tradeNo: `T-DEMO-${randomBytes(3).toString('hex').toUpperCase()}`,
+        vendorId: template.vendorId,
+        agentId: template.agentId,
+        buyerId: template.buyerId,
+        tradeDate: new Date().toISOString().slice(0, 10),
+        currency: template.currency,
+        agencyReceipt: false,
+        paymentTerms: 'PREPAID',
+        paymentChannel: 'BANK',
+        lines: [
+            {
+                lineId: 'L1',
+                goodsCode: line.goodsCode,
+                qty: 100,
+                unitPrice: line.unitPrice,
+                amount: 100 * line.unitPrice,
+            },
+        ],
+        documents: [],
+    };
+}
+
+function printWelcome(url: string, issued: IssuedKey[], market: Market, seconds: number): void {
+    const exports = DEMO_USERS.map((user) => {
+        const key = issued.find((k) => k.org === user.org && k.username === user.username)?.apiKey ?? '(not issued)';
+        return `export ${user.env}=${key}   # ${user.what}`;
+    });
+    const trade = exampleTrade(market);
+    const declaration = exportedDeclaration(market);
+    const receipt = market.receipts.find(
+        (r) => r.expect === undefined && r.input.allocations.every((a) => declaration?.tradeNos.includes(a.tradeNo)),
+    );
+    const receiptId = receipt ? `${receipt.bankMspId}:${receipt.input.receiptRef}` : 'BankOrgMSP:<receiptRef>';
+    const lines = [
+        '',
+        `The market procurement ledger is running (${seconds.toFixed(0)}s).`,
+        `  REST API   ${url}`,
+        `  docs       ${url}/docs   (OpenAPI 3.1: ${url}/openapi.json)`,
+        '',
+        'Demo API keys, new on every start (the gateway keeps only their hashes):',
+        ...exports.map((line) => `  ${line}`),
+        '',
+        '# 1. a vendor registers a trade',
+        `curl -s -X POST ${url}/v1/trades -H "Authorization: Bearer $VENDOR_KEY" -H 'Content-Type: application/json' \\`,
+        `  -H "Idempotency-Key: $(date +%s%N)" -d '${JSON.stringify(trade ?? {})}'`,
+        '',
+        '# 2. a bank asks whether a receipt is backed by a real, exported, unused trade',
+        `curl -s -X POST ${url}/v1/receipts/check -H "Authorization: Bearer $BANK_KEY" -H 'Content-Type: application/json' \\`,
+        `  -d '${JSON.stringify({ receiptId })}'`,
+        '',
+        '# 3. customs traces a declaration line to the people accountable for it',
+        `curl -s ${url}/v1/declarations/${declaration?.declNo ?? '<declNo>'}/lines/1/trace -H "Authorization: Bearer $CUSTOMS_KEY"`,
+        '',
+        'Stop with `npm run network:down` (the ledger is kept; `npm start` brings it back).',
+        '',
+    ];
+    process.stdout.write(lines.join('\n'));
+}
+
+main().catch((error: unknown) => {
+    process.stderr.write(`\nerror: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+});

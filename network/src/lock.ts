@@ -1,0 +1,66 @@
+import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { sleep } from './run';
+
+function holderAlive(file: string): boolean {
+    let pid: number;
+    try {
+        pid = Number(readFileSync(file, 'utf8'));
+    } catch {
+        return false;
+    }
+    try {
+        process.kill(pid, 0);
+        return true;
+    } catch {
+        return false;
+    }
+}
+
+/** Takes the lock file if it is free or its holder is gone; true when taken. */
+function tryTake(file: string): boolean {
+    try {
+        const fd = openSync(file, 'wx', 0o600);
+        writeSync(fd, String(process.pid));
+        closeSync(fd);
+        return true;
+    } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
+            throw error;
+        }
+    }
+    if (!holderAlive(file)) {
+        rmSync(file, { force: true });
+        return tryTake(file);
+    }
+    return false;
+}
+
+/**
+ * Runs `work` holding an exclusive lock file, so two supervisors (two terminals, a test run and `npm start`)
+ * never change the same network at once; the second waits and says why.
+ */
+export async function withLock<T>(file: string, onWait: () => void, work: () => Promise<T>): Promise<T> {
+    if (!tryTake(file)) {
+        onWait();
+        while (!tryTake(file)) {
+            await sleep(500);
+        }
+    }
+    try {
+        return await work();
+    } finally {
+        rmSync(file, { force: true });
+    }
+}
+
+/** Runs `work` only if the lock is free at once; undefined otherwise (someone else is changing the network). */
+export async function ifUnlocked<T>(file: string, work: () => Promise<T>): Promise<T | undefined> {
+    if (!tryTake(file)) {
+        return undefined;
+    }
+    try {
+        return await work();
+    } finally {
+        rmSync(file, { force: true });
+    }
+}
