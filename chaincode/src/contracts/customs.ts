@@ -1,6 +1,7 @@
 import { Context, Contract, Info, Transaction } from 'fabric-contract-api';
 import { assertOwns, authorize, type Actor } from '../lib/auth';
 import { invalid, notFound, precondition } from '../lib/errors';
+import { evidenceOf, type RecordEvidence } from '../lib/evidence';
 import { txTime } from '../lib/identity';
 import { RecordType, recordKey, scanAll } from '../lib/keys';
 import {
@@ -24,7 +25,7 @@ import { emit, getRecord, jsonResult, putRecord, without, type Signature } from 
 import { DATE, ID, REASON, bool, int, object, oneOf, optional, parseArg, parseJson } from '../lib/validate';
 import { checkDeclaration, type CheckSnapshot } from '../rules/customs-check';
 import { listInForce } from '../rules/negative-list';
-import { loadNegativeLists } from './goods';
+import { loadNegativeLists, versionKey } from './goods';
 import { DECL_NO, builderLinesOf, declarationKey, requireCustomsEndorsement } from './declaration';
 import { setTradeDeclarationIndex } from './trade';
 
@@ -315,8 +316,14 @@ export class CustomsContract extends Contract {
         const actor = await authorize(ctx, 'CustomsContract.CheckDeclaration');
         const declaration = await loadDeclaration(ctx, id);
         assertOwns(actor, { agent: declaration.consignorId, broker: declaration.brokerId }, `declaration ${id}`);
-        const report = checkDeclaration(await new Loader(ctx).snapshot(declaration));
-        return jsonResult({ ...report, checkedAt: txTime(ctx), txId: ctx.stub.getTxID() });
+        const snapshot = await new Loader(ctx).snapshot(declaration);
+        const report = checkDeclaration(snapshot);
+        return jsonResult({
+            ...report,
+            reliedOn: snapshotEvidence(snapshot),
+            checkedAt: txTime(ctx),
+            txId: ctx.stub.getTxID(),
+        });
     }
 
     /** Who answers for one declaration line: every trade line, party and signature behind it, with values. */
@@ -421,6 +428,25 @@ function targetOf(rule: EventRule, declaration: Declaration): DeclarationStatus 
         return declaration.heldFrom;
     }
     return rule.to;
+}
+
+/** The records a customs check relied on, each with the transaction that last changed it. */
+function snapshotEvidence(s: CheckSnapshot): RecordEvidence[] {
+    const entries: (readonly [RecordType, string, unknown])[] = [
+        [RecordType.declaration, s.declaration.declNo, s.declaration],
+    ];
+    const add = (type: RecordType, records: ReadonlyMap<string, unknown>): void => {
+        for (const [id, record] of records) entries.push([type, id, record]);
+    };
+    add(RecordType.trade, s.trades);
+    add(RecordType.party, s.parties);
+    add(RecordType.goods, s.goods);
+    add(RecordType.cluster, s.clusters);
+    add(RecordType.consolidation, s.orders);
+    if (s.packing !== undefined) entries.push([RecordType.packing, s.packing.packingNo, s.packing]);
+    if (s.negativeList !== undefined)
+        entries.push([RecordType.negativeList, versionKey(s.negativeList.version), s.negativeList]);
+    return evidenceOf(entries);
 }
 
 /** Everything CheckDeclaration reads for one declaration (exported for tests and for other read paths). */

@@ -3,7 +3,8 @@ import { assertOwns, authorize, definePermissions, type Actor } from '../lib/aut
 import { canonicalJson } from '../lib/canonical';
 import { conflict, forbidden, invalid, notFound, precondition, ruleViolation } from '../lib/errors';
 import { txTime } from '../lib/identity';
-import { scanPage } from '../lib/keys';
+import { loadEvidence, type RecordEvidence } from '../lib/evidence';
+import { RecordType, scanPage } from '../lib/keys';
 import type { Trade } from '../lib/records';
 import { raise } from '../lib/risk';
 import { loadBankCheckFacts, loadPartyRecord, loadTradeRecord } from '../lib/settlement-facts';
@@ -407,7 +408,21 @@ async function checkFiled(ctx: Context, receipt: ReceiptRecord, payer: PayerFact
         receiptId: receipt.receiptId,
         bankMspId: receipt.bankMspId,
     });
-    return runBankCheck(underCheck(receipt, payer), facts);
+    return withEvidence(ctx, runBankCheck(underCheck(receipt, payer), facts), receipt.payeePartyId);
+}
+
+/** Adds the records the verdict relied on (payee, trades, declarations), each with its last change's txId. */
+async function withEvidence(
+    ctx: Context,
+    result: BankCheckResult,
+    payeePartyId: string,
+): Promise<BankCheckResult & { records: RecordEvidence[] }> {
+    const records = await loadEvidence(ctx, [
+        [RecordType.party, payeePartyId],
+        ...result.reliedOn.tradeNos.map((id) => [RecordType.trade, id] as const),
+        ...result.reliedOn.declNos.map((id) => [RecordType.declaration, id] as const),
+    ]);
+    return { ...result, records };
 }
 
 /** The filing bank's own peer holds the payer details; elsewhere they are unreadable and BK-05 refers. */
@@ -452,7 +467,7 @@ async function checkProposed(
         })),
         payer: payerFacts(parsePayer(ctx)),
     };
-    return runBankCheck(receipt, facts);
+    return withEvidence(ctx, runBankCheck(receipt, facts), proposal.payeePartyId);
 }
 
 function summaryOf(result: BankCheckResult, by: Signature): VerificationSummary {

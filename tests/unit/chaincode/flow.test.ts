@@ -51,8 +51,28 @@ describe('main path: trade → consolidation → declaration → customs → che
         const t2 = await w.query<{ status: string; declNo: string }>(c, (ctx) => w.trade.GetTrade(ctx, 'T2'));
         expect(t2).toMatchObject({ status: 'EXPORTED', declNo: DECL1 });
 
-        const report = await w.query<{ verdict: string; checks: { id: string; result: string }[] }>(c, (ctx) =>
-            w.customs.CheckDeclaration(ctx, DECL1),
+        const report = await w.query<{
+            verdict: string;
+            checks: { id: string; result: string }[];
+            reliedOn: { recordType: string; recordId: string; txId: string }[];
+        }>(c, (ctx) => w.customs.CheckDeclaration(ctx, DECL1));
+        // the verdict names every record it relied on with the transaction that last changed it
+        const declHistory = await w.query<{ history: { txId: string }[] }>(c, (ctx) =>
+            w.history.GetHistory(ctx, 'declaration', DECL1),
+        );
+        const t2History = await w.query<{ history: { txId: string }[] }>(c, (ctx) =>
+            w.trade.GetTradeHistory(ctx, 'T2'),
+        );
+        expect(report.reliedOn).toEqual(
+            expect.arrayContaining([
+                { recordType: 'declaration', recordId: DECL1, txId: declHistory.history.at(-1)?.txId },
+                { recordType: 'trade', recordId: 'T2', txId: t2History.history.at(-1)?.txId },
+                expect.objectContaining({ recordType: 'party', recordId: 'B1' }),
+                expect.objectContaining({ recordType: 'packing' }),
+                expect.objectContaining({ recordType: 'consolidation' }),
+                expect.objectContaining({ recordType: 'goods' }),
+                expect.objectContaining({ recordType: 'cluster' }),
+            ]),
         );
         expect(report.checks.map((ch) => `${ch.id}:${ch.result}`)).toEqual([
             'CU-01:PASS',

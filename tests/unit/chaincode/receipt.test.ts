@@ -517,8 +517,16 @@ describe('CheckReceipt', () => {
             verdict: string;
             checks: { id: string; reason: string }[];
             trades: { remainingMinor: number; allocatedBeforeMinor: number }[];
+            records: { recordType: string; recordId: string; txId: string }[];
         };
         expect(result.verdict).toBe('PASS');
+        expect(result.records.map((r) => [r.recordType, r.recordId])).toEqual(
+            expect.arrayContaining([
+                ['party', expect.any(String)],
+                ['trade', expect.any(String)],
+            ]),
+        );
+        expect(result.records.every((r) => /^.+$/.test(r.txId))).toBe(true);
         expect(result.trades[0]).toMatchObject({ allocatedBeforeMinor: 0, remainingMinor: 0 });
         expect(result.checks.find((c) => c.id === 'BK-05')?.reason).toBe('BK05_PAYER_IS_BUYER');
     });
