@@ -84,6 +84,19 @@ function rejectionOf(error: GatewayError, txId: string | undefined): ChaincodeRe
     return undefined;
 }
 
+/**
+ * The caller's org first, then the other orgs of the profile in order, as many as a MAJORITY policy needs
+ * (more than half of the channel's orgs).
+ */
+export function majorityWith(
+    mspId: string,
+    profile: { readonly orgs: readonly { readonly mspId: string }[] },
+): string[] {
+    const needed = Math.floor(profile.orgs.length / 2) + 1;
+    const others = profile.orgs.map((org) => org.mspId).filter((other) => other !== mspId);
+    return [mspId, ...others].slice(0, needed);
+}
+
 /** Turns whatever fabric-gateway threw into a {@link LedgerError}. */
 export function toLedgerError(error: unknown, txId?: string): LedgerError {
     if (error instanceof LedgerError) {
@@ -180,6 +193,9 @@ export class FabricLedger implements Ledger {
         const proposal = contract.newProposal(request.fn, {
             arguments: [...(request.args ?? [])],
             transientData: request.transient,
+            ...(request.endorseOnCallerOrg === true
+                ? { endorsingOrganizations: majorityWith(identity.mspId, this.#profile) }
+                : {}),
         });
         const txId = proposal.getTransactionId();
         let submitted;

@@ -18,6 +18,13 @@ export interface TxRequest {
     readonly args?: readonly string[];
     /** Private inputs sent as transient data (never written to the channel as given). */
     readonly transient?: Readonly<Record<string, string>>;
+    /**
+     * The transient data is for the caller's own org (e.g. a bank's implicit private collection): endorse on the
+     * caller's org peer plus the fewest other orgs the channel's MAJORITY endorsement policy needs. Fabric refuses to
+     * pick endorsers itself for such data ("retry specifying trusted endorsing organizations to protect transient
+     * data"), and every endorser sees the transient data, so the set is kept as small as the policy allows.
+     */
+    readonly endorseOnCallerOrg?: boolean;
 }
 
 export interface SubmitResult {

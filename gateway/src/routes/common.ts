@@ -9,8 +9,20 @@ export const IsoDate = z.iso.date();
 export const Currency = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD');
 export const Country = z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166 alpha-2 code');
 export const HsCode = z.string().regex(/^\d{10}$/, 'must be a 10-digit HS code');
-export const Text = z.string().min(1).max(500);
-export const Name = z.string().min(1).max(200);
+/**
+ * Human text (names, remarks, reasons): any language and punctuation, but no control characters (NUL, escape
+ * sequences) and no markup brackets, which no name or remark needs and which only ever reach the ledger to harm
+ * whoever displays them. The chaincode stores text as given, so the gateway is the place to refuse it.
+ */
+export const humanText = (max: number): z.ZodString =>
+    z
+        .string()
+        .min(1)
+        .max(max)
+        // eslint-disable-next-line no-control-regex -- the point is to find control characters
+        .regex(/^[^\u0000-\u001f\u007f<>]*$/, 'must not contain control characters or < >');
+export const Text = humanText(500);
+export const Name = humanText(200);
 /** Money: integer minor units (never floats). */
 export const Minor = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
@@ -53,8 +65,8 @@ export function fromLedger<S extends z.ZodType>(schema: S, payload: unknown): z.
     return parsed.data;
 }
 
-export const Reason = z.strictObject({ reason: z.string().min(1).max(500) });
-export const Resolution = z.strictObject({ resolution: z.string().min(1).max(500) });
+export const Reason = z.strictObject({ reason: Text });
+export const Resolution = z.strictObject({ resolution: Text });
 export const DecimalRate = z
     .string()
     .regex(/^(0|[1-9][0-9]{0,11})(\.[0-9]{1,12})?$/, 'must be a positive decimal such as "7.1234"');

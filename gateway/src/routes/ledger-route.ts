@@ -38,6 +38,8 @@ export interface TxRouteDef<PS extends z.ZodType, QS extends z.ZodType, BS exten
     readonly result?: z.ZodType;
     /** Verdicts: add the block number of every ledger txId the answer cites. */
     readonly evidence?: boolean;
+    /** Writes whose transient data goes to the caller org's own private collection (see TxRequest). */
+    readonly endorseOnCallerOrg?: (input: TxInput<z.output<PS>, z.output<QS>, z.output<BS>>) => boolean;
 }
 
 /** Every distinct 64-hex `txId` value anywhere in a ledger answer. */
@@ -74,7 +76,7 @@ export function txRoute<PS extends z.ZodType = Empty, QS extends z.ZodType = Emp
     def: TxRouteDef<PS, QS, BS>,
 ): AnyRoute {
     const result = def.result ?? LedgerRecord;
-    const { tx, args, transient, evidence, ...rest } = def;
+    const { tx, args, transient, evidence, endorseOnCallerOrg, ...rest } = def;
     const route = { ...rest, ledger: [tx.replace(':', '.')] };
     if (def.write) {
         return defineRoute({
@@ -82,7 +84,12 @@ export function txRoute<PS extends z.ZodType = Empty, QS extends z.ZodType = Emp
             response: WriteResponse(result),
             handle: async ({ ledger, params, query, body }) => {
                 const input = { params, query, body };
-                const submitted = await ledger.submit({ fn: tx, args: args(input), transient: transient?.(input) });
+                const submitted = await ledger.submit({
+                    fn: tx,
+                    args: args(input),
+                    transient: transient?.(input),
+                    endorseOnCallerOrg: endorseOnCallerOrg?.(input) ?? false,
+                });
                 return {
                     result: JSON.parse(submitted.payload) as unknown,
                     txId: submitted.txId,

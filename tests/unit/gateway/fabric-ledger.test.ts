@@ -2,7 +2,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { Metadata, status as grpcStatus, type Client, type ServiceError } from '@grpc/grpc-js';
 import { CommitStatusError, EndorseError, GatewayError, StatusCode, type Gateway } from '@hyperledger/fabric-gateway';
-import { FabricLedger } from '../../../gateway/src/ledger/fabric-ledger';
+import { FabricLedger, majorityWith } from '../../../gateway/src/ledger/fabric-ledger';
 import {
     ChaincodeRejection,
     CommitRejected,
@@ -207,5 +207,22 @@ describe('FabricLedger', () => {
         await ledger.evaluate(alice, { fn: 'X:Z' });
 
         expect(log.connects).toEqual(['alice', 'bob']);
+    });
+});
+
+describe('majorityWith', () => {
+    const orgs = (...ids: string[]): { orgs: { mspId: string }[] } => ({ orgs: ids.map((mspId) => ({ mspId })) });
+
+    it('endorses on the caller org plus the fewest others a MAJORITY policy needs', () => {
+        expect(majorityWith('BankOrgMSP', orgs('MarketOrgMSP', 'CustomsOrgMSP', 'BankOrgMSP'))).toEqual([
+            'BankOrgMSP',
+            'MarketOrgMSP',
+        ]);
+        expect(majorityWith('BankOrgMSP', orgs('MarketOrgMSP', 'CustomsOrgMSP', 'BankOrgMSP', 'Bank2MSP'))).toEqual([
+            'BankOrgMSP',
+            'MarketOrgMSP',
+            'CustomsOrgMSP',
+        ]);
+        expect(majorityWith('MarketOrgMSP', orgs('MarketOrgMSP'))).toEqual(['MarketOrgMSP']);
     });
 });

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
+import { ChaincodeRejection } from '../../../gateway/src/ledger/errors';
 import { bearer, errorOf, harness, idem, sha, type Harness } from './harness';
 
 const trade = (tradeNo: string): Record<string, unknown> => ({
@@ -201,6 +202,64 @@ describe('ledger resources on a fake ledger', () => {
         const [call] = h.ledger.submits('ReceiptContract:FileReceipt');
         expect(call?.args[0]).not.toContain('Ahmed');
         expect(JSON.parse(call?.transient?.payer ?? '{}')).toMatchObject({ name: 'Ahmed Trading', country: 'AE' });
+        // Fabric refuses to pick endorsers for data bound to the bank's implicit collection: the gateway names them
+        expect(call?.endorseOnCallerOrg).toBe(true);
+    });
+
+    it('verifies a receipt with the payer salt filed with it, on the bank’s own peer', async () => {
+        h.ledger.on('ReceiptContract:GetReceiptPayer', () => ({
+            docType: 'receiptPayer',
+            receiptId: 'BankOrgMSP:R-1',
+            salt: 'salt-filed-with-the-receipt',
+            name: 'Ahmed Trading',
+            country: 'AE',
+        }));
+        h.ledger.on('ReceiptContract:VerifyReceipt', () => ({ receipt: { status: 'VERIFIED' }, check: {} }));
+
+        const asFiled = await post(bank, '/v1/receipts/BankOrgMSP:R-1/verify', {});
+        const restated = await post(bank, '/v1/receipts/BankOrgMSP:R-1/verify', {
+            payer: { name: 'Ahmed Trading', country: 'AE', bank: 'Emirates NBD' },
+        });
+
+        expect([asFiled.status, restated.status]).toEqual([200, 200]);
+        const calls = h.ledger.submits('ReceiptContract:VerifyReceipt');
+        expect(calls.map((c) => JSON.parse(c.transient?.payer ?? '{}') as unknown)).toEqual([
+            { salt: 'salt-filed-with-the-receipt', name: 'Ahmed Trading', country: 'AE' },
+            { salt: 'salt-filed-with-the-receipt', name: 'Ahmed Trading', country: 'AE', bank: 'Emirates NBD' },
+        ]);
+        expect(calls.map((c) => c.endorseOnCallerOrg)).toEqual([true, true]);
+    });
+
+    it('verifies a receipt filed without payer details without transient data', async () => {
+        h.ledger.on('ReceiptContract:VerifyReceipt', () => ({ receipt: { status: 'ALLOCATED' }, check: {} }));
+        h.ledger.failNext(
+            'ReceiptContract:GetReceiptPayer',
+            new ChaincodeRejection('NOT_FOUND', 'receipt BankOrgMSP:R-1 has no payer details on this peer'),
+        );
+
+        const res = await post(bank, '/v1/receipts/BankOrgMSP:R-1/verify', {});
+
+        expect(res.status).toBe(200);
+        const [call] = h.ledger.submits('ReceiptContract:VerifyReceipt');
+        expect(call).toMatchObject({ transient: undefined, endorseOnCallerOrg: false });
+    });
+
+    it('refuses control characters and markup in names and free text, keeps any language and punctuation', async () => {
+        h.ledger.on('PartyContract:RegisterParty', ([json = '']) => JSON.parse(json) as object);
+        const party = (legalName: string): request.Test =>
+            post(operator, '/v1/parties', { partyId: 'P-1', type: 'PRODUCER', legalName, countryCode: 'CN' });
+
+        const refused = await Promise.all(
+            ['<script>alert(1)</script>', 'nul\u0000byte', 'esc\u001b[31m', 'x'.repeat(201)].map(party),
+        );
+        const kept = await party("O'Brien & Sons / 义乌小商品 (No. 1); 100%");
+
+        for (const res of refused) {
+            expect(res.status).toBe(400);
+            expect(errorOf(res)).toMatchObject({ code: 'INVALID', message: expect.stringMatching(/legalName/) });
+        }
+        expect(kept.status).toBe(201);
+        expect(h.ledger.submits('PartyContract:RegisterParty')).toHaveLength(1);
     });
 
     it('a receipt check needs exactly one of receiptId and receipt', async () => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Country, Id, IsoDate } from '../common';
+import { Country, humanText, Id, IsoDate } from '../common';
 
 export const OrderBody = z.strictObject({
     orderCode: Id,
@@ -7,7 +7,7 @@ export const OrderBody = z.strictObject({
     agentId: Id,
     destCountry: Country,
     site: Id.describe('customs-supervised site (V19)'),
-    truckPlate: z.string().min(1).max(16).optional(),
+    truckPlate: humanText(16).optional(),
     tradeNos: z.array(Id).min(1).max(500),
 });
 export const OrderParams = z.strictObject({ orderCode: Id });

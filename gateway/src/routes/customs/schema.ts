@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { Id, IsoDate } from '../common';
+import { Id, IsoDate, Text } from '../common';
 
-export const InspectionBody = z.strictObject({ passed: z.boolean(), remark: z.string().min(1).max(500) });
+export const InspectionBody = z.strictObject({ passed: z.boolean(), remark: Text });
 export const ExitBody = z.strictObject({ exitDate: IsoDate });
 export const AmendDeclarationBody = z.strictObject({
     amendment: z
@@ -11,5 +11,5 @@ export const AmendDeclarationBody = z.strictObject({
             billOfLading: Id.optional(),
         })
         .refine((a) => Object.keys(a).length > 0, 'amend at least one field'),
-    reason: z.string().min(1).max(500),
+    reason: Text,
 });

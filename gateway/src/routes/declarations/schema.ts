@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Country, Currency, HsCode, Id, IsoDate, Name, PageQuery } from '../common';
+import { Country, Currency, HsCode, humanText, Id, IsoDate, Name, PageQuery } from '../common';
 
 export const DeclNo = z.string().regex(/^\d{18}$/, 'must be the 18-digit customs entry number');
 const TransportMode = z.enum(['SEA', 'ROAD', 'RAIL', 'AIR']);
@@ -9,7 +9,7 @@ const FiledLine = z.strictObject({
     hsCode: HsCode,
     name: Name,
     qty: z.number().int().min(0),
-    unit: z.string().min(1).max(16),
+    unit: humanText(16),
     valueUsd: z.number().int().min(0).describe('USD cents'),
     mergedChapter: z
         .string()

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Currency, HsCode, Id, IsoDate, Name } from '../common';
+import { Currency, HsCode, humanText, Id, IsoDate, Name, Text } from '../common';
 
 export const GoodsBody = z.strictObject({
     goodsCode: Id,
@@ -8,7 +8,7 @@ export const GoodsBody = z.strictObject({
     nameCn: Name,
     nameEn: Name,
     hsCode: HsCode,
-    unit: z.string().min(1).max(16),
+    unit: humanText(16),
     producerId: Id.describe('V09: a registered producer'),
     brand: Name.optional(),
     itemiseAlways: z.boolean().optional().describe('V16: liable to export duty or statutory inspection'),
@@ -31,7 +31,7 @@ export const NegativeListBody = z.strictObject({
                     .regex(/^\d{2,10}$/, 'must be 2..10 HS digits')
                     .optional(),
                 goodsCode: Id.optional(),
-                reason: z.string().min(1).max(500),
+                reason: Text,
             }),
         )
         .max(5000),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ROLES } from '../../../../chaincode/src/lib/auth';
-import { Id } from '../common';
+import { humanText, Id } from '../common';
 
 export const Username = z
     .string()
@@ -30,7 +30,7 @@ export const RotateResponse = z.object({
 });
 
 export const RevokeParams = z.strictObject({ username: Username });
-export const RevokeBody = z.strictObject({ reason: z.string().min(1).max(200) });
+export const RevokeBody = z.strictObject({ reason: humanText(200) });
 export const RevokeResponse = z.object({
     org: z.string(),
     username: z.string(),

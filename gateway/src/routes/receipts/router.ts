@@ -12,7 +12,7 @@ import {
     VerifiedResponse,
     VerifyBody,
 } from './schema';
-import { payerTransient, receiptArg, receiptListCall } from './service';
+import { payerTransient, receiptArg, receiptListCall, verifyPayerTransient } from './service';
 
 const tag = 'receipts';
 
@@ -31,6 +31,8 @@ export function receiptRoutes(): AnyRoute[] {
             tx: 'ReceiptContract:FileReceipt',
             args: ({ body }) => receiptArg(body),
             transient: ({ body }) => payerTransient(body.payer),
+            // the payer goes into the bank's implicit collection: endorse on the bank's own peer
+            endorseOnCallerOrg: ({ body }) => body.payer !== undefined,
         }),
         txRoute({
             method: 'post',
@@ -97,7 +99,7 @@ export function receiptRoutes(): AnyRoute[] {
             method: 'post',
             path: '/v1/receipts/:receiptId/verify',
             operationId: 'verifyReceipt',
-            ledger: ['ReceiptContract.VerifyReceipt'],
+            ledger: ['ReceiptContract.VerifyReceipt', 'ReceiptContract.GetReceiptPayer'],
             summary: 'Run the bank checks and record the verdict on the ledger (bank)',
             tag: 'verification',
             write: true,
@@ -106,10 +108,12 @@ export function receiptRoutes(): AnyRoute[] {
             response: VerifiedResponse,
             errors: [403, 404, 409],
             handle: async ({ ledger, params, body }) => {
+                const transient = await verifyPayerTransient(ledger, params.receiptId, body.payer);
                 const submitted = await ledger.submit({
                     fn: 'ReceiptContract:VerifyReceipt',
                     args: [params.receiptId],
-                    transient: payerTransient(body.payer),
+                    transient,
+                    endorseOnCallerOrg: transient !== undefined,
                 });
                 const result = JSON.parse(submitted.payload) as Record<string, unknown>;
                 return {

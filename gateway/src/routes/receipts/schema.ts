@@ -1,5 +1,16 @@
 import { z } from 'zod';
-import { Country, Currency, DecimalRate, Id, IsoDate, LedgerReceipt, Name, PageQuery, Text } from '../common';
+import {
+    Country,
+    Currency,
+    DecimalRate,
+    humanText,
+    Id,
+    IsoDate,
+    LedgerReceipt,
+    Name,
+    PageQuery,
+    Text,
+} from '../common';
 import { Evidence, LedgerRecord } from '../ledger-route';
 
 export const ReceiptId = z
@@ -27,10 +38,20 @@ export const Payer = z
         name: Name,
         country: Country,
         bank: Name.optional(),
-        account: z.string().min(1).max(64).optional(),
-        thirdPartyReason: z.string().min(1).max(500).optional(),
+        account: humanText(64).optional(),
+        thirdPartyReason: Text.optional(),
     })
     .describe('kept in the bank’s private collection; the channel holds a salted hash (BK-05)');
+
+/** The payer as the bank's private collection keeps it (GetReceiptPayer), salt included. */
+export const StoredPayer = z.looseObject({
+    salt: z.string(),
+    name: z.string(),
+    country: z.string(),
+    bank: z.string().optional(),
+    account: z.string().optional(),
+    thirdPartyReason: z.string().optional(),
+});
 
 export const FileReceiptBody = z.strictObject({
     ...receiptFields,
@@ -42,10 +63,14 @@ export const FileReceiptBody = z.strictObject({
 
 export const ReceiptParams = z.strictObject({ receiptId: ReceiptId });
 export const AllocateBody = z.strictObject({ allocations: z.array(Allocation).min(1).max(50) });
-export const VerifyBody = z.strictObject({ payer: Payer.optional() });
+export const VerifyBody = z.strictObject({
+    payer: Payer.optional().describe(
+        'omit to verify with the payer details filed with the receipt (read from the bank’s private collection)',
+    ),
+});
 export const SettleBody = z.strictObject({
     outcome: z.enum(['SETTLED', 'CREDITED']),
-    reviewNote: z.string().min(1).max(500).optional(),
+    reviewNote: Text.optional(),
 });
 export const CheckReceiptBody = z
     .strictObject({

@@ -61,7 +61,7 @@ export const AmendBody = z.strictObject({
             agencyReceipt: z.boolean().optional(),
         })
         .refine((a) => Object.keys(a).length > 0, 'amend at least one field'),
-    reason: z.string().min(1).max(500),
+    reason: Text,
 });
 
 export const TradeListQuery = PageQuery.extend({
