@@ -1,0 +1,260 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import {
+    at,
+    BUYER_COUNTRY,
+    BUYER_NAME,
+    consolidateAndPack,
+    exportTrades,
+    failed,
+    hex64,
+    list,
+    ok,
+    omit,
+    onboardMarket,
+    startTestGateway,
+    str,
+    today,
+    tradeBody,
+    type Market,
+    type TestGateway,
+} from './gateway-support';
+import { uniqueId } from './support';
+
+/**
+ * Fraud patterns and refused requests through the REST API on the real network, each answered with the HTTP
+ * status AND the domain code (error body) or the verdict's reason codes, and each shown to leave the ledger as
+ * it was where that matters (no allocation, no declaration, no trade, no customs event).
+ */
+let gw: TestGateway;
+let m: Market;
+
+beforeAll(async () => {
+    gw = await startTestGateway();
+    m = await onboardMarket(gw);
+});
+
+afterAll(async () => {
+    await gw.close();
+});
+
+const newTrade = async (overrides: Record<string, unknown> = {}): Promise<string> => {
+    const tradeNo = uniqueId('T');
+    ok(await m.vendor.api.post('/v1/trades', tradeBody(m, tradeNo, overrides)), 201);
+    return tradeNo;
+};
+
+const receipt = (
+    tradeNo: string,
+    amountMinor: number,
+    extra: Record<string, unknown> = {},
+): Record<string, unknown> => ({
+    receiptRef: uniqueId('R'),
+    payeePartyId: m.ids.vendor,
+    amountMinor,
+    currency: 'USD',
+    valueDate: today(),
+    channel: 'SWIFT',
+    allocations: [{ tradeNo, amountMinor }],
+    payer: { name: BUYER_NAME, country: BUYER_COUNTRY },
+    ...extra,
+});
+
+const reasons = (check: unknown): Record<string, string> =>
+    Object.fromEntries(list(check, 'result.checks').map((c) => [str(c, 'id'), str(c, 'reason')]));
+
+describe('fraud and refused requests through the gateway on the real network', () => {
+    it('F2: a trade paid in full by one bank is refused to a second bank party beyond the 5 % tolerance (BK-04, V25)', async () => {
+        // The default network has one bank org, so the "second bank" is a second BANK party with its own officer
+        // at BankOrg: BK-04 counts earlier receipts on the trade whoever filed them, but other-bank counts are per
+        // MSP, so this shows reuse across receipts and bank parties, not across bank organisations.
+        const tradeNo = await newTrade();
+        await exportTrades(m, [tradeNo]);
+        ok(await m.bank.api.post('/v1/receipts', receipt(tradeNo, 120_000)), 201);
+
+        const proposal = receipt(tradeNo, 120_000);
+        const proposed = omit(proposal, 'receiptRef', 'channel', 'payer');
+        const check = ok(await m.bank2.api.post('/v1/receipts/check', { receipt: proposed }));
+        const refused = await m.bank2.api.post('/v1/receipts', proposal);
+        const settlement = ok(await m.bank2.api.get(`/v1/trades/${tradeNo}/settlement`));
+
+        expect(at(check, 'result.verdict')).toBe('FAIL');
+        expect(reasons(check)).toMatchObject({
+            'BK-03': 'BK03_EXPORTED',
+            'BK-04': 'BK04_AMOUNT_EXCEEDS_REMAINING',
+            'BK-07': 'BK07_EXCEEDS_TOLERANCE',
+        });
+        expect(at(check, 'result.trades.0')).toMatchObject({ allocatedBeforeMinor: 120_000, remainingMinor: 0 });
+        expect(failed(refused, 422, 'RULE_V25').message).toMatch(/1\.05|tolerance|cap|exceed/i);
+        expect(settlement).toMatchObject({ allocatedMinor: 120_000, allocationCount: 1 });
+    });
+
+    it('F2: a second receipt that fits only in the tolerance is kept, referred (BK04_TRADE_FULLY_USED) and flagged', async () => {
+        const tradeNo = await newTrade();
+        await exportTrades(m, [tradeNo]);
+        ok(await m.bank.api.post('/v1/receipts', receipt(tradeNo, 120_000)), 201);
+
+        const second = ok(await m.bank2.api.post('/v1/receipts', receipt(tradeNo, 6_000)), 201);
+        const check = ok(await m.bank2.api.post('/v1/receipts/check', { receiptId: str(second, 'result.receiptId') }));
+        const flags = ok(await m.bank2.api.get(`/v1/risk-flags?subjectType=trade&subjectId=${tradeNo}`));
+
+        expect(at(check, 'result.verdict')).toBe('REFER');
+        expect(reasons(check)).toMatchObject({ 'BK-04': 'BK04_TRADE_FULLY_USED', 'BK-07': 'BK07_WITHIN_TOLERANCE' });
+        expect(list(flags, 'items')).toEqual([
+            expect.objectContaining({ ruleId: 'F2', status: 'OPEN', subjectId: tradeNo }),
+        ]);
+    });
+
+    it('over-receipt beyond value × 1.05 on a fresh trade is 422 RULE_V25 and allocates nothing', async () => {
+        const tradeNo = await newTrade();
+        const over = receipt(tradeNo, 126_001); // cap = 120_000 × 1.05 = 126_000
+
+        const refused = await m.bank.api.post('/v1/receipts', over);
+        const lookup = await m.bank.api.get(`/v1/receipts/BankOrgMSP:${str(over, 'receiptRef')}`);
+        const settlement = ok(await m.bank.api.get(`/v1/trades/${tradeNo}/settlement`));
+
+        failed(refused, 422, 'RULE_V25');
+        failed(lookup, 404, 'NOT_FOUND');
+        expect(settlement).toMatchObject({ valueMinor: 120_000, capMinor: 126_000, allocatedMinor: 0 });
+    });
+
+    it('a declaration over USD 150,000 is previewed as outside the cap and refused with 422 RULE_V01', async () => {
+        const tradeNo = await newTrade({
+            lines: [{ lineId: 'L1', goodsCode: m.goodsCode, qty: 1000, unitPrice: 15_001, amount: 15_001_000 }],
+        });
+        const { declaration } = await consolidateAndPack(m, [tradeNo]);
+        const previewBody = omit(declaration, 'declNo');
+
+        const preview = ok(await m.broker.api.post('/v1/declarations/preview', previewBody));
+        const refused = await m.broker.api.post('/v1/declarations', declaration);
+        const lookup = await m.broker.api.get(`/v1/declarations/${str(declaration, 'declNo')}`);
+
+        expect(preview).toMatchObject({ totalValueUsd: 15_001_000, withinCap: false });
+        expect(list(preview, 'violations').map((v) => at(v, 'code'))).toContain('RULE_V01');
+        failed(refused, 422, 'RULE_V01');
+        failed(lookup, 404, 'NOT_FOUND');
+    });
+
+    it('negative-list goods: a filed declaration fails CU-03 once the goods are listed, and a new trade is 422 RULE_V05', async () => {
+        const listed = `GN-${m.run}`;
+        ok(
+            await m.vendor.api.post('/v1/goods', {
+                goodsCode: listed,
+                ownerId: m.ids.vendor,
+                nameCn: '节日用品',
+                nameEn: 'Festive article',
+                hsCode: '9505900000',
+                unit: 'PCS',
+                producerId: m.ids.producer,
+                priceRange: { currency: 'USD', minUnitPrice: 5, maxUnitPrice: 500 },
+            }),
+            201,
+        );
+        const line = { lineId: 'L1', goodsCode: listed, qty: 1000, unitPrice: 30, amount: 30_000 };
+        const tradeNo = await newTrade({ lines: [line] });
+        const { declaration } = await consolidateAndPack(m, [tradeNo]);
+        const declNo = str(declaration, 'declNo');
+        ok(await m.broker.api.post('/v1/declarations', declaration), 201);
+
+        // the list is global and versioned: the next version keeps every entry in force and adds these goods
+        const latest = ok(await m.customs.api.get('/v1/negative-list?asOf=9999-12-31'));
+        const previous = at(latest, 'list') as { version: number; validFrom: string; entries: unknown[] } | null;
+        ok(
+            await m.customs.api.post('/v1/negative-lists', {
+                version: (previous?.version ?? 0) + 1,
+                validFrom: today(),
+                entries: [...(previous?.entries ?? []), { goodsCode: listed, reason: 'end-to-end test: barred goods' }],
+            }),
+            201,
+        );
+        const check = ok(await m.customs.api.get(`/v1/declarations/${declNo}/check`));
+        const refused = await m.vendor.api.post('/v1/trades', tradeBody(m, uniqueId('T'), { lines: [line] }));
+
+        expect(at(check, 'result.verdict')).toBe('FAIL');
+        const cu03 = list(check, 'result.checks').find((c) => at(c, 'id') === 'CU-03');
+        expect(cu03).toMatchObject({
+            result: 'FAIL',
+            reasons: [expect.objectContaining({ code: 'CU03_NEGATIVE_LIST' })],
+        });
+        failed(refused, 422, 'RULE_V05');
+    });
+
+    it('a vendor registering a trade in another vendor’s name is 403 FORBIDDEN and nothing is written', async () => {
+        const tradeNo = uniqueId('T');
+
+        const refused = await m.vendor2.api.post('/v1/trades', tradeBody(m, tradeNo));
+        const lookup = await m.operator.api.get(`/v1/trades/${tradeNo}`);
+
+        failed(refused, 403, 'FORBIDDEN');
+        failed(lookup, 404, 'NOT_FOUND');
+    });
+
+    it('customs events written by a broker, an agent or a bank are 403 FORBIDDEN; the declaration stays SUBMITTED', async () => {
+        const tradeNo = await newTrade();
+        const { declaration } = await consolidateAndPack(m, [tradeNo]);
+        const declNo = str(declaration, 'declNo');
+        ok(await m.broker.api.post('/v1/declarations', declaration), 201);
+
+        const byBroker = await m.broker.api.post(`/v1/declarations/${declNo}/accept`);
+        const byAgent = await m.agent.api.post(`/v1/declarations/${declNo}/release`);
+        const byBank = await m.bank.api.post(`/v1/declarations/${declNo}/exit`, { exitDate: today() });
+        const events = ok(await m.customs.api.get(`/v1/declarations/${declNo}/events`));
+
+        for (const res of [byBroker, byAgent, byBank]) failed(res, 403, 'FORBIDDEN');
+        expect(events).toMatchObject({ status: 'SUBMITTED', events: [] });
+    });
+
+    it('V24: a receipt paid to the agent for a trade the vendor collects is 422 RULE_V24 (BK06_WRONG_PAYEE)', async () => {
+        const tradeNo = await newTrade({ agencyReceipt: false });
+        const toAgent = receipt(tradeNo, 120_000, { payeePartyId: m.ids.agent });
+        const proposed = omit(toAgent, 'receiptRef', 'channel', 'payer');
+
+        const check = ok(await m.bank.api.post('/v1/receipts/check', { receipt: proposed }));
+        const refused = await m.bank.api.post('/v1/receipts', toAgent);
+
+        expect(at(check, 'result.verdict')).toBe('FAIL');
+        expect(reasons(check)).toMatchObject({ 'BK-06': 'BK06_WRONG_PAYEE' });
+        failed(refused, 422, 'RULE_V24');
+    });
+
+    it('a suspended vendor cannot register trades (403 FORBIDDEN) until reinstated', async () => {
+        const own = (tradeNo: string): Record<string, unknown> =>
+            tradeBody(m, tradeNo, { vendorId: m.ids.vendor2, agentId: m.ids.agent, documents: [hex64()] });
+        ok(await m.operator.api.post(`/v1/parties/${m.ids.vendor2}/suspend`, { reason: 'end-to-end test' }));
+        let refused;
+        try {
+            refused = await m.vendor2.api.post('/v1/trades', own(uniqueId('T')));
+        } finally {
+            ok(await m.operator.api.post(`/v1/parties/${m.ids.vendor2}/reinstate`, { reason: 'end-to-end test' }));
+        }
+
+        const error = failed(refused, 403, 'FORBIDDEN');
+        expect(error.message).toMatch(/SUSPENDED/);
+    });
+
+    it('F10: an exemption claimed before its period opens, or for a trade not exported, is refused (RULE_V28, RULE_V29)', async () => {
+        const exported = await newTrade();
+        await exportTrades(m, [exported]);
+        const pending = await newTrade();
+        const next = new Date();
+        next.setUTCDate(1);
+        next.setUTCMonth(next.getUTCMonth() + 1);
+        const period = next.toISOString().slice(0, 7);
+        const filing = (tradeNo: string): Record<string, unknown> => ({
+            filingNo: uniqueId('EX'),
+            merchantId: m.ids.vendor,
+            period,
+            tradeNos: [tradeNo],
+        });
+
+        const early = await m.vendor.api.post('/v1/exemptions', filing(exported));
+        const notExported = await m.vendor.api.post('/v1/exemptions', filing(pending));
+        const guard = ok(await m.vendor.api.post('/v1/exemptions/check', filing(pending)));
+        const claimed = ok(await m.vendor.api.get(`/v1/trades/${exported}/exemption`));
+
+        failed(early, 422, 'RULE_V28');
+        failed(notExported, 422, 'RULE_V29');
+        expect(at(guard, 'result.verdict')).toBe('FAIL');
+        expect(list(guard, 'result.findings').map((f) => at(f, 'reason'))).toContain('CU09_NOT_EXPORTED');
+        expect(claimed).toMatchObject({ tradeNo: exported, filingNo: null });
+    });
+});

@@ -1,0 +1,546 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { expect } from '@jest/globals';
+import { common, msp } from '@hyperledger/fabric-protos';
+import request from 'supertest';
+import { GatewayWallets } from '../../gateway/src/auth/identities';
+import { bootstrap } from '../../gateway/src/cli/bootstrap';
+import { loadConfig } from '../../gateway/src/config';
+import { newLogger } from '../../gateway/src/ops/logger';
+import { startGateway, type RunningGateway } from '../../gateway/src/server';
+import { metric } from '../../network/src/health';
+import { repoRoot } from '../../network/src/layout';
+import { FabricNetwork } from '../../network/src/network';
+import { onChannelAs, uniqueId } from './support';
+
+/**
+ * Shared set-up of the gateway end-to-end suites: the gateway in-process on an ephemeral port over the real
+ * network with a fresh data dir, an HTTP client per API key, a freshly onboarded market per suite (every ID new
+ * per run, because the ledger outlives the tests), and ledger probes (block height, who wrote the new blocks).
+ */
+
+/** A parsed JSON response body; read it with {@link at} / {@link str} / {@link list}, check it with expect. */
+export type Body = unknown;
+
+/** The value at a dotted path (`result.checks.0.id`), or undefined. */
+export function at(value: unknown, path: string): unknown {
+    let current = value;
+    for (const key of path.split('.').filter(Boolean)) {
+        if (current === null || typeof current !== 'object') return undefined;
+        current = (current as Record<string, unknown>)[key];
+    }
+    return current;
+}
+
+/** The string at a path; throws (failing the test) when there is none. */
+export function str(value: unknown, path: string): string {
+    const found = at(value, path);
+    if (typeof found !== 'string') throw new Error(`no string at ${path} in ${JSON.stringify(value)}`);
+    return found;
+}
+
+/** The array at a path; throws (failing the test) when there is none. */
+export function list(value: unknown, path: string): unknown[] {
+    const found = at(value, path);
+    if (!Array.isArray(found)) throw new Error(`no array at ${path} in ${JSON.stringify(value)}`);
+    return found as unknown[];
+}
+
+export interface Res {
+    readonly status: number;
+    readonly body: Body;
+    readonly headers: Record<string, string>;
+}
+
+export const network = new FabricNetwork();
+export const connectionProfile = path.join(repoRoot(), '.fabric/net/connection.json');
+export const today = (): string => new Date().toISOString().slice(0, 10);
+export const idem = (): string => uniqueId('idem');
+export const hex64 = (): string => randomBytes(32).toString('hex');
+
+const asRes = (res: request.Response): Res => ({
+    status: res.status,
+    body: res.body as unknown,
+    headers: res.headers,
+});
+
+/** An HTTP client holding one API key (or none, or a wrong one). */
+export class Client {
+    constructor(
+        readonly url: string,
+        readonly apiKey: string | undefined,
+    ) {}
+
+    #auth(test: request.Test): request.Test {
+        return this.apiKey === undefined ? test : test.set('Authorization', `Bearer ${this.apiKey}`);
+    }
+
+    async get(pathAndQuery: string): Promise<Res> {
+        return asRes(await this.#auth(request(this.url).get(pathAndQuery)));
+    }
+
+    /** POST as JSON; writes get a fresh Idempotency-Key unless one is given. */
+    async post(pathAndQuery: string, body: unknown = {}, idempotencyKey: string = idem()): Promise<Res> {
+        return asRes(
+            await this.#auth(request(this.url).post(pathAndQuery))
+                .set('Idempotency-Key', idempotencyKey)
+                .send(body as object),
+        );
+    }
+
+    /** POST a raw body with a content type of the caller's choosing (malformed JSON, huge bodies, text). */
+    async postRaw(pathAndQuery: string, raw: string, contentType = 'application/json'): Promise<Res> {
+        return asRes(
+            await this.#auth(request(this.url).post(pathAndQuery))
+                .set('Idempotency-Key', idem())
+                .set('Content-Type', contentType)
+                .send(raw),
+        );
+    }
+
+    /** Same request, another key. */
+    as(apiKey: string | undefined): Client {
+        return new Client(this.url, apiKey);
+    }
+}
+
+/** Asserts a success status and returns the body (the error body is shown when it fails). */
+export function ok(res: Res, status = 200): Body {
+    if (res.status !== status) {
+        throw new Error(`expected HTTP ${status}, got ${res.status}: ${JSON.stringify(res.body).slice(0, 2000)}`);
+    }
+    return res.body;
+}
+
+/** Asserts the error body `{error:{code,message,requestId}}` with the expected status and code. */
+export function failed(res: Res, status: number, code: string | RegExp): { code: string; message: string } {
+    expect({ status: res.status, code: at(res.body, 'error.code') }).toEqual({
+        status,
+        code: typeof code === 'string' ? code : expect.stringMatching(code),
+    });
+    expect(res.body).toMatchObject({
+        error: { message: expect.any(String), requestId: expect.any(String) },
+    });
+    return { code: str(res.body, 'error.code'), message: str(res.body, 'error.message') };
+}
+
+export interface TestGateway {
+    readonly url: string;
+    readonly dataDir: string;
+    readonly wallets: GatewayWallets;
+    /** Bootstrap keys: `<Org>/<username>` (demo users, and each org's registrar as `admin`). */
+    readonly bootstrapKeys: ReadonlyMap<string, string>;
+    client(apiKey: string | undefined): Client;
+    bootstrapClient(org: string, username: string): Client;
+    close(): Promise<void>;
+}
+
+/** Starts the gateway over the running network with a fresh data dir (rate limit raised for test traffic). */
+export async function startTestGateway(env: Record<string, string> = {}): Promise<TestGateway> {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'mpt-gateway-e2e-'));
+    const bootstrapKeys = new Map<string, string>();
+    for (const issued of bootstrap({ connectionProfile, dataDir })) {
+        if (issued.apiKey !== undefined) bootstrapKeys.set(`${issued.org}/${issued.username}`, issued.apiKey);
+    }
+    const config = loadConfig({
+        MPT_GATEWAY_PORT: '0',
+        MPT_CONNECTION_PROFILE: connectionProfile,
+        MPT_GATEWAY_DATA_DIR: dataDir,
+        MPT_LOG_LEVEL: 'silent',
+        MPT_RATE_LIMIT_PER_SECOND: '1000',
+        MPT_RATE_LIMIT_BURST: '1000',
+        ...env,
+    });
+    // MPT_TEST_GATEWAY_LOG=error (for example) shows the gateway's own log while debugging a suite
+    const running: RunningGateway = await startGateway(config, newLogger(process.env.MPT_TEST_GATEWAY_LOG ?? 'silent'));
+    const client = (apiKey: string | undefined): Client => new Client(running.url, apiKey);
+    return {
+        url: running.url,
+        dataDir,
+        wallets: new GatewayWallets(dataDir),
+        bootstrapKeys,
+        client,
+        bootstrapClient: (org: string, username: string): Client => {
+            const found = bootstrapKeys.get(`${org}/${username}`);
+            if (found === undefined) throw new Error(`no bootstrap key for ${org}/${username}`);
+            return client(found);
+        },
+        close: async (): Promise<void> => {
+            await running.close();
+            rmSync(dataDir, { recursive: true, force: true });
+        },
+    };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// A market of its own per suite
+
+export const BUYER_NAME = 'Omar Haddad';
+export const BUYER_COUNTRY = 'AE';
+export const STALL = 'S-101';
+
+export interface Actor {
+    readonly org: string;
+    readonly username: string;
+    readonly role: string;
+    readonly party: string;
+    readonly api: Client;
+}
+
+export interface Market {
+    readonly run: string;
+    readonly ids: {
+        readonly cluster: string;
+        readonly vendor: string;
+        readonly vendor2: string;
+        readonly agent: string;
+        readonly buyer: string;
+        readonly producer: string;
+        readonly consolidator: string;
+        readonly broker: string;
+        readonly bank: string;
+        readonly bank2: string;
+    };
+    readonly goodsCode: string;
+    readonly goodsCode2: string;
+    readonly agreementNo: string;
+    readonly operator: Actor;
+    readonly vendor: Actor;
+    readonly vendor2: Actor;
+    readonly agent: Actor;
+    readonly consolidator: Actor;
+    readonly broker: Actor;
+    readonly customs: Actor;
+    readonly bank: Actor;
+    /** A second bank party with its own officer, at the same BankOrg (the default network has one bank org). */
+    readonly bank2: Actor;
+    readonly auditor: Actor;
+    /** MarketOrg's registrar: onboards people, has no ledger role. */
+    readonly admin: Client;
+}
+
+async function onboard(by: Client, org: string, username: string, role: string, party: string): Promise<Actor> {
+    const body = ok(await by.post('/v1/onboarding', { username, role, party }), 201);
+    expect(body).toMatchObject({ username, role, party });
+    return { org, username, role, party, api: by.as(str(body, 'apiKey')) };
+}
+
+async function fileParty(operator: Client, party: Record<string, unknown>): Promise<void> {
+    const partyId = party.partyId as string;
+    ok(await operator.post('/v1/parties', party), 201);
+    ok(await operator.post(`/v1/parties/${partyId}/verify`, { reason: 'documents checked' }));
+    ok(await operator.post(`/v1/parties/${partyId}/activate`, { reason: 'filing complete' }));
+}
+
+/**
+ * Onboards a whole market through the API: a fresh operator (by the MarketOrg admin), the cluster and every party
+ * filed and activated by it, one person per party role onboarded, customs and the bank officers onboarded by
+ * their org admins, a signed agency agreement vendor↔agent and two goods of the vendor.
+ */
+export async function onboardMarket(gw: TestGateway): Promise<Market> {
+    const run = uniqueId('R');
+    const lower = run.toLowerCase();
+    const ids = {
+        cluster: `YW-${run}`,
+        vendor: `V-${run}`,
+        vendor2: `V2-${run}`,
+        agent: `A-${run}`,
+        buyer: `B-${run}`,
+        producer: `P-${run}`,
+        consolidator: `C-${run}`,
+        broker: `K-${run}`,
+        bank: `BK-${run}`,
+        bank2: `BK2-${run}`,
+    };
+    const admin = gw.bootstrapClient('MarketOrg', 'registrar');
+    const customsAdmin = gw.bootstrapClient('CustomsOrg', 'registrar');
+    const bankAdmin = gw.bootstrapClient('BankOrg', 'registrar');
+    const [operator, auditor, customs] = await Promise.all([
+        onboard(admin, 'MarketOrg', `operator-${lower}`, 'operator', 'MARKET'),
+        onboard(admin, 'MarketOrg', `auditor-${lower}`, 'auditor', 'AUDIT'),
+        onboard(customsAdmin, 'CustomsOrg', `customs-${lower}`, 'customs', 'CUSTOMS'),
+    ]);
+    const op = operator.api;
+    ok(
+        await op.post('/v1/clusters', {
+            clusterId: ids.cluster,
+            name: 'Yiwu International Trade City',
+            city: 'Yiwu',
+            customsOffice: '2920',
+            acceptanceDate: '2014-01-01',
+            streets: [{ streetId: 'D1', name: 'District 1', stalls: [STALL, 'S-102'] }],
+        }),
+        201,
+    );
+    const cn = { countryCode: 'CN' };
+    await Promise.all([
+        fileParty(op, {
+            ...cn,
+            partyId: ids.vendor,
+            type: 'MERCHANT',
+            legalName: '义乌测试商行',
+            clusterId: ids.cluster,
+            stallNo: STALL,
+        }),
+        fileParty(op, {
+            ...cn,
+            partyId: ids.vendor2,
+            type: 'MERCHANT',
+            legalName: '义乌第二商行',
+            clusterId: ids.cluster,
+            stallNo: 'S-102',
+        }),
+        fileParty(op, {
+            ...cn,
+            partyId: ids.agent,
+            type: 'AGENT',
+            legalName: 'Test Agent',
+            commerceFilingNo: `CF-${run}`,
+            customsRegNo: `CR-${run}`,
+        }),
+        fileParty(op, {
+            partyId: ids.buyer,
+            type: 'BUYER',
+            legalName: BUYER_NAME,
+            nameEn: BUYER_NAME,
+            countryCode: BUYER_COUNTRY,
+            nationality: BUYER_COUNTRY,
+            idType: 'PASSPORT',
+            private: { idNumber: `P${randomBytes(6).toString('hex').toUpperCase()}` },
+        }),
+        fileParty(op, { ...cn, partyId: ids.producer, type: 'PRODUCER', legalName: 'Test Producer' }),
+        fileParty(op, { ...cn, partyId: ids.consolidator, type: 'CONSOLIDATOR', legalName: 'Test Consolidator' }),
+        fileParty(op, { ...cn, partyId: ids.broker, type: 'BROKER', legalName: 'Test Broker' }),
+        fileParty(op, { ...cn, partyId: ids.bank, type: 'BANK', legalName: 'Test Bank', orgMspId: 'BankOrgMSP' }),
+        fileParty(op, { ...cn, partyId: ids.bank2, type: 'BANK', legalName: 'Second Bank', orgMspId: 'BankOrgMSP' }),
+    ]);
+    const [vendor, vendor2, agent, consolidator, broker, bank, bank2] = await Promise.all([
+        onboard(op, 'MarketOrg', `vendor-${lower}`, 'vendor', ids.vendor),
+        onboard(op, 'MarketOrg', `vendor2-${lower}`, 'vendor', ids.vendor2),
+        onboard(op, 'MarketOrg', `agent-${lower}`, 'agent', ids.agent),
+        onboard(op, 'MarketOrg', `consolidator-${lower}`, 'consolidator', ids.consolidator),
+        onboard(op, 'MarketOrg', `broker-${lower}`, 'broker', ids.broker),
+        onboard(bankAdmin, 'BankOrg', `bank-${lower}`, 'bank', ids.bank),
+        onboard(bankAdmin, 'BankOrg', `bank2-${lower}`, 'bank', ids.bank2),
+    ]);
+    const agreementNo = `AG-${run}`;
+    ok(
+        await agent.api.post('/v1/agreements', {
+            agreementNo,
+            merchantId: ids.vendor,
+            agentId: ids.agent,
+            validFrom: '2026-01-01',
+            validTo: '2030-12-31',
+            documentHash: hex64(),
+        }),
+        201,
+    );
+    ok(await vendor.api.post(`/v1/agreements/${agreementNo}/sign`));
+    const goodsCode = `G-${run}`;
+    const goodsCode2 = `G2-${run}`;
+    const goods = (code: string, nameEn: string, hsCode: string): Record<string, unknown> => ({
+        goodsCode: code,
+        ownerId: ids.vendor,
+        nameCn: '塑料玩具',
+        nameEn,
+        hsCode,
+        unit: 'PCS',
+        producerId: ids.producer,
+        priceRange: { currency: 'USD', minUnitPrice: 50, maxUnitPrice: 20_000 },
+    });
+    ok(await vendor.api.post('/v1/goods', goods(goodsCode, 'Plastic toy', '9503008900')), 201);
+    ok(await vendor.api.post('/v1/goods', goods(goodsCode2, 'Wooden puzzle', '9503006000')), 201);
+    return {
+        run,
+        ids,
+        goodsCode,
+        goodsCode2,
+        agreementNo,
+        operator,
+        vendor,
+        vendor2,
+        agent,
+        consolidator,
+        broker,
+        customs,
+        bank,
+        bank2,
+        auditor,
+        admin,
+    };
+}
+
+/** A trade of the market's vendor through its agent to its buyer; `lines` default to one line of the first goods. */
+export function tradeBody(
+    m: Market,
+    tradeNo: string,
+    overrides: Record<string, unknown> = {},
+): Record<string, unknown> {
+    return {
+        tradeNo,
+        vendorId: m.ids.vendor,
+        agentId: m.ids.agent,
+        buyerId: m.ids.buyer,
+        tradeDate: today(),
+        currency: 'USD',
+        agencyReceipt: false,
+        paymentTerms: 'PREPAID',
+        paymentChannel: 'BANK',
+        lines: [{ lineId: 'L1', goodsCode: m.goodsCode, qty: 1000, unitPrice: 120, amount: 120_000 }],
+        documents: [hex64()],
+        ...overrides,
+    };
+}
+
+/** A copy of `value` without the given fields (a proposal from a filing body, a preview from a declaration). */
+export function omit(value: Record<string, unknown>, ...fields: string[]): Record<string, unknown> {
+    return Object.fromEntries(Object.entries(value).filter(([key]) => !fields.includes(key)));
+}
+
+let declCounter = 0;
+/** An 18-digit customs entry number, new per call and per run. */
+export function newDeclNo(): string {
+    declCounter += 1;
+    return `2920${String(Date.now()).slice(-9)}${String(declCounter % 100).padStart(2, '0')}${String(randomBytes(2).readUInt16BE() % 1000).padStart(3, '0')}`;
+}
+
+export interface Shipment {
+    readonly orderCode: string;
+    readonly packingNo: string;
+    readonly declaration: Record<string, unknown>;
+}
+
+/** Consolidates and packs the trades (the consolidator) and returns the declaration body to file. */
+export async function consolidateAndPack(m: Market, tradeNos: string[]): Promise<Shipment> {
+    const suffix = uniqueId('X');
+    const orderCode = `O-${suffix}`;
+    const packingNo = `PK-${suffix}`;
+    ok(
+        await m.consolidator.api.post('/v1/consolidation-orders', {
+            orderCode,
+            consolidatorId: m.ids.consolidator,
+            agentId: m.ids.agent,
+            destCountry: BUYER_COUNTRY,
+            site: 'YIWU-CSP',
+            tradeNos,
+        }),
+        201,
+    );
+    ok(
+        await m.consolidator.api.post('/v1/packing-lists', {
+            packingNo,
+            consolidatorId: m.ids.consolidator,
+            brokerId: m.ids.broker,
+            packDate: today(),
+            site: 'YIWU-CSP',
+            destCountry: BUYER_COUNTRY,
+            containers: [
+                {
+                    containerNo: 'MSCU1234565',
+                    type: '45G1',
+                    sealNo: `SEAL-${suffix}`,
+                    tareKg: 3800,
+                    orderCodes: [orderCode],
+                },
+            ],
+        }),
+        201,
+    );
+    const declaration = {
+        declNo: newDeclNo(),
+        packingNo,
+        consignorId: m.ids.agent,
+        brokerId: m.ids.broker,
+        customsOffice: '2920',
+        exitPort: 'CNNGB',
+        declDate: today(),
+        destCountry: BUYER_COUNTRY,
+        tradeCountry: BUYER_COUNTRY,
+        transportMode: 'SEA',
+        tradeNos,
+        rates: [],
+    };
+    return { orderCode, packingNo, declaration };
+}
+
+/** Trades consolidated, packed, declared by the broker, accepted, released and exited by customs; the declNo. */
+export async function exportTrades(m: Market, tradeNos: string[]): Promise<string> {
+    return (await exportShipment(m, tradeNos)).declNo;
+}
+
+/** As {@link exportTrades}, with the consolidation order and packing list. */
+export async function exportShipment(m: Market, tradeNos: string[]): Promise<Shipment & { declNo: string }> {
+    const shipment = await consolidateAndPack(m, tradeNos);
+    const { declaration } = shipment;
+    const declNo = declaration.declNo as string;
+    ok(await m.broker.api.post('/v1/declarations', declaration), 201);
+    ok(await m.customs.api.post(`/v1/declarations/${declNo}/accept`));
+    ok(await m.customs.api.post(`/v1/declarations/${declNo}/release`));
+    ok(await m.customs.api.post(`/v1/declarations/${declNo}/exit`, { exitDate: today() }));
+    return { ...shipment, declNo };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Ledger probes
+
+const peerOperations = (): string[] => network.topology.peerOrgs.map((org) => `${org.host}:${org.operationsPort}`);
+
+/** The channel's block height as the MarketOrg peer's operations endpoint reports it. */
+export async function channelHeight(): Promise<number> {
+    const [address] = peerOperations();
+    const height = await metric(address ?? '', 'ledger_blockchain_height', { channel: network.topology.channel });
+    if (height === undefined) throw new Error(`no ledger_blockchain_height on ${address ?? '?'}`);
+    return height;
+}
+
+export interface LedgerTx {
+    readonly block: number;
+    readonly txId: string;
+    /** Committed as VALID (else it is in the block but invalidated, e.g. an MVCC conflict). */
+    readonly valid: boolean;
+    readonly mspId: string;
+    readonly creator: string;
+}
+
+/** Every transaction in blocks `from` .. height-1 (valid or not), with the certificate that signed it. */
+export async function transactionsSince(from: number): Promise<LedgerTx[]> {
+    const to = await channelHeight();
+    if (to <= from) return [];
+    const { channel } = network.connectionProfile();
+    const reader = network.wallet('MarketOrg').get('operator1');
+    return onChannelAs(network, 'MarketOrg', reader, async (net) => {
+        const qscc = net.getContract('qscc');
+        const found: LedgerTx[] = [];
+        for (let number = from; number < to; number++) {
+            const bytes = await qscc.evaluateTransaction('GetBlockByNumber', channel, String(number));
+            const block = common.Block.deserializeBinary(bytes);
+            const envelopes = block.getData()?.getDataList_asU8() ?? [];
+            const filter = block.getMetadata()?.getMetadataList_asU8()[common.BlockMetadataIndex.TRANSACTIONS_FILTER];
+            for (const [index, envelope] of envelopes.entries()) {
+                const payload = common.Payload.deserializeBinary(
+                    common.Envelope.deserializeBinary(envelope).getPayload_asU8(),
+                );
+                const header = payload.getHeader();
+                if (!header) continue;
+                const channelHeader = common.ChannelHeader.deserializeBinary(header.getChannelHeader_asU8());
+                const signature = common.SignatureHeader.deserializeBinary(header.getSignatureHeader_asU8());
+                const creator = msp.SerializedIdentity.deserializeBinary(signature.getCreator_asU8());
+                found.push({
+                    block: number,
+                    txId: channelHeader.getTxId(),
+                    valid: filter?.[index] === 0,
+                    mspId: creator.getMspid(),
+                    creator: Buffer.from(creator.getIdBytes_asU8()).toString('utf8').trim(),
+                });
+            }
+        }
+        return found;
+    });
+}
+
+/** The certificates of gateway identities (to tell this suite's transactions from anyone else's). */
+export function certificatesOf(gw: TestGateway, actors: readonly Pick<Actor, 'org' | 'username'>[]): Set<string> {
+    return new Set(actors.map((a) => gw.wallets.identity(a.org, a.username).certificate.trim()));
+}
