@@ -101,7 +101,10 @@ export async function scanPage(
     } finally {
         await iterator.close();
     }
-    return { items, bookmark: metadata.bookmark, fetched: metadata.fetchedRecordsCount };
+    // a page with no results comes back from a real peer without metadata (empty protobuf bytes), whatever the
+    // shim's typings say
+    const page = metadata as typeof metadata | undefined;
+    return { items, bookmark: page?.bookmark ?? '', fetched: page?.fetchedRecordsCount ?? 0 };
 }
 
 /** Every key under a partial composite key (no pagination): only for bounded sets inside write transactions. */

@@ -187,6 +187,14 @@ describe('lists and reads', () => {
         ).rejects.toThrow(/^INVALID: pageSize/);
     });
 
+    it('answers an empty page for a merchant without filings (a real peer sends no page metadata then)', async () => {
+        const page = JSON.parse(
+            await ledger.evaluate(vendor('V1'), (ctx) => contract.ListExemptionsByMerchant(ctx, 'V1', '50', '')),
+        ) as unknown;
+
+        expect(page).toEqual({ items: [], bookmark: '', fetched: 0 });
+    });
+
     it('answers NOT_FOUND for an unknown filing', async () => {
         await expect(ledger.evaluate(customs(), (ctx) => contract.GetExemption(ctx, 'NOPE'))).rejects.toThrow(
             /^NOT_FOUND:/,

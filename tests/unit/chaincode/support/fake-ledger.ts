@@ -494,9 +494,13 @@ export class FakeStub implements ChaincodeStub {
         const keys = this.#ledger.keysInRange(from < start ? start : from, start + MAX_RUNE);
         const page = keys.slice(0, pageSize).map((key) => this.#kv(key));
         const next = keys[pageSize] ?? '';
+        // a real peer sends an empty page without metadata (its protobuf encoding is empty bytes)
         const response = {
             iterator: listIterator(page),
-            metadata: { fetchedRecordsCount: page.length, bookmark: next },
+            metadata: (page.length === 0 ? undefined : { fetchedRecordsCount: page.length, bookmark: next }) as {
+                fetchedRecordsCount: number;
+                bookmark: string;
+            },
         };
         return asQuery(Promise.resolve(response), page);
     }
