@@ -1,17 +1,19 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_STATE_DIR, toolsDir } from '../../network/src/layout';
 
 /** Every setting the gateway reads, with its environment variable, default and meaning (also in README). */
 const SETTINGS = {
     MPT_GATEWAY_HOST: { default: '127.0.0.1', help: 'address to listen on' },
     MPT_GATEWAY_PORT: { default: '3000', help: 'TCP port to listen on (0 = any free port)' },
     MPT_CONNECTION_PROFILE: {
-        default: '.fabric/net/connection.json',
+        // where `network:up` writes it: the network's state directory (MPT_STATE_DIR, default .fabric/net)
+        default: path.join(process.env.MPT_STATE_DIR ?? DEFAULT_STATE_DIR(), 'connection.json'),
         help: 'connection profile written by `npm run network:up`',
     },
     MPT_GATEWAY_DATA_DIR: {
-        default: '.fabric/gateway',
+        default: path.join(toolsDir(), 'gateway'),
         help: 'API-key hashes, idempotency records and the per-org wallets (created 0700)',
     },
     MPT_LOG_LEVEL: { default: 'info', help: 'fatal, error, warn, info, debug, trace or silent' },
@@ -100,4 +102,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
         rateLimit: { perSecond: c.MPT_RATE_LIMIT_PER_SECOND, burst: c.MPT_RATE_LIMIT_BURST },
         shutdownGraceMs: c.MPT_SHUTDOWN_GRACE_MS,
     };
+}
+
+/** For command entry points: the configuration, or the list of problems on stderr and exit code 2. */
+export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
+    try {
+        return loadConfig(env);
+    } catch (error) {
+        if (error instanceof ConfigError) {
+            process.stderr.write(`${error.message}\n`);
+            process.exit(2);
+        }
+        throw error;
+    }
 }

@@ -6,7 +6,7 @@ import { Wallet } from '../../network/src/wallet';
 import { buildApp, type AppDeps } from './app';
 import { FabricCertificateAuthorities, GatewayWallets, ledgerIdentity } from './auth/identities';
 import { ApiKeyStore } from './auth/key-store';
-import { ConfigError, loadConfig, type GatewayConfig } from './config';
+import { loadConfigOrExit, type GatewayConfig } from './config';
 import { IdempotencyStore } from './idempotency/store';
 import { FabricLedger } from './ledger/fabric-ledger';
 import type { LedgerIdentity } from './ledger/ledger';
@@ -83,16 +83,7 @@ export async function startGateway(
 }
 
 async function main(): Promise<void> {
-    let config: GatewayConfig;
-    try {
-        config = loadConfig();
-    } catch (error) {
-        if (error instanceof ConfigError) {
-            process.stderr.write(`${error.message}\n`);
-            process.exit(2);
-        }
-        throw error;
-    }
+    const config = loadConfigOrExit();
     const logger = newLogger(config.logLevel);
     const gateway = await startGateway(config, logger);
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {

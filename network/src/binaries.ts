@@ -62,7 +62,7 @@ async function copyRelease(releaseDir: string, reporter: Reporter): Promise<void
 }
 
 async function buildWithGo(reporter: Reporter): Promise<void> {
-    await requireTool('go', ['version'], 'Go 1.26 or newer is needed to build the Fabric binaries');
+    await requireTool('go', ['version'], 'Go 1.22 or newer is needed to build the Fabric binaries');
     await requireTool('gcc', ['--version'], 'a C compiler (gcc) is needed to build fabric-ca-server (it uses sqlite)');
     reporter.step(
         `Building Fabric ${FABRIC.version} and Fabric CA ${FABRIC_CA.version} with go install (first time: a few minutes)`,

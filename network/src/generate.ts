@@ -132,8 +132,11 @@ function patchedCoreYaml(): string {
     return patched;
 }
 
+/** What the generated crypto and channel config depend on: everything but the demo users (enrolled later). */
 export const topologyHash = (topology: Topology): string =>
-    createHash('sha256').update(JSON.stringify(topology)).digest('hex');
+    createHash('sha256')
+        .update(JSON.stringify({ ...topology, peerOrgs: topology.peerOrgs.map((org) => ({ ...org, users: [] })) }))
+        .digest('hex');
 
 /**
  * Generates crypto material, channel genesis block and node config, once per state directory. Work happens

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CaError, FabricCaClient } from './ca/client';
 import type { Layout } from './layout';
@@ -60,6 +60,8 @@ async function enrolInto(
     }
     const enrolment = await ca.enroll(name, secret);
     wallet.put(name, { mspId: registrar.mspId, ...enrolment });
+    // the certificate is in the wallet now; nobody needs the secret again, so nobody can enrol with it
+    rmSync(secretFile);
 }
 
 /**

@@ -1,26 +1,25 @@
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { processStartTicks } from './processes';
 import { sleep } from './run';
 
+/** The lock names its holder by PID and start time, so a PID reused by another process does not hold it. */
+const holderId = (pid: number): string | undefined => processStartTicks(pid)?.toString();
+
 function holderAlive(file: string): boolean {
-    let pid: number;
+    let holder: { pid: number; started: string };
     try {
-        pid = Number(readFileSync(file, 'utf8'));
+        holder = JSON.parse(readFileSync(file, 'utf8')) as { pid: number; started: string };
     } catch {
         return false;
     }
-    try {
-        process.kill(pid, 0);
-        return true;
-    } catch {
-        return false;
-    }
+    return holderId(holder.pid) === holder.started;
 }
 
 /** Takes the lock file if it is free or its holder is gone; true when taken. */
 function tryTake(file: string): boolean {
     try {
         const fd = openSync(file, 'wx', 0o600);
-        writeSync(fd, String(process.pid));
+        writeSync(fd, JSON.stringify({ pid: process.pid, started: holderId(process.pid) }));
         closeSync(fd);
         return true;
     } catch (error) {

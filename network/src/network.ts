@@ -60,6 +60,24 @@ function assertNonLoopbackIPv4(): void {
     }
 }
 
+/**
+ * `reset` deletes the state directory, which a flag or an environment variable names: refuse anything that
+ * is not a network's (no generated.json, not empty), so a mistyped --state-dir cannot wipe another folder.
+ */
+function assertNetworkDir(layout: Layout): void {
+    if (!existsSync(layout.root) || existsSync(layout.generatedMarker) || readdirSync(layout.root).length === 0) {
+        return;
+    }
+    const ours = readdirSync(layout.root).every((entry) =>
+        ['supervisor.lock', '.staging', 'crypto', 'config', 'artifacts', 'run', 'logs', 'ca', 'data'].includes(entry),
+    );
+    if (!ours) {
+        throw new Error(
+            `${layout.root} does not look like a network state directory (no generated.json); not deleting it`,
+        );
+    }
+}
+
 /** A process that uses the network; see FabricNetwork.startService. */
 export interface ServiceSpec {
     readonly name: string;
@@ -175,6 +193,7 @@ export class FabricNetwork {
 
     /** Stops everything and deletes the network's state (binaries stay). */
     reset(): Promise<void> {
+        assertNetworkDir(this.layout);
         return this.#exclusive(async () => {
             await this.#down();
             rmSync(this.layout.root, { recursive: true, force: true });
@@ -261,55 +280,59 @@ export class FabricNetwork {
         for (const org of topology.peerOrgs) {
             nodes.push(await this.#caStatus(org));
         }
-        const { orderer } = topology;
-        const leader = await metric(`${orderer.host}:${orderer.operationsPort}`, 'consensus_etcdraft_is_leader', {
-            channel: topology.channel,
-        });
-        nodes.push(
-            await this.#nodeStatus(ordererName(topology), `${orderer.host}:${orderer.operationsPort}`, () =>
-                leader === 1
-                    ? 'raft leader'
-                    : `not raft leader of ${topology.channel} (is_leader=${leader ?? 'absent'})`,
-            ),
+        nodes.push(await this.#ordererStatus(), ...(await this.#peerStatuses()), ...(await this.#chaincodeStatus()));
+        const checked = nodes.map((node) =>
+            this.processNames().includes(node.name) && !isRunning(layout, node.name)
+                ? { name: node.name, ok: false, detail: 'process not running' }
+                : node,
         );
-        const heights = new Map<string, number | undefined>();
-        for (const org of topology.peerOrgs) {
-            const ops = `${org.host}:${org.operationsPort}`;
-            heights.set(peerName(org), await metric(ops, 'ledger_blockchain_height', { channel: topology.channel }));
-        }
-        const tallest = Math.max(0, ...[...heights.values()].map((h) => h ?? 0));
-        for (const org of topology.peerOrgs) {
-            const height = heights.get(peerName(org));
-            nodes.push(
-                await this.#nodeStatus(peerName(org), `${org.host}:${org.operationsPort}`, () =>
-                    height === tallest && height > 0
-                        ? `height ${height}`
-                        : `channel ${topology.channel} at height ${height ?? 'none'}, others at ${tallest}`,
-                ),
-            );
-        }
-        nodes.push(...(await this.#chaincodeStatus()));
-        for (const name of this.processNames()) {
-            if (!isRunning(layout, name)) {
-                const index = nodes.findIndex((node) => node.name === name);
-                const status = { name, ok: false, detail: 'process not running' };
-                if (index >= 0) {
-                    nodes[index] = status;
-                } else {
-                    nodes.push(status);
-                }
-            }
-        }
-        const withMemory = nodes.map((node) => ({ ...node, memoryMiB: residentMiB(layout, node.name) }));
-        return { ok: nodes.every((node) => node.ok), nodes: withMemory };
+        const withMemory = checked.map((node) => ({ ...node, memoryMiB: residentMiB(layout, node.name) }));
+        return { ok: checked.every((node) => node.ok), nodes: withMemory };
     }
 
-    async #nodeStatus(name: string, operations: string, judge: () => string): Promise<NodeStatus> {
+    async #ordererStatus(): Promise<NodeStatus> {
+        const { orderer, channel } = this.topology;
+        const operations = `${orderer.host}:${orderer.operationsPort}`;
+        const leader = await metric(operations, 'consensus_etcdraft_is_leader', { channel });
+        return this.#nodeStatus(
+            ordererName(this.topology),
+            operations,
+            leader === 1
+                ? { ok: true, detail: 'raft leader' }
+                : { ok: false, detail: `not raft leader of ${channel} (is_leader=${leader ?? 'absent'})` },
+        );
+    }
+
+    /** Every peer must have the channel at the same height as the tallest. */
+    async #peerStatuses(): Promise<NodeStatus[]> {
+        const { peerOrgs, channel } = this.topology;
+        const heights = await Promise.all(
+            peerOrgs.map((org) => metric(`${org.host}:${org.operationsPort}`, 'ledger_blockchain_height', { channel })),
+        );
+        const tallest = Math.max(0, ...heights.map((h) => h ?? 0));
+        return Promise.all(
+            peerOrgs.map((org, i) => {
+                const height = heights[i];
+                return this.#nodeStatus(
+                    peerName(org),
+                    `${org.host}:${org.operationsPort}`,
+                    height === tallest && height > 0
+                        ? { ok: true, detail: `height ${height}` }
+                        : {
+                              ok: false,
+                              detail: `channel ${channel} at height ${height ?? 'none'}, others at ${tallest}`,
+                          },
+                );
+            }),
+        );
+    }
+
+    /** A node is healthy when its /healthz answers OK and `verdict` (what its metrics say) is ok. */
+    async #nodeStatus(name: string, operations: string, verdict: { ok: boolean; detail: string }): Promise<NodeStatus> {
         if (!(await healthy(operations))) {
             return { name, ok: false, detail: `/healthz on ${operations} does not answer OK` };
         }
-        const detail = judge();
-        return { name, ok: !/^(not|channel)/.test(detail), detail };
+        return { name, ...verdict };
     }
 
     async #caStatus(org: PeerOrg): Promise<NodeStatus> {
@@ -440,12 +463,23 @@ export class FabricNetwork {
         const { topology, layout } = this;
         const hash = codeHash(this.#chaincodeDir);
         const code = this.#snapshotChaincode(hash);
-        await deployChaincode(layout, topology, hash, this.#reporter, async () => {
-            for (const org of topology.peerOrgs) {
-                const { packageId } = await packageFor(layout, topology, org, hash);
-                await this.#runChaincodeServer(org, packageId, code);
+        const previous = new Map(topology.peerOrgs.map((org) => [org, this.#deployedChaincode(org)]));
+        try {
+            await deployChaincode(layout, topology, hash, this.#reporter, async () => {
+                for (const org of topology.peerOrgs) {
+                    const { packageId } = await packageFor(layout, topology, org, hash);
+                    await this.#runChaincodeServer(org, packageId, code);
+                }
+            });
+        } catch (error) {
+            // the commit failed after the switch: peers still name the old packages, so serve those again
+            for (const [org, deployed] of previous) {
+                if (deployed && this.#deployedChaincode(org)?.packageId !== deployed.packageId) {
+                    await this.#runChaincodeServer(org, deployed.packageId, deployed.codeDir);
+                }
             }
-        });
+            throw error;
+        }
     }
 
     /**

@@ -102,8 +102,6 @@ export function caProcess(layout: Layout, org: PeerOrg, bootstrapSecret: string)
             'start',
             '--home',
             home,
-            '--boot',
-            `admin:${bootstrapSecret}`,
             '--address',
             org.host,
             '--port',
@@ -123,6 +121,8 @@ export function caProcess(layout: Layout, org: PeerOrg, bootstrapSecret: string)
         ports: [org.caPort, org.caOperationsPort],
         env: {
             ...process.env,
+            // in the environment, not the arguments: /proc/<pid>/environ is readable only by the owner
+            FABRIC_CA_SERVER_BOOT: `admin:${bootstrapSecret}`,
             FABRIC_CA_SERVER_OPERATIONS_LISTENADDRESS: `${org.host}:${org.caOperationsPort}`,
         },
     };

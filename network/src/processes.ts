@@ -43,6 +43,12 @@ function procStat(pid: number): { state: string; startTicks: string } | undefine
     return { state: fields[0] ?? '', startTicks: fields[19] ?? '' };
 }
 
+/** Start time of a live (not zombie) process in clock ticks since boot, or undefined. */
+export function processStartTicks(pid: number): string | undefined {
+    const stat = procStat(pid);
+    return stat === undefined || stat.state === 'Z' || stat.state === 'X' ? undefined : stat.startTicks;
+}
+
 /**
  * True while the process recorded for `name` exists and has not exited. A process that is exiting keeps
  * its sockets until it becomes a zombie, so only a zombie (or no process) counts as stopped; a PID taken
@@ -50,11 +56,7 @@ function procStat(pid: number): { state: string; startTicks: string } | undefine
  */
 export function isRunning(layout: Layout, name: string): boolean {
     const record = readPid(layout, name);
-    if (!record) {
-        return false;
-    }
-    const stat = procStat(record.pid);
-    return stat !== undefined && stat.state !== 'Z' && stat.state !== 'X' && stat.startTicks === record.startTicks;
+    return record !== undefined && processStartTicks(record.pid) === record.startTicks;
 }
 
 export function recordedPid(layout: Layout, name: string): number | undefined {
@@ -101,15 +103,22 @@ export async function startProcess(layout: Layout, spec: ProcessSpec): Promise<v
         stdio: ['ignore', log, log],
     });
     closeSync(log);
-    if (child.pid === undefined) {
-        throw new Error(`cannot start ${spec.name}: ${spec.command} did not start`);
+    // record the PID first thing, so an interrupted supervisor leaves no process it does not know about
+    const pid = child.pid;
+    const startTicks = pid === undefined ? undefined : procStat(pid)?.startTicks;
+    if (pid !== undefined && startTicks !== undefined) {
+        const record: PidRecord = { pid, startTicks, startedAt: new Date().toISOString() };
+        writeFileSync(layout.pidFile(spec.name), JSON.stringify(record));
     }
-    const startTicks = procStat(child.pid)?.startTicks;
+    await new Promise<void>((resolve, reject) => {
+        child.once('spawn', resolve);
+        child.once('error', (error) => {
+            reject(new Error(`cannot start ${spec.name}: ${spec.command}: ${error.message}`));
+        });
+    });
     if (startTicks === undefined) {
         throw new Error(`cannot start ${spec.name}: ${spec.command} exited at once (see ${layout.log(spec.name)})`);
     }
-    const record: PidRecord = { pid: child.pid, startTicks, startedAt: new Date().toISOString() };
-    writeFileSync(layout.pidFile(spec.name), JSON.stringify(record));
     child.unref();
 }
 

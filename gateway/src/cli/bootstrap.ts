@@ -4,7 +4,7 @@ import { Wallet } from '../../../network/src/wallet';
 import { certificateAttributes, GatewayWallets } from '../auth/identities';
 import { ApiKeyStore } from '../auth/key-store';
 import { GATEWAY_ROLES, type GatewayRole } from '../auth/principal';
-import { ConfigError, loadConfig } from '../config';
+import { loadConfigOrExit } from '../config';
 
 export interface IssuedKey {
     readonly org: string;
@@ -64,16 +64,7 @@ export function bootstrap(options: { connectionProfile: string; dataDir: string;
 
 function main(): void {
     const rotate = process.argv.includes('--rotate');
-    let config;
-    try {
-        config = loadConfig();
-    } catch (error) {
-        if (error instanceof ConfigError) {
-            process.stderr.write(`${error.message}\n`);
-            process.exit(2);
-        }
-        throw error;
-    }
+    const config = loadConfigOrExit();
     const issued = bootstrap({ connectionProfile: config.connectionProfile, dataDir: config.dataDir, rotate });
     const lines = issued.map((k) =>
         [

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { connectionProfileFile } from '../../../network/src/connection';
-import { repoRoot, toolsDir } from '../../../network/src/layout';
+import { repoRoot } from '../../../network/src/layout';
 import { FabricNetwork } from '../../../network/src/network';
 import { waitFor, type Reporter } from '../../../network/src/run';
 import { generateMarket } from '../../../seeds/src/generate';
@@ -9,6 +10,7 @@ import { readKeyFile, writeKeyFile } from '../../../seeds/src/keys';
 import { consoleReporter, loadPlan } from '../../../seeds/src/load';
 import type { Market } from '../../../seeds/src/model';
 import { buildPlan } from '../../../seeds/src/plan';
+import { loadConfigOrExit } from '../config';
 import { bootstrap, type IssuedKey } from './bootstrap';
 
 /**
@@ -39,14 +41,12 @@ async function main(): Promise<void> {
     const network = new FabricNetwork({ reporter: say });
     await network.up();
 
-    const port = Number(process.env.MPT_GATEWAY_PORT ?? '3000');
-    const url = `http://127.0.0.1:${port}`;
-    const dataDir = process.env.MPT_GATEWAY_DATA_DIR ?? path.join(toolsDir(), 'gateway');
-    const connectionProfile = connectionProfileFile(network.layout);
+    const config = loadConfigOrExit({ ...process.env, MPT_CONNECTION_PROFILE: connectionProfileFile(network.layout) });
+    const url = `http://${config.host}:${config.port}`;
 
     say.step('Issuing demo API keys');
     // before the gateway (re)starts: it reads the key store when it starts
-    const issued = bootstrap({ connectionProfile, dataDir, rotate: true });
+    const issued = bootstrap({ connectionProfile: config.connectionProfile, dataDir: config.dataDir, rotate: true });
 
     say.step(`Starting the gateway on ${url}`);
     await network.startService({
@@ -54,27 +54,48 @@ async function main(): Promise<void> {
         command: process.execPath,
         args: [path.join(repoRoot(), 'dist', 'gateway', 'src', 'server.js')],
         env: {
-            MPT_GATEWAY_PORT: String(port),
-            MPT_CONNECTION_PROFILE: connectionProfile,
-            MPT_GATEWAY_DATA_DIR: dataDir,
+            MPT_GATEWAY_HOST: config.host,
+            MPT_GATEWAY_PORT: String(config.port),
+            MPT_CONNECTION_PROFILE: config.connectionProfile,
+            MPT_GATEWAY_DATA_DIR: config.dataDir,
         },
-        ports: [port],
+        ports: [config.port],
     });
     await waitFor(
         `the gateway to be ready (see ${network.layout.log('gateway')})`,
         async () => ((await fetch(`${url}/readyz`)).ok ? true : undefined),
         { timeoutMs: 60_000, intervalMs: 500 },
     );
+    await network.startWatchdog();
 
     say.step('Loading the demo market through the REST API');
-    const market = generateMarket({ seed: 1, size: 'small', asOf: new Date().toISOString().slice(0, 10) });
-    await loadDemoMarket(market, url, issued, path.join(dataDir, 'seed-keys.json'));
+    const market = generateMarket({ seed: 1, size: 'small', asOf: demoDate(config.dataDir) });
+    const failed = await loadDemoMarket(market, url, issued, path.join(config.dataDir, 'seed-keys.json'));
 
-    await network.startWatchdog();
     printWelcome(url, issued, market, (Date.now() - started) / 1000);
+    if (failed > 0) {
+        process.stderr.write(`\n${failed} demo records failed to load; the lines above say which\n`);
+        process.exitCode = 1;
+    }
 }
 
-async function loadDemoMarket(market: Market, url: string, issued: IssuedKey[], stateFile: string): Promise<void> {
+/**
+ * The demo market's "today", fixed at the first start: the generator derives numbers and dates from it, so a
+ * start on a later day loads the same market again (nothing new) instead of a second one beside it.
+ */
+function demoDate(dataDir: string): string {
+    const file = path.join(dataDir, 'demo-market.json');
+    if (existsSync(file)) {
+        return (JSON.parse(readFileSync(file, 'utf8')) as { asOf: string }).asOf;
+    }
+    const asOf = new Date().toISOString().slice(0, 10);
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    writeFileSync(file, JSON.stringify({ asOf }));
+    return asOf;
+}
+
+/** Loads the market through the gateway; resolves with the number of records that failed. */
+async function loadDemoMarket(market: Market, url: string, issued: IssuedKey[], stateFile: string): Promise<number> {
     const keys = readKeyFile(stateFile);
     for (const key of issued) {
         if (key.party !== null && key.apiKey !== undefined) {
@@ -96,6 +117,7 @@ async function loadDemoMarket(market: Market, url: string, issued: IssuedKey[], 
         `demo market: ${t.ok} written, ${t.replayed + t.existing} already there, ${t.labelled} fraud cases answered ` +
             `as labelled, ${t.failed} failed, ${t.skipped} skipped (${(report.ms / 1000).toFixed(1)}s)`,
     );
+    return t.failed;
 }
 
 function exportedDeclaration(market: Market): { declNo: string; tradeNos: string[] } | undefined {

@@ -1,18 +1,26 @@
+import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
+import { repoRoot } from '../../../network/src/layout';
 import { ConfigError, loadConfig } from '../../../gateway/src/config';
 
 describe('gateway configuration', () => {
-    it('applies the documented defaults, resolving paths against the working directory', () => {
+    it('applies the documented defaults: the data directory beside the network, whatever the working directory', () => {
         const config = loadConfig({ MPT_CONNECTION_PROFILE: __filename }, '/srv/app');
 
         expect(config).toMatchObject({
             host: '127.0.0.1',
             port: 3000,
             connectionProfile: __filename,
-            dataDir: '/srv/app/.fabric/gateway',
+            dataDir: path.join(repoRoot(), '.fabric', 'gateway'),
             bodyLimitBytes: 1048576,
             rateLimit: { perSecond: 20, burst: 40 },
         });
+    });
+
+    it('resolves a relative path setting against the working directory', () => {
+        const config = loadConfig({ MPT_CONNECTION_PROFILE: __filename, MPT_GATEWAY_DATA_DIR: 'data' }, '/srv/app');
+
+        expect(config.dataDir).toBe('/srv/app/data');
     });
 
     it('lists every missing or invalid setting at once, with the usage table', () => {
