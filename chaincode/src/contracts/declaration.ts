@@ -1,6 +1,6 @@
 import { Context, Contract, Info, Transaction } from 'fabric-contract-api';
 import { KeyEndorsementPolicy } from 'fabric-shim';
-import { CUSTOMS_MSP, assertOwns, authorize, type Actor } from '../lib/auth';
+import { CUSTOMS_MSP, MARKET_MSP, assertOwns, authorize, type Actor } from '../lib/auth';
 import { ChaincodeError, conflict, precondition, ruleViolation } from '../lib/errors';
 import { IndexType, RecordType, lastAttribute, putIndex, recordKey, scanAll, scanPage } from '../lib/keys';
 import {
@@ -97,11 +97,26 @@ function asViolation(error: ChaincodeError): Violation {
     return { code: error.code, message: error.message };
 }
 
-/** Key-level endorsement: from submission on, a declaration changes only with CustomsOrg's peer endorsing. */
-export async function requireCustomsEndorsement(ctx: Context, key: string): Promise<void> {
+/** Key-level endorsement: from now on the key changes only with a peer of every one of `mspIds` endorsing (AND). */
+async function requirePeersOf(ctx: Context, key: string, ...mspIds: string[]): Promise<void> {
     const policy = new KeyEndorsementPolicy();
-    policy.addOrgs('PEER', CUSTOMS_MSP);
+    policy.addOrgs('PEER', ...mspIds);
     await ctx.stub.setStateValidationParameter(key, policy.getPolicy());
+}
+
+/**
+ * The declaration record holds MarketOrg's facts (lines, consignor, values) and customs' status, so from
+ * submission on it changes only with BOTH a CustomsOrg and a MarketOrg peer endorsing: no single org can
+ * rewrite it. Only the customs role may drive its status; MarketOrg's peer runs the same chaincode and so
+ * endorses only valid customs transitions.
+ */
+export function requireDeclarationEndorsement(ctx: Context, key: string): Promise<void> {
+    return requirePeersOf(ctx, key, CUSTOMS_MSP, MARKET_MSP);
+}
+
+/** A customs event holds customs facts only: from its creation on, only CustomsOrg's peer can change it. */
+export function requireCustomsEndorsement(ctx: Context, key: string): Promise<void> {
+    return requirePeersOf(ctx, key, CUSTOMS_MSP);
 }
 
 export function declarationKey(ctx: Context, declNo: string): string {
@@ -173,7 +188,7 @@ export class DeclarationContract extends Contract {
             updatedBy: actor.signature,
         };
         await putRecord(ctx, key, declaration);
-        await requireCustomsEndorsement(ctx, key);
+        await requireDeclarationEndorsement(ctx, key);
         for (const trade of prepared.trades) {
             const declared: Trade = { ...trade, status: 'DECLARED', declNo: input.declNo, updatedBy: actor.signature };
             await putRecord(ctx, recordKey(ctx, RecordType.trade, trade.tradeNo), declared);

@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from '@jest/globals';
+import { KeyEndorsementPolicy } from 'fabric-shim';
 import { CUSTOMS_EVENTS } from '../../../chaincode/src/contracts/customs';
 import { DECLARATION_STATUSES, PARTY_STATUSES } from '../../../chaincode/src/lib/records';
 import * as id from './support/identities';
@@ -432,14 +433,27 @@ describe('declaration filing and customs state machine', () => {
         else await expect(result).rejects.toThrow(/^PRECONDITION: /);
     });
 
-    it('moves trades with the declaration, frees them on return, and requires the customs peer to endorse (SBE)', async () => {
+    it('requires both the customs and the market peer to change a filed declaration (SBE)', async () => {
         await w.declared(DECL1, { T1: [{ goods: 'G1', qty: 10, unitPrice: 500 }] });
         const c = id.customs();
-        await expect(
-            w.submit(c, (ctx) => w.customs.AcceptDeclaration(ctx, DECL1), {
-                endorsers: ['MarketOrgMSP', 'BankOrgMSP'],
-            }),
-        ).rejects.toThrow('ENDORSEMENT_POLICY_FAILURE');
+        const accept = (endorsers: string[]): Promise<string> =>
+            w.submit(c, (ctx) => w.customs.AcceptDeclaration(ctx, DECL1), { endorsers });
+        await expect(accept(['MarketOrgMSP', 'BankOrgMSP'])).rejects.toThrow('ENDORSEMENT_POLICY_FAILURE');
+        await expect(accept(['CustomsOrgMSP', 'BankOrgMSP'])).rejects.toThrow('ENDORSEMENT_POLICY_FAILURE');
+        await expect(accept(['CustomsOrgMSP', 'MarketOrgMSP'])).resolves.toContain('"ACCEPTED"');
+        const policyOf = (key: string): string[] => {
+            const parameter = w.ledger.validationParameter(key);
+            return parameter === undefined ? [] : new KeyEndorsementPolicy(parameter).listOrgs().sort();
+        };
+        const declarationKey = `\u0000declaration\u0000${DECL1}\u0000`;
+        const eventKey = `\u0000customsEvent\u0000${DECL1}\u00000001\u0000`;
+        expect(policyOf(declarationKey)).toEqual(['CustomsOrgMSP', 'MarketOrgMSP']);
+        expect(policyOf(eventKey)).toEqual(['CustomsOrgMSP']);
+    });
+
+    it('moves trades with the declaration and frees them on return', async () => {
+        await w.declared(DECL1, { T1: [{ goods: 'G1', qty: 10, unitPrice: 500 }] });
+        const c = id.customs();
         await w.submit(c, (ctx) => w.customs.ReturnDeclaration(ctx, DECL1, 'wrong consignee'));
         const trade = await w.query<{ status: string; declNo?: string }>(c, (ctx) => w.trade.GetTrade(ctx, 'T1'));
         expect(trade).toEqual(expect.objectContaining({ status: 'PACKED' }));
