@@ -147,7 +147,10 @@ export class Idempotency {
         if (entry.state === 'committed') {
             return { payload: entry.payload, txId: entry.txId, blockNumber: entry.blockNumber ?? '', attempts: 0 };
         }
-        const status = await this.#ledger.status(principal.identity, entry.txId);
+        // a peer that cannot be asked says nothing about the transaction: the outcome stays unknown, however long
+        const status = await this.#ledger.status(principal.identity, entry.txId).catch((error: unknown) => {
+            throw new CommitUnknown(entry.txId, entry.payload, error);
+        });
         if (status?.valid) {
             Object.assign(entry, { state: 'committed', blockNumber: status.blockNumber });
             return { payload: entry.payload, txId: entry.txId, blockNumber: status.blockNumber, attempts: 0 };

@@ -85,6 +85,22 @@ function rejectionOf(error: GatewayError, txId: string | undefined): ChaincodeRe
 }
 
 /**
+ * qscc's answer for a transaction ID its peer has not indexed: "Failed to get transaction with id <txId>, error Entry
+ * not found in index" (older peers: "... error no such transaction ID [<txId>] in index"). qscc has no error code, so
+ * its fixed text is the only way to tell "the peer answered: not there" from "the peer could not be asked".
+ */
+const QSCC_TX_NOT_FOUND = /Failed to get transaction with id [^,]*, error (?:Entry not found|no such transaction ID)/;
+
+function isTxNotFound(error: unknown): boolean {
+    if (!(error instanceof GatewayError)) {
+        return false;
+    }
+    return [error.message, ...error.details.map((detail) => detail.message)].some((text) =>
+        QSCC_TX_NOT_FOUND.test(text),
+    );
+}
+
+/**
  * The caller's org first, then the other orgs of the profile in order, as many as a MAJORITY policy needs
  * (more than half of the channel's orgs).
  */
@@ -246,7 +262,11 @@ export class FabricLedger implements Ledger {
         };
     }
 
-    /** Looks a transaction up in the ledger (qscc); undefined while the caller's peer has not got it. */
+    /**
+     * Looks a transaction up in the ledger (qscc); undefined only when the caller's peer answered that it has no such
+     * transaction (yet). Rejects with {@link LedgerUnavailable} when the peer could not be asked (down, timeout, any
+     * other failure): "could not ask" must never be read as "not there".
+     */
     async status(identity: LedgerIdentity, txId: string): Promise<TxStatus | undefined> {
         const network = this.#gateway(identity).getNetwork(this.#profile.channel);
         const qscc = network.getContract('qscc');
@@ -254,8 +274,11 @@ export class FabricLedger implements Ledger {
         let processed: Uint8Array;
         try {
             processed = await qscc.evaluateTransaction('GetTransactionByID', channel, txId);
-        } catch {
-            return undefined;
+        } catch (error) {
+            if (isTxNotFound(error)) {
+                return undefined;
+            }
+            throw new LedgerUnavailable(`could not look transaction ${txId} up on the ledger`, { txId, cause: error });
         }
         const code = peer.ProcessedTransaction.deserializeBinary(processed).getValidationcode();
         const block = common.Block.deserializeBinary(await qscc.evaluateTransaction('GetBlockByTxID', channel, txId));

@@ -50,7 +50,10 @@ export interface Ledger {
     evaluate(identity: LedgerIdentity, request: TxRequest): Promise<string>;
     /** Endorses, orders and waits for the commit; resolves only for a VALID commit. */
     submit(identity: LedgerIdentity, request: TxRequest): Promise<SubmitResult>;
-    /** Looks a transaction up on the ledger; undefined when the caller's peer has no such transaction (yet). */
+    /**
+     * Looks a transaction up on the ledger; undefined when the caller's peer answered that it has no such transaction
+     * (yet). Rejects (LedgerUnavailable) when the peer could not be asked: the outcome is then still unknown.
+     */
     status(identity: LedgerIdentity, txId: string): Promise<TxStatus | undefined>;
     /** Resolves when every org peer answers a query; rejects with the first failure. */
     ready(): Promise<void>;

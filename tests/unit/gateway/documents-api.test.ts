@@ -271,6 +271,24 @@ describe('documents API on a fake ledger', () => {
             expect(h.ledger.submits()).toHaveLength(1); // only the first attempt reached the ledger
         });
 
+        it('a transaction is never taken as lost while the peer cannot be asked: 503 COMMIT_UNKNOWN again', async () => {
+            const app = h.restart({ lostAfterMs: 0 }); // "lost" as soon as the ledger says it does not know it
+            const key = idem();
+            const body = { sha256: sha('unreachable'), kind: 'INVOICE' };
+            const txId = 'd'.repeat(64);
+            h.ledger.failNext('DocumentContract:RegisterDocument', new CommitUnknown(txId, '{}'));
+            const send = (): request.Test =>
+                request(app).post('/v1/documents').set(bearer(vendor)).set('Idempotency-Key', key).send(body);
+            await send();
+
+            h.ledger.down = true;
+            const retry = await send();
+
+            expect(retry.status).toBe(503);
+            expect(errorOf(retry)).toMatchObject({ code: 'COMMIT_UNKNOWN', txId });
+            expect(h.ledger.submits()).toHaveLength(1); // not resubmitted: it may have committed on that peer
+        });
+
         it('while the outcome is still unknown a retry answers 503 again without submitting', async () => {
             const key = idem();
             const body = { sha256: sha('pending'), kind: 'INVOICE' };

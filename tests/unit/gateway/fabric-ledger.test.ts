@@ -39,7 +39,7 @@ const serviceError = (code: grpcStatus): ServiceError =>
 type Step = { commit: number } | { statusError: true } | { endorseError: Error };
 
 /** A scripted fake of the fabric-gateway objects a submission goes through. */
-function fakeFabric(steps: Step[], options: { qscc?: () => Uint8Array } = {}) {
+function fakeFabric(steps: Step[], options: { qscc?: () => Uint8Array; qsccError?: Error } = {}) {
     const log = { proposals: 0, statusCalls: 0, connects: [] as string[], qscc: [] as string[] };
     let txCounter = 0;
     let step = 0;
@@ -85,6 +85,9 @@ function fakeFabric(steps: Step[], options: { qscc?: () => Uint8Array } = {}) {
         evaluate: () => Promise.resolve(Buffer.from('{}')),
         evaluateTransaction: (fn: string) => {
             log.qscc.push(fn);
+            if (options.qsccError !== undefined) {
+                return Promise.reject(options.qsccError);
+            }
             return options.qscc ? Promise.resolve(options.qscc()) : Promise.reject(new Error('not found'));
         },
     };
@@ -163,6 +166,33 @@ describe('FabricLedger', () => {
         expect(log.qscc).toEqual(['GetTransactionByID']);
         expect(log.proposals).toBe(1);
     });
+
+    it('status() is undefined only when the peer answers that it has no such transaction', async () => {
+        const notFound = new GatewayError({
+            code: grpcStatus.UNKNOWN,
+            details: [],
+            cause: serviceError(grpcStatus.UNKNOWN),
+            message:
+                '2 UNKNOWN: evaluate call to endorser returned error: Failed to get transaction with id tx9, error Entry not found in index',
+        });
+        const { ledger } = fakeFabric([], { qsccError: notFound });
+
+        await expect(ledger.status(alice, 'tx9')).resolves.toBeUndefined();
+    });
+
+    it.each([
+        ['an unreachable peer', grpcStatus.UNAVAILABLE, '14 UNAVAILABLE: No connection established'],
+        ['a timeout', grpcStatus.DEADLINE_EXCEEDED, '4 DEADLINE_EXCEEDED'],
+        ['any other failure', grpcStatus.UNKNOWN, '2 UNKNOWN: access denied'],
+    ])(
+        'status() rejects with LedgerUnavailable on %s instead of answering "not found"',
+        async (_what, code, message) => {
+            const error = new GatewayError({ code, details: [], cause: serviceError(code), message });
+            const { ledger } = fakeFabric([], { qsccError: error });
+
+            await expect(ledger.status(alice, 'tx9')).rejects.toBeInstanceOf(LedgerUnavailable);
+        },
+    );
 
     it('maps chaincode-coded endorsement errors to ChaincodeRejection', async () => {
         const endorseError = new EndorseError({

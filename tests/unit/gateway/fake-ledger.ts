@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ChaincodeRejection } from '../../../gateway/src/ledger/errors';
+import { ChaincodeRejection, LedgerUnavailable } from '../../../gateway/src/ledger/errors';
 import type { Ledger, LedgerIdentity, SubmitResult, TxRequest, TxStatus } from '../../../gateway/src/ledger/ledger';
 
 export interface FakeCall {
@@ -103,6 +103,9 @@ export class FakeLedger implements Ledger {
     }
 
     status(_identity: LedgerIdentity, txId: string): Promise<TxStatus | undefined> {
+        if (this.down) {
+            return Promise.reject(new LedgerUnavailable('peer down'));
+        }
         return Promise.resolve(this.committed.get(txId));
     }
 
