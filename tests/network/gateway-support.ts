@@ -259,7 +259,7 @@ export async function onboardMarket(gw: TestGateway): Promise<Market> {
     const bankAdmin = gw.bootstrapClient('BankOrg', 'registrar');
     const [operator, auditor, customs] = await Promise.all([
         onboard(admin, 'MarketOrg', `operator-${lower}`, 'operator', 'MARKET'),
-        onboard(admin, 'MarketOrg', `auditor-${lower}`, 'auditor', 'AUDIT'),
+        onboard(customsAdmin, 'CustomsOrg', `auditor-${lower}`, 'auditor', 'AUDIT'),
         onboard(customsAdmin, 'CustomsOrg', `customs-${lower}`, 'customs', 'CUSTOMS'),
     ]);
     const op = operator.api;

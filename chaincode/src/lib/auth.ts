@@ -27,7 +27,9 @@ export const ROLE_MSP: Readonly<
     broker: { describe: MARKET_MSP, accepts: (msp) => msp === MARKET_MSP },
     customs: { describe: CUSTOMS_MSP, accepts: (msp) => msp === CUSTOMS_MSP },
     bank: { describe: 'Bank*MSP', accepts: (msp) => /^Bank[A-Za-z0-9]*MSP$/.test(msp) },
-    auditor: { describe: 'any', accepts: () => true },
+    // Auditors (customs/tax authorities) read everything, so only CustomsOrg may mint them: from any MSP, any org
+    // admin (a bank's, say) could issue an identity that reads every other org's facts.
+    auditor: { describe: CUSTOMS_MSP, accepts: (msp) => msp === CUSTOMS_MSP },
 };
 
 /** Roles that act for a filed party: the certificate's `mpt.party` must name an on-chain party of this type. */

@@ -55,11 +55,9 @@ describe('party life cycle', () => {
         expect(JSON.stringify(party)).not.toContain('E1234567');
         const priv = await w.query<{ idNumber: string }>(id.customs(), (ctx) => w.party.GetPartyPrivate(ctx, 'B1'));
         expect(priv.idNumber).toBe('E1234567');
-        await expect(
-            w.ledger.evaluate(id.identity('auditor', undefined, 'BankOrgMSP'), (ctx) =>
-                w.party.GetPartyPrivate(ctx, 'B1'),
-            ),
-        ).rejects.toThrow(/FORBIDDEN/);
+        await expect(w.ledger.evaluate(id.auditor(), (ctx) => w.party.GetPartyPrivate(ctx, 'B1'))).rejects.toThrow(
+            /FORBIDDEN/,
+        );
         const buyer = {
             partyId: 'B3',
             type: 'BUYER',

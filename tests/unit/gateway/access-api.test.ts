@@ -121,6 +121,24 @@ describe('authentication, onboarding and keys', () => {
         expect(h.cas.enrolled[0]?.org).toBe('CustomsOrg');
     });
 
+    it('only the customs org admin onboards auditors (the chaincode accepts auditors from CustomsOrgMSP only)', async () => {
+        const customsAdmin = h.user('CustomsOrg', 'registrar', 'admin', null);
+        const marketAdmin = h.user('MarketOrg', 'registrar', 'admin', null);
+        const bankAdmin = h.user('BankOrg', 'registrar', 'admin', null);
+        const auditor = (username: string): object => ({ username, role: 'auditor', party: 'AUDIT' });
+
+        const fromMarket = await onboard(marketAdmin, auditor('audit-m'));
+        const fromBank = await onboard(bankAdmin, auditor('audit-b'));
+        expect([fromMarket.status, fromBank.status]).toEqual([403, 403]);
+        expect(errorOf(fromBank).code).toBe('FORBIDDEN');
+        expect(h.cas.enrolled).toHaveLength(0);
+
+        const fromCustoms = await onboard(customsAdmin, auditor('audit-c'));
+        expect(fromCustoms.status).toBe(201);
+        expect(fromCustoms.body).toMatchObject({ mspId: 'CustomsOrgMSP', role: 'auditor' });
+        expect(h.cas.enrolled.map((e) => e.org)).toEqual(['CustomsOrg']);
+    });
+
     it('a taken username → 409 CONFLICT', async () => {
         await onboard(operator, { username: 'dup-user', role: 'agent', party: 'A-1' });
         const res = await onboard(operator, { username: 'dup-user', role: 'agent', party: 'A-1' });

@@ -18,7 +18,8 @@ export function onboardingRoutes(deps: OnboardingDeps): AnyRoute[] {
             summary: 'Onboard a person: register and enrol at the org CA, return an API key once',
             description:
                 'A MarketOrg operator onboards vendors, agents, consolidators and brokers; an org admin onboards ' +
-                'its own officers (operator/customs/bank, auditor). The key is only in this response.',
+                'its own officers (operator/customs/bank); only the CustomsOrg admin onboards auditors. ' +
+                'The key is only in this response.',
             tag: 'access',
             roles: ['operator', 'admin'],
             write: true,

@@ -14,7 +14,10 @@ export interface OnboardingDeps {
 
 const MARKET_PARTIES: readonly Role[] = ['vendor', 'agent', 'consolidator', 'broker'];
 
-/** Which roles a caller may onboard in its own org: an org admin its org's roles, a market operator market parties. */
+/**
+ * Which roles a caller may onboard in its own org: an org admin its org's roles, a market operator market parties.
+ * Auditors read everything, so the chaincode accepts them only from CustomsOrgMSP: only its admin onboards them.
+ */
 export function onboardableRoles(principal: Principal): readonly Role[] {
     if (principal.role === 'operator' && principal.mspId === 'MarketOrgMSP') {
         return MARKET_PARTIES;
@@ -23,12 +26,12 @@ export function onboardableRoles(principal: Principal): readonly Role[] {
         return [];
     }
     if (principal.mspId === 'MarketOrgMSP') {
-        return ['operator', ...MARKET_PARTIES, 'auditor'];
+        return ['operator', ...MARKET_PARTIES];
     }
     if (principal.mspId === 'CustomsOrgMSP') {
         return ['customs', 'auditor'];
     }
-    return /^Bank[A-Za-z0-9]*MSP$/.test(principal.mspId) ? ['bank', 'auditor'] : [];
+    return /^Bank[A-Za-z0-9]*MSP$/.test(principal.mspId) ? ['bank'] : [];
 }
 
 /** Registers and enrols a person at the caller's org CA, keeps the identity in the gateway wallet, issues a key. */
