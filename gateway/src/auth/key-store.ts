@@ -1,4 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { privateDir, readJsonIfExists, writeJsonAtomic } from '../store/files';
@@ -33,24 +34,37 @@ export interface NewKey {
     readonly createdBy: string;
 }
 
+/** What identifies one version of the file: atomic writes rename a new inode into place. */
+function versionOf(file: string): string {
+    try {
+        const stat = statSync(file, { bigint: true });
+        return `${String(stat.ino)}:${String(stat.size)}:${String(stat.mtimeNs)}`;
+    } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+            return 'absent';
+        }
+        throw error;
+    }
+}
+
 /**
  * API keys of the gateway: `mpt_<keyId>_<secret>`, stored as SHA-256 hashes only in `<dataDir>/api-keys.json`
  * (0600). Each key maps to one enrolled identity (org + username) of the gateway's wallets.
+ *
+ * The file is the truth, shared with `gateway:bootstrap` running beside a live gateway: every change re-reads it and
+ * writes it back with only that change applied, and reads reload it whenever it changed (a cheap stat), so a
+ * revocation made elsewhere takes effect at once and no writer drops another's keys.
  */
 export class ApiKeyStore {
     readonly #file: string;
-    readonly #keys = new Map<string, ApiKeyRecord>();
+    #keys = new Map<string, ApiKeyRecord>();
+    #version = '';
     readonly #now: () => Date;
 
     constructor(dataDir: string, now: () => Date = () => new Date()) {
         this.#file = path.join(privateDir(dataDir), 'api-keys.json');
         this.#now = now;
-        const stored = readJsonIfExists(this.#file);
-        if (stored !== undefined) {
-            for (const record of FileSchema.parse(stored).keys) {
-                this.#keys.set(record.keyId, record);
-            }
-        }
+        this.#load();
     }
 
     /** Makes a new key; the returned `apiKey` is the only copy there will ever be. */
@@ -58,6 +72,7 @@ export class ApiKeyStore {
         const keyId = randomBytes(8).toString('hex');
         const apiKey = `mpt_${keyId}_${randomBytes(32).toString('base64url')}`;
         const record: ApiKeyRecord = { keyId, hash: sha256Hex(apiKey), ...key, createdAt: this.#now().toISOString() };
+        this.#load();
         this.#keys.set(keyId, record);
         this.#save();
         return { apiKey, record };
@@ -66,6 +81,7 @@ export class ApiKeyStore {
     /** The active record of a presented key, or undefined (unknown, malformed, revoked). Constant-time compare. */
     verify(apiKey: string): ApiKeyRecord | undefined {
         const match = KEY_FORMAT.exec(apiKey);
+        this.#refresh();
         const record = match?.[1] === undefined ? undefined : this.#keys.get(match[1]);
         if (record === undefined || record.revokedAt !== undefined) {
             return undefined;
@@ -75,11 +91,13 @@ export class ApiKeyStore {
     }
 
     get(keyId: string): ApiKeyRecord | undefined {
+        this.#refresh();
         return this.#keys.get(keyId);
     }
 
     /** Active keys of one identity. */
     activeFor(org: string, username: string): ApiKeyRecord[] {
+        this.#refresh();
         return [...this.#keys.values()].filter(
             (r) => r.org === org && r.username === username && r.revokedAt === undefined,
         );
@@ -87,6 +105,7 @@ export class ApiKeyStore {
 
     /** Revokes one key; returns false when it was unknown or already revoked. */
     revoke(keyId: string, reason: string): boolean {
+        this.#load();
         const record = this.#keys.get(keyId);
         if (record === undefined || record.revokedAt !== undefined) {
             return false;
@@ -96,7 +115,28 @@ export class ApiKeyStore {
         return true;
     }
 
+    /** Reloads the file when another process (or store) has written it since this one last read or wrote it. */
+    #refresh(): void {
+        if (versionOf(this.#file) !== this.#version) {
+            this.#load();
+        }
+    }
+
+    #load(): void {
+        const version = versionOf(this.#file);
+        const stored = readJsonIfExists(this.#file);
+        const keys = new Map<string, ApiKeyRecord>();
+        if (stored !== undefined) {
+            for (const record of FileSchema.parse(stored).keys) {
+                keys.set(record.keyId, record);
+            }
+        }
+        this.#keys = keys;
+        this.#version = version;
+    }
+
     #save(): void {
         writeJsonAtomic(this.#file, { version: 1, keys: [...this.#keys.values()] });
+        this.#version = versionOf(this.#file);
     }
 }
