@@ -1,13 +1,14 @@
-import { createHash, X509Certificate } from 'node:crypto';
+import { createHash, randomBytes, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { CaError, FabricCaClient } from '../../../network/src/ca/client';
+import { CaError, FabricCaClient, type Enrolment, type Registration } from '../../../network/src/ca/client';
 import type { ConnectionProfile, OrgConnection } from '../../../network/src/connection';
 import { REGISTRAR, userAttributes } from '../../../network/src/identities';
 import { Wallet, type StoredIdentity } from '../../../network/src/wallet';
 import { ApiError } from '../http/errors';
 import type { LedgerIdentity } from '../ledger/ledger';
 import { privateDir } from '../store/files';
+import { CaIdentities, type CaIdentity } from './ca-identities';
 
 export interface NewUser {
     readonly username: string;
@@ -17,7 +18,11 @@ export interface NewUser {
 
 /** The orgs' certificate authorities, as the gateway uses them: onboard (register + enrol) and revoke. */
 export interface CertificateAuthorities {
-    /** Registers `username` with `mpt.role`/`mpt.party` at the org's CA and enrols it; 409 when taken. */
+    /**
+     * Registers `username` with `mpt.role`/`mpt.party` at the org's CA and enrols it; 409 when taken. Called only for
+     * usernames the gateway wallet does not hold, so a registration with the same role and party is an earlier
+     * onboarding that did not finish (enrolment, wallet write or answer lost): it gets a new secret and is enrolled.
+     */
     enroll(org: string, user: NewUser): Promise<StoredIdentity>;
     /** Revokes every certificate of `username` at the org's CA. */
     revoke(org: string, username: string): Promise<void>;
@@ -25,9 +30,43 @@ export interface CertificateAuthorities {
 
 const ALREADY_REGISTERED = 74;
 
+const alreadyRegistered = (error: unknown): boolean =>
+    error instanceof CaError && error.caErrors.some((e) => e.code === ALREADY_REGISTERED);
+
+/** What the gateway does at one org's CA (a seam for tests; by default the Fabric CA REST API). */
+export interface CaConnection {
+    register(registrar: Enrolment, registration: Registration): Promise<string>;
+    enroll(id: string, secret: string): Promise<Enrolment>;
+    revoke(registrar: Enrolment, id: string, reason?: string): Promise<void>;
+    identity(registrar: Enrolment, id: string): Promise<CaIdentity>;
+    resetSecret(registrar: Enrolment, id: string, secret: string): Promise<void>;
+    close(): void;
+}
+
+function connectCa(connection: OrgConnection): CaConnection {
+    const options = {
+        url: connection.caUrl,
+        tlsCaPem: readFileSync(connection.caTlsCaFile, 'utf8'),
+        caName: connection.caName,
+    };
+    const client = new FabricCaClient(options);
+    const identities = new CaIdentities(options);
+    return {
+        register: (registrar, registration) => client.register(registrar, registration),
+        enroll: (id, secret) => client.enroll(id, secret),
+        revoke: (registrar, id, reason) => client.revoke(registrar, id, reason),
+        identity: (registrar, id) => identities.get(registrar, id),
+        resetSecret: (registrar, id, secret) => identities.resetSecret(registrar, id, secret),
+        close: (): void => {
+            client.close();
+            identities.close();
+        },
+    };
+}
+
 function caFailure(error: unknown, username: string): ApiError {
     if (error instanceof CaError) {
-        if (error.caErrors.some((e) => e.code === ALREADY_REGISTERED)) {
+        if (alreadyRegistered(error)) {
             return new ApiError(409, 'CONFLICT', `username ${username} is already registered at this CA`);
         }
         return new ApiError(502, 'CA_REJECTED', 'the certificate authority refused the request');
@@ -38,18 +77,16 @@ function caFailure(error: unknown, username: string): ApiError {
 /** Fabric CAs of the connection profile, acting through each org's restricted registrar (network wallet). */
 export class FabricCertificateAuthorities implements CertificateAuthorities {
     readonly #profile: ConnectionProfile;
+    readonly #connect: (connection: OrgConnection) => CaConnection;
 
-    constructor(profile: ConnectionProfile) {
+    constructor(profile: ConnectionProfile, connect: (connection: OrgConnection) => CaConnection = connectCa) {
         this.#profile = profile;
+        this.#connect = connect;
     }
 
     async enroll(org: string, user: NewUser): Promise<StoredIdentity> {
         return this.#withCa(org, user.username, async (ca, registrar, connection) => {
-            const secret = await ca.register(registrar, {
-                id: user.username,
-                attributes: userAttributes(user),
-                maxEnrollments: -1,
-            });
+            const secret = await this.#secretFor(ca, registrar, user);
             const enrolment = await ca.enroll(user.username, secret);
             return { mspId: connection.mspId, ...enrolment };
         });
@@ -59,21 +96,42 @@ export class FabricCertificateAuthorities implements CertificateAuthorities {
         await this.#withCa(org, username, (ca, registrar) => ca.revoke(registrar, username, 'unspecified'));
     }
 
+    /**
+     * The enrolment secret of a new registration; for a registration an unfinished onboarding of the same person
+     * left behind (same role and party), a new secret set through the identities API. Anyone else's: 409.
+     */
+    async #secretFor(ca: CaConnection, registrar: Enrolment, user: NewUser): Promise<string> {
+        const attributes = userAttributes(user);
+        try {
+            return await ca.register(registrar, { id: user.username, attributes, maxEnrollments: -1 });
+        } catch (error) {
+            if (!alreadyRegistered(error)) {
+                throw error;
+            }
+            const registered = await ca.identity(registrar, user.username);
+            const same = attributes.every((want) =>
+                registered.attrs.some((have) => have.name === want.name && have.value === want.value),
+            );
+            if (!same) {
+                throw error;
+            }
+            const secret = randomBytes(24).toString('base64url');
+            await ca.resetSecret(registrar, user.username, secret);
+            return secret;
+        }
+    }
+
     async #withCa<T>(
         org: string,
         username: string,
-        act: (ca: FabricCaClient, registrar: StoredIdentity, connection: OrgConnection) => Promise<T>,
+        act: (ca: CaConnection, registrar: StoredIdentity, connection: OrgConnection) => Promise<T>,
     ): Promise<T> {
         const connection = this.#profile.orgs.find((o) => o.org === org);
         if (!connection) {
             throw new ApiError(400, 'INVALID', `unknown organisation ${org}`);
         }
         const registrar = new Wallet(connection.walletDir).get(REGISTRAR);
-        const ca = new FabricCaClient({
-            url: connection.caUrl,
-            tlsCaPem: readFileSync(connection.caTlsCaFile, 'utf8'),
-            caName: connection.caName,
-        });
+        const ca = this.#connect(connection);
         try {
             return await act(ca, registrar, connection);
         } catch (error) {

@@ -1,0 +1,109 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { CaIdentity } from '../../../gateway/src/auth/ca-identities';
+import { FabricCertificateAuthorities, type CaConnection } from '../../../gateway/src/auth/identities';
+import { ApiError } from '../../../gateway/src/http/errors';
+import { CaError, type Enrolment, type Registration } from '../../../network/src/ca/client';
+import type { ConnectionProfile } from '../../../network/src/connection';
+import { REGISTRAR } from '../../../network/src/identities';
+import { Wallet } from '../../../network/src/wallet';
+
+/** A Fabric CA in memory: registrations with their secret and attributes; enrol needs the current secret. */
+class FakeCa implements CaConnection {
+    readonly registered = new Map<string, { secret: string; attrs: CaIdentity['attrs'] }>();
+    readonly resets: string[] = [];
+    failEnrolOnce = false;
+    #n = 0;
+
+    register(_registrar: Enrolment, registration: Registration): Promise<string> {
+        if (this.registered.has(registration.id)) {
+            return Promise.reject(new CaError('already registered', 400, [{ code: 74, message: 'registered' }]));
+        }
+        const secret = `secret-${++this.#n}`;
+        this.registered.set(registration.id, { secret, attrs: registration.attributes ?? [] });
+        return Promise.resolve(secret);
+    }
+
+    enroll(id: string, secret: string): Promise<Enrolment> {
+        if (this.failEnrolOnce) {
+            this.failEnrolOnce = false;
+            return Promise.reject(new Error('socket hang up'));
+        }
+        if (this.registered.get(id)?.secret !== secret) {
+            return Promise.reject(new CaError('bad secret', 401, [{ code: 20, message: 'Authentication failure' }]));
+        }
+        return Promise.resolve({ certificate: `cert-of-${id}`, privateKey: `key-of-${id}` });
+    }
+
+    revoke(): Promise<void> {
+        return Promise.resolve();
+    }
+
+    identity(_registrar: Enrolment, id: string): Promise<CaIdentity> {
+        const found = this.registered.get(id);
+        return found
+            ? Promise.resolve({ id, type: 'client', attrs: found.attrs })
+            : Promise.reject(new CaError('no identity', 404, [{ code: 63, message: 'not found' }]));
+    }
+
+    resetSecret(_registrar: Enrolment, id: string, secret: string): Promise<void> {
+        const found = this.registered.get(id);
+        if (found) {
+            this.resets.push(id);
+            found.secret = secret;
+        }
+        return Promise.resolve();
+    }
+
+    close(): void {
+        // nothing to release
+    }
+}
+
+describe('onboarding at a Fabric CA', () => {
+    let walletDir: string;
+    let ca: FakeCa;
+    let cas: FabricCertificateAuthorities;
+    const stall = { username: 'stall-7', role: 'vendor', party: 'V-0007' };
+
+    beforeEach(() => {
+        walletDir = mkdtempSync(path.join(tmpdir(), 'mpt-ca-'));
+        new Wallet(walletDir).put(REGISTRAR, { mspId: 'MarketOrgMSP', certificate: 'reg-cert', privateKey: 'reg-key' });
+        const profile = {
+            channel: 'trade',
+            chaincode: 'mpt',
+            orgs: [{ org: 'MarketOrg', mspId: 'MarketOrgMSP', walletDir }],
+        } as unknown as ConnectionProfile;
+        ca = new FakeCa();
+        cas = new FabricCertificateAuthorities(profile, () => ca);
+    });
+    afterEach(() => {
+        rmSync(walletDir, { recursive: true, force: true });
+    });
+
+    it('a retry after registration succeeded but enrolment failed resets the secret and enrols', async () => {
+        ca.failEnrolOnce = true;
+        await expect(cas.enroll('MarketOrg', stall)).rejects.toMatchObject({ status: 503, code: 'CA_UNAVAILABLE' });
+
+        const identity = await cas.enroll('MarketOrg', stall);
+
+        expect(identity).toEqual({
+            mspId: 'MarketOrgMSP',
+            certificate: 'cert-of-stall-7',
+            privateKey: 'key-of-stall-7',
+        });
+        expect(ca.resets).toEqual(['stall-7']);
+    });
+
+    it('a username registered with another role or party stays 409 and its secret untouched', async () => {
+        await cas.enroll('MarketOrg', stall);
+
+        const error = await cas.enroll('MarketOrg', { ...stall, role: 'operator' }).catch((e: unknown) => e);
+
+        expect(error).toBeInstanceOf(ApiError);
+        expect(error).toMatchObject({ status: 409, code: 'CONFLICT' });
+        expect(ca.resets).toEqual([]);
+    });
+});
