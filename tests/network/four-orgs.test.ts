@@ -117,7 +117,7 @@ describe('a topology with a second bank', () => {
 
     it('deploy commits changed chaincode as the next sequence and keeps the data', async () => {
         const sha256 = sha256Hex();
-        await asUser(network, 'MarketOrg', 'vendor1', 'DocumentContract', (contract) =>
+        await asUser(network, 'MarketOrg', 'operator1', 'DocumentContract', (contract) =>
             contract.submitTransaction('RegisterDocument', sha256, 'INVOICE'),
         );
         const [market] = network.topology.peerOrgs;
@@ -132,7 +132,7 @@ describe('a topology with a second bank', () => {
         const after = await queryCommitted(network.layout, network.topology, market);
         expect(after?.sequence).toBe((before?.sequence ?? 0) + 1);
         expect(after?.version).not.toBe(before?.version);
-        const read = await asUser(network, 'Bank2Org', 'officer1', 'DocumentContract', async (contract) =>
+        const read = await asUser(network, 'CustomsOrg', 'officer1', 'DocumentContract', async (contract) =>
             json<{ sha256: string }>(await contract.evaluateTransaction('GetDocument', sha256)),
         );
         expect(read.sha256).toBe(sha256);
@@ -143,7 +143,7 @@ describe('a topology with a second bank', () => {
         const { txId, blockNumber } = await asUser(
             network,
             'MarketOrg',
-            'vendor1',
+            'operator1',
             'DocumentContract',
             async (contract) => {
                 const submitted = await contract.submitAsync('RegisterDocument', {
@@ -160,7 +160,7 @@ describe('a topology with a second bank', () => {
         network.crash('peer0.bank.trade.test');
         network.crash('peer0.bank2.trade.test');
         await expect(
-            asUser(network, 'MarketOrg', 'vendor1', 'DocumentContract', (contract) =>
+            asUser(network, 'MarketOrg', 'operator1', 'DocumentContract', (contract) =>
                 contract.submitTransaction('RegisterDocument', sha256Hex(), 'INVOICE'),
             ),
         ).rejects.toThrow();

@@ -63,7 +63,7 @@ describe('gateway on the real network', () => {
         const post = (k: string): request.Test =>
             request(gateway.url)
                 .post('/v1/documents')
-                .set(auth(key('MarketOrg', 'vendor1')))
+                .set(auth(key('MarketOrg', 'operator1')))
                 .set('Idempotency-Key', k)
                 .send({ sha256: hash, kind: 'INVOICE' });
 
@@ -75,7 +75,9 @@ describe('gateway on the real network', () => {
             .set(auth(key('CustomsOrg', 'officer1')));
 
         expect(first.status).toBe(201);
-        expect(first.body).toMatchObject({ document: { sha256: hash, registeredBy: { party: 'V-0001' } } });
+        expect(first.body).toMatchObject({
+            document: { sha256: hash, registeredBy: { role: 'operator', party: 'OP-YIWU' } },
+        });
         expect(Number((first.body as { blockNumber: string }).blockNumber)).toBeGreaterThan(0);
         expect(retry.body).toEqual(first.body);
         expect(again.status).toBe(409);
@@ -91,7 +93,7 @@ describe('gateway on the real network', () => {
             .send({ sha256: hash, kind: 'INVOICE', extra: "'; DROP TABLE" });
         const lookup = await request(gateway.url)
             .get(`/v1/documents/${hash}`)
-            .set(auth(key('MarketOrg', 'vendor1')));
+            .set(auth(key('MarketOrg', 'operator1')));
 
         expect(bad.status).toBe(400);
         expect(lookup.status).toBe(404);

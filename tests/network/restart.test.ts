@@ -10,7 +10,7 @@ const register = (sha256: string): Promise<{ sha256: string }> =>
     );
 
 const read = (sha256: string): Promise<{ sha256: string }> =>
-    asUser(network, 'BankOrg', 'officer1', 'DocumentContract', async (contract) =>
+    asUser(network, 'CustomsOrg', 'officer1', 'DocumentContract', async (contract) =>
         json<{ sha256: string }>(await contract.evaluateTransaction('GetDocument', sha256)),
     );
 

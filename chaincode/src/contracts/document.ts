@@ -1,22 +1,31 @@
 import { Context, Contract, Info, Transaction } from 'fabric-contract-api';
-import { callerOf, txTime } from '../lib/identity';
-import { canonicalJson, toBytes } from '../lib/canonical';
-import { conflict, forbidden, invalid, notFound } from '../lib/errors';
+import { authorize } from '../lib/auth';
+import { conflict, notFound } from '../lib/errors';
+import { txTime } from '../lib/identity';
+import { emit, exists, getRecord, jsonResult, putRecord } from '../lib/store';
+import { parseArg, str } from '../lib/validate';
 
 export interface DocumentRecord {
     readonly docType: 'document';
     readonly sha256: string;
     readonly kind: string;
-    readonly registeredBy: { mspId: string; id: string; role: string | null; party: string | null };
+    readonly registeredBy: { mspId: string; id: string; role: string; party: string | null };
     readonly registeredAt: string;
     readonly txId: string;
 }
 
-const SHA256_HEX = /^[0-9a-f]{64}$/;
-const KIND = /^[A-Z][A-Z0-9_]{1,31}$/;
+const SHA256 = str({ pattern: /^[0-9a-f]{64}$/, max: 64, hint: 'must be 64 lowercase hex characters' });
+const KIND = str({ pattern: /^[A-Z][A-Z0-9_]{1,31}$/, max: 32, hint: 'must be an upper-case code such as INVOICE' });
 const DOCUMENT = 'document';
 
-/** Anchors the hash of an off-chain document (invoice, order photo, packing list) so anyone can verify it later. */
+function documentKey(ctx: Context, sha256: string): string {
+    return ctx.stub.createCompositeKey(DOCUMENT, [sha256]);
+}
+
+/**
+ * Anchors the hash of an off-chain document (invoice, order photo, packing list) so anyone can verify it later.
+ * Any ledger role may anchor, in its own name (party roles with their ACTIVE party); any ledger role may read.
+ */
 @Info({ title: 'DocumentContract', description: 'Document hashes anchored on the ledger' })
 export class DocumentContract extends Contract {
     constructor() {
@@ -24,53 +33,32 @@ export class DocumentContract extends Contract {
     }
 
     @Transaction()
-    RegisterDocument(ctx: Context, sha256: string, kind: string): Promise<string> {
-        if (!SHA256_HEX.test(sha256)) {
-            throw invalid('sha256 must be 64 lowercase hex characters');
-        }
-        if (!KIND.test(kind)) {
-            throw invalid('kind must be an upper-case code such as INVOICE');
-        }
-        const caller = callerOf(ctx);
-        if (caller.role === null) {
-            throw forbidden('caller certificate carries no mpt.role attribute');
-        }
-        const key = ctx.stub.createCompositeKey(DOCUMENT, [sha256]);
-        return this.#register(ctx, key, { sha256, kind, caller });
-    }
-
-    @Transaction(false)
-    GetDocument(ctx: Context, sha256: string): Promise<string> {
-        return this.#read(ctx, ctx.stub.createCompositeKey(DOCUMENT, [sha256]), sha256);
-    }
-
-    async #register(
-        ctx: Context,
-        key: string,
-        input: { sha256: string; kind: string; caller: ReturnType<typeof callerOf> },
-    ): Promise<string> {
-        const existing = await ctx.stub.getState(key);
-        if (existing.length > 0) {
-            throw conflict(`document ${input.sha256} is already registered`);
-        }
+    async RegisterDocument(ctx: Context, sha256: string, kind: string): Promise<string> {
+        const hash = parseArg(sha256, SHA256, 'sha256');
+        const code = parseArg(kind, KIND, 'kind');
+        const actor = await authorize(ctx, 'DocumentContract.RegisterDocument');
+        const key = documentKey(ctx, hash);
+        if (await exists(ctx, key)) throw conflict(`document ${hash} is already registered`);
+        const { mspId, id, party } = actor.caller;
         const record: DocumentRecord = {
             docType: 'document',
-            sha256: input.sha256,
-            kind: input.kind,
-            registeredBy: input.caller,
+            sha256: hash,
+            kind: code,
+            registeredBy: { mspId, id, role: actor.role, party },
             registeredAt: txTime(ctx),
             txId: ctx.stub.getTxID(),
         };
-        await ctx.stub.putState(key, toBytes(record));
-        ctx.stub.setEvent('DocumentRegistered', toBytes({ sha256: record.sha256, kind: record.kind }));
-        return canonicalJson(record);
+        await putRecord(ctx, key, record);
+        emit(ctx, 'DocumentRegistered', { sha256: record.sha256, kind: record.kind });
+        return jsonResult(record);
     }
 
-    async #read(ctx: Context, key: string, sha256: string): Promise<string> {
-        const bytes = await ctx.stub.getState(key);
-        if (bytes.length === 0) {
-            throw notFound(`document ${sha256} is not registered`);
-        }
-        return Buffer.from(bytes).toString('utf8');
+    @Transaction(false)
+    async GetDocument(ctx: Context, sha256: string): Promise<string> {
+        const hash = parseArg(sha256, SHA256, 'sha256');
+        await authorize(ctx, 'DocumentContract.GetDocument');
+        const record = await getRecord<DocumentRecord>(ctx, documentKey(ctx, hash), 'document');
+        if (record === undefined) throw notFound(`document ${hash} is not registered`);
+        return jsonResult(record);
     }
 }

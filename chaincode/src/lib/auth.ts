@@ -53,7 +53,7 @@ export interface Permission {
 }
 
 const AUTHORITIES_READ = { operator: 'ANY', customs: 'ANY', auditor: 'ANY' } as const;
-const EVERYONE_READ = {
+const EVERY_ROLE = {
     ...AUTHORITIES_READ,
     vendor: 'ANY',
     agent: 'ANY',
@@ -66,14 +66,14 @@ const OPERATOR_WRITE: Permission = { access: 'write', roles: { operator: 'ANY' }
 
 const CORE_PERMISSIONS: Record<string, Permission> = {
     'PartyContract.RegisterCluster': OPERATOR_WRITE,
-    'PartyContract.GetCluster': { access: 'read', roles: EVERYONE_READ },
+    'PartyContract.GetCluster': { access: 'read', roles: EVERY_ROLE },
     'PartyContract.RegisterParty': OPERATOR_WRITE,
     'PartyContract.VerifyParty': OPERATOR_WRITE,
     'PartyContract.ActivateParty': OPERATOR_WRITE,
     'PartyContract.SuspendParty': OPERATOR_WRITE,
     'PartyContract.ReinstateParty': OPERATOR_WRITE,
     'PartyContract.RevokeParty': OPERATOR_WRITE,
-    'PartyContract.GetParty': { access: 'read', roles: EVERYONE_READ },
+    'PartyContract.GetParty': { access: 'read', roles: EVERY_ROLE },
     'PartyContract.GetPartyPrivate': { access: 'read', roles: { operator: 'ANY', customs: 'ANY' } },
     'PartyContract.ListPartiesByType': { access: 'read', roles: { ...AUTHORITIES_READ, bank: 'ANY' } },
     'PartyContract.FileAgencyAgreement': {
@@ -91,14 +91,17 @@ const CORE_PERMISSIONS: Record<string, Permission> = {
         roles: { ...AUTHORITIES_READ, vendor: 'OWN', agent: 'OWN' },
         own: 'vendor = merchantId, agent = agentId',
     },
+    // Anchoring a document hash states only "the caller had this document": every ledger role may, in its own name.
+    'DocumentContract.RegisterDocument': { access: 'write', roles: EVERY_ROLE },
+    'DocumentContract.GetDocument': { access: 'read', roles: EVERY_ROLE },
     'GoodsContract.RegisterGoods': {
         access: 'write',
         roles: { operator: 'ANY', vendor: 'OWN' },
         own: 'vendor = goods.ownerId',
     },
-    'GoodsContract.GetGoods': { access: 'read', roles: EVERYONE_READ },
+    'GoodsContract.GetGoods': { access: 'read', roles: EVERY_ROLE },
     'GoodsContract.PublishNegativeList': { access: 'write', roles: { operator: 'ANY', customs: 'ANY' } },
-    'GoodsContract.GetNegativeList': { access: 'read', roles: EVERYONE_READ },
+    'GoodsContract.GetNegativeList': { access: 'read', roles: EVERY_ROLE },
     'TradeContract.RegisterTrade': {
         access: 'write',
         roles: { vendor: 'OWN', agent: 'OWN' },

@@ -40,6 +40,7 @@ const OTHER_PARTY: Partial<Record<Role, string>> = {
     bank: 'BK1',
 };
 const j = JSON.stringify;
+const ANCHORED = 'e'.repeat(64);
 let flagId = '';
 
 const SCENARIOS: Record<string, Scenario> = {
@@ -219,6 +220,10 @@ const SCENARIOS: Record<string, Scenario> = {
     'CustomsContract.TraceDeclarationLine': {
         invoke: (w) => (ctx) => w.customs.TraceDeclarationLine(ctx, D.submitted, '1'),
     },
+    'DocumentContract.RegisterDocument': {
+        invoke: (w) => (ctx) => w.document.RegisterDocument(ctx, 'f'.repeat(64), 'INVOICE'),
+    },
+    'DocumentContract.GetDocument': { invoke: (w) => (ctx) => w.document.GetDocument(ctx, ANCHORED) },
     'HistoryContract.GetHistory': { invoke: (w) => (ctx) => w.history.GetHistory(ctx, 'trade', 'T-OPEN') },
     'RiskContract.RaiseFlag': {
         invoke: (w) => (ctx) =>
@@ -290,6 +295,7 @@ async function buildWorld(): Promise<World> {
     await w.registerTrade('T-ORDER', [{ goods: 'G7', qty: 10, unitPrice: 50 }]);
     await w.consolidate('O-OPEN', ['T-ORDER']);
     await w.registerTrade('T-OPEN', [{ goods: 'G1', qty: 3, unitPrice: 500 }]);
+    await w.submit(op, (ctx) => w.document.RegisterDocument(ctx, ANCHORED, 'PACKING_LIST'));
     const flagged = await w.registerTrade('T-FLAG', [{ goods: 'G1', qty: 1, unitPrice: 9000 }]);
     flagId = (flagged.riskFlags as string[])[0] ?? '';
     return w;

@@ -3,6 +3,7 @@ import type { Context } from 'fabric-contract-api';
 import { ConsolidationContract } from '../../../../chaincode/src/contracts/consolidation';
 import { CustomsContract } from '../../../../chaincode/src/contracts/customs';
 import { DeclarationContract } from '../../../../chaincode/src/contracts/declaration';
+import { DocumentContract } from '../../../../chaincode/src/contracts/document';
 import { GoodsContract } from '../../../../chaincode/src/contracts/goods';
 import { HistoryContract } from '../../../../chaincode/src/contracts/history';
 import { PartyContract } from '../../../../chaincode/src/contracts/party';
@@ -58,6 +59,7 @@ export class World {
     readonly customs = new CustomsContract();
     readonly history = new HistoryContract();
     readonly risk = new RiskContract();
+    readonly document = new DocumentContract();
 
     constructor() {
         this.ledger.defineCollections(collectionsConfig());
