@@ -150,9 +150,20 @@ export function ledgerIdentity(identity: StoredIdentity): LedgerIdentity {
 export class GatewayWallets {
     readonly #root: string;
     readonly #cache = new Map<string, LedgerIdentity>();
+    readonly #attributesOf: (certificate: string) => Record<string, string>;
 
-    constructor(dataDir: string) {
+    /** `attributesOf` reads `mpt.*` out of a certificate (a seam for tests with fake certificates). */
+    constructor(
+        dataDir: string,
+        attributesOf: (certificate: string) => Record<string, string> = certificateAttributes,
+    ) {
         this.#root = privateDir(path.join(privateDir(dataDir), 'wallets'));
+        this.#attributesOf = attributesOf;
+    }
+
+    /** `mpt.role` / `mpt.party` of the certificate the wallet holds: what the person is, whatever their keys. */
+    attributes(org: string, username: string): Record<string, string> {
+        return this.#attributesOf(this.identity(org, username).certificate);
     }
 
     wallet(org: string): Wallet {

@@ -172,6 +172,23 @@ describe('authentication, onboarding and keys', () => {
         expect((await request(h.app).get('/v1/me').set(bearer(leaverKey))).status).toBe(401);
     });
 
+    it('an operator may not revoke an operator whose keys are all revoked already: the certificate decides', async () => {
+        const admin = h.user('MarketOrg', 'registrar', 'admin', null);
+        await onboard(admin, { username: 'op3', role: 'operator', party: 'OP-3' });
+        for (const record of h.keys.activeFor('MarketOrg', 'op3')) {
+            h.keys.revoke(record.keyId, 'rotated by bootstrap');
+        }
+
+        const res = await request(h.app)
+            .post('/v1/identities/op3/revoke')
+            .set(bearer(operator))
+            .set('Idempotency-Key', idem())
+            .send({ reason: 'no keys left to check' });
+
+        expect(res.status).toBe(403);
+        expect(h.cas.revoked).toEqual([]);
+    });
+
     it('an operator may not revoke another operator and a vendor may not revoke anyone', async () => {
         const admin = h.user('MarketOrg', 'registrar', 'admin', null);
         await onboard(admin, { username: 'op2', role: 'operator', party: 'OP-2' });

@@ -20,6 +20,15 @@ export function fakeCertificate(mspId: string, username: string, role: string, p
     return `fake-cert|${mspId}|${username}|${role}|${party ?? ''}`;
 }
 
+/** `mpt.role` / `mpt.party` of a fake certificate, as certificateAttributes reads them from a real one. */
+export function fakeCertificateAttributes(certificate: string): Record<string, string> {
+    const [, , , role = '', party = ''] = certificate.split('|');
+    return {
+        ...(role === '' || role === 'admin' ? {} : { 'mpt.role': role }),
+        ...(party === '' ? {} : { 'mpt.party': party }),
+    };
+}
+
 function holder(identity: LedgerIdentity): { username: string; role: string | null; party: string | null } {
     const [, , username = '', role = '', party = ''] = identity.certificate.split('|');
     return { username, role: role === 'admin' || role === '' ? null : role, party: party === '' ? null : party };

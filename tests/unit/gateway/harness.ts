@@ -11,7 +11,7 @@ import { ApiError } from '../../../gateway/src/http/errors';
 import { IdempotencyStore } from '../../../gateway/src/idempotency/store';
 import { newLogger } from '../../../gateway/src/ops/logger';
 import type { StoredIdentity } from '../../../network/src/wallet';
-import { fakeCertificate, FakeLedger } from './fake-ledger';
+import { fakeCertificate, fakeCertificateAttributes, FakeLedger } from './fake-ledger';
 
 export const ORGS = [
     { org: 'MarketOrg', mspId: 'MarketOrgMSP' },
@@ -83,7 +83,7 @@ export function harness(overrides: Partial<AppDeps> = {}): Harness {
     const logs = new LogSink();
     const build = (extra: Partial<AppDeps>): { app: Express; keys: ApiKeyStore; wallets: GatewayWallets } => {
         const keys = new ApiKeyStore(dataDir);
-        const wallets = new GatewayWallets(dataDir);
+        const wallets = new GatewayWallets(dataDir, fakeCertificateAttributes);
         const app = buildApp({
             ledger,
             keys,

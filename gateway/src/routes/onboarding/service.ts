@@ -90,11 +90,12 @@ export async function revokeIdentity(
     if (!deps.wallets.has(principal.org, username)) {
         throw new ApiError(404, 'NOT_FOUND', `no onboarded username ${username} in ${principal.org}`);
     }
-    const active = deps.keys.activeFor(principal.org, username);
-    const allowed = onboardableRoles(principal);
-    if (active.some((record) => !(allowed as readonly string[]).includes(record.role))) {
+    // the role the certificate carries, not the active keys: a person whose keys are all revoked has none to check
+    const role = deps.wallets.attributes(principal.org, username)['mpt.role'];
+    if (role === undefined || !(onboardableRoles(principal) as readonly string[]).includes(role)) {
         throw new ApiError(403, 'FORBIDDEN', `${principal.role} may not revoke ${username}`);
     }
+    const active = deps.keys.activeFor(principal.org, username);
     for (const record of active) {
         deps.keys.revoke(record.keyId, reason);
     }
