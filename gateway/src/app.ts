@@ -35,6 +35,12 @@ export interface AppDeps {
     readonly metrics?: Metrics;
     readonly bodyLimitBytes?: number;
     readonly rateLimit?: { readonly perSecond: number; readonly burst: number };
+    /** Per client IP, before authentication and for every route (default 100/s, burst 200). */
+    readonly ipRateLimit?: { readonly perSecond: number; readonly burst: number };
+    /** How long one /readyz answer is reused (default 1000 ms): each fresh one queries every org's peer. */
+    readonly readyCacheMs?: number;
+    /** Clock for rate limits and the /readyz cache (tests). */
+    readonly now?: () => number;
     /** Unknown-outcome transactions the ledger still does not know after this long are taken as lost. */
     readonly lostAfterMs?: number;
 }
@@ -63,17 +69,40 @@ function authenticate(deps: AppDeps) {
     };
 }
 
-function rateLimit(limiter: RateLimiter, metrics: Metrics) {
-    return (_req: Request, res: Response, next: NextFunction): void => {
-        const context = contextOf(res);
-        const wait = limiter.take(context.principal?.keyId ?? 'anonymous');
+/** 429 once `client`'s bucket is empty; `client` is the API key after authentication, the IP before it. */
+function rateLimit(
+    limiter: RateLimiter,
+    metrics: Metrics,
+    client: (req: Request, res: Response) => string,
+    who: string,
+) {
+    return (req: Request, res: Response, next: NextFunction): void => {
+        const wait = limiter.take(client(req, res));
         if (wait > 0) {
             metrics.rateLimited.inc();
-            throw new ApiError(429, 'RATE_LIMITED', 'too many requests for this API key; slow down', {
+            throw new ApiError(429, 'RATE_LIMITED', `too many requests for ${who}; slow down`, {
                 headers: { 'retry-after': String(wait) },
             });
         }
         next();
+    };
+}
+
+/** Whether every org peer answers, asked at most once per `ttlMs`: concurrent and repeated probes share one answer. */
+function readiness(ledger: Ledger, logger: Logger, ttlMs: number, now: () => number): () => Promise<boolean> {
+    let last: { at: number; ready: Promise<boolean> } | undefined;
+    return () => {
+        if (last === undefined || now() - last.at >= ttlMs) {
+            const ready = ledger.ready().then(
+                () => true,
+                (error: unknown) => {
+                    logger.warn({ err: error }, 'not ready');
+                    return false;
+                },
+            );
+            last = { at: now(), ready };
+        }
+        return last.ready;
     };
 }
 
@@ -112,13 +141,17 @@ export function buildApp(deps: AppDeps): Express {
     const document = openApiDocument(routes, API_VERSION);
     const html = docsPage(document);
     const idempotency = new Idempotency(deps.idempotencyStore, ledger, { lostAfterMs: deps.lostAfterMs });
-    const limiter = new RateLimiter(deps.rateLimit ?? { perSecond: 20, burst: 40 });
+    const now = deps.now ?? Date.now;
+    const limiter = new RateLimiter({ ...(deps.rateLimit ?? { perSecond: 20, burst: 40 }), now });
+    const ipLimiter = new RateLimiter({ ...(deps.ipRateLimit ?? { perSecond: 100, burst: 200 }), now });
+    const isReady = readiness(ledger, deps.logger, deps.readyCacheMs ?? 1000, now);
 
     const app = express();
     app.disable('x-powered-by');
     app.set('etag', false);
     app.use(requestContext);
     app.use(observe(deps.logger, metrics));
+    app.use(rateLimit(ipLimiter, metrics, (req) => `ip:${req.ip ?? 'unknown'}`, 'this client address'));
 
     app.get('/healthz', (_req, res) => {
         contextOf(res).route = '/healthz';
@@ -126,11 +159,9 @@ export function buildApp(deps: AppDeps): Express {
     });
     app.get('/readyz', async (_req, res) => {
         contextOf(res).route = '/readyz';
-        try {
-            await ledger.ready();
+        if (await isReady()) {
             res.json({ status: 'ready' });
-        } catch (error) {
-            deps.logger.warn({ err: error }, 'not ready');
+        } else {
             res.status(503).json({ status: 'not ready' });
         }
     });
@@ -148,7 +179,10 @@ export function buildApp(deps: AppDeps): Express {
     });
 
     app.use('/v1', authenticate(deps));
-    app.use('/v1', rateLimit(limiter, metrics));
+    app.use(
+        '/v1',
+        rateLimit(limiter, metrics, (_req, res) => contextOf(res).principal?.keyId ?? 'anonymous', 'this API key'),
+    );
     app.use('/v1', express.json({ limit: deps.bodyLimitBytes ?? 1024 * 1024, strict: true }));
     mountRoutes(app, routes, { ledger, idempotency, logger: deps.logger });
 

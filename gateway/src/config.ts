@@ -20,6 +20,10 @@ const SETTINGS = {
     MPT_BODY_LIMIT_BYTES: { default: '1048576', help: 'largest accepted request body' },
     MPT_RATE_LIMIT_PER_SECOND: { default: '20', help: 'sustained requests per second per API key' },
     MPT_RATE_LIMIT_BURST: { default: '40', help: 'requests an API key may make at once' },
+    MPT_IP_RATE_LIMIT_PER_SECOND: {
+        default: '100',
+        help: 'sustained requests per second per client IP, before authentication (burst: twice that)',
+    },
     MPT_SHUTDOWN_GRACE_MS: { default: '10000', help: 'how long in-flight requests may finish on SIGTERM' },
 } as const;
 
@@ -41,6 +45,7 @@ const ENV_SCHEMA = z.object({
     MPT_BODY_LIMIT_BYTES: int(1024, 64 * 1024 * 1024),
     MPT_RATE_LIMIT_PER_SECOND: int(1, 100_000),
     MPT_RATE_LIMIT_BURST: int(1, 100_000),
+    MPT_IP_RATE_LIMIT_PER_SECOND: int(1, 100_000),
     MPT_SHUTDOWN_GRACE_MS: int(0, 600_000),
 });
 
@@ -52,6 +57,8 @@ export interface GatewayConfig {
     readonly logLevel: string;
     readonly bodyLimitBytes: number;
     readonly rateLimit: { readonly perSecond: number; readonly burst: number };
+    /** Per client IP, before authentication: unauthenticated callers (key guessing) and /readyz are limited too. */
+    readonly ipRateLimit: { readonly perSecond: number; readonly burst: number };
     readonly shutdownGraceMs: number;
 }
 
@@ -100,6 +107,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
         logLevel: c.MPT_LOG_LEVEL,
         bodyLimitBytes: c.MPT_BODY_LIMIT_BYTES,
         rateLimit: { perSecond: c.MPT_RATE_LIMIT_PER_SECOND, burst: c.MPT_RATE_LIMIT_BURST },
+        ipRateLimit: { perSecond: c.MPT_IP_RATE_LIMIT_PER_SECOND, burst: 2 * c.MPT_IP_RATE_LIMIT_PER_SECOND },
         shutdownGraceMs: c.MPT_SHUTDOWN_GRACE_MS,
     };
 }

@@ -33,6 +33,7 @@ export function createDeps(config: GatewayConfig, logger: Logger): AppDeps {
         logger,
         bodyLimitBytes: config.bodyLimitBytes,
         rateLimit: config.rateLimit,
+        ipRateLimit: config.ipRateLimit,
     };
 }
 

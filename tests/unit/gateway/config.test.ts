@@ -14,7 +14,14 @@ describe('gateway configuration', () => {
             dataDir: path.join(repoRoot(), '.fabric', 'gateway'),
             bodyLimitBytes: 1048576,
             rateLimit: { perSecond: 20, burst: 40 },
+            ipRateLimit: { perSecond: 100, burst: 200 },
         });
+    });
+
+    it('reads the per-client-IP limit, burst twice the rate', () => {
+        const config = loadConfig({ MPT_CONNECTION_PROFILE: __filename, MPT_IP_RATE_LIMIT_PER_SECOND: '7' });
+
+        expect(config.ipRateLimit).toEqual({ perSecond: 7, burst: 14 });
     });
 
     it('resolves a relative path setting against the working directory', () => {

@@ -94,6 +94,7 @@ export function harness(overrides: Partial<AppDeps> = {}): Harness {
             logger: newLogger('info', logs),
             bodyLimitBytes: 64 * 1024,
             rateLimit: { perSecond: 1000, burst: 1000 },
+            ipRateLimit: { perSecond: 1000, burst: 1000 },
             ...extra,
         });
         return { app, keys, wallets };

@@ -36,13 +36,51 @@ describe('operations endpoints', () => {
     });
 
     it('/readyz is 200 when the ledger answers and 503 when it does not', async () => {
-        const ready = await request(h.app).get('/readyz');
+        let clock = 0;
+        const app = h.restart({ now: () => clock });
+        const ready = await request(app).get('/readyz');
         h.ledger.down = true;
-        const down = await request(h.app).get('/readyz');
+        clock += 1000;
+        const down = await request(app).get('/readyz');
 
         expect(ready.status).toBe(200);
         expect(down.status).toBe(503);
         expect(down.body).toEqual({ status: 'not ready' });
+    });
+
+    it('/readyz asks the peers at most once a second, however often it is called', async () => {
+        let clock = 0;
+        const app = h.restart({ now: () => clock });
+        let asked = 0;
+        const ready = h.ledger.ready.bind(h.ledger);
+        h.ledger.ready = (): Promise<void> => {
+            asked++;
+            return ready();
+        };
+
+        const answers = await Promise.all([1, 2, 3].map(() => request(app).get('/readyz')));
+        await request(app).get('/readyz');
+        clock += 999;
+        await request(app).get('/readyz');
+        expect(asked).toBe(1);
+        clock += 1;
+        await request(app).get('/readyz');
+
+        expect(answers.map((res) => res.status)).toEqual([200, 200, 200]);
+        expect(asked).toBe(2);
+    });
+
+    it('limits each client address before authentication: key guessing and /readyz get 429', async () => {
+        const app = h.restart({ ipRateLimit: { perSecond: 1, burst: 2 }, now: () => 0 });
+        const guess = (): request.Test => request(app).get('/v1/me').set(bearer('mpt_0000000000000000_guess'));
+
+        const statuses = [(await guess()).status, (await guess()).status, (await guess()).status];
+        const probe = await request(app).get('/readyz');
+
+        expect(statuses).toEqual([401, 401, 429]);
+        expect(probe.status).toBe(429);
+        expect(errorOf(probe).code).toBe('RATE_LIMITED');
+        expect(probe.get('retry-after')).toBe('1');
     });
 
     it('/metrics counts requests by route and status and times Fabric calls by outcome', async () => {
