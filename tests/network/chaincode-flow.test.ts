@@ -3,7 +3,7 @@ import { StatusCode } from '@hyperledger/fabric-gateway';
 import { caClient, REGISTRAR, userAttributes } from '../../network/src/identities';
 import { FabricNetwork } from '../../network/src/network';
 import type { StoredIdentity } from '../../network/src/wallet';
-import { onChannelAs, uniqueId } from './support';
+import { onChannelAs, runIds, uniqueId } from './support';
 
 /**
  * The chaincode's main path on the real network: parties filed by the operator, people enrolled at their
@@ -12,16 +12,7 @@ import { onChannelAs, uniqueId } from './support';
  */
 const network = new FabricNetwork();
 const run = uniqueId('R');
-const ids = {
-    cluster: `YW-${run}`,
-    vendor: `V-${run}`,
-    agent: `A-${run}`,
-    buyer: `B-${run}`,
-    producer: `P-${run}`,
-    consolidator: `C-${run}`,
-    broker: `K-${run}`,
-    bank: `BK-${run}`,
-};
+const ids = runIds(run);
 const today = new Date().toISOString().slice(0, 10);
 const declNo = `2920${String(Date.now()).padStart(14, '0')}`;
 const tradeNo = `T-${run}`;

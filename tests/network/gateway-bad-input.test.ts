@@ -1,21 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import {
     at,
     certificatesOf,
     channelHeight,
     failed,
     hex64,
+    marketSuite,
     ok,
-    onboardMarket,
-    startTestGateway,
     str,
     today,
     tradeBody,
     transactionsSince,
     type Client,
-    type Market,
     type Res,
-    type TestGateway,
 } from './gateway-support';
 import { uniqueId } from './support';
 
@@ -25,18 +22,11 @@ import { uniqueId } from './support';
  * the blocks appended meanwhile: none may be signed by this suite's people (another suite or the seed loader may
  * write at the same time; their transactions are told apart by the certificate that signed them).
  */
-let gw: TestGateway;
-let m: Market;
+const { gw, m } = marketSuite({ MPT_BODY_LIMIT_BYTES: String(64 * 1024) });
 let ours: Set<string>;
 
-beforeAll(async () => {
-    gw = await startTestGateway({ MPT_BODY_LIMIT_BYTES: String(64 * 1024) });
-    m = await onboardMarket(gw);
+beforeAll(() => {
     ours = certificatesOf(gw, [m.operator, m.vendor, m.agent, m.consolidator, m.broker, m.customs, m.bank]);
-});
-
-afterAll(async () => {
-    await gw.close();
 });
 
 /** Runs the requests, then returns what this suite's people wrote to the channel meanwhile. */

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import {
     at,
     BUYER_COUNTRY,
@@ -8,15 +8,12 @@ import {
     failed,
     hex64,
     list,
+    marketSuite,
     ok,
     omit,
-    onboardMarket,
-    startTestGateway,
     str,
     today,
     tradeBody,
-    type Market,
-    type TestGateway,
 } from './gateway-support';
 import { uniqueId } from './support';
 
@@ -25,17 +22,7 @@ import { uniqueId } from './support';
  * status AND the domain code (error body) or the verdict's reason codes, and each shown to leave the ledger as
  * it was where that matters (no allocation, no declaration, no trade, no customs event).
  */
-let gw: TestGateway;
-let m: Market;
-
-beforeAll(async () => {
-    gw = await startTestGateway();
-    m = await onboardMarket(gw);
-});
-
-afterAll(async () => {
-    await gw.close();
-});
+const { m } = marketSuite();
 
 const newTrade = async (overrides: Record<string, unknown> = {}): Promise<string> => {
     const tradeNo = uniqueId('T');

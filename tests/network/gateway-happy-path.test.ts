@@ -1,20 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import {
     at,
     BUYER_COUNTRY,
     BUYER_NAME,
     consolidateAndPack,
     list,
+    marketSuite,
     ok,
     omit,
-    onboardMarket,
     STALL,
-    startTestGateway,
     str,
     today,
     tradeBody,
-    type Market,
-    type TestGateway,
 } from './gateway-support';
 
 /**
@@ -23,17 +20,7 @@ import {
  * receipt (file, allocate, verify) → bank check PASS → customs check PASS → trace of line 1 to every party. Every
  * verdict cites ledger transactions; the test looks each one up again through the history endpoint.
  */
-let gw: TestGateway;
-let m: Market;
-
-beforeAll(async () => {
-    gw = await startTestGateway();
-    m = await onboardMarket(gw);
-});
-
-afterAll(async () => {
-    await gw.close();
-});
+const { m } = marketSuite();
 
 interface Evidence {
     txId: string;

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import '../unit/chaincode/support/quiet';
 import '../../chaincode/src/index';
 import { permissionOf, ROLES, type Role } from '../../chaincode/src/lib/auth';
@@ -10,17 +10,14 @@ import {
     channelHeight,
     exportShipment,
     hex64,
+    marketSuite,
     ok,
-    onboardMarket,
-    startTestGateway,
     str,
     today,
     tradeBody,
     transactionsSince,
     type Client,
-    type Market,
     type Res,
-    type TestGateway,
 } from './gateway-support';
 import { uniqueId } from './support';
 
@@ -58,8 +55,7 @@ interface Probe {
     readonly notOwnedBy?: readonly Role[];
 }
 
-let gw: TestGateway;
-let m: Market;
+const { gw, m } = marketSuite();
 let operations: Operation[];
 let probes: Record<string, Probe>;
 
@@ -227,8 +223,6 @@ async function fixtures(): Promise<Record<string, Probe>> {
 }
 
 beforeAll(async () => {
-    gw = await startTestGateway();
-    m = await onboardMarket(gw);
     const doc = ok(await gw.client(undefined).get('/openapi.json')) as {
         paths: Record<string, Record<string, Record<string, unknown>>>;
     };
@@ -244,10 +238,6 @@ beforeAll(async () => {
             })),
         );
     probes = await fixtures();
-});
-
-afterAll(async () => {
-    await gw.close();
 });
 
 /** Who may call an operation with the probe's request: the gateway gate, else the chaincode matrix. */

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { expect } from '@jest/globals';
+import { afterAll, beforeAll, expect } from '@jest/globals';
 import { common, msp } from '@hyperledger/fabric-protos';
 import request from 'supertest';
 import { GatewayWallets } from '../../gateway/src/auth/identities';
@@ -13,7 +13,7 @@ import { startGateway, type RunningGateway } from '../../gateway/src/server';
 import { metric } from '../../network/src/health';
 import { repoRoot } from '../../network/src/layout';
 import { FabricNetwork } from '../../network/src/network';
-import { onChannelAs, uniqueId } from './support';
+import { onChannelAs, runIds, uniqueId, type RunIds } from './support';
 
 /**
  * Shared set-up of the gateway end-to-end suites: the gateway in-process on an ephemeral port over the real
@@ -191,18 +191,7 @@ export interface Actor {
 
 export interface Market {
     readonly run: string;
-    readonly ids: {
-        readonly cluster: string;
-        readonly vendor: string;
-        readonly vendor2: string;
-        readonly agent: string;
-        readonly buyer: string;
-        readonly producer: string;
-        readonly consolidator: string;
-        readonly broker: string;
-        readonly bank: string;
-        readonly bank2: string;
-    };
+    readonly ids: RunIds;
     readonly goodsCode: string;
     readonly goodsCode2: string;
     readonly agreementNo: string;
@@ -242,18 +231,7 @@ async function fileParty(operator: Client, party: Record<string, unknown>): Prom
 export async function onboardMarket(gw: TestGateway): Promise<Market> {
     const run = uniqueId('R');
     const lower = run.toLowerCase();
-    const ids = {
-        cluster: `YW-${run}`,
-        vendor: `V-${run}`,
-        vendor2: `V2-${run}`,
-        agent: `A-${run}`,
-        buyer: `B-${run}`,
-        producer: `P-${run}`,
-        consolidator: `C-${run}`,
-        broker: `K-${run}`,
-        bank: `BK-${run}`,
-        bank2: `BK2-${run}`,
-    };
+    const ids = runIds(run);
     const admin = gw.bootstrapClient('MarketOrg', 'registrar');
     const customsAdmin = gw.bootstrapClient('CustomsOrg', 'registrar');
     const bankAdmin = gw.bootstrapClient('BankOrg', 'registrar');
@@ -370,6 +348,24 @@ export async function onboardMarket(gw: TestGateway): Promise<Market> {
         auditor,
         admin,
     };
+}
+
+/**
+ * The set-up every gateway suite shares: registers beforeAll/afterAll that start a test gateway (with `env`) and
+ * onboard a market of the suite's own, and close the gateway after. The returned objects are filled in by
+ * beforeAll: use them inside hooks and tests, not at the top level of the file.
+ */
+export function marketSuite(env: Record<string, string> = {}): { readonly gw: TestGateway; readonly m: Market } {
+    const gw = {} as TestGateway;
+    const m = {} as Market;
+    beforeAll(async () => {
+        Object.assign(gw, await startTestGateway(env));
+        Object.assign(m, await onboardMarket(gw));
+    });
+    afterAll(async () => {
+        await gw.close();
+    });
+    return { gw, m };
 }
 
 /** A trade of the market's vendor through its agent to its buyer; `lines` default to one line of the first goods. */

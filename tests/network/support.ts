@@ -10,6 +10,26 @@ import type { StoredIdentity } from '../../network/src/wallet';
 
 export const uniqueId = (prefix: string): string => `${prefix}-${randomBytes(4).toString('hex').toUpperCase()}`;
 
+const ID_PREFIXES = {
+    cluster: 'YW',
+    vendor: 'V',
+    vendor2: 'V2',
+    agent: 'A',
+    buyer: 'B',
+    producer: 'P',
+    consolidator: 'C',
+    broker: 'K',
+    bank: 'BK',
+    bank2: 'BK2',
+} as const;
+
+export type RunIds = { readonly [K in keyof typeof ID_PREFIXES]: string };
+
+/** The cluster and party IDs of one run's market (`run` from {@link uniqueId}): new per run, as the ledger outlives it. */
+export function runIds(run: string): RunIds {
+    return Object.fromEntries(Object.entries(ID_PREFIXES).map(([key, prefix]) => [key, `${prefix}-${run}`])) as RunIds;
+}
+
 export const sha256Hex = (): string => randomBytes(32).toString('hex');
 
 /** Runs `fn` with the channel as seen through `org`'s peer, every call signed as `identity`. */
