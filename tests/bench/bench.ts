@@ -134,6 +134,7 @@ async function main(): Promise<void> {
             MPT_LOG_LEVEL: 'silent',
             MPT_RATE_LIMIT_PER_SECOND: '100000',
             MPT_RATE_LIMIT_BURST: '100000',
+            MPT_IP_RATE_LIMIT_PER_SECOND: '100000',
         }),
         newLogger('silent'),
     );

@@ -151,6 +151,7 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
         MPT_LOG_LEVEL: 'silent',
         MPT_RATE_LIMIT_PER_SECOND: '1000',
         MPT_RATE_LIMIT_BURST: '1000',
+        MPT_IP_RATE_LIMIT_PER_SECOND: '1000',
         ...env,
     });
     // MPT_TEST_GATEWAY_LOG=error (for example) shows the gateway's own log while debugging a suite
