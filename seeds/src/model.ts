@@ -4,6 +4,10 @@
  * Everything else is metadata for people, tests and the loader, never sent to the ledger.
  */
 
+import type { z } from 'zod';
+import type { GoodsBody, NegativeListBody } from '../../gateway/src/routes/goods/schema';
+import type { TradeBody, TradeLine } from '../../gateway/src/routes/trades/schema';
+
 export type SizeName = 'small' | 'full';
 
 export interface GenerateOptions {
@@ -79,50 +83,14 @@ export interface AgreementInput {
     readonly documentHash: string;
 }
 
-export interface GoodsInput {
-    readonly goodsCode: string;
-    readonly ownerId: string;
-    readonly ownerSku?: string;
-    readonly nameCn: string;
-    readonly nameEn: string;
-    readonly hsCode: string;
-    readonly unit: string;
-    readonly producerId: string;
-    readonly brand?: string;
-    readonly itemiseAlways?: boolean;
-    readonly priceRange: { readonly currency: string; readonly minUnitPrice: number; readonly maxUnitPrice: number };
-}
-
-export interface NegativeListInput {
-    readonly version: number;
-    readonly validFrom: string;
-    readonly entries: { readonly hsPrefix?: string; readonly goodsCode?: string; readonly reason: string }[];
-}
-
-export interface TradeLineInput {
-    readonly lineId: string;
-    readonly goodsCode: string;
-    readonly qty: number;
-    readonly unitPrice: number;
-    readonly amount: number;
-    readonly cartons?: number;
-    readonly grossWeightG?: number;
-}
-
-export interface TradeInput {
-    readonly tradeNo: string;
-    readonly vendorId: string;
-    readonly agentId: string;
-    readonly buyerId: string;
-    readonly tradeDate: string;
-    readonly currency: string;
-    readonly agencyReceipt: boolean;
-    readonly paymentTerms: 'PREPAID' | 'ON_DELIVERY' | 'DEFERRED';
-    readonly paymentChannel: 'BANK' | 'CIPS' | 'PAYMENT_INSTITUTION' | 'CASH';
-    readonly lines: TradeLineInput[];
-    readonly documents: string[];
-    readonly remark?: string;
-}
+/*
+ * Inputs the gateway accepts unchanged as a request body: derived from its zod request schemas (one source), so a
+ * field added or tightened there is a type error here rather than a seed the gateway refuses.
+ */
+export type GoodsInput = z.input<typeof GoodsBody>;
+export type NegativeListInput = z.input<typeof NegativeListBody>;
+export type TradeLineInput = z.input<typeof TradeLine>;
+export type TradeInput = z.input<typeof TradeBody>;
 
 export interface TradeSeed {
     readonly input: TradeInput;
