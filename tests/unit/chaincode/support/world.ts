@@ -4,9 +4,11 @@ import { ConsolidationContract } from '../../../../chaincode/src/contracts/conso
 import { CustomsContract } from '../../../../chaincode/src/contracts/customs';
 import { DeclarationContract } from '../../../../chaincode/src/contracts/declaration';
 import { DocumentContract } from '../../../../chaincode/src/contracts/document';
+import { ExemptionContract } from '../../../../chaincode/src/contracts/exemption';
 import { GoodsContract } from '../../../../chaincode/src/contracts/goods';
 import { HistoryContract } from '../../../../chaincode/src/contracts/history';
 import { PartyContract } from '../../../../chaincode/src/contracts/party';
+import { ReceiptContract } from '../../../../chaincode/src/contracts/receipt';
 import { RiskContract } from '../../../../chaincode/src/contracts/risk';
 import { TradeContract } from '../../../../chaincode/src/contracts/trade';
 import { collectionsConfig } from './collections';
@@ -60,6 +62,8 @@ export class World {
     readonly history = new HistoryContract();
     readonly risk = new RiskContract();
     readonly document = new DocumentContract();
+    readonly receipt = new ReceiptContract();
+    readonly exemption = new ExemptionContract();
 
     constructor() {
         this.ledger.defineCollections(collectionsConfig());
