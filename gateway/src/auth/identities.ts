@@ -1,14 +1,19 @@
 import { createHash, randomBytes, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { CaError, FabricCaClient, type Enrolment, type Registration } from '../../../network/src/ca/client';
+import {
+    CaError,
+    FabricCaClient,
+    type CaIdentity,
+    type Enrolment,
+    type Registration,
+} from '../../../network/src/ca/client';
 import type { ConnectionProfile, OrgConnection } from '../../../network/src/connection';
 import { REGISTRAR, userAttributes } from '../../../network/src/identities';
 import { Wallet, type StoredIdentity } from '../../../network/src/wallet';
 import { ApiError } from '../http/errors';
 import type { LedgerIdentity } from '../ledger/ledger';
 import { privateDir } from '../store/files';
-import { CaIdentities, type CaIdentity } from './ca-identities';
 
 export interface NewUser {
     readonly username: string;
@@ -50,16 +55,14 @@ function connectCa(connection: OrgConnection): CaConnection {
         caName: connection.caName,
     };
     const client = new FabricCaClient(options);
-    const identities = new CaIdentities(options);
     return {
         register: (registrar, registration) => client.register(registrar, registration),
         enroll: (id, secret) => client.enroll(id, secret),
         revoke: (registrar, id, reason) => client.revoke(registrar, id, reason),
-        identity: (registrar, id) => identities.get(registrar, id),
-        resetSecret: (registrar, id, secret) => identities.resetSecret(registrar, id, secret),
+        identity: (registrar, id) => client.identity(registrar, id),
+        resetSecret: (registrar, id, secret) => client.resetSecret(registrar, id, secret),
         close: (): void => {
             client.close();
-            identities.close();
         },
     };
 }

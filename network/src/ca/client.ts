@@ -22,6 +22,13 @@ export interface Registration {
     readonly maxEnrollments?: number;
 }
 
+/** An identity as the CA registered it (`GET /api/v1/identities/<id>`). */
+export interface CaIdentity {
+    readonly id: string;
+    readonly type: string;
+    readonly attrs: readonly Attribute[];
+}
+
 export class CaError extends Error {
     constructor(
         message: string,
@@ -85,6 +92,20 @@ export class FabricCaClient {
         return result.secret;
     }
 
+    /** An identity as the CA registered it. */
+    async identity(registrar: Enrolment, id: string): Promise<CaIdentity> {
+        const query = this.#caName === undefined ? '' : `?ca=${encodeURIComponent(this.#caName)}`;
+        return this.#signedCall(registrar, 'GET', `/api/v1/identities/${encodeURIComponent(id)}${query}`, undefined);
+    }
+
+    /** Gives a registered identity a new enrolment secret; everything else stays as registered. */
+    async resetSecret(registrar: Enrolment, id: string, secret: string): Promise<void> {
+        await this.#signedCall(registrar, 'PUT', `/api/v1/identities/${encodeURIComponent(id)}`, {
+            secret,
+            caname: this.#caName,
+        });
+    }
+
     /** Revokes every certificate of an identity; peers only notice once the CRL reaches the channel config. */
     async revoke(registrar: Enrolment, id: string, reason = 'unspecified'): Promise<void> {
         await this.#signedCall(registrar, 'POST', '/api/v1/revoke', { id, reason, caname: this.#caName });
@@ -95,13 +116,14 @@ export class FabricCaClient {
     }
 
     #signedCall<T>(registrar: Enrolment, method: string, path: string, body: unknown): Promise<T> {
-        const bodyText = JSON.stringify(body);
+        const bodyText = body === undefined ? '' : JSON.stringify(body);
         const b64 = (text: string): string => Buffer.from(text).toString('base64');
         const b64cert = b64(registrar.certificate);
         // Fabric CA >= 1.5.14 signs the method and URI too: method.b64(uri).b64(body).b64(cert)
         const payload = `${method}.${b64(path)}.${b64(bodyText)}.${b64cert}`;
         const signature = lowS(sign('sha256', Buffer.from(payload), createPrivateKey(registrar.privateKey)));
-        return this.#call(method, path, bodyText, { authorization: `${b64cert}.${signature.toString('base64')}` });
+        const authorization = `${b64cert}.${signature.toString('base64')}`;
+        return this.#call(method, path, bodyText === '' ? undefined : bodyText, { authorization });
     }
 
     #call<T>(method: string, path: string, body: unknown, headers: Record<string, string>): Promise<T> {

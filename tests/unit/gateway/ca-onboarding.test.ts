@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { CaIdentity } from '../../../gateway/src/auth/ca-identities';
+import type { CaIdentity } from '../../../network/src/ca/client';
 import { FabricCertificateAuthorities, type CaConnection } from '../../../gateway/src/auth/identities';
 import { ApiError } from '../../../gateway/src/http/errors';
 import { CaError, type Enrolment, type Registration } from '../../../network/src/ca/client';
