@@ -173,12 +173,12 @@ describe('main path through the gateway on the real network', () => {
         expectCommitted(evidenceOf(check));
     });
 
-    it('the customs check passes CU-01..CU-07 and every fact it relied on is in a committed block', async () => {
+    it('the customs check passes CU-01..CU-08 and every fact it relied on is in a committed block', async () => {
         const check = ok(await m.customs.api.get(`/v1/declarations/${declNo}/check`));
 
         expect(at(check, 'result.verdict')).toBe('PASS');
         expect(list(check, 'result.checks').map((c) => [at(c, 'id'), at(c, 'result')])).toEqual(
-            ['CU-01', 'CU-02', 'CU-03', 'CU-04', 'CU-05', 'CU-06', 'CU-07'].map((id) => [id, 'PASS']),
+            ['CU-01', 'CU-02', 'CU-03', 'CU-04', 'CU-05', 'CU-06', 'CU-07', 'CU-08'].map((id) => [id, 'PASS']),
         );
         expectCommitted(evidenceOf(check), str(check, 'result.txId'));
     });

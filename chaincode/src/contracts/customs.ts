@@ -21,6 +21,7 @@ import {
     type Trade,
 } from '../lib/records';
 import { openFlags } from '../lib/risk';
+import { allocationsOfTrade } from '../lib/settlement-store';
 import { emit, getRecord, jsonResult, putRecord, without, type Signature } from '../lib/store';
 import { DATE, ID, REASON, bool, int, object, oneOf, optional, parseArg, parseJson } from '../lib/validate';
 import { checkDeclaration, type CheckSnapshot } from '../rules/customs-check';
@@ -95,6 +96,18 @@ function partyRef(partyId: string, party: Party | undefined): PartyRef {
 }
 
 /** Reads for one check/trace, cached. */
+/** CU-08: per trade, the trade-currency amount of each allocation; the banks and receipts are left out. */
+async function allocatedAmounts(ctx: Context, tradeNos: readonly string[]): Promise<Map<string, number[]>> {
+    const amounts = new Map<string, number[]>();
+    for (const tradeNo of tradeNos) {
+        amounts.set(
+            tradeNo,
+            (await allocationsOfTrade(ctx, tradeNo)).map((a) => a.tradeAmountMinor),
+        );
+    }
+    return amounts;
+}
+
 class Loader {
     readonly parties = new Map<string, Party | undefined>();
     readonly goods = new Map<string, Goods | undefined>();
@@ -159,6 +172,8 @@ class Loader {
             negativeList: listInForce(await loadNegativeLists(ctx), declaration.declDate),
             builderLines,
             openFlags: flags,
+            allocations: await allocatedAmounts(ctx, declaration.tradeNos),
+            asOf: txTime(ctx).slice(0, 10),
         };
     }
 }
@@ -309,7 +324,7 @@ export class CustomsContract extends Contract {
         return jsonResult({ declNo: id, status: declaration.status, events });
     }
 
-    /** CU-01..CU-07: recompute and compare; verdict PASS / REFER / FAIL with every check's reasons. */
+    /** CU-01..CU-08: recompute and compare, and how much of the trades has been paid; verdict PASS / REFER / FAIL with every check's reasons. */
     @Transaction(false)
     async CheckDeclaration(ctx: Context, declNo: string): Promise<string> {
         const id = parseArg(declNo, DECL_NO, 'declNo');

@@ -10,15 +10,19 @@ import type {
     RiskFlag,
     Trade,
 } from '../lib/records';
+import { summariseTrade, tradeSettlementStatus } from './allocation';
 import { VALUE_CAP_USD_CENTS, buildDeclaration, type BuilderLine } from './declaration-builder';
 import { LINE_VALUE_TOLERANCE } from './filed-lines';
 import { negativeListHits } from './negative-list';
 
 export type CheckResult = 'PASS' | 'REFER' | 'FAIL';
 
+/** INFO reasons explain a PASS (CU-08) and never change a check's result. */
+export type Severity = 'INFO' | Exclude<CheckResult, 'PASS'>;
+
 export interface Reason {
     readonly code: string;
-    readonly severity: Exclude<CheckResult, 'PASS'>;
+    readonly severity: Severity;
     readonly message: string;
 }
 
@@ -34,7 +38,29 @@ export interface CheckReport {
     readonly verdict: CheckResult;
     readonly negativeListVersion: number | null;
     readonly checks: Check[];
+    /** CU-08 figures: amounts only, never which bank or receipt. */
+    readonly settlement: SettlementStatus;
 }
+
+/** CU-08 per trade: value and what banks allocated to it, in the trade's currency (minor units). */
+export interface TradeSettlementFigures {
+    readonly tradeNo: string;
+    readonly currency: string;
+    readonly valueMinor: number;
+    readonly allocatedMinor: number;
+    readonly allocationCount: number;
+    /** Allocated ≥ value − 5 % (the V25 tolerance). */
+    readonly settled: boolean;
+}
+
+export interface SettlementStatus {
+    readonly trades: TradeSettlementFigures[];
+    /** Days since exit while any trade is unsettled; null when all are settled or the goods have not exited. */
+    readonly unsettledDays: number | null;
+}
+
+/** Days after exit before unsettled receipts are referred (CU-08). */
+export const SETTLEMENT_REFER_DAYS = 90;
 
 /** Everything the customs check reads, loaded by the contract (so the check itself is pure). */
 export interface CheckSnapshot {
@@ -49,6 +75,10 @@ export interface CheckSnapshot {
     /** Current trade lines of the declared trades, as the builder takes them. */
     readonly builderLines: readonly BuilderLine[];
     readonly openFlags: readonly RiskFlag[];
+    /** Per declared trade, the trade-currency amounts of its allocations (range sum of its allocation keys). */
+    readonly allocations: ReadonlyMap<string, readonly number[]>;
+    /** Date of the check (transaction time, YYYY-MM-DD). */
+    readonly asOf: string;
 }
 
 /** Every reason code the check can give, for docs and tests. */
@@ -82,16 +112,20 @@ export const REASON_CODES = [
     'CU06_REMARK_MISMATCH',
     'CU07_UNTRACEABLE_LINE',
     'CU07_OPEN_RISK_FLAGS',
+    'CU08_SETTLED',
+    'CU08_AWAITING_RECEIPTS',
+    'CU08_UNSETTLED_90_DAYS',
 ] as const;
 export type ReasonCode = (typeof REASON_CODES)[number];
 
 const fail = (code: ReasonCode, message: string): Reason => ({ code, severity: 'FAIL', message });
 const refer = (code: ReasonCode, message: string): Reason => ({ code, severity: 'REFER', message });
+const info = (code: ReasonCode, message: string): Reason => ({ code, severity: 'INFO', message });
 
 function check(id: string, name: string, reasons: Reason[]): Check {
     const result: CheckResult = reasons.some((r) => r.severity === 'FAIL')
         ? 'FAIL'
-        : reasons.length > 0
+        : reasons.some((r) => r.severity === 'REFER')
           ? 'REFER'
           : 'PASS';
     return { id, name, result, reasons };
@@ -291,8 +325,61 @@ function accountability(s: CheckSnapshot): Reason[] {
     return reasons;
 }
 
-/** CU-01..CU-07 on one declaration; verdict FAIL if any check fails, else REFER if any refers, else PASS. */
+function settlementFigures(s: CheckSnapshot): TradeSettlementFigures[] {
+    return s.declaration.tradeNos.flatMap((tradeNo) => {
+        const trade = s.trades.get(tradeNo);
+        if (trade === undefined) return [];
+        const summary = summariseTrade(
+            { amountMinor: trade.totalAmount, currency: trade.currency },
+            s.allocations.get(tradeNo) ?? [],
+        );
+        return [
+            {
+                tradeNo,
+                currency: trade.currency,
+                valueMinor: summary.valueMinor,
+                allocatedMinor: summary.allocatedMinor,
+                allocationCount: summary.allocationCount,
+                // The declaration's exit stands for export here: the question is only whether the money arrived.
+                settled: tradeSettlementStatus(summary, true) === 'SETTLED',
+            },
+        ];
+    });
+}
+
+const DAY_MS = 86_400_000;
+
+function settlementStatus(s: CheckSnapshot): SettlementStatus {
+    const trades = settlementFigures(s);
+    const exitDate = s.declaration.exitDate;
+    const allSettled = trades.every((t) => t.settled);
+    const unsettledDays =
+        allSettled || exitDate === undefined
+            ? null
+            : Math.max(0, Math.floor((Date.parse(s.asOf) - Date.parse(exitDate.slice(0, 10))) / DAY_MS));
+    return { trades, unsettledDays };
+}
+
+/** CU-08 is informational: PASS while receipts may still come, REFER once unsettled 90 days after exit. */
+function settlementReasons(status: SettlementStatus): Reason[] {
+    const open = status.trades.filter((t) => !t.settled).map((t) => t.tradeNo);
+    if (open.length === 0) return [info('CU08_SETTLED', 'every trade is allocated at least its value less 5 %')];
+    const days = status.unsettledDays;
+    const which = `${open.length} trade(s) unsettled: ${open.join(', ')}`;
+    if (days !== null && days > SETTLEMENT_REFER_DAYS) {
+        return [refer('CU08_UNSETTLED_90_DAYS', `${which}, ${days} days after exit`)];
+    }
+    return [
+        info(
+            'CU08_AWAITING_RECEIPTS',
+            days === null ? `${which}; not exited yet` : `${which}, ${days} days after exit`,
+        ),
+    ];
+}
+
+/** CU-01..CU-08 on one declaration; verdict FAIL if any check fails, else REFER if any refers, else PASS. */
 export function checkDeclaration(s: CheckSnapshot): CheckReport {
+    const settlement = settlementStatus(s);
     const checks = [
         check('CU-01', 'ValueCap', valueCap(s)),
         check('CU-02', 'Provenance', provenance(s)),
@@ -301,11 +388,18 @@ export function checkDeclaration(s: CheckSnapshot): CheckReport {
         check('CU-05', 'ConsolidationIntegrity', consolidation(s)),
         check('CU-06', 'PurchaserRemark', purchaserRemark(s)),
         check('CU-07', 'Accountability', accountability(s)),
+        check('CU-08', 'SettlementStatus', settlementReasons(settlement)),
     ];
     const verdict: CheckResult = checks.some((c) => c.result === 'FAIL')
         ? 'FAIL'
         : checks.some((c) => c.result === 'REFER')
           ? 'REFER'
           : 'PASS';
-    return { declNo: s.declaration.declNo, verdict, negativeListVersion: s.negativeList?.version ?? null, checks };
+    return {
+        declNo: s.declaration.declNo,
+        verdict,
+        negativeListVersion: s.negativeList?.version ?? null,
+        checks,
+        settlement,
+    };
 }

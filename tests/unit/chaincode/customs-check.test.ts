@@ -7,15 +7,16 @@ import {
     checkDeclaration,
     type CheckSnapshot,
     type ReasonCode,
+    type Severity,
 } from '../../../chaincode/src/rules/customs-check';
 import * as id from './support/identities';
 import { DECL1, World } from './support/world';
 
-/** Every reason code of CU-01..CU-07: a clean snapshot from a real declaration, then one defect at a time. */
+/** Every reason code of CU-01..CU-08: a clean snapshot from a real declaration, then one defect at a time. */
 let base: CheckSnapshot;
 
 type Mutation = (s: CheckSnapshot) => CheckSnapshot;
-const m = (mutate: Mutation, severity: 'FAIL' | 'REFER'): [Mutation, 'FAIL' | 'REFER'] => [mutate, severity];
+const m = (mutate: Mutation, severity: Severity): [Mutation, Severity] => [mutate, severity];
 const decl = (s: CheckSnapshot, patch: Partial<Declaration>): CheckSnapshot => ({
     ...s,
     declaration: { ...s.declaration, ...patch },
@@ -47,7 +48,17 @@ const list = (entries: NegativeList['entries']): NegativeList => ({
     publishedBy: line0(base) as never,
 });
 
-const MUTATIONS: Record<ReasonCode, [Mutation, 'FAIL' | 'REFER']> = {
+/** The snapshot as of `days` after an exit on 2024-03-20, each trade allocated `share` of its value (rounded up). */
+const settledShare = (s: CheckSnapshot, share: number, days: number): CheckSnapshot => ({
+    ...s,
+    declaration: { ...s.declaration, status: 'EXITED', exitDate: '2024-03-20' },
+    asOf: new Date(Date.parse('2024-03-20') + days * 86_400_000).toISOString().slice(0, 10),
+    allocations: new Map(
+        [...s.trades].map(([tradeNo, t]) => [tradeNo, [Math.ceil(((t?.totalAmount ?? 0) * share) / 100)]]),
+    ),
+});
+
+const MUTATIONS: Record<ReasonCode, [Mutation, Severity]> = {
     CU01_OVER_CAP: m((s) => decl(s, { totalValueUsd: 15_000_001 }), 'FAIL'),
     CU01_TOTAL_MISMATCH: m((s) => decl(s, { totalValueUsd: s.declaration.totalValueUsd + 1 }), 'FAIL'),
     CU02_TRADE_MISSING: m((s) => trade(s, 'T2', undefined), 'FAIL'),
@@ -89,9 +100,13 @@ const MUTATIONS: Record<ReasonCode, [Mutation, 'FAIL' | 'REFER']> = {
     CU06_REMARK_MISMATCH: m((s) => party(s, 'B1', { nationality: 'RU' }), 'FAIL'),
     CU07_UNTRACEABLE_LINE: m((s) => withLine0(s, { sources: [] }), 'FAIL'),
     CU07_OPEN_RISK_FLAGS: m((s) => ({ ...s, openFlags: [{ ruleId: 'F3' } as never] }), 'REFER'),
+    CU08_SETTLED: m((s) => settledShare(s, 95, 400), 'INFO'),
+    CU08_AWAITING_RECEIPTS: m((s) => settledShare(s, 94, 90), 'INFO'),
+    CU08_UNSETTLED_90_DAYS: m((s) => settledShare(s, 94, 91), 'REFER'),
 };
+const RESULT: Record<Severity, string> = { INFO: 'PASS', REFER: 'REFER', FAIL: 'FAIL' };
 
-describe('customs declaration check (CU-01..CU-07)', () => {
+describe('customs declaration check (CU-01..CU-08)', () => {
     beforeAll(async () => {
         const w = await World.market();
         await w.declared(DECL1, {
@@ -109,7 +124,57 @@ describe('customs declaration check (CU-01..CU-07)', () => {
     it('passes every check on a clean declaration', () => {
         const report = checkDeclaration(base);
         expect(report.verdict).toBe('PASS');
-        expect(report.checks.map((c) => c.id)).toEqual(['CU-01', 'CU-02', 'CU-03', 'CU-04', 'CU-05', 'CU-06', 'CU-07']);
+        expect(report.checks.map((c) => c.id)).toEqual([
+            'CU-01',
+            'CU-02',
+            'CU-03',
+            'CU-04',
+            'CU-05',
+            'CU-06',
+            'CU-07',
+            'CU-08',
+        ]);
+        expect(report.checks.at(-1)?.reasons.map((r) => r.code)).toEqual(['CU08_AWAITING_RECEIPTS']);
+    });
+
+    it('reports CU-08 in amounts only: value and allocated per trade, and the days unsettled after exit', () => {
+        const report = checkDeclaration({ ...settledShare(base, 50, 30), asOf: '2024-04-19' });
+        expect(report.verdict).toBe('PASS');
+        expect(report.settlement).toEqual({
+            trades: [
+                {
+                    tradeNo: 'T1',
+                    currency: 'USD',
+                    valueMinor: 57_000,
+                    allocatedMinor: 28_500,
+                    allocationCount: 1,
+                    settled: false,
+                },
+                {
+                    tradeNo: 'T2',
+                    currency: 'USD',
+                    valueMinor: 30_000,
+                    allocatedMinor: 15_000,
+                    allocationCount: 1,
+                    settled: false,
+                },
+            ],
+            unsettledDays: 30,
+        });
+        expect(JSON.stringify(report.settlement)).not.toMatch(/Bank|MSP|receipt/i);
+    });
+
+    it('settles a trade at its value less 5 %, not one minor unit below', () => {
+        const at = (allocated: number): string | undefined =>
+            checkDeclaration({
+                ...settledShare(base, 100, 200),
+                allocations: new Map([
+                    ['T1', [57_000]],
+                    ['T2', [allocated]],
+                ]),
+            }).checks.at(-1)?.reasons[0]?.code;
+        expect(at(28_500)).toBe('CU08_SETTLED');
+        expect(at(28_499)).toBe('CU08_UNSETTLED_90_DAYS');
     });
 
     it('has a test case for every reason code', () => {
@@ -120,7 +185,12 @@ describe('customs declaration check (CU-01..CU-07)', () => {
         const report = checkDeclaration(mutate(base));
         const reasons = report.checks.flatMap((c) => c.reasons);
         expect(reasons).toContainEqual(expect.objectContaining({ code, severity }));
-        expect(report.checks.find((c) => c.id === `CU-${code.slice(2, 4)}`)?.result).toBe(severity);
-        expect(report.verdict).toBe(reasons.some((r) => r.severity === 'FAIL') ? 'FAIL' : 'REFER');
+        expect(report.checks.find((c) => c.id === `CU-${code.slice(2, 4)}`)?.result).toBe(RESULT[severity]);
+        const worst = reasons.some((r) => r.severity === 'FAIL')
+            ? 'FAIL'
+            : reasons.some((r) => r.severity === 'REFER')
+              ? 'REFER'
+              : 'PASS';
+        expect(report.verdict).toBe(worst);
     });
 });

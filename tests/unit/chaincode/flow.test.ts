@@ -53,7 +53,7 @@ describe('main path: trade → consolidation → declaration → customs → che
 
         const report = await w.query<{
             verdict: string;
-            checks: { id: string; result: string }[];
+            checks: { id: string; result: string; reasons: { code: string }[] }[];
             reliedOn: { recordType: string; recordId: string; txId: string }[];
         }>(c, (ctx) => w.customs.CheckDeclaration(ctx, DECL1));
         // the verdict names every record it relied on with the transaction that last changed it
@@ -82,7 +82,9 @@ describe('main path: trade → consolidation → declaration → customs → che
             'CU-05:PASS',
             'CU-06:PASS',
             'CU-07:PASS',
+            'CU-08:PASS',
         ]);
+        expect(report.checks.at(-1)?.reasons.map((r) => r.code)).toEqual(['CU08_AWAITING_RECEIPTS']);
         expect(report.verdict).toBe('PASS');
 
         const events = await w.query<{ status: string; events: { type: string }[] }>(c, (ctx) =>
