@@ -95,7 +95,6 @@ function partyRef(partyId: string, party: Party | undefined): PartyRef {
     };
 }
 
-/** Reads for one check/trace, cached. */
 /** CU-08: per trade, the trade-currency amount of each allocation; the banks and receipts are left out. */
 async function allocatedAmounts(ctx: Context, tradeNos: readonly string[]): Promise<Map<string, number[]>> {
     const amounts = new Map<string, number[]>();
@@ -108,6 +107,7 @@ async function allocatedAmounts(ctx: Context, tradeNos: readonly string[]): Prom
     return amounts;
 }
 
+/** Reads for one check/trace, cached. */
 class Loader {
     readonly parties = new Map<string, Party | undefined>();
     readonly goods = new Map<string, Goods | undefined>();
@@ -324,7 +324,7 @@ export class CustomsContract extends Contract {
         return jsonResult({ declNo: id, status: declaration.status, events });
     }
 
-    /** CU-01..CU-08: recompute and compare, and how much of the trades has been paid; verdict PASS / REFER / FAIL with every check's reasons. */
+    /** CU-01..CU-08: recompute, compare and sum the trades' payments; verdict PASS / REFER / FAIL with every reason. */
     @Transaction(false)
     async CheckDeclaration(ctx: Context, declNo: string): Promise<string> {
         const id = parseArg(declNo, DECL_NO, 'declNo');
