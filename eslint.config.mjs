@@ -3,7 +3,19 @@ import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
 export default tseslint.config(
-    { ignores: ['dist/', '.fabric/', 'node_modules/', 'coverage/', '*.mjs', 'jest.config.js'] },
+    // scripts/ and network/builders/ are plain Node scripts that must run before any dependency is installed
+    {
+        ignores: [
+            'dist/',
+            '.fabric/',
+            'node_modules/',
+            'coverage/',
+            '*.mjs',
+            'jest.config.js',
+            'scripts/',
+            'network/builders/',
+        ],
+    },
     eslint.configs.recommended,
     ...tseslint.configs.strictTypeChecked,
     {
