@@ -49,7 +49,7 @@ async function endorsersOf(txId: string, blockNumber: bigint): Promise<string[]>
     const block = await onChannelAs(
         network,
         'MarketOrg',
-        network.wallet('MarketOrg').get('vendor1'),
+        network.wallet('MarketOrg').get('operator1'),
         async (channel) => {
             const blocks = await channel.getBlockEvents({ startBlock: blockNumber });
             try {
