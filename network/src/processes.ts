@@ -122,18 +122,35 @@ export async function startProcess(layout: Layout, spec: ProcessSpec): Promise<v
     child.unref();
 }
 
-/** Stops the process group of `name`: SIGTERM, then SIGKILL after a grace period. */
+/**
+ * True while any process of the group led by `pid` exists, zombies included. A process whose main thread has
+ * exited shows as a zombie while its other threads still hold its sockets; only when the whole group is gone
+ * (exited and reaped) are its ports free again.
+ */
+function groupExists(pid: number): boolean {
+    try {
+        process.kill(-pid, 0);
+        return true;
+    } catch {
+        return false;
+    }
+}
+
+async function waitGone(pid: number, until: number): Promise<boolean> {
+    while (groupExists(pid) && Date.now() < until) {
+        await sleep(50);
+    }
+    return !groupExists(pid);
+}
+
+/** Stops the process group of `name`: SIGTERM, then SIGKILL after a grace period; returns once it is gone. */
 export async function stopProcess(layout: Layout, name: string, graceMs = 10_000): Promise<void> {
     const record = readPid(layout, name);
     if (record && isRunning(layout, name)) {
         signalGroup(record.pid, 'SIGTERM');
-        const deadline = Date.now() + graceMs;
-        while (isRunning(layout, name) && Date.now() < deadline) {
-            await sleep(100);
-        }
-        if (isRunning(layout, name)) {
+        if (!(await waitGone(record.pid, Date.now() + graceMs))) {
             signalGroup(record.pid, 'SIGKILL');
-            await sleep(200);
+            await waitGone(record.pid, Date.now() + 5_000);
         }
     }
     rmSync(layout.pidFile(name), { force: true });
