@@ -28,6 +28,8 @@ function tryTake(file: string): boolean {
         }
     }
     if (!holderAlive(file)) {
+        // two waiters finding the same dead holder at the same instant could both take over; supervisors are
+        // started by people and tests, one or two at a time, so this window is accepted rather than using flock
         rmSync(file, { force: true });
         return tryTake(file);
     }
