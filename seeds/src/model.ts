@@ -6,6 +6,7 @@
 
 import type { z } from 'zod';
 import type { GoodsBody, NegativeListBody } from '../../gateway/src/routes/goods/schema';
+import type { AgreementBody, ClusterBody, PartyBody } from '../../gateway/src/routes/parties/schema';
 import type { TradeBody, TradeLine } from '../../gateway/src/routes/trades/schema';
 
 export type SizeName = 'small' | 'full';
@@ -29,34 +30,6 @@ export type Expectation =
           readonly status?: string;
       };
 
-export interface ClusterInput {
-    readonly clusterId: string;
-    readonly name: string;
-    readonly city: string;
-    readonly customsOffice: string;
-    readonly acceptanceDate: string;
-    readonly streets: { readonly streetId: string; readonly name: string; readonly stalls: string[] }[];
-}
-
-export type PartyType = 'MERCHANT' | 'AGENT' | 'BUYER' | 'PRODUCER' | 'CONSOLIDATOR' | 'BROKER' | 'BANK';
-
-export interface PartyInput {
-    readonly partyId: string;
-    readonly type: PartyType;
-    readonly legalName: string;
-    readonly nameEn?: string;
-    readonly uscc?: string;
-    readonly countryCode: string;
-    readonly nationality?: string;
-    readonly idType?: 'PASSPORT' | 'ID_CARD' | 'OTHER';
-    readonly customsRegNo?: string;
-    readonly commerceFilingNo?: string;
-    readonly clusterId?: string;
-    readonly stallNo?: string;
-    readonly businessScope?: string;
-    readonly orgMspId?: string;
-}
-
 /** Transient keys of RegisterParty: personal data that goes to the private collection only. */
 export interface PartyPrivate {
     readonly salt: string;
@@ -74,19 +47,15 @@ export interface PartySeed {
     readonly expect?: Expectation;
 }
 
-export interface AgreementInput {
-    readonly agreementNo: string;
-    readonly merchantId: string;
-    readonly agentId: string;
-    readonly validFrom: string;
-    readonly validTo: string;
-    readonly documentHash: string;
-}
-
 /*
  * Inputs the gateway accepts unchanged as a request body: derived from its zod request schemas (one source), so a
  * field added or tightened there is a type error here rather than a seed the gateway refuses.
  */
+export type ClusterInput = z.input<typeof ClusterBody>;
+/** Personal data travels separately (PartyPrivate), as transient data. */
+export type PartyInput = Omit<z.input<typeof PartyBody>, 'private'>;
+export type PartyType = PartyInput['type'];
+export type AgreementInput = z.input<typeof AgreementBody>;
 export type GoodsInput = z.input<typeof GoodsBody>;
 export type NegativeListInput = z.input<typeof NegativeListBody>;
 export type TradeLineInput = z.input<typeof TradeLine>;
