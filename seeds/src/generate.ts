@@ -2,7 +2,7 @@ import { AUTHORITIES, COUNTRIES, NEGATIVE_LIST, type Country } from './catalog';
 import { buildFlow } from './flow';
 import { addDays, isCalendarDate, pad, sha256Hex } from './ids';
 import type { FraudCase, GenerateOptions, Market } from './model';
-import { buildParties, type Parties } from './parties';
+import { buildParties, buyerParty, type Parties } from './parties';
 import { Rng, must } from './rng';
 import { buildSettlement } from './settlement';
 import { SIZES } from './sizes';
@@ -24,16 +24,7 @@ function identityMisuse(rng: Rng, parties: Parties): FraudCase {
         const partyId = `B-${pad(parties.buyers.length + i + 1, 4)}`;
         const name = `${rng.pick(country.given)} ${rng.pick(country.surnames)}`;
         parties.parties.push({
-            input: {
-                partyId,
-                type: 'BUYER',
-                legalName: name,
-                nameEn: name,
-                countryCode: country.code,
-                nationality: country.code,
-                idType: 'PASSPORT',
-            },
-            private: { salt: `salt-${partyId}-${rng.pattern('XXXXXXXXXXXXXXXX')}`, idNumber: passport },
+            ...buyerParty(rng, partyId, name, country, () => passport),
             expect: { outcome: 'FLAGGED', ruleId: 'F11', subjectType: 'party', subjectId: partyId },
         });
         return partyId;

@@ -53,6 +53,28 @@ export interface Parties {
 
 const salt = (rng: Rng, partyId: string): string => `salt-${partyId}-${rng.pattern('XXXXXXXXXXXXXXXX')}`;
 
+/** A foreign buyer filed with a passport; `idNumber` is drawn after the salt, keeping the generator's order. */
+export function buyerParty(
+    rng: Rng,
+    partyId: string,
+    name: string,
+    country: Country,
+    idNumber: () => string,
+): PartySeed {
+    return {
+        input: {
+            partyId,
+            type: 'BUYER',
+            legalName: name,
+            nameEn: name,
+            countryCode: country.code,
+            nationality: country.code,
+            idType: 'PASSPORT',
+        },
+        private: { salt: salt(rng, partyId), idNumber: idNumber() },
+    };
+}
+
 function buildCluster(size: SizeProfile): ClusterInput {
     const streets = DISTRICTS.flatMap((d) =>
         Array.from({ length: size.streetsPerDistrict }, (_, s) => {
@@ -275,18 +297,7 @@ function addBuyers(b: Builder, agents: readonly string[]): Buyer[] {
         if (names.has(name))
             name = `${b.rng.pick(country.given)} ${b.rng.pattern('L')}. ${b.rng.pick(country.surnames)}`;
         names.add(name);
-        b.parties.push({
-            input: {
-                partyId,
-                type: 'BUYER',
-                legalName: name,
-                nameEn: name,
-                countryCode: country.code,
-                nationality: country.code,
-                idType: 'PASSPORT',
-            },
-            private: { salt: salt(b.rng, partyId), idNumber: b.rng.pattern(country.passport) },
-        });
+        b.parties.push(buyerParty(b.rng, partyId, name, country, () => b.rng.pattern(country.passport)));
         // the demo agent serves the most buyers
         const agentId = i % 2 === 0 ? DEMO.agent : (agents[i % agents.length] as string);
         return { partyId, country, name, agentId };
