@@ -203,6 +203,13 @@ const CORE_PERMISSIONS: Record<string, Permission> = {
     },
     'CustomsContract.TraceDeclarationLine': { access: 'read', roles: AUTHORITIES_READ },
     'HistoryContract.GetHistory': { access: 'read', roles: AUTHORITIES_READ },
+    // an org's registrar (`admin`, no ledger role) may record onboardings too: see authorizeOnboarder
+    'IdentityContract.RecordOnboarding': {
+        access: 'write',
+        roles: { operator: 'ANY' },
+        own: 'operator: vendor, agent, consolidator, broker; an org registrar (no role): its org roles',
+    },
+    'IdentityContract.GetOnboarding': { access: 'read', roles: AUTHORITIES_READ },
     'RiskContract.RaiseFlag': { access: 'write', roles: { operator: 'ANY', customs: 'ANY', bank: 'ANY' } },
     'RiskContract.ClearFlag': { access: 'write', roles: { customs: 'ANY', bank: 'ANY' } },
     'RiskContract.ConfirmFlag': { access: 'write', roles: { customs: 'ANY', bank: 'ANY' } },
@@ -320,4 +327,42 @@ export function owns(actor: Actor, owners: Readonly<Partial<Record<Role, string 
     } catch {
         return false;
     }
+}
+
+// Onboarding ---------------------------------------------------------------------------------------------
+
+/** Who onboards people: a ledger role, or `admin`, an org's registrar at its CA (no ledger role of its own). */
+export type Onboarder = Role | 'admin';
+
+const MARKET_PARTY_ROLES: readonly Role[] = ['vendor', 'agent', 'consolidator', 'broker'];
+
+/**
+ * Which roles an onboarder may give people of its own org. A market operator onboards the market's parties; an
+ * org admin any role its MSP may carry (so only CustomsOrg's admin mints auditors, who read everything). The
+ * gateway gates onboarding and revocation with this table and the ledger re-checks it when recording.
+ */
+export function onboardableRoles(onboarder: { readonly role: string; readonly mspId: string }): readonly Role[] {
+    if (onboarder.role === 'operator' && onboarder.mspId === MARKET_MSP) return MARKET_PARTY_ROLES;
+    if (onboarder.role !== 'admin') return [];
+    return ROLES.filter((role) => ROLE_MSP[role].accepts(onboarder.mspId));
+}
+
+/** The certificate attribute Fabric CA gives registrars; our network enrols one per org for onboarding. */
+const REGISTRAR_ATTRIBUTE = 'hf.Registrar.Roles';
+
+/**
+ * The onboarder of an onboarding record: an org registrar (no `mpt.role`, registrar attribute in the certificate),
+ * else whoever the permission table lets call `tx`.
+ */
+export async function authorizeOnboarder(
+    ctx: Context,
+    tx: string,
+): Promise<{ readonly onboarder: Onboarder; readonly signature: Signature }> {
+    const caller = callerOf(ctx);
+    if (caller.role === null && ctx.clientIdentity.getAttributeValue(REGISTRAR_ATTRIBUTE) !== null) {
+        const signature = { mspId: caller.mspId, id: caller.id, role: 'admin', party: null };
+        return { onboarder: 'admin', signature: { ...signature, txId: ctx.stub.getTxID(), at: txTime(ctx) } };
+    }
+    const actor = await authorize(ctx, tx);
+    return { onboarder: actor.role, signature: actor.signature };
 }

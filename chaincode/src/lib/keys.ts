@@ -18,6 +18,8 @@ export const RecordType = {
     declaration: 'declaration',
     customsEvent: 'customsEvent',
     risk: 'risk',
+    /** Who onboarded whom: [mspId, username]. */
+    onboarding: 'onboarding',
 } as const;
 export type RecordType = (typeof RecordType)[keyof typeof RecordType];
 

@@ -350,6 +350,19 @@ export interface RiskFlag {
     readonly resolution?: string;
 }
 
+/**
+ * A person an onboarding official registered at their org's CA: what the person may act as, and who vouched for
+ * it. Written before the person can enrol, so every certificate of a ledger role traces back to its onboarder.
+ */
+export interface Onboarding {
+    readonly docType: 'onboarding';
+    readonly mspId: string;
+    readonly username: string;
+    readonly role: string;
+    readonly party: string;
+    readonly onboardedBy: Signature;
+}
+
 // Loaders ------------------------------------------------------------------------------------------------
 
 export function loadParty(ctx: Context, partyId: string): Promise<Party> {

@@ -7,6 +7,7 @@ import { DocumentContract } from '../../../../chaincode/src/contracts/document';
 import { ExemptionContract } from '../../../../chaincode/src/contracts/exemption';
 import { GoodsContract } from '../../../../chaincode/src/contracts/goods';
 import { HistoryContract } from '../../../../chaincode/src/contracts/history';
+import { IdentityContract } from '../../../../chaincode/src/contracts/identity';
 import { PartyContract } from '../../../../chaincode/src/contracts/party';
 import { ReceiptContract } from '../../../../chaincode/src/contracts/receipt';
 import { RiskContract } from '../../../../chaincode/src/contracts/risk';
@@ -64,6 +65,7 @@ export class World {
     readonly document = new DocumentContract();
     readonly receipt = new ReceiptContract();
     readonly exemption = new ExemptionContract();
+    readonly identity = new IdentityContract();
 
     constructor() {
         this.ledger.defineCollections(collectionsConfig());
