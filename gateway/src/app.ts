@@ -1,4 +1,5 @@
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import type { EnrolmentCodes } from './auth/enrolment-codes';
 import type { CertificateAuthorities, GatewayWallets } from './auth/identities';
 import type { ApiKeyStore } from './auth/key-store';
 import type { Principal } from './auth/principal';
@@ -29,6 +30,7 @@ export interface AppDeps {
     readonly keys: ApiKeyStore;
     readonly wallets: GatewayWallets;
     readonly cas: CertificateAuthorities;
+    readonly enrolmentCodes: EnrolmentCodes;
     readonly idempotencyStore: IdempotencyStore;
     readonly orgs: readonly OrgInfo[];
     readonly logger: Logger;
@@ -178,13 +180,26 @@ export function buildApp(deps: AppDeps): Express {
         res.type('html').send(html);
     });
 
+    const json = express.json({ limit: deps.bodyLimitBytes ?? 1024 * 1024, strict: true });
+    const routeDeps = { ledger, idempotency, logger: deps.logger };
+    const publicRoutes = routes.filter((route) => route.public === true);
+    app.use(
+        publicRoutes.map((route) => route.path),
+        json,
+    );
+    mountRoutes(app, publicRoutes, routeDeps);
+
     app.use('/v1', authenticate(deps));
     app.use(
         '/v1',
         rateLimit(limiter, metrics, (_req, res) => contextOf(res).principal?.keyId ?? 'anonymous', 'this API key'),
     );
-    app.use('/v1', express.json({ limit: deps.bodyLimitBytes ?? 1024 * 1024, strict: true }));
-    mountRoutes(app, routes, { ledger, idempotency, logger: deps.logger });
+    app.use('/v1', json);
+    mountRoutes(
+        app,
+        routes.filter((route) => route.public !== true),
+        routeDeps,
+    );
 
     app.use(() => {
         throw new ApiError(404, 'NOT_FOUND', 'no such endpoint');

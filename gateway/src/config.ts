@@ -25,6 +25,7 @@ const SETTINGS = {
         help: 'sustained requests per second per client IP, before authentication (burst: twice that)',
     },
     MPT_SHUTDOWN_GRACE_MS: { default: '10000', help: 'how long in-flight requests may finish on SIGTERM' },
+    MPT_ENROLMENT_CODE_TTL_HOURS: { default: '72', help: 'how long an enrolment code from onboarding can be redeemed' },
 } as const;
 
 export type SettingName = keyof typeof SETTINGS;
@@ -47,6 +48,7 @@ const ENV_SCHEMA = z.object({
     MPT_RATE_LIMIT_BURST: int(1, 100_000),
     MPT_IP_RATE_LIMIT_PER_SECOND: int(1, 100_000),
     MPT_SHUTDOWN_GRACE_MS: int(0, 600_000),
+    MPT_ENROLMENT_CODE_TTL_HOURS: int(1, 24 * 30),
 });
 
 export interface GatewayConfig {
@@ -60,6 +62,7 @@ export interface GatewayConfig {
     /** Per client IP, before authentication: unauthenticated callers (key guessing) and /readyz are limited too. */
     readonly ipRateLimit: { readonly perSecond: number; readonly burst: number };
     readonly shutdownGraceMs: number;
+    readonly enrolmentCodeTtlMs: number;
 }
 
 export class ConfigError extends Error {
@@ -109,6 +112,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
         rateLimit: { perSecond: c.MPT_RATE_LIMIT_PER_SECOND, burst: c.MPT_RATE_LIMIT_BURST },
         ipRateLimit: { perSecond: c.MPT_IP_RATE_LIMIT_PER_SECOND, burst: 2 * c.MPT_IP_RATE_LIMIT_PER_SECOND },
         shutdownGraceMs: c.MPT_SHUTDOWN_GRACE_MS,
+        enrolmentCodeTtlMs: c.MPT_ENROLMENT_CODE_TTL_HOURS * 3600 * 1000,
     };
 }
 

@@ -5,6 +5,7 @@ import { REGISTRAR } from '../../network/src/identities';
 import { Wallet } from '../../network/src/wallet';
 import { buildApp, type AppDeps } from './app';
 import { FabricCertificateAuthorities, GatewayWallets, ledgerIdentity } from './auth/identities';
+import { EnrolmentCodes } from './auth/enrolment-codes';
 import { ApiKeyStore } from './auth/key-store';
 import { loadConfigOrExit, type GatewayConfig } from './config';
 import { IdempotencyStore } from './idempotency/store';
@@ -28,6 +29,7 @@ export function createDeps(config: GatewayConfig, logger: Logger): AppDeps {
         keys: new ApiKeyStore(config.dataDir),
         wallets: new GatewayWallets(config.dataDir),
         cas: new FabricCertificateAuthorities(profile),
+        enrolmentCodes: new EnrolmentCodes(config.dataDir, { ttlMs: config.enrolmentCodeTtlMs }),
         idempotencyStore: new IdempotencyStore(config.dataDir),
         orgs: profile.orgs.map(({ org, mspId }) => ({ org, mspId })),
         logger,

@@ -228,13 +228,28 @@ class Loader {
         }
     }
 
-    /** Onboarding: the key is in the answer once; keep it at once, and never onboard someone twice. */
-    #onboarded(op: Operation, reply: Reply, verdict: Verdict): Verdict {
+    /** Redeems an enrolment code as the person it is for would: no API key, the code is the credential. */
+    async #redeem(enrolmentCode: string): Promise<string | undefined> {
+        const response = await this.#fetch('/v1/enrolment', {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ enrolmentCode }),
+        });
+        const body = (await response.json()) as { apiKey?: string };
+        return response.ok ? body.apiKey : undefined;
+    }
+
+    /**
+     * Onboarding: the enrolment code is in the answer once; redeem it for the person's key at once, keep the key at
+     * once, and never onboard someone twice.
+     */
+    async #onboarded(op: Operation, reply: Reply, verdict: Verdict): Promise<Verdict> {
         const party = op.actor.party;
         const target = (op.http.body as { party: string; username: string }).party;
         const username = (op.http.body as { username: string }).username;
-        const apiKey = (reply.body as { apiKey?: string } | null)?.apiKey;
-        if (apiKey !== undefined && reply.status < 300) {
+        const code = (reply.body as { enrolmentCode?: string } | null)?.enrolmentCode;
+        const apiKey = code !== undefined && reply.status < 300 ? await this.#redeem(code) : undefined;
+        if (apiKey !== undefined) {
             this.#options.keys.set(target, apiKey);
             this.#options.saveKey?.(target, apiKey);
             return verdict;
@@ -261,7 +276,7 @@ class Loader {
         }
         const { reply, verdict } = await this.#sendWithRetry(op, apiKey);
         if (op.phase === 'identities') {
-            record(op.id, this.#onboarded(op, reply, verdict));
+            record(op.id, await this.#onboarded(op, reply, verdict));
         } else if (op.rows !== undefined && reply.status < 300) {
             for (const row of judgeRows(op, reply)) record(row.id, row.verdict);
         } else {

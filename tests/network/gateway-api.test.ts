@@ -110,18 +110,42 @@ describe('gateway on the real network', () => {
         expect((res.body as { error: { code: string } }).error.code).toBe('FORBIDDEN');
     });
 
-    it('onboards a person at the CA whose key signs as them, then revokes them', async () => {
+    it('onboards a person for an active party: the ledger records who, the person redeems their own key, then is revoked', async () => {
         const operator = key('MarketOrg', 'operator1');
+        const customs = key('CustomsOrg', 'officer1');
         const username = uniqueId('agent').toLowerCase();
         const party = uniqueId('A');
+        const refused = await request(gateway.url)
+            .post('/v1/onboarding')
+            .set(auth(operator))
+            .set('Idempotency-Key', idem())
+            .send({ username, role: 'agent', party });
+        for (const step of ['', '/verify', '/activate']) {
+            const filed = await request(gateway.url)
+                .post(`/v1/parties${step === '' ? '' : `/${party}${step}`}`)
+                .set(auth(operator))
+                .set('Idempotency-Key', idem())
+                .send(
+                    step === ''
+                        ? { partyId: party, type: 'AGENT', legalName: 'Agent Ltd', countryCode: 'CN' }
+                        : { reason: 'end-to-end test' },
+                );
+            expect(filed.status).toBeLessThan(300);
+        }
 
         const onboarded = await request(gateway.url)
             .post('/v1/onboarding')
             .set(auth(operator))
             .set('Idempotency-Key', idem())
             .send({ username, role: 'agent', party });
-        const apiKey = (onboarded.body as { apiKey: string }).apiKey;
+        const code = (onboarded.body as { enrolmentCode: string }).enrolmentCode;
+        const enrolled = await request(gateway.url).post('/v1/enrolment').send({ enrolmentCode: code });
+        const again = await request(gateway.url).post('/v1/enrolment').send({ enrolmentCode: code });
+        const apiKey = (enrolled.body as { apiKey: string }).apiKey;
         const me = await request(gateway.url).get('/v1/me').set(auth(apiKey));
+        const record = await request(gateway.url)
+            .get(`/v1/history/onboarding/MarketOrgMSP:${username}`)
+            .set(auth(customs));
         const revoked = await request(gateway.url)
             .post(`/v1/identities/${username}/revoke`)
             .set(auth(operator))
@@ -129,10 +153,15 @@ describe('gateway on the real network', () => {
             .send({ reason: 'end-to-end test' });
         const after = await request(gateway.url).get('/v1/me').set(auth(apiKey));
 
+        expect(refused.status).toBe(404);
         expect(onboarded.status).toBe(201);
+        expect(onboarded.body).not.toHaveProperty('apiKey');
+        expect(enrolled.status).toBe(201);
+        expect(again.status).toBe(400);
         expect(me.body).toMatchObject({ username, ledger: { mspId: 'MarketOrgMSP', role: 'agent', party } });
         expect(revoked.body).toMatchObject({ username, revokedAtCa: true });
         expect(after.status).toBe(401);
+        expect(record.status).toBe(200);
     });
 
     it('a history answer cites the block of every version it shows', async () => {

@@ -214,7 +214,13 @@ export interface Market {
 async function onboard(by: Client, org: string, username: string, role: string, party: string): Promise<Actor> {
     const body = ok(await by.post('/v1/onboarding', { username, role, party }), 201);
     expect(body).toMatchObject({ username, role, party });
-    return { org, username, role, party, api: by.as(str(body, 'apiKey')) };
+    expect(body).not.toHaveProperty('apiKey');
+    // the person redeems the code themselves, without any API key
+    const enrolled = ok(
+        await by.as(undefined).post('/v1/enrolment', { enrolmentCode: str(body, 'enrolmentCode') }),
+        201,
+    );
+    return { org, username, role, party, api: by.as(str(enrolled, 'apiKey')) };
 }
 
 async function fileParty(operator: Client, party: Record<string, unknown>): Promise<void> {

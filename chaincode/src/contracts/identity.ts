@@ -1,12 +1,12 @@
 import { Context, Contract, Info, Transaction } from 'fabric-contract-api';
-import { authorize, authorizeOnboarder, onboardableRoles, PARTY_ROLE_TYPE, ROLES, type Role } from '../lib/auth';
+import { authorizeOnboarder, onboardableRoles, PARTY_ROLE_TYPE, ROLES, type Role } from '../lib/auth';
 import { canonicalJson } from '../lib/canonical';
 import { conflict, forbidden, invalid } from '../lib/errors';
 import { callerOf } from '../lib/identity';
 import { RecordType, recordKey } from '../lib/keys';
 import { loadActiveParty, type Onboarding } from '../lib/records';
-import { emit, getRecord, jsonResult, mustGetRecord, putRecord } from '../lib/store';
-import { ID, object, oneOf, parseArg, parseJson, str } from '../lib/validate';
+import { emit, getRecord, jsonResult, putRecord } from '../lib/store';
+import { ID, object, oneOf, parseJson, str } from '../lib/validate';
 
 /** The enrolment ID a person gets at the org CA (same rule as the gateway's). */
 const USERNAME = str({
@@ -14,7 +14,6 @@ const USERNAME = str({
     max: 64,
     hint: 'must be 3..64 of a-z 0-9 . _ - (starting with a letter or digit)',
 });
-const MSP_ID = str({ pattern: /^[A-Za-z0-9][A-Za-z0-9.-]{0,63}$/, max: 64, hint: 'must be an MSP ID' });
 const ONBOARDING = object({ username: USERNAME, role: oneOf<Role>(ROLES), party: ID });
 
 @Info({ title: 'IdentityContract', description: 'Tells callers how the ledger sees them; records who onboarded whom' })
@@ -65,15 +64,5 @@ export class IdentityContract extends Contract {
         await putRecord(ctx, key, record);
         emit(ctx, 'OnboardingRecorded', { mspId: record.mspId, username: record.username, role: record.role });
         return jsonResult(record);
-    }
-
-    /** Who onboarded a person, with what role and party (authorities). */
-    @Transaction(false)
-    async GetOnboarding(ctx: Context, mspId: string, username: string): Promise<string> {
-        const msp = parseArg(mspId, MSP_ID, 'mspId');
-        const name = parseArg(username, USERNAME, 'username');
-        await authorize(ctx, 'IdentityContract.GetOnboarding');
-        const key = recordKey(ctx, RecordType.onboarding, msp, name);
-        return jsonResult(await mustGetRecord<Onboarding>(ctx, key, 'onboarding', `onboarding of ${name} in ${msp}`));
     }
 }

@@ -209,7 +209,6 @@ const CORE_PERMISSIONS: Record<string, Permission> = {
         roles: { operator: 'ANY' },
         own: 'operator: vendor, agent, consolidator, broker; an org registrar (no role): its org roles',
     },
-    'IdentityContract.GetOnboarding': { access: 'read', roles: AUTHORITIES_READ },
     'RiskContract.RaiseFlag': { access: 'write', roles: { operator: 'ANY', customs: 'ANY', bank: 'ANY' } },
     'RiskContract.ClearFlag': { access: 'write', roles: { customs: 'ANY', bank: 'ANY' } },
     'RiskContract.ConfirmFlag': { access: 'write', roles: { customs: 'ANY', bank: 'ANY' } },

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, X509Certificate } from 'node:crypto';
+import { createHash, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
@@ -21,14 +21,16 @@ export interface NewUser {
     readonly party: string;
 }
 
-/** The orgs' certificate authorities, as the gateway uses them: onboard (register + enrol) and revoke. */
+/** The orgs' certificate authorities, as the gateway uses them: register, enrol and revoke people. */
 export interface CertificateAuthorities {
     /**
-     * Registers `username` with `mpt.role`/`mpt.party` at the org's CA and enrols it; 409 when taken. Called only for
-     * usernames the gateway wallet does not hold, so a registration with the same role and party is an earlier
-     * onboarding that did not finish (enrolment, wallet write or answer lost): it gets a new secret and is enrolled.
+     * Registers `username` with `mpt.role`/`mpt.party` at the org's CA, enrollable once with `secret`; 409 when the
+     * username is taken by someone else. A registration with the same role and party that was never enrolled (an
+     * enrolment code that expired, or an onboarding whose answer was lost) gets `secret` as its new secret.
      */
-    enroll(org: string, user: NewUser): Promise<StoredIdentity>;
+    register(org: string, user: NewUser, secret: string): Promise<void>;
+    /** Enrols a registered person with their one-use secret: the certificate and key for the gateway wallet. */
+    enroll(org: string, username: string, secret: string): Promise<StoredIdentity>;
     /** Revokes every certificate of `username` at the org's CA. */
     revoke(org: string, username: string): Promise<void>;
 }
@@ -87,10 +89,13 @@ export class FabricCertificateAuthorities implements CertificateAuthorities {
         this.#connect = connect;
     }
 
-    async enroll(org: string, user: NewUser): Promise<StoredIdentity> {
-        return this.#withCa(org, user.username, async (ca, registrar, connection) => {
-            const secret = await this.#secretFor(ca, registrar, user);
-            const enrolment = await ca.enroll(user.username, secret);
+    async register(org: string, user: NewUser, secret: string): Promise<void> {
+        await this.#withCa(org, user.username, (ca, registrar) => this.#registerOnce(ca, registrar, user, secret));
+    }
+
+    async enroll(org: string, username: string, secret: string): Promise<StoredIdentity> {
+        return this.#withCa(org, username, async (ca, _registrar, connection) => {
+            const enrolment = await ca.enroll(username, secret);
             return { mspId: connection.mspId, ...enrolment };
         });
     }
@@ -100,13 +105,13 @@ export class FabricCertificateAuthorities implements CertificateAuthorities {
     }
 
     /**
-     * The enrolment secret of a new registration; for a registration an unfinished onboarding of the same person
-     * left behind (same role and party), a new secret set through the identities API. Anyone else's: 409.
+     * A new registration enrollable once with `secret`; a registration of the same person (same role and party) left
+     * by an earlier onboarding gets `secret` instead of its old one. Anyone else's: 409.
      */
-    async #secretFor(ca: CaConnection, registrar: Enrolment, user: NewUser): Promise<string> {
+    async #registerOnce(ca: CaConnection, registrar: Enrolment, user: NewUser, secret: string): Promise<void> {
         const attributes = userAttributes(user);
         try {
-            return await ca.register(registrar, { id: user.username, attributes, maxEnrollments: -1 });
+            await ca.register(registrar, { id: user.username, secret, attributes, maxEnrollments: 1 });
         } catch (error) {
             if (!alreadyRegistered(error)) {
                 throw error;
@@ -118,9 +123,7 @@ export class FabricCertificateAuthorities implements CertificateAuthorities {
             if (!same) {
                 throw error;
             }
-            const secret = randomBytes(24).toString('base64url');
             await ca.resetSecret(registrar, user.username, secret);
-            return secret;
         }
     }
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Command } from 'commander';
 
@@ -15,7 +15,8 @@ export interface Io {
 
 interface Connection {
     readonly url: string;
-    readonly key: string;
+    /** Absent for the one call made without a key: redeeming an enrolment code. */
+    readonly key?: string;
 }
 
 export class GatewayRefusal extends Error {
@@ -40,7 +41,8 @@ async function call(
     body?: unknown,
     idempotencyKey?: string,
 ): Promise<unknown> {
-    const headers: Record<string, string> = { authorization: `Bearer ${connection.key}` };
+    const headers: Record<string, string> =
+        connection.key === undefined ? {} : { authorization: `Bearer ${connection.key}` };
     if (body !== undefined) {
         headers['content-type'] = 'application/json';
     }
@@ -208,20 +210,23 @@ export function program(io: Io, env: NodeJS.ProcessEnv = process.env): Command {
         .option('--url <url>', 'gateway URL (default $MPT_URL or http://127.0.0.1:3000)')
         .option('--key <apiKey>', 'your API key (default $MPT_API_KEY)')
         .exitOverride();
+    const gatewayUrl = (): string => cli.opts<{ url?: string }>().url ?? env.MPT_URL ?? 'http://127.0.0.1:3000';
     const connection = (): Connection => {
-        const options = cli.opts<{ url?: string; key?: string }>();
-        const key = options.key ?? env.MPT_API_KEY;
+        const key = cli.opts<{ key?: string }>().key ?? env.MPT_API_KEY;
         if (!key) {
             throw new Error('no API key: pass --key or set MPT_API_KEY (npm start prints demo keys)');
         }
-        return { url: options.url ?? env.MPT_URL ?? 'http://127.0.0.1:3000', key };
+        return { url: gatewayUrl(), key };
     };
     const json = (value: unknown): void => {
         io.out(JSON.stringify(value, null, 2));
     };
 
     cli.command('onboard')
-        .description("register and enrol a person at your organisation's CA; prints their API key once")
+        .description(
+            "record a person on the ledger and register them at your organisation's CA; prints a one-time " +
+                'enrolment code to hand to them (running it again before they redeem it issues a new code)',
+        )
         .argument('<username>')
         .requiredOption(
             '--role <role>',
@@ -229,9 +234,15 @@ export function program(io: Io, env: NodeJS.ProcessEnv = process.env): Command {
         )
         .requiredOption('--party <partyId>', 'mpt.party: the on-chain party the person acts for')
         .action(async (username: string, options: { role: string; party: string }) => {
-            json(
-                await call(connection(), 'POST', '/v1/onboarding', { username, ...options }, `mpt-onboard-${username}`),
-            );
+            const idempotencyKey = `mpt-onboard-${username}-${randomUUID()}`;
+            json(await call(connection(), 'POST', '/v1/onboarding', { username, ...options }, idempotencyKey));
+        });
+
+    cli.command('enrol')
+        .description('redeem the enrolment code you were given for your own API key (no key needed); shown once')
+        .argument('<code>')
+        .action(async (enrolmentCode: string) => {
+            json(await call({ url: gatewayUrl() }, 'POST', '/v1/enrolment', { enrolmentCode }));
         });
 
     cli.command('import-trades')

@@ -65,11 +65,37 @@ export interface RouteDef<
     readonly replayAs?: (body: z.output<RS>) => unknown;
     /** Error statuses worth documenting besides 400/401/429/500/503. */
     readonly errors?: readonly number[];
+    readonly public?: false;
     handle(input: HandlerInput<z.output<PS>, z.output<QS>, z.output<BS>>): Promise<z.input<RS>>;
 }
 
+/**
+ * A route called without an API key (redeeming an enrolment code): no caller, no ledger, no Idempotency-Key. It must
+ * be safe to call by anyone, as often as the per-IP rate limit allows.
+ */
+export interface PublicRouteDef<BS extends z.ZodType = Empty, RS extends z.ZodType = z.ZodType> extends Pick<
+    RouteDef<Empty, Empty, BS, RS>,
+    'method' | 'path' | 'operationId' | 'summary' | 'description' | 'tag' | 'body' | 'response' | 'status' | 'errors'
+> {
+    readonly public: true;
+    readonly params?: undefined;
+    readonly query?: undefined;
+    readonly roles?: undefined;
+    readonly ledger?: undefined;
+    readonly write?: undefined;
+    handle(input: { readonly body: z.output<BS>; readonly requestId: string }): Promise<z.input<RS>>;
+}
+
 /** A route with its types erased, as the app and the OpenAPI generator hold them. */
-export type AnyRoute = RouteDef<z.ZodType, z.ZodType, z.ZodType>;
+export type AnyRoute = RouteDef<z.ZodType, z.ZodType, z.ZodType> | PublicRouteDef<z.ZodType>;
+
+/** Declares a route without authentication (see {@link PublicRouteDef}). */
+export function definePublicRoute<BS extends z.ZodType = Empty, RS extends z.ZodType = z.ZodType>(
+    route: Omit<PublicRouteDef<BS, RS>, 'public'>,
+): AnyRoute {
+    const publicRoute: PublicRouteDef<BS, RS> = { ...route, public: true };
+    return publicRoute;
+}
 
 /** Declares a route; the schemas type the handler, validate the request and response, and make the OpenAPI. */
 export function defineRoute<
@@ -112,8 +138,8 @@ function callerLedger(ledger: Ledger, principal: Principal, submitter: Submitter
     };
 }
 
-function checkRequest(route: AnyRoute, req: Request, principal: Principal): void {
-    if (route.roles && !route.roles.includes(principal.role)) {
+function checkRequest(route: AnyRoute, req: Request, principal: Principal | undefined): void {
+    if (route.roles && principal && !route.roles.includes(principal.role)) {
         throw new ApiError(403, 'FORBIDDEN', `role ${principal.role} may not ${route.summary.toLowerCase()}`);
     }
     if (route.body && !req.is('application/json')) {
@@ -121,13 +147,37 @@ function checkRequest(route: AnyRoute, req: Request, principal: Principal): void
     }
 }
 
-/** Mounts routes on a router: principal → role gate → validation → (idempotent) handler → response check. */
+/** The handler's answer, checked against the route's response schema: a mismatch is our bug, never the caller's. */
+function answerOf(route: AnyRoute, answer: unknown, logger: RouteDeps['logger']): Reply {
+    const checked = route.response.safeParse(answer);
+    if (!checked.success) {
+        logger.error({ route: route.path, issues: checked.error.issues }, 'response failed its schema');
+        throw new ApiError(500, 'INTERNAL', 'internal error');
+    }
+    return {
+        status: route.status ?? 200,
+        body: checked.data,
+        ...('replayAs' in route && route.replayAs ? { stored: route.replayAs(checked.data) } : {}),
+    };
+}
+
+/**
+ * Mounts routes on a router: principal → role gate → validation → (idempotent) handler → response check. Public
+ * routes skip the principal; mount them before the authentication middleware.
+ */
 export function mountRoutes(router: Express, routes: readonly AnyRoute[], deps: RouteDeps): void {
     for (const route of routes) {
         router[route.method](route.path, async (req: Request, res: Response) => {
             const context = contextOf(res);
             context.route = route.path;
             const principal = context.principal;
+            if (route.public === true) {
+                checkRequest(route, req, undefined);
+                const body = parse(route.body, req.body, 'body');
+                const reply = answerOf(route, await route.handle({ body, requestId: context.requestId }), deps.logger);
+                res.status(reply.status).json(reply.body);
+                return;
+            }
             if (!principal) {
                 throw new ApiError(401, 'UNAUTHENTICATED', 'send Authorization: Bearer <API key>');
             }
@@ -138,17 +188,7 @@ export function mountRoutes(router: Express, routes: readonly AnyRoute[], deps: 
             const run = async (submitter?: Submitter): Promise<Reply> => {
                 const ledger = callerLedger(deps.ledger, principal, submitter);
                 const input = { params, query, body, principal, ledger, requestId: context.requestId };
-                const answer = route.response.safeParse(await route.handle(input));
-                if (!answer.success) {
-                    deps.logger.error({ route: route.path, issues: answer.error.issues }, 'response failed its schema');
-                    throw new ApiError(500, 'INTERNAL', 'internal error');
-                }
-                const status = route.status ?? 200;
-                return {
-                    status,
-                    body: answer.data,
-                    ...(route.replayAs ? { stored: route.replayAs(answer.data) } : {}),
-                };
+                return answerOf(route, await route.handle(input), deps.logger);
             };
             if (!route.write) {
                 const reply = await run();

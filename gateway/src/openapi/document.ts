@@ -90,7 +90,7 @@ function operation(route: AnyRoute): JsonSchema {
         tags: [route.tag],
         ...(route.roles ? { 'x-roles': [...route.roles] } : {}),
         'x-ledger-transactions': [...(route.ledger ?? [])],
-        security: [{ apiKey: [] }],
+        security: route.public === true ? [] : [{ apiKey: [] }],
         parameters: parameters(route),
         ...(route.body
             ? {

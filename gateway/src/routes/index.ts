@@ -1,3 +1,4 @@
+import type { EnrolmentCodes } from '../auth/enrolment-codes';
 import type { CertificateAuthorities, GatewayWallets } from '../auth/identities';
 import type { ApiKeyStore } from '../auth/key-store';
 import type { AnyRoute } from '../http/route';
@@ -19,6 +20,7 @@ export interface RoutesDeps {
     readonly keys: ApiKeyStore;
     readonly wallets: GatewayWallets;
     readonly cas: CertificateAuthorities;
+    readonly enrolmentCodes: EnrolmentCodes;
 }
 
 /** Every API route, in documentation order. */

@@ -16,7 +16,7 @@ describe('who onboarded whom, on the ledger', () => {
         w = await World.market();
     });
 
-    it('records the operator who onboards a vendor for an active merchant, and lets customs read it', async () => {
+    it('records the operator who onboards a vendor for an active merchant, in the history customs reads', async () => {
         const record = await w.json(id.operator(), (ctx) =>
             w.identity.RecordOnboarding(ctx, request('stall-v1', 'vendor', 'V1')),
         );
@@ -28,8 +28,10 @@ describe('who onboarded whom, on the ledger', () => {
             onboardedBy: { mspId: 'MarketOrgMSP', role: 'operator', party: 'OP-MARKET' },
         });
         expect(w.ledger.events.at(-1)).toMatchObject({ name: 'OnboardingRecorded' });
-        const read = await w.query(id.customs(), (ctx) => w.identity.GetOnboarding(ctx, 'MarketOrgMSP', 'stall-v1'));
-        expect(read).toEqual(record);
+        const history = await w.query<{ history: { value: unknown }[] }>(id.customs(), (ctx) =>
+            w.history.GetHistory(ctx, 'onboarding', 'MarketOrgMSP:stall-v1'),
+        );
+        expect(history.history.map((h) => h.value)).toEqual([record]);
     });
 
     it.each([

@@ -78,9 +78,6 @@ const SCENARIOS: Record<string, Scenario> = {
         invoke: (w) => (ctx) =>
             w.identity.RecordOnboarding(ctx, j({ username: 'vendor-v1', role: 'vendor', party: 'V1' })),
     },
-    'IdentityContract.GetOnboarding': {
-        invoke: (w) => (ctx) => w.identity.GetOnboarding(ctx, 'MarketOrgMSP', 'seller-v1'),
-    },
     'PartyContract.GetCluster': { invoke: (w) => (ctx) => w.party.GetCluster(ctx, 'YIWU') },
     'PartyContract.RegisterParty': {
         invoke: (w) => (ctx) =>
@@ -367,9 +364,6 @@ async function buildWorld(): Promise<World> {
     await w.consolidate('O-OPEN', ['T-ORDER']);
     await w.registerTrade('T-OPEN', [{ goods: 'G1', qty: 3, unitPrice: 500 }]);
     await w.submit(op, (ctx) => w.document.RegisterDocument(ctx, ANCHORED, 'PACKING_LIST'));
-    await w.submit(op, (ctx) =>
-        w.identity.RecordOnboarding(ctx, j({ username: 'seller-v1', role: 'vendor', party: 'V1' })),
-    );
     const flagged = await w.registerTrade('T-FLAG', [{ goods: 'G1', qty: 1, unitPrice: 9000 }]);
     flagId = (flagged.riskFlags as string[])[0] ?? '';
     await settlementWorld(w);

@@ -1,15 +1,25 @@
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
+import { EnrolmentCodes } from '../../../gateway/src/auth/enrolment-codes';
 import { bearer, errorOf, harness, idem, sha, type Harness } from './harness';
 
 interface Onboarded {
     username: string;
     role: string;
     party: string;
+    txId: string;
+    enrolmentCode?: string;
+    expiresAt: string;
+}
+interface Enrolled {
+    username: string;
+    role: string;
+    party: string;
     keyId: string;
-    apiKey?: string;
+    apiKey: string;
 }
 
 describe('authentication, onboarding and keys', () => {
@@ -28,6 +38,13 @@ describe('authentication, onboarding and keys', () => {
 
     const onboard = (key: string, body: object, idempotencyKey = idem()): request.Test =>
         request(h.app).post('/v1/onboarding').set(bearer(key)).set('Idempotency-Key', idempotencyKey).send(body);
+    const redeem = (enrolmentCode: string): request.Test =>
+        request(h.app).post('/v1/enrolment').send({ enrolmentCode });
+    /** Onboards a person and redeems their code as they would: their own API key. */
+    const newPerson = async (key: string, body: object): Promise<string> => {
+        const code = ((await onboard(key, body)).body as Onboarded).enrolmentCode ?? 'missing';
+        return ((await redeem(code)).body as Enrolled).apiKey;
+    };
 
     it.each([
         ['no Authorization header', undefined],
@@ -57,36 +74,99 @@ describe('authentication, onboarding and keys', () => {
         });
     });
 
-    it('a market operator onboards a vendor whose new key signs as the vendor', async () => {
+    it("a market operator gets an enrolment code, never the vendor's key; the vendor redeems it for their own", async () => {
         const res = await onboard(operator, { username: 'stall-42', role: 'vendor', party: 'V-0042' });
         const body = res.body as Onboarded;
 
         expect(res.status).toBe(201);
         expect(body).toMatchObject({ org: 'MarketOrg', username: 'stall-42', role: 'vendor', party: 'V-0042' });
-        expect(h.cas.enrolled).toEqual([
-            { org: 'MarketOrg', user: { username: 'stall-42', role: 'vendor', party: 'V-0042' } },
+        expect(body).not.toHaveProperty('apiKey');
+        expect(body.enrolmentCode).toMatch(/^([0-9A-HJKMNP-TV-Z]{4}-){5}[0-9A-HJKMNP-TV-Z]{4}$/);
+        expect(Date.parse(body.expiresAt) - Date.now()).toBeGreaterThan(71 * 3600 * 1000);
+        const recorded = h.ledger.submits('IdentityContract:RecordOnboarding');
+        expect(recorded.map((c) => c.args)).toEqual([
+            [JSON.stringify({ username: 'stall-42', role: 'vendor', party: 'V-0042' })],
         ]);
+        expect(recorded[0]?.certificate).toContain('|operator1|operator|');
+        expect(body.txId).toMatch(/^[0-9a-f]{64}$/);
+        expect(h.cas.enrolled).toEqual([]);
+
+        const enrolled = await redeem((body.enrolmentCode ?? '').toLowerCase());
+        expect(enrolled.status).toBe(201);
+        expect(h.cas.enrolled).toEqual([{ org: 'MarketOrg', username: 'stall-42' }]);
         const me = await request(h.app)
             .get('/v1/me')
-            .set(bearer(body.apiKey ?? ''));
+            .set(bearer((enrolled.body as Enrolled).apiKey));
         expect(me.body).toMatchObject({ username: 'stall-42', role: 'vendor', party: 'V-0042' });
     });
 
-    it('a replayed onboarding returns the same result without the key and enrols nobody twice', async () => {
+    it('an enrolment code works once', async () => {
+        const code = ((await onboard(operator, { username: 'once', role: 'agent', party: 'A-1' })).body as Onboarded)
+            .enrolmentCode;
+        expect((await redeem(code ?? '')).status).toBe(201);
+
+        const again = await redeem(code ?? '');
+        expect(again.status).toBe(400);
+        expect(errorOf(again)).toMatchObject({ code: 'INVALID', message: expect.stringContaining('already used') });
+        expect(h.cas.enrolled).toHaveLength(1);
+    });
+
+    it('an expired, unknown or replaced code enrols nobody', async () => {
+        let now = Date.now();
+        const codesDir = mkdtempSync(path.join(tmpdir(), 'mpt-codes-'));
+        const app = h.restart({
+            enrolmentCodes: new EnrolmentCodes(codesDir, { ttlMs: 60_000, now: (): number => now }),
+        });
+        const onboardIn = async (username: string): Promise<string> => {
+            const res = await request(app)
+                .post('/v1/onboarding')
+                .set(bearer(operator))
+                .set('Idempotency-Key', idem())
+                .send({ username, role: 'vendor', party: 'V-1' });
+            return (res.body as Onboarded).enrolmentCode ?? 'missing';
+        };
+        const expired = await onboardIn('late');
+        const replaced = await onboardIn('twice');
+        const current = await onboardIn('twice');
+        now += 30_000;
+        const redeemIn = (enrolmentCode: string): request.Test =>
+            request(app).post('/v1/enrolment').send({ enrolmentCode });
+        expect((await redeemIn(replaced)).status).toBe(400);
+        expect((await redeemIn('AAAA-BBBB-CCCC-DDDD-EEEE-FFFF')).status).toBe(400);
+        now += 31_000;
+        expect((await redeemIn(expired)).status).toBe(400);
+        expect((await redeemIn(current)).status).toBe(400);
+        expect(h.cas.enrolled).toEqual([]);
+        rmSync(codesDir, { recursive: true, force: true });
+    });
+
+    it('a party the ledger refuses → its error, and nobody registered at the CA', async () => {
+        const res = await onboard(operator, { username: 'ghost', role: 'vendor', party: 'NO-SUCH-PARTY' });
+
+        expect(res.status).toBe(404);
+        expect(h.cas.registered).toEqual([]);
+    });
+
+    it('a replayed onboarding returns the same result without the code and registers nobody twice', async () => {
         const key = idem();
         const first = await onboard(operator, { username: 'stall-43', role: 'vendor', party: 'V-0043' }, key);
         const again = await onboard(operator, { username: 'stall-43', role: 'vendor', party: 'V-0043' }, key);
 
         expect(again.status).toBe(201);
         expect(again.get('idempotent-replayed')).toBe('true');
-        expect((again.body as Onboarded).keyId).toBe((first.body as Onboarded).keyId);
-        expect((again.body as Onboarded).apiKey).toBeUndefined();
-        expect(h.cas.enrolled).toHaveLength(1);
+        expect((again.body as Onboarded).txId).toBe((first.body as Onboarded).txId);
+        expect((again.body as Onboarded).enrolmentCode).toBeUndefined();
+        expect(h.cas.registered).toHaveLength(1);
     });
 
-    it('keeps only hashes of API keys on disk, in private (0700/0600) files', async () => {
+    it('keeps only hashes of API keys and enrolment codes on disk, in private (0700/0600) files', async () => {
         const res = await onboard(operator, { username: 'stall-44', role: 'vendor', party: 'V-0044' });
-        const apiKey = (res.body as Onboarded).apiKey ?? 'missing';
+        const code = (res.body as Onboarded).enrolmentCode ?? 'missing';
+        const pendingFiles = readdirSync(h.dataDir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
+        for (const file of pendingFiles) {
+            expect(readFileSync(path.join(file.parentPath, file.name), 'utf8')).not.toContain(code);
+        }
+        const apiKey = ((await redeem(code)).body as Enrolled).apiKey;
 
         const files = readdirSync(h.dataDir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
         for (const file of files) {
@@ -101,7 +181,7 @@ describe('authentication, onboarding and keys', () => {
         ['a vendor onboarding anyone', 'vendor', { role: 'vendor' }],
         ['an operator onboarding a customs officer', 'operator', { role: 'customs' }],
         ['an operator onboarding another operator', 'operator', { role: 'operator' }],
-    ])('%s → 403 and nothing enrolled', async (_name, who, extra) => {
+    ])('%s → 403, nothing recorded and nothing registered', async (_name, who, extra) => {
         const res = await onboard(who === 'vendor' ? vendor : operator, {
             username: 'someone',
             party: 'P-1',
@@ -109,7 +189,8 @@ describe('authentication, onboarding and keys', () => {
         });
 
         expect(res.status).toBe(403);
-        expect(h.cas.enrolled).toHaveLength(0);
+        expect(h.ledger.submits()).toHaveLength(0);
+        expect(h.cas.registered).toHaveLength(0);
     });
 
     it('a customs org admin onboards an officer at the customs CA', async () => {
@@ -118,7 +199,7 @@ describe('authentication, onboarding and keys', () => {
         const res = await onboard(admin, { username: 'officer7', role: 'customs', party: 'CUSTOMS-YIWU' });
 
         expect(res.status).toBe(201);
-        expect(h.cas.enrolled[0]?.org).toBe('CustomsOrg');
+        expect(h.cas.registered[0]?.org).toBe('CustomsOrg');
     });
 
     it('only the customs org admin onboards auditors (the chaincode accepts auditors from CustomsOrgMSP only)', async () => {
@@ -131,16 +212,16 @@ describe('authentication, onboarding and keys', () => {
         const fromBank = await onboard(bankAdmin, auditor('audit-b'));
         expect([fromMarket.status, fromBank.status]).toEqual([403, 403]);
         expect(errorOf(fromBank).code).toBe('FORBIDDEN');
-        expect(h.cas.enrolled).toHaveLength(0);
+        expect(h.cas.registered).toHaveLength(0);
 
         const fromCustoms = await onboard(customsAdmin, auditor('audit-c'));
         expect(fromCustoms.status).toBe(201);
         expect(fromCustoms.body).toMatchObject({ mspId: 'CustomsOrgMSP', role: 'auditor' });
-        expect(h.cas.enrolled.map((e) => e.org)).toEqual(['CustomsOrg']);
+        expect(h.cas.registered.map((e) => e.org)).toEqual(['CustomsOrg']);
     });
 
-    it('a taken username → 409 CONFLICT', async () => {
-        await onboard(operator, { username: 'dup-user', role: 'agent', party: 'A-1' });
+    it('a username already enrolled → 409 CONFLICT', async () => {
+        await newPerson(operator, { username: 'dup-user', role: 'agent', party: 'A-1' });
         const res = await onboard(operator, { username: 'dup-user', role: 'agent', party: 'A-1' });
 
         expect(res.status).toBe(409);
@@ -158,8 +239,7 @@ describe('authentication, onboarding and keys', () => {
     });
 
     it('revoking a person kills their keys and revokes them at the CA', async () => {
-        const made = await onboard(operator, { username: 'leaver', role: 'agent', party: 'A-9' });
-        const leaverKey = (made.body as Onboarded).apiKey ?? '';
+        const leaverKey = await newPerson(operator, { username: 'leaver', role: 'agent', party: 'A-9' });
 
         const res = await request(h.app)
             .post('/v1/identities/leaver/revoke')
@@ -174,7 +254,7 @@ describe('authentication, onboarding and keys', () => {
 
     it('an operator may not revoke an operator whose keys are all revoked already: the certificate decides', async () => {
         const admin = h.user('MarketOrg', 'registrar', 'admin', null);
-        await onboard(admin, { username: 'op3', role: 'operator', party: 'OP-3' });
+        await newPerson(admin, { username: 'op3', role: 'operator', party: 'OP-3' });
         for (const record of h.keys.activeFor('MarketOrg', 'op3')) {
             h.keys.revoke(record.keyId, 'rotated by bootstrap');
         }
@@ -191,7 +271,7 @@ describe('authentication, onboarding and keys', () => {
 
     it('an operator may not revoke another operator and a vendor may not revoke anyone', async () => {
         const admin = h.user('MarketOrg', 'registrar', 'admin', null);
-        await onboard(admin, { username: 'op2', role: 'operator', party: 'OP-2' });
+        await newPerson(admin, { username: 'op2', role: 'operator', party: 'OP-2' });
 
         const byOperator = await request(h.app)
             .post('/v1/identities/op2/revoke')
@@ -211,12 +291,14 @@ describe('authentication, onboarding and keys', () => {
 
     it('never logs API keys or Authorization headers', async () => {
         const made = await onboard(operator, { username: 'quiet', role: 'vendor', party: 'V-7' });
-        const newKey = (made.body as Onboarded).apiKey ?? 'missing';
+        const code = (made.body as Onboarded).enrolmentCode ?? 'missing';
+        const newKey = ((await redeem(code)).body as Enrolled).apiKey;
         await request(h.app).get('/v1/me').set(bearer(newKey));
         await request(h.app).get('/v1/me').set('Authorization', 'Bearer wrong-key-value');
 
         expect(h.logs.lines.length).toBeGreaterThan(2);
         expect(h.logs.text).not.toContain(newKey);
+        expect(h.logs.text).not.toContain(code);
         expect(h.logs.text).not.toContain(operator);
         expect(h.logs.text).not.toContain('wrong-key-value');
         expect(h.logs.text).toContain('"requestId"');

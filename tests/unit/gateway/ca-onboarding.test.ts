@@ -14,6 +14,7 @@ import { Wallet } from '../../../network/src/wallet';
 class FakeCa implements CaConnection {
     readonly registered = new Map<string, { secret: string; attrs: CaIdentity['attrs'] }>();
     readonly resets: string[] = [];
+    readonly registrations: Registration[] = [];
     failEnrolOnce = false;
     #n = 0;
 
@@ -21,8 +22,9 @@ class FakeCa implements CaConnection {
         if (this.registered.has(registration.id)) {
             return Promise.reject(new CaError('already registered', 400, [{ code: 74, message: 'registered' }]));
         }
-        const secret = `secret-${++this.#n}`;
+        const secret = registration.secret ?? `secret-${++this.#n}`;
         this.registered.set(registration.id, { secret, attrs: registration.attributes ?? [] });
+        this.registrations.push(registration);
         return Promise.resolve(secret);
     }
 
@@ -83,24 +85,44 @@ describe('onboarding at a Fabric CA', () => {
         rmSync(walletDir, { recursive: true, force: true });
     });
 
-    it('a retry after registration succeeded but enrolment failed resets the secret and enrols', async () => {
-        ca.failEnrolOnce = true;
-        await expect(cas.enroll('MarketOrg', stall)).rejects.toMatchObject({ status: 503, code: 'CA_UNAVAILABLE' });
+    it('registers the person enrollable once with the enrolment secret, and enrols them with it', async () => {
+        await cas.register('MarketOrg', stall, 'CODE-ONE');
 
-        const identity = await cas.enroll('MarketOrg', stall);
-
-        expect(identity).toEqual({
+        expect(ca.registrations).toMatchObject([{ id: 'stall-7', secret: 'CODE-ONE', maxEnrollments: 1 }]);
+        await expect(cas.enroll('MarketOrg', 'stall-7', 'WRONG')).rejects.toMatchObject({ status: 502 });
+        await expect(cas.enroll('MarketOrg', 'stall-7', 'CODE-ONE')).resolves.toEqual({
             mspId: 'MarketOrgMSP',
             certificate: 'cert-of-stall-7',
             privateKey: 'key-of-stall-7',
         });
+    });
+
+    it('registering the same person again (a new code) gives the registration the new secret', async () => {
+        await cas.register('MarketOrg', stall, 'CODE-ONE');
+        await cas.register('MarketOrg', stall, 'CODE-TWO');
+
         expect(ca.resets).toEqual(['stall-7']);
+        await expect(cas.enroll('MarketOrg', 'stall-7', 'CODE-ONE')).rejects.toMatchObject({ status: 502 });
+        await expect(cas.enroll('MarketOrg', 'stall-7', 'CODE-TWO')).resolves.toBeDefined();
+    });
+
+    it('a CA that cannot be reached is 503, so the code stays usable', async () => {
+        await cas.register('MarketOrg', stall, 'CODE-ONE');
+        ca.failEnrolOnce = true;
+
+        await expect(cas.enroll('MarketOrg', 'stall-7', 'CODE-ONE')).rejects.toMatchObject({
+            status: 503,
+            code: 'CA_UNAVAILABLE',
+        });
+        await expect(cas.enroll('MarketOrg', 'stall-7', 'CODE-ONE')).resolves.toBeDefined();
     });
 
     it('a username registered with another role or party stays 409 and its secret untouched', async () => {
-        await cas.enroll('MarketOrg', stall);
+        await cas.register('MarketOrg', stall, 'CODE-ONE');
 
-        const error = await cas.enroll('MarketOrg', { ...stall, role: 'operator' }).catch((e: unknown) => e);
+        const error = await cas
+            .register('MarketOrg', { ...stall, role: 'operator' }, 'CODE-TWO')
+            .catch((e: unknown) => e);
 
         expect(error).toBeInstanceOf(ApiError);
         expect(error).toMatchObject({ status: 409, code: 'CONFLICT' });

@@ -75,6 +75,13 @@ export class FakeLedger implements Ledger {
             this.#documents.set(sha256, record);
             return record;
         });
+        this.handlers.set('IdentityContract:RecordOnboarding', ([request = '{}'], identity) => {
+            const onboarding = JSON.parse(request) as { username: string; role: string; party: string };
+            if (onboarding.party === 'NO-SUCH-PARTY') {
+                throw new ChaincodeRejection('NOT_FOUND', `party ${onboarding.party} does not exist`);
+            }
+            return JSON.stringify({ docType: 'onboarding', mspId: identity.mspId, ...onboarding });
+        });
         this.handlers.set('DocumentContract:GetDocument', ([sha256 = '']) => {
             const record = this.#documents.get(sha256);
             if (record === undefined) {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import type { Express } from 'express';
 import { buildApp, type AppDeps } from '../../../gateway/src/app';
+import { EnrolmentCodes } from '../../../gateway/src/auth/enrolment-codes';
 import { GatewayWallets, type CertificateAuthorities, type NewUser } from '../../../gateway/src/auth/identities';
 import { ApiKeyStore } from '../../../gateway/src/auth/key-store';
 import type { GatewayRole } from '../../../gateway/src/auth/principal';
@@ -21,23 +22,39 @@ export const ORGS = [
 
 const mspOf = (org: string): string => ORGS.find((o) => o.org === org)?.mspId ?? `${org}MSP`;
 
-/** A CA that enrols instantly with fake certificates and remembers what it was asked. */
+/**
+ * A CA that registers and enrols instantly with fake certificates and remembers what it was asked. Like Fabric CA with
+ * `maxEnrollments: 1`, a registration enrols once, with the secret it was last given.
+ */
 export class FakeCas implements CertificateAuthorities {
-    readonly enrolled: { org: string; user: NewUser }[] = [];
+    readonly registered: { org: string; user: NewUser }[] = [];
+    readonly enrolled: { org: string; username: string }[] = [];
     readonly revoked: { org: string; username: string }[] = [];
-    readonly #taken = new Set<string>();
+    readonly #registrations = new Map<string, { user: NewUser; secret: string; enrolments: number }>();
 
-    enroll(org: string, user: NewUser): Promise<StoredIdentity> {
-        if (this.#taken.has(`${org}/${user.username}`)) {
+    register(org: string, user: NewUser, secret: string): Promise<void> {
+        const earlier = this.#registrations.get(`${org}/${user.username}`);
+        if (earlier && (earlier.user.role !== user.role || earlier.user.party !== user.party)) {
             return Promise.reject(new ApiError(409, 'CONFLICT', `username ${user.username} is already registered`));
         }
-        this.#taken.add(`${org}/${user.username}`);
-        this.enrolled.push({ org, user });
+        this.#registrations.set(`${org}/${user.username}`, { user, secret, enrolments: earlier?.enrolments ?? 0 });
+        this.registered.push({ org, user });
+        return Promise.resolve();
+    }
+
+    enroll(org: string, username: string, secret: string): Promise<StoredIdentity> {
+        const registration = this.#registrations.get(`${org}/${username}`);
+        if (registration?.secret !== secret || registration.enrolments >= 1) {
+            return Promise.reject(new ApiError(502, 'CA_REJECTED', 'the certificate authority refused the request'));
+        }
+        registration.enrolments++;
+        this.enrolled.push({ org, username });
         const mspId = mspOf(org);
+        const { role, party } = registration.user;
         return Promise.resolve({
             mspId,
-            certificate: fakeCertificate(mspId, user.username, user.role, user.party),
-            privateKey: `fake-key-${user.username}`,
+            certificate: fakeCertificate(mspId, username, role, party),
+            privateKey: `fake-key-${username}`,
         });
     }
 
@@ -89,6 +106,7 @@ export function harness(overrides: Partial<AppDeps> = {}): Harness {
             keys,
             wallets,
             cas,
+            enrolmentCodes: new EnrolmentCodes(dataDir),
             idempotencyStore: new IdempotencyStore(dataDir),
             orgs: ORGS,
             logger: newLogger('info', logs),

@@ -8,6 +8,7 @@ interface Operation {
     operationId: string;
     'x-ledger-transactions'?: string[];
     'x-roles'?: string[];
+    security?: unknown[];
 }
 
 /** Contracts outside the permission matrix: they check the caller themselves (document: any ledger role). */
@@ -42,11 +43,13 @@ describe('OpenAPI names the chaincode transactions behind each operation', () =>
         expect(named.filter((tx) => !matrix.has(tx) && !UNGUARDED.has(tx))).toEqual([]);
     });
 
-    it('an operation without a ledger transaction is gated by the gateway or open to every key', () => {
+    it('an operation without a ledger transaction is gated by the gateway, open to every key, or (enrolment) to anyone', () => {
         const offLedger = operations.filter((op) => (op['x-ledger-transactions'] ?? []).length === 0);
 
-        expect(offLedger.map((op) => [op.operationId, op['x-roles'] ?? 'any key'])).toEqual([
-            ['onboard', ['operator', 'admin']],
+        const gate = (op: Operation): string | string[] =>
+            op.security?.length === 0 ? 'no key' : (op['x-roles'] ?? 'any key');
+        expect(offLedger.map((op) => [op.operationId, gate(op)])).toEqual([
+            ['enrol', 'no key'],
             ['rotateKey', 'any key'],
             ['revokeIdentity', ['operator', 'admin']],
         ]);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { CertificateAuthorities } from '../../../gateway/src/auth/identities';
+import { EnrolmentCodes } from '../../../gateway/src/auth/enrolment-codes';
 import { GatewayWallets } from '../../../gateway/src/auth/identities';
 import { ApiKeyStore } from '../../../gateway/src/auth/key-store';
 import { EMPTY, type AnyRoute } from '../../../gateway/src/http/route';
@@ -14,6 +15,7 @@ describe('seed requests and the gateway routes', () => {
         keys: Object.create(ApiKeyStore.prototype) as ApiKeyStore,
         wallets: Object.create(GatewayWallets.prototype) as GatewayWallets,
         cas: {} as CertificateAuthorities,
+        enrolmentCodes: Object.create(EnrolmentCodes.prototype) as EnrolmentCodes,
     });
     const byTemplate = new Map<string, AnyRoute>(
         routes.map((r) => [`${r.method.toUpperCase()} ${r.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}')}`, r]),

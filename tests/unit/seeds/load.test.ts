@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { CertificateAuthorities } from '../../../gateway/src/auth/identities';
+import { EnrolmentCodes } from '../../../gateway/src/auth/enrolment-codes';
 import { GatewayWallets } from '../../../gateway/src/auth/identities';
 import { ApiKeyStore } from '../../../gateway/src/auth/key-store';
 import { openApiDocument } from '../../../gateway/src/openapi/document';
@@ -38,6 +39,7 @@ class FakeGateway {
     #unavailableOnce = true;
     #server: Server | undefined;
     #issued = 0;
+    readonly #codes = new Set<string>();
 
     constructor(
         readonly doc: unknown,
@@ -79,6 +81,7 @@ class FakeGateway {
     }
 
     #write(req: IncomingMessage, raw: string): Reply {
+        if (req.url === '/v1/enrolment') return this.#redeem(JSON.parse(raw) as { enrolmentCode: string });
         const apiKey = (req.headers.authorization ?? '').replace(/^Bearer /, '');
         if (!this.apiKeys.has(apiKey))
             return { status: 401, body: { error: { code: 'UNAUTHENTICATED', message: 'no' } } };
@@ -99,16 +102,25 @@ class FakeGateway {
         if (refusal !== undefined)
             return { status: 422, body: { error: { code: refusal, message: `${refusal}: refused` } } };
         const answer = this.#answer(path, JSON.parse(raw) as Record<string, unknown>);
-        const kept = path === '/v1/onboarding' ? { ...answer, apiKey: undefined } : answer;
+        const kept = path === '/v1/onboarding' ? { ...answer, enrolmentCode: undefined } : answer;
         this.#store.set(`${apiKey}|${key}`, { status: 201, body: kept });
         return { status: 201, body: answer, headers: { 'idempotent-replayed': 'false' } };
     }
 
+    /** Redeems an enrolment code once, without an API key, for a new key. */
+    #redeem(body: { enrolmentCode: string }): Reply {
+        if (!this.#codes.delete(body.enrolmentCode))
+            return { status: 400, body: { error: { code: 'INVALID', message: 'code not valid' } } };
+        const apiKey = `mpt_${body.enrolmentCode.slice(5).padStart(16, '0')}_${'k'.repeat(43)}`;
+        this.apiKeys.add(apiKey);
+        return { status: 201, body: { apiKey } };
+    }
+
     #answer(path: string, body: Record<string, unknown>): Record<string, unknown> {
         if (path === '/v1/onboarding') {
-            const apiKey = `mpt_${String(++this.#issued).padStart(16, '0')}_${'k'.repeat(43)}`;
-            this.apiKeys.add(apiKey);
-            return { ...body, org: 'MarketOrg', mspId: 'MarketOrgMSP', keyId: String(this.#issued), apiKey };
+            const enrolmentCode = `CODE-${String(++this.#issued).padStart(4, '0')}`;
+            this.#codes.add(enrolmentCode);
+            return { ...body, org: 'MarketOrg', mspId: 'MarketOrgMSP', enrolmentCode, txId: 'tx', blockNumber: '7' };
         }
         if (path === '/v1/trades/bulk') {
             const rows = (body.trades as { tradeNo: string }[]).map((t, index) => {
@@ -142,6 +154,7 @@ const routes = allRoutes({
     keys: Object.create(ApiKeyStore.prototype) as ApiKeyStore,
     wallets: Object.create(GatewayWallets.prototype) as GatewayWallets,
     cas: {} as CertificateAuthorities,
+    enrolmentCodes: Object.create(EnrolmentCodes.prototype) as EnrolmentCodes,
 });
 const withoutExemptions = openApiDocument(
     routes.filter((r) => !(r.method === 'post' && r.path === '/v1/exemptions')),

@@ -1,12 +1,19 @@
-import { defineRoute, type AnyRoute } from '../../http/route';
-import { OnboardBody, OnboardResponse, RevokeBody, RevokeParams, RevokeResponse, RotateResponse } from './schema';
-import { onboard, revokeIdentity, rotate, type OnboardingDeps } from './service';
+import { definePublicRoute, defineRoute, type AnyRoute } from '../../http/route';
+import {
+    EnrolBody,
+    EnrolResponse,
+    OnboardBody,
+    OnboardResponse,
+    RevokeBody,
+    RevokeParams,
+    RevokeResponse,
+    RotateResponse,
+} from './schema';
+import { enrol, onboard, revokeIdentity, rotate, type OnboardingDeps } from './service';
 
-/** Replays must not hand the one-time API key out again (nor may it sit in the idempotency store). */
-function withoutKey<T extends { apiKey?: string | undefined }>(body: T): Omit<T, 'apiKey'> {
-    const copy = { ...body };
-    delete copy.apiKey;
-    return copy;
+/** Replays must not hand a one-time secret out again (nor may it sit in the idempotency store). */
+function without(secret: string): (body: object) => Record<string, unknown> {
+    return (body) => Object.fromEntries(Object.entries(body).filter(([name]) => name !== secret));
 }
 
 export function onboardingRoutes(deps: OnboardingDeps): AnyRoute[] {
@@ -15,20 +22,39 @@ export function onboardingRoutes(deps: OnboardingDeps): AnyRoute[] {
             method: 'post',
             path: '/v1/onboarding',
             operationId: 'onboard',
-            summary: 'Onboard a person: register and enrol at the org CA, return an API key once',
+            summary:
+                'Onboard a person: record who onboards whom on the ledger, register at the org CA, return an enrolment code',
             description:
                 'A MarketOrg operator onboards vendors, agents, consolidators and brokers; an org admin onboards ' +
-                'its own officers (operator/customs/bank); only the CustomsOrg admin onboards auditors. ' +
-                'The key is only in this response.',
+                'its own officers (operator/customs/bank); only the CustomsOrg admin onboards auditors. A party role ' +
+                'needs an ACTIVE party of its type. The answer holds a one-time enrolment code (only in this ' +
+                'response) that the person redeems at POST /v1/enrolment for their own API key; onboarding the same ' +
+                'person again before they redeem it issues a new code and ends the old one.',
             tag: 'access',
             roles: ['operator', 'admin'],
+            ledger: ['IdentityContract.RecordOnboarding'],
             write: true,
             status: 201,
             body: OnboardBody,
             response: OnboardResponse,
-            replayAs: withoutKey,
-            errors: [403, 409, 502],
-            handle: ({ principal, body }) => onboard(deps, principal, body),
+            replayAs: without('enrolmentCode'),
+            errors: [403, 404, 409, 502],
+            handle: ({ principal, ledger, body }) => onboard(deps, principal, ledger, body),
+        }),
+        definePublicRoute({
+            method: 'post',
+            path: '/v1/enrolment',
+            operationId: 'enrol',
+            summary: 'Redeem an enrolment code for your own API key (no API key needed)',
+            description:
+                'The person an official onboarded sends the code they were given; the gateway enrols them at their ' +
+                'org CA and answers their API key, once. An unknown, used or expired code is 400.',
+            tag: 'access',
+            status: 201,
+            body: EnrolBody,
+            response: EnrolResponse,
+            errors: [502],
+            handle: ({ body }) => enrol(deps, body),
         }),
         defineRoute({
             method: 'post',
@@ -39,7 +65,7 @@ export function onboardingRoutes(deps: OnboardingDeps): AnyRoute[] {
             write: true,
             status: 201,
             response: RotateResponse,
-            replayAs: withoutKey,
+            replayAs: without('apiKey'),
             handle: ({ principal }) => Promise.resolve(rotate(deps, principal)),
         }),
         defineRoute({

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ROLES } from '../../../../chaincode/src/lib/auth';
-import { humanText, Id } from '../common';
+import { humanText, Id, LedgerReceipt } from '../common';
 
 export const Username = z
     .string()
@@ -13,14 +13,34 @@ export const OnboardBody = z.strictObject({
     party: Id.describe('mpt.party written into the certificate: the on-chain party this person acts for'),
 });
 
-export const OnboardResponse = z.object({
+export const OnboardResponse = LedgerReceipt.extend({
+    org: z.string(),
+    mspId: z.string(),
+    username: z.string(),
+    role: z.enum(ROLES),
+    party: z.string(),
+    enrolmentCode: z
+        .string()
+        .optional()
+        .describe('one-time code for the person to redeem at POST /v1/enrolment; absent when the request is a replay'),
+    expiresAt: z.string().describe('the code stops working at this time (ISO 8601)'),
+}).describe('txId/blockNumber: the ledger transaction that records who onboarded whom');
+
+export const EnrolmentCode = z
+    .string()
+    .min(8)
+    .max(64)
+    .regex(/^[A-Za-z0-9 -]+$/, 'must be the code as given: letters, digits and dashes')
+    .describe('the enrolment code the onboarding official handed over (dashes and case do not matter)');
+export const EnrolBody = z.strictObject({ enrolmentCode: EnrolmentCode });
+export const EnrolResponse = z.object({
     org: z.string(),
     mspId: z.string(),
     username: z.string(),
     role: z.enum(ROLES),
     party: z.string(),
     keyId: z.string(),
-    apiKey: z.string().optional().describe('shown once; absent when the request is a replay'),
+    apiKey: z.string().describe('shown once: keep it; rotate it with POST /v1/keys/rotate'),
 });
 
 export const RotateResponse = z.object({

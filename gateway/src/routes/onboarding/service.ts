@@ -1,66 +1,110 @@
 import type { z } from 'zod';
-import type { Role } from '../../../../chaincode/src/lib/auth';
+import { onboardableRoles, ROLES, type Role } from '../../../../chaincode/src/lib/auth';
+import type { EnrolmentCodes } from '../../auth/enrolment-codes';
 import type { CertificateAuthorities, GatewayWallets } from '../../auth/identities';
 import type { ApiKeyStore } from '../../auth/key-store';
 import type { Principal } from '../../auth/principal';
 import { ApiError } from '../../http/errors';
-import type { OnboardBody, OnboardResponse, RevokeResponse, RotateResponse } from './schema';
+import type { CallerLedger } from '../../http/route';
+import type { EnrolBody, EnrolResponse, OnboardBody, OnboardResponse, RevokeResponse, RotateResponse } from './schema';
 
 export interface OnboardingDeps {
     readonly keys: ApiKeyStore;
     readonly wallets: GatewayWallets;
     readonly cas: CertificateAuthorities;
+    readonly enrolmentCodes: EnrolmentCodes;
 }
 
-const MARKET_PARTIES: readonly Role[] = ['vendor', 'agent', 'consolidator', 'broker'];
-
-/**
- * Which roles a caller may onboard in its own org: an org admin its org's roles, a market operator market parties.
- * Auditors read everything, so the chaincode accepts them only from CustomsOrgMSP: only its admin onboards them.
- */
-export function onboardableRoles(principal: Principal): readonly Role[] {
-    if (principal.role === 'operator' && principal.mspId === 'MarketOrgMSP') {
-        return MARKET_PARTIES;
-    }
-    if (principal.role !== 'admin') {
-        return [];
-    }
-    if (principal.mspId === 'MarketOrgMSP') {
-        return ['operator', ...MARKET_PARTIES];
-    }
-    if (principal.mspId === 'CustomsOrgMSP') {
-        return ['customs', 'auditor'];
-    }
-    return /^Bank[A-Za-z0-9]*MSP$/.test(principal.mspId) ? ['bank'] : [];
-}
-
-/** Registers and enrols a person at the caller's org CA, keeps the identity in the gateway wallet, issues a key. */
-export async function onboard(
-    deps: OnboardingDeps,
-    principal: Principal,
-    body: z.output<typeof OnboardBody>,
-): Promise<z.output<typeof OnboardResponse>> {
+function assertMayOnboard(principal: Principal, role: string, verb: string, whom: string): void {
     const allowed = onboardableRoles(principal);
-    if (!allowed.includes(body.role)) {
+    if (!(allowed as readonly string[]).includes(role)) {
+        const may = allowed.length === 0 ? 'nobody' : allowed.join(', ');
         throw new ApiError(
             403,
             'FORBIDDEN',
-            `${principal.role} of ${principal.org} may onboard only ${allowed.join(', ') || 'nobody'}`,
+            `${principal.role} of ${principal.org} may not ${verb} ${whom}: only ${may}`,
         );
     }
+}
+
+/**
+ * Onboards a person into the caller's org: the ledger records who onboarded whom (and refuses a party that does not
+ * exist, is not ACTIVE or is of another type), the org CA registers the person enrollable once, and the caller gets a
+ * one-time enrolment code to hand over. The person's key is made only when they redeem the code ({@link enrol}).
+ */
+export async function onboard(
+    deps: OnboardingDeps,
+    principal: Principal,
+    ledger: CallerLedger,
+    body: z.output<typeof OnboardBody>,
+): Promise<z.input<typeof OnboardResponse>> {
+    assertMayOnboard(principal, body.role, 'onboard', `a ${body.role}`);
     if (deps.wallets.has(principal.org, body.username)) {
         throw new ApiError(409, 'CONFLICT', `username ${body.username} is already onboarded`);
     }
-    const identity = await deps.cas.enroll(principal.org, body);
-    deps.wallets.put(principal.org, body.username, identity);
-    const { apiKey, record } = deps.keys.issue({
-        org: principal.org,
-        username: body.username,
-        role: body.role,
-        party: body.party,
-        createdBy: `${principal.org}/${principal.username}`,
+    const recorded = await ledger.submit({ fn: 'IdentityContract:RecordOnboarding', args: [JSON.stringify(body)] });
+    const createdBy = `${principal.org}/${principal.username}`;
+    const { code, secret, expiresAt } = deps.enrolmentCodes.issue({ org: principal.org, ...body, createdBy });
+    await deps.cas.register(principal.org, body, secret).catch((error: unknown) => {
+        deps.enrolmentCodes.consume(code);
+        throw error;
     });
-    return { org: principal.org, mspId: identity.mspId, ...body, keyId: record.keyId, apiKey };
+    return {
+        org: principal.org,
+        mspId: principal.mspId,
+        ...body,
+        enrolmentCode: code,
+        expiresAt,
+        txId: recorded.txId,
+        blockNumber: recorded.blockNumber,
+    };
+}
+
+const NOT_VALID = 'this enrolment code is not valid: it is unknown, already used or expired; ask for a new one';
+
+function ledgerRole(role: string): Role {
+    const found = ROLES.find((r) => r === role);
+    if (found === undefined) throw new Error(`enrolment code for unknown role ${role}`);
+    return found;
+}
+
+/** Redeems an enrolment code: enrols the person at the org CA with it and issues their API key, once. */
+export async function enrol(
+    deps: OnboardingDeps,
+    body: z.output<typeof EnrolBody>,
+): Promise<z.input<typeof EnrolResponse>> {
+    const pending = deps.enrolmentCodes.find(body.enrolmentCode);
+    if (pending === undefined) {
+        throw new ApiError(400, 'INVALID', NOT_VALID);
+    }
+    if (deps.wallets.has(pending.org, pending.username)) {
+        deps.enrolmentCodes.consume(body.enrolmentCode);
+        throw new ApiError(400, 'INVALID', NOT_VALID);
+    }
+    const identity = await deps.cas.enroll(pending.org, pending.username, pending.secret).catch((error: unknown) => {
+        // the CA refusing the secret means it was used (its one enrolment is spent) or replaced: the code is done
+        if (error instanceof ApiError && error.status === 502) deps.enrolmentCodes.consume(body.enrolmentCode);
+        throw error;
+    });
+    deps.wallets.put(pending.org, pending.username, identity);
+    const role = ledgerRole(pending.role);
+    const { apiKey, record } = deps.keys.issue({
+        org: pending.org,
+        username: pending.username,
+        role,
+        party: pending.party,
+        createdBy: pending.createdBy,
+    });
+    deps.enrolmentCodes.consume(body.enrolmentCode);
+    return {
+        org: pending.org,
+        mspId: identity.mspId,
+        username: pending.username,
+        role,
+        party: pending.party,
+        keyId: record.keyId,
+        apiKey,
+    };
 }
 
 /** A new key for the caller's identity; the presented key stops working at once. */
@@ -91,10 +135,8 @@ export async function revokeIdentity(
         throw new ApiError(404, 'NOT_FOUND', `no onboarded username ${username} in ${principal.org}`);
     }
     // the role the certificate carries, not the active keys: a person whose keys are all revoked has none to check
-    const role = deps.wallets.attributes(principal.org, username)['mpt.role'];
-    if (role === undefined || !(onboardableRoles(principal) as readonly string[]).includes(role)) {
-        throw new ApiError(403, 'FORBIDDEN', `${principal.role} may not revoke ${username}`);
-    }
+    const role = deps.wallets.attributes(principal.org, username)['mpt.role'] ?? 'none';
+    assertMayOnboard(principal, role, 'revoke', username);
     const active = deps.keys.activeFor(principal.org, username);
     for (const record of active) {
         deps.keys.revoke(record.keyId, reason);

@@ -22,7 +22,9 @@ export class ContractLedger implements Ledger {
 
     #caller(id: LedgerIdentity): FakeIdentity {
         const [, mspId = id.mspId, , role = '', party = ''] = id.certificate.split('|');
-        return identity(role === 'admin' || role === '' ? null : role, party === '' ? undefined : party, mspId);
+        if (role === 'admin')
+            return { ...identity(null, undefined, mspId), attributes: { 'hf.Registrar.Roles': 'client' } };
+        return identity(role === '' ? null : role, party === '' ? undefined : party, mspId);
     }
 
     async #run(id: LedgerIdentity, request: TxRequest, submit: boolean): Promise<{ payload: string; txId: string }> {

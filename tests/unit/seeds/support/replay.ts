@@ -5,6 +5,7 @@ import { CustomsContract } from '../../../../chaincode/src/contracts/customs';
 import { DeclarationContract } from '../../../../chaincode/src/contracts/declaration';
 import { ExemptionContract } from '../../../../chaincode/src/contracts/exemption';
 import { GoodsContract } from '../../../../chaincode/src/contracts/goods';
+import { IdentityContract } from '../../../../chaincode/src/contracts/identity';
 import { PartyContract } from '../../../../chaincode/src/contracts/party';
 import { ReceiptContract } from '../../../../chaincode/src/contracts/receipt';
 import { RiskContract } from '../../../../chaincode/src/contracts/risk';
@@ -50,6 +51,7 @@ const CONTRACTS: Readonly<Record<string, Contract>> = {
     ReceiptContract: new ReceiptContract(),
     ExemptionContract: new ExemptionContract(),
     RiskContract: new RiskContract(),
+    IdentityContract: new IdentityContract(),
 };
 
 export const BANK_ORGS = ['BankOrgMSP', 'Bank2OrgMSP'];

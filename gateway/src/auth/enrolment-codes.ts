@@ -1,0 +1,96 @@
+import { createHash, randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { z } from 'zod';
+import { privateDir, readJsonIfExists, writeJsonAtomic } from '../store/files';
+
+const PendingSchema = z.object({
+    /** SHA-256 (hex) of the normalised code; the code itself is never stored. */
+    hash: z.string().regex(/^[0-9a-f]{64}$/),
+    org: z.string(),
+    username: z.string(),
+    role: z.string(),
+    party: z.string(),
+    createdBy: z.string(),
+    createdAt: z.string(),
+    expiresAt: z.string(),
+});
+export type PendingEnrolment = z.infer<typeof PendingSchema>;
+
+const FileSchema = z.object({ version: z.literal(1), pending: z.array(PendingSchema) });
+
+/** Crockford's base32: no I, L, O or U, so a code read out or typed from paper is not mistaken. */
+const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+const CODE_CHARS = 24; // 120 bits
+
+/** Upper case, without the dashes and spaces people type, with the letters Crockford reads as digits. */
+export function normaliseCode(code: string): string {
+    return code.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
+}
+
+const hashOf = (code: string): string => createHash('sha256').update(normaliseCode(code), 'utf8').digest('hex');
+
+function newCode(): string {
+    const bytes = randomBytes(CODE_CHARS);
+    const chars = [...bytes].map((byte) => ALPHABET[byte % ALPHABET.length] ?? '0').join('');
+    return chars.replace(/(.{4})(?!$)/g, '$1-');
+}
+
+export interface NewEnrolment {
+    readonly org: string;
+    readonly username: string;
+    readonly role: string;
+    readonly party: string;
+    readonly createdBy: string;
+}
+
+/**
+ * One-time enrolment codes: an onboarding official gets a code for a person, the person redeems it for their own API
+ * key. Stored as SHA-256 hashes in `<dataDir>/enrolment-codes.json` (0600), at most one pending code per person,
+ * each valid until it expires or is redeemed. The normalised code is also the person's one-use secret at the org CA.
+ */
+export class EnrolmentCodes {
+    readonly #file: string;
+    readonly #ttlMs: number;
+    readonly #now: () => number;
+
+    constructor(dataDir: string, options: { ttlMs?: number; now?: () => number } = {}) {
+        this.#file = path.join(privateDir(dataDir), 'enrolment-codes.json');
+        this.#ttlMs = options.ttlMs ?? 72 * 3600 * 1000;
+        this.#now = options.now ?? Date.now;
+    }
+
+    /** A fresh code for a person (and its CA secret); any earlier pending code of the same person stops working. */
+    issue(enrolment: NewEnrolment): { code: string; secret: string; expiresAt: string } {
+        const code = newCode();
+        const now = this.#now();
+        const expiresAt = new Date(now + this.#ttlMs).toISOString();
+        const pending = this.#live().filter((p) => p.org !== enrolment.org || p.username !== enrolment.username);
+        pending.push({ hash: hashOf(code), ...enrolment, createdAt: new Date(now).toISOString(), expiresAt });
+        this.#save(pending);
+        return { code, secret: normaliseCode(code), expiresAt };
+    }
+
+    /** The pending enrolment a code stands for, with its CA secret; undefined when unknown, redeemed or expired. */
+    find(code: string): (PendingEnrolment & { readonly secret: string }) | undefined {
+        const hash = hashOf(code);
+        const pending = this.#live().find((p) => p.hash === hash);
+        return pending === undefined ? undefined : { ...pending, secret: normaliseCode(code) };
+    }
+
+    /** Ends a code: it was redeemed (or the CA says it was used). */
+    consume(code: string): void {
+        const hash = hashOf(code);
+        this.#save(this.#live().filter((p) => p.hash !== hash));
+    }
+
+    /** Pending codes that have not expired; expired ones are dropped at the next write. */
+    #live(): PendingEnrolment[] {
+        const stored = readJsonIfExists(this.#file);
+        const pending = stored === undefined ? [] : FileSchema.parse(stored).pending;
+        return pending.filter((p) => Date.parse(p.expiresAt) > this.#now());
+    }
+
+    #save(pending: PendingEnrolment[]): void {
+        writeJsonAtomic(this.#file, { version: 1, pending });
+    }
+}
