@@ -105,6 +105,35 @@ describe('fake ledger', () => {
         expect(all.map((entry) => entry.attributes)).toEqual([['V2', '2024-03-01', 'TX']]);
     });
 
+    it('starts a paginated scan at any bookmark, inside the range or not, and stops at its end, as a peer does', async () => {
+        const fake = ledger();
+        await fake.submit(operator(), async (ctx) => {
+            await putIndex(ctx, IndexType.tradeByAgent, ['A1', '2024-03-01', 'TA']);
+            await putIndex(ctx, IndexType.tradeByVendor, ['V1', '2024-03-01', 'TV1']);
+            await putIndex(ctx, IndexType.tradeByVendor, ['V2', '2024-03-01', 'TV2']);
+            await putIndex(ctx, IndexType.tradeByVendor, ['V3', '2024-03-01', 'TV3']);
+        });
+        const tradesFrom = (bookmark: string): Promise<string[]> =>
+            fake.evaluate(operator(), async (ctx) => {
+                const { iterator } = await ctx.stub.getStateByPartialCompositeKeyWithPagination(
+                    IndexType.tradeByVendor,
+                    ['V2'],
+                    10,
+                    bookmark,
+                );
+                const keys: string[] = [];
+                for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+                    keys.push(next.value.key.split('\u0000').at(-2) ?? '');
+                }
+                await iterator.close();
+                return keys;
+            });
+        expect(await tradesFrom('')).toEqual(['TV2']);
+        // the peer replaces the start key with the bookmark and keeps the end key: everything in between is read
+        expect(await tradesFrom('\u0000idx~trade~agent\u0000')).toEqual(['TA', 'TV1', 'TV2']);
+        expect(await tradesFrom('\u0000idx~trade~vendor\u0000V3\u0000')).toEqual([]);
+    });
+
     it('detects MVCC and phantom read conflicts between concurrently endorsed transactions', async () => {
         const fake = ledger();
         await fake.submit(operator(), (ctx) => putThing(ctx, 'G1', 1));
