@@ -134,6 +134,32 @@ describe('fake ledger', () => {
         expect(await tradesFrom('\u0000idx~trade~vendor\u0000V3\u0000')).toEqual([]);
     });
 
+    it('refuses a bookmark outside the scanned range (INVALID) and accepts the one the same scan returned', async () => {
+        const fake = ledger();
+        await fake.submit(operator(), async (ctx) => {
+            for (const tradeNo of ['T1', 'T2'])
+                await putIndex(ctx, IndexType.tradeByVendor, ['V1', '2024-03-01', tradeNo]);
+            await putIndex(ctx, IndexType.tradeByVendor, ['V10', '2024-03-01', 'T9']);
+        });
+        const scanV1 = (bookmark: string): Promise<string[]> =>
+            fake.evaluate(operator(), async (ctx) => {
+                const page = await scanPage(ctx, IndexType.tradeByVendor, ['V1'], 1, bookmark);
+                return [...page.items.map((item) => item.attributes[2] ?? ''), page.bookmark];
+            });
+        const [first, bookmark] = await scanV1('');
+        expect(first).toBe('T1');
+        await expect(scanV1(bookmark ?? '')).resolves.toEqual(['T2', '']);
+        for (const foreign of [
+            '\u0000idx~trade~agent\u0000',
+            '\u0000idx~trade~vendor\u0000',
+            '\u0000idx~trade~vendor\u0000V10\u0000',
+            '\u0000',
+            'T2',
+        ]) {
+            await expect(scanV1(foreign)).rejects.toThrow(/^INVALID: bookmark does not belong to this list/);
+        }
+    });
+
     it('detects MVCC and phantom read conflicts between concurrently endorsed transactions', async () => {
         const fake = ledger();
         await fake.submit(operator(), (ctx) => putThing(ctx, 'G1', 1));
