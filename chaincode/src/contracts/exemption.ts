@@ -2,11 +2,11 @@ import { Context, Contract, Info, Transaction } from 'fabric-contract-api';
 import { assertOwns, authorize, definePermissions, type Actor } from '../lib/auth';
 import { conflict, invalid, notFound, precondition, ruleViolation } from '../lib/errors';
 import { txTime } from '../lib/identity';
-import { IndexType, RecordType, recordKey, scanAll, scanPage } from '../lib/keys';
+import { IndexType, RecordType, lastAttribute, recordKey, scanAll } from '../lib/keys';
+import { LISTS, listPage } from '../lib/lists';
 import { loadActiveParty, type AgencyAgreement, type Declaration, type Trade } from '../lib/records';
 import { loadTradeRecord } from '../lib/settlement-facts';
 import {
-    SettlementType,
     exemptionByTradeKey,
     exemptionKey,
     putExemptionByMerchant,
@@ -280,11 +280,10 @@ export class ExemptionContract extends Contract {
         }
         const actor = await authorize(ctx, 'ExemptionContract.ListExemptionsByMerchant');
         assertOwns(actor, { vendor: merchantId }, `filings of ${merchantId}`);
-        const page = await scanPage(ctx, SettlementType.exemptionByMerchant, [merchantId], Number(pageSize), bookmark);
-        const items: ExemptionRecord[] = [];
-        for (const entry of page.items) {
-            items.push(await loadFiling(ctx, entry.attributes[entry.attributes.length - 1] ?? ''));
-        }
-        return jsonResult({ items, bookmark: page.bookmark, fetched: page.fetched });
+        const list = LISTS['ExemptionContract.ListExemptionsByMerchant'];
+        const page = await listPage(ctx, actor, list, [merchantId], Number(pageSize), bookmark, (entry) =>
+            loadFiling(ctx, lastAttribute(entry)),
+        );
+        return jsonResult(page);
     }
 }

@@ -4,13 +4,13 @@ import { canonicalJson } from '../lib/canonical';
 import { conflict, forbidden, invalid, notFound, precondition, ruleViolation } from '../lib/errors';
 import { txTime } from '../lib/identity';
 import { loadEvidence, type RecordEvidence } from '../lib/evidence';
-import { RecordType, scanPage } from '../lib/keys';
+import { RecordType } from '../lib/keys';
+import { LISTS, listPage } from '../lib/lists';
 import type { Trade } from '../lib/records';
 import { raise } from '../lib/risk';
 import { loadBankCheckFacts, loadPartyRecord, loadTradeRecord } from '../lib/settlement-facts';
 import {
     RECEIPT_CHANNELS,
-    SettlementType,
     allocationKey,
     allocationsOfTrade,
     implicitCollection,
@@ -669,11 +669,17 @@ export class ReceiptContract extends Contract {
             assertOwns(actor, { vendor: trade.vendorId, agent: trade.agentId }, `trade ${tradeNo}`);
         }
         const prefix = actor.role === 'bank' ? [tradeNo, actor.caller.mspId] : [tradeNo];
-        const page = await scanPage(ctx, SettlementType.allocation, prefix, size, bookmark);
-        const items = page.items.map(
+        const list = LISTS['ReceiptContract.ListReceiptsByTrade'];
+        const page = await listPage(
+            ctx,
+            actor,
+            list,
+            prefix,
+            size,
+            bookmark,
             (entry) => JSON.parse(Buffer.from(entry.value).toString('utf8')) as AllocationRecord,
         );
-        return jsonResult({ items, bookmark: page.bookmark, fetched: page.fetched });
+        return jsonResult(page);
     }
 
     /** Receipts paid to a party, by year; a bank sees only its own (a page may then hold fewer items). */
@@ -686,14 +692,13 @@ export class ReceiptContract extends Contract {
             { vendor: payeePartyId, agent: payeePartyId, bank: actor.partyId ?? '' },
             `receipts of ${payeePartyId}`,
         );
-        const page = await scanPage(ctx, SettlementType.receiptByPayee, [payeePartyId], size, bookmark);
-        const items: ReceiptRecord[] = [];
-        for (const entry of page.items) {
+        const list = LISTS['ReceiptContract.ListReceiptsByPayee'];
+        const page = await listPage(ctx, actor, list, [payeePartyId], size, bookmark, async (entry) => {
             const index = JSON.parse(Buffer.from(entry.value).toString('utf8')) as ReceiptByPayee;
             const receipt = await loadReceipt(ctx, index.receiptId);
-            if (actor.role !== 'bank' || receipt.bankMspId === actor.caller.mspId) items.push(receipt);
-        }
-        return jsonResult({ items, bookmark: page.bookmark, fetched: page.fetched });
+            return actor.role !== 'bank' || receipt.bankMspId === actor.caller.mspId ? receipt : undefined;
+        });
+        return jsonResult(page);
     }
 
     /**
