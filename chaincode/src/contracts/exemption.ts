@@ -14,7 +14,7 @@ import {
     type ExemptionRecord,
 } from '../lib/settlement-store';
 import { emit, getRecord, jsonResult, putRecord } from '../lib/store';
-import { ID, arrayOf, object, parseJson, str } from '../lib/validate';
+import { ID, arrayOf, object, parseArg, parseJson, str } from '../lib/validate';
 import {
     REASON_RULE,
     guardExemption,
@@ -275,13 +275,14 @@ export class ExemptionContract extends Contract {
         pageSize: string,
         bookmark: string,
     ): Promise<string> {
+        const merchant = parseArg(merchantId, ID, 'merchantId');
         if (!PAGE_SIZE_ARG.test(pageSize) || Number(pageSize) > 500) {
             throw invalid('pageSize must be an integer between 1 and 500');
         }
         const actor = await authorize(ctx, 'ExemptionContract.ListExemptionsByMerchant');
-        assertOwns(actor, { vendor: merchantId }, `filings of ${merchantId}`);
+        assertOwns(actor, { vendor: merchant }, `filings of ${merchant}`);
         const list = LISTS['ExemptionContract.ListExemptionsByMerchant'];
-        const page = await listPage(ctx, actor, list, [merchantId], Number(pageSize), bookmark, (entry) =>
+        const page = await listPage(ctx, actor, list, [merchant], Number(pageSize), bookmark, (entry) =>
             loadFiling(ctx, lastAttribute(entry)),
         );
         return jsonResult(page);

@@ -40,6 +40,7 @@ import {
     object,
     oneOf,
     optional,
+    parseArg,
     parseJson,
     str,
     type Parser,
@@ -661,14 +662,15 @@ export class ReceiptContract extends Contract {
     /** Allocations to a trade, one per receipt; a bank sees only its own. */
     @Transaction(false)
     async ListReceiptsByTrade(ctx: Context, tradeNo: string, pageSize: string, bookmark: string): Promise<string> {
+        const id = parseArg(tradeNo, ID, 'tradeNo');
         const size = parsePageSize(pageSize);
         const actor = await authorize(ctx, 'ReceiptContract.ListReceiptsByTrade');
         if (actor.role === 'vendor' || actor.role === 'agent') {
-            const trade = await loadTradeRecord(ctx, tradeNo);
-            if (trade === undefined) throw notFound(`trade ${tradeNo} does not exist`);
-            assertOwns(actor, { vendor: trade.vendorId, agent: trade.agentId }, `trade ${tradeNo}`);
+            const trade = await loadTradeRecord(ctx, id);
+            if (trade === undefined) throw notFound(`trade ${id} does not exist`);
+            assertOwns(actor, { vendor: trade.vendorId, agent: trade.agentId }, `trade ${id}`);
         }
-        const prefix = actor.role === 'bank' ? [tradeNo, actor.caller.mspId] : [tradeNo];
+        const prefix = actor.role === 'bank' ? [id, actor.caller.mspId] : [id];
         const list = LISTS['ReceiptContract.ListReceiptsByTrade'];
         const page = await listPage(
             ctx,
@@ -685,15 +687,12 @@ export class ReceiptContract extends Contract {
     /** Receipts paid to a party, by year; a bank sees only its own (a page may then hold fewer items). */
     @Transaction(false)
     async ListReceiptsByPayee(ctx: Context, payeePartyId: string, pageSize: string, bookmark: string): Promise<string> {
+        const payee = parseArg(payeePartyId, ID, 'payeePartyId');
         const size = parsePageSize(pageSize);
         const actor = await authorize(ctx, 'ReceiptContract.ListReceiptsByPayee');
-        assertOwns(
-            actor,
-            { vendor: payeePartyId, agent: payeePartyId, bank: actor.partyId ?? '' },
-            `receipts of ${payeePartyId}`,
-        );
+        assertOwns(actor, { vendor: payee, agent: payee, bank: actor.partyId ?? '' }, `receipts of ${payee}`);
         const list = LISTS['ReceiptContract.ListReceiptsByPayee'];
-        const page = await listPage(ctx, actor, list, [payeePartyId], size, bookmark, async (entry) => {
+        const page = await listPage(ctx, actor, list, [payee], size, bookmark, async (entry) => {
             const index = JSON.parse(Buffer.from(entry.value).toString('utf8')) as ReceiptByPayee;
             const receipt = await loadReceipt(ctx, index.receiptId);
             return actor.role !== 'bank' || receipt.bankMspId === actor.caller.mspId ? receipt : undefined;

@@ -280,6 +280,14 @@ describe('list bookmarks (every list transaction × every role, generated from t
         await expect(call).rejects.toThrow(scope === null ? /^FORBIDDEN: / : /^INVALID: bookmark does not belong/);
     });
 
+    it.each(listTable().map(([tx]) => tx))(
+        '%s refuses an argument carrying the key separator U+0000 (it would splice attributes into the range)',
+        async (tx) => {
+            const spliced = `${CASES[tx].arg('operator')}\u0000x`;
+            await expect(ledger.evaluate(operator(), CASES[tx].call(spliced, '10', ''))).rejects.toThrow(/^INVALID: /);
+        },
+    );
+
     it.each(listTable().map(([tx]) => tx))('%s: the bookmark of page 1 gets page 2', async (tx) => {
         const arg = CASES[tx].arg('operator');
         const all = await list(operator(), tx, arg, '500');
