@@ -2,7 +2,8 @@ import { Context, Contract, Info, Transaction } from 'fabric-contract-api';
 import { KeyEndorsementPolicy } from 'fabric-shim';
 import { CUSTOMS_MSP, MARKET_MSP, assertOwns, authorize, type Actor } from '../lib/auth';
 import { ChaincodeError, conflict, precondition, ruleViolation } from '../lib/errors';
-import { IndexType, RecordType, lastAttribute, putIndex, recordKey, scanAll, scanPage } from '../lib/keys';
+import { IndexType, RecordType, lastAttribute, putIndex, recordKey, scanAll } from '../lib/keys';
+import { LISTS, listPage } from '../lib/lists';
 import {
     loadActiveParty,
     loadDeclaration,
@@ -347,10 +348,12 @@ export class DeclarationContract extends Contract {
     async ListDeclarationsByDate(ctx: Context, declDate: string, pageSize: string, bookmark: string): Promise<string> {
         const date = parseArg(declDate, DATE, 'declDate');
         const size = parseJson(pageSize, PAGE_SIZE, 'pageSize');
-        await authorize(ctx, 'DeclarationContract.ListDeclarationsByDate');
-        const page = await scanPage(ctx, IndexType.declarationByDate, [date], size, bookmark);
-        const items = await Promise.all(page.items.map((entry) => loadDeclaration(ctx, lastAttribute(entry))));
-        return jsonResult({ items, bookmark: page.bookmark });
+        const actor = await authorize(ctx, 'DeclarationContract.ListDeclarationsByDate');
+        const list = LISTS['DeclarationContract.ListDeclarationsByDate'];
+        const page = await listPage(ctx, actor, list, [date], size, bookmark, (entry) =>
+            loadDeclaration(ctx, lastAttribute(entry)),
+        );
+        return jsonResult({ items: page.items, bookmark: page.bookmark });
     }
 }
 

@@ -2,11 +2,11 @@ import { Context, Contract, Info, Transaction } from 'fabric-contract-api';
 import { assertOwns, authorize, definePermissions, type Actor } from '../lib/auth';
 import { conflict, invalid, notFound, precondition, ruleViolation } from '../lib/errors';
 import { txTime } from '../lib/identity';
-import { IndexType, RecordType, recordKey, scanAll, scanPage } from '../lib/keys';
+import { IndexType, RecordType, lastAttribute, recordKey, scanAll } from '../lib/keys';
+import { LISTS, listPage } from '../lib/lists';
 import { loadActiveParty, type AgencyAgreement, type Declaration, type Trade } from '../lib/records';
 import { loadTradeRecord } from '../lib/settlement-facts';
 import {
-    SettlementType,
     exemptionByTradeKey,
     exemptionKey,
     putExemptionByMerchant,
@@ -14,7 +14,7 @@ import {
     type ExemptionRecord,
 } from '../lib/settlement-store';
 import { emit, getRecord, jsonResult, putRecord } from '../lib/store';
-import { ID, arrayOf, object, parseJson, str } from '../lib/validate';
+import { ID, arrayOf, object, parseArg, parseJson, str } from '../lib/validate';
 import {
     REASON_RULE,
     guardExemption,
@@ -275,16 +275,16 @@ export class ExemptionContract extends Contract {
         pageSize: string,
         bookmark: string,
     ): Promise<string> {
+        const merchant = parseArg(merchantId, ID, 'merchantId');
         if (!PAGE_SIZE_ARG.test(pageSize) || Number(pageSize) > 500) {
             throw invalid('pageSize must be an integer between 1 and 500');
         }
         const actor = await authorize(ctx, 'ExemptionContract.ListExemptionsByMerchant');
-        assertOwns(actor, { vendor: merchantId }, `filings of ${merchantId}`);
-        const page = await scanPage(ctx, SettlementType.exemptionByMerchant, [merchantId], Number(pageSize), bookmark);
-        const items: ExemptionRecord[] = [];
-        for (const entry of page.items) {
-            items.push(await loadFiling(ctx, entry.attributes[entry.attributes.length - 1] ?? ''));
-        }
-        return jsonResult({ items, bookmark: page.bookmark, fetched: page.fetched });
+        assertOwns(actor, { vendor: merchant }, `filings of ${merchant}`);
+        const list = LISTS['ExemptionContract.ListExemptionsByMerchant'];
+        const page = await listPage(ctx, actor, list, [merchant], Number(pageSize), bookmark, (entry) =>
+            loadFiling(ctx, lastAttribute(entry)),
+        );
+        return jsonResult(page);
     }
 }

@@ -1,7 +1,8 @@
 import { Context, Contract, Info, Transaction } from 'fabric-contract-api';
 import { assertOwns, authorize, type Actor } from '../lib/auth';
 import { conflict, invalid, precondition, ruleViolation } from '../lib/errors';
-import { IndexType, RecordType, lastAttribute, putIndex, recordKey, scanPage } from '../lib/keys';
+import { IndexType, RecordType, lastAttribute, putIndex, recordKey } from '../lib/keys';
+import { LISTS, listPage } from '../lib/lists';
 import {
     PARTY_TYPES,
     loadActiveParty,
@@ -259,10 +260,12 @@ export class PartyContract extends Contract {
     async ListPartiesByType(ctx: Context, type: string, pageSize: string, bookmark: string): Promise<string> {
         const partyType = parseArg(type, oneOf(PARTY_TYPES), 'type');
         const size = parseJson(pageSize, PAGE_SIZE, 'pageSize');
-        await authorize(ctx, 'PartyContract.ListPartiesByType');
-        const page = await scanPage(ctx, IndexType.partyByType, [partyType], size, bookmark);
-        const items = await Promise.all(page.items.map((entry) => loadParty(ctx, lastAttribute(entry))));
-        return jsonResult({ items, bookmark: page.bookmark });
+        const actor = await authorize(ctx, 'PartyContract.ListPartiesByType');
+        const list = LISTS['PartyContract.ListPartiesByType'];
+        const page = await listPage(ctx, actor, list, [partyType], size, bookmark, (entry) =>
+            loadParty(ctx, lastAttribute(entry)),
+        );
+        return jsonResult({ items: page.items, bookmark: page.bookmark });
     }
 
     /** An agent files the agency agreement it holds with a merchant (V10); the merchant then signs it. */

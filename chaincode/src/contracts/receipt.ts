@@ -4,13 +4,13 @@ import { canonicalJson } from '../lib/canonical';
 import { conflict, forbidden, invalid, notFound, precondition, ruleViolation } from '../lib/errors';
 import { txTime } from '../lib/identity';
 import { loadEvidence, type RecordEvidence } from '../lib/evidence';
-import { RecordType, scanPage } from '../lib/keys';
+import { RecordType } from '../lib/keys';
+import { LISTS, listPage } from '../lib/lists';
 import type { Trade } from '../lib/records';
 import { raise } from '../lib/risk';
 import { loadBankCheckFacts, loadPartyRecord, loadTradeRecord } from '../lib/settlement-facts';
 import {
     RECEIPT_CHANNELS,
-    SettlementType,
     allocationKey,
     allocationsOfTrade,
     implicitCollection,
@@ -40,6 +40,7 @@ import {
     object,
     oneOf,
     optional,
+    parseArg,
     parseJson,
     str,
     type Parser,
@@ -661,39 +662,42 @@ export class ReceiptContract extends Contract {
     /** Allocations to a trade, one per receipt; a bank sees only its own. */
     @Transaction(false)
     async ListReceiptsByTrade(ctx: Context, tradeNo: string, pageSize: string, bookmark: string): Promise<string> {
+        const id = parseArg(tradeNo, ID, 'tradeNo');
         const size = parsePageSize(pageSize);
         const actor = await authorize(ctx, 'ReceiptContract.ListReceiptsByTrade');
         if (actor.role === 'vendor' || actor.role === 'agent') {
-            const trade = await loadTradeRecord(ctx, tradeNo);
-            if (trade === undefined) throw notFound(`trade ${tradeNo} does not exist`);
-            assertOwns(actor, { vendor: trade.vendorId, agent: trade.agentId }, `trade ${tradeNo}`);
+            const trade = await loadTradeRecord(ctx, id);
+            if (trade === undefined) throw notFound(`trade ${id} does not exist`);
+            assertOwns(actor, { vendor: trade.vendorId, agent: trade.agentId }, `trade ${id}`);
         }
-        const prefix = actor.role === 'bank' ? [tradeNo, actor.caller.mspId] : [tradeNo];
-        const page = await scanPage(ctx, SettlementType.allocation, prefix, size, bookmark);
-        const items = page.items.map(
+        const prefix = actor.role === 'bank' ? [id, actor.caller.mspId] : [id];
+        const list = LISTS['ReceiptContract.ListReceiptsByTrade'];
+        const page = await listPage(
+            ctx,
+            actor,
+            list,
+            prefix,
+            size,
+            bookmark,
             (entry) => JSON.parse(Buffer.from(entry.value).toString('utf8')) as AllocationRecord,
         );
-        return jsonResult({ items, bookmark: page.bookmark, fetched: page.fetched });
+        return jsonResult(page);
     }
 
     /** Receipts paid to a party, by year; a bank sees only its own (a page may then hold fewer items). */
     @Transaction(false)
     async ListReceiptsByPayee(ctx: Context, payeePartyId: string, pageSize: string, bookmark: string): Promise<string> {
+        const payee = parseArg(payeePartyId, ID, 'payeePartyId');
         const size = parsePageSize(pageSize);
         const actor = await authorize(ctx, 'ReceiptContract.ListReceiptsByPayee');
-        assertOwns(
-            actor,
-            { vendor: payeePartyId, agent: payeePartyId, bank: actor.partyId ?? '' },
-            `receipts of ${payeePartyId}`,
-        );
-        const page = await scanPage(ctx, SettlementType.receiptByPayee, [payeePartyId], size, bookmark);
-        const items: ReceiptRecord[] = [];
-        for (const entry of page.items) {
+        assertOwns(actor, { vendor: payee, agent: payee, bank: actor.partyId ?? '' }, `receipts of ${payee}`);
+        const list = LISTS['ReceiptContract.ListReceiptsByPayee'];
+        const page = await listPage(ctx, actor, list, [payee], size, bookmark, async (entry) => {
             const index = JSON.parse(Buffer.from(entry.value).toString('utf8')) as ReceiptByPayee;
             const receipt = await loadReceipt(ctx, index.receiptId);
-            if (actor.role !== 'bank' || receipt.bankMspId === actor.caller.mspId) items.push(receipt);
-        }
-        return jsonResult({ items, bookmark: page.bookmark, fetched: page.fetched });
+            return actor.role !== 'bank' || receipt.bankMspId === actor.caller.mspId ? receipt : undefined;
+        });
+        return jsonResult(page);
     }
 
     /**

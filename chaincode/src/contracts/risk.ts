@@ -1,7 +1,8 @@
 import { Context, Contract, Info, Transaction } from 'fabric-contract-api';
 import { authorize } from '../lib/auth';
 import { invalid, precondition } from '../lib/errors';
-import { IndexType, RecordType, recordKey, scanPage } from '../lib/keys';
+import { RecordType, lastAttribute, recordKey } from '../lib/keys';
+import { LISTS, listPage } from '../lib/lists';
 import { RISK_SUBJECTS, type RiskFlag } from '../lib/records';
 import { raise, resolveFlag } from '../lib/risk';
 import { emit, getRecord, jsonResult, mustGetRecord } from '../lib/store';
@@ -94,17 +95,16 @@ export class RiskContract extends Contract {
         const type = parseArg(subjectType, oneOf(RISK_SUBJECTS), 'subjectType');
         const id = parseArg(subjectId, ID, 'subjectId');
         const size = parseJson(pageSize, PAGE_SIZE, 'pageSize');
-        await authorize(ctx, 'RiskContract.ListFlagsBySubject');
-        const page = await scanPage(ctx, IndexType.riskBySubject, [type, id], size, bookmark);
-        const items: RiskFlag[] = [];
-        for (const entry of page.items) {
-            const flag = await getRecord<RiskFlag>(
-                ctx,
-                recordKey(ctx, RecordType.risk, entry.attributes[3] ?? ''),
-                'risk',
-            );
-            if (flag !== undefined) items.push(flag);
-        }
-        return jsonResult({ items, bookmark: page.bookmark });
+        const actor = await authorize(ctx, 'RiskContract.ListFlagsBySubject');
+        const page = await listPage(
+            ctx,
+            actor,
+            LISTS['RiskContract.ListFlagsBySubject'],
+            [type, id],
+            size,
+            bookmark,
+            (entry) => getRecord<RiskFlag>(ctx, recordKey(ctx, RecordType.risk, lastAttribute(entry)), 'risk'),
+        );
+        return jsonResult({ items: page.items, bookmark: page.bookmark });
     }
 }

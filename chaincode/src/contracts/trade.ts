@@ -2,7 +2,8 @@ import { Context, Contract, Info, Transaction } from 'fabric-contract-api';
 import { assertOwns, authorize, type Actor } from '../lib/auth';
 import { ChaincodeError, conflict, precondition } from '../lib/errors';
 import { txTime } from '../lib/identity';
-import { IndexType, RecordType, deleteIndex, lastAttribute, putIndex, recordKey, scanAll, scanPage } from '../lib/keys';
+import { IndexType, RecordType, deleteIndex, lastAttribute, putIndex, recordKey, scanAll } from '../lib/keys';
+import { LISTS, listPage, type ListSpec } from '../lib/lists';
 import {
     PAYMENT_CHANNELS,
     PAYMENT_TERMS,
@@ -376,7 +377,7 @@ export class TradeContract extends Contract {
         const id = parseArg(vendorId, ID, 'vendorId');
         const actor = await authorize(ctx, 'TradeContract.ListTradesByVendor');
         assertOwns(actor, { vendor: id }, `trades of vendor ${id}`);
-        return this.#list(ctx, IndexType.tradeByVendor, [id], pageSize, bookmark);
+        return this.#list(ctx, actor, LISTS['TradeContract.ListTradesByVendor'], [id], pageSize, bookmark);
     }
 
     @Transaction(false)
@@ -384,34 +385,36 @@ export class TradeContract extends Contract {
         const id = parseArg(agentId, ID, 'agentId');
         const actor = await authorize(ctx, 'TradeContract.ListTradesByAgent');
         assertOwns(actor, { agent: id }, `trades of agent ${id}`);
-        return this.#list(ctx, IndexType.tradeByAgent, [id], pageSize, bookmark);
+        return this.#list(ctx, actor, LISTS['TradeContract.ListTradesByAgent'], [id], pageSize, bookmark);
     }
 
     @Transaction(false)
     async ListTradesByBuyer(ctx: Context, buyerId: string, pageSize: string, bookmark: string): Promise<string> {
         const id = parseArg(buyerId, ID, 'buyerId');
-        await authorize(ctx, 'TradeContract.ListTradesByBuyer');
-        return this.#list(ctx, IndexType.tradeByBuyer, [id], pageSize, bookmark);
+        const actor = await authorize(ctx, 'TradeContract.ListTradesByBuyer');
+        return this.#list(ctx, actor, LISTS['TradeContract.ListTradesByBuyer'], [id], pageSize, bookmark);
     }
 
     @Transaction(false)
     async ListTradesByDate(ctx: Context, tradeDate: string, pageSize: string, bookmark: string): Promise<string> {
         const date = parseArg(tradeDate, DATE, 'tradeDate');
-        await authorize(ctx, 'TradeContract.ListTradesByDate');
-        return this.#list(ctx, IndexType.tradeByDate, [date], pageSize, bookmark);
+        const actor = await authorize(ctx, 'TradeContract.ListTradesByDate');
+        return this.#list(ctx, actor, LISTS['TradeContract.ListTradesByDate'], [date], pageSize, bookmark);
     }
 
     async #list(
         ctx: Context,
-        index: IndexType,
+        actor: Actor,
+        list: ListSpec<Trade>,
         attributes: string[],
         pageSize: string,
         bookmark: string,
     ): Promise<string> {
         const size = parseJson(pageSize, PAGE_SIZE, 'pageSize');
-        const page = await scanPage(ctx, index, attributes, size, bookmark);
-        const items = await Promise.all(page.items.map((entry) => loadTrade(ctx, lastAttribute(entry))));
-        return jsonResult({ items, bookmark: page.bookmark });
+        const page = await listPage(ctx, actor, list, attributes, size, bookmark, (entry) =>
+            loadTrade(ctx, lastAttribute(entry)),
+        );
+        return jsonResult({ items: page.items, bookmark: page.bookmark });
     }
 }
 

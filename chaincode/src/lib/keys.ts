@@ -77,6 +77,11 @@ export interface KeyEntry {
 /**
  * One page of keys under a partial composite key. Fabric allows paginated queries only in read-only
  * transactions, so write transactions use {@link scanAll} on small, bounded key sets instead.
+ *
+ * A peer starts the range scan at a non-empty bookmark without checking that it lies inside the partial key's
+ * range (it keeps only the end key), so a crafted bookmark would read every key between it and the end of the
+ * caller's range: other owners, other indexes. Every bookmark a scan hands out starts with the scanned prefix,
+ * so anything else is refused here, once for every list.
  */
 export async function scanPage(
     ctx: Context,
@@ -87,6 +92,9 @@ export async function scanPage(
 ): Promise<Page<KeyEntry>> {
     if (!Number.isSafeInteger(pageSize) || pageSize < 1 || pageSize > 500) {
         throw invalid('pageSize must be an integer between 1 and 500');
+    }
+    if (bookmark !== '' && !bookmark.startsWith(ctx.stub.createCompositeKey(objectType, [...attributes]))) {
+        throw invalid('bookmark does not belong to this list (pass back only the bookmark the same list returned)');
     }
     const { iterator, metadata } = await ctx.stub.getStateByPartialCompositeKeyWithPagination(
         objectType,

@@ -1,6 +1,7 @@
 import { PARTY_ROLE_TYPE, ROLES, ROLE_MSP, permissionTable } from './auth';
+import { listTable } from './lists';
 
-/** docs/permissions.md, generated from the permission table so the two can never disagree (a unit test compares). */
+/** docs/permissions.md, generated from the permission and list tables so they can never disagree (a unit test compares). */
 export function permissionsMarkdown(): string {
     const header = `| transaction | access | ${ROLES.join(' | ')} | OWN means |`;
     const rule = `|---|---|${ROLES.map(() => '---').join('|')}|---|`;
@@ -8,6 +9,9 @@ export function permissionsMarkdown(): string {
         const cells = ROLES.map((role) => p.roles[role] ?? '—');
         return `| ${tx} | ${p.access} | ${cells.join(' | ')} | ${p.own ?? ''} |`;
     });
+    const listRows = listTable().map(
+        ([tx, list]) => `| ${tx} | \`${list.scans}\` | ${list.keyedBy.join(', ')} | ${list.keeps} |`,
+    );
     const roles = ROLES.map((role) => {
         const type = PARTY_ROLE_TYPE[role];
         return `| ${role} | ${ROLE_MSP[role].describe} | ${type === undefined ? 'no (institution role)' : `yes, ${type}`} |`;
@@ -15,8 +19,9 @@ export function permissionsMarkdown(): string {
     return [
         '# Permission matrix',
         '',
-        'Generated from `chaincode/src/lib/auth.ts` by `permissionsMarkdown()`; `tests/unit/chaincode/permissions-doc.test.ts`',
-        'fails when this file and the code differ (regenerate: `UPDATE_DOCS=1 npx jest permissions-doc`, then prettier).',
+        'Generated from `chaincode/src/lib/auth.ts` and `chaincode/src/lib/lists.ts` by `permissionsMarkdown()`;',
+        '`tests/unit/chaincode/permissions-doc.test.ts` fails when this file and the code differ (regenerate:',
+        '`UPDATE_DOCS=1 npx jest permissions-doc`, then prettier).',
         '',
         'Every caller is identified by its certificate: MSP ID + `mpt.role` + `mpt.party`. A role is accepted only',
         'from its MSP. Roles that act for a filed party need `mpt.party` naming an on-chain party of the right type;',
@@ -30,6 +35,17 @@ export function permissionsMarkdown(): string {
         header,
         rule,
         ...rows,
+        '',
+        '## List transactions',
+        '',
+        'Each list reads one partial-key range: the object type it scans, under the prefix built from its arguments.',
+        'A bookmark is valid only for the list and the arguments that returned it: a non-empty bookmark that does not',
+        'start with that prefix is refused with `INVALID` (HTTP 400), whoever the caller. Then every listed record a',
+        'caller with `OWN` scope does not own (last column) is dropped, so a page may hold fewer items than `pageSize`.',
+        '',
+        '| transaction | scans | keyed by | OWN callers keep |',
+        '|---|---|---|---|',
+        ...listRows,
         '',
     ].join('\n');
 }

@@ -3,7 +3,6 @@ import { createHash } from 'node:crypto';
 import { canonicalJson, toBytes } from './canonical';
 import { invalid, notFound } from './errors';
 import { txTime } from './identity';
-import { scanPage, type Page } from './keys';
 
 /** Every record on the channel carries its record type, so a value read back can be checked before use. */
 export interface StoredRecord {
@@ -55,22 +54,6 @@ export async function mustGetRecord<T extends StoredRecord>(
 
 export async function putRecord(ctx: Context, key: string, record: StoredRecord): Promise<void> {
     await ctx.stub.putState(key, toBytes(record));
-}
-
-/** Decodes the values of a page of record keys (record scans, not index scans). */
-export async function pageRecords<T extends StoredRecord>(
-    ctx: Context,
-    objectType: string,
-    attributes: readonly string[],
-    docType: T['docType'],
-    pageSize: number,
-    bookmark: string,
-): Promise<Page<T>> {
-    const page = await scanPage(ctx, objectType, attributes, pageSize, bookmark);
-    return {
-        ...page,
-        items: page.items.map((entry) => asRecord<T>(decode(entry.value, entry.key), docType, entry.key)),
-    };
 }
 
 export interface HistoryEntry {

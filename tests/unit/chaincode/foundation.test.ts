@@ -105,6 +105,61 @@ describe('fake ledger', () => {
         expect(all.map((entry) => entry.attributes)).toEqual([['V2', '2024-03-01', 'TX']]);
     });
 
+    it('starts a paginated scan at any bookmark, inside the range or not, and stops at its end, as a peer does', async () => {
+        const fake = ledger();
+        await fake.submit(operator(), async (ctx) => {
+            await putIndex(ctx, IndexType.tradeByAgent, ['A1', '2024-03-01', 'TA']);
+            await putIndex(ctx, IndexType.tradeByVendor, ['V1', '2024-03-01', 'TV1']);
+            await putIndex(ctx, IndexType.tradeByVendor, ['V2', '2024-03-01', 'TV2']);
+            await putIndex(ctx, IndexType.tradeByVendor, ['V3', '2024-03-01', 'TV3']);
+        });
+        const tradesFrom = (bookmark: string): Promise<string[]> =>
+            fake.evaluate(operator(), async (ctx) => {
+                const { iterator } = await ctx.stub.getStateByPartialCompositeKeyWithPagination(
+                    IndexType.tradeByVendor,
+                    ['V2'],
+                    10,
+                    bookmark,
+                );
+                const keys: string[] = [];
+                for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+                    keys.push(next.value.key.split('\u0000').at(-2) ?? '');
+                }
+                await iterator.close();
+                return keys;
+            });
+        expect(await tradesFrom('')).toEqual(['TV2']);
+        // the peer replaces the start key with the bookmark and keeps the end key: everything in between is read
+        expect(await tradesFrom('\u0000idx~trade~agent\u0000')).toEqual(['TA', 'TV1', 'TV2']);
+        expect(await tradesFrom('\u0000idx~trade~vendor\u0000V3\u0000')).toEqual([]);
+    });
+
+    it('refuses a bookmark outside the scanned range (INVALID) and accepts the one the same scan returned', async () => {
+        const fake = ledger();
+        await fake.submit(operator(), async (ctx) => {
+            for (const tradeNo of ['T1', 'T2'])
+                await putIndex(ctx, IndexType.tradeByVendor, ['V1', '2024-03-01', tradeNo]);
+            await putIndex(ctx, IndexType.tradeByVendor, ['V10', '2024-03-01', 'T9']);
+        });
+        const scanV1 = (bookmark: string): Promise<string[]> =>
+            fake.evaluate(operator(), async (ctx) => {
+                const page = await scanPage(ctx, IndexType.tradeByVendor, ['V1'], 1, bookmark);
+                return [...page.items.map((item) => item.attributes[2] ?? ''), page.bookmark];
+            });
+        const [first, bookmark] = await scanV1('');
+        expect(first).toBe('T1');
+        await expect(scanV1(bookmark ?? '')).resolves.toEqual(['T2', '']);
+        for (const foreign of [
+            '\u0000idx~trade~agent\u0000',
+            '\u0000idx~trade~vendor\u0000',
+            '\u0000idx~trade~vendor\u0000V10\u0000',
+            '\u0000',
+            'T2',
+        ]) {
+            await expect(scanV1(foreign)).rejects.toThrow(/^INVALID: bookmark does not belong to this list/);
+        }
+    });
+
     it('detects MVCC and phantom read conflicts between concurrently endorsed transactions', async () => {
         const fake = ledger();
         await fake.submit(operator(), (ctx) => putThing(ctx, 'G1', 1));

@@ -490,8 +490,9 @@ export class FakeStub implements ChaincodeStub {
         }
         this.#tx.paginatedQuery = true;
         const start = this.createCompositeKey(objectType, attributes);
+        // as a real peer does: a non-empty bookmark replaces the start key, unchecked; only the end key stays
         const from = bookmark !== undefined && bookmark !== '' ? bookmark : start;
-        const keys = this.#ledger.keysInRange(from < start ? start : from, start + MAX_RUNE);
+        const keys = this.#ledger.keysInRange(from, start + MAX_RUNE);
         const page = keys.slice(0, pageSize).map((key) => this.#kv(key));
         const next = keys[pageSize] ?? '';
         // a real peer sends an empty page without metadata (its protobuf encoding is empty bytes)
