@@ -127,7 +127,14 @@ describe('gateway on the real network', () => {
                 .set('Idempotency-Key', idem())
                 .send(
                     step === ''
-                        ? { partyId: party, type: 'AGENT', legalName: 'Agent Ltd', countryCode: 'CN' }
+                        ? {
+                              partyId: party,
+                              type: 'AGENT',
+                              legalName: 'Agent Ltd',
+                              countryCode: 'CN',
+                              commerceFilingNo: `CF-${party}`,
+                              customsRegNo: `CR-${party}`,
+                          }
                         : { reason: 'end-to-end test' },
                 );
             expect(filed.status).toBeLessThan(300);
