@@ -118,17 +118,13 @@ export class Idempotency {
                 if (resolved) {
                     return resolved;
                 }
-                try {
-                    const result = await this.#ledger.submit(principal.identity, request);
-                    this.#journal(scope, record, index, { ...result, fn: request.fn, state: 'committed' });
-                    return result;
-                } catch (error) {
-                    if (error instanceof CommitUnknown && error.txId !== undefined) {
-                        const entry = { fn: request.fn, txId: error.txId, payload: error.payload };
-                        this.#journal(scope, record, index, { ...entry, state: 'unknown' });
-                    }
-                    throw error;
-                }
+                // journalled before it is sent for ordering, so a retry after a crash looks it up instead of resending
+                const endorsed = (txId: string, payload: string): void => {
+                    this.#journal(scope, record, index, { fn: request.fn, txId, payload, state: 'unknown' });
+                };
+                const result = await this.#ledger.submit(principal.identity, request, { endorsed });
+                this.#journal(scope, record, index, { ...result, fn: request.fn, state: 'committed' });
+                return result;
             },
         };
     }

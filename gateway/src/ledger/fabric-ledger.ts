@@ -19,7 +19,7 @@ import {
     LedgerUnavailable,
     type ChaincodeRejection,
 } from './errors';
-import type { Ledger, LedgerIdentity, SubmitResult, TxRequest, TxStatus } from './ledger';
+import type { Ledger, LedgerIdentity, SubmitObserver, SubmitResult, TxRequest, TxStatus } from './ledger';
 
 export interface Backoff {
     /** Total tries, the first included. */
@@ -36,6 +36,11 @@ export interface FabricLedgerOptions {
     readonly conflictRetry?: Backoff;
     /** Ask for the commit status again when the answer did not come (never resubmits). */
     readonly statusRetry?: Backoff;
+    /**
+     * How long a submission waits for its commit status in all (default 20 s); then one ledger lookup, then
+     * CommitUnknown. Bounds the answer when the ordering service is down instead of holding the caller for minutes.
+     */
+    readonly commitWaitMs?: number;
     /** Most gateways kept open at once (one per caller identity); the least recently used is closed first. */
     readonly maxGateways?: number;
     /** Seam for tests: how a gateway is opened for an identity on a peer client. */
@@ -50,6 +55,7 @@ const RETRYABLE_COMMIT: ReadonlySet<number> = new Set([
 ]);
 const DEFAULT_CONFLICT_RETRY: Backoff = { attempts: 5, baseMs: 50, maxMs: 1000 };
 const DEFAULT_STATUS_RETRY: Backoff = { attempts: 4, baseMs: 500, maxMs: 4000 };
+const DEFAULT_COMMIT_WAIT_MS = 20_000;
 /** gRPC status codes that mean "the peer did not answer", not "the peer said no". */
 const UNAVAILABLE_GRPC = new Set([4, 14]); // DEADLINE_EXCEEDED, UNAVAILABLE
 
@@ -166,11 +172,11 @@ export class FabricLedger implements Ledger {
         return Buffer.from(bytes).toString('utf8');
     }
 
-    async submit(identity: LedgerIdentity, request: TxRequest): Promise<SubmitResult> {
+    async submit(identity: LedgerIdentity, request: TxRequest, observer?: SubmitObserver): Promise<SubmitResult> {
         const retry = this.#options.conflictRetry ?? DEFAULT_CONFLICT_RETRY;
         for (let attempt = 1; ; attempt++) {
             try {
-                return { ...(await this.#submitOnce(identity, request)), attempts: attempt };
+                return { ...(await this.#submitOnce(identity, request, observer)), attempts: attempt };
             } catch (error) {
                 if (!(error instanceof CommitRejected && error.retryable) || attempt >= retry.attempts) {
                     throw error;
@@ -204,7 +210,11 @@ export class FabricLedger implements Ledger {
         this.#clients.clear();
     }
 
-    async #submitOnce(identity: LedgerIdentity, request: TxRequest): Promise<Omit<SubmitResult, 'attempts'>> {
+    async #submitOnce(
+        identity: LedgerIdentity,
+        request: TxRequest,
+        observer: SubmitObserver | undefined,
+    ): Promise<Omit<SubmitResult, 'attempts'>> {
         const contract = this.#contract(identity);
         const proposal = contract.newProposal(request.fn, {
             arguments: [...(request.args ?? [])],
@@ -214,14 +224,15 @@ export class FabricLedger implements Ledger {
                 : {}),
         });
         const txId = proposal.getTransactionId();
-        let submitted;
-        try {
-            const transaction = await proposal.endorse();
-            submitted = await transaction.submit();
-        } catch (error) {
+        const transaction = await proposal.endorse().catch((error: unknown) => {
             throw toLedgerError(error, txId);
-        }
-        const payload = Buffer.from(submitted.getResult()).toString('utf8');
+        });
+        const payload = Buffer.from(transaction.getResult()).toString('utf8');
+        observer?.endorsed(txId, payload);
+        // from here the orderer may have the transaction: a failure says nothing about whether it commits
+        const submitted = await transaction.submit().catch((error: unknown) => {
+            throw new CommitUnknown(txId, payload, error);
+        });
         const status = await this.#commitStatus(identity, submitted.getStatus.bind(submitted), txId, payload);
         if (!status.successful) {
             throw new CommitRejected(statusName(status.code), txId, RETRYABLE_COMMIT.has(status.code));
@@ -229,25 +240,29 @@ export class FabricLedger implements Ledger {
         return { payload, txId, blockNumber: status.blockNumber.toString() };
     }
 
-    /** The commit status, asked again on CommitStatusError, then looked up on the ledger; never resubmits. */
+    /**
+     * The commit status, asked again on CommitStatusError until the commit wait is spent, then looked up on the ledger;
+     * never resubmits.
+     */
     async #commitStatus(
         identity: LedgerIdentity,
-        getStatus: () => Promise<Status>,
+        getStatus: (options: { deadline: number }) => Promise<Status>,
         txId: string,
         payload: string,
     ): Promise<Pick<Status, 'successful' | 'code' | 'blockNumber'>> {
         const retry = this.#options.statusRetry ?? DEFAULT_STATUS_RETRY;
+        const deadline = Date.now() + (this.#options.commitWaitMs ?? DEFAULT_COMMIT_WAIT_MS);
         let lastError: unknown;
-        for (let attempt = 1; attempt <= retry.attempts; attempt++) {
+        for (let attempt = 1; attempt <= retry.attempts && Date.now() < deadline; attempt++) {
             try {
-                return await getStatus();
+                return await getStatus({ deadline });
             } catch (error) {
                 if (!(error instanceof CommitStatusError)) {
                     throw toLedgerError(error, txId);
                 }
                 lastError = error;
                 if (attempt < retry.attempts) {
-                    await this.#sleep(backoffDelay(retry, attempt));
+                    await this.#sleep(Math.min(backoffDelay(retry, attempt), Math.max(0, deadline - Date.now())));
                 }
             }
         }

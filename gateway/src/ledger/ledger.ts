@@ -45,11 +45,23 @@ export interface TxStatus {
     readonly blockNumber: string;
 }
 
+/** What a caller of {@link Ledger.submit} is told while its transaction is under way. */
+export interface SubmitObserver {
+    /**
+     * The transaction is endorsed and about to be sent for ordering: from here on it may commit even if this process
+     * dies, so this is the moment to journal its ID. Called again for each new proposal after a read conflict.
+     */
+    endorsed(txId: string, payload: string): void;
+}
+
 export interface Ledger {
     /** Runs a read-only transaction on the caller's org peer; nothing is ordered. */
     evaluate(identity: LedgerIdentity, request: TxRequest): Promise<string>;
-    /** Endorses, orders and waits for the commit; resolves only for a VALID commit. */
-    submit(identity: LedgerIdentity, request: TxRequest): Promise<SubmitResult>;
+    /**
+     * Endorses, orders and waits for the commit; resolves only for a VALID commit. Once endorsed, a failure is
+     * CommitUnknown (the transaction may still commit), answered within a bounded time.
+     */
+    submit(identity: LedgerIdentity, request: TxRequest, observer?: SubmitObserver): Promise<SubmitResult>;
     /**
      * Looks a transaction up on the ledger; undefined when the caller's peer answered that it has no such transaction
      * (yet). Rejects (LedgerUnavailable) when the peer could not be asked: the outcome is then still unknown.

@@ -1,5 +1,5 @@
 import { ChaincodeRejection, CommitRejected, CommitUnknown, LedgerUnavailable } from '../ledger/errors';
-import type { Ledger, LedgerIdentity, SubmitResult, TxRequest, TxStatus } from '../ledger/ledger';
+import type { Ledger, LedgerIdentity, SubmitObserver, SubmitResult, TxRequest, TxStatus } from '../ledger/ledger';
 import type { Metrics } from './metrics';
 
 /** Outcome label of a ledger call: ok, the chaincode code (lower case; `rule` for RULE_Vnn), or the failure kind. */
@@ -27,8 +27,8 @@ export class MeteredLedger implements Ledger {
         return this.#timed('evaluate', request.fn, () => this.inner.evaluate(identity, request));
     }
 
-    submit(identity: LedgerIdentity, request: TxRequest): Promise<SubmitResult> {
-        return this.#timed('submit', request.fn, () => this.inner.submit(identity, request));
+    submit(identity: LedgerIdentity, request: TxRequest, observer?: SubmitObserver): Promise<SubmitResult> {
+        return this.#timed('submit', request.fn, () => this.inner.submit(identity, request, observer));
     }
 
     status(identity: LedgerIdentity, txId: string): Promise<TxStatus | undefined> {

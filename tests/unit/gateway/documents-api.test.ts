@@ -223,6 +223,26 @@ describe('documents API on a fake ledger', () => {
             expect(h.ledger.submits()).toHaveLength(1);
         });
 
+        it('a retry after the gateway died between commit and answer gets the original answer, not CONFLICT', async () => {
+            const key = idem();
+            const body = { sha256: sha('killed'), kind: 'INVOICE' };
+            h.ledger.crashAfterCommit('DocumentContract:RegisterDocument');
+            const lost = await register(body, key);
+            expect(lost.status).toBe(500); // the answer that never reached the caller
+
+            const restarted = h.restart();
+            const retry = await request(restarted)
+                .post('/v1/documents')
+                .set(bearer(vendor))
+                .set('Idempotency-Key', key)
+                .send(body);
+
+            const [committedTxId] = [...h.ledger.committed.keys()];
+            expect(retry.status).toBe(201);
+            expect(retry.body).toMatchObject({ txId: committedTxId, document: { sha256: body.sha256 } });
+            expect(h.ledger.submits()).toHaveLength(1);
+        });
+
         it('a write without Idempotency-Key → 400, nothing written', async () => {
             const res = await request(h.app)
                 .post('/v1/documents')

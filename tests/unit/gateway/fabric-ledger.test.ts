@@ -36,11 +36,21 @@ const bob: LedgerIdentity = { key: 'bob', mspId: 'MarketOrgMSP', certificate: 'c
 const serviceError = (code: grpcStatus): ServiceError =>
     Object.assign(new Error('grpc'), { code, details: 'grpc', metadata: new Metadata() });
 
-type Step = { commit: number } | { statusError: true } | { endorseError: Error };
+type Step = { commit: number } | { statusError: true } | { endorseError: Error } | { submitError: Error };
 
 /** A scripted fake of the fabric-gateway objects a submission goes through. */
-function fakeFabric(steps: Step[], options: { qscc?: () => Uint8Array; qsccError?: Error } = {}) {
-    const log = { proposals: 0, statusCalls: 0, connects: [] as string[], qscc: [] as string[] };
+function fakeFabric(
+    steps: Step[],
+    options: { qscc?: () => Uint8Array; qsccError?: Error; commitWaitMs?: number } = {},
+) {
+    const log = {
+        proposals: 0,
+        statusCalls: 0,
+        statusDeadlines: [] as number[],
+        submitted: [] as string[],
+        connects: [] as string[],
+        qscc: [] as string[],
+    };
     let txCounter = 0;
     let step = 0;
     const contract = {
@@ -55,11 +65,17 @@ function fakeFabric(steps: Step[], options: { qscc?: () => Uint8Array; qsccError
                         return Promise.reject(current.endorseError);
                     }
                     return Promise.resolve({
-                        submit: () =>
-                            Promise.resolve({
+                        getResult: () => Buffer.from(`{"n":${txCounter}}`),
+                        submit: () => {
+                            log.submitted.push(txId);
+                            if ('submitError' in current) {
+                                return Promise.reject(current.submitError);
+                            }
+                            return Promise.resolve({
                                 getResult: () => Buffer.from(`{"n":${txCounter}}`),
-                                getStatus: () => {
+                                getStatus: (callOptions?: { deadline: number }) => {
                                     log.statusCalls++;
+                                    log.statusDeadlines.push(callOptions?.deadline ?? Infinity);
                                     if ('statusError' in current) {
                                         return Promise.reject(
                                             new CommitStatusError({
@@ -77,7 +93,8 @@ function fakeFabric(steps: Step[], options: { qscc?: () => Uint8Array; qsccError
                                         transactionId: txId,
                                     });
                                 },
-                            }),
+                            });
+                        },
                     });
                 },
             };
@@ -105,6 +122,7 @@ function fakeFabric(steps: Step[], options: { qscc?: () => Uint8Array; qsccError
         sleep: () => Promise.resolve(),
         conflictRetry: { attempts: 3, baseMs: 1, maxMs: 2 },
         statusRetry: { attempts: 3, baseMs: 1, maxMs: 2 },
+        ...(options.commitWaitMs === undefined ? {} : { commitWaitMs: options.commitWaitMs }),
     });
     return { ledger, log };
 }
@@ -165,6 +183,49 @@ describe('FabricLedger', () => {
         expect(log.statusCalls).toBe(3);
         expect(log.qscc).toEqual(['GetTransactionByID']);
         expect(log.proposals).toBe(1);
+    });
+
+    it('tells the observer the txId and result once endorsed, before the transaction is sent for ordering', async () => {
+        const { ledger, log } = fakeFabric([{ commit: StatusCode.MVCC_READ_CONFLICT }, { commit: StatusCode.VALID }]);
+        const heard: string[] = [];
+
+        await ledger.submit(
+            alice,
+            { fn: 'X:Y' },
+            { endorsed: (txId, payload) => heard.push(`${txId} ${payload} sent:${log.submitted.length}`) },
+        );
+
+        expect(heard).toEqual(['tx1 {"n":1} sent:0', 'tx2 {"n":2} sent:1']);
+    });
+
+    it('a failure to send an endorsed transaction is an unknown outcome, not "nothing written"', async () => {
+        const lost = new GatewayError({
+            code: grpcStatus.UNAVAILABLE,
+            details: [],
+            cause: serviceError(grpcStatus.UNAVAILABLE),
+            message: '14 UNAVAILABLE: orderer gone',
+        });
+        const { ledger } = fakeFabric([{ submitError: lost }]);
+
+        const error = await ledger.submit(alice, { fn: 'X:Y' }).catch((e: unknown) => e);
+
+        expect(error).toBeInstanceOf(CommitUnknown);
+        expect(error).toMatchObject({ txId: 'tx1', payload: '{"n":1}' });
+    });
+
+    it('waits for a commit status no longer than the commit wait in all, then answers CommitUnknown', async () => {
+        const { ledger, log } = fakeFabric([{ statusError: true }], { commitWaitMs: 25_000 });
+        const started = Date.now();
+
+        const error = await ledger.submit(alice, { fn: 'X:Y' }).catch((e: unknown) => e);
+
+        expect(error).toBeInstanceOf(CommitUnknown);
+        expect(log.statusDeadlines.length).toBeGreaterThan(0);
+        for (const deadline of log.statusDeadlines) {
+            expect(deadline).toBeGreaterThanOrEqual(started + 25_000);
+            expect(deadline).toBeLessThanOrEqual(Date.now() + 25_000);
+            expect(deadline).toBe(log.statusDeadlines[0]);
+        }
     });
 
     it('status() is undefined only when the peer answers that it has no such transaction', async () => {

@@ -1,6 +1,13 @@
 import { createHash } from 'node:crypto';
-import { ChaincodeRejection, LedgerUnavailable } from '../../../gateway/src/ledger/errors';
-import type { Ledger, LedgerIdentity, SubmitResult, TxRequest, TxStatus } from '../../../gateway/src/ledger/ledger';
+import { ChaincodeRejection, CommitUnknown, LedgerUnavailable } from '../../../gateway/src/ledger/errors';
+import type {
+    Ledger,
+    LedgerIdentity,
+    SubmitObserver,
+    SubmitResult,
+    TxRequest,
+    TxStatus,
+} from '../../../gateway/src/ledger/ledger';
 
 export interface FakeCall {
     readonly kind: 'evaluate' | 'submit';
@@ -44,6 +51,7 @@ export class FakeLedger implements Ledger {
     readonly committed = new Map<string, TxStatus>();
     readonly handlers = new Map<string, Handler>();
     readonly #failures: { fn: string; error: unknown }[] = [];
+    readonly #crashAfter = new Set<string>();
     readonly #documents = new Map<string, unknown>();
     #block = 10;
     #tx = 0;
@@ -109,12 +117,29 @@ export class FakeLedger implements Ledger {
         return Promise.resolve(this.#run('evaluate', identity, request));
     }
 
-    submit(identity: LedgerIdentity, request: TxRequest): Promise<SubmitResult> {
-        const payload = this.#run('submit', identity, request);
+    /** The next submission of `fn` commits, but the caller never hears of it (the process died waiting). */
+    crashAfterCommit(fn: string): void {
+        this.#crashAfter.add(fn);
+    }
+
+    submit(identity: LedgerIdentity, request: TxRequest, observer?: SubmitObserver): Promise<SubmitResult> {
+        let payload: string;
+        try {
+            payload = this.#run('submit', identity, request);
+        } catch (error) {
+            // like FabricLedger: an unknown outcome only arises after endorsement, which the observer hears first
+            if (error instanceof CommitUnknown && error.txId !== undefined)
+                observer?.endorsed(error.txId, error.payload);
+            return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+        }
         const txId = this.#lastTxId ?? this.#nextTxId();
         this.#lastTxId = undefined;
+        observer?.endorsed(txId, payload);
         const blockNumber = String(++this.#block);
         this.committed.set(txId, { valid: true, code: 'VALID', blockNumber });
+        if (this.#crashAfter.delete(request.fn)) {
+            return Promise.reject(new Error(`process killed after ${txId} committed`));
+        }
         return Promise.resolve({ payload, txId, blockNumber, attempts: 1 });
     }
 
