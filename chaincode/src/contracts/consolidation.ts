@@ -4,7 +4,7 @@ import { conflict, invalid, precondition } from '../lib/errors';
 import { RecordType, recordKey } from '../lib/keys';
 import { loadActiveParty, loadTrade, type ConsolidationOrder, type PackingList, type Trade } from '../lib/records';
 import { emit, exists, jsonResult, mustGetRecord, putRecord } from '../lib/store';
-import { COUNTRY, DATE, ID, arrayOf, int, object, optional, parseArg, parseJson, str } from '../lib/validate';
+import { COUNTRY, DATE, ID, arrayOf, int, object, optional, parseArg, parseJson, str, text } from '../lib/validate';
 
 const ORDER = object({
     orderCode: ID,
@@ -12,7 +12,7 @@ const ORDER = object({
     agentId: ID,
     destCountry: COUNTRY,
     site: ID,
-    truckPlate: optional(str({ max: 16 })),
+    truckPlate: optional(text(16)),
     tradeNos: arrayOf(ID, { min: 1, max: 500 }),
 });
 

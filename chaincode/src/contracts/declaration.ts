@@ -32,6 +32,7 @@ import {
     parseArg,
     parseJson,
     str,
+    text,
 } from '../lib/validate';
 import { VALUE_CAP_USD_CENTS, buildDeclaration, type BuilderLine } from '../rules/declaration-builder';
 import { linkFiledLines } from '../rules/filed-lines';
@@ -50,7 +51,7 @@ const FILED_LINE = object({
     hsCode: HS_CODE,
     name: NAME,
     qty: int({ min: 0 }),
-    unit: str({ max: 16 }),
+    unit: text(16),
     valueUsd: int({ min: 0 }),
     mergedChapter: optional(str({ pattern: /^\d{2}$/, max: 2, hint: 'must be a 2-digit HS chapter' })),
     isItemised: bool,

@@ -43,6 +43,7 @@ import {
     parseJson,
     str,
     type Parser,
+    text,
 } from '../lib/validate';
 import {
     convertMinor,
@@ -139,7 +140,7 @@ const PAYER = object({
     name: NAME,
     country: COUNTRY,
     bank: optional(NAME),
-    account: optional(str({ max: 64 })),
+    account: optional(text(64)),
     thirdPartyReason: optional(REASON),
 });
 type PayerInput = Parsed<typeof PAYER>;
