@@ -1,5 +1,5 @@
 import { Context, Contract, Info, Transaction } from 'fabric-contract-api';
-import { assertOwns, authorize } from '../lib/auth';
+import { assertOwns, assertSees, authorize } from '../lib/auth';
 import { conflict, invalid, precondition } from '../lib/errors';
 import { RecordType, recordKey } from '../lib/keys';
 import { loadActiveParty, loadTrade, type ConsolidationOrder, type PackingList, type Trade } from '../lib/records';
@@ -204,7 +204,7 @@ export class ConsolidationContract extends Contract {
         const code = parseArg(orderCode, ID, 'orderCode');
         const actor = await authorize(ctx, 'ConsolidationContract.GetConsolidationOrder');
         const order = await loadOrder(ctx, code);
-        assertOwns(actor, { consolidator: order.consolidatorId, agent: order.agentId }, `order ${code}`);
+        assertSees(actor, { consolidator: order.consolidatorId, agent: order.agentId }, `consolidation order ${code}`);
         return jsonResult(order);
     }
 
@@ -213,7 +213,7 @@ export class ConsolidationContract extends Contract {
         const id = parseArg(packingNo, ID, 'packingNo');
         const actor = await authorize(ctx, 'ConsolidationContract.GetPackingList');
         const packing = await loadPacking(ctx, id);
-        assertOwns(
+        assertSees(
             actor,
             { consolidator: packing.consolidatorId, agent: packing.agentId, broker: packing.brokerId },
             `packing list ${id}`,

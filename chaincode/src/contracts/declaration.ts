@@ -1,6 +1,6 @@
 import { Context, Contract, Info, Transaction } from 'fabric-contract-api';
 import { KeyEndorsementPolicy } from 'fabric-shim';
-import { CUSTOMS_MSP, MARKET_MSP, assertOwns, authorize, type Actor } from '../lib/auth';
+import { CUSTOMS_MSP, MARKET_MSP, assertOwns, assertSees, authorize, type Actor } from '../lib/auth';
 import { ChaincodeError, conflict, precondition, ruleViolation } from '../lib/errors';
 import { IndexType, RecordType, lastAttribute, putIndex, recordKey, scanAll, scanPage } from '../lib/keys';
 import {
@@ -340,7 +340,7 @@ export class DeclarationContract extends Contract {
         const id = parseArg(declNo, DECL_NO, 'declNo');
         const actor = await authorize(ctx, 'DeclarationContract.GetDeclaration');
         const declaration = await loadDeclaration(ctx, id);
-        assertOwns(actor, { agent: declaration.consignorId, broker: declaration.brokerId }, `declaration ${id}`);
+        assertSees(actor, { agent: declaration.consignorId, broker: declaration.brokerId }, `declaration ${id}`);
         return jsonResult(declaration);
     }
 
