@@ -2,6 +2,7 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import type { CertificateAuthorities, GatewayWallets } from './auth/identities';
 import type { ApiKeyStore } from './auth/key-store';
 import type { Principal } from './auth/principal';
+import { checkJsonBody } from './http/body';
 import { contextOf, requestContext } from './http/context';
 import { ApiError, errorHandler } from './http/errors';
 import { mountRoutes, type AnyRoute } from './http/route';
@@ -183,7 +184,7 @@ export function buildApp(deps: AppDeps): Express {
         '/v1',
         rateLimit(limiter, metrics, (_req, res) => contextOf(res).principal?.keyId ?? 'anonymous', 'this API key'),
     );
-    app.use('/v1', express.json({ limit: deps.bodyLimitBytes ?? 1024 * 1024, strict: true }));
+    app.use('/v1', express.json({ limit: deps.bodyLimitBytes ?? 1024 * 1024, strict: true, verify: checkJsonBody }));
     mountRoutes(app, routes, { ledger, idempotency, logger: deps.logger });
 
     app.use(() => {
