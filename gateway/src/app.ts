@@ -5,7 +5,7 @@ import type { Principal } from './auth/principal';
 import { checkJsonBody } from './http/body';
 import { contextOf, requestContext } from './http/context';
 import { ApiError, errorHandler } from './http/errors';
-import { mountRoutes, type AnyRoute } from './http/route';
+import { mountMethodNotAllowed, mountRoutes, type AnyRoute } from './http/route';
 import { Idempotency } from './idempotency/idempotent';
 import type { IdempotencyStore } from './idempotency/store';
 import type { Ledger } from './ledger/ledger';
@@ -186,6 +186,7 @@ export function buildApp(deps: AppDeps): Express {
     );
     app.use('/v1', express.json({ limit: deps.bodyLimitBytes ?? 1024 * 1024, strict: true, verify: checkJsonBody }));
     mountRoutes(app, routes, { ledger, idempotency, logger: deps.logger });
+    mountMethodNotAllowed(app, routes);
 
     app.use(() => {
         throw new ApiError(404, 'NOT_FOUND', 'no such endpoint');

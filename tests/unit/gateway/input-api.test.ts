@@ -206,6 +206,28 @@ describe('what the gateway refuses before the ledger', () => {
             expect(brackets.status).toBe(201);
         });
     });
+
+    describe('methods', () => {
+        it('answers a wrong method on a known path 405 with the Allow header of the route table', async () => {
+            const single = await request(h.app).post('/v1/trades/T-1').set(bearer(vendor)).send({});
+            const bulk = await request(h.app).delete('/v1/trades/bulk').set(bearer(vendor));
+
+            expect(single.status).toBe(405);
+            expect(single.get('allow')).toBe('GET, HEAD');
+            expect(errorOf(single).code).toBe('METHOD_NOT_ALLOWED');
+            // /v1/trades/bulk is also /v1/trades/:tradeNo, which has GET
+            expect(bulk.status).toBe(405);
+            expect(bulk.get('allow')).toBe('GET, HEAD, POST');
+            expect(h.ledger.calls).toHaveLength(0);
+        });
+
+        it('still answers an unknown path 404', async () => {
+            const res = await request(h.app).post('/v1/nothing/here').set(bearer(vendor)).send({});
+
+            expect(res.status).toBe(404);
+            expect(errorOf(res).code).toBe('NOT_FOUND');
+        });
+    });
 });
 
 describe('the bulk answer the chaincode really gives', () => {
