@@ -111,7 +111,8 @@ function observe(logger: Logger, metrics: Metrics) {
     return (req: Request, res: Response, next: NextFunction): void => {
         res.on('finish', () => {
             const context = contextOf(res);
-            const route = context.route ?? (res.statusCode === 404 ? 'unmatched' : req.path);
+            // never the raw path: every distinct URL would become a new series (a 401 or 429 on any path too)
+            const route = context.route ?? 'unmatched';
             const seconds = Number(process.hrtime.bigint() - context.started) / 1e9;
             metrics.httpRequests.inc({ method: req.method, route, status: String(res.statusCode) });
             metrics.httpDuration.observe({ method: req.method, route }, seconds);
@@ -152,12 +153,12 @@ export function buildApp(deps: AppDeps): Express {
     app.set('etag', false);
     app.use(requestContext);
     app.use(observe(deps.logger, metrics));
-    app.use(rateLimit(ipLimiter, metrics, (req) => `ip:${req.ip ?? 'unknown'}`, 'this client address'));
-
+    // liveness costs nothing and must answer while a client is being limited, so it comes before the limiter
     app.get('/healthz', (_req, res) => {
         contextOf(res).route = '/healthz';
         res.json({ status: 'ok' });
     });
+    app.use(rateLimit(ipLimiter, metrics, (req) => `ip:${req.ip ?? 'unknown'}`, 'this client address'));
     app.get('/readyz', async (_req, res) => {
         contextOf(res).route = '/readyz';
         if (await isReady()) {

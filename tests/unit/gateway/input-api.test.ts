@@ -1,5 +1,6 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
+import { Metrics } from '../../../gateway/src/ops/metrics';
 import { BulkResult } from '../../../gateway/src/routes/trades/schema';
 import * as id from '../chaincode/support/identities';
 import { World } from '../chaincode/support/world';
@@ -242,5 +243,39 @@ describe('the bulk answer the chaincode really gives', () => {
     it('passes the gateway response schema, so a committed bulk is never answered 500', () => {
         expect(chaincodeAnswer).toMatchObject({ registered: 1, failed: 3 });
         expect(BulkResult.safeParse(chaincodeAnswer).error).toBeUndefined();
+    });
+});
+
+describe('what the gateway keeps', () => {
+    let h: Harness;
+
+    afterEach(() => {
+        h.cleanup();
+    });
+
+    it('labels metrics of unmatched paths with one fixed route, whatever the status', async () => {
+        const metrics = new Metrics();
+        h = harness({ metrics, ipRateLimit: { perSecond: 1, burst: 20 }, now: () => 0 });
+        const paths = Array.from({ length: 30 }, (_, i) => `/v1/probe-${i}-x`);
+        const statuses = [];
+        for (const path of paths) statuses.push((await request(h.app).get(path)).status);
+
+        const text = metrics.render();
+
+        expect(new Set(statuses)).toEqual(new Set([401, 429]));
+        expect(text).not.toContain('probe-');
+        expect(text).toContain('mpt_http_requests_total{method="GET",route="unmatched",status="401"} 20');
+        expect(text).toContain('mpt_http_requests_total{method="GET",route="unmatched",status="429"} 10');
+    });
+
+    it('answers /healthz to a client over its rate limit', async () => {
+        h = harness({ ipRateLimit: { perSecond: 1, burst: 1 }, now: () => 0 });
+
+        const statuses = [];
+        for (let i = 0; i < 5; i++) statuses.push((await request(h.app).get('/healthz')).status);
+        const readyz = [(await request(h.app).get('/readyz')).status, (await request(h.app).get('/readyz')).status];
+
+        expect(statuses).toEqual([200, 200, 200, 200, 200]);
+        expect(readyz).toEqual([200, 429]);
     });
 });
