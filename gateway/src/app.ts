@@ -3,9 +3,10 @@ import type { EnrolmentCodes } from './auth/enrolment-codes';
 import type { CertificateAuthorities, GatewayWallets } from './auth/identities';
 import type { ApiKeyStore } from './auth/key-store';
 import type { Principal } from './auth/principal';
+import { checkJsonBody } from './http/body';
 import { contextOf, requestContext } from './http/context';
 import { ApiError, errorHandler } from './http/errors';
-import { mountRoutes, type AnyRoute } from './http/route';
+import { mountMethodNotAllowed, mountRoutes, type AnyRoute } from './http/route';
 import { Idempotency } from './idempotency/idempotent';
 import type { IdempotencyStore } from './idempotency/store';
 import type { Ledger } from './ledger/ledger';
@@ -112,7 +113,8 @@ function observe(logger: Logger, metrics: Metrics) {
     return (req: Request, res: Response, next: NextFunction): void => {
         res.on('finish', () => {
             const context = contextOf(res);
-            const route = context.route ?? (res.statusCode === 404 ? 'unmatched' : req.path);
+            // never the raw path: every distinct URL would become a new series (a 401 or 429 on any path too)
+            const route = context.route ?? 'unmatched';
             const seconds = Number(process.hrtime.bigint() - context.started) / 1e9;
             metrics.httpRequests.inc({ method: req.method, route, status: String(res.statusCode) });
             metrics.httpDuration.observe({ method: req.method, route }, seconds);
@@ -153,12 +155,12 @@ export function buildApp(deps: AppDeps): Express {
     app.set('etag', false);
     app.use(requestContext);
     app.use(observe(deps.logger, metrics));
-    app.use(rateLimit(ipLimiter, metrics, (req) => `ip:${req.ip ?? 'unknown'}`, 'this client address'));
-
+    // liveness costs nothing and must answer while a client is being limited, so it comes before the limiter
     app.get('/healthz', (_req, res) => {
         contextOf(res).route = '/healthz';
         res.json({ status: 'ok' });
     });
+    app.use(rateLimit(ipLimiter, metrics, (req) => `ip:${req.ip ?? 'unknown'}`, 'this client address'));
     app.get('/readyz', async (_req, res) => {
         contextOf(res).route = '/readyz';
         if (await isReady()) {
@@ -180,7 +182,7 @@ export function buildApp(deps: AppDeps): Express {
         res.type('html').send(html);
     });
 
-    const json = express.json({ limit: deps.bodyLimitBytes ?? 1024 * 1024, strict: true });
+    const json = express.json({ limit: deps.bodyLimitBytes ?? 1024 * 1024, strict: true, verify: checkJsonBody });
     const routeDeps = { ledger, idempotency, logger: deps.logger };
     const publicRoutes = routes.filter((route) => route.public === true);
     app.use(
@@ -195,11 +197,9 @@ export function buildApp(deps: AppDeps): Express {
         rateLimit(limiter, metrics, (_req, res) => contextOf(res).principal?.keyId ?? 'anonymous', 'this API key'),
     );
     app.use('/v1', json);
-    mountRoutes(
-        app,
-        routes.filter((route) => route.public !== true),
-        routeDeps,
-    );
+    const guarded = routes.filter((route) => route.public !== true);
+    mountRoutes(app, guarded, routeDeps);
+    mountMethodNotAllowed(app, routes);
 
     app.use(() => {
         throw new ApiError(404, 'NOT_FOUND', 'no such endpoint');

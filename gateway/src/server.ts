@@ -13,6 +13,9 @@ import { FabricLedger } from './ledger/fabric-ledger';
 import type { LedgerIdentity } from './ledger/ledger';
 import { newLogger, type Logger } from './ops/logger';
 
+/** How often expired idempotency records are removed from disk (they expire after 7 days). */
+const IDEMPOTENCY_PRUNE_MS = 60 * 60 * 1000;
+
 /** Everything the app needs, wired to the real network described by the connection profile. */
 export function createDeps(config: GatewayConfig, logger: Logger): AppDeps {
     const profile = readConnectionProfile(config.connectionProfile);
@@ -62,12 +65,16 @@ export async function startGateway(
             }
         });
     });
+    const stopPruning = deps.idempotencyStore.pruneEvery(IDEMPOTENCY_PRUNE_MS, (error: unknown) => {
+        logger.warn({ err: error }, 'idempotency pruning failed');
+    });
     const { port } = server.address() as AddressInfo;
     const url = `http://${config.host}:${port}`;
     logger.info({ url, dataDir: config.dataDir, profile: config.connectionProfile }, 'gateway listening');
     let closing: Promise<void> | undefined;
     const close = (): Promise<void> => {
         closing ??= new Promise<void>((resolve) => {
+            stopPruning();
             const force = setTimeout(() => {
                 server.closeAllConnections();
             }, config.shutdownGraceMs);

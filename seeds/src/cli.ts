@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { generateMarket } from './generate';
-import { parseKeyPairs, readKeyFile, writeKeyFile } from './keys';
+import { onboardedKeyRing, parseKeyPairs, readKeyFile, type KeyRing } from './keys';
 import { consoleReporter, GatewayUnreachable, loadPlan, type LoadReport } from './load';
 import type { Market, SizeName } from './model';
 import { buildPlan, DEMO_PARTIES, externalKeys, PHASES, type PhaseName } from './plan';
@@ -89,17 +89,18 @@ interface LoadCliOptions extends MarketOptions {
     readonly phases?: PhaseName[];
 }
 
-function keyRing(options: LoadCliOptions): Map<string, string> {
-    const keys = readKeyFile(options.state);
-    for (const file of options.keys) for (const [p, k] of readKeyFile(file)) keys.set(p, k);
-    for (const [p, k] of parseKeyPairs([process.env.SEED_API_KEYS ?? '', ...options.key])) keys.set(p, k);
-    return keys;
+function keyRing(options: LoadCliOptions): KeyRing {
+    const given = new Map<string, string>();
+    for (const file of options.keys) for (const [p, k] of readKeyFile(file)) given.set(p, k);
+    for (const [p, k] of parseKeyPairs([process.env.SEED_API_KEYS ?? '', ...options.key])) given.set(p, k);
+    return onboardedKeyRing(options.state, given);
 }
 
 async function load(options: LoadCliOptions): Promise<number> {
     const market = generateMarket(options);
     const plan = buildPlan(market, { bulkSize: options.bulkSize });
-    const keys = keyRing(options);
+    const ring = keyRing(options);
+    const keys = ring.keys;
     process.stderr.write(`${summary(market)}\nloading through ${options.gateway}\n`);
     if (!keys.has(market.authorities.operatorId)) {
         process.stderr.write(
@@ -120,9 +121,7 @@ async function load(options: LoadCliOptions): Promise<number> {
     const report = await loadPlan(plan, {
         gatewayUrl: options.gateway,
         keys,
-        saveKey: () => {
-            writeKeyFile(options.state, keys);
-        },
+        saveKey: ring.save,
         reporter: consoleReporter(),
         concurrency: options.concurrency,
         ...(options.phases === undefined ? {} : { only: options.phases }),

@@ -52,3 +52,28 @@ export function writeKeyFile(file: string, keys: ReadonlyMap<string, string>): v
     renameSync(tmp, file);
     chmodSync(file, 0o600);
 }
+
+/** The keys a load works with, and how to keep one that onboarding hands out. */
+export interface KeyRing {
+    readonly keys: Map<string, string>;
+    readonly save: (party: string, apiKey: string) => void;
+}
+
+/**
+ * The `given` keys (from the caller: printed by bootstrap, passed as options) over the keys onboarding issued in
+ * earlier runs, kept in `stateFile`. Only onboarded keys are kept on disk, because each is shown once and a later
+ * run needs it to write as that party; a given key is never written, and a stale copy of one in the file (from
+ * before this rule) is dropped at once.
+ */
+export function onboardedKeyRing(stateFile: string, given: ReadonlyMap<string, string>): KeyRing {
+    const onboarded = readKeyFile(stateFile);
+    const stale = [...given.keys()].filter((party) => onboarded.delete(party));
+    if (stale.length > 0) writeKeyFile(stateFile, onboarded);
+    return {
+        keys: new Map([...onboarded, ...given]),
+        save: (party, apiKey): void => {
+            onboarded.set(party, apiKey);
+            writeKeyFile(stateFile, onboarded);
+        },
+    };
+}

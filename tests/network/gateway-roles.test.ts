@@ -53,7 +53,10 @@ interface Probe {
     readonly body?: unknown;
     /** Which of the operation's ledger transactions this request selects (list filters). */
     readonly tx?: string;
-    /** Roles whose scope is OWN but who do not own the record used here: expected 403. */
+    /**
+     * Roles whose scope is OWN but who do not own the record used here: expected 403, or for a read of one record
+     * 404 NOT_FOUND, exactly as if it did not exist (docs/permissions.md).
+     */
     readonly notOwnedBy?: readonly Role[];
 }
 
@@ -259,6 +262,21 @@ function allowed(caller: Caller, op: Operation, probe: Probe): boolean {
     return scope !== undefined && !(scope === 'OWN' && (probe.notOwnedBy ?? []).includes(caller));
 }
 
+/** A non-owner reading one record is answered as if the record did not exist; any other refusal is denied. */
+function expectation(caller: Caller, op: Operation, probe: Probe): Outcome['expected'] {
+    if (allowed(caller, op, probe)) return 'allowed';
+    const tx = probe.tx ?? op.ledger[0];
+    const hidden =
+        op.method === 'get' &&
+        tx !== undefined &&
+        caller !== 'no key' &&
+        caller !== 'bad key' &&
+        caller !== 'admin' &&
+        (probe.notOwnedBy ?? []).includes(caller) &&
+        permissionOf(tx).roles[caller] === 'OWN';
+    return hidden ? 'hidden' : 'denied';
+}
+
 function callerClient(caller: Caller): Client {
     const byRole: Record<string, Client> = {
         operator: m.operator.api,
@@ -291,7 +309,7 @@ function send(client: Client, op: Operation, probe: Probe): Promise<Res> {
 interface Outcome {
     readonly caller: Caller;
     readonly operationId: string;
-    readonly expected: 'allowed' | 'denied';
+    readonly expected: 'allowed' | 'denied' | 'hidden';
     readonly status: number;
     readonly code: unknown;
     readonly txId?: string;
@@ -328,7 +346,7 @@ describe('every caller against every operation of /openapi.json', () => {
                         mine.push({
                             caller,
                             operationId: op.operationId,
-                            expected: allowed(caller, op, probe) ? 'allowed' : 'denied',
+                            expected: expectation(caller, op, probe),
                             status: res.status,
                             code: at(res.body, 'error.code'),
                             ...(res.status < 300 && typeof txId === 'string' ? { txId } : {}),
@@ -342,7 +360,12 @@ describe('every caller against every operation of /openapi.json', () => {
         const wrong = outcomes.filter((o) =>
             o.expected === 'allowed'
                 ? o.status === 401 || o.status === 403 || o.status >= 500
-                : !((o.status === 403 && o.code === 'FORBIDDEN') || (o.status === 401 && o.code === 'UNAUTHENTICATED')),
+                : o.expected === 'hidden'
+                  ? !(o.status === 404 && o.code === 'NOT_FOUND')
+                  : !(
+                        (o.status === 403 && o.code === 'FORBIDDEN') ||
+                        (o.status === 401 && o.code === 'UNAUTHENTICATED')
+                    ),
         );
         expect(wrong).toEqual([]);
         expect(outcomes).toHaveLength(CALLERS.length * operations.length);

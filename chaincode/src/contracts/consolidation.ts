@@ -1,10 +1,10 @@
 import { Context, Contract, Info, Transaction } from 'fabric-contract-api';
-import { assertOwns, authorize } from '../lib/auth';
+import { assertOwns, assertSees, authorize } from '../lib/auth';
 import { conflict, invalid, precondition } from '../lib/errors';
 import { RecordType, recordKey } from '../lib/keys';
 import { loadActiveParty, loadTrade, type ConsolidationOrder, type PackingList, type Trade } from '../lib/records';
 import { emit, exists, jsonResult, mustGetRecord, putRecord } from '../lib/store';
-import { COUNTRY, DATE, ID, arrayOf, int, object, optional, parseArg, parseJson, str } from '../lib/validate';
+import { COUNTRY, DATE, ID, arrayOf, int, object, optional, parseArg, parseJson, str, text } from '../lib/validate';
 
 const ORDER = object({
     orderCode: ID,
@@ -12,7 +12,7 @@ const ORDER = object({
     agentId: ID,
     destCountry: COUNTRY,
     site: ID,
-    truckPlate: optional(str({ max: 16 })),
+    truckPlate: optional(text(16)),
     tradeNos: arrayOf(ID, { min: 1, max: 500 }),
 });
 
@@ -204,7 +204,7 @@ export class ConsolidationContract extends Contract {
         const code = parseArg(orderCode, ID, 'orderCode');
         const actor = await authorize(ctx, 'ConsolidationContract.GetConsolidationOrder');
         const order = await loadOrder(ctx, code);
-        assertOwns(actor, { consolidator: order.consolidatorId, agent: order.agentId }, `order ${code}`);
+        assertSees(actor, { consolidator: order.consolidatorId, agent: order.agentId }, `consolidation order ${code}`);
         return jsonResult(order);
     }
 
@@ -213,7 +213,7 @@ export class ConsolidationContract extends Contract {
         const id = parseArg(packingNo, ID, 'packingNo');
         const actor = await authorize(ctx, 'ConsolidationContract.GetPackingList');
         const packing = await loadPacking(ctx, id);
-        assertOwns(
+        assertSees(
             actor,
             { consolidator: packing.consolidatorId, agent: packing.agentId, broker: packing.brokerId },
             `packing list ${id}`,

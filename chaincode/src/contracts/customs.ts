@@ -1,5 +1,5 @@
 import { Context, Contract, Info, Transaction } from 'fabric-contract-api';
-import { assertOwns, authorize, type Actor } from '../lib/auth';
+import { assertSees, authorize, type Actor } from '../lib/auth';
 import { invalid, notFound, precondition } from '../lib/errors';
 import { evidenceOf, type RecordEvidence } from '../lib/evidence';
 import { txTime } from '../lib/identity';
@@ -318,7 +318,7 @@ export class CustomsContract extends Contract {
         const id = parseArg(declNo, DECL_NO, 'declNo');
         const actor = await authorize(ctx, 'CustomsContract.GetCustomsEvents');
         const declaration = await loadDeclaration(ctx, id);
-        assertOwns(actor, { agent: declaration.consignorId, broker: declaration.brokerId }, `declaration ${id}`);
+        assertSees(actor, { agent: declaration.consignorId, broker: declaration.brokerId }, `declaration ${id}`);
         const entries = await scanAll(ctx, RecordType.customsEvent, [id]);
         const events = entries.map((entry) => JSON.parse(Buffer.from(entry.value).toString('utf8')) as CustomsEvent);
         return jsonResult({ declNo: id, status: declaration.status, events });
@@ -330,7 +330,7 @@ export class CustomsContract extends Contract {
         const id = parseArg(declNo, DECL_NO, 'declNo');
         const actor = await authorize(ctx, 'CustomsContract.CheckDeclaration');
         const declaration = await loadDeclaration(ctx, id);
-        assertOwns(actor, { agent: declaration.consignorId, broker: declaration.brokerId }, `declaration ${id}`);
+        assertSees(actor, { agent: declaration.consignorId, broker: declaration.brokerId }, `declaration ${id}`);
         const snapshot = await new Loader(ctx).snapshot(declaration);
         const report = checkDeclaration(snapshot);
         return jsonResult({

@@ -1,6 +1,6 @@
 import { Context, Contract, Info, Transaction } from 'fabric-contract-api';
 import { KeyEndorsementPolicy } from 'fabric-shim';
-import { CUSTOMS_MSP, MARKET_MSP, assertOwns, authorize, type Actor } from '../lib/auth';
+import { CUSTOMS_MSP, MARKET_MSP, assertOwns, assertSees, authorize, type Actor } from '../lib/auth';
 import { ChaincodeError, conflict, precondition, ruleViolation } from '../lib/errors';
 import { IndexType, RecordType, lastAttribute, putIndex, recordKey, scanAll } from '../lib/keys';
 import { LISTS, listPage } from '../lib/lists';
@@ -33,6 +33,7 @@ import {
     parseArg,
     parseJson,
     str,
+    text,
 } from '../lib/validate';
 import { VALUE_CAP_USD_CENTS, buildDeclaration, type BuilderLine } from '../rules/declaration-builder';
 import { linkFiledLines } from '../rules/filed-lines';
@@ -51,7 +52,7 @@ const FILED_LINE = object({
     hsCode: HS_CODE,
     name: NAME,
     qty: int({ min: 0 }),
-    unit: str({ max: 16 }),
+    unit: text(16),
     valueUsd: int({ min: 0 }),
     mergedChapter: optional(str({ pattern: /^\d{2}$/, max: 2, hint: 'must be a 2-digit HS chapter' })),
     isItemised: bool,
@@ -340,7 +341,7 @@ export class DeclarationContract extends Contract {
         const id = parseArg(declNo, DECL_NO, 'declNo');
         const actor = await authorize(ctx, 'DeclarationContract.GetDeclaration');
         const declaration = await loadDeclaration(ctx, id);
-        assertOwns(actor, { agent: declaration.consignorId, broker: declaration.brokerId }, `declaration ${id}`);
+        assertSees(actor, { agent: declaration.consignorId, broker: declaration.brokerId }, `declaration ${id}`);
         return jsonResult(declaration);
     }
 

@@ -1,5 +1,5 @@
 import { Context, Contract, Info, Transaction } from 'fabric-contract-api';
-import { assertOwns, authorize, definePermissions, type Actor } from '../lib/auth';
+import { assertOwns, assertSees, authorize, definePermissions, type Actor } from '../lib/auth';
 import { conflict, invalid, notFound, precondition, ruleViolation } from '../lib/errors';
 import { txTime } from '../lib/identity';
 import { IndexType, RecordType, lastAttribute, recordKey, scanAll } from '../lib/keys';
@@ -167,13 +167,16 @@ function guard(
     });
 }
 
-function assertFilerOwns(actor: Actor, filing: { merchantId: string; filerPartyId: string }, what: string): void {
-    assertOwns(actor, { vendor: filing.merchantId, agent: filing.filerPartyId }, what);
-}
-
 async function loadFiling(ctx: Context, filingNo: string): Promise<ExemptionRecord> {
     const filing = await getRecord<ExemptionRecord>(ctx, exemptionKey(ctx, filingNo), 'exemption');
     if (filing === undefined) throw notFound(`exemption filing ${filingNo} does not exist`);
+    return filing;
+}
+
+/** A filing the actor may read; one it may not see answers as missing (see assertSees). */
+async function loadVisibleFiling(ctx: Context, actor: Actor, filingNo: string): Promise<ExemptionRecord> {
+    const filing = await loadFiling(ctx, filingNo);
+    assertSees(actor, { vendor: filing.merchantId, agent: filing.filerPartyId }, `exemption filing ${filingNo}`);
     return filing;
 }
 
@@ -242,8 +245,7 @@ export class ExemptionContract extends Contract {
     @Transaction(false)
     async ExemptionGuard(ctx: Context, filingNo: string): Promise<string> {
         const actor = await authorize(ctx, 'ExemptionContract.ExemptionGuard');
-        const filing = await loadFiling(ctx, filingNo);
-        assertFilerOwns(actor, filing, `filing ${filingNo}`);
+        const filing = await loadVisibleFiling(ctx, actor, filingNo);
         const loaded = await loadAll(ctx, filing.tradeNos);
         const input: FilingInput = { ...filing, tradeNos: [...filing.tradeNos] };
         return jsonResult(guard(input, filing.filingNo, filing.filedBy.at.slice(0, 7), loaded));
@@ -252,9 +254,7 @@ export class ExemptionContract extends Contract {
     @Transaction(false)
     async GetExemption(ctx: Context, filingNo: string): Promise<string> {
         const actor = await authorize(ctx, 'ExemptionContract.GetExemption');
-        const filing = await loadFiling(ctx, filingNo);
-        assertFilerOwns(actor, filing, `filing ${filingNo}`);
-        return jsonResult(filing);
+        return jsonResult(await loadVisibleFiling(ctx, actor, filingNo));
     }
 
     /** `{tradeNo, filingNo}` with filingNo null when the trade has not been claimed. */
@@ -263,7 +263,7 @@ export class ExemptionContract extends Contract {
         const actor = await authorize(ctx, 'ExemptionContract.GetExemptionByTrade');
         const trade = await loadTradeRecord(ctx, tradeNo);
         if (trade === undefined) throw notFound(`trade ${tradeNo} does not exist`);
-        assertOwns(actor, { vendor: trade.vendorId, agent: trade.agentId }, `trade ${tradeNo}`);
+        assertSees(actor, { vendor: trade.vendorId, agent: trade.agentId }, `trade ${tradeNo}`);
         const claim = await getRecord<ExemptionByTrade>(ctx, exemptionByTradeKey(ctx, tradeNo), 'exemptionByTrade');
         return jsonResult({ tradeNo, filingNo: claim?.filingNo ?? null });
     }

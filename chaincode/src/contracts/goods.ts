@@ -19,6 +19,7 @@ import {
     parseArg,
     parseJson,
     str,
+    text,
 } from '../lib/validate';
 import { listInForce } from '../rules/negative-list';
 
@@ -29,7 +30,7 @@ const GOODS = object({
     nameCn: NAME,
     nameEn: NAME,
     hsCode: HS_CODE,
-    unit: str({ max: 16 }),
+    unit: text(16),
     producerId: ID,
     brand: optional(NAME),
     itemiseAlways: optional(bool),

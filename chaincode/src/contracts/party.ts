@@ -1,5 +1,5 @@
 import { Context, Contract, Info, Transaction } from 'fabric-contract-api';
-import { assertOwns, authorize, type Actor } from '../lib/auth';
+import { assertOwns, assertSees, authorize, type Actor } from '../lib/auth';
 import { conflict, invalid, precondition, ruleViolation } from '../lib/errors';
 import { IndexType, RecordType, lastAttribute, putIndex, recordKey } from '../lib/keys';
 import { LISTS, listPage } from '../lib/lists';
@@ -315,7 +315,7 @@ export class PartyContract extends Contract {
         const actor = await authorize(ctx, 'PartyContract.GetAgencyAgreement');
         const key = recordKey(ctx, RecordType.agreement, id);
         const agreement = await mustGetRecord<AgencyAgreement>(ctx, key, 'agreement', `agreement ${id}`);
-        assertOwns(actor, { vendor: agreement.merchantId, agent: agreement.agentId }, `agreement ${id}`);
+        assertSees(actor, { vendor: agreement.merchantId, agent: agreement.agentId }, `agreement ${id}`);
         return jsonResult(agreement);
     }
 }

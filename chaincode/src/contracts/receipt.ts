@@ -1,5 +1,5 @@
 import { Context, Contract, Info, Transaction } from 'fabric-contract-api';
-import { assertOwns, authorize, definePermissions, type Actor } from '../lib/auth';
+import { assertOwns, assertSees, authorize, definePermissions, type Actor } from '../lib/auth';
 import { canonicalJson } from '../lib/canonical';
 import { conflict, forbidden, invalid, notFound, precondition, ruleViolation } from '../lib/errors';
 import { txTime } from '../lib/identity';
@@ -44,6 +44,7 @@ import {
     parseJson,
     str,
     type Parser,
+    text,
 } from '../lib/validate';
 import {
     convertMinor,
@@ -140,7 +141,7 @@ const PAYER = object({
     name: NAME,
     country: COUNTRY,
     bank: optional(NAME),
-    account: optional(str({ max: 64 })),
+    account: optional(text(64)),
     thirdPartyReason: optional(REASON),
 });
 type PayerInput = Parsed<typeof PAYER>;
@@ -373,6 +374,23 @@ async function loadOwnReceipt(ctx: Context, actor: Actor, receiptId: string): Pr
     assertFilingBank(actor, parseReceiptId(receiptId).bankMspId);
     const receipt = await loadReceipt(ctx, receiptId);
     assertFilingBank(actor, receipt.bankMspId, receipt);
+    return receipt;
+}
+
+/**
+ * A receipt the actor may read: the filing bank, or the payee vendor or agent. One it may not see answers as
+ * missing (see assertSees), including a receipt of another bank's MSP, so reads never tell which IDs exist.
+ */
+async function loadVisibleReceipt(ctx: Context, actor: Actor, receiptId: string): Promise<ReceiptRecord> {
+    const missing = notFound(`receipt ${receiptId} does not exist`);
+    if (actor.role === 'bank' && actor.caller.mspId !== parseReceiptId(receiptId).bankMspId) throw missing;
+    const receipt = await loadReceipt(ctx, receiptId);
+    if (actor.role === 'bank' && actor.caller.mspId !== receipt.bankMspId) throw missing;
+    assertSees(
+        actor,
+        { bank: receipt.bankPartyId, vendor: receipt.payeePartyId, agent: receipt.payeePartyId },
+        `receipt ${receiptId}`,
+    );
     return receipt;
 }
 
@@ -640,20 +658,14 @@ export class ReceiptContract extends Contract {
     @Transaction(false)
     async GetReceipt(ctx: Context, receiptId: string): Promise<string> {
         const actor = await authorize(ctx, 'ReceiptContract.GetReceipt');
-        assertFilingBank(actor, parseReceiptId(receiptId).bankMspId);
-        const receipt = await loadReceipt(ctx, receiptId);
-        assertFilingBank(actor, receipt.bankMspId, receipt);
-        if (actor.role === 'vendor' || actor.role === 'agent') {
-            assertOwns(actor, { vendor: receipt.payeePartyId, agent: receipt.payeePartyId }, `receipt ${receiptId}`);
-        }
-        return jsonResult(receipt);
+        return jsonResult(await loadVisibleReceipt(ctx, actor, receiptId));
     }
 
     /** The payer details the filing bank keeps in its implicit collection (evaluate on that bank's own peer). */
     @Transaction(false)
     async GetReceiptPayer(ctx: Context, receiptId: string): Promise<string> {
         const actor = await authorize(ctx, 'ReceiptContract.GetReceiptPayer');
-        const receipt = await loadOwnReceipt(ctx, actor, receiptId);
+        const receipt = await loadVisibleReceipt(ctx, actor, receiptId);
         const bytes = await ctx.stub.getPrivateData(implicitCollection(receipt.bankMspId), receipt.receiptId);
         if (bytes.length === 0) throw notFound(`receipt ${receiptId} has no payer details on this peer`);
         return Buffer.from(bytes).toString('utf8');
@@ -728,7 +740,7 @@ export class ReceiptContract extends Contract {
         const actor = await authorize(ctx, 'ReceiptContract.GetTradeSettlement');
         const trade = await loadTradeRecord(ctx, tradeNo);
         if (trade === undefined) throw notFound(`trade ${tradeNo} does not exist`);
-        assertOwns(actor, { vendor: trade.vendorId, agent: trade.agentId }, `trade ${tradeNo}`);
+        assertSees(actor, { vendor: trade.vendorId, agent: trade.agentId }, `trade ${tradeNo}`);
         const allocations = await allocationsOfTrade(ctx, tradeNo);
         const summary = summariseTrade(
             { amountMinor: trade.totalAmount, currency: trade.currency },

@@ -6,6 +6,7 @@ import { LISTS, listPage } from '../lib/lists';
 import { RISK_SUBJECTS, type RiskFlag } from '../lib/records';
 import { raise, resolveFlag } from '../lib/risk';
 import { emit, getRecord, jsonResult, mustGetRecord } from '../lib/store';
+import { jsonTextProblem } from '../lib/text';
 import { ID, PAGE_SIZE, REASON, object, oneOf, parseArg, parseJson, str } from '../lib/validate';
 
 const FLAG = object({
@@ -16,6 +17,8 @@ const FLAG = object({
     evidence: (value: unknown, path: string): Record<string, unknown> => {
         if (value === null || typeof value !== 'object' || Array.isArray(value))
             throw invalid(`${path} must be an object`);
+        const problem = jsonTextProblem(value, path);
+        if (problem !== undefined) throw invalid(problem);
         if (JSON.stringify(value).length > 4000) throw invalid(`${path} is larger than 4000 characters`);
         return value as Record<string, unknown>;
     },

@@ -1,5 +1,5 @@
 import { Context, Contract, Info, Transaction } from 'fabric-contract-api';
-import { assertOwns, authorize, type Actor } from '../lib/auth';
+import { assertOwns, assertSees, authorize, type Actor } from '../lib/auth';
 import { ChaincodeError, conflict, precondition } from '../lib/errors';
 import { txTime } from '../lib/identity';
 import { IndexType, RecordType, deleteIndex, lastAttribute, putIndex, recordKey, scanAll } from '../lib/keys';
@@ -359,7 +359,7 @@ export class TradeContract extends Contract {
         const id = parseArg(tradeNo, ID, 'tradeNo');
         const actor = await authorize(ctx, 'TradeContract.GetTrade');
         const trade = await loadTrade(ctx, id);
-        assertOwns(actor, { vendor: trade.vendorId, agent: trade.agentId }, `trade ${id}`);
+        assertSees(actor, { vendor: trade.vendorId, agent: trade.agentId }, `trade ${id}`);
         return jsonResult(trade);
     }
 
@@ -368,7 +368,7 @@ export class TradeContract extends Contract {
         const id = parseArg(tradeNo, ID, 'tradeNo');
         const actor = await authorize(ctx, 'TradeContract.GetTradeHistory');
         const trade = await loadTrade(ctx, id);
-        assertOwns(actor, { vendor: trade.vendorId, agent: trade.agentId }, `trade ${id}`);
+        assertSees(actor, { vendor: trade.vendorId, agent: trade.agentId }, `trade ${id}`);
         return jsonResult({ tradeNo: id, history: await historyOf(ctx, recordKey(ctx, RecordType.trade, id)) });
     }
 

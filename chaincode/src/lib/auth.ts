@@ -1,5 +1,5 @@
 import type { Context } from 'fabric-contract-api';
-import { forbidden } from './errors';
+import { forbidden, notFound } from './errors';
 import { callerOf, txTime, type Caller } from './identity';
 import { RecordType, recordKey } from './keys';
 import type { Party, PartyType } from './records';
@@ -316,6 +316,19 @@ export function assertOwns(
     if (actor.partyId === null || !ids.includes(actor.partyId)) {
         throw forbidden(`${actor.role} ${actor.partyId ?? '?'} does not own ${what}`);
     }
+}
+
+/**
+ * OWN scope for a read of one record: a record the actor may not see answers exactly like a missing one
+ * (`<what> does not exist`, as mustGetRecord words it), so no read tells a caller which IDs exist. `what` must be
+ * the label the record's loader uses for a missing record.
+ */
+export function assertSees(
+    actor: Actor,
+    owners: Readonly<Partial<Record<Role, string | readonly string[]>>>,
+    what: string,
+): void {
+    if (!owns(actor, owners)) throw notFound(`${what} does not exist`);
 }
 
 /** True when the actor may see the record (same test as assertOwns, without throwing). */

@@ -1,4 +1,5 @@
 import { invalid } from './errors';
+import { HUMAN_TEXT, HUMAN_TEXT_HINT } from './text';
 
 /**
  * A tiny strict argument parser: every transaction argument is JSON or a plain string, checked field by field,
@@ -144,7 +145,9 @@ export const HS_CODE = str({ pattern: /^\d{10}$/, max: 10, hint: 'must be a 10-d
 export const CURRENCY = str({ pattern: /^[A-Z]{3}$/, max: 3, hint: 'must be an ISO 4217 code such as USD' });
 export const COUNTRY = str({ pattern: /^[A-Z]{2}$/, max: 2, hint: 'must be an ISO 3166 alpha-2 code' });
 export const SHA256 = str({ pattern: /^[0-9a-f]{64}$/, max: 64, hint: 'must be 64 lowercase hex characters' });
-export const TEXT = str({ max: 500 });
-export const NAME = str({ max: 200 });
-export const REASON = str({ max: 500 });
+/** Human text (names, remarks, reasons) under the shared text rule (./text.ts), as the gateway checks it too. */
+export const text = (max: number): Parser<string> => str({ max, pattern: HUMAN_TEXT, hint: HUMAN_TEXT_HINT });
+export const TEXT = text(500);
+export const NAME = text(200);
+export const REASON = text(500);
 export const PAGE_SIZE = int({ min: 1, max: 500 });

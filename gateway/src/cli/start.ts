@@ -6,7 +6,7 @@ import { repoRoot } from '../../../network/src/layout';
 import { FabricNetwork } from '../../../network/src/network';
 import { waitFor, type Reporter } from '../../../network/src/run';
 import { generateMarket } from '../../../seeds/src/generate';
-import { readKeyFile, writeKeyFile } from '../../../seeds/src/keys';
+import { onboardedKeyRing } from '../../../seeds/src/keys';
 import { consoleReporter, loadPlan } from '../../../seeds/src/load';
 import type { Market } from '../../../seeds/src/model';
 import { buildPlan } from '../../../seeds/src/plan';
@@ -94,20 +94,22 @@ function demoDate(dataDir: string): string {
     return asOf;
 }
 
-/** Loads the market through the gateway; resolves with the number of records that failed. */
+/**
+ * Loads the market through the gateway; resolves with the number of records that failed. `stateFile` keeps the
+ * keys of the demo users the market onboards (demo only); the bootstrap keys are printed, never written there.
+ */
 async function loadDemoMarket(market: Market, url: string, issued: IssuedKey[], stateFile: string): Promise<number> {
-    const keys = readKeyFile(stateFile);
+    const bootstrapped = new Map<string, string>();
     for (const key of issued) {
         if (key.party !== null && key.apiKey !== undefined) {
-            keys.set(key.party, key.apiKey);
+            bootstrapped.set(key.party, key.apiKey);
         }
     }
+    const ring = onboardedKeyRing(stateFile, bootstrapped);
     const report = await loadPlan(buildPlan(market), {
         gatewayUrl: url,
-        keys,
-        saveKey: () => {
-            writeKeyFile(stateFile, keys);
-        },
+        keys: ring.keys,
+        saveKey: ring.save,
         reporter: consoleReporter((line) => {
             say.detail(line);
         }),

@@ -9,6 +9,8 @@ export interface RequestContext {
     principal?: Principal;
     /** The route pattern (e.g. `/v1/documents/:sha256`), used as a metric label instead of the raw URL. */
     route?: string;
+    /** Methods the route table has for this URL, gathered when no route took the request's method (405). */
+    allowed?: string[];
     errorCode?: string;
 }
 

@@ -210,3 +210,39 @@ export function mountRoutes(router: Express, routes: readonly AnyRoute[], deps: 
         });
     }
 }
+
+/**
+ * Mounted after the routes: a URL the route table knows, asked with a method it does not have, answers 405 with
+ * `Allow`. Several patterns can match one URL (`/v1/trades/bulk`, `/v1/trades/:tradeNo`), so every matching
+ * pattern adds its methods (Express matches them, exactly as it matches the routes) and the last handler answers.
+ */
+export function mountMethodNotAllowed(router: Express, routes: readonly AnyRoute[]): void {
+    const methodsByPath = new Map<string, Set<string>>();
+    for (const route of routes) {
+        const methods = methodsByPath.get(route.path) ?? new Set<string>();
+        methods.add(route.method.toUpperCase());
+        if (route.method === 'get') {
+            methods.add('HEAD');
+        }
+        methodsByPath.set(route.path, methods);
+    }
+    for (const [path, methods] of methodsByPath) {
+        router.all(path, (_req: Request, res: Response, next: () => void) => {
+            const context = contextOf(res);
+            context.route ??= path;
+            context.allowed = [...(context.allowed ?? []), ...methods];
+            next();
+        });
+    }
+    router.use((req: Request, res: Response, next: () => void) => {
+        const allowed = contextOf(res).allowed;
+        if (allowed === undefined) {
+            next();
+            return;
+        }
+        const allow = [...new Set(allowed)].sort().join(', ');
+        throw new ApiError(405, 'METHOD_NOT_ALLOWED', `${req.method} is not allowed here; use ${allow}`, {
+            headers: { allow },
+        });
+    });
+}

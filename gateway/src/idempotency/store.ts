@@ -75,6 +75,26 @@ export class IdempotencyStore {
         return removed;
     }
 
+    /**
+     * Prunes now and then every `intervalMs` until the returned function is called; the timer does not keep the
+     * process alive. `onError` gets what a round threw (an unreadable file, say), and the next round runs anyway.
+     */
+    pruneEvery(intervalMs: number, onError: (error: unknown) => void): () => void {
+        const round = (): void => {
+            try {
+                this.prune();
+            } catch (error) {
+                onError(error);
+            }
+        };
+        round();
+        const timer = setInterval(round, intervalMs);
+        timer.unref();
+        return () => {
+            clearInterval(timer);
+        };
+    }
+
     #file(scope: string): string {
         if (!SCOPE.test(scope)) {
             throw new Error('idempotency scope must be a SHA-256 hex digest');

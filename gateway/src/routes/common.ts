@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { HUMAN_TEXT, HUMAN_TEXT_HINT } from '../../../chaincode/src/lib/text';
 
 /** Shapes shared by several resources (mirroring chaincode/src/lib/validate.ts). */
 export const Id = z
@@ -9,18 +10,8 @@ export const IsoDate = z.iso.date();
 export const Currency = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD');
 export const Country = z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166 alpha-2 code');
 export const HsCode = z.string().regex(/^\d{10}$/, 'must be a 10-digit HS code');
-/**
- * Human text (names, remarks, reasons): any language and punctuation, but no control characters (NUL, escape
- * sequences) and no markup brackets, which no name or remark needs and which only ever reach the ledger to harm
- * whoever displays them. The chaincode stores text as given, so the gateway is the place to refuse it.
- */
-export const humanText = (max: number): z.ZodString =>
-    z
-        .string()
-        .min(1)
-        .max(max)
-        // eslint-disable-next-line no-control-regex -- the point is to find control characters
-        .regex(/^[^\u0000-\u001f\u007f<>]*$/, 'must not contain control characters or < >');
+/** Human text (names, remarks, reasons) under the text rule the chaincode enforces too (chaincode/src/lib/text.ts). */
+export const humanText = (max: number): z.ZodString => z.string().min(1).max(max).regex(HUMAN_TEXT, HUMAN_TEXT_HINT);
 export const Text = humanText(500);
 export const Name = humanText(200);
 /** Money: integer minor units (never floats). */

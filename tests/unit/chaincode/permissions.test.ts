@@ -396,9 +396,23 @@ async function settlementWorld(w: World): Promise<void> {
     );
 }
 
+/**
+ * Reads that take a list filter or the caller's own proposal rather than one stored record's ID. Every other read
+ * answers a non-owner exactly like a missing record (`NOT_FOUND: <record> does not exist`), so that reads do not
+ * tell a caller which IDs exist; writes (and these) answer FORBIDDEN.
+ */
+const LISTS_OR_INPUT_CHECKS = /\.(List|CheckExemption|CheckReceipt|PreviewDeclaration)/;
+
 const cells = permissionTable()
     .filter(([tx]) => Object.hasOwn(SCENARIOS, tx))
-    .flatMap(([tx, permission]) => ROLES.map((role) => ({ tx, role, scope: permission.roles[role] ?? null })));
+    .flatMap(([tx, permission]) =>
+        ROLES.map((role) => ({
+            tx,
+            role,
+            scope: permission.roles[role] ?? null,
+            readsOneRecord: permission.access === 'read' && !LISTS_OR_INPUT_CHECKS.test(tx),
+        })),
+    );
 
 describe('permission matrix (every cell called for real)', () => {
     let w: World;
@@ -413,7 +427,7 @@ describe('permission matrix (every cell called for real)', () => {
         expect(flagId).toMatch(/^[0-9a-f]{32}$/);
     });
 
-    it.each(cells)('$tx × $role → $scope', async ({ tx, role, scope }) => {
+    it.each(cells)('$tx × $role → $scope', async ({ tx, role, scope, readsOneRecord }) => {
         const scenario = SCENARIOS[tx];
         if (scenario === undefined) throw new Error(`no scenario for ${tx}`);
         const party = OWNERS[tx]?.[role] ?? DEFAULT_PARTY[role];
@@ -427,10 +441,26 @@ describe('permission matrix (every cell called for real)', () => {
             const other = OTHER_PARTY[role] === party ? DEFAULT_PARTY[role] : OTHER_PARTY[role];
             const byOther = w.ledger.endorse(identity(role, other), scenario.invoke(w, role));
             const exception = NON_OWNER[`${tx} × ${role}`];
-            if (exception === undefined) await expect(byOther).rejects.toThrow(/^FORBIDDEN: /);
-            else if (exception.rejects === undefined) await expect(byOther).resolves.toBeDefined();
+            if (exception === undefined) {
+                await expect(byOther).rejects.toThrow(
+                    readsOneRecord ? /^NOT_FOUND: .* does not exist$/ : /^FORBIDDEN: /,
+                );
+            } else if (exception.rejects === undefined) await expect(byOther).resolves.toBeDefined();
             else await expect(byOther).rejects.toThrow(exception.rejects);
         }
+    });
+
+    /** A record of V1 (or paid to V1), read by vendor V2, next to an ID that does not exist at all. */
+    const READS: [string, string, (w: World, no: string) => Invoke, string][] = [
+        ['trade', 'T-EXP', (w, no) => (ctx) => w.trade.GetTrade(ctx, no), 'trade'],
+        ['receipt', R.filed, (w, no) => (ctx) => w.receipt.GetReceipt(ctx, no), 'receipt'],
+        ['filing', 'EX-FILED', (w, no) => (ctx) => w.exemption.GetExemption(ctx, no), 'exemption filing'],
+    ];
+    it.each(READS)('answers a %s the caller may not see word for word as a missing one', async (_, no, read, label) => {
+        const missingNo = no.replace(/[A-Z]+$/, 'MISSING');
+        const answer = (n: string): Promise<unknown> => w.ledger.endorse(id.vendor('V2'), read(w, n));
+        await expect(answer(missingNo)).rejects.toThrow(new Error(`NOT_FOUND: ${label} ${missingNo} does not exist`));
+        await expect(answer(no)).rejects.toThrow(new Error(`NOT_FOUND: ${label} ${no} does not exist`));
     });
 
     it.each(ROLES)('refuses role %s from a foreign MSP', async (role) => {

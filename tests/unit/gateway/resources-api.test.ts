@@ -69,18 +69,18 @@ describe('ledger resources on a fake ledger', () => {
         });
     });
 
-    it('registers bulk trades in one transaction and answers per row', async () => {
+    it('registers well-formed bulk trades in one transaction and answers the ledger’s verdict per row', async () => {
         h.ledger.on('TradeContract:RegisterTrades', ([json = '']) => {
-            const rows = JSON.parse(json) as { tradeNo?: string }[];
+            const rows = JSON.parse(json) as { tradeNo: string }[];
             const results = rows.map((row, index) =>
-                row.tradeNo === 'BAD'
-                    ? { index, ok: false, code: 'INVALID', message: 'bad row' }
-                    : { index, ok: true, tradeNo: row.tradeNo },
+                row.tradeNo === 'TAKEN'
+                    ? { index, tradeNo: row.tradeNo, ok: false, code: 'CONFLICT', message: 'already registered' }
+                    : { index, tradeNo: row.tradeNo, ok: true },
             );
             return { results, registered: results.filter((r) => r.ok).length, failed: 1 };
         });
 
-        const res = await post(vendor, '/v1/trades/bulk', { trades: [trade('T-1'), { tradeNo: 'BAD' }, trade('T-3')] });
+        const res = await post(vendor, '/v1/trades/bulk', { trades: [trade('T-1'), trade('TAKEN'), trade('T-3')] });
 
         expect(res.status).toBe(201);
         expect(h.ledger.submits()).toHaveLength(1);
@@ -90,7 +90,7 @@ describe('ledger resources on a fake ledger', () => {
                 failed: 1,
                 results: [
                     { index: 0, ok: true },
-                    { index: 1, ok: false, code: 'INVALID' },
+                    { index: 1, ok: false, code: 'CONFLICT' },
                     { index: 2, ok: true },
                 ],
             },

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { parseKeyPairs, parseKeyText, readKeyFile, writeKeyFile } from '../../../seeds/src/keys';
+import { onboardedKeyRing, parseKeyPairs, parseKeyText, readKeyFile, writeKeyFile } from '../../../seeds/src/keys';
 
 const KEY = (c: string): string => `mpt_${c.repeat(16)}_${c.repeat(43)}`;
 
@@ -37,6 +37,31 @@ describe('API keys for the loader', () => {
             expect(statSync(file).mode & 0o777).toBe(0o600);
             expect(Object.fromEntries(readKeyFile(file))).toEqual({ 'C-0001': KEY('h') });
             expect(readKeyFile(path.join(dir, 'missing.json')).size).toBe(0);
+        } finally {
+            rmSync(dir, { recursive: true, force: true });
+        }
+    });
+
+    it('writes only keys onboarding issued, never the keys it was given, and drops stale copies of those', () => {
+        const dir = mkdtempSync(path.join(tmpdir(), 'seed-keys-'));
+        try {
+            const file = path.join(dir, 'keys.json');
+            // an older run kept the operator's bootstrap key next to an onboarded vendor's
+            writeKeyFile(
+                file,
+                new Map([
+                    ['OP-YIWU', KEY('a')],
+                    ['V-0002', KEY('b')],
+                ]),
+            );
+
+            const ring = onboardedKeyRing(file, new Map([['OP-YIWU', KEY('c')]]));
+            expect(Object.fromEntries(readKeyFile(file))).toEqual({ 'V-0002': KEY('b') });
+            expect(Object.fromEntries(ring.keys)).toEqual({ 'OP-YIWU': KEY('c'), 'V-0002': KEY('b') });
+
+            ring.save('V-0003', KEY('d'));
+            expect(Object.fromEntries(readKeyFile(file))).toEqual({ 'V-0002': KEY('b'), 'V-0003': KEY('d') });
+            expect(statSync(file).mode & 0o777).toBe(0o600);
         } finally {
             rmSync(dir, { recursive: true, force: true });
         }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { RISK_SUBJECTS } from '../../../../chaincode/src/lib/records';
+import { jsonTextProblem } from '../../../../chaincode/src/lib/text';
 import { Id, PageQuery } from '../common';
 
 export const FlagBody = z.strictObject({
@@ -9,6 +10,10 @@ export const FlagBody = z.strictObject({
     severity: z.enum(['LOW', 'MEDIUM', 'HIGH']),
     evidence: z
         .record(z.string(), z.unknown())
+        .superRefine((evidence, check) => {
+            const problem = jsonTextProblem(evidence, 'evidence');
+            if (problem !== undefined) check.addIssue({ code: 'custom', message: problem });
+        })
         .refine((e) => JSON.stringify(e).length <= 4000, 'evidence is larger than 4000 characters'),
 });
 export const FlagParams = z.strictObject({

@@ -30,8 +30,10 @@ export function tradeRoutes(): AnyRoute[] {
             ledger: ['TradeContract.RegisterTrades'],
             summary: 'Register up to 500 trades in one transaction, answered per row',
             description:
-                'Each row is validated by the chaincode on its own: good rows are registered, bad rows answer ' +
-                '`{ok:false, code, message}`; the whole request is one ledger transaction.',
+                'Every row must have the shape of `POST /v1/trades`: one malformed row refuses the whole request ' +
+                '(400, naming each bad row) and nothing is submitted. Well-formed rows go to the ledger as one ' +
+                'transaction, where each row is registered or answers `{ok:false, code, message}` on its own ' +
+                '(a rule it breaks, a duplicate, a party it may not act for).',
             tag,
             write: true,
             status: 201,

@@ -32,15 +32,15 @@ export const TradeBody = z.strictObject({
 export const MAX_BULK = 500;
 export const BulkTradesBody = z.strictObject({
     trades: z
-        .array(z.unknown())
+        .array(TradeBody)
         .min(1)
         .max(MAX_BULK)
-        .describe('rows in the shape of POST /v1/trades; each row is checked and answered on its own'),
+        .describe('rows in the shape of POST /v1/trades; one malformed row refuses the whole request (400)'),
 });
 export const BulkRowResult = z.looseObject({
     index: z.number().int(),
     ok: z.boolean(),
-    tradeNo: z.string().optional(),
+    tradeNo: z.string().nullable().describe('null when the row has no string tradeNo'),
     code: z.string().optional(),
     message: z.string().optional(),
 });

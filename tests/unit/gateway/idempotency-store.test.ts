@@ -1,0 +1,67 @@
+import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { IdempotencyStore } from '../../../gateway/src/idempotency/store';
+
+const DAY = 24 * 3600 * 1000;
+const scope = (seed: string): string => createHash('sha256').update(seed).digest('hex');
+
+describe('idempotency records on disk', () => {
+    let dataDir: string;
+    let clock: number;
+    let store: IdempotencyStore;
+    const files = (): string[] => readdirSync(path.join(dataDir, 'idempotency')).sort();
+    const put = (seed: string): void => {
+        store.put(scope(seed), {
+            requestHash: 'h',
+            createdAt: new Date(clock).toISOString(),
+            state: 'done',
+            submissions: [],
+        });
+    };
+
+    beforeEach(() => {
+        jest.useFakeTimers({ doNotFake: ['Date'] });
+        dataDir = mkdtempSync(path.join(tmpdir(), 'mpt-idem-'));
+        clock = Date.parse('2026-01-01T00:00:00Z');
+        store = new IdempotencyStore(dataDir, { ttlMs: 7 * DAY, now: (): number => clock });
+    });
+    afterEach(() => {
+        jest.useRealTimers();
+        rmSync(dataDir, { recursive: true, force: true });
+    });
+
+    it('are pruned at once and then on schedule, until pruning is stopped', () => {
+        put('old');
+        clock += 8 * DAY;
+        put('fresh');
+
+        const stop = store.pruneEvery(3600_000, () => undefined);
+        expect(files()).toEqual([`${scope('fresh')}.json`]);
+
+        clock += 8 * DAY;
+        put('newer');
+        jest.advanceTimersByTime(3600_000);
+        expect(files()).toEqual([`${scope('newer')}.json`]);
+
+        stop();
+        clock += 8 * DAY;
+        jest.advanceTimersByTime(10 * 3600_000);
+        expect(files()).toEqual([`${scope('newer')}.json`]);
+        expect(jest.getTimerCount()).toBe(0);
+    });
+
+    it('keep pruning after a round fails, and report the failure', () => {
+        const failures: unknown[] = [];
+        put('old');
+        rmSync(path.join(dataDir, 'idempotency'), { recursive: true });
+
+        const stop = store.pruneEvery(1000, (error) => failures.push(error));
+        jest.advanceTimersByTime(1000);
+        stop();
+
+        expect(failures).toHaveLength(2);
+    });
+});
