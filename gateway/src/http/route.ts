@@ -4,7 +4,7 @@ import type { GatewayRole, Principal } from '../auth/principal';
 import { IDEMPOTENCY_KEY, type Idempotency, type Reply, type Submitter } from '../idempotency/idempotent';
 import type { Ledger, SubmitResult, TxRequest, TxStatus } from '../ledger/ledger';
 import { contextOf } from './context';
-import { ApiError } from './errors';
+import { ApiError, type ErrorCode } from './errors';
 
 export const EMPTY = z.strictObject({});
 type Empty = typeof EMPTY;
@@ -63,8 +63,12 @@ export interface RouteDef<
      * used to keep one-time secrets such as a new API key off the disk.
      */
     readonly replayAs?: (body: z.output<RS>) => unknown;
-    /** Error statuses worth documenting besides 400/401/429/500/503. */
-    readonly errors?: readonly number[];
+    /**
+     * Error codes the handler or its chaincode transactions may answer besides those the OpenAPI document derives
+     * from the route itself (validation, authentication, rate limits, idempotency, body limits, FORBIDDEN for ledger
+     * and role-gated routes, ledger availability and commit outcomes).
+     */
+    readonly errors?: readonly ErrorCode[];
     handle(input: HandlerInput<z.output<PS>, z.output<QS>, z.output<BS>>): Promise<z.input<RS>>;
 }
 

@@ -6,7 +6,7 @@ import { AmendDeclarationBody, ExitBody, InspectionBody } from './schema';
 import { PLAIN_EVENTS, REASONED_EVENTS } from './service';
 
 const tag = 'customs';
-const errors = [403, 404, 409] as const;
+const errors = ['NOT_FOUND', 'CONFLICT', 'PRECONDITION'] as const;
 
 export function customsRoutes(): AnyRoute[] {
     const plain = Object.entries(PLAIN_EVENTS).map(([action, [tx, summary]]) =>

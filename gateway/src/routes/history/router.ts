@@ -13,7 +13,7 @@ export function historyRoutes(): AnyRoute[] {
             tag: 'history',
             params: HistoryParams,
             evidence: true,
-            errors: [403, 404],
+            errors: ['NOT_FOUND'],
             tx: 'HistoryContract:GetHistory',
             args: ({ params }) => historyArgs(params),
         }),

@@ -27,7 +27,7 @@ export function onboardingRoutes(deps: OnboardingDeps): AnyRoute[] {
             body: OnboardBody,
             response: OnboardResponse,
             replayAs: withoutKey,
-            errors: [403, 409, 502],
+            errors: ['CONFLICT', 'CA_REJECTED', 'CA_UNAVAILABLE'],
             handle: ({ principal, body }) => onboard(deps, principal, body),
         }),
         defineRoute({
@@ -53,7 +53,7 @@ export function onboardingRoutes(deps: OnboardingDeps): AnyRoute[] {
             params: RevokeParams,
             body: RevokeBody,
             response: RevokeResponse,
-            errors: [403, 404, 502],
+            errors: ['NOT_FOUND', 'CA_REJECTED', 'CA_UNAVAILABLE'],
             handle: ({ principal, params, body }) => revokeIdentity(deps, principal, params.username, body.reason),
         }),
     ];
