@@ -1,7 +1,18 @@
 import type { AnyRoute } from '../../http/route';
 import { page } from '../common';
-import { LedgerRecord, txRoute } from '../ledger-route';
-import { DeclarationBody, DeclListQuery, DeclParams, LineParams, PreviewBody } from './schema';
+import { txRoute } from '../ledger-route';
+import {
+    CustomsCheckReport,
+    CustomsEvents,
+    DeclarationBody,
+    DeclarationPreview,
+    DeclarationRecord,
+    DeclListQuery,
+    DeclParams,
+    LineParams,
+    LineTrace,
+    PreviewBody,
+} from './schema';
 import { declListArgs } from './service';
 
 const tag = 'declarations';
@@ -18,6 +29,7 @@ export function declarationRoutes(): AnyRoute[] {
             tag,
             body: PreviewBody,
             errors: ['NOT_FOUND', 'CONFLICT', 'PRECONDITION', 'RULE_Vnn'],
+            result: DeclarationPreview,
             tx: 'DeclarationContract:PreviewDeclaration',
             args: ({ body }) => [JSON.stringify(body)],
         }),
@@ -31,6 +43,7 @@ export function declarationRoutes(): AnyRoute[] {
             status: 201,
             body: DeclarationBody,
             errors: ['NOT_FOUND', 'CONFLICT', 'PRECONDITION', 'RULE_Vnn'],
+            result: DeclarationRecord,
             tx: 'DeclarationContract:FileDeclaration',
             args: ({ body }) => [JSON.stringify(body)],
         }),
@@ -41,7 +54,7 @@ export function declarationRoutes(): AnyRoute[] {
             summary: 'List declarations of a day',
             tag,
             query: DeclListQuery,
-            result: page(LedgerRecord),
+            result: page(DeclarationRecord),
             tx: 'DeclarationContract:ListDeclarationsByDate',
             args: ({ query }) => declListArgs(query),
         }),
@@ -53,6 +66,7 @@ export function declarationRoutes(): AnyRoute[] {
             tag,
             params: DeclParams,
             errors: ['NOT_FOUND'],
+            result: DeclarationRecord,
             tx: 'DeclarationContract:GetDeclaration',
             args: ({ params }) => [params.declNo],
         }),
@@ -64,6 +78,7 @@ export function declarationRoutes(): AnyRoute[] {
             tag: 'customs',
             params: DeclParams,
             errors: ['NOT_FOUND'],
+            result: CustomsEvents,
             tx: 'CustomsContract:GetCustomsEvents',
             args: ({ params }) => [params.declNo],
         }),
@@ -76,6 +91,7 @@ export function declarationRoutes(): AnyRoute[] {
             params: DeclParams,
             evidence: true,
             errors: ['NOT_FOUND'],
+            result: CustomsCheckReport,
             tx: 'CustomsContract:CheckDeclaration',
             args: ({ params }) => [params.declNo],
         }),
@@ -88,6 +104,7 @@ export function declarationRoutes(): AnyRoute[] {
             params: LineParams,
             evidence: true,
             errors: ['NOT_FOUND', 'CONFLICT', 'PRECONDITION'],
+            result: LineTrace,
             tx: 'CustomsContract:TraceDeclarationLine',
             args: ({ params }) => [params.declNo, String(params.gNo)],
         }),

@@ -1,7 +1,7 @@
 import type { AnyRoute } from '../../http/route';
 import { page } from '../common';
-import { LedgerRecord, txRoute } from '../ledger-route';
-import { FilingBody, FilingListQuery, FilingParams } from './schema';
+import { txRoute } from '../ledger-route';
+import { ExemptionGuardResult, ExemptionRecord, FilingBody, FilingListQuery, FilingParams } from './schema';
 import { filingListArgs } from './service';
 
 const tag = 'exemptions';
@@ -18,6 +18,7 @@ export function exemptionRoutes(): AnyRoute[] {
             status: 201,
             body: FilingBody,
             errors: ['NOT_FOUND', 'CONFLICT', 'PRECONDITION', 'RULE_Vnn'],
+            result: ExemptionRecord,
             tx: 'ExemptionContract:FileExemption',
             args: ({ body }) => [JSON.stringify(body)],
         }),
@@ -29,6 +30,7 @@ export function exemptionRoutes(): AnyRoute[] {
             tag: 'verification',
             body: FilingBody,
             evidence: true,
+            result: ExemptionGuardResult,
             tx: 'ExemptionContract:CheckExemption',
             args: ({ body }) => [JSON.stringify(body)],
         }),
@@ -39,7 +41,7 @@ export function exemptionRoutes(): AnyRoute[] {
             summary: 'List a merchant’s exemption filings',
             tag,
             query: FilingListQuery,
-            result: page(LedgerRecord),
+            result: page(ExemptionRecord),
             tx: 'ExemptionContract:ListExemptionsByMerchant',
             args: ({ query }) => filingListArgs(query),
         }),
@@ -51,6 +53,7 @@ export function exemptionRoutes(): AnyRoute[] {
             tag,
             params: FilingParams,
             errors: ['NOT_FOUND'],
+            result: ExemptionRecord,
             tx: 'ExemptionContract:GetExemption',
             args: ({ params }) => [params.filingNo],
         }),
@@ -63,6 +66,7 @@ export function exemptionRoutes(): AnyRoute[] {
             params: FilingParams,
             evidence: true,
             errors: ['NOT_FOUND'],
+            result: ExemptionGuardResult,
             tx: 'ExemptionContract:ExemptionGuard',
             args: ({ params }) => [params.filingNo],
         }),

@@ -1,13 +1,15 @@
 import type { z } from 'zod';
 import { defineRoute, type AnyRoute } from '../../http/route';
 import { page } from '../common';
-import { evidenceFor, LedgerRecord, txRoute } from '../ledger-route';
+import { evidenceFor, txRoute } from '../ledger-route';
 import {
     AllocateBody,
+    BankCheckResult,
     CheckReceiptBody,
     FileReceiptBody,
     ReceiptListQuery,
     ReceiptParams,
+    ReceiptRecord,
     SettleBody,
     VerifiedResponse,
     VerifyBody,
@@ -28,6 +30,7 @@ export function receiptRoutes(): AnyRoute[] {
             status: 201,
             body: FileReceiptBody,
             errors: ['NOT_FOUND', 'CONFLICT', 'PRECONDITION', 'RULE_Vnn'],
+            result: ReceiptRecord,
             tx: 'ReceiptContract:FileReceipt',
             args: ({ body }) => receiptArg(body),
             transient: ({ body }) => payerTransient(body.payer),
@@ -44,6 +47,7 @@ export function receiptRoutes(): AnyRoute[] {
             body: CheckReceiptBody,
             evidence: true,
             errors: ['NOT_FOUND'],
+            result: BankCheckResult,
             tx: 'ReceiptContract:CheckReceipt',
             args: ({ body }) => [JSON.stringify(body)],
         }),
@@ -55,9 +59,9 @@ export function receiptRoutes(): AnyRoute[] {
             summary: 'List receipts by trade or by payee (exactly one filter)',
             tag,
             query: ReceiptListQuery,
-            response: page(LedgerRecord),
+            response: page(ReceiptRecord),
             handle: async ({ ledger, query }) =>
-                (await ledger.query(receiptListCall(query))) as z.input<ReturnType<typeof page<typeof LedgerRecord>>>,
+                (await ledger.query(receiptListCall(query))) as z.input<ReturnType<typeof page<typeof ReceiptRecord>>>,
         }),
         txRoute({
             method: 'get',
@@ -67,6 +71,7 @@ export function receiptRoutes(): AnyRoute[] {
             tag,
             params: ReceiptParams,
             errors: ['NOT_FOUND'],
+            result: ReceiptRecord,
             tx: 'ReceiptContract:GetReceipt',
             args: ({ params }) => [params.receiptId],
         }),
@@ -91,6 +96,7 @@ export function receiptRoutes(): AnyRoute[] {
             params: ReceiptParams,
             body: AllocateBody,
             errors: ['NOT_FOUND', 'CONFLICT', 'PRECONDITION', 'RULE_Vnn'],
+            result: ReceiptRecord,
             tx: 'ReceiptContract:AllocateReceipt',
             args: ({ params, body }) => [params.receiptId, JSON.stringify(body.allocations)],
         }),
@@ -114,7 +120,7 @@ export function receiptRoutes(): AnyRoute[] {
                     transient,
                     endorseOnCallerOrg: transient !== undefined,
                 });
-                const result = JSON.parse(submitted.payload) as Record<string, unknown>;
+                const result = JSON.parse(submitted.payload) as z.input<typeof VerifiedResponse>['result'];
                 return {
                     result,
                     txId: submitted.txId,
@@ -133,6 +139,7 @@ export function receiptRoutes(): AnyRoute[] {
             params: ReceiptParams,
             body: SettleBody,
             errors: ['NOT_FOUND', 'CONFLICT', 'PRECONDITION'],
+            result: ReceiptRecord,
             tx: 'ReceiptContract:SettleReceipt',
             args: ({ params, body }) => [params.receiptId, JSON.stringify(body)],
         }),

@@ -1,8 +1,18 @@
 import type { z } from 'zod';
 import { defineRoute, type AnyRoute } from '../../http/route';
 import { page, Reason, Resolution } from '../common';
-import { LedgerRecord, txRoute, WriteResponse } from '../ledger-route';
-import { AmendBody, BulkResult, BulkTradesBody, TradeBody, TradeListQuery, TradeParams } from './schema';
+import { txRoute, WriteResponse } from '../ledger-route';
+import { TradeExemption } from '../exemptions/schema';
+import {
+    AmendBody,
+    BulkResult,
+    BulkTradesBody,
+    TradeBody,
+    TradeHistory,
+    TradeListQuery,
+    TradeParams,
+    TradeRecord,
+} from './schema';
 import { tradeListCall } from './service';
 
 const tag = 'trades';
@@ -20,6 +30,7 @@ export function tradeRoutes(): AnyRoute[] {
             status: 201,
             body: TradeBody,
             errors: ['NOT_FOUND', 'CONFLICT', 'PRECONDITION', 'RULE_Vnn'],
+            result: TradeRecord,
             tx: 'TradeContract:RegisterTrade',
             args: ({ body }) => [JSON.stringify(body)],
         }),
@@ -62,9 +73,9 @@ export function tradeRoutes(): AnyRoute[] {
             summary: 'List trades by vendor, agent, buyer or date (exactly one filter)',
             tag,
             query: TradeListQuery,
-            response: page(LedgerRecord),
+            response: page(TradeRecord),
             handle: async ({ ledger, query }) =>
-                (await ledger.query(tradeListCall(query))) as z.input<ReturnType<typeof page<typeof LedgerRecord>>>,
+                (await ledger.query(tradeListCall(query))) as z.input<ReturnType<typeof page<typeof TradeRecord>>>,
         }),
         txRoute({
             method: 'get',
@@ -74,6 +85,7 @@ export function tradeRoutes(): AnyRoute[] {
             tag,
             params: TradeParams,
             errors: ['NOT_FOUND'],
+            result: TradeRecord,
             tx: 'TradeContract:GetTrade',
             args: ({ params }) => [params.tradeNo],
         }),
@@ -85,6 +97,7 @@ export function tradeRoutes(): AnyRoute[] {
             tag,
             params: TradeParams,
             errors: ['NOT_FOUND'],
+            result: TradeHistory,
             tx: 'TradeContract:GetTradeHistory',
             args: ({ params }) => [params.tradeNo],
         }),
@@ -98,6 +111,7 @@ export function tradeRoutes(): AnyRoute[] {
             params: TradeParams,
             body: AmendBody,
             errors: ['NOT_FOUND', 'CONFLICT', 'PRECONDITION', 'RULE_Vnn'],
+            result: TradeRecord,
             tx: 'TradeContract:AmendTrade',
             args: ({ params, body }) => [params.tradeNo, JSON.stringify(body.amendment), body.reason],
         }),
@@ -111,6 +125,7 @@ export function tradeRoutes(): AnyRoute[] {
             params: TradeParams,
             body: Reason,
             errors: ['NOT_FOUND', 'CONFLICT', 'PRECONDITION'],
+            result: TradeRecord,
             tx: 'TradeContract:CancelTrade',
             args: ({ params, body }) => [params.tradeNo, body.reason],
         }),
@@ -124,6 +139,7 @@ export function tradeRoutes(): AnyRoute[] {
             params: TradeParams,
             body: Resolution,
             errors: ['NOT_FOUND', 'CONFLICT', 'PRECONDITION'],
+            result: TradeRecord,
             tx: 'TradeContract:ResolveTradeFlag',
             args: ({ params, body }) => [params.tradeNo, body.resolution],
         }),
@@ -146,6 +162,7 @@ export function tradeRoutes(): AnyRoute[] {
             tag,
             params: TradeParams,
             errors: ['NOT_FOUND'],
+            result: TradeExemption,
             tx: 'ExemptionContract:GetExemptionByTrade',
             args: ({ params }) => [params.tradeNo],
         }),
