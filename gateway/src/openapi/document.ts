@@ -5,6 +5,8 @@ import type { AnyRoute } from '../http/route';
 
 type JsonSchema = Record<string, unknown>;
 
+export const API_TITLE = 'Market procurement trade ledger API';
+
 const COMPONENTS = '#/components/schemas/';
 
 /**
@@ -259,13 +261,15 @@ export function openApiDocument(routes: readonly AnyRoute[], version: string): J
     return {
         openapi: '3.1.0',
         info: {
-            title: 'Market procurement trade ledger API',
+            title: API_TITLE,
             version,
             description:
                 'REST gateway over the Hyperledger Fabric ledger for market procurement trade (customs mode 1039). ' +
                 'Every write is signed with the caller’s own enrolled Fabric identity.',
         },
         servers: [{ url: '/' }],
+        // viewers group operations by tag, in this order
+        tags: [...new Set([...routes.map((route) => route.tag), 'operations'])].map((name) => ({ name })),
         components: {
             securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'API key from onboarding' } },
             schemas: components.schemas,
