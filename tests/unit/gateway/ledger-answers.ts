@@ -1,14 +1,21 @@
 import type { RecordEvidence } from '../../../chaincode/src/lib/evidence';
+import type { Party } from '../../../chaincode/src/lib/records';
 import type { ReceiptRecord } from '../../../chaincode/src/lib/settlement-store';
 import type { BankCheckResult } from '../../../chaincode/src/rules/bank-check';
 import type { CheckReport } from '../../../chaincode/src/rules/customs-check';
-import { seedSignature } from '../chaincode/receipt-fixtures';
+import { party, seedSignature } from '../chaincode/receipt-fixtures';
 
 /**
  * Answers for the API tests' fake ledger in the shapes the chaincode gives (typed by its own interfaces), so they
  * pass the gateway's response schemas as real answers do. Trades and declarations: ../chaincode/receipt-fixtures.
  */
 export { declaration, trade } from '../chaincode/receipt-fixtures';
+
+/** RegisterParty's answer to its JSON argument: the filing as stored, SUBMITTED. */
+export function filedParty(json: string): Party {
+    const filed = JSON.parse(json) as Pick<Party, 'partyId' | 'type' | 'legalName'>;
+    return party(filed.partyId, filed.type, { legalName: filed.legalName, status: 'SUBMITTED' });
+}
 
 export function receiptRecord(over: Partial<ReceiptRecord> = {}): ReceiptRecord {
     return {

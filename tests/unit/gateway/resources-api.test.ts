@@ -2,7 +2,14 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { ChaincodeRejection } from '../../../gateway/src/ledger/errors';
 import { bearer, errorOf, harness, idem, sha, type Harness } from './harness';
-import { bankCheck, customsCheck, declaration, receiptRecord, trade as storedTrade } from './ledger-answers';
+import {
+    bankCheck,
+    customsCheck,
+    declaration,
+    filedParty,
+    receiptRecord,
+    trade as storedTrade,
+} from './ledger-answers';
 
 const trade = (tradeNo: string): Record<string, unknown> => ({
     tradeNo,
@@ -42,10 +49,7 @@ describe('ledger resources on a fake ledger', () => {
     };
 
     it('sends a party’s personal data only as transient data, with a salt', async () => {
-        h.ledger.on('PartyContract:RegisterParty', ([json = '']) => ({
-            ...(JSON.parse(json) as object),
-            status: 'SUBMITTED',
-        }));
+        h.ledger.on('PartyContract:RegisterParty', ([json = '']) => filedParty(json));
 
         const res = await post(operator, '/v1/parties', {
             partyId: 'B-0009',
@@ -248,7 +252,7 @@ describe('ledger resources on a fake ledger', () => {
     });
 
     it('refuses control characters and markup in names and free text, keeps any language and punctuation', async () => {
-        h.ledger.on('PartyContract:RegisterParty', ([json = '']) => JSON.parse(json) as object);
+        h.ledger.on('PartyContract:RegisterParty', ([json = '']) => filedParty(json));
         const party = (legalName: string): request.Test =>
             post(operator, '/v1/parties', { partyId: 'P-1', type: 'PRODUCER', legalName, countryCode: 'CN' });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { z } from 'zod';
+import { ConsolidationOrderRecord, PackingListRecord } from '../../../gateway/src/routes/consolidation/schema';
 import {
     CustomsCheckReport,
     CustomsEvents,
@@ -7,8 +8,22 @@ import {
     LineTrace,
 } from '../../../gateway/src/routes/declarations/schema';
 import { ExemptionGuardResult, ExemptionRecord, TradeExemption } from '../../../gateway/src/routes/exemptions/schema';
-import { BankCheckResult, ReceiptRecord, VerifiedResponse } from '../../../gateway/src/routes/receipts/schema';
-import { TradeHistory, TradeRecord } from '../../../gateway/src/routes/trades/schema';
+import { GoodsRecord, NegativeListInForce, NegativeListRecord } from '../../../gateway/src/routes/goods/schema';
+import { RecordHistory } from '../../../gateway/src/routes/history/schema';
+import {
+    AgreementRecord,
+    ClusterRecord,
+    PartyPrivateRecord,
+    PartyRecord,
+} from '../../../gateway/src/routes/parties/schema';
+import {
+    BankCheckResult,
+    ReceiptRecord,
+    StoredPayer,
+    VerifiedResponse,
+} from '../../../gateway/src/routes/receipts/schema';
+import { RiskFlagRecord } from '../../../gateway/src/routes/risk/schema';
+import { TradeHistory, TradeRecord, TradeSettlement } from '../../../gateway/src/routes/trades/schema';
 import * as id from '../chaincode/support/identities';
 import { DECL1, World } from '../chaincode/support/world';
 
@@ -137,6 +152,70 @@ describe('response schemas accept the chaincode’s real answers', () => {
             'GetExemptionByTrade',
             TradeExemption,
             await w.query(customs, (ctx) => w.exemption.GetExemptionByTrade(ctx, 'T1')),
+        );
+
+        const operator = id.operator();
+        record('GetParty', PartyRecord, await w.query(customs, (ctx) => w.party.GetParty(ctx, 'B1')));
+        record(
+            'GetPartyPrivate',
+            PartyPrivateRecord,
+            await w.query(customs, (ctx) => w.party.GetPartyPrivate(ctx, 'B1')),
+        );
+        record(
+            'SuspendParty',
+            PartyRecord,
+            await w.json(operator, (ctx) => w.party.SuspendParty(ctx, 'V2', 'stall closed')),
+        );
+        record('GetCluster', ClusterRecord, await w.query(customs, (ctx) => w.party.GetCluster(ctx, 'YIWU')));
+        record(
+            'GetAgencyAgreement',
+            AgreementRecord,
+            await w.query(customs, (ctx) => w.party.GetAgencyAgreement(ctx, 'AG1')),
+        );
+        record('GetGoods', GoodsRecord, await w.query(customs, (ctx) => w.goods.GetGoods(ctx, 'G1')));
+        const negativeList = { version: 1, validFrom: '2024-01-01', entries: [{ hsPrefix: '93', reason: 'arms' }] };
+        record(
+            'PublishNegativeList',
+            NegativeListRecord,
+            await w.json(customs, (ctx) => w.goods.PublishNegativeList(ctx, JSON.stringify(negativeList))),
+        );
+        record(
+            'GetNegativeList',
+            NegativeListInForce,
+            await w.query(customs, (ctx) => w.goods.GetNegativeList(ctx, '2024-04-03')),
+        );
+        record(
+            'GetConsolidationOrder',
+            ConsolidationOrderRecord,
+            await w.query(customs, (ctx) => w.consolidation.GetConsolidationOrder(ctx, 'O-0001')),
+        );
+        record(
+            'GetPackingList',
+            PackingListRecord,
+            await w.query(customs, (ctx) => w.consolidation.GetPackingList(ctx, 'PK-0001')),
+        );
+        const flag = { subjectType: 'trade', subjectId: 'T1', ruleId: 'F1', severity: 'LOW', evidence: { note: 'x' } };
+        const raised = await w.json<{ flagId: string }>(customs, (ctx) => w.risk.RaiseFlag(ctx, JSON.stringify(flag)));
+        record('RaiseFlag', RiskFlagRecord, raised);
+        record(
+            'ClearFlag',
+            RiskFlagRecord,
+            await w.json(customs, (ctx) => w.risk.ClearFlag(ctx, raised.flagId, 'checked')),
+        );
+        record(
+            'GetHistory',
+            RecordHistory,
+            await w.query(customs, (ctx) => w.history.GetHistory(ctx, 'declaration', DECL1)),
+        );
+        record(
+            'GetTradeSettlement',
+            TradeSettlement,
+            await w.query(bank, (ctx) => w.receipt.GetTradeSettlement(ctx, 'T1')),
+        );
+        record(
+            'GetReceiptPayer',
+            StoredPayer,
+            await w.query(bank, (ctx) => w.receipt.GetReceiptPayer(ctx, 'BankOrgMSP:R1')),
         );
 
         // the flow went where the verdicts say it did, so the schemas saw passing verdicts with their evidence

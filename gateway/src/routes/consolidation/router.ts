@@ -1,6 +1,13 @@
 import type { AnyRoute } from '../../http/route';
 import { txRoute } from '../ledger-route';
-import { OrderBody, OrderParams, PackingBody, PackingParams } from './schema';
+import {
+    ConsolidationOrderRecord,
+    OrderBody,
+    OrderParams,
+    PackingBody,
+    PackingListRecord,
+    PackingParams,
+} from './schema';
 import { jsonArg } from './service';
 
 const tag = 'consolidation';
@@ -17,6 +24,7 @@ export function consolidationRoutes(): AnyRoute[] {
             status: 201,
             body: OrderBody,
             errors: ['NOT_FOUND', 'CONFLICT', 'PRECONDITION', 'RULE_Vnn'],
+            result: ConsolidationOrderRecord,
             tx: 'ConsolidationContract:CreateConsolidationOrder',
             args: ({ body }) => jsonArg(body),
         }),
@@ -28,6 +36,7 @@ export function consolidationRoutes(): AnyRoute[] {
             tag,
             params: OrderParams,
             errors: ['NOT_FOUND'],
+            result: ConsolidationOrderRecord,
             tx: 'ConsolidationContract:GetConsolidationOrder',
             args: ({ params }) => [params.orderCode],
         }),
@@ -41,6 +50,7 @@ export function consolidationRoutes(): AnyRoute[] {
             status: 201,
             body: PackingBody,
             errors: ['NOT_FOUND', 'CONFLICT', 'PRECONDITION', 'RULE_Vnn'],
+            result: PackingListRecord,
             tx: 'ConsolidationContract:RecordPackingList',
             args: ({ body }) => jsonArg(body),
         }),
@@ -52,6 +62,7 @@ export function consolidationRoutes(): AnyRoute[] {
             tag,
             params: PackingParams,
             errors: ['NOT_FOUND'],
+            result: PackingListRecord,
             tx: 'ConsolidationContract:GetPackingList',
             args: ({ params }) => [params.packingNo],
         }),

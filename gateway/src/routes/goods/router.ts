@@ -1,6 +1,14 @@
 import type { AnyRoute } from '../../http/route';
 import { txRoute } from '../ledger-route';
-import { GoodsBody, GoodsParams, NegativeListBody, NegativeListQuery } from './schema';
+import {
+    GoodsBody,
+    GoodsParams,
+    GoodsRecord,
+    NegativeListBody,
+    NegativeListInForce,
+    NegativeListQuery,
+    NegativeListRecord,
+} from './schema';
 import { negativeListArgs } from './service';
 
 const tag = 'goods';
@@ -17,6 +25,7 @@ export function goodsRoutes(): AnyRoute[] {
             status: 201,
             body: GoodsBody,
             errors: ['NOT_FOUND', 'CONFLICT', 'PRECONDITION', 'RULE_Vnn'],
+            result: GoodsRecord,
             tx: 'GoodsContract:RegisterGoods',
             args: ({ body }) => [JSON.stringify(body)],
         }),
@@ -28,6 +37,7 @@ export function goodsRoutes(): AnyRoute[] {
             tag,
             params: GoodsParams,
             errors: ['NOT_FOUND'],
+            result: GoodsRecord,
             tx: 'GoodsContract:GetGoods',
             args: ({ params }) => [params.goodsCode],
         }),
@@ -41,6 +51,7 @@ export function goodsRoutes(): AnyRoute[] {
             status: 201,
             body: NegativeListBody,
             errors: ['CONFLICT', 'PRECONDITION'],
+            result: NegativeListRecord,
             tx: 'GoodsContract:PublishNegativeList',
             args: ({ body }) => [JSON.stringify(body)],
         }),
@@ -51,6 +62,7 @@ export function goodsRoutes(): AnyRoute[] {
             summary: 'The negative list in force on a date',
             tag,
             query: NegativeListQuery,
+            result: NegativeListInForce,
             tx: 'GoodsContract:GetNegativeList',
             args: ({ query }) => negativeListArgs(query),
         }),

@@ -1,6 +1,6 @@
 import type { AnyRoute } from '../../http/route';
 import { txRoute } from '../ledger-route';
-import { HistoryParams } from './schema';
+import { HistoryParams, RecordHistory } from './schema';
 import { historyArgs } from './service';
 
 export function historyRoutes(): AnyRoute[] {
@@ -14,6 +14,7 @@ export function historyRoutes(): AnyRoute[] {
             params: HistoryParams,
             evidence: true,
             errors: ['NOT_FOUND'],
+            result: RecordHistory,
             tx: 'HistoryContract:GetHistory',
             args: ({ params }) => historyArgs(params),
         }),

@@ -1,16 +1,20 @@
 import type { AnyRoute } from '../../http/route';
 import { pageArgs, Reason } from '../common';
 import { page } from '../common';
-import { LedgerRecord, txRoute } from '../ledger-route';
+import { txRoute } from '../ledger-route';
 import {
     AgreementBody,
     AgreementParams,
+    AgreementRecord,
     ClusterBody,
     ClusterParams,
+    ClusterRecord,
     PARTY_TRANSITIONS,
     PartyBody,
     PartyListQuery,
     PartyParams,
+    PartyPrivateRecord,
+    PartyRecord,
 } from './schema';
 import { partyArgs } from './service';
 
@@ -28,6 +32,7 @@ function transitions(): AnyRoute[] {
             params: PartyParams,
             body: Reason,
             errors: ['NOT_FOUND', 'CONFLICT', 'PRECONDITION'],
+            result: PartyRecord,
             tx: `PartyContract:${tx}`,
             args: ({ params, body }) => [params.partyId, body.reason],
         }),
@@ -46,6 +51,7 @@ export function partyRoutes(): AnyRoute[] {
             status: 201,
             body: ClusterBody,
             errors: ['CONFLICT', 'PRECONDITION'],
+            result: ClusterRecord,
             tx: 'PartyContract:RegisterCluster',
             args: ({ body }) => [JSON.stringify(body)],
         }),
@@ -57,6 +63,7 @@ export function partyRoutes(): AnyRoute[] {
             tag,
             params: ClusterParams,
             errors: ['NOT_FOUND'],
+            result: ClusterRecord,
             tx: 'PartyContract:GetCluster',
             args: ({ params }) => [params.clusterId],
         }),
@@ -71,6 +78,7 @@ export function partyRoutes(): AnyRoute[] {
             status: 201,
             body: PartyBody,
             errors: ['CONFLICT', 'PRECONDITION'],
+            result: PartyRecord,
             tx: 'PartyContract:RegisterParty',
             args: ({ body }) => partyArgs(body).args,
             transient: ({ body }) => partyArgs(body).transient,
@@ -83,7 +91,7 @@ export function partyRoutes(): AnyRoute[] {
             summary: 'List parties of one type',
             tag,
             query: PartyListQuery,
-            result: page(LedgerRecord),
+            result: page(PartyRecord),
             tx: 'PartyContract:ListPartiesByType',
             args: ({ query }) => [query.type, ...pageArgs(query)],
         }),
@@ -95,6 +103,7 @@ export function partyRoutes(): AnyRoute[] {
             tag,
             params: PartyParams,
             errors: ['NOT_FOUND'],
+            result: PartyRecord,
             tx: 'PartyContract:GetParty',
             args: ({ params }) => [params.partyId],
         }),
@@ -106,6 +115,7 @@ export function partyRoutes(): AnyRoute[] {
             tag,
             params: PartyParams,
             errors: ['NOT_FOUND'],
+            result: PartyPrivateRecord,
             tx: 'PartyContract:GetPartyPrivate',
             args: ({ params }) => [params.partyId],
         }),
@@ -119,6 +129,7 @@ export function partyRoutes(): AnyRoute[] {
             status: 201,
             body: AgreementBody,
             errors: ['CONFLICT', 'PRECONDITION'],
+            result: AgreementRecord,
             tx: 'PartyContract:FileAgencyAgreement',
             args: ({ body }) => [JSON.stringify(body)],
         }),
@@ -131,6 +142,7 @@ export function partyRoutes(): AnyRoute[] {
             write: true,
             params: AgreementParams,
             errors: ['NOT_FOUND', 'CONFLICT', 'PRECONDITION'],
+            result: AgreementRecord,
             tx: 'PartyContract:SignAgencyAgreement',
             args: ({ params }) => [params.agreementNo],
         }),
@@ -142,6 +154,7 @@ export function partyRoutes(): AnyRoute[] {
             tag,
             params: AgreementParams,
             errors: ['NOT_FOUND'],
+            result: AgreementRecord,
             tx: 'PartyContract:GetAgencyAgreement',
             args: ({ params }) => [params.agreementNo],
         }),

@@ -11,6 +11,7 @@ import {
     ReceiptParams,
     ReceiptRecord,
     SettleBody,
+    StoredPayer,
     VerifiedResponse,
     VerifyBody,
 } from './schema';
@@ -83,6 +84,7 @@ export function receiptRoutes(): AnyRoute[] {
             tag,
             params: ReceiptParams,
             errors: ['NOT_FOUND'],
+            result: StoredPayer,
             tx: 'ReceiptContract:GetReceiptPayer',
             args: ({ params }) => [params.receiptId],
         }),

@@ -1,7 +1,7 @@
 import type { AnyRoute } from '../../http/route';
 import { page, Resolution } from '../common';
-import { LedgerRecord, txRoute } from '../ledger-route';
-import { FlagBody, FlagListQuery, FlagParams } from './schema';
+import { txRoute } from '../ledger-route';
+import { FlagBody, FlagListQuery, FlagParams, RiskFlagRecord } from './schema';
 import { flagListArgs } from './service';
 
 const tag = 'risk';
@@ -18,6 +18,7 @@ export function riskRoutes(): AnyRoute[] {
             status: 201,
             body: FlagBody,
             errors: ['NOT_FOUND', 'CONFLICT', 'PRECONDITION'],
+            result: RiskFlagRecord,
             tx: 'RiskContract:RaiseFlag',
             args: ({ body }) => [JSON.stringify(body)],
         }),
@@ -28,7 +29,7 @@ export function riskRoutes(): AnyRoute[] {
             summary: 'Risk flags of one subject',
             tag,
             query: FlagListQuery,
-            result: page(LedgerRecord),
+            result: page(RiskFlagRecord),
             tx: 'RiskContract:ListFlagsBySubject',
             args: ({ query }) => flagListArgs(query),
         }),
@@ -40,6 +41,7 @@ export function riskRoutes(): AnyRoute[] {
             tag,
             params: FlagParams,
             errors: ['NOT_FOUND'],
+            result: RiskFlagRecord,
             tx: 'RiskContract:GetFlag',
             args: ({ params }) => [params.flagId],
         }),
@@ -54,6 +56,7 @@ export function riskRoutes(): AnyRoute[] {
                 params: FlagParams,
                 body: Resolution,
                 errors: ['NOT_FOUND', 'CONFLICT', 'PRECONDITION'],
+                result: RiskFlagRecord,
                 tx: `RiskContract:${action === 'clear' ? 'ClearFlag' : 'ConfirmFlag'}`,
                 args: ({ params, body }) => [params.flagId, body.resolution],
             }),

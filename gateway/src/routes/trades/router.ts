@@ -12,6 +12,7 @@ import {
     TradeListQuery,
     TradeParams,
     TradeRecord,
+    TradeSettlement,
 } from './schema';
 import { tradeListCall } from './service';
 
@@ -151,6 +152,7 @@ export function tradeRoutes(): AnyRoute[] {
             tag,
             params: TradeParams,
             errors: ['NOT_FOUND'],
+            result: TradeSettlement,
             tx: 'ReceiptContract:GetTradeSettlement',
             args: ({ params }) => [params.tradeNo],
         }),

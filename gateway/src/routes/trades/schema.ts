@@ -119,3 +119,21 @@ export const TradeRecord = z
     .meta({ id: 'Trade' });
 
 export const TradeHistory = z.looseObject({ tradeNo: z.string(), history: z.array(HistoryEntry) });
+
+/** Receipts allocated to a trade (ReceiptContract.GetTradeSettlement); a bank also sees its own share. */
+export const TradeSettlement = z.looseObject({
+    tradeNo: z.string(),
+    valueMinor: z.number().int(),
+    currency: z.string(),
+    allocatedMinor: z.number().int(),
+    allocationCount: z.number().int(),
+    capMinor: z.number().int(),
+    remainingMinor: z.number().int(),
+    headroomMinor: z.number().int(),
+    deltaBps: z.number().int(),
+    exported: z.boolean(),
+    settlementStatus: z.enum(['UNSETTLED', 'PARTIALLY_SETTLED', 'SETTLED']),
+    bankCount: z.number().int(),
+    ownAllocatedMinor: z.number().int().optional().describe('bank callers only'),
+    otherBanksCount: z.number().int().optional().describe('bank callers only'),
+});
