@@ -77,7 +77,7 @@ export function partyRoutes(): AnyRoute[] {
             write: true,
             status: 201,
             body: PartyBody,
-            errors: ['CONFLICT', 'PRECONDITION'],
+            errors: ['CONFLICT', 'PRECONDITION', 'RULE_Vnn'],
             result: PartyRecord,
             tx: 'PartyContract:RegisterParty',
             args: ({ body }) => partyArgs(body).args,

@@ -113,7 +113,7 @@ export function receiptRoutes(): AnyRoute[] {
             params: ReceiptParams,
             body: VerifyBody,
             response: VerifiedResponse,
-            errors: ['NOT_FOUND', 'CONFLICT', 'PRECONDITION'],
+            errors: ['NOT_FOUND', 'CONFLICT', 'PRECONDITION', 'RULE_Vnn'],
             handle: async ({ ledger, params, body }) => {
                 const transient = await verifyPayerTransient(ledger, params.receiptId, body.payer);
                 const submitted = await ledger.submit({
