@@ -215,33 +215,59 @@ function operation(route: AnyRoute, components: Components): JsonSchema {
     };
 }
 
+/** A `{status}` JSON body with one of `values`. */
+const statusBody = (...values: string[]): JsonSchema => ({
+    'application/json': {
+        schema: {
+            type: 'object',
+            properties: { status: { type: 'string', enum: values } },
+            required: ['status'],
+        },
+    },
+});
+
 /** Operations the app serves outside the route table (no API key). */
 const OPERATIONS_PATHS: Record<string, unknown> = {
     '/healthz': {
-        get: { summary: 'The process is up', tags: ['operations'], responses: { 200: { description: 'ok' } } },
+        get: {
+            summary: 'The process is up',
+            tags: ['operations'],
+            responses: { 200: { description: 'ok', content: statusBody('ok') } },
+        },
     },
     '/readyz': {
         get: {
             summary: 'Every org peer answers a query',
             tags: ['operations'],
-            responses: { 200: { description: 'ready' }, 503: { description: 'not ready' } },
+            responses: {
+                200: { description: 'ready', content: statusBody('ready') },
+                503: { description: 'not ready', content: statusBody('not ready') },
+            },
         },
     },
     '/metrics': {
         get: {
             summary: 'Prometheus metrics',
             tags: ['operations'],
-            responses: { 200: { description: 'text format' } },
+            responses: {
+                200: { description: 'text format', content: { 'text/plain': { schema: { type: 'string' } } } },
+            },
         },
     },
     '/openapi.json': {
-        get: { summary: 'This document', tags: ['operations'], responses: { 200: { description: 'OpenAPI 3.1' } } },
+        get: {
+            summary: 'This document',
+            tags: ['operations'],
+            responses: {
+                200: { description: 'OpenAPI 3.1', content: { 'application/json': { schema: { type: 'object' } } } },
+            },
+        },
     },
     '/docs': {
         get: {
             summary: 'Interactive API documentation (Swagger UI)',
             tags: ['operations'],
-            responses: { 200: { description: 'HTML' } },
+            responses: { 200: { description: 'HTML', content: { 'text/html': { schema: { type: 'string' } } } } },
         },
     },
 };
