@@ -10,7 +10,7 @@ import { mountMethodNotAllowed, mountRoutes, type AnyRoute } from './http/route'
 import { Idempotency } from './idempotency/idempotent';
 import type { IdempotencyStore } from './idempotency/store';
 import type { Ledger } from './ledger/ledger';
-import { docsPage } from './openapi/docs-page';
+import { docsRouter } from './openapi/docs-page';
 import { openApiDocument } from './openapi/document';
 import type { Logger } from './ops/logger';
 import { MeteredLedger } from './ops/metered-ledger';
@@ -143,7 +143,6 @@ export function buildApp(deps: AppDeps): Express {
     const ledger = new MeteredLedger(deps.ledger, metrics);
     const routes: AnyRoute[] = allRoutes(deps);
     const document = openApiDocument(routes, API_VERSION);
-    const html = docsPage(document);
     const idempotency = new Idempotency(deps.idempotencyStore, ledger, { lostAfterMs: deps.lostAfterMs });
     const now = deps.now ?? Date.now;
     const limiter = new RateLimiter({ ...(deps.rateLimit ?? { perSecond: 20, burst: 40 }), now });
@@ -177,10 +176,7 @@ export function buildApp(deps: AppDeps): Express {
         contextOf(res).route = '/openapi.json';
         res.json(document);
     });
-    app.get('/docs', (_req, res) => {
-        contextOf(res).route = '/docs';
-        res.type('html').send(html);
-    });
+    app.use('/docs', docsRouter());
 
     const json = express.json({ limit: deps.bodyLimitBytes ?? 1024 * 1024, strict: true, verify: checkJsonBody });
     const routeDeps = { ledger, idempotency, logger: deps.logger };

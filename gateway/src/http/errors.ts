@@ -18,18 +18,46 @@ export class ApiError extends Error {
 }
 
 /**
+ * Every error code the API answers, with its HTTP status (gateway/README.md "Errors"). `RULE_Vnn` stands for each
+ * domain rule's code (RULE_V05, ...). The OpenAPI document lists, per operation and status, the codes it may answer.
+ */
+export const ERROR_STATUS = {
+    INVALID: 400,
+    MALFORMED_JSON: 400,
+    UNAUTHENTICATED: 401,
+    FORBIDDEN: 403,
+    NOT_FOUND: 404,
+    CONFLICT: 409,
+    PRECONDITION: 409,
+    LEDGER_CONFLICT: 409,
+    IDEMPOTENCY_IN_PROGRESS: 409,
+    PAYLOAD_TOO_LARGE: 413,
+    UNSUPPORTED_MEDIA_TYPE: 415,
+    RULE_Vnn: 422,
+    IDEMPOTENCY_KEY_REUSED: 422,
+    RATE_LIMITED: 429,
+    INTERNAL: 500,
+    LEDGER_REJECTED: 502,
+    CA_REJECTED: 502,
+    LEDGER_UNAVAILABLE: 503,
+    CA_UNAVAILABLE: 503,
+    COMMIT_UNKNOWN: 503,
+} as const;
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+/**
  * HTTP status of each chaincode code. PRECONDITION is 409: the request is valid but the current state of the
  * ledger (a party not ACTIVE, a trade in the wrong status) does not allow it yet; RULE_Vnn is 422: the request
  * itself breaks a domain rule and will fail whatever the state.
  */
 export const CHAINCODE_STATUS: Readonly<Record<string, number>> = {
-    INVALID: 400,
-    FORBIDDEN: 403,
-    NOT_FOUND: 404,
-    CONFLICT: 409,
-    PRECONDITION: 409,
+    INVALID: ERROR_STATUS.INVALID,
+    FORBIDDEN: ERROR_STATUS.FORBIDDEN,
+    NOT_FOUND: ERROR_STATUS.NOT_FOUND,
+    CONFLICT: ERROR_STATUS.CONFLICT,
+    PRECONDITION: ERROR_STATUS.PRECONDITION,
 };
-const RULE_STATUS = 422;
+const RULE_STATUS = ERROR_STATUS.RULE_Vnn;
 
 function fromLedger(error: LedgerError): ApiError {
     if (error instanceof ChaincodeRejection) {

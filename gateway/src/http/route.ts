@@ -4,7 +4,7 @@ import type { GatewayRole, Principal } from '../auth/principal';
 import { IDEMPOTENCY_KEY, type Idempotency, type Reply, type Submitter } from '../idempotency/idempotent';
 import type { Ledger, SubmitResult, TxRequest, TxStatus } from '../ledger/ledger';
 import { contextOf } from './context';
-import { ApiError } from './errors';
+import { ApiError, type ErrorCode } from './errors';
 
 export const EMPTY = z.strictObject({});
 type Empty = typeof EMPTY;
@@ -63,8 +63,12 @@ export interface RouteDef<
      * used to keep one-time secrets such as a new API key off the disk.
      */
     readonly replayAs?: (body: z.output<RS>) => unknown;
-    /** Error statuses worth documenting besides 400/401/429/500/503. */
-    readonly errors?: readonly number[];
+    /**
+     * Error codes the handler or its chaincode transactions may answer besides those the OpenAPI document derives
+     * from the route itself (validation, authentication, rate limits, idempotency, body limits, FORBIDDEN for ledger
+     * and role-gated routes, ledger availability and commit outcomes).
+     */
+    readonly errors?: readonly ErrorCode[];
     readonly public?: false;
     handle(input: HandlerInput<z.output<PS>, z.output<QS>, z.output<BS>>): Promise<z.input<RS>>;
 }
@@ -147,17 +151,22 @@ function checkRequest(route: AnyRoute, req: Request, principal: Principal | unde
     }
 }
 
-/** The handler's answer, checked against the route's response schema: a mismatch is our bug, never the caller's. */
-function answerOf(route: AnyRoute, answer: unknown, logger: RouteDeps['logger']): Reply {
+/**
+ * The handler's answer, checked against the route's response schema: a mismatch is our bug, never the caller's, so it
+ * is logged; it is a 500 unless the request already committed a transaction, which is then acknowledged as it is
+ * (a committed write answered 5xx would be retried into a CONFLICT).
+ */
+function answerOf(route: AnyRoute, answer: unknown, logger: RouteDeps['logger'], committed: boolean): Reply {
     const checked = route.response.safeParse(answer);
     if (!checked.success) {
-        logger.error({ route: route.path, issues: checked.error.issues }, 'response failed its schema');
-        throw new ApiError(500, 'INTERNAL', 'internal error');
+        logger.error({ route: route.path, issues: checked.error.issues, committed }, 'response failed its schema');
+        if (!committed) throw new ApiError(500, 'INTERNAL', 'internal error');
     }
+    const body: unknown = checked.success ? checked.data : answer;
     return {
         status: route.status ?? 200,
-        body: checked.data,
-        ...('replayAs' in route && route.replayAs ? { stored: route.replayAs(checked.data) } : {}),
+        body,
+        ...('replayAs' in route && route.replayAs ? { stored: route.replayAs(body) } : {}),
     };
 }
 
@@ -174,7 +183,8 @@ export function mountRoutes(router: Express, routes: readonly AnyRoute[], deps: 
             if (route.public === true) {
                 checkRequest(route, req, undefined);
                 const body = parse(route.body, req.body, 'body');
-                const reply = answerOf(route, await route.handle({ body, requestId: context.requestId }), deps.logger);
+                const answer = await route.handle({ body, requestId: context.requestId });
+                const reply = answerOf(route, answer, deps.logger, false);
                 res.status(reply.status).json(reply.body);
                 return;
             }
@@ -186,9 +196,18 @@ export function mountRoutes(router: Express, routes: readonly AnyRoute[], deps: 
             const query = parse(route.query, req.query, 'query');
             const body = parse(route.body, req.body, 'body');
             const run = async (submitter?: Submitter): Promise<Reply> => {
-                const ledger = callerLedger(deps.ledger, principal, submitter);
+                let committed = false;
+                const counted: Submitter | undefined = submitter && {
+                    derivedId: (prefix) => submitter.derivedId(prefix),
+                    submit: async (request): Promise<SubmitResult> => {
+                        const result = await submitter.submit(request);
+                        committed = true;
+                        return result;
+                    },
+                };
+                const ledger = callerLedger(deps.ledger, principal, counted);
                 const input = { params, query, body, principal, ledger, requestId: context.requestId };
-                return answerOf(route, await route.handle(input), deps.logger);
+                return answerOf(route, await route.handle(input), deps.logger, committed);
             };
             if (!route.write) {
                 const reply = await run();

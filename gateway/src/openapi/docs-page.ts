@@ -1,75 +1,106 @@
-/** A self-contained HTML page listing every operation of an OpenAPI document (no scripts, no CDN). */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Router, type Response } from 'express';
+import { contextOf } from '../http/context';
+import { API_TITLE } from './document';
 
-type Json = Record<string, unknown>;
+/**
+ * `/docs`: Swagger UI over `/openapi.json`, its assets served from the `swagger-ui-dist` package (no CDN). The
+ * policy allows nothing from elsewhere and no inline script: the page's own set-up is a file too. Swagger UI's
+ * stylesheet draws its icons as `data:` SVG images.
+ */
+export const DOCS_CONTENT_SECURITY_POLICY = [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+].join('; ');
 
-const escapeHtml = (text: string): string =>
-    text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+/** `package.json` is resolved because the package's main module would load the whole bundle into the gateway. */
+const SWAGGER_UI_DIR = path.dirname(require.resolve('swagger-ui-dist/package.json'));
 
-const asRecord = (value: unknown): Json => (value !== null && typeof value === 'object' ? (value as Json) : {});
-const str = (value: unknown): string => (typeof value === 'string' ? value : '');
+const PACKAGE_ASSETS: Readonly<Record<string, string>> = {
+    'swagger-ui.css': 'text/css; charset=utf-8',
+    'swagger-ui-bundle.js': 'text/javascript; charset=utf-8',
+    'favicon-32x32.png': 'image/png',
+};
 
-function parametersTable(parameters: unknown): string {
-    const list = Array.isArray(parameters) ? parameters.map(asRecord) : [];
-    if (list.length === 0) {
-        return '';
-    }
-    const rows = list
-        .map(
-            (p) =>
-                `<tr><td><code>${escapeHtml(str(p.name))}</code></td><td>${escapeHtml(str(p.in))}</td>` +
-                `<td>${p.required === true ? 'yes' : 'no'}</td>` +
-                `<td><code>${escapeHtml(JSON.stringify(p.schema))}</code></td></tr>`,
-        )
-        .join('');
-    return `<table><tr><th>parameter</th><th>in</th><th>required</th><th>schema</th></tr>${rows}</table>`;
-}
-
-function operationHtml(path: string, method: string, op: Json): string {
-    const body = asRecord(asRecord(asRecord(asRecord(op.requestBody).content)['application/json']).schema);
-    const responses = Object.entries(asRecord(op.responses))
-        .map(([status, r]) => `<li><b>${escapeHtml(status)}</b> ${escapeHtml(str(asRecord(r).description))}</li>`)
-        .join('');
-    const success = Object.entries(asRecord(op.responses)).find(([status]) => status.startsWith('2'));
-    const successSchema = asRecord(asRecord(asRecord(success?.[1]).content)['application/json']).schema;
-    return [
-        `<section id="${escapeHtml(str(op.operationId) || `${method}-${path}`)}">`,
-        `<h3><span class="m">${escapeHtml(method.toUpperCase())}</span> <code>${escapeHtml(path)}</code></h3>`,
-        `<p>${escapeHtml(str(op.summary))}</p>`,
-        op.description ? `<p>${escapeHtml(str(op.description))}</p>` : '',
-        parametersTable(op.parameters),
-        Object.keys(body).length > 0
-            ? `<details><summary>request body</summary><pre>${escapeHtml(JSON.stringify(body, null, 2))}</pre></details>`
-            : '',
-        successSchema
-            ? `<details><summary>response body</summary><pre>${escapeHtml(JSON.stringify(successSchema, null, 2))}</pre></details>`
-            : '',
-        `<ul>${responses}</ul>`,
-        '</section>',
-    ].join('\n');
-}
-
-export function docsPage(document: Json): string {
-    const info = asRecord(document.info);
-    const sections: string[] = [];
-    for (const [path, methods] of Object.entries(asRecord(document.paths))) {
-        for (const [method, op] of Object.entries(asRecord(methods))) {
-            sections.push(operationHtml(path, method, asRecord(op)));
-        }
-    }
-    return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(str(info.title))}</title>
-<style>
-body{font-family:system-ui,sans-serif;max-width:70rem;margin:2rem auto;padding:0 1rem;color:#222}
-section{border-top:1px solid #ddd;padding:.5rem 0}.m{display:inline-block;min-width:4rem;color:#06c}
-table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:.2rem .5rem;text-align:left;font-size:.9rem}
-pre{background:#f6f6f6;padding:.5rem;overflow:auto;font-size:.8rem}
-</style></head><body>
-<h1>${escapeHtml(str(info.title))} <small>${escapeHtml(str(info.version))}</small></h1>
-<p>${escapeHtml(str(info.description))}</p>
-<p>Authenticate with <code>Authorization: Bearer &lt;API key&gt;</code>. Every write needs an
-<code>Idempotency-Key</code> header. Errors: <code>{"error":{"code","message","requestId","txId?"}}</code>.
-Machine-readable: <a href="/openapi.json">/openapi.json</a>.</p>
-${sections.join('\n')}
-</body></html>
+// Authorize takes the API key (bearer scheme); it is kept in the page only, never in the browser's storage.
+const SETUP_SCRIPT = `window.addEventListener('load', function () {
+    window.ui = SwaggerUIBundle({
+        url: '/openapi.json',
+        dom_id: '#swagger-ui',
+        deepLinking: true,
+        docExpansion: 'list',
+        defaultModelsExpandDepth: 0,
+        displayRequestDuration: true,
+        persistAuthorization: false,
+        validatorUrl: null,
+    });
+});
 `;
+
+const PAGE = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${API_TITLE}</title>
+<link rel="stylesheet" href="/docs/swagger-ui.css">
+<link rel="icon" type="image/png" href="/docs/favicon-32x32.png">
+</head>
+<body>
+<div id="swagger-ui"></div>
+<script src="/docs/swagger-ui-bundle.js"></script>
+<script src="/docs/setup.js"></script>
+</body>
+</html>
+`;
+
+function send(res: Response, route: string, type: string, body: string | Buffer): void {
+    contextOf(res).route = route;
+    res.setHeader('content-security-policy', DOCS_CONTENT_SECURITY_POLICY);
+    res.setHeader('x-content-type-options', 'nosniff');
+    res.type(type).send(body);
+}
+
+interface Asset {
+    readonly type: string;
+    readonly body: Buffer;
+}
+
+let assets: ReadonlyMap<string, Asset> | undefined;
+
+/** Read once per process, on first use. */
+function docsAssets(): ReadonlyMap<string, Asset> {
+    assets ??= new Map([
+        ...Object.entries(PACKAGE_ASSETS).map(([name, type]): [string, Asset] => [
+            name,
+            { type, body: readFileSync(path.join(SWAGGER_UI_DIR, name)) },
+        ]),
+        ['setup.js', { type: 'text/javascript; charset=utf-8', body: Buffer.from(SETUP_SCRIPT) }],
+    ]);
+    return assets;
+}
+
+/** The `/docs` routes: the page, its set-up script and the Swagger UI assets. */
+export function docsRouter(): Router {
+    const router = Router();
+    router.get('/', (_req, res) => {
+        send(res, '/docs', 'text/html; charset=utf-8', PAGE);
+    });
+    router.get('/:asset', (req, res, next) => {
+        const asset = docsAssets().get(req.params.asset);
+        if (asset === undefined) {
+            next();
+            return;
+        }
+        res.setHeader('cache-control', 'public, max-age=3600');
+        send(res, '/docs/:asset', asset.type, asset.body);
+    });
+    return router;
 }

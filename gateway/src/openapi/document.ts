@@ -1,21 +1,67 @@
+import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
+import { ERROR_STATUS, type ErrorCode } from '../http/errors';
 import type { AnyRoute } from '../http/route';
 
 type JsonSchema = Record<string, unknown>;
 
-/** JSON Schema 2020-12 (what OpenAPI 3.1 uses) of a zod schema, without the `$schema` marker. */
-function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
-    const generated = { ...(z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonSchema) };
-    delete generated.$schema;
-    return generated;
+export const API_TITLE = 'Market procurement trade ledger API';
+
+const COMPONENTS = '#/components/schemas/';
+
+/**
+ * Named schemas (zod `.meta({ id })`) of the document, shared by every operation that uses them. zod puts a named
+ * schema into the `$defs` of each schema it converts; the document keeps one copy under `components/schemas`.
+ */
+class Components {
+    readonly schemas: Record<string, JsonSchema> = {};
+
+    add(id: string, schema: JsonSchema): void {
+        const known = this.schemas[id];
+        if (known !== undefined && !isDeepStrictEqual(known, schema)) {
+            // e.g. a named schema used in a request and in a response where the two differ (defaults, coercion)
+            throw new Error(`schema ${id} converts to two different JSON Schemas; name only one of them`);
+        }
+        this.schemas[id] = schema;
+    }
+
+    /** JSON Schema 2020-12 (what OpenAPI 3.1 uses) of a zod schema, its named parts referenced from components. */
+    jsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
+        const generated = { ...(z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonSchema) };
+        const defs = (generated.$defs ?? {}) as Record<string, JsonSchema>;
+        delete generated.$schema;
+        delete generated.$defs;
+        for (const [id, def] of Object.entries(defs)) {
+            if (id.startsWith('__schema')) {
+                throw new Error(`an unnamed schema had to be extracted (a cycle?): give it .meta({ id })`);
+            }
+            this.add(id, toComponentRefs(def) as JsonSchema);
+        }
+        return toComponentRefs(generated) as JsonSchema;
+    }
 }
 
-export const ErrorBodySchema = z
+/** zod's `#/$defs/X` references, pointed at `#/components/schemas/X`. */
+function toComponentRefs(value: unknown): unknown {
+    if (Array.isArray(value)) {
+        return value.map(toComponentRefs);
+    }
+    if (value !== null && typeof value === 'object') {
+        return Object.fromEntries(
+            Object.entries(value).map(([key, inner]) =>
+                key === '$ref' && typeof inner === 'string' && inner.startsWith('#/$defs/')
+                    ? [key, COMPONENTS + inner.slice('#/$defs/'.length)]
+                    : [key, toComponentRefs(inner)],
+            ),
+        );
+    }
+    return value;
+}
+
+const ErrorBodySchema = z
     .object({
         error: z.object({
-            code: z
-                .string()
-                .describe('INVALID, FORBIDDEN, NOT_FOUND, CONFLICT, PRECONDITION, RULE_Vnn or a gateway code'),
+            code: z.string().describe('stable error code; each response lists the codes it may carry'),
             message: z.string(),
             requestId: z.string(),
             txId: z.string().optional().describe('ledger transaction concerned, when there is one'),
@@ -23,32 +69,94 @@ export const ErrorBodySchema = z
     })
     .meta({ id: 'ErrorBody' });
 
-const STANDARD_ERRORS = [400, 401, 429, 500, 503];
 const STATUS_TEXT: Readonly<Record<number, string>> = {
-    400: 'invalid request (INVALID, MALFORMED_JSON)',
-    401: 'missing or unknown API key (UNAUTHENTICATED)',
-    403: 'not allowed for this caller (FORBIDDEN)',
-    404: 'no such record (NOT_FOUND)',
-    409: 'conflicts with the ledger state (CONFLICT, PRECONDITION, LEDGER_CONFLICT, IDEMPOTENCY_IN_PROGRESS)',
-    413: 'request body too large (PAYLOAD_TOO_LARGE)',
-    415: 'request body is not application/json (UNSUPPORTED_MEDIA_TYPE)',
-    422: 'breaks a domain rule (RULE_Vnn) or reuses an Idempotency-Key (IDEMPOTENCY_KEY_REUSED)',
-    429: 'rate limit exceeded (RATE_LIMITED)',
-    500: 'internal error (INTERNAL)',
-    502: 'the ledger or CA refused the transaction (LEDGER_REJECTED, CA_REJECTED)',
-    503: 'ledger or CA not reachable, or commit outcome unknown (LEDGER_UNAVAILABLE, COMMIT_UNKNOWN)',
+    400: 'invalid request',
+    401: 'missing, unknown or revoked API key',
+    403: 'not allowed for this caller',
+    404: 'no such record',
+    409: 'conflicts with the ledger state or a request in progress',
+    413: 'request body too large',
+    415: 'request body is not application/json',
+    422: 'breaks a domain rule, or reuses an Idempotency-Key for another request',
+    429: 'rate limit exceeded',
+    500: 'internal error',
+    502: 'the ledger or CA refused the transaction',
+    503: 'ledger or CA not reachable, or commit outcome unknown',
 };
+
+const RETRY_AFTER = {
+    'Retry-After': { description: 'seconds to wait before retrying', schema: { type: 'integer', minimum: 0 } },
+};
+
+/** The codes an operation may answer: derived from what the route is, plus what it declares. */
+function errorCodes(route: AnyRoute): ErrorCode[] {
+    const onLedger = (route.ledger ?? []).length > 0;
+    const write = route.write === true;
+    return [
+        ...new Set<ErrorCode>([
+            'INVALID',
+            ...(route.public === true ? [] : (['UNAUTHENTICATED'] as const)),
+            'RATE_LIMITED',
+            'INTERNAL',
+            ...(route.body ? (['MALFORMED_JSON', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE'] as const) : []),
+            // the gateway's role gate, or the chaincode's permission matrix
+            ...(route.roles || onLedger ? (['FORBIDDEN'] as const) : []),
+            ...(onLedger ? (['LEDGER_UNAVAILABLE'] as const) : []),
+            ...(write ? (['IDEMPOTENCY_IN_PROGRESS', 'IDEMPOTENCY_KEY_REUSED'] as const) : []),
+            ...(write && onLedger ? (['LEDGER_CONFLICT', 'LEDGER_REJECTED', 'COMMIT_UNKNOWN'] as const) : []),
+            ...(route.errors ?? []),
+        ]),
+    ];
+}
+
+function errorResponse(status: number, codes: readonly ErrorCode[]): JsonSchema {
+    const named = codes.filter((code) => code !== 'RULE_Vnn');
+    const code = codes.includes('RULE_Vnn')
+        ? { anyOf: [{ enum: named }, { type: 'string', pattern: '^RULE_V[0-9]{2}$' }] }
+        : { enum: named };
+    return {
+        description: `${STATUS_TEXT[status] ?? 'error'}: ${codes.join(', ')}`,
+        ...(status === 429 || status === 503 ? { headers: RETRY_AFTER } : {}),
+        content: {
+            'application/json': {
+                schema: {
+                    allOf: [
+                        { $ref: `${COMPONENTS}ErrorBody` },
+                        { type: 'object', properties: { error: { type: 'object', properties: { code } } } },
+                    ],
+                },
+            },
+        },
+    };
+}
+
+function errorResponses(route: AnyRoute): Record<string, JsonSchema> {
+    const byStatus = new Map<number, ErrorCode[]>();
+    for (const code of errorCodes(route)) {
+        const status = ERROR_STATUS[code];
+        byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
+    }
+    const responses: Record<string, JsonSchema> = {
+        // Node answers this itself, before the gateway sees the request
+        431: { description: 'request headers too large (answered by the HTTP server, without a body)' },
+    };
+    for (const [status, codes] of byStatus) {
+        responses[String(status)] = errorResponse(status, codes);
+    }
+    return Object.fromEntries(Object.entries(responses).sort(([a], [b]) => Number(a) - Number(b)));
+}
 
 const toOpenApiPath = (path: string): string => path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
 
-function parameters(route: AnyRoute): JsonSchema[] {
+function parameters(route: AnyRoute, components: Components): JsonSchema[] {
     const list: JsonSchema[] = [];
     for (const [where, schema] of [
         ['path', route.params],
         ['query', route.query],
     ] as const) {
-        const properties = schema ? (jsonSchema(schema, 'input').properties as Record<string, JsonSchema>) : {};
-        const required = schema ? ((jsonSchema(schema, 'input').required as string[] | undefined) ?? []) : [];
+        const converted = schema ? components.jsonSchema(schema, 'input') : {};
+        const properties = (converted.properties ?? {}) as Record<string, JsonSchema>;
+        const required = (converted.required ?? []) as string[];
         for (const [name, property] of Object.entries(properties)) {
             list.push({
                 name,
@@ -71,18 +179,21 @@ function parameters(route: AnyRoute): JsonSchema[] {
     return list;
 }
 
-function operation(route: AnyRoute): JsonSchema {
-    const errorRef = { content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorBody' } } } };
-    const statuses = [...new Set([...STANDARD_ERRORS, ...(route.errors ?? []), ...(route.body ? [413, 415] : [])])];
-    const responses: Record<string, unknown> = {
-        [String(route.status ?? 200)]: {
-            description: 'success',
-            content: { 'application/json': { schema: jsonSchema(route.response, 'output') } },
-        },
+function operation(route: AnyRoute, components: Components): JsonSchema {
+    const success = {
+        description: 'success',
+        ...(route.write
+            ? {
+                  headers: {
+                      'Idempotent-Replayed': {
+                          description: '`true` when this is the stored answer to an earlier request with the same key',
+                          schema: { type: 'string', enum: ['true', 'false'] },
+                      },
+                  },
+              }
+            : {}),
+        content: { 'application/json': { schema: components.jsonSchema(route.response, 'output') } },
     };
-    for (const status of statuses.sort()) {
-        responses[String(status)] = { description: STATUS_TEXT[status] ?? 'error', ...errorRef };
-    }
     return {
         operationId: route.operationId,
         summary: route.summary,
@@ -91,68 +202,103 @@ function operation(route: AnyRoute): JsonSchema {
         ...(route.roles ? { 'x-roles': [...route.roles] } : {}),
         'x-ledger-transactions': [...(route.ledger ?? [])],
         security: route.public === true ? [] : [{ apiKey: [] }],
-        parameters: parameters(route),
+        parameters: parameters(route, components),
         ...(route.body
             ? {
                   requestBody: {
                       required: true,
-                      content: { 'application/json': { schema: jsonSchema(route.body, 'input') } },
+                      content: { 'application/json': { schema: components.jsonSchema(route.body, 'input') } },
                   },
               }
             : {}),
-        responses,
+        responses: { [String(route.status ?? 200)]: success, ...errorResponses(route) },
     };
 }
+
+/** A `{status}` JSON body with one of `values`. */
+const statusBody = (...values: string[]): JsonSchema => ({
+    'application/json': {
+        schema: {
+            type: 'object',
+            properties: { status: { type: 'string', enum: values } },
+            required: ['status'],
+        },
+    },
+});
 
 /** Operations the app serves outside the route table (no API key). */
 const OPERATIONS_PATHS: Record<string, unknown> = {
     '/healthz': {
-        get: { summary: 'The process is up', tags: ['operations'], responses: { 200: { description: 'ok' } } },
+        get: {
+            summary: 'The process is up',
+            tags: ['operations'],
+            responses: { 200: { description: 'ok', content: statusBody('ok') } },
+        },
     },
     '/readyz': {
         get: {
             summary: 'Every org peer answers a query',
             tags: ['operations'],
-            responses: { 200: { description: 'ready' }, 503: { description: 'not ready' } },
+            responses: {
+                200: { description: 'ready', content: statusBody('ready') },
+                503: { description: 'not ready', content: statusBody('not ready') },
+            },
         },
     },
     '/metrics': {
         get: {
             summary: 'Prometheus metrics',
             tags: ['operations'],
-            responses: { 200: { description: 'text format' } },
+            responses: {
+                200: { description: 'text format', content: { 'text/plain': { schema: { type: 'string' } } } },
+            },
         },
     },
     '/openapi.json': {
-        get: { summary: 'This document', tags: ['operations'], responses: { 200: { description: 'OpenAPI 3.1' } } },
+        get: {
+            summary: 'This document',
+            tags: ['operations'],
+            responses: {
+                200: { description: 'OpenAPI 3.1', content: { 'application/json': { schema: { type: 'object' } } } },
+            },
+        },
     },
     '/docs': {
-        get: { summary: 'API documentation page', tags: ['operations'], responses: { 200: { description: 'HTML' } } },
+        get: {
+            summary: 'Interactive API documentation (Swagger UI)',
+            tags: ['operations'],
+            responses: { 200: { description: 'HTML', content: { 'text/html': { schema: { type: 'string' } } } } },
+        },
     },
 };
 
 /** The OpenAPI 3.1 document of the routes, generated from their zod schemas. */
 export function openApiDocument(routes: readonly AnyRoute[], version: string): JsonSchema {
+    const components = new Components();
+    // every error response refers to it
+    components.jsonSchema(ErrorBodySchema, 'output');
     const paths: Record<string, Record<string, unknown>> = {
         ...(OPERATIONS_PATHS as Record<string, Record<string, unknown>>),
     };
     for (const route of routes) {
         const path = toOpenApiPath(route.path);
-        paths[path] = { ...(paths[path] ?? {}), [route.method]: operation(route) };
+        paths[path] = { ...(paths[path] ?? {}), [route.method]: operation(route, components) };
     }
     return {
         openapi: '3.1.0',
         info: {
-            title: 'Market procurement trade ledger API',
+            title: API_TITLE,
             version,
             description:
                 'REST gateway over the Hyperledger Fabric ledger for market procurement trade (customs mode 1039). ' +
                 'Every write is signed with the caller’s own enrolled Fabric identity.',
         },
         servers: [{ url: '/' }],
+        // viewers group operations by tag, in this order
+        tags: [...new Set([...routes.map((route) => route.tag), 'operations'])].map((name) => ({ name })),
         components: {
             securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'API key from onboarding' } },
-            schemas: { ErrorBody: jsonSchema(ErrorBodySchema, 'output') },
+            schemas: components.schemas,
         },
         paths,
     };

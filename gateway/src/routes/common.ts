@@ -18,14 +18,16 @@ export const Name = humanText(200);
 export const Minor = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
 /** Who signed a change on the ledger and when (chaincode Signature). */
-export const Signature = z.looseObject({
-    mspId: z.string(),
-    id: z.string(),
-    role: z.string().nullable(),
-    party: z.string().nullable(),
-    txId: z.string().optional(),
-    at: z.string().optional(),
-});
+export const Signature = z
+    .looseObject({
+        mspId: z.string(),
+        id: z.string(),
+        role: z.string().nullable(),
+        party: z.string().nullable(),
+        txId: z.string().optional(),
+        at: z.string().optional(),
+    })
+    .meta({ id: 'Signature' });
 
 /** Where a write landed: the transaction and the block that committed it. */
 export const LedgerReceipt = z.object({
@@ -64,3 +66,17 @@ export const DecimalRate = z
 
 /** `pageSize` and `bookmark` as the chaincode's list transactions take them. */
 export const pageArgs = (q: { pageSize: number; bookmark: string }): string[] => [String(q.pageSize), q.bookmark];
+
+/** A verdict: PASS, REFER (a person must look) or FAIL. */
+export const Verdict = z.enum(['PASS', 'REFER', 'FAIL']);
+
+/** A record a verdict relied on, with the transaction that last changed it (chaincode RecordEvidence). */
+export const RecordEvidence = z.looseObject({ recordType: z.string(), recordId: z.string(), txId: z.string() });
+
+/** Every committed version of a record, oldest first (chaincode HistoryEntry). */
+export const HistoryEntry = z.looseObject({
+    txId: z.string(),
+    timestamp: z.string(),
+    isDelete: z.boolean(),
+    value: z.looseObject({}).nullable().describe('the record as that transaction left it; null when deleted'),
+});

@@ -2,9 +2,6 @@ import { z } from 'zod';
 import { defineRoute, EMPTY, type AnyRoute, type CallerLedger, type RouteDef } from '../http/route';
 import { LedgerReceipt } from './common';
 
-/** Any ledger record: the chaincode's canonical JSON object, passed through as it is. */
-export const LedgerRecord = z.looseObject({}).describe('ledger record as the chaincode stores it');
-
 export const WriteResponse = <S extends z.ZodType>(
     result: S,
 ): z.ZodObject<{
@@ -34,8 +31,8 @@ export interface TxRouteDef<PS extends z.ZodType, QS extends z.ZodType, BS exten
     readonly transient?: (
         input: TxInput<z.output<PS>, z.output<QS>, z.output<BS>>,
     ) => Record<string, string> | undefined;
-    /** Schema of the chaincode's answer (default: any record). */
-    readonly result?: z.ZodType;
+    /** Schema of the chaincode's answer: validated before it is passed on, and documented. */
+    readonly result: z.ZodType;
     /** Verdicts: add the block number of every ledger txId the answer cites. */
     readonly evidence?: boolean;
     /** Writes whose transient data goes to the caller org's own private collection (see TxRequest). */
@@ -75,8 +72,7 @@ export async function evidenceFor(ledger: CallerLedger, answer: unknown): Promis
 export function txRoute<PS extends z.ZodType = Empty, QS extends z.ZodType = Empty, BS extends z.ZodType = Empty>(
     def: TxRouteDef<PS, QS, BS>,
 ): AnyRoute {
-    const result = def.result ?? LedgerRecord;
-    const { tx, args, transient, evidence, endorseOnCallerOrg, ...rest } = def;
+    const { tx, args, transient, evidence, endorseOnCallerOrg, result, ...rest } = def;
     const route = { ...rest, ledger: [tx.replace(':', '.')] };
     if (def.write) {
         return defineRoute({

@@ -4,7 +4,10 @@ import { Metrics } from '../../../gateway/src/ops/metrics';
 import { BulkResult } from '../../../gateway/src/routes/trades/schema';
 import * as id from '../chaincode/support/identities';
 import { World } from '../chaincode/support/world';
+import type { RiskFlag } from '../../../chaincode/src/lib/records';
+import { seedSignature } from '../chaincode/receipt-fixtures';
 import { bearer, errorOf, harness, idem, type Harness } from './harness';
+import { trade as tradeRecord } from './ledger-answers';
 
 const trade = (tradeNo: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
     tradeNo,
@@ -47,11 +50,17 @@ describe('what the gateway refuses before the ledger', () => {
         h = harness();
         vendor = h.user('MarketOrg', 'vendor1', 'vendor', 'V-0001');
         operator = h.user('MarketOrg', 'operator1', 'operator', 'OP-YIWU');
-        h.ledger.on('TradeContract:RegisterTrade', ([json = '']) => ({
-            ...(JSON.parse(json) as object),
-            status: 'CONFIRMED',
-        }));
-        h.ledger.on('RiskContract:RaiseFlag', ([json = '']) => ({ ...(JSON.parse(json) as object), flagId: 'f' }));
+        h.ledger.on('TradeContract:RegisterTrade', ([json = '']) =>
+            tradeRecord((JSON.parse(json) as { tradeNo: string }).tradeNo),
+        );
+        h.ledger.on('RiskContract:RaiseFlag', ([json = '']) => {
+            const flag = JSON.parse(json) as Pick<
+                RiskFlag,
+                'subjectType' | 'subjectId' | 'ruleId' | 'severity' | 'evidence'
+            >;
+            const raised: RiskFlag = { docType: 'risk', flagId: 'f', ...flag, status: 'OPEN', raisedBy: seedSignature };
+            return raised;
+        });
         // answers as the chaincode does: a row that is not an object gets tradeNo null
         h.ledger.on('TradeContract:RegisterTrades', ([json = '']) => {
             const rows = JSON.parse(json) as unknown[];
@@ -116,6 +125,19 @@ describe('what the gateway refuses before the ledger', () => {
             expect(again.status).toBe(201);
             expect(again.get('idempotent-replayed')).toBe('true');
             expect(again.body).toEqual(first.body);
+            expect(h.ledger.submits('TradeContract:RegisterTrades')).toHaveLength(1);
+        });
+
+        it('acknowledges a committed write even when its answer breaks the documented schema (logged, never 5xx)', async () => {
+            h.ledger.on('TradeContract:RegisterTrades', () => ({ results: [], registered: 'one', failed: 0 }));
+            const key = idem();
+            const first = await post(vendor, '/v1/trades/bulk', { trades: [trade('T-1')] }, key);
+            const again = await post(vendor, '/v1/trades/bulk', { trades: [trade('T-1')] }, key);
+
+            expect(first.status).toBe(201);
+            expect(first.body).toMatchObject({ result: { registered: 'one' }, txId: expect.any(String) });
+            expect(again.body).toEqual(first.body);
+            expect(h.logs.text).toContain('response failed its schema');
             expect(h.ledger.submits('TradeContract:RegisterTrades')).toHaveLength(1);
         });
     });

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { parseCsv, program, tradesFromCsv } from '../../../gateway/src/cli/mpt';
 import { harness, type Harness } from './harness';
+import { bankCheck } from './ledger-answers';
 
 const CSV = [
     'tradeNo,vendorId,agentId,buyerId,tradeDate,currency,agencyReceipt,paymentTerms,paymentChannel,lineId,goodsCode,qty,unitPrice,remark',
@@ -97,13 +98,21 @@ describe('mpt CLI', () => {
 
     it('prints the bank check verdict with every check, and a refusal as code and message', async () => {
         const key = h.user('BankOrg', 'officer1', 'bank', 'BANK-0001');
-        h.ledger.on('ReceiptContract:CheckReceipt', () => ({
-            verdict: 'FAIL',
-            checks: [
-                { id: 'BK-01', outcome: 'PASS', reason: 'BK01_PAYEE_ACTIVE' },
-                { id: 'BK-04', outcome: 'FAIL', reason: 'BK04_AMOUNT_EXCEEDS_REMAINING' },
-            ],
-        }));
+        h.ledger.on('ReceiptContract:CheckReceipt', () =>
+            bankCheck({
+                verdict: 'FAIL',
+                checks: [
+                    { id: 'BK-01', name: 'payee', outcome: 'PASS', reason: 'BK01_PAYEE_ACTIVE', findings: [] },
+                    {
+                        id: 'BK-04',
+                        name: 'remaining value',
+                        outcome: 'FAIL',
+                        reason: 'BK04_AMOUNT_EXCEEDS_REMAINING',
+                        findings: [],
+                    },
+                ],
+            }),
+        );
 
         const lines = await mpt(key, 'check-receipt', 'BankOrgMSP:R-1');
 

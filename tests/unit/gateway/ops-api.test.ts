@@ -136,14 +136,31 @@ describe('operations endpoints', () => {
         expect(doc.paths['/v1/trades/{tradeNo}']?.get?.parameters?.[0]).toMatchObject({ name: 'tradeNo', in: 'path' });
     });
 
-    it('/docs is a self-contained HTML page listing the operations', async () => {
-        const res = await request(h.app).get('/docs');
+    it('/docs is Swagger UI over /openapi.json, every asset served by the gateway under a self-only policy', async () => {
+        const page = await request(h.app).get('/docs');
+        const sources = [...page.text.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1] ?? '').sort();
+        const assets = await Promise.all(sources.map((source) => request(h.app).get(source)));
+        const setup = assets[sources.indexOf('/docs/setup.js')];
 
-        expect(res.status).toBe(200);
-        expect(res.get('content-type')).toMatch(/text\/html/);
-        expect(res.text).toContain('/v1/trades/bulk');
-        expect(res.text).toContain('Idempotency-Key');
-        expect(res.text).not.toMatch(/<script|https?:\/\/(?!www\.w3)/);
+        expect(page.status).toBe(200);
+        expect(page.get('content-type')).toMatch(/^text\/html/);
+        expect(page.get('content-security-policy')).toContain("script-src 'self';");
+        expect(page.get('content-security-policy')).toContain("connect-src 'self';");
+        expect(page.text).not.toMatch(/<script>|<style>| on[a-z]+=|https?:/);
+        expect(sources).toEqual([
+            '/docs/favicon-32x32.png',
+            '/docs/setup.js',
+            '/docs/swagger-ui-bundle.js',
+            '/docs/swagger-ui.css',
+        ]);
+        expect(assets.map((res) => [res.status, res.get('content-type')])).toEqual([
+            [200, 'image/png'],
+            [200, 'text/javascript; charset=utf-8'],
+            [200, 'text/javascript; charset=utf-8'],
+            [200, 'text/css; charset=utf-8'],
+        ]);
+        expect(setup?.text).toContain("url: '/openapi.json'");
+        expect((await request(h.app).get('/docs/index.html')).status).toBe(404);
     });
 
     it('an unknown path is a 404 in the error format', async () => {

@@ -2,6 +2,14 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { ChaincodeRejection } from '../../../gateway/src/ledger/errors';
 import { bearer, errorOf, harness, idem, sha, type Harness } from './harness';
+import {
+    bankCheck,
+    customsCheck,
+    declaration,
+    filedParty,
+    receiptRecord,
+    trade as storedTrade,
+} from './ledger-answers';
 
 const trade = (tradeNo: string): Record<string, unknown> => ({
     tradeNo,
@@ -41,10 +49,7 @@ describe('ledger resources on a fake ledger', () => {
     };
 
     it('sends a party’s personal data only as transient data, with a salt', async () => {
-        h.ledger.on('PartyContract:RegisterParty', ([json = '']) => ({
-            ...(JSON.parse(json) as object),
-            status: 'SUBMITTED',
-        }));
+        h.ledger.on('PartyContract:RegisterParty', ([json = '']) => filedParty(json));
 
         const res = await post(operator, '/v1/parties', {
             partyId: 'B-0009',
@@ -111,12 +116,12 @@ describe('ledger resources on a fake ledger', () => {
         ['buyerId=B-1&pageSize=5&bookmark=abc', 'TradeContract:ListTradesByBuyer', ['B-1', '5', 'abc']],
         ['tradeDate=2026-03-01', 'TradeContract:ListTradesByDate', ['2026-03-01', '50', '']],
     ])('lists trades by ?%s through %s', async (query, fn, args) => {
-        h.ledger.on(fn, () => ({ items: [{ tradeNo: 'T-1' }], bookmark: 'next' }));
+        h.ledger.on(fn, () => ({ items: [storedTrade('T-1')], bookmark: 'next' }));
 
         const res = await request(h.app).get(`/v1/trades?${query}`).set(bearer(operator));
 
         expect(res.status).toBe(200);
-        expect(res.body).toEqual({ items: [{ tradeNo: 'T-1' }], bookmark: 'next' });
+        expect(res.body).toEqual({ items: [storedTrade('T-1')], bookmark: 'next' });
         expect(h.ledger.calls[0]).toMatchObject({ fn, args });
     });
 
@@ -137,12 +142,13 @@ describe('ledger resources on a fake ledger', () => {
         const filed = await post(vendor, '/v1/documents', { sha256: sha('evidence'), kind: 'INVOICE' });
         const citedTx = filed.body as { txId: string; blockNumber: string };
         const declNo = '123456789012345678';
-        h.ledger.on('CustomsContract:CheckDeclaration', () => ({
-            declNo,
-            verdict: 'PASS',
-            checks: [{ id: 'CU-01', outcome: 'PASS', facts: { filedBy: { txId: citedTx.txId } } }],
-            txId: 'a'.repeat(64),
-        }));
+        h.ledger.on('CustomsContract:CheckDeclaration', () =>
+            customsCheck({
+                declNo,
+                reliedOn: [{ recordType: 'declaration', recordId: declNo, txId: citedTx.txId }],
+                txId: 'a'.repeat(64),
+            }),
+        );
 
         const res = await request(h.app).get(`/v1/declarations/${declNo}/check`).set(bearer(customs));
 
@@ -155,11 +161,9 @@ describe('ledger resources on a fake ledger', () => {
     });
 
     it('customs events go to the customs transaction with the declaration number and reason', async () => {
-        h.ledger.on('CustomsContract:HoldDeclaration', ([declNo = '', reason = '']) => ({
-            declNo,
-            status: 'ON_HOLD',
-            reason,
-        }));
+        h.ledger.on('CustomsContract:HoldDeclaration', ([declNo = '', reason = '']) =>
+            declaration(declNo, ['T-1'], { status: 'ON_HOLD', heldFrom: 'ACCEPTED', statusReason: reason }),
+        );
 
         const res = await post(customs, '/v1/declarations/123456789012345678/hold', { reason: 'IPR check' });
 
@@ -182,10 +186,7 @@ describe('ledger resources on a fake ledger', () => {
     });
 
     it('files a receipt with the payer only in transient data', async () => {
-        h.ledger.on('ReceiptContract:FileReceipt', ([json = '']) => ({
-            ...(JSON.parse(json) as object),
-            status: 'RECEIVED',
-        }));
+        h.ledger.on('ReceiptContract:FileReceipt', () => receiptRecord({ payerHash: 'f'.repeat(64) }));
 
         const res = await post(bank, '/v1/receipts', {
             receiptRef: 'R-1',
@@ -214,7 +215,10 @@ describe('ledger resources on a fake ledger', () => {
             name: 'Ahmed Trading',
             country: 'AE',
         }));
-        h.ledger.on('ReceiptContract:VerifyReceipt', () => ({ receipt: { status: 'VERIFIED' }, check: {} }));
+        h.ledger.on('ReceiptContract:VerifyReceipt', () => ({
+            receipt: receiptRecord({ status: 'VERIFIED' }),
+            check: bankCheck(),
+        }));
 
         const asFiled = await post(bank, '/v1/receipts/BankOrgMSP:R-1/verify', {});
         const restated = await post(bank, '/v1/receipts/BankOrgMSP:R-1/verify', {
@@ -231,7 +235,10 @@ describe('ledger resources on a fake ledger', () => {
     });
 
     it('verifies a receipt filed without payer details without transient data', async () => {
-        h.ledger.on('ReceiptContract:VerifyReceipt', () => ({ receipt: { status: 'ALLOCATED' }, check: {} }));
+        h.ledger.on('ReceiptContract:VerifyReceipt', () => ({
+            receipt: receiptRecord({ status: 'ALLOCATED' }),
+            check: bankCheck({ verdict: 'REFER' }),
+        }));
         h.ledger.failNext(
             'ReceiptContract:GetReceiptPayer',
             new ChaincodeRejection('NOT_FOUND', 'receipt BankOrgMSP:R-1 has no payer details on this peer'),
@@ -245,7 +252,7 @@ describe('ledger resources on a fake ledger', () => {
     });
 
     it('refuses control characters and markup in names and free text, keeps any language and punctuation', async () => {
-        h.ledger.on('PartyContract:RegisterParty', ([json = '']) => JSON.parse(json) as object);
+        h.ledger.on('PartyContract:RegisterParty', ([json = '']) => filedParty(json));
         const party = (legalName: string): request.Test =>
             post(operator, '/v1/parties', { partyId: 'P-1', type: 'PRODUCER', legalName, countryCode: 'CN' });
 

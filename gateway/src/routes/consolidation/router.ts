@@ -1,6 +1,13 @@
 import type { AnyRoute } from '../../http/route';
 import { txRoute } from '../ledger-route';
-import { OrderBody, OrderParams, PackingBody, PackingParams } from './schema';
+import {
+    ConsolidationOrderRecord,
+    OrderBody,
+    OrderParams,
+    PackingBody,
+    PackingListRecord,
+    PackingParams,
+} from './schema';
 import { jsonArg } from './service';
 
 const tag = 'consolidation';
@@ -16,7 +23,8 @@ export function consolidationRoutes(): AnyRoute[] {
             write: true,
             status: 201,
             body: OrderBody,
-            errors: [403, 404, 409, 422],
+            errors: ['NOT_FOUND', 'CONFLICT', 'PRECONDITION', 'RULE_Vnn'],
+            result: ConsolidationOrderRecord,
             tx: 'ConsolidationContract:CreateConsolidationOrder',
             args: ({ body }) => jsonArg(body),
         }),
@@ -27,7 +35,8 @@ export function consolidationRoutes(): AnyRoute[] {
             summary: 'Read a consolidation order',
             tag,
             params: OrderParams,
-            errors: [403, 404],
+            errors: ['NOT_FOUND'],
+            result: ConsolidationOrderRecord,
             tx: 'ConsolidationContract:GetConsolidationOrder',
             args: ({ params }) => [params.orderCode],
         }),
@@ -40,7 +49,8 @@ export function consolidationRoutes(): AnyRoute[] {
             write: true,
             status: 201,
             body: PackingBody,
-            errors: [403, 404, 409, 422],
+            errors: ['NOT_FOUND', 'CONFLICT', 'PRECONDITION', 'RULE_Vnn'],
+            result: PackingListRecord,
             tx: 'ConsolidationContract:RecordPackingList',
             args: ({ body }) => jsonArg(body),
         }),
@@ -51,7 +61,8 @@ export function consolidationRoutes(): AnyRoute[] {
             summary: 'Read a packing list',
             tag,
             params: PackingParams,
-            errors: [403, 404],
+            errors: ['NOT_FOUND'],
+            result: PackingListRecord,
             tx: 'ConsolidationContract:GetPackingList',
             args: ({ params }) => [params.packingNo],
         }),

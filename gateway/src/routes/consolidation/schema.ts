@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Country, humanText, Id, IsoDate } from '../common';
+import { Country, humanText, Id, IsoDate, Signature } from '../common';
 
 export const OrderBody = z.strictObject({
     orderCode: Id,
@@ -34,3 +34,46 @@ export const PackingBody = z.strictObject({
         .max(50),
 });
 export const PackingParams = z.strictObject({ packingNo: Id });
+
+export const ConsolidationOrderRecord = z
+    .looseObject({
+        docType: z.literal('consolidation'),
+        orderCode: z.string(),
+        consolidatorId: z.string(),
+        agentId: z.string(),
+        destCountry: z.string(),
+        site: z.string(),
+        truckPlate: z.string().optional(),
+        tradeNos: z.array(z.string()),
+        status: z.enum(['OPEN', 'PACKED']),
+        packingNo: z.string().optional(),
+        createdBy: Signature,
+        updatedBy: Signature,
+    })
+    .meta({ id: 'ConsolidationOrder' });
+
+export const PackingListRecord = z
+    .looseObject({
+        docType: z.literal('packing'),
+        packingNo: z.string(),
+        consolidatorId: z.string(),
+        brokerId: z.string(),
+        agentId: z.string(),
+        packDate: z.string(),
+        site: z.string(),
+        destCountry: z.string(),
+        billOfLading: z.string().optional(),
+        containers: z.array(
+            z.looseObject({
+                containerNo: z.string(),
+                type: z.string(),
+                sealNo: z.string(),
+                tareKg: z.number(),
+                orderCodes: z.array(z.string()),
+            }),
+        ),
+        orderCodes: z.array(z.string()),
+        tradeNos: z.array(z.string()),
+        createdBy: Signature,
+    })
+    .meta({ id: 'PackingList' });

@@ -1,12 +1,12 @@
 import type { AnyRoute } from '../../http/route';
 import { Reason } from '../common';
-import { DeclParams } from '../declarations/schema';
+import { DeclarationRecord, DeclParams } from '../declarations/schema';
 import { txRoute } from '../ledger-route';
 import { AmendDeclarationBody, ExitBody, InspectionBody } from './schema';
 import { PLAIN_EVENTS, REASONED_EVENTS } from './service';
 
 const tag = 'customs';
-const errors = [403, 404, 409] as const;
+const errors = ['NOT_FOUND', 'CONFLICT', 'PRECONDITION'] as const;
 
 export function customsRoutes(): AnyRoute[] {
     const plain = Object.entries(PLAIN_EVENTS).map(([action, [tx, summary]]) =>
@@ -19,6 +19,7 @@ export function customsRoutes(): AnyRoute[] {
             write: true,
             params: DeclParams,
             errors,
+            result: DeclarationRecord,
             tx: `CustomsContract:${tx}`,
             args: ({ params }) => [params.declNo],
         }),
@@ -34,6 +35,7 @@ export function customsRoutes(): AnyRoute[] {
             params: DeclParams,
             body: Reason,
             errors,
+            result: DeclarationRecord,
             tx: `CustomsContract:${tx}`,
             args: ({ params, body }) => [params.declNo, body.reason],
         }),
@@ -51,6 +53,7 @@ export function customsRoutes(): AnyRoute[] {
             params: DeclParams,
             body: InspectionBody,
             errors,
+            result: DeclarationRecord,
             tx: 'CustomsContract:RecordInspectionResult',
             args: ({ params, body }) => [params.declNo, JSON.stringify(body)],
         }),
@@ -64,6 +67,7 @@ export function customsRoutes(): AnyRoute[] {
             params: DeclParams,
             body: ExitBody,
             errors,
+            result: DeclarationRecord,
             tx: 'CustomsContract:ConfirmExit',
             args: ({ params, body }) => [params.declNo, body.exitDate],
         }),
@@ -77,6 +81,7 @@ export function customsRoutes(): AnyRoute[] {
             params: DeclParams,
             body: AmendDeclarationBody,
             errors,
+            result: DeclarationRecord,
             tx: 'CustomsContract:AmendDeclaration',
             args: ({ params, body }) => [params.declNo, JSON.stringify(body.amendment), body.reason],
         }),

@@ -1,7 +1,18 @@
 import type { AnyRoute } from '../../http/route';
 import { page } from '../common';
-import { LedgerRecord, txRoute } from '../ledger-route';
-import { DeclarationBody, DeclListQuery, DeclParams, LineParams, PreviewBody } from './schema';
+import { txRoute } from '../ledger-route';
+import {
+    CustomsCheckReport,
+    CustomsEvents,
+    DeclarationBody,
+    DeclarationPreview,
+    DeclarationRecord,
+    DeclListQuery,
+    DeclParams,
+    LineParams,
+    LineTrace,
+    PreviewBody,
+} from './schema';
 import { declListArgs } from './service';
 
 const tag = 'declarations';
@@ -17,7 +28,8 @@ export function declarationRoutes(): AnyRoute[] {
                 'Read-only: itemises the five highest-value kinds, merges the rest per HS chapter, checks the cap.',
             tag,
             body: PreviewBody,
-            errors: [403, 404, 409, 422],
+            errors: ['NOT_FOUND', 'CONFLICT', 'PRECONDITION', 'RULE_Vnn'],
+            result: DeclarationPreview,
             tx: 'DeclarationContract:PreviewDeclaration',
             args: ({ body }) => [JSON.stringify(body)],
         }),
@@ -30,7 +42,8 @@ export function declarationRoutes(): AnyRoute[] {
             write: true,
             status: 201,
             body: DeclarationBody,
-            errors: [403, 404, 409, 422],
+            errors: ['NOT_FOUND', 'CONFLICT', 'PRECONDITION', 'RULE_Vnn'],
+            result: DeclarationRecord,
             tx: 'DeclarationContract:FileDeclaration',
             args: ({ body }) => [JSON.stringify(body)],
         }),
@@ -41,8 +54,7 @@ export function declarationRoutes(): AnyRoute[] {
             summary: 'List declarations of a day',
             tag,
             query: DeclListQuery,
-            result: page(LedgerRecord),
-            errors: [403],
+            result: page(DeclarationRecord),
             tx: 'DeclarationContract:ListDeclarationsByDate',
             args: ({ query }) => declListArgs(query),
         }),
@@ -53,7 +65,8 @@ export function declarationRoutes(): AnyRoute[] {
             summary: 'Read a declaration with its lines and their source trade lines',
             tag,
             params: DeclParams,
-            errors: [403, 404],
+            errors: ['NOT_FOUND'],
+            result: DeclarationRecord,
             tx: 'DeclarationContract:GetDeclaration',
             args: ({ params }) => [params.declNo],
         }),
@@ -64,7 +77,8 @@ export function declarationRoutes(): AnyRoute[] {
             summary: 'Customs events of a declaration, in order',
             tag: 'customs',
             params: DeclParams,
-            errors: [403, 404],
+            errors: ['NOT_FOUND'],
+            result: CustomsEvents,
             tx: 'CustomsContract:GetCustomsEvents',
             args: ({ params }) => [params.declNo],
         }),
@@ -76,7 +90,8 @@ export function declarationRoutes(): AnyRoute[] {
             tag: 'verification',
             params: DeclParams,
             evidence: true,
-            errors: [403, 404],
+            errors: ['NOT_FOUND'],
+            result: CustomsCheckReport,
             tx: 'CustomsContract:CheckDeclaration',
             args: ({ params }) => [params.declNo],
         }),
@@ -88,7 +103,8 @@ export function declarationRoutes(): AnyRoute[] {
             tag: 'verification',
             params: LineParams,
             evidence: true,
-            errors: [403, 404, 409],
+            errors: ['NOT_FOUND', 'CONFLICT', 'PRECONDITION'],
+            result: LineTrace,
             tx: 'CustomsContract:TraceDeclarationLine',
             args: ({ params }) => [params.declNo, String(params.gNo)],
         }),

@@ -1,5 +1,18 @@
 import { z } from 'zod';
-import { Country, Currency, HsCode, humanText, Id, IsoDate, Name, PageQuery } from '../common';
+import { CUSTOMS_EVENT_TYPES, DECLARATION_STATUSES } from '../../../../chaincode/src/lib/records';
+import {
+    Country,
+    Currency,
+    HsCode,
+    humanText,
+    Id,
+    IsoDate,
+    Name,
+    PageQuery,
+    RecordEvidence,
+    Signature,
+    Verdict,
+} from '../common';
 
 export const DeclNo = z.string().regex(/^\d{18}$/, 'must be the 18-digit customs entry number');
 const TransportMode = z.enum(['SEA', 'ROAD', 'RAIL', 'AIR']);
@@ -59,3 +72,186 @@ export const LineParams = z.strictObject({
     declNo: DeclNo,
     gNo: z.coerce.number<string>().int().min(1).max(999),
 });
+
+const DeclarationStatus = z.enum(DECLARATION_STATUSES);
+
+const DeclarationLineRecord = z.looseObject({
+    gNo: z.number().int(),
+    hsCode: z.string(),
+    name: z.string(),
+    qty: z.number(),
+    unit: z.string(),
+    valueUsd: z.number().int().describe('USD cents'),
+    mergedChapter: z.string().nullable().describe('HS chapter when the line merges several kinds, else null'),
+    isItemised: z.boolean(),
+    sources: z.array(
+        z.looseObject({
+            tradeNo: z.string(),
+            lineId: z.string(),
+            goodsCode: z.string(),
+            hsCode: z.string(),
+            qty: z.number(),
+            amount: z.number().int(),
+            currency: z.string(),
+            valueUsd: z.number().int(),
+        }),
+    ),
+});
+
+const PurchaserRemark = z.looseObject({
+    buyerId: z.string(),
+    name: z.string(),
+    nationality: z.string(),
+    idType: z.string(),
+    idNumberHash: z.string(),
+});
+
+/** A declaration as the chaincode stores it (chaincode/src/lib/records.ts Declaration). */
+export const DeclarationRecord = z
+    .looseObject({
+        docType: z.literal('declaration'),
+        declNo: z.string(),
+        packingNo: z.string(),
+        consignorId: z.string(),
+        brokerId: z.string(),
+        customsOffice: z.string(),
+        exitPort: z.string(),
+        declDate: z.string(),
+        destCountry: z.string(),
+        tradeCountry: z.string(),
+        transportMode: z.string(),
+        billOfLading: z.string().optional(),
+        tradeNos: z.array(z.string()),
+        rates: z.array(z.looseObject({ currency: z.string(), rate: z.string() })),
+        totalValueUsd: z.number().int(),
+        simplified: z.boolean(),
+        lines: z.array(DeclarationLineRecord),
+        remarkPurchaser: PurchaserRemark,
+        status: DeclarationStatus,
+        heldFrom: DeclarationStatus.optional(),
+        statusReason: z.string().optional(),
+        releaseDate: z.string().optional(),
+        exitDate: z.string().optional(),
+        customsEvents: z.number().int().describe('how many customs events the declaration has had'),
+        filedBy: Signature,
+        updatedBy: Signature,
+    })
+    .meta({ id: 'Declaration' });
+
+export const DeclarationPreview = z.looseObject({
+    lines: z.array(DeclarationLineRecord),
+    totalValueUsd: z.number().int(),
+    simplified: z.boolean(),
+    withinCap: z.boolean(),
+    remarkPurchaser: PurchaserRemark,
+    violations: z
+        .array(z.looseObject({ code: z.string(), message: z.string() }))
+        .describe('what filing this declaration would meet (RULE_Vnn, PRECONDITION, ...)'),
+});
+
+export const CustomsEvents = z.looseObject({
+    declNo: z.string(),
+    status: DeclarationStatus,
+    events: z.array(
+        z.looseObject({
+            docType: z.literal('customsEvent'),
+            declNo: z.string(),
+            seq: z.number().int(),
+            type: z.enum(CUSTOMS_EVENT_TYPES),
+            fromStatus: DeclarationStatus,
+            toStatus: DeclarationStatus,
+            reason: z.string().optional(),
+            detail: z.record(z.string(), z.unknown()).optional(),
+            by: Signature,
+        }),
+    ),
+});
+
+/** The customs verdict CU-01..CU-08 (chaincode/src/rules/customs-check.ts CheckReport, with its evidence). */
+export const CustomsCheckReport = z
+    .looseObject({
+        declNo: z.string(),
+        verdict: Verdict,
+        negativeListVersion: z.number().int().nullable(),
+        checks: z.array(
+            z.looseObject({
+                id: z.string().describe('CU-01 .. CU-08'),
+                name: z.string(),
+                result: Verdict,
+                reasons: z.array(
+                    z.looseObject({
+                        code: z.string(),
+                        severity: z.enum(['INFO', 'REFER', 'FAIL']),
+                        message: z.string(),
+                    }),
+                ),
+            }),
+        ),
+        settlement: z
+            .looseObject({
+                trades: z.array(
+                    z.looseObject({
+                        tradeNo: z.string(),
+                        currency: z.string(),
+                        valueMinor: z.number().int(),
+                        allocatedMinor: z.number().int(),
+                        allocationCount: z.number().int(),
+                        settled: z.boolean(),
+                    }),
+                ),
+                unsettledDays: z.number().int().nullable(),
+            })
+            .describe('CU-08 figures: amounts only, never which bank or receipt'),
+        reliedOn: z.array(RecordEvidence),
+        checkedAt: z.string(),
+        txId: z.string().describe('the check’s own (read-only) transaction'),
+    })
+    .meta({ id: 'CustomsCheckReport' });
+
+const PartyRef = z.looseObject({
+    partyId: z.string(),
+    type: z.string().nullable(),
+    legalName: z.string().nullable(),
+    status: z.string().nullable(),
+    filedBy: Signature.nullable(),
+    updatedBy: Signature.nullable(),
+});
+
+/** Who answers for one declaration line (CU-07): every trade line, party and signature behind it. */
+export const LineTrace = z
+    .looseObject({
+        declNo: z.string(),
+        gNo: z.number().int(),
+        hsCode: z.string(),
+        name: z.string(),
+        valueUsd: z.number().int(),
+        mergedChapter: z.string().nullable(),
+        declarationStatus: DeclarationStatus,
+        declarationFiledBy: Signature,
+        consignor: PartyRef,
+        broker: PartyRef,
+        packing: z.looseObject({ packingNo: z.string(), site: z.string(), createdBy: Signature }).nullable(),
+        contributions: z.array(
+            z.looseObject({
+                tradeNo: z.string(),
+                lineId: z.string(),
+                valueUsd: z.number().int(),
+                tradeDate: z.string(),
+                unitPrice: z.number().int().nullable(),
+                tradeRegisteredBy: Signature,
+                vendor: PartyRef,
+                agent: PartyRef,
+                buyer: PartyRef,
+                producer: PartyRef.nullable(),
+                consolidator: PartyRef.nullable(),
+            }),
+        ),
+        accountable: z.array(
+            z.looseObject({
+                partyId: z.string(),
+                role: z.enum(['VENDOR', 'AGENT', 'BUYER', 'PRODUCER', 'CONSOLIDATOR', 'BROKER']),
+                valueUsd: z.number().int(),
+            }),
+        ),
+    })
+    .meta({ id: 'LineTrace' });

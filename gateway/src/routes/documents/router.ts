@@ -16,7 +16,7 @@ export function documentRoutes(): AnyRoute[] {
             status: 201,
             body: RegisterDocumentBody,
             response: RegisterDocumentResponse,
-            errors: [403, 409],
+            errors: ['CONFLICT', 'PRECONDITION'],
             handle: ({ ledger, body }) => registerDocument(ledger, body),
         }),
         defineRoute({
@@ -29,7 +29,7 @@ export function documentRoutes(): AnyRoute[] {
             tag: 'documents',
             params: DocumentParams,
             response: VerifyDocumentResponse,
-            errors: [404],
+            errors: ['NOT_FOUND'],
             handle: async ({ ledger, params }) => ({
                 registered: true as const,
                 document: await getDocument(ledger, params.sha256),

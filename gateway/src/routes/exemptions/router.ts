@@ -1,7 +1,7 @@
 import type { AnyRoute } from '../../http/route';
 import { page } from '../common';
-import { LedgerRecord, txRoute } from '../ledger-route';
-import { FilingBody, FilingListQuery, FilingParams } from './schema';
+import { txRoute } from '../ledger-route';
+import { ExemptionGuardResult, ExemptionRecord, FilingBody, FilingListQuery, FilingParams } from './schema';
 import { filingListArgs } from './service';
 
 const tag = 'exemptions';
@@ -17,7 +17,8 @@ export function exemptionRoutes(): AnyRoute[] {
             write: true,
             status: 201,
             body: FilingBody,
-            errors: [403, 404, 409, 422],
+            errors: ['NOT_FOUND', 'CONFLICT', 'PRECONDITION', 'RULE_Vnn'],
+            result: ExemptionRecord,
             tx: 'ExemptionContract:FileExemption',
             args: ({ body }) => [JSON.stringify(body)],
         }),
@@ -29,7 +30,7 @@ export function exemptionRoutes(): AnyRoute[] {
             tag: 'verification',
             body: FilingBody,
             evidence: true,
-            errors: [403],
+            result: ExemptionGuardResult,
             tx: 'ExemptionContract:CheckExemption',
             args: ({ body }) => [JSON.stringify(body)],
         }),
@@ -40,8 +41,7 @@ export function exemptionRoutes(): AnyRoute[] {
             summary: 'List a merchant’s exemption filings',
             tag,
             query: FilingListQuery,
-            result: page(LedgerRecord),
-            errors: [403],
+            result: page(ExemptionRecord),
             tx: 'ExemptionContract:ListExemptionsByMerchant',
             args: ({ query }) => filingListArgs(query),
         }),
@@ -52,7 +52,8 @@ export function exemptionRoutes(): AnyRoute[] {
             summary: 'Read an exemption filing',
             tag,
             params: FilingParams,
-            errors: [403, 404],
+            errors: ['NOT_FOUND'],
+            result: ExemptionRecord,
             tx: 'ExemptionContract:GetExemption',
             args: ({ params }) => [params.filingNo],
         }),
@@ -64,7 +65,8 @@ export function exemptionRoutes(): AnyRoute[] {
             tag: 'verification',
             params: FilingParams,
             evidence: true,
-            errors: [403, 404],
+            errors: ['NOT_FOUND'],
+            result: ExemptionGuardResult,
             tx: 'ExemptionContract:ExemptionGuard',
             args: ({ params }) => [params.filingNo],
         }),

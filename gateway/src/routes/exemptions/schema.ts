@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { Id, PageQuery } from '../common';
+import { EXEMPTION_REASONS } from '../../../../chaincode/src/rules/exemption-guard';
+import { Id, PageQuery, Signature } from '../common';
 
 export const FilingBody = z.strictObject({
     filingNo: Id,
@@ -9,3 +10,47 @@ export const FilingBody = z.strictObject({
 });
 export const FilingParams = z.strictObject({ filingNo: Id });
 export const FilingListQuery = PageQuery.extend({ merchantId: Id });
+
+/** A VAT-exemption filing as the chaincode stores it (chaincode/src/lib/settlement-store.ts ExemptionRecord). */
+export const ExemptionRecord = z
+    .looseObject({
+        docType: z.literal('exemption'),
+        filingNo: z.string(),
+        merchantId: z.string(),
+        filerPartyId: z.string(),
+        filerRole: z.enum(['vendor', 'agent']),
+        period: z.string(),
+        exportMonth: z.string(),
+        tradeNos: z.array(z.string()),
+        declNos: z.array(z.string()),
+        status: z.literal('FILED'),
+        filedBy: Signature,
+    })
+    .meta({ id: 'Exemption' });
+
+/** The CU-09 verdict (chaincode/src/rules/exemption-guard.ts ExemptionGuardResult). */
+export const ExemptionGuardResult = z
+    .looseObject({
+        filingNo: z.string().nullable().describe('null for a proposed filing'),
+        period: z.string(),
+        verdict: z.enum(['PASS', 'FAIL']),
+        findings: z.array(
+            z.looseObject({
+                tradeNo: z.string(),
+                outcome: z.enum(['PASS', 'FAIL']),
+                reason: z.enum(
+                    Object.keys(EXEMPTION_REASONS) as [
+                        keyof typeof EXEMPTION_REASONS,
+                        ...(keyof typeof EXEMPTION_REASONS)[],
+                    ],
+                ),
+                exportMonth: z.string().nullable(),
+            }),
+        ),
+    })
+    .meta({ id: 'ExemptionGuard' });
+
+export const TradeExemption = z.looseObject({
+    tradeNo: z.string(),
+    filingNo: z.string().nullable().describe('the filing that claimed the trade; null when none'),
+});

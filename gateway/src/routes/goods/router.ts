@@ -1,6 +1,14 @@
 import type { AnyRoute } from '../../http/route';
 import { txRoute } from '../ledger-route';
-import { GoodsBody, GoodsParams, NegativeListBody, NegativeListQuery } from './schema';
+import {
+    GoodsBody,
+    GoodsParams,
+    GoodsRecord,
+    NegativeListBody,
+    NegativeListInForce,
+    NegativeListQuery,
+    NegativeListRecord,
+} from './schema';
 import { negativeListArgs } from './service';
 
 const tag = 'goods';
@@ -16,7 +24,8 @@ export function goodsRoutes(): AnyRoute[] {
             write: true,
             status: 201,
             body: GoodsBody,
-            errors: [403, 404, 409, 422],
+            errors: ['NOT_FOUND', 'CONFLICT', 'PRECONDITION', 'RULE_Vnn'],
+            result: GoodsRecord,
             tx: 'GoodsContract:RegisterGoods',
             args: ({ body }) => [JSON.stringify(body)],
         }),
@@ -27,7 +36,8 @@ export function goodsRoutes(): AnyRoute[] {
             summary: 'Read a goods registry entry',
             tag,
             params: GoodsParams,
-            errors: [404],
+            errors: ['NOT_FOUND'],
+            result: GoodsRecord,
             tx: 'GoodsContract:GetGoods',
             args: ({ params }) => [params.goodsCode],
         }),
@@ -40,7 +50,8 @@ export function goodsRoutes(): AnyRoute[] {
             write: true,
             status: 201,
             body: NegativeListBody,
-            errors: [403, 409],
+            errors: ['CONFLICT', 'PRECONDITION'],
+            result: NegativeListRecord,
             tx: 'GoodsContract:PublishNegativeList',
             args: ({ body }) => [JSON.stringify(body)],
         }),
@@ -51,6 +62,7 @@ export function goodsRoutes(): AnyRoute[] {
             summary: 'The negative list in force on a date',
             tag,
             query: NegativeListQuery,
+            result: NegativeListInForce,
             tx: 'GoodsContract:GetNegativeList',
             args: ({ query }) => negativeListArgs(query),
         }),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Currency, HsCode, humanText, Id, IsoDate, Name, Text } from '../common';
+import { Currency, HsCode, humanText, Id, IsoDate, Name, Signature, Text } from '../common';
 
 export const GoodsBody = z.strictObject({
     goodsCode: Id,
@@ -37,3 +37,43 @@ export const NegativeListBody = z.strictObject({
         .max(5000),
 });
 export const NegativeListQuery = z.strictObject({ asOf: IsoDate.describe('date the list must be in force on') });
+
+/** A goods registry entry as the chaincode stores it (chaincode/src/lib/records.ts Goods). */
+export const GoodsRecord = z
+    .looseObject({
+        docType: z.literal('goods'),
+        goodsCode: z.string(),
+        ownerId: z.string(),
+        ownerSku: z.string().optional(),
+        nameCn: z.string(),
+        nameEn: z.string(),
+        hsCode: z.string(),
+        unit: z.string(),
+        producerId: z.string(),
+        brand: z.string().optional(),
+        itemiseAlways: z.boolean().optional(),
+        priceRange: z.looseObject({
+            currency: z.string(),
+            minUnitPrice: z.number().int(),
+            maxUnitPrice: z.number().int(),
+        }),
+        filedBy: Signature,
+    })
+    .meta({ id: 'Goods' });
+
+export const NegativeListRecord = z
+    .looseObject({
+        docType: z.literal('negativeList'),
+        version: z.number().int(),
+        validFrom: z.string(),
+        entries: z.array(
+            z.looseObject({ hsPrefix: z.string().optional(), goodsCode: z.string().optional(), reason: z.string() }),
+        ),
+        publishedBy: Signature,
+    })
+    .meta({ id: 'NegativeList' });
+
+export const NegativeListInForce = z.looseObject({
+    asOf: z.string(),
+    list: NegativeListRecord.nullable().describe('null when no list is in force on that date'),
+});

@@ -1,6 +1,6 @@
 import type { AnyRoute } from '../../http/route';
 import { txRoute } from '../ledger-route';
-import { HistoryParams } from './schema';
+import { HistoryParams, RecordHistory } from './schema';
 import { historyArgs } from './service';
 
 export function historyRoutes(): AnyRoute[] {
@@ -13,7 +13,8 @@ export function historyRoutes(): AnyRoute[] {
             tag: 'history',
             params: HistoryParams,
             evidence: true,
-            errors: [403, 404],
+            errors: ['NOT_FOUND'],
+            result: RecordHistory,
             tx: 'HistoryContract:GetHistory',
             args: ({ params }) => historyArgs(params),
         }),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { RecordType } from '../../../../chaincode/src/lib/keys';
+import { HistoryEntry } from '../common';
 
 const RECORD_TYPES = Object.values(RecordType) as [string, ...string[]];
 
@@ -11,4 +12,10 @@ export const HistoryParams = z.strictObject({
             /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}(:[A-Za-z0-9][A-Za-z0-9._-]{0,63})?$/,
             'the record ID; for customs events <declNo>:<seq>',
         ),
+});
+
+export const RecordHistory = z.looseObject({
+    recordType: z.string(),
+    recordId: z.string(),
+    history: z.array(HistoryEntry),
 });

@@ -38,7 +38,7 @@ export function onboardingRoutes(deps: OnboardingDeps): AnyRoute[] {
             body: OnboardBody,
             response: OnboardResponse,
             replayAs: without('enrolmentCode'),
-            errors: [403, 404, 409, 502],
+            errors: ['NOT_FOUND', 'CONFLICT', 'PRECONDITION', 'CA_REJECTED', 'CA_UNAVAILABLE'],
             handle: ({ principal, ledger, body }) => onboard(deps, principal, ledger, body),
         }),
         definePublicRoute({
@@ -53,7 +53,7 @@ export function onboardingRoutes(deps: OnboardingDeps): AnyRoute[] {
             status: 201,
             body: EnrolBody,
             response: EnrolResponse,
-            errors: [502],
+            errors: ['CA_REJECTED', 'CA_UNAVAILABLE'],
             handle: ({ body }) => enrol(deps, body),
         }),
         defineRoute({
@@ -79,7 +79,7 @@ export function onboardingRoutes(deps: OnboardingDeps): AnyRoute[] {
             params: RevokeParams,
             body: RevokeBody,
             response: RevokeResponse,
-            errors: [403, 404, 502],
+            errors: ['NOT_FOUND', 'CA_REJECTED', 'CA_UNAVAILABLE'],
             handle: ({ principal, params, body }) => revokeIdentity(deps, principal, params.username, body.reason),
         }),
     ];

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { PARTY_TYPES } from '../../../../chaincode/src/lib/records';
-import { Country, Id, IsoDate, Name, PageQuery, Sha256, Text } from '../common';
+import { PARTY_STATUSES, PARTY_TYPES } from '../../../../chaincode/src/lib/records';
+import { Country, Id, IsoDate, Name, PageQuery, Sha256, Signature, Text } from '../common';
 
 export const ClusterBody = z.strictObject({
     clusterId: Id,
@@ -73,3 +73,67 @@ export const PARTY_TRANSITIONS = {
     reinstate: 'ReinstateParty',
     revoke: 'RevokeParty',
 } as const;
+
+/** A party filing as the chaincode stores it (chaincode/src/lib/records.ts Party); personal data only as hashes. */
+export const PartyRecord = z
+    .looseObject({
+        docType: z.literal('party'),
+        partyId: z.string(),
+        type: z.enum(PARTY_TYPES),
+        legalName: z.string(),
+        nameEn: z.string().optional(),
+        uscc: z.string().optional(),
+        countryCode: z.string(),
+        nationality: z.string().optional(),
+        idType: z.enum(['PASSPORT', 'ID_CARD', 'OTHER']).optional(),
+        idNumberHash: z.string().optional().describe('sha256(salt:idNumber); the number is in a private collection'),
+        bankAccountHash: z.string().optional(),
+        customsRegNo: z.string().optional(),
+        commerceFilingNo: z.string().optional(),
+        clusterId: z.string().optional(),
+        stallNo: z.string().optional(),
+        businessScope: z.string().optional(),
+        orgMspId: z.string().optional(),
+        status: z.enum(PARTY_STATUSES),
+        statusReason: z.string().optional(),
+        filedBy: Signature,
+        updatedBy: Signature,
+    })
+    .meta({ id: 'Party' });
+
+/** A party's personal data from the private collection; only `docType` and `partyId` when none was filed. */
+export const PartyPrivateRecord = z.looseObject({
+    docType: z.literal('partyPrivate'),
+    partyId: z.string(),
+    salt: z.string().optional(),
+    idNumber: z.string().optional(),
+    bankAccount: z.string().optional(),
+});
+
+export const ClusterRecord = z
+    .looseObject({
+        docType: z.literal('cluster'),
+        clusterId: z.string(),
+        name: z.string(),
+        city: z.string(),
+        customsOffice: z.string(),
+        acceptanceDate: z.string(),
+        streets: z.array(z.looseObject({ streetId: z.string(), name: z.string(), stalls: z.array(z.string()) })),
+        filedBy: Signature,
+    })
+    .meta({ id: 'Cluster' });
+
+export const AgreementRecord = z
+    .looseObject({
+        docType: z.literal('agreement'),
+        agreementNo: z.string(),
+        merchantId: z.string(),
+        agentId: z.string(),
+        validFrom: z.string(),
+        validTo: z.string(),
+        documentHash: z.string(),
+        status: z.enum(['PENDING', 'SIGNED']),
+        filedBy: Signature,
+        signedBy: Signature.optional(),
+    })
+    .meta({ id: 'Agreement' });

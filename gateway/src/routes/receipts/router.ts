@@ -1,14 +1,17 @@
 import type { z } from 'zod';
 import { defineRoute, type AnyRoute } from '../../http/route';
 import { page } from '../common';
-import { evidenceFor, LedgerRecord, txRoute } from '../ledger-route';
+import { evidenceFor, txRoute } from '../ledger-route';
 import {
     AllocateBody,
+    BankCheckResult,
     CheckReceiptBody,
     FileReceiptBody,
     ReceiptListQuery,
     ReceiptParams,
+    ReceiptRecord,
     SettleBody,
+    StoredPayer,
     VerifiedResponse,
     VerifyBody,
 } from './schema';
@@ -27,7 +30,8 @@ export function receiptRoutes(): AnyRoute[] {
             write: true,
             status: 201,
             body: FileReceiptBody,
-            errors: [403, 404, 409, 422],
+            errors: ['NOT_FOUND', 'CONFLICT', 'PRECONDITION', 'RULE_Vnn'],
+            result: ReceiptRecord,
             tx: 'ReceiptContract:FileReceipt',
             args: ({ body }) => receiptArg(body),
             transient: ({ body }) => payerTransient(body.payer),
@@ -43,7 +47,8 @@ export function receiptRoutes(): AnyRoute[] {
             tag: 'verification',
             body: CheckReceiptBody,
             evidence: true,
-            errors: [403, 404],
+            errors: ['NOT_FOUND'],
+            result: BankCheckResult,
             tx: 'ReceiptContract:CheckReceipt',
             args: ({ body }) => [JSON.stringify(body)],
         }),
@@ -55,10 +60,9 @@ export function receiptRoutes(): AnyRoute[] {
             summary: 'List receipts by trade or by payee (exactly one filter)',
             tag,
             query: ReceiptListQuery,
-            response: page(LedgerRecord),
-            errors: [403],
+            response: page(ReceiptRecord),
             handle: async ({ ledger, query }) =>
-                (await ledger.query(receiptListCall(query))) as z.input<ReturnType<typeof page<typeof LedgerRecord>>>,
+                (await ledger.query(receiptListCall(query))) as z.input<ReturnType<typeof page<typeof ReceiptRecord>>>,
         }),
         txRoute({
             method: 'get',
@@ -67,7 +71,8 @@ export function receiptRoutes(): AnyRoute[] {
             summary: 'Read a receipt with its allocations',
             tag,
             params: ReceiptParams,
-            errors: [403, 404],
+            errors: ['NOT_FOUND'],
+            result: ReceiptRecord,
             tx: 'ReceiptContract:GetReceipt',
             args: ({ params }) => [params.receiptId],
         }),
@@ -78,7 +83,8 @@ export function receiptRoutes(): AnyRoute[] {
             summary: 'Read the payer details of a receipt (the filing bank only)',
             tag,
             params: ReceiptParams,
-            errors: [403, 404],
+            errors: ['NOT_FOUND'],
+            result: StoredPayer,
             tx: 'ReceiptContract:GetReceiptPayer',
             args: ({ params }) => [params.receiptId],
         }),
@@ -91,7 +97,8 @@ export function receiptRoutes(): AnyRoute[] {
             write: true,
             params: ReceiptParams,
             body: AllocateBody,
-            errors: [403, 404, 409, 422],
+            errors: ['NOT_FOUND', 'CONFLICT', 'PRECONDITION', 'RULE_Vnn'],
+            result: ReceiptRecord,
             tx: 'ReceiptContract:AllocateReceipt',
             args: ({ params, body }) => [params.receiptId, JSON.stringify(body.allocations)],
         }),
@@ -106,7 +113,7 @@ export function receiptRoutes(): AnyRoute[] {
             params: ReceiptParams,
             body: VerifyBody,
             response: VerifiedResponse,
-            errors: [403, 404, 409],
+            errors: ['NOT_FOUND', 'CONFLICT', 'PRECONDITION', 'RULE_Vnn'],
             handle: async ({ ledger, params, body }) => {
                 const transient = await verifyPayerTransient(ledger, params.receiptId, body.payer);
                 const submitted = await ledger.submit({
@@ -115,7 +122,7 @@ export function receiptRoutes(): AnyRoute[] {
                     transient,
                     endorseOnCallerOrg: transient !== undefined,
                 });
-                const result = JSON.parse(submitted.payload) as Record<string, unknown>;
+                const result = JSON.parse(submitted.payload) as z.input<typeof VerifiedResponse>['result'];
                 return {
                     result,
                     txId: submitted.txId,
@@ -133,7 +140,8 @@ export function receiptRoutes(): AnyRoute[] {
             write: true,
             params: ReceiptParams,
             body: SettleBody,
-            errors: [403, 404, 409],
+            errors: ['NOT_FOUND', 'CONFLICT', 'PRECONDITION'],
+            result: ReceiptRecord,
             tx: 'ReceiptContract:SettleReceipt',
             args: ({ params, body }) => [params.receiptId, JSON.stringify(body)],
         }),

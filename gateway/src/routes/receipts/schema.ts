@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { REASONS } from '../../../../chaincode/src/rules/bank-check';
 import {
     Country,
     Currency,
@@ -9,9 +10,12 @@ import {
     LedgerReceipt,
     Name,
     PageQuery,
+    RecordEvidence,
+    Signature,
     Text,
+    Verdict,
 } from '../common';
-import { Evidence, LedgerRecord } from '../ledger-route';
+import { Evidence } from '../ledger-route';
 
 export const ReceiptId = z
     .string()
@@ -90,8 +94,99 @@ export const ReceiptListQuery = PageQuery.extend({
     'filter by exactly one of tradeNo, payeePartyId',
 );
 
+/** A receipt as the chaincode stores it (chaincode/src/lib/settlement-store.ts ReceiptRecord). */
+export const ReceiptRecord = z
+    .looseObject({
+        docType: z.literal('receipt'),
+        receiptId: z.string(),
+        receiptRef: z.string(),
+        bankMspId: z.string(),
+        bankPartyId: z.string(),
+        payeePartyId: z.string(),
+        amountMinor: z.number().int(),
+        currency: z.string(),
+        valueDate: z.string(),
+        channel: z.string().describe('SWIFT, CIPS or PAYMENT_INSTITUTION'),
+        declaredPurpose: z.string().optional(),
+        usdRate: z.string().nullable().describe('USD per one unit of the receipt currency; null for USD'),
+        usdEquivalentMinor: z.number().int().nullable(),
+        payerHash: z.string().nullable().describe('salted hash of the payer details (BK-05); null without a payer'),
+        allocations: z.array(
+            z.looseObject({
+                tradeNo: z.string(),
+                amountMinor: z.number().int().describe('in the receipt currency'),
+                rate: z.string().nullable(),
+                tradeAmountMinor: z.number().int().describe('credited to the trade, in the trade currency'),
+                tradeCurrency: z.string(),
+                allocatedAt: z.string(),
+            }),
+        ),
+        allocatedMinor: z.number().int(),
+        unallocatedMinor: z.number().int(),
+        status: z.string().describe('RECEIVED, PENDING_EXPORT, ALLOCATED, VERIFIED, SETTLED or CREDITED'),
+        verification: z
+            .looseObject({
+                verdict: Verdict,
+                checks: z.array(z.looseObject({ id: z.string(), outcome: Verdict, reason: z.string() })),
+                tradeNos: z.array(z.string()),
+                declNos: z.array(z.string()),
+                by: Signature,
+            })
+            .optional()
+            .describe('the last recorded bank check, without the findings another bank must not see'),
+        settlementNote: z.string().optional(),
+        flags: z.array(z.string()),
+        filedBy: Signature,
+        updatedBy: Signature,
+    })
+    .meta({ id: 'Receipt' });
+
+const BankReason = z.enum(Object.keys(REASONS) as [keyof typeof REASONS, ...(keyof typeof REASONS)[]]);
+
+/** The bank verdict BK-01..BK-09 (chaincode/src/rules/bank-check.ts BankCheckResult, with its evidence). */
+export const BankCheckResult = z
+    .looseObject({
+        receiptRef: z.string().nullable(),
+        verdict: Verdict,
+        checks: z.array(
+            z.looseObject({
+                id: z.string().describe('BK-01 .. BK-09'),
+                name: z.string(),
+                outcome: Verdict,
+                reason: BankReason,
+                findings: z.array(
+                    z.looseObject({
+                        subject: z.string(),
+                        outcome: Verdict,
+                        reason: BankReason,
+                        detail: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
+                    }),
+                ),
+            }),
+        ),
+        trades: z.array(
+            z.looseObject({
+                tradeNo: z.string(),
+                currency: z.string(),
+                valueMinor: z.number().int(),
+                capMinor: z.number().int(),
+                allocatedBeforeMinor: z.number().int(),
+                thisReceiptMinor: z.number().int().nullable(),
+                allocatedAfterMinor: z.number().int(),
+                remainingMinor: z.number().int(),
+                otherBanksCount: z.number().int(),
+                exported: z.boolean(),
+            }),
+        ),
+        reliedOn: z.looseObject({ tradeNos: z.array(z.string()), declNos: z.array(z.string()) }),
+        records: z.array(RecordEvidence),
+    })
+    .meta({ id: 'BankCheck' });
+
 export const VerifiedResponse = z.object({
-    result: LedgerRecord.describe('the receipt with its recorded verification and the full check'),
+    result: z
+        .looseObject({ receipt: ReceiptRecord, check: BankCheckResult })
+        .describe('the receipt with its recorded verification and the full check'),
     ...LedgerReceipt.shape,
     evidence: z.array(Evidence).describe('ledger transactions the verdict relied on, with their blocks'),
 });

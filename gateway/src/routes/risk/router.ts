@@ -1,7 +1,7 @@
 import type { AnyRoute } from '../../http/route';
 import { page, Resolution } from '../common';
-import { LedgerRecord, txRoute } from '../ledger-route';
-import { FlagBody, FlagListQuery, FlagParams } from './schema';
+import { txRoute } from '../ledger-route';
+import { FlagBody, FlagListQuery, FlagParams, RiskFlagRecord } from './schema';
 import { flagListArgs } from './service';
 
 const tag = 'risk';
@@ -17,7 +17,8 @@ export function riskRoutes(): AnyRoute[] {
             write: true,
             status: 201,
             body: FlagBody,
-            errors: [403, 404, 409],
+            errors: ['NOT_FOUND', 'CONFLICT', 'PRECONDITION'],
+            result: RiskFlagRecord,
             tx: 'RiskContract:RaiseFlag',
             args: ({ body }) => [JSON.stringify(body)],
         }),
@@ -28,8 +29,7 @@ export function riskRoutes(): AnyRoute[] {
             summary: 'Risk flags of one subject',
             tag,
             query: FlagListQuery,
-            result: page(LedgerRecord),
-            errors: [403],
+            result: page(RiskFlagRecord),
             tx: 'RiskContract:ListFlagsBySubject',
             args: ({ query }) => flagListArgs(query),
         }),
@@ -40,7 +40,8 @@ export function riskRoutes(): AnyRoute[] {
             summary: 'Read a risk flag',
             tag,
             params: FlagParams,
-            errors: [403, 404],
+            errors: ['NOT_FOUND'],
+            result: RiskFlagRecord,
             tx: 'RiskContract:GetFlag',
             args: ({ params }) => [params.flagId],
         }),
@@ -54,7 +55,8 @@ export function riskRoutes(): AnyRoute[] {
                 write: true,
                 params: FlagParams,
                 body: Resolution,
-                errors: [403, 404, 409],
+                errors: ['NOT_FOUND', 'CONFLICT', 'PRECONDITION'],
+                result: RiskFlagRecord,
                 tx: `RiskContract:${action === 'clear' ? 'ClearFlag' : 'ConfirmFlag'}`,
                 args: ({ params, body }) => [params.flagId, body.resolution],
             }),

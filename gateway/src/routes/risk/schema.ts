@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { RISK_SUBJECTS } from '../../../../chaincode/src/lib/records';
+import { RISK_STATUSES, RISK_SUBJECTS } from '../../../../chaincode/src/lib/records';
 import { jsonTextProblem } from '../../../../chaincode/src/lib/text';
-import { Id, PageQuery } from '../common';
+import { Id, PageQuery, Signature } from '../common';
 
 export const FlagBody = z.strictObject({
     subjectType: z.enum(RISK_SUBJECTS),
@@ -20,3 +20,19 @@ export const FlagParams = z.strictObject({
     flagId: z.string().regex(/^[0-9a-f]{32}$/, 'must be a 32-hex flag ID'),
 });
 export const FlagListQuery = PageQuery.extend({ subjectType: z.enum(RISK_SUBJECTS), subjectId: Id });
+
+export const RiskFlagRecord = z
+    .looseObject({
+        docType: z.literal('risk'),
+        flagId: z.string(),
+        subjectType: z.enum(RISK_SUBJECTS),
+        subjectId: z.string(),
+        ruleId: z.string().describe('fraud pattern F1..F11 or rule Vnn'),
+        severity: z.enum(['LOW', 'MEDIUM', 'HIGH']),
+        evidence: z.record(z.string(), z.unknown()),
+        status: z.enum(RISK_STATUSES),
+        raisedBy: Signature,
+        resolvedBy: Signature.optional(),
+        resolution: z.string().optional(),
+    })
+    .meta({ id: 'RiskFlag' });

@@ -1,8 +1,19 @@
 import type { z } from 'zod';
 import { defineRoute, type AnyRoute } from '../../http/route';
 import { page, Reason, Resolution } from '../common';
-import { LedgerRecord, txRoute, WriteResponse } from '../ledger-route';
-import { AmendBody, BulkResult, BulkTradesBody, TradeBody, TradeListQuery, TradeParams } from './schema';
+import { txRoute, WriteResponse } from '../ledger-route';
+import { TradeExemption } from '../exemptions/schema';
+import {
+    AmendBody,
+    BulkResult,
+    BulkTradesBody,
+    TradeBody,
+    TradeHistory,
+    TradeListQuery,
+    TradeParams,
+    TradeRecord,
+    TradeSettlement,
+} from './schema';
 import { tradeListCall } from './service';
 
 const tag = 'trades';
@@ -19,7 +30,8 @@ export function tradeRoutes(): AnyRoute[] {
             write: true,
             status: 201,
             body: TradeBody,
-            errors: [403, 404, 409, 422],
+            errors: ['NOT_FOUND', 'CONFLICT', 'PRECONDITION', 'RULE_Vnn'],
+            result: TradeRecord,
             tx: 'TradeContract:RegisterTrade',
             args: ({ body }) => [JSON.stringify(body)],
         }),
@@ -39,7 +51,6 @@ export function tradeRoutes(): AnyRoute[] {
             status: 201,
             body: BulkTradesBody,
             response: WriteResponse(BulkResult),
-            errors: [403],
             handle: async ({ ledger, body }) => {
                 const result = await ledger.submit({
                     fn: 'TradeContract:RegisterTrades',
@@ -65,10 +76,9 @@ export function tradeRoutes(): AnyRoute[] {
             summary: 'List trades by vendor, agent, buyer or date (exactly one filter)',
             tag,
             query: TradeListQuery,
-            response: page(LedgerRecord),
-            errors: [403],
+            response: page(TradeRecord),
             handle: async ({ ledger, query }) =>
-                (await ledger.query(tradeListCall(query))) as z.input<ReturnType<typeof page<typeof LedgerRecord>>>,
+                (await ledger.query(tradeListCall(query))) as z.input<ReturnType<typeof page<typeof TradeRecord>>>,
         }),
         txRoute({
             method: 'get',
@@ -77,7 +87,8 @@ export function tradeRoutes(): AnyRoute[] {
             summary: 'Read a trade',
             tag,
             params: TradeParams,
-            errors: [403, 404],
+            errors: ['NOT_FOUND'],
+            result: TradeRecord,
             tx: 'TradeContract:GetTrade',
             args: ({ params }) => [params.tradeNo],
         }),
@@ -88,7 +99,8 @@ export function tradeRoutes(): AnyRoute[] {
             summary: 'Every committed version of a trade with its txId and time',
             tag,
             params: TradeParams,
-            errors: [403, 404],
+            errors: ['NOT_FOUND'],
+            result: TradeHistory,
             tx: 'TradeContract:GetTradeHistory',
             args: ({ params }) => [params.tradeNo],
         }),
@@ -101,7 +113,8 @@ export function tradeRoutes(): AnyRoute[] {
             write: true,
             params: TradeParams,
             body: AmendBody,
-            errors: [403, 404, 409, 422],
+            errors: ['NOT_FOUND', 'CONFLICT', 'PRECONDITION', 'RULE_Vnn'],
+            result: TradeRecord,
             tx: 'TradeContract:AmendTrade',
             args: ({ params, body }) => [params.tradeNo, JSON.stringify(body.amendment), body.reason],
         }),
@@ -114,7 +127,8 @@ export function tradeRoutes(): AnyRoute[] {
             write: true,
             params: TradeParams,
             body: Reason,
-            errors: [403, 404, 409],
+            errors: ['NOT_FOUND', 'CONFLICT', 'PRECONDITION'],
+            result: TradeRecord,
             tx: 'TradeContract:CancelTrade',
             args: ({ params, body }) => [params.tradeNo, body.reason],
         }),
@@ -127,7 +141,8 @@ export function tradeRoutes(): AnyRoute[] {
             write: true,
             params: TradeParams,
             body: Resolution,
-            errors: [403, 404, 409],
+            errors: ['NOT_FOUND', 'CONFLICT', 'PRECONDITION'],
+            result: TradeRecord,
             tx: 'TradeContract:ResolveTradeFlag',
             args: ({ params, body }) => [params.tradeNo, body.resolution],
         }),
@@ -138,7 +153,8 @@ export function tradeRoutes(): AnyRoute[] {
             summary: 'Receipts allocated to a trade and what remains',
             tag,
             params: TradeParams,
-            errors: [403, 404],
+            errors: ['NOT_FOUND'],
+            result: TradeSettlement,
             tx: 'ReceiptContract:GetTradeSettlement',
             args: ({ params }) => [params.tradeNo],
         }),
@@ -149,7 +165,8 @@ export function tradeRoutes(): AnyRoute[] {
             summary: 'The VAT-exemption filing that claimed a trade, if any',
             tag,
             params: TradeParams,
-            errors: [403, 404],
+            errors: ['NOT_FOUND'],
+            result: TradeExemption,
             tx: 'ExemptionContract:GetExemptionByTrade',
             args: ({ params }) => [params.tradeNo],
         }),

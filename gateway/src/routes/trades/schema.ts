@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { PAYMENT_CHANNELS, PAYMENT_TERMS } from '../../../../chaincode/src/lib/records';
-import { Currency, Id, IsoDate, PageQuery, Sha256, Text } from '../common';
+import { PAYMENT_CHANNELS, PAYMENT_TERMS, TRADE_STATUSES } from '../../../../chaincode/src/lib/records';
+import { Currency, HistoryEntry, Id, IsoDate, PageQuery, Sha256, Signature, Text } from '../common';
 
 export const TradeLine = z.strictObject({
     lineId: Id,
@@ -73,3 +73,67 @@ export const TradeListQuery = PageQuery.extend({
     (q) => [q.vendorId, q.agentId, q.buyerId, q.tradeDate].filter((v) => v !== undefined).length === 1,
     'filter by exactly one of vendorId, agentId, buyerId, tradeDate',
 );
+
+/** A trade as the chaincode stores it (chaincode/src/lib/records.ts Trade). */
+export const TradeRecord = z
+    .looseObject({
+        docType: z.literal('trade'),
+        tradeNo: z.string(),
+        vendorId: z.string(),
+        agentId: z.string(),
+        buyerId: z.string(),
+        clusterId: z.string(),
+        stallNo: z.string(),
+        tradeDate: z.string(),
+        currency: z.string(),
+        lines: z.array(
+            z.looseObject({
+                lineId: z.string(),
+                goodsCode: z.string(),
+                hsCode: z.string().describe('copied from the goods registry at registration'),
+                nameEn: z.string(),
+                unit: z.string(),
+                qty: z.number().int(),
+                unitPrice: z.number().int().describe('minor units of the trade currency'),
+                amount: z.number().int().describe('qty × unitPrice, minor units'),
+                cartons: z.number().int().optional(),
+                grossWeightG: z.number().int().optional(),
+            }),
+        ),
+        totalAmount: z.number().int(),
+        agencyReceipt: z.boolean(),
+        paymentTerms: z.enum(PAYMENT_TERMS),
+        paymentChannel: z.enum(PAYMENT_CHANNELS),
+        documents: z.array(z.string()),
+        remark: z.string().optional(),
+        status: z.enum(TRADE_STATUSES),
+        statusReason: z.string().optional(),
+        riskFlags: z.array(z.string()).describe('IDs of the risk flags raised on the trade'),
+        consolidationOrder: z.string().optional(),
+        packingNo: z.string().optional(),
+        declNo: z.string().optional(),
+        amendments: z.number().int(),
+        registeredBy: Signature,
+        updatedBy: Signature,
+    })
+    .meta({ id: 'Trade' });
+
+export const TradeHistory = z.looseObject({ tradeNo: z.string(), history: z.array(HistoryEntry) });
+
+/** Receipts allocated to a trade (ReceiptContract.GetTradeSettlement); a bank also sees its own share. */
+export const TradeSettlement = z.looseObject({
+    tradeNo: z.string(),
+    valueMinor: z.number().int(),
+    currency: z.string(),
+    allocatedMinor: z.number().int(),
+    allocationCount: z.number().int(),
+    capMinor: z.number().int(),
+    remainingMinor: z.number().int(),
+    headroomMinor: z.number().int(),
+    deltaBps: z.number().int(),
+    exported: z.boolean(),
+    settlementStatus: z.enum(['UNSETTLED', 'PARTIALLY_SETTLED', 'SETTLED']),
+    bankCount: z.number().int(),
+    ownAllocatedMinor: z.number().int().optional().describe('bank callers only'),
+    otherBanksCount: z.number().int().optional().describe('bank callers only'),
+});
