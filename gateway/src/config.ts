@@ -26,6 +26,10 @@ const SETTINGS = {
     },
     MPT_SHUTDOWN_GRACE_MS: { default: '10000', help: 'how long in-flight requests may finish on SIGTERM' },
     MPT_ENROLMENT_CODE_TTL_HOURS: { default: '72', help: 'how long an enrolment code from onboarding can be redeemed' },
+    MPT_COMMIT_LOST_AFTER_MS: {
+        default: '120000',
+        help: 'how long the ledger must answer "no such transaction" before a retry resubmits a write of unknown outcome',
+    },
 } as const;
 
 export type SettingName = keyof typeof SETTINGS;
@@ -49,6 +53,7 @@ const ENV_SCHEMA = z.object({
     MPT_IP_RATE_LIMIT_PER_SECOND: int(1, 100_000),
     MPT_SHUTDOWN_GRACE_MS: int(0, 600_000),
     MPT_ENROLMENT_CODE_TTL_HOURS: int(1, 24 * 30),
+    MPT_COMMIT_LOST_AFTER_MS: int(1000, 24 * 3600 * 1000),
 });
 
 export interface GatewayConfig {
@@ -63,6 +68,7 @@ export interface GatewayConfig {
     readonly ipRateLimit: { readonly perSecond: number; readonly burst: number };
     readonly shutdownGraceMs: number;
     readonly enrolmentCodeTtlMs: number;
+    readonly commitLostAfterMs: number;
 }
 
 export class ConfigError extends Error {
@@ -113,6 +119,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
         ipRateLimit: { perSecond: c.MPT_IP_RATE_LIMIT_PER_SECOND, burst: 2 * c.MPT_IP_RATE_LIMIT_PER_SECOND },
         shutdownGraceMs: c.MPT_SHUTDOWN_GRACE_MS,
         enrolmentCodeTtlMs: c.MPT_ENROLMENT_CODE_TTL_HOURS * 3600 * 1000,
+        commitLostAfterMs: c.MPT_COMMIT_LOST_AFTER_MS,
     };
 }
 

@@ -39,6 +39,7 @@ export function createDeps(config: GatewayConfig, logger: Logger): AppDeps {
         bodyLimitBytes: config.bodyLimitBytes,
         rateLimit: config.rateLimit,
         ipRateLimit: config.ipRateLimit,
+        lostAfterMs: config.commitLostAfterMs,
     };
 }
 

@@ -18,10 +18,12 @@ import {
 } from '../../../gateway/src/routes/parties/schema';
 import {
     BankCheckResult,
+    ReceiptListItem,
     ReceiptRecord,
     StoredPayer,
     VerifiedResponse,
 } from '../../../gateway/src/routes/receipts/schema';
+import { page } from '../../../gateway/src/routes/common';
 import { RiskFlagRecord } from '../../../gateway/src/routes/risk/schema';
 import { TradeHistory, TradeRecord, TradeSettlement } from '../../../gateway/src/routes/trades/schema';
 import * as id from '../chaincode/support/identities';
@@ -211,6 +213,16 @@ describe('response schemas accept the chaincode’s real answers', () => {
             'GetTradeSettlement',
             TradeSettlement,
             await w.query(bank, (ctx) => w.receipt.GetTradeSettlement(ctx, 'T1')),
+        );
+        record(
+            'ListReceiptsByTrade',
+            page(ReceiptListItem),
+            await w.query(bank, (ctx) => w.receipt.ListReceiptsByTrade(ctx, 'T1', '10', '')),
+        );
+        record(
+            'ListReceiptsByPayee',
+            page(ReceiptListItem),
+            await w.query(bank, (ctx) => w.receipt.ListReceiptsByPayee(ctx, 'V1', '10', '')),
         );
         record(
             'GetReceiptPayer',

@@ -9,6 +9,7 @@ import {
     FileReceiptBody,
     ReceiptListQuery,
     ReceiptParams,
+    ReceiptListItem,
     ReceiptRecord,
     SettleBody,
     StoredPayer,
@@ -60,9 +61,12 @@ export function receiptRoutes(): AnyRoute[] {
             summary: 'List receipts by trade or by payee (exactly one filter)',
             tag,
             query: ReceiptListQuery,
-            response: page(ReceiptRecord),
+            description: 'By tradeNo the items are allocations to that trade (one per receipt); by payee, receipts.',
+            response: page(ReceiptListItem),
             handle: async ({ ledger, query }) =>
-                (await ledger.query(receiptListCall(query))) as z.input<ReturnType<typeof page<typeof ReceiptRecord>>>,
+                (await ledger.query(receiptListCall(query))) as z.input<
+                    ReturnType<typeof page<typeof ReceiptListItem>>
+                >,
         }),
         txRoute({
             method: 'get',

@@ -141,6 +141,23 @@ export const ReceiptRecord = z
     })
     .meta({ id: 'Receipt' });
 
+/** One receipt's allocation to one trade (chaincode/src/lib/settlement-store.ts AllocationRecord). */
+export const AllocationRecord = z
+    .looseObject({
+        docType: z.literal('allocation'),
+        tradeNo: z.string(),
+        receiptId: z.string(),
+        bankMspId: z.string(),
+        receiptAmountMinor: z.number().int(),
+        receiptCurrency: z.string(),
+        rate: z.string().nullable(),
+        tradeAmountMinor: z.number().int(),
+        tradeCurrency: z.string(),
+        valueDate: z.string(),
+        allocatedBy: Signature,
+    })
+    .meta({ id: 'Allocation' });
+
 const BankReason = z.enum(Object.keys(REASONS) as [keyof typeof REASONS, ...(keyof typeof REASONS)[]]);
 
 /** The bank verdict BK-01..BK-09 (chaincode/src/rules/bank-check.ts BankCheckResult, with its evidence). */
@@ -190,3 +207,6 @@ export const VerifiedResponse = z.object({
     ...LedgerReceipt.shape,
     evidence: z.array(Evidence).describe('ledger transactions the verdict relied on, with their blocks'),
 });
+
+/** By trade: the allocations to it (one per receipt); by payee: the receipts paid to it. */
+export const ReceiptListItem = z.union([ReceiptRecord, AllocationRecord]);
