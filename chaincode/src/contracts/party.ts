@@ -301,7 +301,7 @@ export class PartyContract extends Contract {
         const actor = await authorize(ctx, 'PartyContract.SignAgencyAgreement');
         const key = recordKey(ctx, RecordType.agreement, id);
         const agreement = await mustGetRecord<AgencyAgreement>(ctx, key, 'agreement', `agreement ${id}`);
-        assertOwns(actor, { vendor: agreement.merchantId }, `agreement ${id}`);
+        assertSees(actor, { vendor: agreement.merchantId }, `agreement ${id}`);
         if (agreement.status !== 'PENDING') throw precondition(`agreement ${id} is ${agreement.status}, not PENDING`);
         const signed: AgencyAgreement = { ...agreement, status: 'SIGNED', signedBy: actor.signature };
         await putRecord(ctx, key, signed);

@@ -680,7 +680,8 @@ export class ReceiptContract extends Contract {
         if (actor.role === 'vendor' || actor.role === 'agent') {
             const trade = await loadTradeRecord(ctx, id);
             if (trade === undefined) throw notFound(`trade ${id} does not exist`);
-            assertOwns(actor, { vendor: trade.vendorId, agent: trade.agentId }, `trade ${id}`);
+            // someone else's trade answers like a missing one: the list must not tell which tradeNos exist
+            assertSees(actor, { vendor: trade.vendorId, agent: trade.agentId }, `trade ${id}`);
         }
         const prefix = actor.role === 'bank' ? [id, actor.caller.mspId] : [id];
         const list = LISTS['ReceiptContract.ListReceiptsByTrade'];

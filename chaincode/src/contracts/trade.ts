@@ -301,7 +301,7 @@ export class TradeContract extends Contract {
         const why = parseArg(reason, REASON, 'reason');
         const actor = await authorize(ctx, 'TradeContract.AmendTrade');
         const trade = await loadTrade(ctx, id);
-        assertOwns(actor, { vendor: trade.vendorId, agent: trade.agentId }, `trade ${id}`);
+        assertSees(actor, { vendor: trade.vendorId, agent: trade.agentId }, `trade ${id}`);
         if (!OPEN_STATUSES.includes(trade.status))
             throw precondition(`trade ${id} is ${trade.status}; only unconsolidated trades can be amended`);
         const lines = amendment.lines ?? trade.lines;
@@ -331,7 +331,7 @@ export class TradeContract extends Contract {
         const why = parseArg(reason, REASON, 'reason');
         const actor = await authorize(ctx, 'TradeContract.CancelTrade');
         const trade = await loadTrade(ctx, id);
-        assertOwns(actor, { vendor: trade.vendorId, agent: trade.agentId }, `trade ${id}`);
+        assertSees(actor, { vendor: trade.vendorId, agent: trade.agentId }, `trade ${id}`);
         if (!OPEN_STATUSES.includes(trade.status))
             throw precondition(`trade ${id} is ${trade.status}; only unconsolidated trades can be cancelled`);
         const cancelled: Trade = { ...trade, status: 'CANCELLED', statusReason: why, updatedBy: actor.signature };

@@ -307,6 +307,14 @@ const SCENARIOS: Record<string, Scenario> = {
 const NON_OWNER: Record<string, { readonly rejects?: RegExp; readonly reason: string }> = {
     'ReceiptContract.FileReceipt × bank': { reason: 'the caller files as itself; there is no other bank to name' },
     'ReceiptContract.ListReceiptsByTrade × bank': { reason: 'another bank gets the list filtered to its own receipts' },
+    'ReceiptContract.ListReceiptsByTrade × vendor': {
+        rejects: /^NOT_FOUND: trade .* does not exist$/,
+        reason: 'someone else’s trade is answered like a missing one',
+    },
+    'ReceiptContract.ListReceiptsByTrade × agent': {
+        rejects: /^NOT_FOUND: trade .* does not exist$/,
+        reason: 'someone else’s trade is answered like a missing one',
+    },
     'ReceiptContract.ListReceiptsByPayee × bank': { reason: 'another bank gets the list filtered to its own receipts' },
     'ExemptionContract.FileExemption × agent': {
         rejects: /^RULE_V28: agent A2 is not the export agent of trade T-EXP2/,
@@ -402,6 +410,12 @@ async function settlementWorld(w: World): Promise<void> {
  * tell a caller which IDs exist; writes (and these) answer FORBIDDEN.
  */
 const LISTS_OR_INPUT_CHECKS = /\.(List|CheckExemption|CheckReceipt|PreviewDeclaration)/;
+/** Writes on a stored record its non-owners cannot read either: hidden like a read, so a write does not probe IDs. */
+const WRITES_ON_HIDDEN_RECORDS = new Set([
+    'TradeContract.AmendTrade',
+    'TradeContract.CancelTrade',
+    'PartyContract.SignAgencyAgreement',
+]);
 
 const cells = permissionTable()
     .filter(([tx]) => Object.hasOwn(SCENARIOS, tx))
@@ -410,7 +424,8 @@ const cells = permissionTable()
             tx,
             role,
             scope: permission.roles[role] ?? null,
-            readsOneRecord: permission.access === 'read' && !LISTS_OR_INPUT_CHECKS.test(tx),
+            hidesFromNonOwners:
+                (permission.access === 'read' && !LISTS_OR_INPUT_CHECKS.test(tx)) || WRITES_ON_HIDDEN_RECORDS.has(tx),
         })),
     );
 
@@ -427,7 +442,7 @@ describe('permission matrix (every cell called for real)', () => {
         expect(flagId).toMatch(/^[0-9a-f]{32}$/);
     });
 
-    it.each(cells)('$tx × $role → $scope', async ({ tx, role, scope, readsOneRecord }) => {
+    it.each(cells)('$tx × $role → $scope', async ({ tx, role, scope, hidesFromNonOwners }) => {
         const scenario = SCENARIOS[tx];
         if (scenario === undefined) throw new Error(`no scenario for ${tx}`);
         const party = OWNERS[tx]?.[role] ?? DEFAULT_PARTY[role];
@@ -443,7 +458,7 @@ describe('permission matrix (every cell called for real)', () => {
             const exception = NON_OWNER[`${tx} × ${role}`];
             if (exception === undefined) {
                 await expect(byOther).rejects.toThrow(
-                    readsOneRecord ? /^NOT_FOUND: .* does not exist$/ : /^FORBIDDEN: /,
+                    hidesFromNonOwners ? /^NOT_FOUND: .* does not exist$/ : /^FORBIDDEN: /,
                 );
             } else if (exception.rejects === undefined) await expect(byOther).resolves.toBeDefined();
             else await expect(byOther).rejects.toThrow(exception.rejects);
