@@ -159,3 +159,19 @@ export interface ErrorFields {
 
 /** The `error` object of an error response body. */
 export const errorOf = (res: { body: unknown }): ErrorFields => (res.body as { error: ErrorFields }).error;
+
+/** The body of `POST /v1/trades` (and one bulk row) for demo vendor V-0001 through agent A-0001. */
+export const tradeRequest = (tradeNo: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
+    tradeNo,
+    vendorId: 'V-0001',
+    agentId: 'A-0001',
+    buyerId: 'B-0001',
+    tradeDate: '2026-03-01',
+    currency: 'USD',
+    agencyReceipt: false,
+    paymentTerms: 'PREPAID',
+    paymentChannel: 'BANK',
+    lines: [{ lineId: 'L1', goodsCode: 'G-1', qty: 10, unitPrice: 250, amount: 2500 }],
+    documents: [],
+    ...extra,
+});

@@ -6,23 +6,8 @@ import * as id from '../chaincode/support/identities';
 import { World } from '../chaincode/support/world';
 import type { RiskFlag } from '../../../chaincode/src/lib/records';
 import { seedSignature } from '../chaincode/receipt-fixtures';
-import { bearer, errorOf, harness, idem, type Harness } from './harness';
+import { bearer, errorOf, harness, idem, type Harness, tradeRequest } from './harness';
 import { trade as tradeRecord } from './ledger-answers';
-
-const trade = (tradeNo: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
-    tradeNo,
-    vendorId: 'V-0001',
-    agentId: 'A-0001',
-    buyerId: 'B-0001',
-    tradeDate: '2026-03-01',
-    currency: 'USD',
-    agencyReceipt: false,
-    paymentTerms: 'PREPAID',
-    paymentChannel: 'BANK',
-    lines: [{ lineId: 'L1', goodsCode: 'G-1', qty: 10, unitPrice: 250, amount: 2500 }],
-    documents: [],
-    ...extra,
-});
 
 /** Characters the text rule refuses, each in an otherwise ordinary remark. */
 const REFUSED_TEXT: [string, string][] = [
@@ -86,7 +71,7 @@ describe('what the gateway refuses before the ledger', () => {
 
     describe('bulk trades', () => {
         it('refuses a bulk with rows that are not objects as a whole, naming each bad row, and submits nothing', async () => {
-            const res = await post(vendor, '/v1/trades/bulk', { trades: [1, 'x', null, trade('T-1')] });
+            const res = await post(vendor, '/v1/trades/bulk', { trades: [1, 'x', null, tradeRequest('T-1')] });
 
             expect(res.status).toBe(400);
             expect(errorOf(res).code).toBe('INVALID');
@@ -97,7 +82,11 @@ describe('what the gateway refuses before the ledger', () => {
 
         it('refuses a bulk row under the same field rules as POST /v1/trades', async () => {
             const res = await post(vendor, '/v1/trades/bulk', {
-                trades: [trade('T-1'), trade('T-2', { remark: '<script>x</script>' }), trade('T-3', { qty: 1 })],
+                trades: [
+                    tradeRequest('T-1'),
+                    tradeRequest('T-2', { remark: '<script>x</script>' }),
+                    tradeRequest('T-3', { qty: 1 }),
+                ],
             });
 
             expect(res.status).toBe(400);
@@ -117,8 +106,18 @@ describe('what the gateway refuses before the ledger', () => {
                 failed: 1,
             }));
             const key = idem();
-            const first = await post(vendor, '/v1/trades/bulk', { trades: [trade('T-1'), trade('T-2')] }, key);
-            const again = await post(vendor, '/v1/trades/bulk', { trades: [trade('T-1'), trade('T-2')] }, key);
+            const first = await post(
+                vendor,
+                '/v1/trades/bulk',
+                { trades: [tradeRequest('T-1'), tradeRequest('T-2')] },
+                key,
+            );
+            const again = await post(
+                vendor,
+                '/v1/trades/bulk',
+                { trades: [tradeRequest('T-1'), tradeRequest('T-2')] },
+                key,
+            );
 
             expect(first.status).toBe(201);
             expect(first.body).toMatchObject({ result: { registered: 1, results: [{ ok: true }, { tradeNo: null }] } });
@@ -131,8 +130,8 @@ describe('what the gateway refuses before the ledger', () => {
         it('acknowledges a committed write even when its answer breaks the documented schema (logged, never 5xx)', async () => {
             h.ledger.on('TradeContract:RegisterTrades', () => ({ results: [], registered: 'one', failed: 0 }));
             const key = idem();
-            const first = await post(vendor, '/v1/trades/bulk', { trades: [trade('T-1')] }, key);
-            const again = await post(vendor, '/v1/trades/bulk', { trades: [trade('T-1')] }, key);
+            const first = await post(vendor, '/v1/trades/bulk', { trades: [tradeRequest('T-1')] }, key);
+            const again = await post(vendor, '/v1/trades/bulk', { trades: [tradeRequest('T-1')] }, key);
 
             expect(first.status).toBe(201);
             expect(first.body).toMatchObject({ result: { registered: 'one' }, txId: expect.any(String) });
@@ -146,8 +145,8 @@ describe('what the gateway refuses before the ledger', () => {
         it.each(REFUSED_TEXT)(
             'refuses %s in a trade remark, a bulk row and risk-flag evidence',
             async (_what, text) => {
-                const single = await post(vendor, '/v1/trades', trade('T-1', { remark: text }));
-                const bulk = await post(vendor, '/v1/trades/bulk', { trades: [trade('T-2', { remark: text })] });
+                const single = await post(vendor, '/v1/trades', tradeRequest('T-1', { remark: text }));
+                const bulk = await post(vendor, '/v1/trades/bulk', { trades: [tradeRequest('T-2', { remark: text })] });
                 const flag = await post(operator, '/v1/risk-flags', {
                     subjectType: 'trade',
                     subjectId: 'T-1',
@@ -171,7 +170,7 @@ describe('what the gateway refuses before the ledger', () => {
 
         it('takes any language, punctuation and emoji', async () => {
             const remark = '义乌小商品 — «Ōsaka» ok, 100% 😀 (Ltd.) & Co; ç’est ça';
-            const single = await post(vendor, '/v1/trades', trade('T-1', { remark }));
+            const single = await post(vendor, '/v1/trades', tradeRequest('T-1', { remark }));
             const flag = await post(operator, '/v1/risk-flags', {
                 subjectType: 'trade',
                 subjectId: 'T-1',
@@ -195,7 +194,7 @@ describe('what the gateway refuses before the ledger', () => {
                 .send(body as string);
 
         it('refuses bytes that are not UTF-8 instead of storing U+FFFD', async () => {
-            const [before = '', after = ''] = JSON.stringify(trade('T-1', { remark: 'HOLE' })).split('HOLE');
+            const [before = '', after = ''] = JSON.stringify(tradeRequest('T-1', { remark: 'HOLE' })).split('HOLE');
             const body = Buffer.concat([Buffer.from(before), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from(after)]);
 
             const res = await rawPost(body);
@@ -206,7 +205,7 @@ describe('what the gateway refuses before the ledger', () => {
         });
 
         it('refuses a body in another charset with 415', async () => {
-            const res = await rawPost(JSON.stringify(trade('T-1')), 'application/json; charset=utf-16');
+            const res = await rawPost(JSON.stringify(tradeRequest('T-1')), 'application/json; charset=utf-16');
 
             expect(res.status).toBe(415);
             expect(errorOf(res).code).toBe('UNSUPPORTED_MEDIA_TYPE');
@@ -219,7 +218,7 @@ describe('what the gateway refuses before the ledger', () => {
             const roomy = h.restart({ bodyLimitBytes: 1024 * 1024 });
             const deep = await rawPost(nest(100_000), 'application/json', roomy);
             const justOver = await rawPost(nest(32));
-            const brackets = await rawPost(JSON.stringify(trade('T-1', { remark: '[[[[{{{{'.repeat(10) })));
+            const brackets = await rawPost(JSON.stringify(tradeRequest('T-1', { remark: '[[[[{{{{'.repeat(10) })));
 
             expect([deep.status, justOver.status]).toEqual([400, 400]);
             expect(errorOf(deep)).toMatchObject({

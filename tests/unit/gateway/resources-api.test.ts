@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { ChaincodeRejection } from '../../../gateway/src/ledger/errors';
-import { bearer, errorOf, harness, idem, sha, type Harness } from './harness';
+import { bearer, errorOf, harness, idem, sha, type Harness, tradeRequest } from './harness';
 import {
     bankCheck,
     customsCheck,
@@ -10,20 +10,6 @@ import {
     receiptRecord,
     trade as storedTrade,
 } from './ledger-answers';
-
-const trade = (tradeNo: string): Record<string, unknown> => ({
-    tradeNo,
-    vendorId: 'V-0001',
-    agentId: 'A-0001',
-    buyerId: 'B-0001',
-    tradeDate: '2026-03-01',
-    currency: 'USD',
-    agencyReceipt: false,
-    paymentTerms: 'PREPAID',
-    paymentChannel: 'BANK',
-    lines: [{ lineId: 'L1', goodsCode: 'G-1', qty: 10, unitPrice: 250, amount: 2500 }],
-    documents: [],
-});
 
 describe('ledger resources on a fake ledger', () => {
     let h: Harness;
@@ -85,7 +71,9 @@ describe('ledger resources on a fake ledger', () => {
             return { results, registered: results.filter((r) => r.ok).length, failed: 1 };
         });
 
-        const res = await post(vendor, '/v1/trades/bulk', { trades: [trade('T-1'), trade('TAKEN'), trade('T-3')] });
+        const res = await post(vendor, '/v1/trades/bulk', {
+            trades: [tradeRequest('T-1'), tradeRequest('TAKEN'), tradeRequest('T-3')],
+        });
 
         expect(res.status).toBe(201);
         expect(h.ledger.submits()).toHaveLength(1);
