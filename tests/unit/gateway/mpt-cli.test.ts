@@ -34,13 +34,14 @@ afterAll(async () => {
 });
 
 /** Runs the CLI against the test gateway; resolves with what it printed on standard output. */
-async function mpt(key: string, ...args: string[]): Promise<string[]> {
+async function mpt(key: string | undefined, ...args: string[]): Promise<string[]> {
     const lines: string[] = [];
     const io = {
         out: (line: string): void => void lines.push(line),
         err: (): void => undefined,
     };
-    await program(io, {}).parseAsync(['node', 'mpt', '--url', url, '--key', key, ...args]);
+    const keyArgs = key === undefined ? [] : ['--key', key];
+    await program(io, {}).parseAsync(['node', 'mpt', '--url', url, ...keyArgs, ...args]);
     return lines;
 }
 
@@ -124,5 +125,23 @@ describe('mpt CLI', () => {
         await expect(mpt('mpt_0000000000000000_wrong', 'check-receipt', 'BankOrgMSP:R-1')).rejects.toThrow(
             /^UNAUTHENTICATED: /,
         );
+    });
+
+    it("onboard prints an enrolment code for the official; enrol turns it into the person's own key, without a key", async () => {
+        const operator = h.user('MarketOrg', 'operator1', 'operator', 'OP-YIWU');
+
+        const onboarded = JSON.parse(
+            (await mpt(operator, 'onboard', 'stall-9', '--role', 'vendor', '--party', 'V-0009')).join('\n'),
+        ) as { enrolmentCode: string; apiKey?: string };
+        const enrolled = JSON.parse((await mpt(undefined, 'enrol', onboarded.enrolmentCode)).join('\n')) as {
+            username: string;
+            apiKey: string;
+        };
+        const me = await fetch(`${url}/v1/me`, { headers: { authorization: `Bearer ${enrolled.apiKey}` } });
+
+        expect(onboarded.apiKey).toBeUndefined();
+        expect(enrolled.username).toBe('stall-9');
+        expect(await me.json()).toMatchObject({ username: 'stall-9', role: 'vendor', party: 'V-0009' });
+        await expect(mpt(undefined, 'enrol', onboarded.enrolmentCode)).rejects.toThrow(/^INVALID: /);
     });
 });
