@@ -20,7 +20,15 @@ import {
     peerProcess,
 } from './nodes';
 import { ifUnlocked, withLock } from './lock';
-import { crashProcess, isRunning, residentMiB, startProcess, stopProcess, type ProcessSpec } from './processes';
+import {
+    crashProcess,
+    isListening,
+    isRunning,
+    residentMiB,
+    startProcess,
+    stopProcess,
+    type ProcessSpec,
+} from './processes';
 import { run, silentReporter, sleep, timed, waitFor, type Reporter } from './run';
 import { DEFAULT_TOPOLOGY, loadTopology, ordererName, peerName, type PeerOrg, type Topology } from './topology';
 import { Wallet } from './wallet';
@@ -442,6 +450,10 @@ export class FabricNetwork {
                 '--client-key',
                 adminTls.key,
             ]);
+        // the orderer reports healthy on its operations port before its admin port listens
+        await waitFor(`the orderer's admin endpoint ${orderer.host}:${orderer.adminPort} to listen`, async () =>
+            (await isListening(orderer.adminPort, orderer.host)) ? true : undefined,
+        );
         const listed = await osnadmin(['list']);
         if (!listed.includes(`"name": "${topology.channel}"`)) {
             await osnadmin(['join', '--channelID', topology.channel, '--config-block', layout.channelBlock(topology)]);

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import type { Layout } from './layout';
 import { sleep } from './run';
 
@@ -73,6 +73,21 @@ export function isPortFree(port: number, host = '127.0.0.1'): Promise<boolean> {
             server.close(() => {
                 resolve(true);
             });
+        });
+    });
+}
+
+/** Whether something accepts TCP connections on host:port (a server may be healthy before all its ports listen). */
+export function isListening(port: number, host = '127.0.0.1'): Promise<boolean> {
+    return new Promise((resolve) => {
+        const socket = connect({ port, host });
+        socket.once('connect', () => {
+            socket.destroy();
+            resolve(true);
+        });
+        socket.once('error', () => {
+            socket.destroy();
+            resolve(false);
         });
     });
 }
