@@ -3,7 +3,8 @@ import { authorize } from '../lib/auth';
 import { invalid, precondition } from '../lib/errors';
 import { RecordType, lastAttribute, recordKey } from '../lib/keys';
 import { LISTS, listPage } from '../lib/lists';
-import { RISK_SUBJECTS, type RiskFlag } from '../lib/records';
+import { RISK_SUBJECTS, type RiskFlag, type RiskSubject } from '../lib/records';
+import { splitReceiptId } from '../lib/settlement-store';
 import { raise, resolveFlag } from '../lib/risk';
 import { emit, getRecord, jsonResult, mustGetRecord } from '../lib/store';
 import { jsonTextProblem } from '../lib/text';
@@ -11,7 +12,7 @@ import { ID, PAGE_SIZE, REASON, object, oneOf, parseArg, parseJson, str } from '
 
 const FLAG = object({
     subjectType: oneOf(RISK_SUBJECTS),
-    subjectId: ID,
+    subjectId: str({ max: 130 }),
     ruleId: str({ pattern: /^(F\d{1,2}|V\d{2})$/, max: 3, hint: 'must be a fraud pattern F1..F11 or a rule Vnn' }),
     severity: oneOf(['LOW', 'MEDIUM', 'HIGH'] as const),
     evidence: (value: unknown, path: string): Record<string, unknown> => {
@@ -23,6 +24,13 @@ const FLAG = object({
         return value as Record<string, unknown>;
     },
 });
+
+/** A receipt is named `<bank MSP>:<receiptRef>`; every other subject by a plain ID. */
+function checkSubjectId(type: RiskSubject, id: string, path: string): string {
+    if (type !== 'receipt') return ID(id, path);
+    if (splitReceiptId(id) === null) throw invalid(`${path} must look like <Bank…MSP>:<receiptRef> for a receipt`);
+    return id;
+}
 
 const FLAG_ID = str({ pattern: /^[0-9a-f]{32}$/, max: 32, hint: 'must be a 32-hex flag ID' });
 
@@ -40,6 +48,7 @@ export class RiskContract extends Contract {
     @Transaction()
     async RaiseFlag(ctx: Context, flagJson: string): Promise<string> {
         const input = parseJson(flagJson, FLAG, 'flag');
+        checkSubjectId(input.subjectType, input.subjectId, 'flag.subjectId');
         const actor = await authorize(ctx, 'RiskContract.RaiseFlag');
         const flag = await raise(ctx, input, actor.signature);
         if (flag === null)
@@ -96,7 +105,7 @@ export class RiskContract extends Contract {
         bookmark: string,
     ): Promise<string> {
         const type = parseArg(subjectType, oneOf(RISK_SUBJECTS), 'subjectType');
-        const id = parseArg(subjectId, ID, 'subjectId');
+        const id = checkSubjectId(type, subjectId, 'subjectId');
         const size = parseJson(pageSize, PAGE_SIZE, 'pageSize');
         const actor = await authorize(ctx, 'RiskContract.ListFlagsBySubject');
         const page = await listPage(

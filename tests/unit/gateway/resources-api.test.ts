@@ -288,4 +288,32 @@ describe('ledger resources on a fake ledger', () => {
         expect(res.body).toMatchObject({ result: { recordType: 'trade', recordId: 'T-1' }, evidence: [] });
         expect(bad.status).toBe(400);
     });
+
+    it('names a receipt as a risk-flag subject by its <bankMspId>:<receiptRef> ID, and only a receipt', async () => {
+        h.ledger.on('RiskContract:ListFlagsBySubject', () => ({ items: [], bookmark: '' }));
+        const flag = (subjectType: string, subjectId: string): object => ({
+            subjectType,
+            subjectId,
+            ruleId: 'F2',
+            severity: 'HIGH',
+            evidence: { note: 'reused trade' },
+        });
+
+        const listed = await request(h.app)
+            .get('/v1/risk-flags?subjectType=receipt&subjectId=BankOrgMSP:R-1')
+            .set(bearer(bank));
+        const plainReceipt = await post(bank, '/v1/risk-flags', flag('receipt', 'R-1'));
+        const tradeAsReceipt = await post(bank, '/v1/risk-flags', flag('trade', 'BankOrgMSP:T-1'));
+
+        expect(listed.status).toBe(200);
+        expect(h.ledger.calls.find((c) => c.fn === 'RiskContract:ListFlagsBySubject')?.args.slice(0, 2)).toEqual([
+            'receipt',
+            'BankOrgMSP:R-1',
+        ]);
+        expect([plainReceipt.status, tradeAsReceipt.status]).toEqual([400, 400]);
+        expect(errorOf(plainReceipt).message).toContain(
+            'body.subjectId: a receipt subject is <bankMspId>:<receiptRef>',
+        );
+        expect(h.ledger.submits()).toHaveLength(0);
+    });
 });

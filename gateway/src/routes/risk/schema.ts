@@ -2,24 +2,39 @@ import { z } from 'zod';
 import { RISK_STATUSES, RISK_SUBJECTS } from '../../../../chaincode/src/lib/records';
 import { jsonTextProblem } from '../../../../chaincode/src/lib/text';
 import { Id, PageQuery, Signature } from '../common';
+import { ReceiptId } from '../receipts/schema';
 
-export const FlagBody = z.strictObject({
-    subjectType: z.enum(RISK_SUBJECTS),
-    subjectId: Id,
-    ruleId: z.string().regex(/^(F\d{1,2}|V\d{2})$/, 'must be a fraud pattern F1..F11 or a rule Vnn'),
-    severity: z.enum(['LOW', 'MEDIUM', 'HIGH']),
-    evidence: z
-        .record(z.string(), z.unknown())
-        .superRefine((evidence, check) => {
-            const problem = jsonTextProblem(evidence, 'evidence');
-            if (problem !== undefined) check.addIssue({ code: 'custom', message: problem });
-        })
-        .refine((e) => JSON.stringify(e).length <= 4000, 'evidence is larger than 4000 characters'),
-});
+/** A receipt is named `<bankMspId>:<receiptRef>`; every other subject by a plain ID. */
+const subjectIdFits = (flag: { subjectType: string; subjectId: string }): boolean =>
+    (flag.subjectType === 'receipt' ? ReceiptId : Id).safeParse(flag.subjectId).success;
+const SUBJECT_ID_HINT = {
+    message: 'a receipt subject is <bankMspId>:<receiptRef>; any other subject a plain ID',
+    path: ['subjectId'],
+};
+const SubjectId = z.union([Id, ReceiptId]).describe('the record flagged; a receipt as <bankMspId>:<receiptRef>');
+
+export const FlagBody = z
+    .strictObject({
+        subjectType: z.enum(RISK_SUBJECTS),
+        subjectId: SubjectId,
+        ruleId: z.string().regex(/^(F\d{1,2}|V\d{2})$/, 'must be a fraud pattern F1..F11 or a rule Vnn'),
+        severity: z.enum(['LOW', 'MEDIUM', 'HIGH']),
+        evidence: z
+            .record(z.string(), z.unknown())
+            .superRefine((evidence, check) => {
+                const problem = jsonTextProblem(evidence, 'evidence');
+                if (problem !== undefined) check.addIssue({ code: 'custom', message: problem });
+            })
+            .refine((e) => JSON.stringify(e).length <= 4000, 'evidence is larger than 4000 characters'),
+    })
+    .refine(subjectIdFits, SUBJECT_ID_HINT);
 export const FlagParams = z.strictObject({
     flagId: z.string().regex(/^[0-9a-f]{32}$/, 'must be a 32-hex flag ID'),
 });
-export const FlagListQuery = PageQuery.extend({ subjectType: z.enum(RISK_SUBJECTS), subjectId: Id });
+export const FlagListQuery = PageQuery.extend({ subjectType: z.enum(RISK_SUBJECTS), subjectId: SubjectId }).refine(
+    subjectIdFits,
+    SUBJECT_ID_HINT,
+);
 
 export const RiskFlagRecord = z
     .looseObject({
