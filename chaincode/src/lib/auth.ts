@@ -371,7 +371,8 @@ export async function authorizeOnboarder(
     tx: string,
 ): Promise<{ readonly onboarder: Onboarder; readonly signature: Signature }> {
     const caller = callerOf(ctx);
-    if (caller.role === null && ctx.clientIdentity.getAttributeValue(REGISTRAR_ATTRIBUTE) !== null) {
+    const registrarRoles = ctx.clientIdentity.getAttributeValue(REGISTRAR_ATTRIBUTE);
+    if (caller.role === null && registrarRoles !== null && registrarRoles !== '') {
         const signature = { mspId: caller.mspId, id: caller.id, role: 'admin', party: null };
         return { onboarder: 'admin', signature: { ...signature, txId: ctx.stub.getTxID(), at: txTime(ctx) } };
     }

@@ -2,13 +2,13 @@
  * The text rule for names, remarks and reasons, one definition for the chaincode and the gateway (which imports
  * this file, so it imports nothing itself). Any language and punctuation pass; what never does is what no name
  * or remark needs and what only ever reaches the ledger to harm or mislead whoever displays it: C0 and C1
- * controls (NUL, ESC sequences), markup brackets, bidirectional overrides and isolates (text that reads
- * differently from what it holds), zero-width characters and the BOM (invisible differences between names),
- * line and paragraph separators, and lone surrogates (not text at all).
+ * controls (NUL, ESC sequences), markup brackets, bidirectional marks, overrides and isolates (text that reads
+ * differently from what it holds), zero-width and invisible characters, soft hyphens, tag characters and the BOM
+ * (invisible differences between names), line and paragraph separators, and lone surrogates (not text at all).
  */
 export const HUMAN_TEXT =
     // eslint-disable-next-line no-control-regex -- the point is to find control characters
-    /^[^\u0000-\u001f\u007f-\u009f<>\u200b-\u200d\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff\ud800-\udfff]*$/u;
+    /^[^\u0000-\u001f\u007f-\u009f\u00ad<>\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ud800-\udfff\u{e0000}-\u{e007f}]*$/u;
 
 export const HUMAN_TEXT_HINT =
     'must not contain control, zero-width or bidirectional-control characters, line separators, lone surrogates or < >';

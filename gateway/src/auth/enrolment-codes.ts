@@ -1,4 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { privateDir, readJsonIfExists, writeJsonAtomic } from '../store/files';
@@ -46,15 +47,22 @@ export interface NewEnrolment {
 /**
  * One-time enrolment codes: an onboarding official gets a code for a person, the person redeems it for their own API
  * key. Stored as SHA-256 hashes in `<dataDir>/enrolment-codes.json` (0600), at most one pending code per person,
- * each valid until it expires or is redeemed. The normalised code is also the person's one-use secret at the org CA.
+ * each valid until it expires, is redeemed or the person is revoked. The person's one-use secret at the org CA is an
+ * HMAC of the code under a key only this gateway holds (`enrolment-pepper`, 0600), so the code alone is worth nothing
+ * at the CA: not before, not after it expired.
  */
 export class EnrolmentCodes {
     readonly #file: string;
+    readonly #pepper: Buffer;
     readonly #ttlMs: number;
     readonly #now: () => number;
+    /** Codes being redeemed right now: a second redemption of one code is refused before it reaches the CA. */
+    readonly #claimed = new Set<string>();
 
     constructor(dataDir: string, options: { ttlMs?: number; now?: () => number } = {}) {
-        this.#file = path.join(privateDir(dataDir), 'enrolment-codes.json');
+        const dir = privateDir(dataDir);
+        this.#file = path.join(dir, 'enrolment-codes.json');
+        this.#pepper = pepperIn(path.join(dir, 'enrolment-pepper'));
         this.#ttlMs = options.ttlMs ?? 72 * 3600 * 1000;
         this.#now = options.now ?? Date.now;
     }
@@ -67,20 +75,46 @@ export class EnrolmentCodes {
         const pending = this.#live().filter((p) => p.org !== enrolment.org || p.username !== enrolment.username);
         pending.push({ hash: hashOf(code), ...enrolment, createdAt: new Date(now).toISOString(), expiresAt });
         this.#save(pending);
-        return { code, secret: normaliseCode(code), expiresAt };
+        return { code, secret: this.#secretOf(code), expiresAt };
     }
 
-    /** The pending enrolment a code stands for, with its CA secret; undefined when unknown, redeemed or expired. */
-    find(code: string): (PendingEnrolment & { readonly secret: string }) | undefined {
+    /**
+     * Claims a code for redemption: the pending enrolment it stands for, with its CA secret; undefined when unknown,
+     * redeemed, expired or being redeemed by another request. End the claim with {@link consume} or {@link release}.
+     */
+    claim(code: string): (PendingEnrolment & { readonly secret: string }) | undefined {
         const hash = hashOf(code);
+        if (this.#claimed.has(hash)) return undefined;
         const pending = this.#live().find((p) => p.hash === hash);
-        return pending === undefined ? undefined : { ...pending, secret: normaliseCode(code) };
+        if (pending === undefined) return undefined;
+        this.#claimed.add(hash);
+        return { ...pending, secret: this.#secretOf(code) };
     }
 
-    /** Ends a code: it was redeemed (or the CA says it was used). */
+    /** Gives a claimed code back: the redemption failed in a way that did not use it (the CA could not be reached). */
+    release(code: string): void {
+        this.#claimed.delete(hashOf(code));
+    }
+
+    /** Ends a code: it was redeemed (or the CA says it was used, or the onboarding did not finish). */
     consume(code: string): void {
         const hash = hashOf(code);
         this.#save(this.#live().filter((p) => p.hash !== hash));
+        this.#claimed.delete(hash);
+    }
+
+    /** The pending (unredeemed) enrolment of a person, if any. */
+    pendingFor(org: string, username: string): PendingEnrolment | undefined {
+        return this.#live().find((p) => p.org === org && p.username === username);
+    }
+
+    /** Ends the pending code of a person (revoked before redeeming it). */
+    cancel(org: string, username: string): void {
+        this.#save(this.#live().filter((p) => p.org !== org || p.username !== username));
+    }
+
+    #secretOf(code: string): string {
+        return createHmac('sha256', this.#pepper).update(normaliseCode(code), 'utf8').digest('base64url');
     }
 
     /** Pending codes that have not expired; expired ones are dropped at the next write. */
@@ -93,4 +127,10 @@ export class EnrolmentCodes {
     #save(pending: PendingEnrolment[]): void {
         writeJsonAtomic(this.#file, { version: 1, pending });
     }
+}
+
+/** The gateway's key for CA secrets, made once (0600) and kept: the secrets of pending codes depend on it. */
+function pepperIn(file: string): Buffer {
+    if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600, flag: 'wx' });
+    return Buffer.from(readFileSync(file, 'utf8').trim(), 'hex');
 }

@@ -46,7 +46,7 @@ export interface CaConnection {
     enroll(id: string, secret: string): Promise<Enrolment>;
     revoke(registrar: Enrolment, id: string, reason?: string): Promise<void>;
     identity(registrar: Enrolment, id: string): Promise<CaIdentity>;
-    resetSecret(registrar: Enrolment, id: string, secret: string): Promise<void>;
+    resetSecret(registrar: Enrolment, id: string, secret: string, maxEnrollments: number): Promise<void>;
     close(): void;
 }
 
@@ -62,7 +62,8 @@ function connectCa(connection: OrgConnection): CaConnection {
         enroll: (id, secret) => client.enroll(id, secret),
         revoke: (registrar, id, reason) => client.revoke(registrar, id, reason),
         identity: (registrar, id) => client.identity(registrar, id),
-        resetSecret: (registrar, id, secret) => client.resetSecret(registrar, id, secret),
+        resetSecret: (registrar, id, secret, maxEnrollments) =>
+            client.resetSecret(registrar, id, secret, maxEnrollments),
         close: (): void => {
             client.close();
         },
@@ -123,7 +124,7 @@ export class FabricCertificateAuthorities implements CertificateAuthorities {
             if (!same) {
                 throw error;
             }
-            await ca.resetSecret(registrar, user.username, secret);
+            await ca.resetSecret(registrar, user.username, secret, 1);
         }
     }
 

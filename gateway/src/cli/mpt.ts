@@ -239,9 +239,14 @@ export function program(io: Io, env: NodeJS.ProcessEnv = process.env): Command {
         });
 
     cli.command('enrol')
-        .description('redeem the enrolment code you were given for your own API key (no key needed); shown once')
-        .argument('<code>')
-        .action(async (enrolmentCode: string) => {
+        .description(
+            'redeem the enrolment code you were given for your own API key (no key needed); shown once. Prefer ' +
+                '$MPT_ENROLMENT_CODE to the argument: an argument stays in shell history and process lists',
+        )
+        .argument('[code]')
+        .action(async (argument: string | undefined) => {
+            const enrolmentCode = argument ?? env.MPT_ENROLMENT_CODE;
+            if (!enrolmentCode) throw new Error('no enrolment code: set MPT_ENROLMENT_CODE or pass it');
             json(await call({ url: gatewayUrl() }, 'POST', '/v1/enrolment', { enrolmentCode }));
         });
 

@@ -66,11 +66,20 @@ export class IdempotencyStore {
     /** Removes expired records; returns how many. */
     prune(): number {
         let removed = 0;
+        const unreadable: unknown[] = [];
         for (const name of readdirSync(this.#dir)) {
             const scope = name.replace(/\.json$/, '');
-            if (SCOPE.test(scope) && this.get(scope) === undefined) {
-                removed++;
+            try {
+                if (SCOPE.test(scope) && this.get(scope) === undefined) {
+                    removed++;
+                }
+            } catch (error) {
+                // one unreadable record must not keep every other expired one on disk
+                unreadable.push(error);
             }
+        }
+        if (unreadable.length > 0) {
+            throw new AggregateError(unreadable, `${unreadable.length} idempotency records could not be read`);
         }
         return removed;
     }

@@ -258,7 +258,8 @@ export class FabricLedger implements Ledger {
                 return await getStatus({ deadline });
             } catch (error) {
                 if (!(error instanceof CommitStatusError)) {
-                    throw toLedgerError(error, txId);
+                    // the transaction was sent for ordering: whatever failed here, it may still commit
+                    throw new CommitUnknown(txId, payload, error);
                 }
                 lastError = error;
                 if (attempt < retry.attempts) {

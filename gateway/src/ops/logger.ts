@@ -13,6 +13,8 @@ export const REDACT_PATHS = [
     '*.privateKey',
     'secret',
     '*.secret',
+    'enrolmentCode',
+    '*.enrolmentCode',
 ];
 
 /** The gateway's structured logger (JSON lines on stdout unless another destination is given). */

@@ -1,3 +1,6 @@
+/** Most clients tracked at once. */
+export const MAX_CLIENTS = 10_000;
+
 /** Per-client token buckets in memory: `perSecond` tokens refill each second up to `burst`. */
 export class RateLimiter {
     readonly #buckets = new Map<string, { tokens: number; at: number }>();
@@ -14,6 +17,9 @@ export class RateLimiter {
     /** Takes one token; returns 0 when allowed, else the seconds until a token is available. */
     take(client: string): number {
         const now = this.#now();
+        if (!this.#buckets.has(client) && this.#buckets.size >= MAX_CLIENTS) {
+            this.#makeRoom(now);
+        }
         const bucket = this.#buckets.get(client) ?? { tokens: this.#burst, at: now };
         bucket.tokens = Math.min(this.#burst, bucket.tokens + ((now - bucket.at) / 1000) * this.#perSecond);
         bucket.at = now;
@@ -22,18 +28,28 @@ export class RateLimiter {
             bucket.tokens -= 1;
             return 0;
         }
-        if (this.#buckets.size > 10_000) {
-            this.#sweep(now);
-        }
         return Math.ceil((1 - bucket.tokens) / this.#perSecond);
     }
 
-    /** Drops buckets that are full again, so the map does not grow with every client ever seen. */
-    #sweep(now: number): void {
+    /** How many clients are tracked (bounded by {@link MAX_CLIENTS}). */
+    get size(): number {
+        return this.#buckets.size;
+    }
+
+    /**
+     * Keeps the map bounded whoever asks (a client rotating addresses is never refused, so it must not grow the map):
+     * drops buckets that are full again, then, if still at the cap, the oldest tenth.
+     */
+    #makeRoom(now: number): void {
         for (const [client, bucket] of this.#buckets) {
             if (bucket.tokens + ((now - bucket.at) / 1000) * this.#perSecond >= this.#burst) {
                 this.#buckets.delete(client);
             }
+        }
+        let excess = this.#buckets.size - Math.floor(MAX_CLIENTS * 0.9);
+        for (const client of this.#buckets.keys()) {
+            if (excess-- <= 0) break;
+            this.#buckets.delete(client);
         }
     }
 }

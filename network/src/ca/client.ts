@@ -98,10 +98,14 @@ export class FabricCaClient {
         return this.#signedCall(registrar, 'GET', `/api/v1/identities/${encodeURIComponent(id)}${query}`, undefined);
     }
 
-    /** Gives a registered identity a new enrolment secret; everything else stays as registered. */
-    async resetSecret(registrar: Enrolment, id: string, secret: string): Promise<void> {
+    /**
+     * Gives a registered identity a new enrolment secret, usable `maxEnrollments` times (-1: unlimited); its type,
+     * affiliation and attributes stay as registered.
+     */
+    async resetSecret(registrar: Enrolment, id: string, secret: string, maxEnrollments: number): Promise<void> {
         await this.#signedCall(registrar, 'PUT', `/api/v1/identities/${encodeURIComponent(id)}`, {
             secret,
+            max_enrollments: maxEnrollments,
             caname: this.#caName,
         });
     }

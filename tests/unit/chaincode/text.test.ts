@@ -14,6 +14,13 @@ const REFUSED = [
     '\u009f',
     '\u200b',
     '\u200d',
+    '\u200e',
+    '\u200f',
+    '\u00ad',
+    '\u061c',
+    '\u2064',
+    '\u{e0001}',
+    '\u{e007f}',
     '\u2028',
     '\u2029',
     '\u202a',
@@ -40,8 +47,11 @@ describe('the text rule', () => {
             'ça — «ok»',
             '😀',
             '\u00a0',
-            '\u200e',
+            '\u00ae',
+            '\u2010',
             '\u2030',
+            '\u2070',
+            '\u{e0080}',
         ]) {
             expect(HUMAN_TEXT.test(text)).toBe(true);
         }

@@ -111,6 +111,42 @@ describe('authentication, onboarding and keys', () => {
         expect(h.cas.enrolled).toHaveLength(1);
     });
 
+    it('two redemptions of one code at once: one key, one refusal, one enrolment', async () => {
+        const code = ((await onboard(operator, { username: 'twice', role: 'agent', party: 'A-1' })).body as Onboarded)
+            .enrolmentCode;
+        const answers = await Promise.all([redeem(code ?? ''), redeem(code ?? '')]);
+
+        expect(answers.map((a) => a.status).sort()).toEqual([201, 400]);
+        expect(h.cas.enrolled).toHaveLength(1);
+    });
+
+    it("the code is not the person's CA secret: the CA gets a secret only this gateway can derive", async () => {
+        const code =
+            ((await onboard(operator, { username: 'peppered', role: 'agent', party: 'A-1' })).body as Onboarded)
+                .enrolmentCode ?? '';
+
+        await expect(h.cas.enroll('MarketOrg', 'peppered', code.replace(/-/g, ''))).rejects.toMatchObject({
+            status: 502,
+        });
+        expect((await redeem(code)).status).toBe(201);
+    });
+
+    it('revoking a person before they redeem their code ends the code and revokes them at the CA', async () => {
+        const code = ((await onboard(operator, { username: 'gone', role: 'vendor', party: 'V-1' })).body as Onboarded)
+            .enrolmentCode;
+        const revoked = await request(h.app)
+            .post('/v1/identities/gone/revoke')
+            .set(bearer(operator))
+            .set('Idempotency-Key', idem())
+            .send({ reason: 'code handed to the wrong person' });
+
+        expect(revoked.status).toBe(200);
+        expect(revoked.body).toMatchObject({ username: 'gone', revokedKeyIds: [], revokedAtCa: true });
+        expect(h.cas.revoked).toEqual([{ org: 'MarketOrg', username: 'gone' }]);
+        expect((await redeem(code ?? '')).status).toBe(400);
+        expect(h.cas.enrolled).toEqual([]);
+    });
+
     it('an expired, unknown or replaced code enrols nobody', async () => {
         let now = Date.now();
         const codesDir = mkdtempSync(path.join(tmpdir(), 'mpt-codes-'));

@@ -15,6 +15,7 @@ class FakeCa implements CaConnection {
     readonly registered = new Map<string, { secret: string; attrs: CaIdentity['attrs'] }>();
     readonly resets: string[] = [];
     readonly registrations: Registration[] = [];
+    readonly resetLimits: number[] = [];
     failEnrolOnce = false;
     #n = 0;
 
@@ -50,7 +51,8 @@ class FakeCa implements CaConnection {
             : Promise.reject(new CaError('no identity', 404, [{ code: 63, message: 'not found' }]));
     }
 
-    resetSecret(_registrar: Enrolment, id: string, secret: string): Promise<void> {
+    resetSecret(_registrar: Enrolment, id: string, secret: string, maxEnrollments: number): Promise<void> {
+        this.resetLimits.push(maxEnrollments);
         const found = this.registered.get(id);
         if (found) {
             this.resets.push(id);
@@ -102,6 +104,7 @@ describe('onboarding at a Fabric CA', () => {
         await cas.register('MarketOrg', stall, 'CODE-TWO');
 
         expect(ca.resets).toEqual(['stall-7']);
+        expect(ca.resetLimits).toEqual([1]);
         await expect(cas.enroll('MarketOrg', 'stall-7', 'CODE-ONE')).rejects.toMatchObject({ status: 502 });
         await expect(cas.enroll('MarketOrg', 'stall-7', 'CODE-TWO')).resolves.toBeDefined();
     });

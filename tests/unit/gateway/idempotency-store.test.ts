@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { IdempotencyStore } from '../../../gateway/src/idempotency/store';
@@ -63,5 +63,14 @@ describe('idempotency records on disk', () => {
         stop();
 
         expect(failures).toHaveLength(2);
+    });
+
+    it('prune every expired record even when another record cannot be read, and say which failed', () => {
+        put('old');
+        writeFileSync(path.join(dataDir, 'idempotency', `${scope('torn')}.json`), '{"requestHash":');
+        clock += 8 * DAY;
+
+        expect(() => store.prune()).toThrow('1 idempotency records could not be read');
+        expect(files()).toEqual([`${scope('torn')}.json`]);
     });
 });

@@ -24,6 +24,11 @@ const REFUSED_TEXT: [string, string][] = [
     ['a lone surrogate', 'a\ud800b'],
     ['a line separator', 'a\u2028b'],
     ['a paragraph separator', 'a\u2029b'],
+    ['a right-to-left mark', 'Yiwu\u200f'],
+    ['an Arabic letter mark', 'a\u061cb'],
+    ['an invisible operator', 'a\u2062b'],
+    ['a soft hyphen', 'Yi\u00adwu'],
+    ['a tag character', 'Yiwu\u{e0041}'],
 ];
 
 describe('what the gateway refuses before the ledger', () => {

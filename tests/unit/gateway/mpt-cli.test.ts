@@ -34,14 +34,18 @@ afterAll(async () => {
 });
 
 /** Runs the CLI against the test gateway; resolves with what it printed on standard output. */
-async function mpt(key: string | undefined, ...args: string[]): Promise<string[]> {
+async function mpt(key: string | undefined, ...args: string[]): Promise<string[]>;
+async function mpt(key: string | undefined, env: NodeJS.ProcessEnv, ...args: string[]): Promise<string[]>;
+async function mpt(key: string | undefined, ...rest: (string | NodeJS.ProcessEnv)[]): Promise<string[]> {
+    const env = typeof rest[0] === 'object' ? rest[0] : {};
+    const args = rest.filter((arg): arg is string => typeof arg === 'string');
     const lines: string[] = [];
     const io = {
         out: (line: string): void => void lines.push(line),
         err: (): void => undefined,
     };
     const keyArgs = key === undefined ? [] : ['--key', key];
-    await program(io, {}).parseAsync(['node', 'mpt', '--url', url, ...keyArgs, ...args]);
+    await program(io, env).parseAsync(['node', 'mpt', '--url', url, ...keyArgs, ...args]);
     return lines;
 }
 
@@ -133,7 +137,9 @@ describe('mpt CLI', () => {
         const onboarded = JSON.parse(
             (await mpt(operator, 'onboard', 'stall-9', '--role', 'vendor', '--party', 'V-0009')).join('\n'),
         ) as { enrolmentCode: string; apiKey?: string };
-        const enrolled = JSON.parse((await mpt(undefined, 'enrol', onboarded.enrolmentCode)).join('\n')) as {
+        const enrolled = JSON.parse(
+            (await mpt(undefined, { MPT_ENROLMENT_CODE: onboarded.enrolmentCode }, 'enrol')).join('\n'),
+        ) as {
             username: string;
             apiKey: string;
         };

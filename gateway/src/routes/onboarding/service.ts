@@ -73,17 +73,20 @@ export async function enrol(
     deps: OnboardingDeps,
     body: z.output<typeof EnrolBody>,
 ): Promise<z.input<typeof EnrolResponse>> {
-    const pending = deps.enrolmentCodes.find(body.enrolmentCode);
+    const code = body.enrolmentCode;
+    const pending = deps.enrolmentCodes.claim(code);
     if (pending === undefined) {
         throw new ApiError(400, 'INVALID', NOT_VALID);
     }
     if (deps.wallets.has(pending.org, pending.username)) {
-        deps.enrolmentCodes.consume(body.enrolmentCode);
+        deps.enrolmentCodes.consume(code);
         throw new ApiError(400, 'INVALID', NOT_VALID);
     }
     const identity = await deps.cas.enroll(pending.org, pending.username, pending.secret).catch((error: unknown) => {
-        // the CA refusing the secret means it was used (its one enrolment is spent) or replaced: the code is done
-        if (error instanceof ApiError && error.status === 502) deps.enrolmentCodes.consume(body.enrolmentCode);
+        // the CA refusing the secret means it was used (its one enrolment is spent) or replaced: the code is done;
+        // a CA that could not be reached leaves the code as it was
+        if (error instanceof ApiError && error.status === 502) deps.enrolmentCodes.consume(code);
+        else deps.enrolmentCodes.release(code);
         throw error;
     });
     deps.wallets.put(pending.org, pending.username, identity);
@@ -95,7 +98,7 @@ export async function enrol(
         party: pending.party,
         createdBy: pending.createdBy,
     });
-    deps.enrolmentCodes.consume(body.enrolmentCode);
+    deps.enrolmentCodes.consume(code);
     return {
         org: pending.org,
         mspId: identity.mspId,
@@ -124,6 +127,22 @@ export function rotate(deps: OnboardingDeps, principal: Principal): z.output<typ
     return { keyId: record.keyId, apiKey, revokedKeyId: principal.keyId };
 }
 
+/** A person onboarded but not enrolled yet: their code stops working and the CA will not enrol them. */
+async function revokeUnredeemed(
+    deps: OnboardingDeps,
+    principal: Principal,
+    username: string,
+): Promise<z.output<typeof RevokeResponse>> {
+    const pending = deps.enrolmentCodes.pendingFor(principal.org, username);
+    if (pending === undefined) {
+        throw new ApiError(404, 'NOT_FOUND', `no onboarded username ${username} in ${principal.org}`);
+    }
+    assertMayOnboard(principal, pending.role, 'revoke', username);
+    deps.enrolmentCodes.cancel(principal.org, username);
+    await deps.cas.revoke(principal.org, username);
+    return { org: principal.org, username, revokedKeyIds: [], revokedAtCa: true };
+}
+
 /** Revokes every key of a person of the caller's org, and the person's certificates at the org CA. */
 export async function revokeIdentity(
     deps: OnboardingDeps,
@@ -132,7 +151,7 @@ export async function revokeIdentity(
     reason: string,
 ): Promise<z.output<typeof RevokeResponse>> {
     if (!deps.wallets.has(principal.org, username)) {
-        throw new ApiError(404, 'NOT_FOUND', `no onboarded username ${username} in ${principal.org}`);
+        return revokeUnredeemed(deps, principal, username);
     }
     // the role the certificate carries, not the active keys: a person whose keys are all revoked has none to check
     const role = deps.wallets.attributes(principal.org, username)['mpt.role'] ?? 'none';
