@@ -15,6 +15,7 @@ import {
     allocationsOfTrade,
     implicitCollection,
     putOwnedRecord,
+    receiptByPayeeBankKey,
     receiptByPayeeKey,
     receiptIdOf,
     receiptKey,
@@ -705,7 +706,8 @@ export class ReceiptContract extends Contract {
         const actor = await authorize(ctx, 'ReceiptContract.ListReceiptsByPayee');
         assertOwns(actor, { vendor: payee, agent: payee, bank: actor.partyId ?? '' }, `receipts of ${payee}`);
         const list = LISTS['ReceiptContract.ListReceiptsByPayee'];
-        const page = await listPage(ctx, actor, list, [payee], size, bookmark, async (entry) => {
+        const range = actor.role === 'bank' ? [payee, actor.caller.mspId] : [payee];
+        const page = await listPage(ctx, actor, list, range, size, bookmark, async (entry) => {
             const index = JSON.parse(Buffer.from(entry.value).toString('utf8')) as ReceiptByPayee;
             const receipt = await loadReceipt(ctx, index.receiptId);
             return actor.role !== 'bank' || receipt.bankMspId === actor.caller.mspId ? receipt : undefined;
@@ -801,6 +803,14 @@ export class ReceiptContract extends Contract {
             receipt.receiptRef,
         );
         await putOwnedRecord(ctx, indexKey, index, receipt.bankMspId);
+        const bankIndexKey = receiptByPayeeBankKey(
+            ctx,
+            receipt.payeePartyId,
+            receipt.bankMspId,
+            receipt.valueDate.slice(0, 4),
+            receipt.receiptRef,
+        );
+        await putOwnedRecord(ctx, bankIndexKey, index, receipt.bankMspId);
         if (payer !== null) {
             const { salt, ...details } = payer;
             const stored: PayerPrivate = { docType: 'receiptPayer', receiptId: receipt.receiptId, salt, ...details };

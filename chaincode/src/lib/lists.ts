@@ -24,6 +24,8 @@ export interface ListSpec<T> {
     readonly owners: (ctx: Context, record: T) => Promise<Owners> | Owners;
     /** {@link owners} in words (docs). */
     readonly keeps: string;
+    /** Where bank callers scan instead: a range of their own, so the scan never reaches another bank's keys. */
+    readonly bankScans?: { readonly scans: string; readonly keyedBy: readonly string[] };
 }
 
 const tradeOwners = (_ctx: Context, trade: Trade): Owners => ({ vendor: trade.vendorId, agent: trade.agentId });
@@ -96,6 +98,7 @@ export const LISTS = {
             agent: receipt.payeePartyId,
         }),
         keeps: 'bank = receipt.bankPartyId; vendor/agent = receipt.payeePartyId',
+        bankScans: { scans: SettlementType.receiptByPayeeBank, keyedBy: ['payeePartyId', 'bankMspId (their own MSP)'] },
     } satisfies ListSpec<ReceiptRecord>,
     'ExemptionContract.ListExemptionsByMerchant': {
         scans: SettlementType.exemptionByMerchant,
@@ -115,7 +118,6 @@ export interface ListPage<T> {
     readonly items: T[];
     readonly bookmark: string;
     /** Keys the scan read, before records the caller does not own were dropped. */
-    readonly fetched: number;
 }
 
 /**
@@ -131,12 +133,14 @@ export async function listPage<T>(
     bookmark: string,
     load: (entry: KeyEntry) => Promise<T | undefined> | T | undefined,
 ): Promise<ListPage<T>> {
-    const page = await scanPage(ctx, spec.scans, attributes, pageSize, bookmark);
+    const scans = actor.role === 'bank' && spec.bankScans !== undefined ? spec.bankScans.scans : spec.scans;
+    const page = await scanPage(ctx, scans, attributes, pageSize, bookmark);
     const items: T[] = [];
     for (const entry of page.items) {
         const record = await load(entry);
         if (record === undefined) continue;
         if (actor.scope === 'ANY' || owns(actor, await spec.owners(ctx, record))) items.push(record);
     }
-    return { items, bookmark: page.bookmark, fetched: page.fetched };
+    // no count of keys scanned: it would tell a caller how many records it may not see
+    return { items, bookmark: page.bookmark };
 }

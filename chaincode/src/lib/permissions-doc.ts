@@ -9,9 +9,12 @@ export function permissionsMarkdown(): string {
         const cells = ROLES.map((role) => p.roles[role] ?? '—');
         return `| ${tx} | ${p.access} | ${cells.join(' | ')} | ${p.own ?? ''} |`;
     });
-    const listRows = listTable().map(
-        ([tx, list]) => `| ${tx} | \`${list.scans}\` | ${list.keyedBy.join(', ')} | ${list.keeps} |`,
-    );
+    const listRows = listTable().map(([tx, list]) => {
+        const bank = list.bankScans;
+        const scans = `\`${list.scans}\`${bank === undefined ? '' : `; banks: \`${bank.scans}\``}`;
+        const keyedBy = `${list.keyedBy.join(', ')}${bank === undefined ? '' : `; banks: ${bank.keyedBy.join(', ')}`}`;
+        return `| ${tx} | ${scans} | ${keyedBy} | ${list.keeps} |`;
+    });
     const roles = ROLES.map((role) => {
         const type = PARTY_ROLE_TYPE[role];
         return `| ${role} | ${ROLE_MSP[role].describe} | ${type === undefined ? 'no (institution role)' : `yes, ${type}`} |`;

@@ -17,6 +17,11 @@ export const SettlementType = {
     allocation: 'allocation',
     /** [payeePartyId, year, bankMspId, receiptRef] → ReceiptByPayee (carries the USD equivalent for BK-08). */
     receiptByPayee: 'idx~receipt~payee',
+    /**
+     * [payeePartyId, bankMspId, year, receiptRef] → ReceiptByPayee: a bank lists a payee's receipts within its own
+     * range, so no bookmark or count of the scan ever names another bank's receipt.
+     */
+    receiptByPayeeBank: 'idx~receipt~payeebank',
     /** [filingNo] → ExemptionRecord. */
     exemption: 'exemption',
     /** [tradeNo] → ExemptionByTrade: existence means the trade is exempted (V29, once per trade). */
@@ -157,6 +162,16 @@ export function receiptByPayeeKey(
     receiptRef: string,
 ): string {
     return ctx.stub.createCompositeKey(SettlementType.receiptByPayee, [payeePartyId, year, bankMspId, receiptRef]);
+}
+
+export function receiptByPayeeBankKey(
+    ctx: Context,
+    payeePartyId: string,
+    bankMspId: string,
+    year: string,
+    receiptRef: string,
+): string {
+    return ctx.stub.createCompositeKey(SettlementType.receiptByPayeeBank, [payeePartyId, bankMspId, year, receiptRef]);
 }
 
 export function exemptionKey(ctx: Context, filingNo: string): string {

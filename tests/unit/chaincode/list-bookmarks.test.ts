@@ -242,8 +242,11 @@ const cells = listTable().flatMap(([tx]) =>
     ),
 );
 
-const ownCells = listTable().flatMap(([tx]) =>
-    ROLES.filter((role) => permissionOf(tx).roles[role] === 'OWN').map((role) => ({ tx, role })),
+/** Cells whose caller scans the list's shared range (a bank with a range of its own is tested in receipt.test.ts). */
+const ownCells = listTable().flatMap(([tx, spec]) =>
+    ROLES.filter((role) => permissionOf(tx).roles[role] === 'OWN')
+        .filter((role) => !(role === 'bank' && spec.bankScans !== undefined))
+        .map((role) => ({ tx, role })),
 );
 
 interface Listed {

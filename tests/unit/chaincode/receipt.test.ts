@@ -492,6 +492,30 @@ describe('what a second bank sees', () => {
         expect(raw).not.toMatch(/BankOrgMSP|BANK1/);
     });
 
+    it("ListReceiptsByPayee: no item, bookmark or count a bank gets names another bank's receipt", async () => {
+        await file(bank1(), receiptJson({ receiptRef: 'RA', allocations: [] }));
+        await file(bank2(), receiptJson({ receiptRef: 'RB', allocations: [] }));
+        await file(bank1(), receiptJson({ receiptRef: 'RC', allocations: [] }));
+        const answers: string[] = [];
+        const ids: string[] = [];
+        let bookmark = '';
+        do {
+            const raw = await evaluate(bank1(), (ctx) => contract.ListReceiptsByPayee(ctx, 'V1', '1', bookmark));
+            const page = JSON.parse(raw) as { items: { receiptId: string }[]; bookmark: string };
+            answers.push(raw);
+            ids.push(...page.items.map((i) => i.receiptId));
+            bookmark = page.bookmark;
+        } while (bookmark !== '' && answers.length < 10);
+
+        expect(ids).toEqual([`${BANK1_MSP}:R1`, `${BANK1_MSP}:RA`, `${BANK1_MSP}:RC`]);
+        expect(answers.join('\n')).not.toContain(BANK2_MSP);
+        expect(answers.join('\n')).not.toContain('fetched');
+        const all = JSON.parse(
+            await evaluate(vendor('V1'), (ctx) => contract.ListReceiptsByPayee(ctx, 'V1', '10', '')),
+        ) as { items: unknown[] };
+        expect(all.items).toHaveLength(4);
+    });
+
     it('ListReceiptsByTrade shows a bank only its own receipts', async () => {
         const own = JSON.parse(await evaluate(bank2(), (ctx) => contract.ListReceiptsByTrade(ctx, 'T1', '10', ''))) as {
             items: unknown[];
