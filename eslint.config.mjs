@@ -1,8 +1,9 @@
 import eslint from '@eslint/js';
+import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
-export default tseslint.config(
+export default defineConfig(
     // scripts/ and network/builders/ are plain Node scripts that must run before any dependency is installed
     {
         ignores: [
@@ -17,7 +18,7 @@ export default tseslint.config(
         ],
     },
     eslint.configs.recommended,
-    ...tseslint.configs.strictTypeChecked,
+    tseslint.configs.strictTypeChecked,
     {
         languageOptions: { parserOptions: { project: './tsconfig.json', tsconfigRootDir: import.meta.dirname } },
         rules: {

@@ -82,7 +82,7 @@ function rateLimit(
     return (req: Request, res: Response, next: NextFunction): void => {
         const wait = limiter.take(client(req, res));
         if (wait > 0) {
-            metrics.rateLimited.inc();
+            metrics.rateLimited();
             throw new ApiError(429, 'RATE_LIMITED', `too many requests for ${who}; slow down`, {
                 headers: { 'retry-after': String(wait) },
             });
@@ -116,8 +116,7 @@ function observe(logger: Logger, metrics: Metrics) {
             // never the raw path: every distinct URL would become a new series (a 401 or 429 on any path too)
             const route = context.route ?? 'unmatched';
             const seconds = Number(process.hrtime.bigint() - context.started) / 1e9;
-            metrics.httpRequests.inc({ method: req.method, route, status: String(res.statusCode) });
-            metrics.httpDuration.observe({ method: req.method, route }, seconds);
+            metrics.request(req.method, route, res.statusCode, seconds);
             logger.info(
                 {
                     requestId: context.requestId,
@@ -168,9 +167,10 @@ export function buildApp(deps: AppDeps): Express {
             res.status(503).json({ status: 'not ready' });
         }
     });
-    app.get('/metrics', (_req, res) => {
+    app.get('/metrics', async (_req, res) => {
         contextOf(res).route = '/metrics';
-        res.type('text/plain; version=0.0.4').send(metrics.render());
+        const text = await metrics.render();
+        res.type(metrics.contentType).send(text);
     });
     app.get('/openapi.json', (_req, res) => {
         contextOf(res).route = '/openapi.json';

@@ -53,7 +53,7 @@ export class MeteredLedger implements Ledger {
             throw error;
         } finally {
             const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-            this.metrics.fabricDuration.observe({ kind, fn, outcome }, seconds);
+            this.metrics.fabricCall(kind, fn, outcome, seconds);
         }
     }
 }

@@ -1,105 +1,77 @@
-/** A small Prometheus registry: labelled counters and histograms, rendered in the text exposition format. */
+/** The gateway's Prometheus metrics, kept by prom-client. */
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 
-type Labels = Readonly<Record<string, string>>;
+/** Latency buckets in seconds: a cached read takes milliseconds, a submit waits for the commit. */
+const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
-const escapeLabel = (value: string): string => value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
+let processMetrics: Registry | undefined;
 
-function labelText(labels: Labels, extra: Labels = {}): string {
-    const all = { ...labels, ...extra };
-    const parts = Object.keys(all)
-        .sort()
-        .map((name) => `${name}="${escapeLabel(all[name] ?? '')}"`);
-    return parts.length === 0 ? '' : `{${parts.join(',')}}`;
+/**
+ * prom-client's default process and Node.js metrics (CPU, memory, file descriptors, event-loop lag, GC), collected
+ * once per process: every collection starts an event-loop monitor and a GC observer that are never stopped, so
+ * one per Metrics instance would pile up in tests that build many apps. They describe the process, not an app.
+ */
+function processRegistry(): Registry {
+    if (processMetrics === undefined) {
+        processMetrics = new Registry();
+        collectDefaultMetrics({ register: processMetrics });
+    }
+    return processMetrics;
 }
 
-const keyOf = (labels: Labels): string => JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : 1)));
-
-interface Metric {
-    render(): string;
-}
-
-export class Counter implements Metric {
-    readonly #values = new Map<string, { labels: Labels; value: number }>();
-
-    constructor(
-        readonly name: string,
-        readonly help: string,
-    ) {}
-
-    inc(labels: Labels = {}, by = 1): void {
-        const key = keyOf(labels);
-        const entry = this.#values.get(key) ?? { labels, value: 0 };
-        entry.value += by;
-        this.#values.set(key, entry);
-    }
-
-    value(labels: Labels = {}): number {
-        return this.#values.get(keyOf(labels))?.value ?? 0;
-    }
-
-    render(): string {
-        const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} counter`];
-        for (const { labels, value } of this.#values.values()) {
-            lines.push(`${this.name}${labelText(labels)} ${value}`);
-        }
-        return lines.join('\n');
-    }
-}
-
-export const DEFAULT_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
-
-export class Histogram implements Metric {
-    readonly #series = new Map<string, { labels: Labels; counts: number[]; sum: number; count: number }>();
-
-    constructor(
-        readonly name: string,
-        readonly help: string,
-        readonly buckets: readonly number[] = DEFAULT_BUCKETS,
-    ) {}
-
-    observe(labels: Labels, seconds: number): void {
-        const key = keyOf(labels);
-        const series = this.#series.get(key) ?? { labels, counts: this.buckets.map(() => 0), sum: 0, count: 0 };
-        this.buckets.forEach((bound, i) => {
-            if (seconds <= bound) {
-                series.counts[i] = (series.counts[i] ?? 0) + 1;
-            }
-        });
-        series.sum += seconds;
-        series.count += 1;
-        this.#series.set(key, series);
-    }
-
-    count(labels: Labels): number {
-        return this.#series.get(keyOf(labels))?.count ?? 0;
-    }
-
-    render(): string {
-        const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} histogram`];
-        for (const { labels, counts, sum, count } of this.#series.values()) {
-            this.buckets.forEach((bound, i) => {
-                lines.push(`${this.name}_bucket${labelText(labels, { le: String(bound) })} ${counts[i] ?? 0}`);
-            });
-            lines.push(`${this.name}_bucket${labelText(labels, { le: '+Inf' })} ${count}`);
-            lines.push(`${this.name}_sum${labelText(labels)} ${sum}`);
-            lines.push(`${this.name}_count${labelText(labels)} ${count}`);
-        }
-        return lines.join('\n');
-    }
-}
-
-/** The gateway's metrics. */
+/** The gateway's metrics in a registry of their own (never prom-client's global one), plus the process metrics. */
 export class Metrics {
-    readonly httpRequests = new Counter('mpt_http_requests_total', 'HTTP requests by method, route and status');
-    readonly httpDuration = new Histogram('mpt_http_request_duration_seconds', 'HTTP request latency');
-    readonly fabricDuration = new Histogram(
-        'mpt_fabric_call_duration_seconds',
-        'Fabric evaluate/submit latency by transaction and outcome',
-    );
-    readonly rateLimited = new Counter('mpt_rate_limited_total', 'requests refused by the per-key rate limit');
+    // a new registry holding the shared process metrics; the gateway's own metrics are added to it below
+    readonly #registry = Registry.merge([processRegistry()]);
+    readonly #httpRequests = new Counter({
+        name: 'mpt_http_requests_total',
+        help: 'HTTP requests by method, route and status',
+        labelNames: ['method', 'route', 'status'] as const,
+        registers: [this.#registry],
+    });
+    readonly #httpDuration = new Histogram({
+        name: 'mpt_http_request_duration_seconds',
+        help: 'HTTP request latency',
+        labelNames: ['method', 'route'] as const,
+        buckets: BUCKETS,
+        registers: [this.#registry],
+    });
+    readonly #fabricDuration = new Histogram({
+        name: 'mpt_fabric_call_duration_seconds',
+        help: 'Fabric evaluate/submit latency by transaction and outcome',
+        labelNames: ['fn', 'kind', 'outcome'] as const,
+        buckets: BUCKETS,
+        registers: [this.#registry],
+    });
+    readonly #rateLimited = new Counter({
+        name: 'mpt_rate_limited_total',
+        help: 'requests refused by the per-key rate limit',
+        registers: [this.#registry],
+    });
 
-    render(): string {
-        const metrics: Metric[] = [this.httpRequests, this.httpDuration, this.fabricDuration, this.rateLimited];
-        return `${metrics.map((m) => m.render()).join('\n')}\n`;
+    /** One answered HTTP request; `route` is a route pattern or `unmatched`, never the raw path. */
+    request(method: string, route: string, status: number, seconds: number): void {
+        this.#httpRequests.inc({ method, route, status: String(status) });
+        this.#httpDuration.observe({ method, route }, seconds);
+    }
+
+    /** One ledger call: `kind` evaluate/submit/status, `fn` the transaction, `outcome` ok or the failure. */
+    fabricCall(kind: string, fn: string, outcome: string, seconds: number): void {
+        this.#fabricDuration.observe({ fn, kind, outcome }, seconds);
+    }
+
+    /** One request refused by a rate limit. */
+    rateLimited(): void {
+        this.#rateLimited.inc();
+    }
+
+    /** The Content-Type of `render()`'s text, as prom-client gives it. */
+    get contentType(): string {
+        return this.#registry.contentType;
+    }
+
+    /** Every metric in the Prometheus text exposition format. */
+    render(): Promise<string> {
+        return this.#registry.metrics();
     }
 }

@@ -286,7 +286,7 @@ describe('what the gateway keeps', () => {
         const statuses = [];
         for (const path of paths) statuses.push((await request(h.app).get(path)).status);
 
-        const text = metrics.render();
+        const text = await metrics.render();
 
         expect(new Set(statuses)).toEqual(new Set([401, 429]));
         expect(text).not.toContain('probe-');

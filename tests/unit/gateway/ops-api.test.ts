@@ -97,7 +97,7 @@ describe('operations endpoints', () => {
         const res = await request(h.app).get('/metrics');
 
         expect(res.status).toBe(200);
-        expect(res.get('content-type')).toMatch(/^text\/plain/);
+        expect(res.get('content-type')).toMatch(/^text\/plain; .*version=0\.0\.4/);
         expect(res.text).toContain(
             'mpt_http_requests_total{method="GET",route="/v1/documents/:sha256",status="404"} 1',
         );
@@ -108,6 +108,9 @@ describe('operations endpoints', () => {
         expect(res.text).toMatch(
             /mpt_fabric_call_duration_seconds_count\{fn="DocumentContract:RegisterDocument",kind="submit",outcome="ok"\} 1/,
         );
+        // prom-client's default process and Node.js metrics come along
+        expect(res.text).toContain('# TYPE process_cpu_user_seconds_total counter');
+        expect(res.text).toContain('# TYPE nodejs_eventloop_lag_seconds gauge');
     });
 
     it('/openapi.json is OpenAPI 3.1 with request and response schemas for every operation', async () => {
