@@ -223,6 +223,8 @@ export class DeclarationContract extends Contract {
         await loadActiveParty(ctx, input.consignorId, ['AGENT']);
         await loadActiveParty(ctx, input.brokerId, ['BROKER']);
         const packing = await loadPacking(ctx, input.packingNo);
+        // a packing list the caller may not read is answered like a missing one, before anything names its parties
+        assertSees(actor, { agent: packing.agentId, broker: packing.brokerId }, `packing list ${packing.packingNo}`);
         if (packing.brokerId !== input.brokerId)
             throw precondition(`packing list ${packing.packingNo} names broker ${packing.brokerId}`);
         if (packing.agentId !== input.consignorId) {

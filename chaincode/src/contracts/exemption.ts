@@ -1,5 +1,5 @@
 import { Context, Contract, Info, Transaction } from 'fabric-contract-api';
-import { assertOwns, assertSees, authorize, definePermissions, type Actor } from '../lib/auth';
+import { assertOwns, assertSees, authorize, definePermissions, owns, type Actor } from '../lib/auth';
 import { conflict, invalid, notFound, precondition, ruleViolation } from '../lib/errors';
 import { txTime } from '../lib/identity';
 import { IndexType, RecordType, lastAttribute, recordKey, scanAll } from '../lib/keys';
@@ -113,6 +113,19 @@ async function loadAll(ctx: Context, tradeNos: readonly string[]): Promise<Loade
     return loaded;
 }
 
+/**
+ * The trades as the caller may see them: a vendor or agent naming someone else's trade learns what it would of a
+ * trade that does not exist (CU09_TRADE_NOT_FOUND), not whose it is or when it left the country.
+ */
+async function loadVisible(ctx: Context, actor: Actor, tradeNos: readonly string[]): Promise<LoadedTrade[]> {
+    return (await loadAll(ctx, tradeNos)).map((loaded) => {
+        const { trade } = loaded;
+        if (trade === undefined || owns(actor, { vendor: trade.vendorId, agent: trade.agentId })) return loaded;
+        const missing = { status: null, vendorId: null, exitDate: null, exemptedBy: null };
+        return { trade: undefined, declNo: null, facts: { tradeNo: loaded.facts.tradeNo, ...missing } };
+    });
+}
+
 /** The agent files only for its own entrusted exports: it is every trade's agent under a SIGNED agreement. */
 async function assertEntrusted(
     ctx: Context,
@@ -196,7 +209,7 @@ export class ExemptionContract extends Contract {
             throw conflict(`exemption filing ${input.filingNo} already exists`);
         }
         await loadActiveParty(ctx, input.merchantId, ['MERCHANT']);
-        const loaded = await loadAll(ctx, input.tradeNos);
+        const loaded = await loadVisible(ctx, actor, input.tradeNos);
         if (actor.role === 'agent') await assertEntrusted(ctx, actor, input.merchantId, loaded);
         const result = guard(input, null, txTime(ctx).slice(0, 7), loaded);
         throwFirstFailure(result);
@@ -233,7 +246,7 @@ export class ExemptionContract extends Contract {
     async CheckExemption(ctx: Context, filingJson: string): Promise<string> {
         const input = parseFiling(filingJson);
         const actor = await authorize(ctx, 'ExemptionContract.CheckExemption');
-        const loaded = await loadAll(ctx, input.tradeNos);
+        const loaded = await loadVisible(ctx, actor, input.tradeNos);
         if (actor.role === 'vendor') assertOwns(actor, { vendor: input.merchantId }, `filings of ${input.merchantId}`);
         if (actor.role === 'agent') {
             assertOwns(actor, { agent: loaded.map((l) => l.trade?.agentId ?? '') }, `trades of ${input.merchantId}`);

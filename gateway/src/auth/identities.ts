@@ -25,8 +25,9 @@ export interface NewUser {
 export interface CertificateAuthorities {
     /**
      * Registers `username` with `mpt.role`/`mpt.party` at the org's CA, enrollable once with `secret`; 409 when the
-     * username is taken by someone else. A registration with the same role and party that was never enrolled (an
-     * enrolment code that expired, or an onboarding whose answer was lost) gets `secret` as its new secret.
+     * username is taken by someone else. A registration with the same role and party (an enrolment code that expired,
+     * or an onboarding whose answer was lost) gets `secret` as its new secret, again enrollable once: a person who
+     * already enrolled under it cannot enrol again.
      */
     register(org: string, user: NewUser, secret: string): Promise<void>;
     /** Enrols a registered person with their one-use secret: the certificate and key for the gateway wallet. */

@@ -68,7 +68,8 @@ describe('FileExemption', () => {
     it('refuses the agent without a signed agreement, or for a trade it is not the agent of (V28)', async () => {
         await seed(ledger, [agreement('AG0', 'PENDING')]);
         await expect(fileAs(agent('A1'))).rejects.toThrow(/^RULE_V28: agent A1 has no signed agency agreement/);
-        await expect(fileAs(agent('A2'))).rejects.toThrow(/^RULE_V28: agent A2 is not the export agent of trade T1/);
+        // T1 is A1's: to A2 it is a trade that does not exist, so the refusal is the missing agreement
+        await expect(fileAs(agent('A2'))).rejects.toThrow(/^RULE_V28: agent A2 has no signed agency agreement/);
     });
 
     it('refuses a second claim on the same trade, by the vendor or its agent (V29, F10 double claim)', async () => {
@@ -108,7 +109,11 @@ describe('FileExemption', () => {
             filing({ period: '2024-03', tradeNos: ['T6'] }),
             /^RULE_V28: trade T6: CU09_PERIOD_CLOSED/,
         ],
-        ['another vendor’s trade', filing({ tradeNos: ['T4'] }), /^PRECONDITION: trade T4: CU09_NOT_MERCHANT_TRADE/],
+        [
+            'another vendor’s trade, as if it did not exist',
+            filing({ tradeNos: ['T4'] }),
+            /^NOT_FOUND: trade T4: CU09_TRADE_NOT_FOUND/,
+        ],
         ['an unknown trade', filing({ tradeNos: ['NOPE'] }), /^NOT_FOUND: trade NOPE/],
         ['a trade listed twice', filing({ tradeNos: ['T1', 'T1'] }), /^INVALID: filing.tradeNos lists a trade twice/],
         ['an unknown field', filing({ amount: 1 }), /^INVALID: filing has unknown field\(s\): amount/],
@@ -146,6 +151,18 @@ describe('ExemptionGuard (CU-09) and CheckExemption', () => {
             await ledger.evaluate(vendor('V1'), (ctx) => contract.CheckExemption(ctx, filing({ filingNo: 'EX9' }))),
         ) as { verdict: string; findings: { reason: string }[] };
         expect(again).toMatchObject({ verdict: 'FAIL', findings: [{ reason: 'CU09_ALREADY_EXEMPTED' }] });
+    });
+
+    it('shows a vendor another vendor’s trade as a missing one, while customs sees whose it is', async () => {
+        const check = async (who: FakeIdentity): Promise<unknown> =>
+            JSON.parse(await ledger.evaluate(who, (ctx) => contract.CheckExemption(ctx, filing({ tradeNos: ['T4'] }))));
+
+        expect(await check(vendor('V1'))).toMatchObject({
+            findings: [{ tradeNo: 'T4', reason: 'CU09_TRADE_NOT_FOUND', exportMonth: null }],
+        });
+        expect(await check(customs())).toMatchObject({
+            findings: [{ tradeNo: 'T4', reason: 'CU09_NOT_MERCHANT_TRADE' }],
+        });
     });
 
     it('reports every trade of a proposal without writing anything', async () => {

@@ -306,6 +306,25 @@ describe('declaration filing and customs state machine', () => {
         w = await World.market();
     });
 
+    it("answers an agent naming another agent's packing list exactly as a missing one, naming none of its parties", async () => {
+        await w.registerTrade('T1', [{ goods: 'G1', qty: 10, unitPrice: 500 }]);
+        await w.consolidate('O1', ['T1']);
+        await w.pack('PK1', ['O1']);
+        const preview = (packingNo: string): Promise<string> =>
+            w.ledger.evaluate(id.agent('A2'), (ctx) =>
+                w.declaration.PreviewDeclaration(
+                    ctx,
+                    j({ ...w.declarationInput(DECL1, packingNo, ['T1'], { consignorId: 'A2' }), declNo: undefined }),
+                ),
+            );
+
+        const foreign = await preview('PK1').catch((e: unknown) => (e as Error).message);
+        const missing = await preview('PK9').catch((e: unknown) => (e as Error).message);
+
+        expect(foreign).toBe('NOT_FOUND: packing list PK1 does not exist');
+        expect(missing).toBe('NOT_FOUND: packing list PK9 does not exist');
+    });
+
     it('refuses a declaration above USD 150,000 (V01) and accepts exactly the cap', async () => {
         await w.registerTrade('T1', [
             { goods: 'G2', qty: 3000, unitPrice: 5000 },

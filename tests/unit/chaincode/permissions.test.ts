@@ -317,8 +317,8 @@ const NON_OWNER: Record<string, { readonly rejects?: RegExp; readonly reason: st
     },
     'ReceiptContract.ListReceiptsByPayee × bank': { reason: 'another bank gets the list filtered to its own receipts' },
     'ExemptionContract.FileExemption × agent': {
-        rejects: /^RULE_V28: agent A2 is not the export agent of trade T-EXP2/,
-        reason: 'naming the trade of another agent is rule V28, checked once the caller is authorised',
+        rejects: /^RULE_V28: agent A2 has no signed agency agreement with V1/,
+        reason: 'another agent’s trade is hidden like a missing one; without an agreement the agent may not file (V28)',
     },
 };
 
