@@ -7,6 +7,7 @@ import { LISTS, listPage } from '../lib/lists';
 import { txBusinessDate } from '../lib/identity';
 import {
     loadActiveParty,
+    loadCluster,
     loadDeclaration,
     loadGoods,
     loadTrade,
@@ -242,6 +243,7 @@ export class DeclarationContract extends Contract {
         const violations: ChaincodeError[] = [];
         const backOrForwardDated = filingDate(declDate, today);
         if (backOrForwardDated !== null) violations.push(backOrForwardDated);
+        violations.push(...(await this.#customsOffice(ctx, input.customsOffice, trades)));
         const remarkPurchaser = await this.#purchaser(ctx, trades);
         const builderLines = await builderLinesOf(ctx, trades);
         const built = buildDeclaration(builderLines, input.rates);
@@ -287,6 +289,23 @@ export class DeclarationContract extends Contract {
             trades.push(trade);
         }
         return trades;
+    }
+
+    /** V02: goods are declared at the customs office of the cluster where they were bought. */
+    async #customsOffice(ctx: Context, customsOffice: string, trades: readonly Trade[]): Promise<ChaincodeError[]> {
+        const violations: ChaincodeError[] = [];
+        for (const clusterId of new Set(trades.map((t) => t.clusterId))) {
+            const cluster = await loadCluster(ctx, clusterId);
+            if (cluster.customsOffice !== customsOffice) {
+                violations.push(
+                    ruleViolation(
+                        'V02',
+                        `goods bought in cluster ${clusterId} are declared at its customs office ${cluster.customsOffice}, not ${customsOffice}`,
+                    ),
+                );
+            }
+        }
+        return violations;
     }
 
     /** V13/V08: one purchaser per declaration; the remark carries the filed buyer's name, nationality and ID hash. */

@@ -117,3 +117,16 @@ describe('V32: dates are facts of the transaction, on China business days', () =
         expect(released.releaseDate).toBe('2024-03-26');
     });
 });
+
+describe('V02: declared at the customs office of the cluster where the goods were bought', () => {
+    it('refuses a Yiwu packing list declared at another customs office, accepts it at Yiwu customs', async () => {
+        const w = await World.market();
+        await w.registerTrade('T1', LINES);
+        await w.consolidate('O-0001', ['T1']);
+        await w.pack('PK-0001', ['O-0001']);
+        await expect(w.fileDeclaration(DECL1, 'PK-0001', ['T1'], { customsOffice: '5100' })).rejects.toThrow(
+            'RULE_V02: goods bought in cluster YIWU are declared at its customs office 2920, not 5100',
+        );
+        await expect(w.fileDeclaration(DECL1, 'PK-0001', ['T1'])).resolves.toMatchObject({ customsOffice: '2920' });
+    });
+});
