@@ -1,6 +1,6 @@
 import { Context, Contract, Info, Transaction } from 'fabric-contract-api';
 import { assertSees, authorize, type Actor } from '../lib/auth';
-import { invalid, notFound, precondition } from '../lib/errors';
+import { ChaincodeError, invalid, notFound, precondition } from '../lib/errors';
 import { evidenceOf, type RecordEvidence } from '../lib/evidence';
 import { businessDateOf, txBusinessDate, txTime } from '../lib/identity';
 import { RecordType, recordKey, scanAll } from '../lib/keys';
@@ -74,8 +74,8 @@ interface EventInput {
     /** Overrides the rule's target (failed inspection → ON_HOLD). */
     readonly to?: DeclarationStatus;
     readonly patch?: Partial<Declaration>;
-    /** The date customs states for the event (exit); otherwise the transaction's China business date. */
-    readonly eventDate?: string;
+    /** The date customs states for the event (exit); otherwise the event is dated on the transaction's day. */
+    readonly statedDate?: { readonly field: string; readonly date: string };
 }
 
 export interface PartyRef {
@@ -218,9 +218,10 @@ export class CustomsContract extends Contract {
     @Transaction()
     ConfirmExit(ctx: Context, declNo: string, exitDate: string): Promise<string> {
         const date = parseArg(exitDate, DATE, 'exitDate');
-        const future = futureDate('exitDate', date, txBusinessDate(ctx));
-        if (future !== null) throw future;
-        return this.#event(ctx, 'ConfirmExit', declNo, { patch: { exitDate: date }, eventDate: date });
+        return this.#event(ctx, 'ConfirmExit', declNo, {
+            patch: { exitDate: date },
+            statedDate: { field: 'exitDate', date },
+        });
     }
 
     @Transaction()
@@ -264,12 +265,8 @@ export class CustomsContract extends Contract {
         if (!rule.from.includes(declaration.status)) {
             throw precondition(`declaration ${declNo} is ${declaration.status}; ${tx} needs ${rule.from.join(' or ')}`);
         }
-        const outOfOrder = eventOrder(
-            `${rule.type} on`,
-            input.eventDate ?? txBusinessDate(ctx),
-            businessDateOf(declaration.updatedBy.at),
-        );
-        if (outOfOrder !== null) throw outOfOrder;
+        const misdated = misdatedEvent(ctx, rule.type, declaration, input.statedDate);
+        if (misdated !== null) throw misdated;
         const to = input.to ?? targetOf(rule, declaration);
         const seq = declaration.customsEvents + 1;
         const event: CustomsEvent = {
@@ -444,6 +441,19 @@ interface Contribution {
     readonly producer: PartyRef | null;
     readonly consolidator: PartyRef | null;
     readonly [more: string]: unknown;
+}
+
+/** V32: an event dated before the previous one on the declaration, or a date customs states that lies in the future. */
+function misdatedEvent(
+    ctx: Context,
+    type: CustomsEventType,
+    declaration: Declaration,
+    stated: EventInput['statedDate'],
+): ChaincodeError | null {
+    const today = txBusinessDate(ctx);
+    const previous = businessDateOf(declaration.updatedBy.at);
+    if (stated === undefined) return eventOrder(`${type} on`, today, previous);
+    return futureDate(stated.field, stated.date, today) ?? eventOrder(`${type} on`, stated.date, previous);
 }
 
 function targetOf(rule: EventRule, declaration: Declaration): DeclarationStatus {

@@ -97,6 +97,13 @@ describe('V32: dates are facts of the transaction, on China business days', () =
         expect(exited).toMatchObject({ status: 'EXITED', releaseDate: TODAY, exitDate: TODAY });
     });
 
+    it('authorises before judging the date: a broker confirming an exit dated in the future is FORBIDDEN', async () => {
+        await w.declared(DECL1, { T1: LINES });
+        await expect(
+            w.submit(id.broker('K1'), (ctx) => w.customs.ConfirmExit(ctx, DECL1, '2030-01-01')),
+        ).rejects.toThrow(/^FORBIDDEN: /);
+    });
+
     it('refuses a customs event whose proposal is dated before the filing (acceptance ≥ filing)', async () => {
         await w.declared(DECL1, { T1: LINES });
         await expect(
