@@ -2,6 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { businessDateOf } from '../../chaincode/src/lib/identity';
 import { generateMarket } from './generate';
 import { onboardedKeyRing, parseKeyPairs, readKeyFile, type KeyRing } from './keys';
 import { consoleReporter, GatewayUnreachable, loadPlan, type LoadReport } from './load';
@@ -11,7 +12,8 @@ import { SIZE_NAMES } from './sizes';
 
 /** `seeds generate | fraud | load`: a deterministic market, its fraud cases, and loading it through the gateway. */
 
-const today = (): string => new Date().toISOString().slice(0, 10);
+/** The China business date now: the ledger dates declarations, releases and exits by it (V32). */
+const today = (): string => businessDateOf(new Date().toISOString());
 
 function integer(value: string): number {
     const n = Number(value);
@@ -46,7 +48,7 @@ function withMarketOptions(command: Command): Command {
         .addOption(new Option('--size <size>', 'market size').choices(SIZE_NAMES).default('small'))
         .option(
             '--as-of <date>',
-            "the market's today: exits in the month before, exemptions in this month",
+            "the market's today, the China business day of the load: declarations, releases and exits are dated on it",
             date,
             today(),
         );

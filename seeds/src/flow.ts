@@ -1,6 +1,6 @@
 import { toUsdCents } from '../../chaincode/src/rules/money';
 import { CNY_USD_RATE, CONTAINER_OWNERS, CONTAINER_TYPES, USD_CNY, type CatalogItem } from './catalog';
-import { addDays, compact, containerNo, daysInMonth, declarationNo, pad, previousMonth, sha256Hex } from './ids';
+import { addDays, compact, containerNo, declarationNo, pad, sha256Hex } from './ids';
 import type {
     CustomsEventSeed,
     DeclarationSeed,
@@ -62,7 +62,6 @@ interface Sailing {
     readonly consolidatorId: string;
     readonly brokerId: string;
     readonly packDate: string;
-    readonly declDate: string;
     readonly exitDate?: string;
     readonly rail: boolean;
     /** All orders share one container (less-than-container-load grouping, or the F4 split). */
@@ -183,16 +182,10 @@ function shipment(
 
 function sailing(ctx: FlowContext, shipments: Shipment[], state: ShipmentState, shareContainer: boolean): Sailing {
     const rng = ctx.rng;
-    const lastMonth = previousMonth(ctx.asOf);
-    let exitDate: string | undefined;
-    let declDate: string;
-    if (state === 'EXITED') {
-        exitDate = `${lastMonth}-${pad(rng.int(1, daysInMonth(lastMonth)), 2)}`;
-        declDate = addDays(exitDate, -rng.int(1, 3));
-    } else {
-        declDate = addDays(ctx.asOf, -rng.int(0, 4));
-    }
-    const packDate = addDays(declDate, -rng.int(0, 2));
+    // V32: customs dates are facts of the load: every declaration is filed (and released, and exits) on the
+    // as-of day, the China business day the loader runs; only packing and trades lie before it.
+    const exitDate = state === 'EXITED' ? ctx.asOf : undefined;
+    const packDate = addDays(ctx.asOf, -rng.int(0, 2));
     for (const s of shipments) for (const d of s.drafts) d.tradeDate = addDays(packDate, -rng.int(2, 20));
     return {
         shipments,
@@ -200,7 +193,6 @@ function sailing(ctx: FlowContext, shipments: Shipment[], state: ShipmentState, 
         consolidatorId: rng.pick(ctx.parties.consolidators),
         brokerId: rng.pick(ctx.parties.brokers),
         packDate,
-        declDate,
         ...(exitDate === undefined ? {} : { exitDate }),
         rail: shipments[0]?.buyer.country.rail === true && rng.chance(0.7),
         shareContainer,
@@ -410,10 +402,10 @@ function packing(rng: Rng, s: Sailing, packingNo: string, orderCodes: string[]):
 }
 
 /** Orders, packing lists, declarations and customs events, numbered in date order. */
-function logistics(rng: Rng, sailings: readonly Sailing[]): Logistics {
+function logistics(rng: Rng, sailings: readonly Sailing[], filingDay: string): Logistics {
     const out: Logistics = { orders: [], packings: [], declarations: [], events: [], exitDates: new Map() };
     const counter = new Counter();
-    const inOrder = [...sailings].sort((a, b) => (a.declDate < b.declDate ? -1 : a.declDate > b.declDate ? 1 : 0));
+    const inOrder = [...sailings].sort((a, b) => (a.packDate < b.packDate ? -1 : a.packDate > b.packDate ? 1 : 0));
     for (const s of inOrder) {
         const day = compact(s.packDate);
         for (const sh of s.shipments) {
@@ -437,7 +429,7 @@ function logistics(rng: Rng, sailings: readonly Sailing[]): Logistics {
         );
         out.packings.push(pk);
         for (const sh of s.shipments) {
-            const year = s.declDate.slice(0, 4);
+            const year = filingDay.slice(0, 4);
             sh.declNo = declarationNo('2920', year, counter.next(`DECL${year}`));
             const totalValueUsd = sh.drafts.reduce((sum, d) => sum + usdValue(d), 0);
             out.declarations.push({
@@ -448,7 +440,6 @@ function logistics(rng: Rng, sailings: readonly Sailing[]): Logistics {
                     brokerId: s.brokerId,
                     customsOffice: '2920',
                     exitPort: s.rail ? 'ALASHANKOU' : rng.chance(0.8) ? 'CNNGB' : 'CNSHA',
-                    declDate: s.declDate,
                     destCountry: sh.buyer.country.code,
                     tradeCountry: sh.buyer.country.code,
                     transportMode: s.rail ? 'RAIL' : 'SEA',
@@ -485,7 +476,7 @@ export function buildFlow(ctx: FlowContext): Flow {
     loose.v05.expect = { outcome: 'REJECTED', code: 'RULE_V05' };
     loose.own.expect = { outcome: 'REJECTED', code: 'FORBIDDEN' };
     fraud.overCap.expect = { outcome: 'REJECTED', code: 'RULE_V01' };
-    const lg = logistics(ctx.rng, sailings);
+    const lg = logistics(ctx.rng, sailings, ctx.asOf);
     // F4: the first near-cap declaration passes; each later one on the same day is flagged
     const [first, ...later] = fraud.split;
     for (const sh of later) {
@@ -525,7 +516,7 @@ export function buildFlow(ctx: FlowContext): Flow {
         {
             caseId: 'FRAUD-F4-SPLITTING',
             pattern: 'F4',
-            title: `one buyer's container declared as three near-cap declarations on ${fraud.sailings[0]?.declDate ?? '?'}`,
+            title: `one buyer's container declared as three near-cap declarations on ${ctx.asOf}`,
             records: fraud.split.map((sh) => ({ kind: 'declaration', id: sh.declNo })),
             expected: {
                 outcome: 'FLAGGED',

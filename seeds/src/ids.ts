@@ -85,19 +85,6 @@ export function addDays(date: string, days: number): string {
     return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
 }
 
-/** YYYY-MM of the month before the month of `date`. */
-export function previousMonth(date: string): string {
-    const year = Number(date.slice(0, 4));
-    const month = Number(date.slice(5, 7));
-    return month === 1 ? `${pad(year - 1, 4)}-12` : `${date.slice(0, 4)}-${pad(month - 1, 2)}`;
-}
-
-export function daysInMonth(month: string): number {
-    const year = Number(month.slice(0, 4));
-    const m = Number(month.slice(5, 7));
-    return new Date(Date.UTC(year, m, 0)).getUTCDate();
-}
-
 export const compact = (date: string): string => date.replaceAll('-', '');
 
 export function isCalendarDate(date: string): boolean {

@@ -107,7 +107,6 @@ export interface DeclarationInput {
     readonly brokerId: string;
     readonly customsOffice: string;
     readonly exitPort: string;
-    readonly declDate: string;
     readonly destCountry: string;
     readonly tradeCountry: string;
     readonly transportMode: 'SEA' | 'ROAD' | 'RAIL' | 'AIR';

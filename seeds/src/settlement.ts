@@ -1,3 +1,4 @@
+import { nextMonth } from '../../chaincode/src/rules/exemption-guard';
 import { CNY_USD_RATE } from './catalog';
 import { compact, pad } from './ids';
 import type { ExemptionSeed, FraudCase, PayerInput, ReceiptInput, ReceiptSeed, TradeSeed } from './model';
@@ -7,9 +8,8 @@ import { must, type Rng } from './rng';
 
 /**
  * Money and tax after export: receipts filed by the bank and allocated to the trades they pay (in full, in
- * part, or as a deposit before export), and VAT-exemption filings in the month after export. Fraud cases:
- * F2 (a paid trade presented again at a second bank), an over-receipt beyond the 5 % tolerance (V25) and a
- * double exemption claim (F10).
+ * part, or as a deposit before export), and a VAT-exemption claim. Fraud cases: F2 (a paid trade presented
+ * again at a second bank), an over-receipt beyond the 5 % tolerance (V25) and a premature exemption claim (F10).
  */
 
 const PURPOSE = 'payment for goods (market procurement trade, mode 1039)';
@@ -103,38 +103,27 @@ function shipmentReceipts(ctx: Ctx, sh: Shipment, skip: ReadonlySet<string>): vo
     }
 }
 
-function exemptions(rng: Rng, asOf: string, flow: Flow, trades: Map<string, TradeSeed>): ExemptionSeed[] {
-    const period = asOf.slice(0, 7);
-    const groups = new Map<string, TradeSeed[]>();
-    for (const sh of flow.shipments.filter((s) => s.state === 'EXITED')) {
-        for (const d of sh.drafts) {
-            const t = trades.get(d.tradeNo);
-            if (t === undefined) continue;
-            const filer = t.input.vendorId === DEMO.vendor ? DEMO.vendor : t.input.agentId;
-            const key = `${t.input.vendorId}|${filer}`;
-            groups.set(key, [...(groups.get(key) ?? []), t]);
-        }
-    }
-    const out: ExemptionSeed[] = [];
-    for (const [key, list] of [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
-        const [merchantId = '', filedBy = ''] = key.split('|');
-        if (merchantId !== DEMO.vendor && !rng.chance(0.85)) continue;
-        for (let i = 0; i < list.length; i += 200) {
-            out.push({
-                input: {
-                    filingNo: `EX-${period.replace('-', '')}-${pad(out.length + 1, 4)}`,
-                    merchantId,
-                    period,
-                    tradeNos: list
-                        .slice(i, i + 200)
-                        .map((t) => t.input.tradeNo)
-                        .sort(),
-                },
-                filedBy,
-            });
-        }
-    }
-    return out;
+/**
+ * V28 × V32: goods exit on the day of the load, so their VAT period is next month and no claim can succeed at
+ * load. The demo vendor claims its exported trades anyway: a premature claim (F10), refused until the period opens.
+ */
+function exemptions(asOf: string, flow: Flow): ExemptionSeed[] {
+    const period = nextMonth(asOf.slice(0, 7));
+    const tradeNos = flow.shipments
+        .filter((s) => s.state === 'EXITED')
+        .flatMap((s) => s.drafts)
+        .filter((d) => d.vendorId === DEMO.vendor)
+        .map((d) => d.tradeNo)
+        .sort()
+        .slice(0, 200);
+    if (tradeNos.length === 0) return [];
+    return [
+        {
+            input: { filingNo: `EX-${period.replace('-', '')}-0001`, merchantId: DEMO.vendor, period, tradeNos },
+            filedBy: DEMO.vendor,
+            expect: { outcome: 'REJECTED', code: 'RULE_V28' },
+        },
+    ];
 }
 
 function settlementFraud(ctx: Ctx, flow: Flow, reserved: TradeSeed, exemptionsList: ExemptionSeed[]): FraudCase[] {
@@ -184,27 +173,15 @@ function settlementFraud(ctx: Ctx, flow: Flow, reserved: TradeSeed, exemptionsLi
         records: [{ kind: 'receipt', id: over.input.receiptRef }],
         expected: { ...overExpect, bankCheck: { verdict: 'FAIL', reason: 'BK07_EXCEEDS_TOLERANCE' } },
     });
-    // F10: the vendor claims again a trade its agent already claimed for it
-    const agentFiled = exemptionsList.find((e) => e.filedBy !== e.input.merchantId);
-    const claimed = agentFiled?.input.tradeNos[0];
-    if (agentFiled !== undefined && claimed !== undefined) {
-        const period = agentFiled.input.period;
-        const expect = { outcome: 'REJECTED', code: 'RULE_V29' } as const;
-        const filingNo = `EX-${period.replace('-', '')}-${pad(exemptionsList.length + 1, 4)}`;
-        exemptionsList.push({
-            input: { filingNo, merchantId: agentFiled.input.merchantId, period, tradeNos: [claimed] },
-            filedBy: agentFiled.input.merchantId,
-            expect,
-        });
+    // F10: a claim filed before its VAT period opens (the goods exited this month)
+    const premature = exemptionsList[0];
+    if (premature?.expect !== undefined) {
         cases.push({
-            caseId: 'FRAUD-F10-DOUBLE-EXEMPTION',
+            caseId: 'FRAUD-F10-PREMATURE-EXEMPTION',
             pattern: 'F10',
-            title: `${agentFiled.input.merchantId} claims trade ${claimed} already claimed by its agent in ${agentFiled.input.filingNo}`,
-            records: [
-                { kind: 'exemption', id: agentFiled.input.filingNo },
-                { kind: 'exemption', id: filingNo },
-            ],
-            expected: expect,
+            title: `${premature.input.merchantId} claims period ${premature.input.period} for goods that exited this month`,
+            records: [{ kind: 'exemption', id: premature.input.filingNo }],
+            expected: premature.expect,
         });
     }
     return cases;
@@ -221,7 +198,7 @@ export function buildSettlement(rng: Rng, asOf: string, flow: Flow): Settlement 
     for (const sh of flow.shipments.filter((s) => ['EXITED', 'RELEASED', 'ACCEPTED'].includes(s.state))) {
         shipmentReceipts(ctx, sh, new Set([reservedNo]));
     }
-    const filings = exemptions(rng, asOf, flow, trades);
+    const filings = exemptions(asOf, flow);
     const fraudCases = settlementFraud(ctx, flow, reserved, filings);
     return { receipts: ctx.receipts, exemptions: filings, fraudCases };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { StatusCode } from '@hyperledger/fabric-gateway';
+import { businessDateOf } from '../../chaincode/src/lib/identity';
 import { caClient, REGISTRAR, userAttributes } from '../../network/src/identities';
 import { FabricNetwork } from '../../network/src/network';
 import type { StoredIdentity } from '../../network/src/wallet';
@@ -13,7 +14,8 @@ import { onChannelAs, runIds, uniqueId } from './support';
 const network = new FabricNetwork();
 const run = uniqueId('R');
 const ids = runIds(run);
-const today = new Date().toISOString().slice(0, 10);
+/** The China business date: release and exit are dated on it (V32), so the test's dates must be too. */
+const today = businessDateOf(new Date().toISOString());
 const declNo = `2920${String(Date.now()).padStart(14, '0')}`;
 const tradeNo = `T-${run}`;
 const PII_ORGS = ['MarketOrgMSP', 'CustomsOrgMSP'];

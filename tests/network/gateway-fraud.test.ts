@@ -15,6 +15,8 @@ import {
     today,
     tradeBody,
 } from './gateway-support';
+import { dayBefore } from '../../chaincode/src/lib/identity';
+import { nextMonth } from '../../chaincode/src/rules/exemption-guard';
 import { uniqueId } from './support';
 
 /**
@@ -165,6 +167,47 @@ describe('fraud and refused requests through the gateway on the real network', (
         failed(refused, 422, 'RULE_V05');
     });
 
+    it('V32: a back-dated declaration is previewed with RULE_V32 and refused with 422 RULE_V32; nothing is filed', async () => {
+        const tradeNo = await newTrade();
+        const { declaration } = await consolidateAndPack(m, [tradeNo]);
+        const backDated = { ...declaration, declDate: dayBefore(dayBefore(today())) };
+
+        const preview = ok(await m.broker.api.post('/v1/declarations/preview', omit(backDated, 'declNo')));
+        const refused = await m.broker.api.post('/v1/declarations', backDated);
+        const lookup = await m.broker.api.get(`/v1/declarations/${str(declaration, 'declNo')}`);
+
+        expect(list(preview, 'violations').map((v) => at(v, 'code'))).toContain('RULE_V32');
+        expect(failed(refused, 422, 'RULE_V32').message).toMatch(/before the filing day/);
+        failed(lookup, 404, 'NOT_FOUND');
+    });
+
+    it('V32: an exit dated before the release is 422 RULE_V32 and the declaration stays RELEASED', async () => {
+        const tradeNo = await newTrade();
+        const { declaration } = await consolidateAndPack(m, [tradeNo]);
+        const declNo = str(declaration, 'declNo');
+        ok(await m.broker.api.post('/v1/declarations', declaration), 201);
+        ok(await m.customs.api.post(`/v1/declarations/${declNo}/accept`));
+        ok(await m.customs.api.post(`/v1/declarations/${declNo}/release`));
+
+        const refused = await m.customs.api.post(`/v1/declarations/${declNo}/exit`, { exitDate: dayBefore(today()) });
+        const events = ok(await m.customs.api.get(`/v1/declarations/${declNo}/events`));
+
+        failed(refused, 422, 'RULE_V32');
+        expect(at(events, 'status')).toBe('RELEASED');
+    });
+
+    it('V02: a Yiwu packing list declared at another customs office is 422 RULE_V02; nothing is filed', async () => {
+        const tradeNo = await newTrade();
+        const { declaration } = await consolidateAndPack(m, [tradeNo]);
+        const elsewhere = { ...declaration, customsOffice: '5100' };
+
+        const refused = await m.broker.api.post('/v1/declarations', elsewhere);
+        const lookup = await m.broker.api.get(`/v1/declarations/${str(declaration, 'declNo')}`);
+
+        expect(failed(refused, 422, 'RULE_V02').message).toMatch(/customs office 2920, not 5100/);
+        failed(lookup, 404, 'NOT_FOUND');
+    });
+
     it('a vendor registering a trade in another vendor’s name is 403 FORBIDDEN and nothing is written', async () => {
         const tradeNo = uniqueId('T');
 
@@ -222,10 +265,7 @@ describe('fraud and refused requests through the gateway on the real network', (
         const exported = await newTrade();
         await exportTrades(m, [exported]);
         const pending = await newTrade();
-        const next = new Date();
-        next.setUTCDate(1);
-        next.setUTCMonth(next.getUTCMonth() + 1);
-        const period = next.toISOString().slice(0, 7);
+        const period = nextMonth(today().slice(0, 7)); // the export month is China's
         const filing = (tradeNo: string): Record<string, unknown> => ({
             filingNo: uniqueId('EX'),
             merchantId: m.ids.vendor,

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, expect } from '@jest/globals';
 import { common, msp } from '@hyperledger/fabric-protos';
 import request from 'supertest';
+import { businessDateOf } from '../../chaincode/src/lib/identity';
 import { GatewayWallets } from '../../gateway/src/auth/identities';
 import { bootstrap } from '../../gateway/src/cli/bootstrap';
 import { loadConfig } from '../../gateway/src/config';
@@ -56,7 +57,8 @@ export interface Res {
 
 export const network = new FabricNetwork();
 export const connectionProfile = path.join(repoRoot(), '.fabric/net/connection.json');
-export const today = (): string => new Date().toISOString().slice(0, 10);
+/** The China business date now: the ledger's "today" for every date rule (V32), not the UTC date. */
+export const today = (): string => businessDateOf(new Date().toISOString());
 export const idem = (): string => uniqueId('idem');
 export const hex64 = (): string => randomBytes(32).toString('hex');
 
@@ -458,7 +460,6 @@ export async function consolidateAndPack(m: Market, tradeNos: string[]): Promise
         brokerId: m.ids.broker,
         customsOffice: '2920',
         exitPort: 'CNNGB',
-        declDate: today(),
         destCountry: BUYER_COUNTRY,
         tradeCountry: BUYER_COUNTRY,
         transportMode: 'SEA',

@@ -1,8 +1,8 @@
 import { Context, Contract, Info, Transaction } from 'fabric-contract-api';
 import { assertSees, authorize, type Actor } from '../lib/auth';
-import { invalid, notFound, precondition } from '../lib/errors';
+import { ChaincodeError, invalid, notFound, precondition } from '../lib/errors';
 import { evidenceOf, type RecordEvidence } from '../lib/evidence';
-import { txTime } from '../lib/identity';
+import { businessDateOf, txBusinessDate, txTime } from '../lib/identity';
 import { RecordType, recordKey, scanAll } from '../lib/keys';
 import {
     loadDeclaration,
@@ -25,6 +25,7 @@ import { allocationsOfTrade } from '../lib/settlement-store';
 import { emit, getRecord, jsonResult, putRecord, without, type Signature } from '../lib/store';
 import { DATE, ID, REASON, bool, int, object, oneOf, optional, parseArg, parseJson } from '../lib/validate';
 import { checkDeclaration, type CheckSnapshot } from '../rules/customs-check';
+import { eventOrder, futureDate } from '../rules/dates';
 import { listInForce } from '../rules/negative-list';
 import { loadNegativeLists, versionKey } from './goods';
 import { DECL_NO, builderLinesOf, declarationKey, requireCustomsEndorsement } from './declaration';
@@ -73,6 +74,8 @@ interface EventInput {
     /** Overrides the rule's target (failed inspection → ON_HOLD). */
     readonly to?: DeclarationStatus;
     readonly patch?: Partial<Declaration>;
+    /** The date customs states for the event (exit); otherwise the event is dated on the transaction's day. */
+    readonly statedDate?: { readonly field: string; readonly date: string };
 }
 
 export interface PartyRef {
@@ -173,7 +176,7 @@ class Loader {
             builderLines,
             openFlags: flags,
             allocations: await allocatedAmounts(ctx, declaration.tradeNos),
-            asOf: txTime(ctx).slice(0, 10),
+            asOf: txBusinessDate(ctx),
         };
     }
 }
@@ -208,14 +211,17 @@ export class CustomsContract extends Contract {
 
     @Transaction()
     ReleaseDeclaration(ctx: Context, declNo: string): Promise<string> {
-        return this.#event(ctx, 'ReleaseDeclaration', declNo, { patch: { releaseDate: txTime(ctx).slice(0, 10) } });
+        return this.#event(ctx, 'ReleaseDeclaration', declNo, { patch: { releaseDate: txBusinessDate(ctx) } });
     }
 
+    /** `exitDate` is customs' fact (the goods may leave before it is recorded): not in the future, not before release. */
     @Transaction()
     ConfirmExit(ctx: Context, declNo: string, exitDate: string): Promise<string> {
         const date = parseArg(exitDate, DATE, 'exitDate');
-        if (date > txTime(ctx).slice(0, 10)) throw invalid('exitDate is in the future');
-        return this.#event(ctx, 'ConfirmExit', declNo, { patch: { exitDate: date } });
+        return this.#event(ctx, 'ConfirmExit', declNo, {
+            patch: { exitDate: date },
+            statedDate: { field: 'exitDate', date },
+        });
     }
 
     @Transaction()
@@ -259,6 +265,8 @@ export class CustomsContract extends Contract {
         if (!rule.from.includes(declaration.status)) {
             throw precondition(`declaration ${declNo} is ${declaration.status}; ${tx} needs ${rule.from.join(' or ')}`);
         }
+        const misdated = misdatedEvent(ctx, rule.type, declaration, input.statedDate);
+        if (misdated !== null) throw misdated;
         const to = input.to ?? targetOf(rule, declaration);
         const seq = declaration.customsEvents + 1;
         const event: CustomsEvent = {
@@ -433,6 +441,19 @@ interface Contribution {
     readonly producer: PartyRef | null;
     readonly consolidator: PartyRef | null;
     readonly [more: string]: unknown;
+}
+
+/** V32: an event dated before the previous one on the declaration, or a date customs states that lies in the future. */
+function misdatedEvent(
+    ctx: Context,
+    type: CustomsEventType,
+    declaration: Declaration,
+    stated: EventInput['statedDate'],
+): ChaincodeError | null {
+    const today = txBusinessDate(ctx);
+    const previous = businessDateOf(declaration.updatedBy.at);
+    if (stated === undefined) return eventOrder(`${type} on`, today, previous);
+    return futureDate(stated.field, stated.date, today) ?? eventOrder(`${type} on`, stated.date, previous);
 }
 
 function targetOf(rule: EventRule, declaration: Declaration): DeclarationStatus {

@@ -4,8 +4,10 @@ import { CUSTOMS_MSP, MARKET_MSP, assertOwns, assertSees, authorize, type Actor 
 import { ChaincodeError, conflict, precondition, ruleViolation } from '../lib/errors';
 import { IndexType, RecordType, lastAttribute, putIndex, recordKey, scanAll } from '../lib/keys';
 import { LISTS, listPage } from '../lib/lists';
+import { txBusinessDate } from '../lib/identity';
 import {
     loadActiveParty,
+    loadCluster,
     loadDeclaration,
     loadGoods,
     loadTrade,
@@ -36,6 +38,7 @@ import {
     text,
 } from '../lib/validate';
 import { VALUE_CAP_USD_CENTS, buildDeclaration, type BuilderLine } from '../rules/declaration-builder';
+import { filingDate } from '../rules/dates';
 import { linkFiledLines } from '../rules/filed-lines';
 import { listInForce, negativeListHits } from '../rules/negative-list';
 import { loadNegativeLists } from './goods';
@@ -65,7 +68,8 @@ const COMMON = {
     brokerId: ID,
     customsOffice: ID,
     exitPort: ID,
-    declDate: DATE,
+    /** V32: the filing day; omitted, it is the transaction's China business date. */
+    declDate: optional(DATE),
     destCountry: COUNTRY,
     tradeCountry: COUNTRY,
     transportMode: oneOf(['SEA', 'ROAD', 'RAIL', 'AIR'] as const),
@@ -86,6 +90,7 @@ export interface Violation {
 }
 
 interface Prepared {
+    readonly declDate: string;
     readonly trades: Trade[];
     readonly builderLines: BuilderLine[];
     readonly lines: DeclarationLine[];
@@ -180,6 +185,7 @@ export class DeclarationContract extends Contract {
         const declaration: Declaration = {
             docType: 'declaration',
             ...header,
+            declDate: prepared.declDate,
             totalValueUsd: prepared.totalValueUsd,
             simplified: prepared.simplified,
             lines: prepared.lines,
@@ -234,22 +240,31 @@ export class DeclarationContract extends Contract {
             );
         }
         const trades = await this.#loadTrades(ctx, input, packing.tradeNos);
+        const today = txBusinessDate(ctx);
+        const declDate = input.declDate ?? today;
+        const violations: ChaincodeError[] = [];
+        const backOrForwardDated = filingDate(declDate, today);
+        if (backOrForwardDated !== null) violations.push(backOrForwardDated);
+        violations.push(...(await this.#customsOffice(ctx, input.customsOffice, trades)));
         const remarkPurchaser = await this.#purchaser(ctx, trades);
         const builderLines = await builderLinesOf(ctx, trades);
         const built = buildDeclaration(builderLines, input.rates);
         const lines = input.lines === undefined ? built.lines : linkFiledLines(input.lines, builderLines, input.rates);
         const totalValueUsd = lines.reduce((sum, line) => sum + line.valueUsd, 0);
-        const violations: ChaincodeError[] = [];
         if (totalValueUsd > VALUE_CAP_USD_CENTS) {
             const usd = (totalValueUsd / 100).toFixed(2);
             violations.push(ruleViolation('V01', `total USD ${usd} is above the USD 150,000 cap`));
         }
-        const list = listInForce(await loadNegativeLists(ctx), input.declDate);
-        for (const hit of negativeListHits(list, builderLines)) {
-            const where = `${hit.item.tradeNo}/${hit.item.lineId} (HS ${hit.item.hsCode})`;
-            violations.push(ruleViolation('V05', `${where} is on negative list v${list?.version ?? 0}`));
+        // V05 × V32: a declaration dated the day before its filing must pass the list in force on the filing day too.
+        const lists = await loadNegativeLists(ctx);
+        for (const list of new Set([listInForce(lists, declDate), listInForce(lists, today)])) {
+            for (const hit of negativeListHits(list, builderLines)) {
+                const where = `${hit.item.tradeNo}/${hit.item.lineId} (HS ${hit.item.hsCode})`;
+                violations.push(ruleViolation('V05', `${where} is on negative list v${list?.version ?? 0}`));
+            }
         }
         return {
+            declDate,
             trades,
             builderLines,
             lines,
@@ -276,6 +291,23 @@ export class DeclarationContract extends Contract {
             trades.push(trade);
         }
         return trades;
+    }
+
+    /** V02: goods are declared at the customs office of the cluster where they were bought. */
+    async #customsOffice(ctx: Context, customsOffice: string, trades: readonly Trade[]): Promise<ChaincodeError[]> {
+        const violations: ChaincodeError[] = [];
+        for (const clusterId of new Set(trades.map((t) => t.clusterId))) {
+            const cluster = await loadCluster(ctx, clusterId);
+            if (cluster.customsOffice !== customsOffice) {
+                violations.push(
+                    ruleViolation(
+                        'V02',
+                        `goods bought in cluster ${clusterId} are declared at its customs office ${cluster.customsOffice}, not ${customsOffice}`,
+                    ),
+                );
+            }
+        }
+        return violations;
     }
 
     /** V13/V08: one purchaser per declaration; the remark carries the filed buyer's name, nationality and ID hash. */

@@ -1,7 +1,7 @@
 import { Context, Contract, Info, Transaction } from 'fabric-contract-api';
 import { assertOwns, assertSees, authorize, definePermissions, owns, type Actor } from '../lib/auth';
 import { conflict, invalid, notFound, precondition, ruleViolation } from '../lib/errors';
-import { txTime } from '../lib/identity';
+import { businessDateOf, txBusinessDate } from '../lib/identity';
 import { IndexType, RecordType, lastAttribute, recordKey, scanAll } from '../lib/keys';
 import { LISTS, listPage } from '../lib/lists';
 import { loadActiveParty, type AgencyAgreement, type Declaration, type Trade } from '../lib/records';
@@ -211,7 +211,7 @@ export class ExemptionContract extends Contract {
         await loadActiveParty(ctx, input.merchantId, ['MERCHANT']);
         const loaded = await loadVisible(ctx, actor, input.tradeNos);
         if (actor.role === 'agent') await assertEntrusted(ctx, actor, input.merchantId, loaded);
-        const result = guard(input, null, txTime(ctx).slice(0, 7), loaded);
+        const result = guard(input, null, txBusinessDate(ctx).slice(0, 7), loaded);
         throwFirstFailure(result);
         const record: ExemptionRecord = {
             docType: 'exemption',
@@ -251,7 +251,7 @@ export class ExemptionContract extends Contract {
         if (actor.role === 'agent') {
             assertOwns(actor, { agent: loaded.map((l) => l.trade?.agentId ?? '') }, `trades of ${input.merchantId}`);
         }
-        return jsonResult(guard(input, null, txTime(ctx).slice(0, 7), loaded));
+        return jsonResult(guard(input, null, txBusinessDate(ctx).slice(0, 7), loaded));
     }
 
     /** CU-09 ExemptionGuard on a filed claim: every trade EXPORTED, right period, claimed by this filing only. */
@@ -261,7 +261,7 @@ export class ExemptionContract extends Contract {
         const filing = await loadVisibleFiling(ctx, actor, filingNo);
         const loaded = await loadAll(ctx, filing.tradeNos);
         const input: FilingInput = { ...filing, tradeNos: [...filing.tradeNos] };
-        return jsonResult(guard(input, filing.filingNo, filing.filedBy.at.slice(0, 7), loaded));
+        return jsonResult(guard(input, filing.filingNo, businessDateOf(filing.filedBy.at).slice(0, 7), loaded));
     }
 
     @Transaction(false)

@@ -2,7 +2,7 @@ import { Context, Contract, Info, Transaction } from 'fabric-contract-api';
 import { assertOwns, assertSees, authorize, definePermissions, type Actor } from '../lib/auth';
 import { canonicalJson } from '../lib/canonical';
 import { conflict, forbidden, invalid, notFound, precondition, ruleViolation } from '../lib/errors';
-import { txTime } from '../lib/identity';
+import { businessDateOf, txBusinessDate } from '../lib/identity';
 import { loadEvidence, type RecordEvidence } from '../lib/evidence';
 import { RecordType } from '../lib/keys';
 import { LISTS, listPage } from '../lib/lists';
@@ -63,6 +63,7 @@ import {
     type PayerFacts,
     type ReceiptUnderCheck,
 } from '../rules/bank-check';
+import { futureDate } from '../rules/dates';
 
 /**
  * Foreign-exchange receipts filed by banks and allocated to trades (V20–V25, BK-01..BK-09, F2, F9).
@@ -246,7 +247,7 @@ async function raiseSignals(
         );
         if (flag !== null) raised.push(flag.flagId);
     }
-    const registeredOn = trade.registeredBy.at.slice(0, 10);
+    const registeredOn = businessDateOf(trade.registeredBy.at);
     if (head.valueDate < registeredOn) {
         const flag = await raise(
             ctx,
@@ -527,7 +528,8 @@ export class ReceiptContract extends Contract {
         if ((await ctx.stub.getState(key)).length > 0) {
             throw conflict(`receipt ${input.receiptRef} of ${bankMspId} is already filed`);
         }
-        if (input.valueDate > txTime(ctx).slice(0, 10)) throw invalid('receipt.valueDate lies in the future');
+        const future = futureDate('receipt.valueDate', input.valueDate, txBusinessDate(ctx));
+        if (future !== null) throw future;
         const usdEquivalentMinor = usdEquivalent(input.amountMinor, input.currency, input.usdRate);
         await this.#assertPayee(ctx, input.payeePartyId);
         const head: ReceiptHead = { ...input, receiptId: receiptIdOf(bankMspId, input.receiptRef), bankMspId };

@@ -1,7 +1,7 @@
 import { Context, Contract, Info, Transaction } from 'fabric-contract-api';
 import { assertOwns, assertSees, authorize, type Actor } from '../lib/auth';
 import { ChaincodeError, conflict, precondition } from '../lib/errors';
-import { txTime } from '../lib/identity';
+import { txBusinessDate } from '../lib/identity';
 import { IndexType, RecordType, deleteIndex, lastAttribute, putIndex, recordKey, scanAll } from '../lib/keys';
 import { LISTS, listPage, type ListSpec } from '../lib/lists';
 import {
@@ -143,7 +143,7 @@ class FactCache {
             agreements: await this.agreements(input.vendorId, input.agentId),
             goods,
             negativeList: listInForce(await this.negativeLists(), input.tradeDate),
-            today: txTime(this.#ctx).slice(0, 10),
+            today: txBusinessDate(this.#ctx),
         };
     }
 }

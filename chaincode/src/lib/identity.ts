@@ -24,3 +24,22 @@ export function txTime(ctx: Context): string {
     const millis = Number(ts.seconds) * 1000 + Math.floor(ts.nanos / 1_000_000);
     return new Date(millis).toISOString();
 }
+
+/** China's business days run on Beijing time (UTC+8, no daylight saving), not UTC. */
+const CHINA_OFFSET_MS = 8 * 60 * 60 * 1000;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** The China business date (YYYY-MM-DD) of an ISO-8601 instant, e.g. a signature's `at`. */
+export function businessDateOf(instant: string): string {
+    return new Date(Date.parse(instant) + CHINA_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+/** The China business date of the transaction proposal: "today" for every date rule (V32). */
+export function txBusinessDate(ctx: Context): string {
+    return businessDateOf(txTime(ctx));
+}
+
+/** The calendar day before `date` (YYYY-MM-DD). */
+export function dayBefore(date: string): string {
+    return new Date(Date.parse(`${date}T00:00:00.000Z`) - DAY_MS).toISOString().slice(0, 10);
+}

@@ -379,6 +379,15 @@ export async function loadActiveParty(ctx: Context, partyId: string, types: read
     return party;
 }
 
+export function loadCluster(ctx: Context, clusterId: string): Promise<MarketCluster> {
+    return mustGetRecord<MarketCluster>(
+        ctx,
+        recordKey(ctx, RecordType.cluster, clusterId),
+        'cluster',
+        `cluster ${clusterId}`,
+    );
+}
+
 export function loadTrade(ctx: Context, tradeNo: string): Promise<Trade> {
     return mustGetRecord<Trade>(ctx, recordKey(ctx, RecordType.trade, tradeNo), 'trade', `trade ${tradeNo}`);
 }

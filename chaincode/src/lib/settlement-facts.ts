@@ -7,6 +7,7 @@ import type {
     RiskFlagFacts,
     TradeFacts,
 } from '../rules/bank-check';
+import { businessDateOf } from './identity';
 import { RecordType, recordKey } from './keys';
 import type { Declaration, Party, Trade } from './records';
 import { allocationsOfTrade, flagsOfSubject, payeeYearToDate } from './settlement-store';
@@ -59,7 +60,7 @@ function tradeBase(tradeNo: string, trade: Trade | undefined): TradeBase {
         agencyReceipt: trade.agencyReceipt,
         valueMinor: trade.totalAmount,
         currency: trade.currency,
-        registeredOn: trade.registeredBy.at.slice(0, 10),
+        registeredOn: businessDateOf(trade.registeredBy.at),
     };
 }
 

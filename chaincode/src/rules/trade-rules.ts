@@ -1,5 +1,6 @@
 import { ChaincodeError, invalid, ruleViolation } from '../lib/errors';
 import type { AgencyAgreement, Goods, MarketCluster, NegativeList, Party, PartyType } from '../lib/records';
+import { futureDate } from './dates';
 import { negativeListHits } from './negative-list';
 
 /** What a trade is checked against; loaded by the contract, so the rules stay pure. */
@@ -11,7 +12,7 @@ export interface TradeFacts {
     readonly agreements: readonly AgencyAgreement[];
     readonly goods: ReadonlyMap<string, Goods>;
     readonly negativeList: NegativeList | undefined;
-    /** Transaction date (YYYY-MM-DD). */
+    /** China business date of the transaction (YYYY-MM-DD). */
     readonly today: string;
 }
 
@@ -37,7 +38,7 @@ export interface TradeDraft {
 /** Unit prices beyond [min / FACTOR, max × FACTOR] of the registry range are outliers (F3). */
 export const OUTLIER_FACTOR = 2;
 
-/** The first violated rule, or null. Order: shape, V26, V07, V08, V02/V12, V10, V03, V05. */
+/** The first violated rule, or null. Order: V32 and shape, V26, V07, V08, V02/V12, V10, V03, V05. */
 export function checkTrade(draft: TradeDraft, facts: TradeFacts): ChaincodeError | null {
     return (
         checkShape(draft, facts.today) ??
@@ -51,8 +52,8 @@ export function checkTrade(draft: TradeDraft, facts: TradeFacts): ChaincodeError
 }
 
 function checkShape(draft: TradeDraft, today: string): ChaincodeError | null {
-    if (draft.tradeDate > today)
-        return invalid(`trade ${draft.tradeNo}: tradeDate ${draft.tradeDate} is in the future`);
+    const future = futureDate(`trade ${draft.tradeNo}: tradeDate`, draft.tradeDate, today);
+    if (future !== null) return future;
     const ids = new Set<string>();
     let total = 0;
     for (const line of draft.lines) {

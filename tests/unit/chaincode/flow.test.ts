@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { DECL1, World } from './support/world';
+import { DECL1, TODAY, World } from './support/world';
 import * as id from './support/identities';
 
 interface Decl {
@@ -47,7 +47,7 @@ describe('main path: trade → consolidation → declaration → customs → che
         await w.submit(c, (ctx) => w.customs.ReleaseDeclaration(ctx, DECL1));
         const t1Released = await w.query<{ status: string }>(c, (ctx) => w.trade.GetTrade(ctx, 'T1'));
         expect(t1Released.status).toBe('RELEASED');
-        await w.submit(c, (ctx) => w.customs.ConfirmExit(ctx, DECL1, '2024-03-16'));
+        await w.submit(c, (ctx) => w.customs.ConfirmExit(ctx, DECL1, TODAY));
         const t2 = await w.query<{ status: string; declNo: string }>(c, (ctx) => w.trade.GetTrade(ctx, 'T2'));
         expect(t2).toMatchObject({ status: 'EXPORTED', declNo: DECL1 });
 

@@ -3,7 +3,7 @@ import { KeyEndorsementPolicy } from 'fabric-shim';
 import { CUSTOMS_EVENTS } from '../../../chaincode/src/contracts/customs';
 import { DECLARATION_STATUSES, PARTY_STATUSES } from '../../../chaincode/src/lib/records';
 import * as id from './support/identities';
-import { DECL1, DECL2, World } from './support/world';
+import { DECL1, DECL2, TODAY, World } from './support/world';
 
 const j = JSON.stringify;
 
@@ -159,7 +159,11 @@ describe('trade rules', () => {
         ['V07 wrong party type', { buyerId: 'P1' }, 'RULE_V07: trade TX: P1 is a PRODUCER, not a BUYER'],
         ['V10 no agreement', { agentId: 'A2' }, 'RULE_V10'],
         ['V12 before platform acceptance', { tradeDate: '2013-12-31' }, 'RULE_V12'],
-        ['future date', { tradeDate: '2024-04-30' }, 'INVALID: trade TX: tradeDate 2024-04-30 is in the future'],
+        [
+            'V32 future date',
+            { tradeDate: '2024-04-30' },
+            'RULE_V32: trade TX: tradeDate 2024-04-30 is after today 2024-03-25 (China time)',
+        ],
         ['unknown field', { colour: 'red' }, 'INVALID: trade has unknown field(s): colour'],
     ])('refuses %s', async (_name, over, message) => {
         await expect(reg(over)).rejects.toThrow(message);
@@ -410,7 +414,7 @@ describe('declaration filing and customs state machine', () => {
         EXITED: [
             ['AcceptDeclaration', ''],
             ['ReleaseDeclaration', ''],
-            ['ConfirmExit', '2024-03-21'],
+            ['ConfirmExit', TODAY],
         ],
         RETURNED: [['ReturnDeclaration', 'r']],
         WITHDRAWN: [
@@ -421,7 +425,7 @@ describe('declaration filing and customs state machine', () => {
     };
     const argFor: Record<string, string> = {
         RecordInspectionResult: j({ passed: true, remark: 'ok' }),
-        ConfirmExit: '2024-03-21',
+        ConfirmExit: TODAY,
         AmendDeclaration: j({ exitPort: 'CNSHA' }),
     };
 

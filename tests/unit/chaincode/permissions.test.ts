@@ -4,7 +4,7 @@ import { ROLES, permissionTable, type Role } from '../../../chaincode/src/lib/au
 import { declaration, payerJson, seed, trade } from './receipt-fixtures';
 import { identity } from './support/identities';
 import * as id from './support/identities';
-import { World } from './support/world';
+import { TODAY, World } from './support/world';
 
 /**
  * Every cell of the permission matrix, generated from the table in chaincode/src/lib/auth.ts and checked by
@@ -221,7 +221,7 @@ const SCENARIOS: Record<string, Scenario> = {
         invoke: (w) => (ctx) => w.customs.RecordInspectionResult(ctx, D.inspecting, j({ passed: true, remark: 'ok' })),
     },
     'CustomsContract.ReleaseDeclaration': { invoke: (w) => (ctx) => w.customs.ReleaseDeclaration(ctx, D.accepted) },
-    'CustomsContract.ConfirmExit': { invoke: (w) => (ctx) => w.customs.ConfirmExit(ctx, D.released, '2024-03-21') },
+    'CustomsContract.ConfirmExit': { invoke: (w) => (ctx) => w.customs.ConfirmExit(ctx, D.released, TODAY) },
     'CustomsContract.ReturnDeclaration': {
         invoke: (w) => (ctx) => w.customs.ReturnDeclaration(ctx, D.submitted, 'wrong HS'),
     },

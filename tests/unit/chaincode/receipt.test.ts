@@ -146,9 +146,9 @@ describe('FileReceipt', () => {
         ['an unknown field', receiptJson({ colour: 'red' }), /^INVALID: receipt has unknown field\(s\): colour/],
         ['a fractional amount', receiptJson({ amountMinor: 10.5 }), /^INVALID: receipt.amountMinor/],
         [
-            'a future value date',
+            'a future value date (V32)',
             receiptJson({ valueDate: '2030-01-01' }),
-            /^INVALID: receipt.valueDate lies in the future/,
+            /^RULE_V32: receipt.valueDate 2030-01-01 is after today 2024-04-10/,
         ],
         [
             'a missing rate between currencies',

@@ -87,6 +87,25 @@ describe('the served OpenAPI document', () => {
         });
     });
 
+    it('documents V32 and V02: customs events may answer 422 RULE_Vnn, declDate is optional and explained', async () => {
+        const rule = { anyOf: [{ enum: ['IDEMPOTENCY_KEY_REUSED'] }, { type: 'string', pattern: '^RULE_V[0-9]{2}$' }] };
+        for (const action of ['accept', 'release', 'exit', 'hold']) {
+            expect([action, codes(`/v1/declarations/{declNo}/${action}`, 'post', 422)]).toEqual([action, rule]);
+        }
+        const dereferenced = (await dereference(copy())) as Document;
+        const file = dereferenced.paths['/v1/declarations']?.post as Operation | undefined;
+        const body = file?.requestBody as {
+            content: Record<
+                string,
+                { schema: { required: string[]; properties: Record<string, { description?: string }> } }
+            >;
+        };
+        const schema = body.content['application/json']?.schema;
+        expect(schema?.required).not.toContain('declDate');
+        expect(schema?.properties.declDate?.description).toMatch(/RULE_V32/);
+        expect(schema?.properties.customsOffice?.description).toMatch(/RULE_V02/);
+    });
+
     it('documents 403 for every ledger read and 413/415 for every request body', () => {
         expect(codes('/v1/parties', 'get', 403)).toEqual({ enum: ['FORBIDDEN'] });
         expect(codes('/v1/trades/{tradeNo}', 'get', 404)).toEqual({ enum: ['NOT_FOUND'] });

@@ -65,22 +65,31 @@ describe('the small market loaded through the gateway onto the contracts', () =>
         expect(first.phases.every((p) => p.status === 'done')).toBe(true);
     });
 
-    it('leaves the demo vendor with exported trades, receipts and an exemption on the ledger', async () => {
+    it('leaves the demo vendor with trades exported on the day of the load, its VAT claim refused until next month', async () => {
         const customs: Actor = { party: 'CUSTOMS-YIWU', role: 'customs', mspId: 'CustomsOrgMSP' };
         const filing = market.exemptions.find((e) => e.filedBy === 'V-0001');
         if (filing === undefined) throw new Error('no V-0001 filing');
-        const stored = await replay.query<{ status: string; tradeNos: string[] }>(
-            customs,
-            'ExemptionContract:GetExemption',
-            filing.input.filingNo,
+        // V32: the goods exit on the day of the load, so their VAT period (V28) is next month's
+        expect(filing).toMatchObject({ input: { period: '2026-12' }, expect: { code: 'RULE_V28' } });
+        await expect(replay.query(customs, 'ExemptionContract:GetExemption', filing.input.filingNo)).rejects.toThrow(
+            'NOT_FOUND',
         );
-        expect(stored).toMatchObject({ status: 'FILED', tradeNos: filing.input.tradeNos });
-        const trade = await replay.query<{ status: string }>(
+        const trade = await replay.query<{ status: string; declNo: string }>(
             customs,
             'TradeContract:GetTrade',
             filing.input.tradeNos[0] ?? '',
         );
         expect(trade.status).toBe('EXPORTED');
+        const declaration = await replay.query<{ declDate: string; releaseDate: string; exitDate: string }>(
+            customs,
+            'DeclarationContract:GetDeclaration',
+            trade.declNo,
+        );
+        expect(declaration).toMatchObject({
+            declDate: '2026-11-27',
+            releaseDate: '2026-11-27',
+            exitDate: '2026-11-27',
+        });
     });
 
     it('resumes: a second run writes nothing new', async () => {

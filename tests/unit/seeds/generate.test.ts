@@ -121,15 +121,14 @@ describe.each([
         expect(m.receipts.filter((r) => r.expect?.outcome === 'REJECTED')).toHaveLength(2);
     });
 
-    it('files exemptions only for exits of the month before, in the period of the as-of month', () => {
-        const exits = new Map(
-            m.customsEvents.filter((e) => e.kind === 'EXIT').map((e) => [e.declNo, e.exitDate ?? '']),
-        );
-        const declOf = new Map(m.declarations.flatMap((d) => d.input.tradeNos.map((no) => [no, d.input.declNo])));
-        expect(m.exemptions.length).toBeGreaterThan(0);
+    it('dates every exit on the as-of day and claims exemption only for the next period, labelled premature (F10)', () => {
+        const exits = m.customsEvents.filter((e) => e.kind === 'EXIT');
+        expect(exits.length).toBeGreaterThan(0);
+        for (const e of exits) expect(e.exitDate).toBe(AS_OF);
+        expect(m.exemptions).toHaveLength(1);
         for (const e of m.exemptions) {
-            expect(e.input.period).toBe('2026-11');
-            for (const no of e.input.tradeNos) expect(exits.get(declOf.get(no) ?? '')?.slice(0, 7)).toBe('2026-10');
+            expect(e).toMatchObject({ filedBy: 'V-0001', input: { period: '2026-12' } });
+            expect(e.expect).toEqual({ outcome: 'REJECTED', code: 'RULE_V28' });
         }
     });
 
@@ -168,7 +167,7 @@ describe.each([
             F2: 'RULE_V25',
             F3: 'flag F3',
             F4: 'flag F4',
-            F10: 'RULE_V29',
+            F10: 'RULE_V28',
             F11: 'flag F11',
             OWN: 'FORBIDDEN',
             V01: 'RULE_V01',

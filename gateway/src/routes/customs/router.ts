@@ -6,7 +6,8 @@ import { AmendDeclarationBody, ExitBody, InspectionBody } from './schema';
 import { PLAIN_EVENTS, REASONED_EVENTS } from './service';
 
 const tag = 'customs';
-const errors = ['NOT_FOUND', 'CONFLICT', 'PRECONDITION'] as const;
+/** RULE_Vnn: V32, an event dated before the declaration's previous one (or an exit date in the future). */
+const errors = ['NOT_FOUND', 'CONFLICT', 'PRECONDITION', 'RULE_Vnn'] as const;
 
 export function customsRoutes(): AnyRoute[] {
     const plain = Object.entries(PLAIN_EVENTS).map(([action, [tx, summary]]) =>

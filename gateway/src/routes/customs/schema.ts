@@ -2,7 +2,11 @@ import { z } from 'zod';
 import { Id, IsoDate, Text } from '../common';
 
 export const InspectionBody = z.strictObject({ passed: z.boolean(), remark: Text });
-export const ExitBody = z.strictObject({ exitDate: IsoDate });
+export const ExitBody = z.strictObject({
+    exitDate: IsoDate.describe(
+        'V32: the day the goods left, China time: not before the previous event (the release), not in the future',
+    ),
+});
 export const AmendDeclarationBody = z.strictObject({
     amendment: z
         .strictObject({

@@ -38,6 +38,9 @@ export function declarationRoutes(): AnyRoute[] {
             path: '/v1/declarations',
             operationId: 'fileDeclaration',
             summary: 'File a mode-1039 declaration (agent or broker)',
+            description:
+                'Dated on the China business day of the filing (V32: a declDate before the day before, or in the ' +
+                'future, is 422 RULE_V32); declared at the customs office of the trades’ cluster (else 422 RULE_V02).',
             tag,
             write: true,
             status: 201,

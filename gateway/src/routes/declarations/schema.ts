@@ -39,9 +39,14 @@ const common = {
     packingNo: Id,
     consignorId: Id.describe('V13: the foreign-trade operator (agent)'),
     brokerId: Id,
-    customsOffice: Id,
+    customsOffice: Id.describe(
+        "V02: the customs office of the cluster the trades were bought in (the cluster's customsOffice); another is 422 RULE_V02",
+    ),
     exitPort: Id,
-    declDate: IsoDate,
+    declDate: IsoDate.optional().describe(
+        'V32: the filing day. Omit it and the ledger dates the declaration on the China business day (UTC+8) of the ' +
+            'filing; a date sent must be that day or the day before, else 422 RULE_V32',
+    ),
     destCountry: Country,
     tradeCountry: Country,
     transportMode: TransportMode,

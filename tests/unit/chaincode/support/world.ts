@@ -21,8 +21,11 @@ import * as id from './identities';
  * agents, two buyers, a producer, a consolidator, a broker and a bank; signed agency agreements; nine goods
  * across five HS chapters. Helpers push trades through consolidation, packing and declaration.
  */
-export const DECL_DATE = '2024-03-20';
 export const TRADE_DATE = '2024-03-10';
+/** The world's clock starts at 2024-03-25 10:00 in Beijing; every transaction is one second later. */
+export const CLOCK_START = '2024-03-25T02:00:00.000Z';
+/** The China business date of the world's transactions: declarations are dated, released and exit on it. */
+export const TODAY = '2024-03-25';
 
 export interface GoodsSpec {
     readonly code: string;
@@ -69,7 +72,7 @@ export class World {
 
     constructor() {
         this.ledger.defineCollections(collectionsConfig());
-        this.ledger.setTime('2024-03-25T02:00:00.000Z');
+        this.ledger.setTime(CLOCK_START);
     }
 
     async submit<T>(who: FakeIdentity, fn: (ctx: Context) => Promise<T>, options?: TxOptions): Promise<T> {
@@ -295,7 +298,7 @@ export class World {
             brokerId: 'K1',
             customsOffice: '2920',
             exitPort: 'CNNGB',
-            declDate: DECL_DATE,
+            declDate: TODAY,
             destCountry: 'AE',
             tradeCountry: 'AE',
             transportMode: 'SEA',
