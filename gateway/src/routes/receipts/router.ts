@@ -60,6 +60,8 @@ export function receiptRoutes(): AnyRoute[] {
             summary: 'List receipts by trade or by payee (exactly one filter)',
             tag,
             query: ReceiptListQuery,
+            // a vendor or agent listing by a trade that does not exist
+            errors: ['NOT_FOUND'],
             response: page(ReceiptRecord),
             handle: async ({ ledger, query }) =>
                 (await ledger.query(receiptListCall(query))) as z.input<ReturnType<typeof page<typeof ReceiptRecord>>>,
