@@ -119,6 +119,19 @@ export function majorityWith(
     return [mspId, ...others].slice(0, needed);
 }
 
+/**
+ * A peer's answer while it cannot reach the external chaincode server (stopped, restarting): "... could not launch
+ * chaincode <ccid>: connection to <ccid> failed ...", under ABORTED like any endorsement failure. Only this fixed text
+ * tells "the chaincode is not there right now" (retry later) from "the chaincode failed" (an internal error).
+ */
+const CHAINCODE_UNREACHABLE = /could not launch chaincode /;
+
+function isChaincodeUnreachable(error: GatewayError): boolean {
+    return [error.message, ...error.details.map((detail) => detail.message)].some((text) =>
+        CHAINCODE_UNREACHABLE.test(text),
+    );
+}
+
 /** Turns whatever fabric-gateway threw into a {@link LedgerError}. */
 export function toLedgerError(error: unknown, txId?: string): LedgerError {
     if (error instanceof LedgerError) {
@@ -130,7 +143,7 @@ export function toLedgerError(error: unknown, txId?: string): LedgerError {
         if (rejection) {
             return rejection;
         }
-        if (UNAVAILABLE_GRPC.has(error.code)) {
+        if (UNAVAILABLE_GRPC.has(error.code) || isChaincodeUnreachable(error)) {
             return new LedgerUnavailable(`ledger did not answer: ${error.message}`, { txId: id, cause: error });
         }
         return new LedgerFailure(`ledger call failed: ${error.message}`, { txId: id, cause: error });

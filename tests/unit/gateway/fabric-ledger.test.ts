@@ -271,6 +271,29 @@ describe('FabricLedger', () => {
         expect(error).toMatchObject({ code: 'RULE_V01', message: 'over the cap' });
     });
 
+    it('maps a peer that cannot reach the chaincode server (restarting) to LedgerUnavailable', async () => {
+        // what a Fabric 2.5 peer answers while the external chaincode server is down
+        const ccid = 'mpt_da0cbfe296489c15:3eacafcf';
+        const chaincodeDown = new EndorseError({
+            code: grpcStatus.ABORTED,
+            details: [
+                {
+                    address: 'p',
+                    mspId: 'M',
+                    message: `error in simulation: failed to execute transaction 20a6: could not launch chaincode ${ccid}: connection to ${ccid} failed: error cannot create connection for ${ccid}: error creating grpc connection to 127.0.0.1:7999: connection refused`,
+                },
+            ],
+            cause: serviceError(grpcStatus.ABORTED),
+            transactionId: 'tx1',
+            message: '10 ABORTED: failed to endorse transaction, see attached details for more info',
+        });
+        const { ledger } = fakeFabric([{ endorseError: chaincodeDown }]);
+
+        const error = await ledger.submit(alice, { fn: 'X:Y' }).catch((e: unknown) => e);
+
+        expect(error).toBeInstanceOf(LedgerUnavailable);
+    });
+
     it('maps an unreachable peer to LedgerUnavailable and other uncoded errors to LedgerFailure', async () => {
         const unavailable = new GatewayError({
             code: grpcStatus.UNAVAILABLE,

@@ -134,6 +134,14 @@ describe('the served OpenAPI document', () => {
             'PartyContract:RegisterParty',
             new ChaincodeRejection('RULE_V08', 'a buyer needs an ID document'),
         );
+        h.ledger.failNext(
+            'PartyContract:FileAgencyAgreement',
+            new ChaincodeRejection('NOT_FOUND', 'party A-0 does not exist'),
+        );
+        h.ledger.failNext(
+            'ReceiptContract:ListReceiptsByTrade',
+            new ChaincodeRejection('NOT_FOUND', 'trade T-0 does not exist'),
+        );
 
         const answers: [string, string, request.Response][] = [
             ['/v1/documents', 'post', await document().set('Content-Type', 'text/plain').send('x')],
@@ -160,6 +168,23 @@ describe('the served OpenAPI document', () => {
                     .set('Idempotency-Key', idem())
                     .send({ partyId: 'B-1', type: 'BUYER', legalName: 'Ahmed Trading', countryCode: 'AE' }),
             ],
+            [
+                '/v1/agreements',
+                'post',
+                await request(h.app)
+                    .post('/v1/agreements')
+                    .set(bearer(vendor))
+                    .set('Idempotency-Key', idem())
+                    .send({
+                        agreementNo: 'AG-1',
+                        merchantId: 'V-0001',
+                        agentId: 'A-0',
+                        validFrom: '2026-01-01',
+                        validTo: '2026-12-31',
+                        documentHash: sha('agreement'),
+                    }),
+            ],
+            ['/v1/receipts', 'get', await request(h.app).get('/v1/receipts?tradeNo=T-0').set(bearer(vendor))],
         ];
 
         const answered = answers.map(([path, method, res]) => [path, method, res.status, errorOf(res).code]);
@@ -172,6 +197,8 @@ describe('the served OpenAPI document', () => {
             '403 FORBIDDEN',
             '404 NOT_FOUND',
             '422 RULE_V08',
+            '404 NOT_FOUND',
+            '404 NOT_FOUND',
         ]);
         expect(
             answered.filter(

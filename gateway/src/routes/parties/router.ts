@@ -128,7 +128,8 @@ export function partyRoutes(): AnyRoute[] {
             write: true,
             status: 201,
             body: AgreementBody,
-            errors: ['CONFLICT', 'PRECONDITION'],
+            // a merchant or agent that does not exist
+            errors: ['NOT_FOUND', 'CONFLICT', 'PRECONDITION'],
             result: AgreementRecord,
             tx: 'PartyContract:FileAgencyAgreement',
             args: ({ body }) => [JSON.stringify(body)],

@@ -62,6 +62,8 @@ export function receiptRoutes(): AnyRoute[] {
             tag,
             query: ReceiptListQuery,
             description: 'By tradeNo the items are allocations to that trade (one per receipt); by payee, receipts.',
+            // a vendor or agent listing by a trade that does not exist (or is not theirs)
+            errors: ['NOT_FOUND'],
             response: page(ReceiptListItem),
             handle: async ({ ledger, query }) =>
                 (await ledger.query(receiptListCall(query))) as z.input<
