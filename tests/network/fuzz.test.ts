@@ -53,13 +53,22 @@ interface Caller {
     readonly name: string;
     readonly apiKey: string | undefined;
     readonly phases: string;
+    /**
+     * Operations this caller could use to change what every other suite relies on, so they are not fuzzed as it:
+     * negative-list versions must be published in date order, and one random version dated centuries ahead would
+     * refuse every later publication on this ledger. Every other caller still fuzzes them (and is refused).
+     */
+    readonly leaves?: readonly string[];
 }
+
+const SHARED_STATE_WRITES = ['publishNegativeList'];
 
 interface Operation {
     /** `GET /v1/trades/{tradeNo}`: the operations endpoints (/healthz, /metrics, …) have no operationId. */
     readonly name: string;
     readonly method: string;
     readonly pattern: RegExp;
+    readonly operationId: string | undefined;
 }
 
 /** One request the fuzzer made and the answer it got, from its VCR cassette. */
@@ -84,25 +93,26 @@ let callers: Caller[];
 beforeAll(async () => {
     workDir = mkdtempSync(path.join(tmpdir(), 'mpt-fuzz-'));
     const doc = ok(await gw.client(undefined).get('/openapi.json')) as {
-        paths: Record<string, Record<string, unknown>>;
+        paths: Record<string, Record<string, { operationId?: string }>>;
     };
     writeFileSync(path.join(workDir, 'openapi.json'), JSON.stringify(doc));
     // literal paths first, so that `/v1/trades/bulk` is not taken for `/v1/trades/{tradeNo}`
     const byLiteralFirst = Object.entries(doc.paths).sort(([a], [b]) => a.split('{').length - b.split('{').length);
     operations = byLiteralFirst.flatMap(([template, methods]) =>
-        Object.keys(methods).map((method) => ({
+        Object.entries(methods).map(([method, operation]) => ({
             name: `${method.toUpperCase()} ${template}`,
             method: method.toUpperCase(),
             pattern: new RegExp(`^${template.replace(/\{\w+\}/g, '[^/]*')}$`),
+            operationId: operation.operationId,
         })),
     );
     callers = [
-        { name: 'operator', apiKey: m.operator.api.apiKey, phases: 'coverage,fuzzing' },
+        { name: 'operator', apiKey: m.operator.api.apiKey, phases: 'coverage,fuzzing', leaves: SHARED_STATE_WRITES },
         { name: 'vendor', apiKey: m.vendor.api.apiKey, phases: 'fuzzing' },
         { name: 'agent', apiKey: m.agent.api.apiKey, phases: 'fuzzing' },
         { name: 'consolidator', apiKey: m.consolidator.api.apiKey, phases: 'fuzzing' },
         { name: 'broker', apiKey: m.broker.api.apiKey, phases: 'fuzzing' },
-        { name: 'customs', apiKey: m.customs.api.apiKey, phases: 'fuzzing' },
+        { name: 'customs', apiKey: m.customs.api.apiKey, phases: 'fuzzing', leaves: SHARED_STATE_WRITES },
         { name: 'bank', apiKey: m.bank.api.apiKey, phases: 'fuzzing' },
         { name: 'auditor', apiKey: m.auditor.api.apiKey, phases: 'fuzzing' },
         { name: 'org admin', apiKey: m.admin.apiKey, phases: 'fuzzing' },
@@ -123,6 +133,7 @@ async function fuzz(caller: Caller, label: string, filter: string[], phases = ca
         gw.url,
         ...(caller.apiKey === undefined ? [] : ['--header', `Authorization: Bearer ${caller.apiKey}`]),
         ...filter,
+        ...(caller.leaves ?? []).flatMap((operationId) => ['--exclude-operation-id', operationId]),
         '--checks',
         CHECKS.join(','),
         '--phases',
@@ -260,13 +271,18 @@ describe('schemathesis against every operation as every caller', () => {
     }, FUZZ_TIME_LIMIT_MS);
 
     it('made requests as every caller to every operation', () => {
+        const left = (caller: Caller, op: Operation): boolean => (caller.leaves ?? []).includes(op.operationId ?? '');
         const missing = callers.flatMap((caller) =>
             operations
+                .filter((op) => !left(caller, op))
                 .filter((op) => !exchanges.some((e) => e.caller === caller.name && e.operation === op.name))
                 .map((op) => `${caller.name} ${op.name}`),
         );
+        const leftOut = callers.flatMap((caller) => operations.filter((op) => left(caller, op)).map((op) => op.name));
         expect(operations.length).toBeGreaterThanOrEqual(74);
         expect(missing).toEqual([]);
+        // only the shared-state writes are left out, and only for the callers that could make them
+        expect(leftOut).toEqual(['POST /v1/negative-lists', 'POST /v1/negative-lists']);
     });
 
     it('never answers 5xx', () => {
