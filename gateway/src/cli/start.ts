@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { businessDateOf } from '../../../chaincode/src/lib/identity';
 import { connectionProfileFile } from '../../../network/src/connection';
 import { repoRoot } from '../../../network/src/layout';
 import { FabricNetwork } from '../../../network/src/network';
@@ -81,14 +82,15 @@ async function main(): Promise<void> {
 
 /**
  * The demo market's "today", fixed at the first start: the generator derives numbers and dates from it, so a
- * start on a later day loads the same market again (nothing new) instead of a second one beside it.
+ * start on a later day loads the same market again (nothing new) instead of a second one beside it. It is China's
+ * business date (UTC+8): the ledger dates declarations, releases and exits by it (V32).
  */
 function demoDate(dataDir: string): string {
     const file = path.join(dataDir, 'demo-market.json');
     if (existsSync(file)) {
         return (JSON.parse(readFileSync(file, 'utf8')) as { asOf: string }).asOf;
     }
-    const asOf = new Date().toISOString().slice(0, 10);
+    const asOf = businessDateOf(new Date().toISOString());
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     writeFileSync(file, JSON.stringify({ asOf }));
     return asOf;
@@ -139,7 +141,7 @@ function exampleTrade(market: Market): Record<string, unknown> | undefined {
         vendorId: template.vendorId,
         agentId: template.agentId,
         buyerId: template.buyerId,
-        tradeDate: new Date().toISOString().slice(0, 10),
+        tradeDate: businessDateOf(new Date().toISOString()),
         currency: template.currency,
         agencyReceipt: false,
         paymentTerms: 'PREPAID',
