@@ -186,6 +186,8 @@ export function buildApp(deps: AppDeps): Express {
         json,
     );
     mountRoutes(app, publicRoutes, routeDeps);
+    // before authentication: a wrong method on a public path is 405 for everyone, not 401
+    mountMethodNotAllowed(app, publicRoutes);
 
     app.use('/v1', authenticate(deps));
     app.use(
@@ -195,7 +197,7 @@ export function buildApp(deps: AppDeps): Express {
     app.use('/v1', json);
     const guarded = routes.filter((route) => route.public !== true);
     mountRoutes(app, guarded, routeDeps);
-    mountMethodNotAllowed(app, routes);
+    mountMethodNotAllowed(app, guarded);
 
     app.use(() => {
         throw new ApiError(404, 'NOT_FOUND', 'no such endpoint');

@@ -100,6 +100,13 @@ describe('authentication, onboarding and keys', () => {
         expect(me.body).toMatchObject({ username: 'stall-42', role: 'vendor', party: 'V-0042' });
     });
 
+    it('a wrong method on the enrolment path is 405 with Allow, key or no key', async () => {
+        const res = await request(h.app).get('/v1/enrolment');
+
+        expect(res.status).toBe(405);
+        expect(res.get('allow')).toBe('POST');
+    });
+
     it('an enrolment code works once', async () => {
         const code = ((await onboard(operator, { username: 'once', role: 'agent', party: 'A-1' })).body as Onboarded)
             .enrolmentCode;
