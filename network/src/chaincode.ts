@@ -189,6 +189,19 @@ function ordererArgs(layout: Layout, topology: Topology): string[] {
     ];
 }
 
+/**
+ * The chaincode's endorsement policy: a peer of any two organisations. Not the channel's MAJORITY: with two banks a
+ * majority is three of four orgs, so every write that reads the market's private collection (members MarketOrg and
+ * CustomsOrg) would need a bank's peer, which cannot read that collection and so endorses a different result; and
+ * each bank added would make every write slower. Whose facts a key holds is enforced per key (state-based
+ * endorsement: customs events need CustomsOrg, a bank's receipts that bank, filed declarations MarketOrg AND
+ * CustomsOrg).
+ */
+export function endorsementPolicy(topology: Topology): string {
+    const peers = topology.peerOrgs.map((org) => `'${org.mspId}.peer'`);
+    return peers.length < 2 ? `OR(${peers.join(', ')})` : `OutOf(2, ${peers.join(', ')})`;
+}
+
 function definitionArgs(topology: Topology, sequence: number, version: string): string[] {
     const collections = collectionsConfig();
     return [
@@ -200,6 +213,8 @@ function definitionArgs(topology: Topology, sequence: number, version: string): 
         version,
         '--sequence',
         String(sequence),
+        '--signature-policy',
+        endorsementPolicy(topology),
         ...(collections ? ['--collections-config', collections] : []),
     ];
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { businessDateOf } from '../../../chaincode/src/lib/identity';
 import { connectionProfileFile } from '../../../network/src/connection';
@@ -35,7 +35,25 @@ const DEMO_USERS: { readonly env: string; readonly org: string; readonly usernam
     { env: 'AGENT_KEY', org: 'MarketOrg', username: 'agent1', what: 'agent A-0001' },
     { env: 'CUSTOMS_KEY', org: 'CustomsOrg', username: 'officer1', what: 'customs officer' },
     { env: 'BANK_KEY', org: 'BankOrg', username: 'officer1', what: 'bank officer of BANK-0001' },
+    { env: 'BANK2_KEY', org: 'Bank2Org', username: 'officer1', what: 'bank officer of BANK-0002' },
 ];
+
+/**
+ * Every key this start issued, the org admins' included (an admin onboards its org's officers), as `export` lines in
+ * a file only the owner may read: they are printed once and the gateway keeps only their hashes.
+ */
+function writeKeyFile(dataDir: string, issued: IssuedKey[]): string {
+    const file = path.join(dataDir, 'demo-keys.env');
+    const lines = issued
+        .filter((key) => key.apiKey !== undefined)
+        .map((key) => {
+            const name = `${key.org}_${key.username}_KEY`.toUpperCase().replace(/[^A-Z0-9_]/g, '_');
+            return `export ${name}=${key.apiKey ?? ''}   # ${key.role}${key.party === null ? '' : ` of ${key.party}`}`;
+        });
+    writeFileSync(file, `${lines.join('\n')}\n`, { mode: 0o600 });
+    chmodSync(file, 0o600);
+    return file;
+}
 
 async function main(): Promise<void> {
     const started = Date.now();
@@ -48,6 +66,7 @@ async function main(): Promise<void> {
     say.step('Issuing demo API keys');
     // before the gateway (re)starts: it reads the key store when it starts
     const issued = bootstrap({ connectionProfile: config.connectionProfile, dataDir: config.dataDir, rotate: true });
+    const keyFile = writeKeyFile(config.dataDir, issued);
 
     say.step(`Starting the gateway on ${url}`);
     await network.startService({
@@ -73,7 +92,7 @@ async function main(): Promise<void> {
     const market = generateMarket({ seed: 1, size: 'small', asOf: demoDate(config.dataDir) });
     const failed = await loadDemoMarket(market, url, issued, path.join(config.dataDir, 'seed-keys.json'));
 
-    printWelcome(url, issued, market, (Date.now() - started) / 1000);
+    printWelcome(url, issued, keyFile, market, (Date.now() - started) / 1000);
     if (failed > 0) {
         process.stderr.write(`\n${failed} demo records failed to load; the lines above say which\n`);
         process.exitCode = 1;
@@ -159,7 +178,7 @@ function exampleTrade(market: Market): Record<string, unknown> | undefined {
     };
 }
 
-function printWelcome(url: string, issued: IssuedKey[], market: Market, seconds: number): void {
+function printWelcome(url: string, issued: IssuedKey[], keyFile: string, market: Market, seconds: number): void {
     const exports = DEMO_USERS.map((user) => {
         const key = issued.find((k) => k.org === user.org && k.username === user.username)?.apiKey ?? '(not issued)';
         return `export ${user.env}=${key}   # ${user.what}`;
@@ -178,6 +197,7 @@ function printWelcome(url: string, issued: IssuedKey[], market: Market, seconds:
         '',
         'Demo API keys, new on every start (the gateway keeps only their hashes):',
         ...exports.map((line) => `  ${line}`),
+        `Every key, each org's admin key included (it onboards the org's officers): ${keyFile} (mode 0600)`,
         '',
         '# 1. a vendor registers a trade',
         `curl -s -X POST ${url}/v1/trades -H "Authorization: Bearer $VENDOR_KEY" -H 'Content-Type: application/json' \\`,

@@ -107,16 +107,16 @@ function isTxNotFound(error: unknown): boolean {
 }
 
 /**
- * The caller's org first, then the other orgs of the profile in order, as many as a MAJORITY policy needs
- * (more than half of the channel's orgs).
+ * The caller's org, then the first other org of the profile: the two the chaincode's policy (a peer of any two
+ * orgs, network/src/chaincode.ts) needs. The profile lists MarketOrg and CustomsOrg first, the members of the
+ * market's private collection, so a market write that reads it is endorsed by peers that hold it.
  */
-export function majorityWith(
+export function endorsersWith(
     mspId: string,
     profile: { readonly orgs: readonly { readonly mspId: string }[] },
 ): string[] {
-    const needed = Math.floor(profile.orgs.length / 2) + 1;
     const others = profile.orgs.map((org) => org.mspId).filter((other) => other !== mspId);
-    return [mspId, ...others].slice(0, needed);
+    return [mspId, ...others].slice(0, 2);
 }
 
 /**
@@ -232,8 +232,8 @@ export class FabricLedger implements Ledger {
         const proposal = contract.newProposal(request.fn, {
             arguments: [...(request.args ?? [])],
             transientData: request.transient,
-            ...(request.endorseOnCallerOrg === true
-                ? { endorsingOrganizations: majorityWith(identity.mspId, this.#profile) }
+            ...(request.transient !== undefined
+                ? { endorsingOrganizations: endorsersWith(identity.mspId, this.#profile) }
                 : {}),
         });
         const txId = proposal.getTransactionId();

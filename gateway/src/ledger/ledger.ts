@@ -16,15 +16,13 @@ export interface TxRequest {
     /** `Contract:Transaction`, e.g. `DocumentContract:RegisterDocument`. */
     readonly fn: string;
     readonly args?: readonly string[];
-    /** Private inputs sent as transient data (never written to the channel as given). */
-    readonly transient?: Readonly<Record<string, string>>;
     /**
-     * The transient data is for the caller's own org (e.g. a bank's implicit private collection): endorse on the
-     * caller's org peer plus the fewest other orgs the channel's MAJORITY endorsement policy needs. Fabric refuses to
-     * pick endorsers itself for such data ("retry specifying trusted endorsing organizations to protect transient
-     * data"), and every endorser sees the transient data, so the set is kept as small as the policy allows.
+     * Private inputs sent as transient data (never written to the channel as given). Fabric refuses to pick
+     * endorsers itself for them when the policy needs an org outside the collection ("retry specifying trusted
+     * endorsing organizations to protect transient data"), and every endorser sees them: the ledger endorses such a
+     * write on the caller's own org plus one other, as the chaincode's policy (any two orgs) needs.
      */
-    readonly endorseOnCallerOrg?: boolean;
+    readonly transient?: Readonly<Record<string, string>>;
 }
 
 export interface SubmitResult {

@@ -35,8 +35,6 @@ export interface TxRouteDef<PS extends z.ZodType, QS extends z.ZodType, BS exten
     readonly result: z.ZodType;
     /** Verdicts: add the block number of every ledger txId the answer cites. */
     readonly evidence?: boolean;
-    /** Writes whose transient data goes to the caller org's own private collection (see TxRequest). */
-    readonly endorseOnCallerOrg?: (input: TxInput<z.output<PS>, z.output<QS>, z.output<BS>>) => boolean;
 }
 
 /** Every distinct 64-hex `txId` value anywhere in a ledger answer. */
@@ -72,7 +70,7 @@ export async function evidenceFor(ledger: CallerLedger, answer: unknown): Promis
 export function txRoute<PS extends z.ZodType = Empty, QS extends z.ZodType = Empty, BS extends z.ZodType = Empty>(
     def: TxRouteDef<PS, QS, BS>,
 ): AnyRoute {
-    const { tx, args, transient, evidence, endorseOnCallerOrg, result, ...rest } = def;
+    const { tx, args, transient, evidence, result, ...rest } = def;
     const route = { ...rest, ledger: [tx.replace(':', '.')] };
     if (def.write) {
         return defineRoute({
@@ -84,7 +82,6 @@ export function txRoute<PS extends z.ZodType = Empty, QS extends z.ZodType = Emp
                     fn: tx,
                     args: args(input),
                     transient: transient?.(input),
-                    endorseOnCallerOrg: endorseOnCallerOrg?.(input) ?? false,
                 });
                 return {
                     result: JSON.parse(submitted.payload) as unknown,

@@ -2,7 +2,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { Metadata, status as grpcStatus, type Client, type ServiceError } from '@grpc/grpc-js';
 import { CommitStatusError, EndorseError, GatewayError, StatusCode, type Gateway } from '@hyperledger/fabric-gateway';
-import { FabricLedger, majorityWith } from '../../../gateway/src/ledger/fabric-ledger';
+import { FabricLedger, endorsersWith } from '../../../gateway/src/ledger/fabric-ledger';
 import {
     ChaincodeRejection,
     CommitRejected,
@@ -50,12 +50,14 @@ function fakeFabric(
         submitted: [] as string[],
         connects: [] as string[],
         qscc: [] as string[],
+        endorsers: [] as (string[] | undefined)[],
     };
     let txCounter = 0;
     let step = 0;
     const contract = {
-        newProposal: () => {
+        newProposal: (_fn: string, proposalOptions?: { endorsingOrganizations?: string[] }) => {
             log.proposals++;
+            log.endorsers.push(proposalOptions?.endorsingOrganizations);
             const txId = `tx${++txCounter}`;
             const current = steps[step++] ?? { commit: StatusCode.VALID };
             return {
@@ -324,19 +326,24 @@ describe('FabricLedger', () => {
     });
 });
 
-describe('majorityWith', () => {
-    const orgs = (...ids: string[]): { orgs: { mspId: string }[] } => ({ orgs: ids.map((mspId) => ({ mspId })) });
+describe('FabricLedger endorsers', () => {
+    it('names the endorsers of a write with transient data (the caller org first), and lets Fabric pick otherwise', async () => {
+        const { ledger, log } = fakeFabric([]);
 
-    it('endorses on the caller org plus the fewest others a MAJORITY policy needs', () => {
-        expect(majorityWith('BankOrgMSP', orgs('MarketOrgMSP', 'CustomsOrgMSP', 'BankOrgMSP'))).toEqual([
-            'BankOrgMSP',
-            'MarketOrgMSP',
-        ]);
-        expect(majorityWith('BankOrgMSP', orgs('MarketOrgMSP', 'CustomsOrgMSP', 'BankOrgMSP', 'Bank2MSP'))).toEqual([
-            'BankOrgMSP',
-            'MarketOrgMSP',
-            'CustomsOrgMSP',
-        ]);
-        expect(majorityWith('MarketOrgMSP', orgs('MarketOrgMSP'))).toEqual(['MarketOrgMSP']);
+        await ledger.submit(alice, { fn: 'PartyContract:RegisterParty', transient: { salt: 's' } });
+        await ledger.submit(alice, { fn: 'TradeContract:RegisterTrade' });
+
+        expect(log.endorsers).toEqual([['MarketOrgMSP'], undefined]);
+    });
+});
+
+describe('endorsersWith', () => {
+    const orgs = (...ids: string[]): { orgs: { mspId: string }[] } => ({ orgs: ids.map((mspId) => ({ mspId })) });
+    const channel = orgs('MarketOrgMSP', 'CustomsOrgMSP', 'BankOrgMSP', 'Bank2OrgMSP');
+
+    it('endorses on the caller org plus the first other org, as the any-two-orgs policy needs', () => {
+        expect(endorsersWith('MarketOrgMSP', channel)).toEqual(['MarketOrgMSP', 'CustomsOrgMSP']);
+        expect(endorsersWith('Bank2OrgMSP', channel)).toEqual(['Bank2OrgMSP', 'MarketOrgMSP']);
+        expect(endorsersWith('MarketOrgMSP', orgs('MarketOrgMSP'))).toEqual(['MarketOrgMSP']);
     });
 });

@@ -14,8 +14,6 @@ export interface FakeCall {
     readonly fn: string;
     readonly args: readonly string[];
     readonly transient: Readonly<Record<string, string>> | undefined;
-    /** The request asked to be endorsed on the caller's own org (transient data for its private collection). */
-    readonly endorseOnCallerOrg: boolean;
     /** Whose identity signed: the certificate text of the caller. */
     readonly certificate: string;
 }
@@ -172,7 +170,6 @@ export class FakeLedger implements Ledger {
             fn: request.fn,
             args: request.args ?? [],
             transient: request.transient,
-            endorseOnCallerOrg: request.endorseOnCallerOrg === true,
             certificate: identity.certificate,
         });
         this.#lastTxId = undefined;

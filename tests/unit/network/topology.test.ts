@@ -13,14 +13,20 @@ function withEdit(edit: (text: string) => string): string {
 }
 
 describe('topology file', () => {
-    it('the default topology has an orderer and the three peer orgs with their demo users', () => {
+    it('the default topology has an orderer and four peer orgs, two of them banks, with their demo users', () => {
         const topology = loadTopology();
-        expect(topology.peerOrgs.map((org) => org.mspId)).toEqual(['MarketOrgMSP', 'CustomsOrgMSP', 'BankOrgMSP']);
+        expect(topology.peerOrgs.map((org) => org.mspId)).toEqual([
+            'MarketOrgMSP',
+            'CustomsOrgMSP',
+            'BankOrgMSP',
+            'Bank2OrgMSP',
+        ]);
         expect(topology.peerOrgs.flatMap((org) => org.users.map((user) => user.role))).toEqual([
             'operator',
             'vendor',
             'agent',
             'customs',
+            'bank',
             'bank',
         ]);
     });

@@ -36,8 +36,6 @@ export function receiptRoutes(): AnyRoute[] {
             tx: 'ReceiptContract:FileReceipt',
             args: ({ body }) => receiptArg(body),
             transient: ({ body }) => payerTransient(body.payer),
-            // the payer goes into the bank's implicit collection: endorse on the bank's own peer
-            endorseOnCallerOrg: ({ body }) => body.payer !== undefined,
         }),
         txRoute({
             method: 'post',
@@ -126,7 +124,6 @@ export function receiptRoutes(): AnyRoute[] {
                     fn: 'ReceiptContract:VerifyReceipt',
                     args: [params.receiptId],
                     transient,
-                    endorseOnCallerOrg: transient !== undefined,
                 });
                 const result = JSON.parse(submitted.payload) as z.input<typeof VerifiedResponse>['result'];
                 return {
