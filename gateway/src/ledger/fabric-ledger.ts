@@ -1,6 +1,7 @@
 import type * as grpc from '@grpc/grpc-js';
 import {
     CommitStatusError,
+    EndorseError,
     GatewayError,
     StatusCode,
     type Contract,
@@ -32,7 +33,7 @@ export interface FabricLedgerOptions {
     readonly profile: ConnectionProfile;
     /** Per MSP ID, an identity used only by {@link FabricLedger.ready} to ask that org's peer a question. */
     readonly probes?: ReadonlyMap<string, LedgerIdentity>;
-    /** Endorse+submit again on MVCC/phantom read conflicts only. */
+    /** Endorse+submit again on MVCC/phantom read conflicts and on endorsements refused only by other orgs' peers. */
     readonly conflictRetry?: Backoff;
     /** Ask for the commit status again when the answer did not come (never resubmits). */
     readonly statusRetry?: Backoff;
@@ -120,6 +121,26 @@ export function endorsersWith(
 }
 
 /**
+ * An endorsement refused only by peers of other orgs than the caller's: the gateway endorses on the caller org's
+ * peer first, so that peer accepted the proposal and another org's peer, which has not yet committed the blocks the
+ * caller's peer has (a release right after an acceptance needs CustomsOrg and MarketOrg), saw older state. Retried
+ * like a read conflict; if the peers still disagree after the retries, the refusal is answered as it is.
+ */
+class StaleEndorsement extends Error {
+    constructor(readonly refusal: LedgerError) {
+        super(refusal.message);
+    }
+}
+
+function refusedOnlyElsewhere(error: unknown, callerMspId: string): boolean {
+    return (
+        error instanceof EndorseError &&
+        error.details.length > 0 &&
+        error.details.every((detail) => detail.mspId !== callerMspId)
+    );
+}
+
+/**
  * A peer's answer while it cannot reach the external chaincode server (stopped, restarting): "... could not launch
  * chaincode <ccid>: connection to <ccid> failed ...", under ABORTED like any endorsement failure. Only this fixed text
  * tells "the chaincode is not there right now" (retry later) from "the chaincode failed" (an internal error).
@@ -157,7 +178,7 @@ export function toLedgerError(error: unknown, txId?: string): LedgerError {
 /**
  * The Fabric Gateway client behind {@link Ledger}: one shared gRPC client per org peer, one Gateway per caller
  * identity (kept, least recently used closed first), deadlines from network/src/fabric-client, submissions retried
- * only on MVCC/phantom read conflicts, every submission waits for its commit status, and an unknown commit status is
+ * only on MVCC/phantom read conflicts and on endorsements only another org's peer refused, every submission waits for its commit status, and an unknown commit status is
  * resolved by asking again and then by looking the transaction up on the ledger, never by submitting it again.
  */
 export class FabricLedger implements Ledger {
@@ -191,8 +212,10 @@ export class FabricLedger implements Ledger {
             try {
                 return { ...(await this.#submitOnce(identity, request, observer)), attempts: attempt };
             } catch (error) {
-                if (!(error instanceof CommitRejected && error.retryable) || attempt >= retry.attempts) {
-                    throw error;
+                const retryable =
+                    (error instanceof CommitRejected && error.retryable) || error instanceof StaleEndorsement;
+                if (!retryable || attempt >= retry.attempts) {
+                    throw error instanceof StaleEndorsement ? error.refusal : error;
                 }
                 await this.#sleep(backoffDelay(retry, attempt));
             }
@@ -238,7 +261,8 @@ export class FabricLedger implements Ledger {
         });
         const txId = proposal.getTransactionId();
         const transaction = await proposal.endorse().catch((error: unknown) => {
-            throw toLedgerError(error, txId);
+            const refusal = toLedgerError(error, txId);
+            throw refusedOnlyElsewhere(error, identity.mspId) ? new StaleEndorsement(refusal) : refusal;
         });
         const payload = Buffer.from(transaction.getResult()).toString('utf8');
         observer?.endorsed(txId, payload);

@@ -260,7 +260,9 @@ describe('FabricLedger', () => {
     it('maps chaincode-coded endorsement errors to ChaincodeRejection', async () => {
         const endorseError = new EndorseError({
             code: grpcStatus.ABORTED,
-            details: [{ address: 'p', mspId: 'M', message: 'chaincode response 500, RULE_V01: over the cap' }],
+            details: [
+                { address: 'p', mspId: 'MarketOrgMSP', message: 'chaincode response 500, RULE_V01: over the cap' },
+            ],
             cause: serviceError(grpcStatus.ABORTED),
             transactionId: 'tx1',
             message: '10 ABORTED: failed to endorse transaction',
@@ -281,7 +283,7 @@ describe('FabricLedger', () => {
             details: [
                 {
                     address: 'p',
-                    mspId: 'M',
+                    mspId: 'MarketOrgMSP',
                     message: `error in simulation: failed to execute transaction 20a6: could not launch chaincode ${ccid}: connection to ${ccid} failed: error cannot create connection for ${ccid}: error creating grpc connection to 127.0.0.1:7999: connection refused`,
                 },
             ],
@@ -305,7 +307,9 @@ describe('FabricLedger', () => {
         });
         const uncoded = new GatewayError({
             code: grpcStatus.UNKNOWN,
-            details: [{ address: 'p', mspId: 'M', message: 'chaincode response 500, Contract name is not known' }],
+            details: [
+                { address: 'p', mspId: 'MarketOrgMSP', message: 'chaincode response 500, Contract name is not known' },
+            ],
             cause: serviceError(grpcStatus.UNKNOWN),
             message: '2 UNKNOWN',
         });
@@ -323,6 +327,50 @@ describe('FabricLedger', () => {
         await ledger.evaluate(alice, { fn: 'X:Z' });
 
         expect(log.connects).toEqual(['alice', 'bob']);
+    });
+});
+
+describe('FabricLedger endorsement refused by another org', () => {
+    const refusedBy = (mspId: string): EndorseError =>
+        new EndorseError({
+            code: grpcStatus.ABORTED,
+            details: [
+                { address: 'p', mspId, message: 'chaincode response 500, PRECONDITION: declaration is SUBMITTED' },
+            ],
+            cause: serviceError(grpcStatus.ABORTED),
+            transactionId: 'tx1',
+            message: '10 ABORTED: failed to endorse transaction',
+        });
+
+    it('endorses again when only another org’s peer refused (it had not committed what the caller’s peer had)', async () => {
+        const { ledger, log } = fakeFabric([
+            { endorseError: refusedBy('CustomsOrgMSP') },
+            { commit: StatusCode.VALID },
+        ]);
+
+        const result = await ledger.submit(alice, { fn: 'CustomsContract:ReleaseDeclaration' });
+
+        expect(result.attempts).toBe(2);
+        expect(log.proposals).toBe(2);
+    });
+
+    it('answers the refusal after the retries when the other org’s peer keeps refusing', async () => {
+        const refusal = refusedBy('CustomsOrgMSP');
+        const { ledger, log } = fakeFabric([refusal, refusal, refusal].map((endorseError) => ({ endorseError })));
+
+        const error = await ledger.submit(alice, { fn: 'CustomsContract:ReleaseDeclaration' }).catch((e: unknown) => e);
+
+        expect(error).toMatchObject({ code: 'PRECONDITION', message: 'declaration is SUBMITTED' });
+        expect(log.proposals).toBe(3);
+    });
+
+    it('does not retry a refusal by the caller’s own org peer', async () => {
+        const { ledger, log } = fakeFabric([{ endorseError: refusedBy('MarketOrgMSP') }]);
+
+        const error = await ledger.submit(alice, { fn: 'CustomsContract:ReleaseDeclaration' }).catch((e: unknown) => e);
+
+        expect(error).toBeInstanceOf(ChaincodeRejection);
+        expect(log.proposals).toBe(1);
     });
 });
 
