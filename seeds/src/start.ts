@@ -1,18 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { businessDateOf } from '../../../chaincode/src/lib/identity';
-import { connectionProfileFile } from '../../../network/src/connection';
-import { repoRoot } from '../../../network/src/layout';
-import { FabricNetwork } from '../../../network/src/network';
-import { waitFor, type Reporter } from '../../../network/src/run';
-import { generateMarket } from '../../../seeds/src/generate';
-import { onboardedKeyRing } from '../../../seeds/src/keys';
-import { consoleReporter, loadPlan } from '../../../seeds/src/load';
-import type { Market } from '../../../seeds/src/model';
-import { buildPlan } from '../../../seeds/src/plan';
-import { loadConfigOrExit } from '../config';
-import { bootstrap, type IssuedKey } from './bootstrap';
+import { businessDateOf } from '../../chaincode/src/lib/identity';
+import { bootstrap, type IssuedKey } from '../../gateway/src/cli/bootstrap';
+import { loadConfigOrExit } from '../../gateway/src/config';
+import { connectionProfileFile } from '../../network/src/connection';
+import { repoRoot } from '../../network/src/layout';
+import { FabricNetwork } from '../../network/src/network';
+import { waitFor, type Reporter } from '../../network/src/run';
+import { generateMarket } from './generate';
+import { onboardedKeyRing } from './keys';
+import { consoleReporter, loadPlan } from './load';
+import type { Market } from './model';
+import { buildPlan } from './plan';
 
 /**
  * `npm start`: the whole system on this machine. Brings the Fabric network up, issues fresh demo API keys,
