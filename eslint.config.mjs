@@ -80,8 +80,9 @@ export default defineConfig(
         files: ['gateway/src/client/**'],
         rules: restrict([
             {
-                regex: '^\\.\\./(?!routes/[a-z-]+/schema$)',
-                message: "the client depends only on the gateway's zod schemas (routes/<resource>/schema)",
+                regex: '^\\.\\./(?!routes/(common|[a-z-]+/schema)$)',
+                message:
+                    "the client depends only on the gateway's zod schemas (routes/common, routes/<resource>/schema)",
             },
         ]),
     },
