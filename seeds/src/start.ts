@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { businessDateOf } from '../../chaincode/src/lib/identity';
 import { bootstrap, type IssuedKey } from '../../gateway/src/cli/bootstrap';
+import { GatewayClient } from '../../gateway/src/client';
 import { loadConfigOrExit } from '../../gateway/src/config';
 import { connectionProfileFile } from '../../network/src/connection';
 import { repoRoot } from '../../network/src/layout';
@@ -62,9 +63,10 @@ async function main(): Promise<void> {
         },
         ports: [config.port],
     });
+    const gateway = new GatewayClient({ baseUrl: url });
     await waitFor(
         `the gateway to be ready (see ${network.layout.log('gateway')})`,
-        async () => ((await fetch(`${url}/readyz`)).ok ? true : undefined),
+        async () => ((await gateway.ready()) ? true : undefined),
         { timeoutMs: 60_000, intervalMs: 500 },
     );
     await network.startWatchdog();
