@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { parseCsv, program, tradesFromCsv } from '../../../gateway/src/cli/mpt';
+import { GatewayClient } from '../../../gateway/src/client';
 import { harness, type Harness } from './harness';
 import { bankCheck } from './ledger-answers';
 
@@ -143,11 +144,11 @@ describe('mpt CLI', () => {
             username: string;
             apiKey: string;
         };
-        const me = await fetch(`${url}/v1/me`, { headers: { authorization: `Bearer ${enrolled.apiKey}` } });
+        const me = await new GatewayClient({ baseUrl: url, apiKey: enrolled.apiKey }).send('get', '/v1/me');
 
         expect(onboarded.apiKey).toBeUndefined();
         expect(enrolled.username).toBe('stall-9');
-        expect(await me.json()).toMatchObject({ username: 'stall-9', role: 'vendor', party: 'V-0009' });
+        expect(me.body).toMatchObject({ username: 'stall-9', role: 'vendor', party: 'V-0009' });
         await expect(mpt(undefined, 'enrol', onboarded.enrolmentCode)).rejects.toThrow(/^INVALID: /);
     });
 });
