@@ -1,11 +1,9 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { GatewayClient, GatewayError, GatewayUnreachable, OPERATIONS } from '../../../gateway/src/client';
 import type { AnyRoute } from '../../../gateway/src/http/route';
 import { openApiDocument } from '../../../gateway/src/openapi/document';
-import { harness, sha, type Harness } from './harness';
+import { harness, listen, sha, type Harness, type Listening } from './harness';
 
 interface Operation {
     operationId?: string;
@@ -24,22 +22,18 @@ const success = (operation: Operation | undefined): unknown =>
 
 let h: Harness;
 let served: Document;
-let server: Server;
+let server: Listening;
 let url: string;
 
 beforeAll(async () => {
     h = harness();
     served = (await request(h.app).get('/openapi.json')).body as Document;
-    server = await new Promise<Server>((resolve) => {
-        const listening = h.app.listen(0, '127.0.0.1', () => {
-            resolve(listening);
-        });
-    });
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    server = await listen(h.app);
+    url = server.url;
 });
 
 afterAll(async () => {
-    await new Promise((resolve) => server.close(resolve));
+    await server.close();
     h.cleanup();
 });
 
@@ -127,14 +121,9 @@ describe('the gateway client', () => {
     });
 
     it('says which gateway it could not reach, and what to do', async () => {
-        const closed = await new Promise<Server>((resolve) => {
-            const listening = h.app.listen(0, '127.0.0.1', () => {
-                resolve(listening);
-            });
-        });
-        const closedUrl = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
-        await new Promise((resolve) => closed.close(resolve));
-        const client = new GatewayClient({ baseUrl: closedUrl, whenUnreachable: 'Start it with npm start' });
+        const closed = await listen(h.app);
+        await closed.close();
+        const client = new GatewayClient({ baseUrl: closed.url, whenUnreachable: 'Start it with npm start' });
 
         const error = await client.healthy().catch((e: unknown) => e);
 

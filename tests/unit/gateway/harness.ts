@@ -1,4 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -175,3 +177,26 @@ export const tradeRequest = (tradeNo: string, extra: Record<string, unknown> = {
     documents: [],
     ...extra,
 });
+
+/** An app listening on an ephemeral local port, for tests that reach it over HTTP as a client would. */
+export interface Listening {
+    readonly url: string;
+    close(): Promise<void>;
+}
+
+export async function listen(app: Express): Promise<Listening> {
+    const server = await new Promise<Server>((resolve) => {
+        const listening = app.listen(0, '127.0.0.1', () => {
+            resolve(listening);
+        });
+    });
+    return {
+        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        close: () =>
+            new Promise<void>((resolve) => {
+                server.close(() => {
+                    resolve();
+                });
+            }),
+    };
+}
