@@ -1,4 +1,4 @@
-import { GatewayClient, GatewayError, GatewayUnreachable, type Answer } from '../../gateway/src/client';
+import { GatewayClient, GatewayError, GatewayUnreachable } from '../../gateway/src/client';
 import type { Expectation } from './model';
 import type { Operation, Phase, PhaseName } from './plan';
 
@@ -167,7 +167,7 @@ class Loader {
     }
 
     async #send(op: Operation, apiKey: string): Promise<Reply> {
-        const answer: Answer = await this.#gateway.as(apiKey).send(op.http.method, op.http.path, {
+        const answer = await this.#gateway.as(apiKey).send(op.http.method, op.http.path, {
             body: op.http.body,
             idempotencyKey: op.idempotencyKey,
         });

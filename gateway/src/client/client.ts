@@ -123,11 +123,6 @@ export class GatewayClient {
         return answer.body as OpenApiDocument;
     }
 
-    /** `GET /healthz`: the process is up. */
-    async healthy(): Promise<boolean> {
-        return (await this.send('get', '/healthz')).status === 200;
-    }
-
     /** `GET /readyz`: every org peer answers. */
     async ready(): Promise<boolean> {
         return (await this.send('get', '/readyz')).status === 200;

@@ -125,7 +125,7 @@ describe('the gateway client', () => {
         await closed.close();
         const client = new GatewayClient({ baseUrl: closed.url, whenUnreachable: 'Start it with npm start' });
 
-        const error = await client.healthy().catch((e: unknown) => e);
+        const error = await client.send('get', '/healthz').catch((e: unknown) => e);
 
         expect(error).toBeInstanceOf(GatewayUnreachable);
         expect((error as Error).message).toMatch(
