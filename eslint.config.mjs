@@ -3,6 +3,40 @@ import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
+/**
+ * Import boundaries: imports run one way, seeds → gateway → network / chaincode vocabulary, and chaincode depends
+ * on nothing of ours. Each regex is matched against the import path as written; a `files` block replaces the
+ * `no-restricted-imports` options of an earlier one, so each folder lists all of its rules.
+ */
+const outOf = (folders, message) => ({ regex: `^(\\.\\./)+(${folders})(/|$)`, message });
+
+const CHAINCODE_ALONE = outOf(
+    'gateway|network|seeds|tests',
+    'chaincode/ is deployed on its own: it imports nothing of ours',
+);
+/** What the gateway uses of the chaincode; once chaincode/src/vocabulary exists, the lookahead is that one entry. */
+const GATEWAY_CHAINCODE = {
+    regex: '^(\\.\\./)+chaincode/(?!src/lib/(auth|identity|keys|records|text)$|src/rules/(bank-check|exemption-guard)$)',
+    message: "the gateway uses only the chaincode's vocabulary (roles, records, keys, text rule, verdict types)",
+};
+const GATEWAY = [
+    outOf('seeds|tests', 'the gateway is below seeds and tests: it never imports them'),
+    GATEWAY_CHAINCODE,
+];
+const NO_CLIENT = {
+    regex: '^(\\./|(\\.\\./)+)client(/|$)',
+    message: "the client is for the gateway's callers (cli, seeds, tests); the server never imports it",
+};
+const NETWORK = [
+    outOf('gateway|seeds|tests', 'network/ is below the gateway: it imports nothing above it'),
+    outOf(
+        'chaincode/src/contracts|chaincode/src(/index)?$',
+        'network/ deploys the chaincode; it never imports its contracts',
+    ),
+];
+const SEEDS = [outOf('tests', 'seeds never import tests')];
+const restrict = (patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
+
 export default defineConfig(
     // scripts/ and network/builders/ are plain Node scripts that must run before any dependency is installed
     {
@@ -28,6 +62,32 @@ export default defineConfig(
             'no-console': 'error',
         },
     },
+    { files: ['chaincode/**'], rules: restrict([CHAINCODE_ALONE]) },
+    { files: ['gateway/**'], rules: restrict([...GATEWAY, NO_CLIENT]) },
+    { files: ['gateway/src/cli/**'], rules: restrict(GATEWAY) },
+    {
+        files: ['gateway/src/idempotency/**', 'gateway/src/auth/**'],
+        rules: restrict([
+            ...GATEWAY,
+            NO_CLIENT,
+            {
+                regex: '^(\\.\\./)+http(/|$)',
+                message: 'throw a domain error of this folder (errors.ts); http/errors.ts maps it to its HTTP answer',
+            },
+        ]),
+    },
+    {
+        files: ['gateway/src/client/**'],
+        rules: restrict([
+            {
+                regex: '^\\.\\./(?!routes/(common|[a-z-]+/schema)$)',
+                message:
+                    "the client depends only on the gateway's zod schemas (routes/common, routes/<resource>/schema)",
+            },
+        ]),
+    },
+    { files: ['network/**'], rules: restrict(NETWORK) },
+    { files: ['seeds/**'], rules: restrict(SEEDS) },
     {
         files: ['tests/**', 'network/src/cli.ts', 'seeds/**'],
         rules: { 'no-console': 'off' },

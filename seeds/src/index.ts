@@ -2,7 +2,9 @@
 export { generateMarket, GENERATOR } from './generate';
 export { buildPlan, externalKeys, DEMO_PARTIES, PHASES } from './plan';
 export type { Actor, LedgerCall, HttpCall, Operation, Phase, PhaseName, PlanOptions } from './plan';
-export { loadPlan, consoleReporter, GatewayUnreachable } from './load';
+export { loadPlan, consoleReporter } from './load';
+/** What {@link loadPlan} rejects with when the gateway is not there. */
+export { GatewayUnreachable } from '../../gateway/src/client';
 export type { Counts, LoadOptions, LoadReport, PhaseReport, Reporter } from './load';
 export { parseKeyPairs, parseKeyText, readKeyFile, writeKeyFile } from './keys';
 export { SIZES } from './sizes';

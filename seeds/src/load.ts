@@ -1,3 +1,4 @@
+import { GatewayClient, GatewayError, GatewayUnreachable } from '../../gateway/src/client';
 import type { Expectation } from './model';
 import type { Operation, Phase, PhaseName } from './plan';
 
@@ -7,17 +8,9 @@ import type { Operation, Phase, PhaseName } from './plan';
  * committed are replayed by the gateway (or meet CONFLICT on the ledger), the rest are written now.
  */
 
-export class GatewayUnreachable extends Error {
-    constructor(url: string, cause: unknown) {
-        const why =
-            cause instanceof Error ? ((cause.cause as Error | undefined)?.message ?? cause.message) : String(cause);
-        super(
-            `gateway not reachable at ${url} (${why}). Start it with \`npm run gateway:start\` ` +
-                '(after `npm run network:up` and `npm run gateway:bootstrap`), or pass --gateway <url>.',
-        );
-        this.name = 'GatewayUnreachable';
-    }
-}
+const START_IT =
+    'Start it with `npm run gateway:start` (after `npm run network:up` and `npm run gateway:bootstrap`), or pass ' +
+    '--gateway <url>.';
 
 export interface Counts {
     /** Written now. */
@@ -150,59 +143,39 @@ async function runPool<T>(items: readonly T[], concurrency: number, fn: (item: T
 /** The loader itself: one instance per run. */
 class Loader {
     readonly #options: LoadOptions;
-    readonly #base: string;
+    readonly #gateway: GatewayClient;
     readonly #sleep: (ms: number) => Promise<void>;
 
     constructor(options: LoadOptions) {
         this.#options = options;
-        this.#base = options.gatewayUrl.replace(/\/+$/, '');
+        this.#gateway = new GatewayClient({ baseUrl: options.gatewayUrl, whenUnreachable: START_IT });
         this.#sleep = options.sleep ?? ((ms): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms)));
-    }
-
-    async #fetch(path: string, init: RequestInit): Promise<Response> {
-        try {
-            return await fetch(`${this.#base}${path}`, init);
-        } catch (error) {
-            throw new GatewayUnreachable(this.#base, error);
-        }
     }
 
     /** The routes the gateway serves, as `POST /v1/parties/{partyId}/verify`. */
     async routes(): Promise<Set<string>> {
-        const health = await this.#fetch('/healthz', {});
-        if (!health.ok) throw new GatewayUnreachable(this.#base, `GET /healthz answered ${health.status}`);
-        const doc = (await (await this.#fetch('/openapi.json', {})).json()) as {
-            paths?: Record<string, Record<string, unknown>>;
-        };
+        const health = await this.#gateway.send('get', '/healthz');
+        if (health.status !== 200) {
+            throw new GatewayUnreachable(this.#gateway.baseUrl, `GET /healthz answered ${health.status}`, START_IT);
+        }
+        const doc = await this.#gateway.openApi();
         const out = new Set<string>();
-        for (const [path, methods] of Object.entries(doc.paths ?? {})) {
+        for (const [path, methods] of Object.entries(doc.paths)) {
             for (const method of Object.keys(methods)) out.add(`${method.toUpperCase()} ${path}`);
         }
         return out;
     }
 
     async #send(op: Operation, apiKey: string): Promise<Reply> {
-        const response = await this.#fetch(op.http.path, {
-            method: op.http.method,
-            headers: {
-                authorization: `Bearer ${apiKey}`,
-                'content-type': 'application/json',
-                'idempotency-key': op.idempotencyKey,
-            },
-            body: JSON.stringify(op.http.body),
+        const answer = await this.#gateway.as(apiKey).send(op.http.method, op.http.path, {
+            body: op.http.body,
+            idempotencyKey: op.idempotencyKey,
         });
-        const text = await response.text();
-        let body: unknown = text;
-        try {
-            body = JSON.parse(text) as unknown;
-        } catch {
-            // not JSON: keep the text for the message
-        }
-        const retryAfter = Number(response.headers.get('retry-after'));
+        const retryAfter = Number(answer.headers['retry-after']);
         return {
-            status: response.status,
-            body,
-            replayed: response.headers.get('idempotent-replayed') === 'true',
+            status: answer.status,
+            body: answer.body,
+            replayed: answer.headers['idempotent-replayed'] === 'true',
             retryAfterMs: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : null,
         };
     }
@@ -230,13 +203,12 @@ class Loader {
 
     /** Redeems an enrolment code as the person it is for would: no API key, the code is the credential. */
     async #redeem(enrolmentCode: string): Promise<string | undefined> {
-        const response = await this.#fetch('/v1/enrolment', {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ enrolmentCode }),
-        });
-        const body = (await response.json()) as { apiKey?: string };
-        return response.ok ? body.apiKey : undefined;
+        try {
+            return (await this.#gateway.call('enrol', { body: { enrolmentCode } })).apiKey;
+        } catch (error) {
+            if (error instanceof GatewayError) return undefined;
+            throw error;
+        }
     }
 
     /**

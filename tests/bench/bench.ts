@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Contract } from '@hyperledger/fabric-gateway';
 import { bootstrap } from '../../gateway/src/cli/bootstrap';
+import { GatewayClient } from '../../gateway/src/client';
 import { loadConfig } from '../../gateway/src/config';
 import { newLogger } from '../../gateway/src/ops/logger';
 import { startGateway } from '../../gateway/src/server';
@@ -78,30 +79,20 @@ function rawOps(contract: Contract, anchored: string[]): Record<Scenario['kind']
     };
 }
 
+/** The same transactions through the gateway's client; an error answer throws and counts as an error. */
 function gatewayOps(
-    url: string,
-    apiKey: string,
+    gateway: GatewayClient,
     anchored: string[],
 ): Record<Scenario['kind'], (i: number) => Promise<void>> {
-    const headers = { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' };
-    const check = async (res: Response, expected: number): Promise<void> => {
-        await res.arrayBuffer();
-        if (res.status !== expected) {
-            throw new Error(`HTTP ${res.status}`);
-        }
-    };
     return {
         write: async (): Promise<void> => {
-            const body = JSON.stringify({ sha256: hash(), kind: 'INVOICE' });
-            const res = await fetch(`${url}/v1/documents`, {
-                method: 'POST',
-                headers: { ...headers, 'idempotency-key': hash() },
-                body,
+            await gateway.call('registerDocument', {
+                body: { sha256: hash(), kind: 'INVOICE' },
+                idempotencyKey: hash(),
             });
-            await check(res, 201);
         },
         read: async (i: number): Promise<void> => {
-            await check(await fetch(`${url}/v1/documents/${anchored[i % anchored.length] ?? ''}`, { headers }), 200);
+            await gateway.call('verifyDocument', { params: { sha256: anchored[i % anchored.length] ?? '' } });
         },
     };
 }
@@ -147,7 +138,7 @@ async function main(): Promise<void> {
             anchored.push(sha);
         }
         const raw = rawOps(contract, anchored);
-        const viaGateway = gatewayOps(gateway.url, apiKey, anchored);
+        const viaGateway = gatewayOps(new GatewayClient({ baseUrl: gateway.url, apiKey }), anchored);
         const rows: string[] = [];
         for (const scenario of scenarios) {
             process.stdout.write(`${scenario.name} (${scenario.total} calls) ...\n`);

@@ -2,12 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import request from 'supertest';
 import { bootstrap } from '../../gateway/src/cli/bootstrap';
 import { loadConfig } from '../../gateway/src/config';
 import { newLogger } from '../../gateway/src/ops/logger';
 import { startGateway, type RunningGateway } from '../../gateway/src/server';
 import { repoRoot } from '../../network/src/layout';
+import { Client, type Res } from './gateway-support';
 import { sha256Hex, uniqueId } from './support';
 
 /** The gateway in-process on an ephemeral port, over the real network, with a fresh data dir per run. */
@@ -21,8 +21,8 @@ const key = (org: string, username: string): string => {
     if (found === undefined) throw new Error(`no bootstrap key for ${org}/${username}`);
     return found;
 };
-const auth = (apiKey: string): { Authorization: string } => ({ Authorization: `Bearer ${apiKey}` });
-const idem = (): string => uniqueId('idem');
+/** The gateway's client with one API key (none for the public paths). */
+const as = (apiKey: string | undefined): Client => new Client(gateway.url, apiKey);
 
 beforeAll(async () => {
     for (const issued of bootstrap({ connectionProfile, dataDir })) {
@@ -44,10 +44,8 @@ afterAll(async () => {
 
 describe('gateway on the real network', () => {
     it('is ready when every org peer answers, and says who the caller is on the ledger', async () => {
-        const ready = await request(gateway.url).get('/readyz');
-        const me = await request(gateway.url)
-            .get('/v1/me')
-            .set(auth(key('MarketOrg', 'vendor1')));
+        const ready = await as(undefined).get('/readyz');
+        const me = await as(key('MarketOrg', 'vendor1')).get('/v1/me');
 
         expect(ready.status).toBe(200);
         expect(me.body).toMatchObject({
@@ -59,20 +57,14 @@ describe('gateway on the real network', () => {
 
     it('anchors a document signed by the caller, replays a retry, refuses a second registration', async () => {
         const hash = sha256Hex();
-        const idempotencyKey = idem();
-        const post = (k: string): request.Test =>
-            request(gateway.url)
-                .post('/v1/documents')
-                .set(auth(key('MarketOrg', 'operator1')))
-                .set('Idempotency-Key', k)
-                .send({ sha256: hash, kind: 'INVOICE' });
+        const idempotencyKey = uniqueId('idem');
+        const operator = as(key('MarketOrg', 'operator1'));
+        const post = (k?: string): Promise<Res> => operator.post('/v1/documents', { sha256: hash, kind: 'INVOICE' }, k);
 
         const first = await post(idempotencyKey);
         const retry = await post(idempotencyKey);
-        const again = await post(idem());
-        const verified = await request(gateway.url)
-            .get(`/v1/documents/${hash}`)
-            .set(auth(key('CustomsOrg', 'officer1')));
+        const again = await post();
+        const verified = await as(key('CustomsOrg', 'officer1')).get(`/v1/documents/${hash}`);
 
         expect(first.status).toBe(201);
         expect(first.body).toMatchObject({
@@ -86,79 +78,61 @@ describe('gateway on the real network', () => {
 
     it('bad input gets a 4xx and writes nothing', async () => {
         const hash = sha256Hex();
-        const bad = await request(gateway.url)
-            .post('/v1/documents')
-            .set(auth(key('MarketOrg', 'vendor1')))
-            .set('Idempotency-Key', idem())
-            .send({ sha256: hash, kind: 'INVOICE', extra: "'; DROP TABLE" });
-        const lookup = await request(gateway.url)
-            .get(`/v1/documents/${hash}`)
-            .set(auth(key('MarketOrg', 'operator1')));
+        const bad = await as(key('MarketOrg', 'vendor1')).post('/v1/documents', {
+            sha256: hash,
+            kind: 'INVOICE',
+            extra: "'; DROP TABLE",
+        });
+        const lookup = await as(key('MarketOrg', 'operator1')).get(`/v1/documents/${hash}`);
 
         expect(bad.status).toBe(400);
         expect(lookup.status).toBe(404);
     });
 
     it('maps a chaincode FORBIDDEN to 403: customs may not file parties', async () => {
-        const res = await request(gateway.url)
-            .post('/v1/parties')
-            .set(auth(key('CustomsOrg', 'officer1')))
-            .set('Idempotency-Key', idem())
-            .send({ partyId: uniqueId('A'), type: 'AGENT', legalName: 'Nope Ltd', countryCode: 'CN' });
+        const res = await as(key('CustomsOrg', 'officer1')).post('/v1/parties', {
+            partyId: uniqueId('A'),
+            type: 'AGENT',
+            legalName: 'Nope Ltd',
+            countryCode: 'CN',
+        });
 
         expect(res.status).toBe(403);
         expect((res.body as { error: { code: string } }).error.code).toBe('FORBIDDEN');
     });
 
     it('onboards a person for an active party: the ledger records who, the person redeems their own key, then is revoked', async () => {
-        const operator = key('MarketOrg', 'operator1');
-        const customs = key('CustomsOrg', 'officer1');
+        const operator = as(key('MarketOrg', 'operator1'));
+        const customs = as(key('CustomsOrg', 'officer1'));
         const username = uniqueId('agent').toLowerCase();
         const party = uniqueId('A');
-        const refused = await request(gateway.url)
-            .post('/v1/onboarding')
-            .set(auth(operator))
-            .set('Idempotency-Key', idem())
-            .send({ username, role: 'agent', party });
+        const refused = await operator.post('/v1/onboarding', { username, role: 'agent', party });
         for (const step of ['', '/verify', '/activate']) {
-            const filed = await request(gateway.url)
-                .post(`/v1/parties${step === '' ? '' : `/${party}${step}`}`)
-                .set(auth(operator))
-                .set('Idempotency-Key', idem())
-                .send(
-                    step === ''
-                        ? {
-                              partyId: party,
-                              type: 'AGENT',
-                              legalName: 'Agent Ltd',
-                              countryCode: 'CN',
-                              commerceFilingNo: `CF-${party}`,
-                              customsRegNo: `CR-${party}`,
-                          }
-                        : { reason: 'end-to-end test' },
-                );
+            const filed = await operator.post(
+                `/v1/parties${step === '' ? '' : `/${party}${step}`}`,
+                step === ''
+                    ? {
+                          partyId: party,
+                          type: 'AGENT',
+                          legalName: 'Agent Ltd',
+                          countryCode: 'CN',
+                          commerceFilingNo: `CF-${party}`,
+                          customsRegNo: `CR-${party}`,
+                      }
+                    : { reason: 'end-to-end test' },
+            );
             expect(filed.status).toBeLessThan(300);
         }
 
-        const onboarded = await request(gateway.url)
-            .post('/v1/onboarding')
-            .set(auth(operator))
-            .set('Idempotency-Key', idem())
-            .send({ username, role: 'agent', party });
+        const onboarded = await operator.post('/v1/onboarding', { username, role: 'agent', party });
         const code = (onboarded.body as { enrolmentCode: string }).enrolmentCode;
-        const enrolled = await request(gateway.url).post('/v1/enrolment').send({ enrolmentCode: code });
-        const again = await request(gateway.url).post('/v1/enrolment').send({ enrolmentCode: code });
+        const enrolled = await as(undefined).post('/v1/enrolment', { enrolmentCode: code });
+        const again = await as(undefined).post('/v1/enrolment', { enrolmentCode: code });
         const apiKey = (enrolled.body as { apiKey: string }).apiKey;
-        const me = await request(gateway.url).get('/v1/me').set(auth(apiKey));
-        const record = await request(gateway.url)
-            .get(`/v1/history/onboarding/MarketOrgMSP:${username}`)
-            .set(auth(customs));
-        const revoked = await request(gateway.url)
-            .post(`/v1/identities/${username}/revoke`)
-            .set(auth(operator))
-            .set('Idempotency-Key', idem())
-            .send({ reason: 'end-to-end test' });
-        const after = await request(gateway.url).get('/v1/me').set(auth(apiKey));
+        const me = await as(apiKey).get('/v1/me');
+        const record = await customs.get(`/v1/history/onboarding/MarketOrgMSP:${username}`);
+        const revoked = await operator.post(`/v1/identities/${username}/revoke`, { reason: 'end-to-end test' });
+        const after = await as(apiKey).get('/v1/me');
 
         expect(refused.status).toBe(404);
         expect(onboarded.status).toBe(201);
@@ -172,16 +146,17 @@ describe('gateway on the real network', () => {
     });
 
     it('a history answer cites the block of every version it shows', async () => {
-        const operator = key('MarketOrg', 'operator1');
+        const operator = as(key('MarketOrg', 'operator1'));
         const partyId = uniqueId('P');
-        const filed = await request(gateway.url)
-            .post('/v1/parties')
-            .set(auth(operator))
-            .set('Idempotency-Key', idem())
-            .send({ partyId, type: 'PRODUCER', legalName: 'Yiwu Toys Factory', countryCode: 'CN' });
+        const filed = await operator.post('/v1/parties', {
+            partyId,
+            type: 'PRODUCER',
+            legalName: 'Yiwu Toys Factory',
+            countryCode: 'CN',
+        });
         expect(filed.status).toBe(201);
 
-        const res = await request(gateway.url).get(`/v1/history/party/${partyId}`).set(auth(operator));
+        const res = await operator.get(`/v1/history/party/${partyId}`);
         const body = res.body as {
             result: { history: { txId: string }[] };
             evidence: { txId: string; blockNumber: string | null; valid: boolean }[];

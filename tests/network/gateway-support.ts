@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect } from '@jest/globals';
 import { common, msp } from '@hyperledger/fabric-protos';
-import request from 'supertest';
 import { businessDateOf } from '../../chaincode/src/lib/identity';
 import { GatewayWallets } from '../../gateway/src/auth/identities';
 import { bootstrap } from '../../gateway/src/cli/bootstrap';
+import { GatewayClient, type Answer } from '../../gateway/src/client';
 import { loadConfig } from '../../gateway/src/config';
 import { newLogger } from '../../gateway/src/ops/logger';
 import { startGateway, type RunningGateway } from '../../gateway/src/server';
@@ -18,7 +18,7 @@ import { onChannelAs, runIds, uniqueId, type RunIds } from './support';
 
 /**
  * Shared set-up of the gateway end-to-end suites: the gateway in-process on an ephemeral port over the real
- * network with a fresh data dir, an HTTP client per API key, a freshly onboarded market per suite (every ID new
+ * network with a fresh data dir, an HTTP client per API key (the gateway's own client), a freshly onboarded market per suite (every ID new
  * per run, because the ledger outlives the tests), and ledger probes (block height, who wrote the new blocks).
  */
 
@@ -49,11 +49,8 @@ export function list(value: unknown, path: string): unknown[] {
     return found as unknown[];
 }
 
-export interface Res {
-    readonly status: number;
-    readonly body: Body;
-    readonly headers: Record<string, string>;
-}
+/** An answer of any status, as the gateway client's `send` gives it. */
+export type Res = Answer;
 
 export const network = new FabricNetwork();
 export const connectionProfile = path.join(repoRoot(), '.fabric/net/connection.json');
@@ -62,44 +59,29 @@ export const today = (): string => businessDateOf(new Date().toISOString());
 export const idem = (): string => uniqueId('idem');
 export const hex64 = (): string => randomBytes(32).toString('hex');
 
-const asRes = (res: request.Response): Res => ({
-    status: res.status,
-    body: res.body as unknown,
-    headers: res.headers,
-});
-
-/** An HTTP client holding one API key (or none, or a wrong one). */
+/** The gateway client holding one API key (or none, or a wrong one), with the suites' defaults for each request. */
 export class Client {
+    readonly #gateway: GatewayClient;
+
     constructor(
         readonly url: string,
         readonly apiKey: string | undefined,
-    ) {}
-
-    #auth(test: request.Test): request.Test {
-        return this.apiKey === undefined ? test : test.set('Authorization', `Bearer ${this.apiKey}`);
+    ) {
+        this.#gateway = new GatewayClient({ baseUrl: url, apiKey });
     }
 
-    async get(pathAndQuery: string): Promise<Res> {
-        return asRes(await this.#auth(request(this.url).get(pathAndQuery)));
+    get(pathAndQuery: string): Promise<Res> {
+        return this.#gateway.send('get', pathAndQuery);
     }
 
     /** POST as JSON; writes get a fresh Idempotency-Key unless one is given. */
-    async post(pathAndQuery: string, body: unknown = {}, idempotencyKey: string = idem()): Promise<Res> {
-        return asRes(
-            await this.#auth(request(this.url).post(pathAndQuery))
-                .set('Idempotency-Key', idempotencyKey)
-                .send(body as object),
-        );
+    post(pathAndQuery: string, body: unknown = {}, idempotencyKey: string = idem()): Promise<Res> {
+        return this.#gateway.send('post', pathAndQuery, { body, idempotencyKey });
     }
 
     /** POST a raw body with a content type of the caller's choosing (malformed JSON, huge bodies, text). */
-    async postRaw(pathAndQuery: string, raw: string, contentType = 'application/json'): Promise<Res> {
-        return asRes(
-            await this.#auth(request(this.url).post(pathAndQuery))
-                .set('Idempotency-Key', idem())
-                .set('Content-Type', contentType)
-                .send(raw),
-        );
+    postRaw(pathAndQuery: string, raw: string, contentType = 'application/json'): Promise<Res> {
+        return this.#gateway.send('post', pathAndQuery, { raw: { text: raw, contentType }, idempotencyKey: idem() });
     }
 
     /** Same request, another key. */

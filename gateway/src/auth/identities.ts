@@ -11,9 +11,15 @@ import {
 import type { ConnectionProfile, OrgConnection } from '../../../network/src/connection';
 import { REGISTRAR, userAttributes } from '../../../network/src/identities';
 import { Wallet, type StoredIdentity } from '../../../network/src/wallet';
-import { ApiError } from '../http/errors';
 import type { LedgerIdentity } from '../ledger/ledger';
 import { privateDir } from '../store/files';
+import {
+    CaRejected,
+    CaUnavailable,
+    UnknownOrganisation,
+    UsernameTaken,
+    type CertificateAuthorityError,
+} from './errors';
 
 export interface NewUser {
     readonly username: string;
@@ -71,14 +77,11 @@ function connectCa(connection: OrgConnection): CaConnection {
     };
 }
 
-function caFailure(error: unknown, username: string): ApiError {
+function caFailure(error: unknown, username: string): CertificateAuthorityError {
     if (error instanceof CaError) {
-        if (alreadyRegistered(error)) {
-            return new ApiError(409, 'CONFLICT', `username ${username} is already registered at this CA`);
-        }
-        return new ApiError(502, 'CA_REJECTED', 'the certificate authority refused the request');
+        return alreadyRegistered(error) ? new UsernameTaken(username, error) : new CaRejected(error);
     }
-    return new ApiError(503, 'CA_UNAVAILABLE', 'the certificate authority is not reachable; retry later');
+    return new CaUnavailable(error);
 }
 
 /** Fabric CAs of the connection profile, acting through each org's restricted registrar (network wallet). */
@@ -136,7 +139,7 @@ export class FabricCertificateAuthorities implements CertificateAuthorities {
     ): Promise<T> {
         const connection = this.#profile.orgs.find((o) => o.org === org);
         if (!connection) {
-            throw new ApiError(400, 'INVALID', `unknown organisation ${org}`);
+            throw new UnknownOrganisation(org);
         }
         const registrar = new Wallet(connection.walletDir).get(REGISTRAR);
         const ca = this.#connect(connection);

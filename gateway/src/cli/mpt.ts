@@ -2,6 +2,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Command } from 'commander';
+import { GatewayClient, type OperationInput } from '../client';
 
 /**
  * `mpt`: the common jobs against the REST gateway, signed by the caller's own API key.
@@ -11,59 +12,6 @@ import { Command } from 'commander';
 export interface Io {
     out(line: string): void;
     err(line: string): void;
-}
-
-interface Connection {
-    readonly url: string;
-    /** Absent for the one call made without a key: redeeming an enrolment code. */
-    readonly key?: string;
-}
-
-export class GatewayRefusal extends Error {
-    constructor(
-        readonly status: number,
-        readonly body: unknown,
-    ) {
-        const error = (body as { error?: { code?: string; message?: string; requestId?: string } }).error;
-        super(
-            error
-                ? `${error.code ?? status}: ${error.message ?? ''} (request ${error.requestId ?? '?'})`
-                : `HTTP ${status}`,
-        );
-        this.name = 'GatewayRefusal';
-    }
-}
-
-async function call(
-    connection: Connection,
-    method: string,
-    path: string,
-    body?: unknown,
-    idempotencyKey?: string,
-): Promise<unknown> {
-    const headers: Record<string, string> =
-        connection.key === undefined ? {} : { authorization: `Bearer ${connection.key}` };
-    if (body !== undefined) {
-        headers['content-type'] = 'application/json';
-    }
-    if (idempotencyKey !== undefined) {
-        headers['idempotency-key'] = idempotencyKey;
-    }
-    let res: Response;
-    try {
-        res = await fetch(new URL(path, connection.url), {
-            method,
-            headers,
-            ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        });
-    } catch {
-        throw new Error(`cannot reach the gateway at ${connection.url} (is it running? npm start)`);
-    }
-    const parsed: unknown = await res.json().catch(() => ({}));
-    if (!res.ok) {
-        throw new GatewayRefusal(res.status, parsed);
-    }
-    return parsed;
 }
 
 type Row = Record<string, string>;
@@ -158,30 +106,23 @@ function tradesFromFile(file: string): { trades: unknown[]; digest: string } {
     return { trades, digest };
 }
 
-interface BulkAnswer {
-    result: { results: { index: number; ok: boolean; tradeNo?: string; code?: string; message?: string }[] };
-    txId: string;
-    blockNumber: string;
-}
-
 const CHUNK = 500;
 
 /**
  * Registers every trade of a file in bulk requests of up to 500. The Idempotency-Key of each request is
  * derived from the file's content and the chunk, so running the same import again writes nothing twice.
  */
-export async function importTrades(connection: Connection, file: string, io: Io): Promise<number> {
+export async function importTrades(gateway: GatewayClient, file: string, io: Io): Promise<number> {
     const { trades, digest } = tradesFromFile(file);
     let failed = 0;
     for (let start = 0; start < trades.length; start += CHUNK) {
         const chunk = trades.slice(start, start + CHUNK);
-        const answer = (await call(
-            connection,
-            'POST',
-            '/v1/trades/bulk',
-            { trades: chunk },
-            `mpt-import-${digest}-${start / CHUNK}`,
-        )) as BulkAnswer;
+        // the file's rows as they are: the gateway validates each and refuses the request naming every bad one
+        const rows = chunk as OperationInput<'registerTrades'>['body']['trades'];
+        const answer = await gateway.call('registerTrades', {
+            body: { trades: rows },
+            idempotencyKey: `mpt-import-${digest}-${start / CHUNK}`,
+        });
         io.err(`rows ${start + 1}-${start + chunk.length}: transaction ${answer.txId} in block ${answer.blockNumber}`);
         for (const row of answer.result.results) {
             const where = `row ${start + row.index + 1}${row.tradeNo ? ` (${row.tradeNo})` : ''}`;
@@ -197,13 +138,6 @@ export async function importTrades(connection: Connection, file: string, io: Io)
     return failed;
 }
 
-interface Check {
-    id: string;
-    name?: string;
-    outcome?: string;
-    reason?: string;
-}
-
 export function program(io: Io, env: NodeJS.ProcessEnv = process.env): Command {
     const cli = new Command('mpt')
         .description('Market procurement trade ledger: common jobs through the REST gateway')
@@ -211,12 +145,14 @@ export function program(io: Io, env: NodeJS.ProcessEnv = process.env): Command {
         .option('--key <apiKey>', 'your API key (default $MPT_API_KEY)')
         .exitOverride();
     const gatewayUrl = (): string => cli.opts<{ url?: string }>().url ?? env.MPT_URL ?? 'http://127.0.0.1:3000';
-    const connection = (): Connection => {
+    const gateway = (apiKey?: string): GatewayClient =>
+        new GatewayClient({ baseUrl: gatewayUrl(), apiKey, whenUnreachable: 'Is it running? npm start' });
+    const signed = (): GatewayClient => {
         const key = cli.opts<{ key?: string }>().key ?? env.MPT_API_KEY;
         if (!key) {
             throw new Error('no API key: pass --key or set MPT_API_KEY (npm start prints demo keys)');
         }
-        return { url: gatewayUrl(), key };
+        return gateway(key);
     };
     const json = (value: unknown): void => {
         io.out(JSON.stringify(value, null, 2));
@@ -235,7 +171,8 @@ export function program(io: Io, env: NodeJS.ProcessEnv = process.env): Command {
         .requiredOption('--party <partyId>', 'mpt.party: the on-chain party the person acts for')
         .action(async (username: string, options: { role: string; party: string }) => {
             const idempotencyKey = `mpt-onboard-${username}-${randomUUID()}`;
-            json(await call(connection(), 'POST', '/v1/onboarding', { username, ...options }, idempotencyKey));
+            const role = options.role as OperationInput<'onboard'>['body']['role'];
+            json(await signed().call('onboard', { body: { username, role, party: options.party }, idempotencyKey }));
         });
 
     cli.command('enrol')
@@ -247,14 +184,14 @@ export function program(io: Io, env: NodeJS.ProcessEnv = process.env): Command {
         .action(async (argument: string | undefined) => {
             const enrolmentCode = argument ?? env.MPT_ENROLMENT_CODE;
             if (!enrolmentCode) throw new Error('no enrolment code: set MPT_ENROLMENT_CODE or pass it');
-            json(await call({ url: gatewayUrl() }, 'POST', '/v1/enrolment', { enrolmentCode }));
+            json(await gateway().call('enrol', { body: { enrolmentCode } }));
         });
 
     cli.command('import-trades')
         .description('register the trades of a CSV (one row per trade line) or JSON file, in bulk, answered per row')
         .argument('<file>')
         .action(async (file: string) => {
-            if ((await importTrades(connection(), file, io)) > 0) {
+            if ((await importTrades(signed(), file, io)) > 0) {
                 process.exitCode = 1;
             }
         });
@@ -263,12 +200,10 @@ export function program(io: Io, env: NodeJS.ProcessEnv = process.env): Command {
         .description('bank check of a filed receipt: PASS / REFER / FAIL with every check and reason code')
         .argument('<receiptId>', 'e.g. BankOrgMSP:R-20261127-0009')
         .action(async (receiptId: string) => {
-            const answer = (await call(connection(), 'POST', '/v1/receipts/check', { receiptId })) as {
-                result: { verdict: string; checks: Check[] };
-            };
+            const answer = await signed().call('checkReceipt', { body: { receiptId } });
             io.out(`verdict ${answer.result.verdict}`);
             for (const check of answer.result.checks) {
-                io.out(`  ${check.id} ${(check.outcome ?? '').padEnd(5)} ${check.reason ?? ''}`);
+                io.out(`  ${check.id} ${check.outcome.padEnd(5)} ${check.reason}`);
             }
         });
 
@@ -277,10 +212,8 @@ export function program(io: Io, env: NodeJS.ProcessEnv = process.env): Command {
         .argument('<declNo>')
         .argument('<gNo>', 'line number, from 1')
         .action(async (declNo: string, gNo: string) => {
-            const answer = (await call(connection(), 'GET', `/v1/declarations/${declNo}/lines/${gNo}/trace`)) as {
-                result: { accountable?: { partyId: string; role: string; valueUsd: number }[] };
-            };
-            for (const party of answer.result.accountable ?? []) {
+            const answer = await signed().call('traceDeclarationLine', { params: { declNo, gNo } });
+            for (const party of answer.result.accountable) {
                 io.out(`${party.role.padEnd(13)} ${party.partyId.padEnd(12)} USD ${(party.valueUsd / 100).toFixed(2)}`);
             }
         });
@@ -291,7 +224,7 @@ export function program(io: Io, env: NodeJS.ProcessEnv = process.env): Command {
         .argument('<recordId>')
         .option('--out <file>', 'write the JSON to a file')
         .action(async (recordType: string, recordId: string, options: { out?: string }) => {
-            const answer = await call(connection(), 'GET', `/v1/history/${recordType}/${encodeURIComponent(recordId)}`);
+            const answer = await signed().call('getHistory', { params: { recordType, recordId } });
             if (options.out) {
                 writeFileSync(options.out, `${JSON.stringify(answer, null, 2)}\n`);
                 io.out(`written to ${options.out}`);

@@ -1,5 +1,7 @@
 import type { ErrorRequestHandler } from 'express';
 import { ZodError } from 'zod';
+import { CaRejected, CaUnavailable, CertificateAuthorityError, UsernameTaken } from '../auth/errors';
+import { IdempotencyError, IdempotencyInProgress } from '../idempotency/errors';
 import { ChaincodeRejection, CommitRejected, CommitUnknown, LedgerError, LedgerUnavailable } from '../ledger/errors';
 import type { Logger } from '../ops/logger';
 import { contextOf } from './context';
@@ -89,6 +91,25 @@ function fromLedger(error: LedgerError): ApiError {
     return new ApiError(500, 'INTERNAL', 'internal error');
 }
 
+function fromCertificateAuthority(error: CertificateAuthorityError): ApiError {
+    if (error instanceof UsernameTaken) {
+        return new ApiError(ERROR_STATUS.CONFLICT, 'CONFLICT', error.message);
+    }
+    if (error instanceof CaRejected) {
+        return new ApiError(ERROR_STATUS.CA_REJECTED, 'CA_REJECTED', error.message);
+    }
+    if (error instanceof CaUnavailable) {
+        return new ApiError(ERROR_STATUS.CA_UNAVAILABLE, 'CA_UNAVAILABLE', error.message);
+    }
+    return new ApiError(ERROR_STATUS.INVALID, 'INVALID', error.message);
+}
+
+function fromIdempotency(error: IdempotencyError): ApiError {
+    return error instanceof IdempotencyInProgress
+        ? new ApiError(ERROR_STATUS.IDEMPOTENCY_IN_PROGRESS, 'IDEMPOTENCY_IN_PROGRESS', error.message)
+        : new ApiError(ERROR_STATUS.IDEMPOTENCY_KEY_REUSED, 'IDEMPOTENCY_KEY_REUSED', error.message);
+}
+
 function describeZod(error: ZodError): string {
     return error.issues
         .slice(0, 10)
@@ -123,6 +144,12 @@ export function toApiError(error: unknown): ApiError {
     }
     if (error instanceof LedgerError) {
         return fromLedger(error);
+    }
+    if (error instanceof CertificateAuthorityError) {
+        return fromCertificateAuthority(error);
+    }
+    if (error instanceof IdempotencyError) {
+        return fromIdempotency(error);
     }
     if (error !== null && typeof error === 'object') {
         const parsed = fromBodyParser(error);

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Principal } from '../auth/principal';
-import { ApiError } from '../http/errors';
 import { CommitUnknown } from '../ledger/errors';
 import type { Ledger, SubmitResult, TxRequest } from '../ledger/ledger';
+import { IdempotencyInProgress, IdempotencyKeyReused } from './errors';
 import type { IdempotencyRecord, IdempotencyStore } from './store';
 
 export const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,128}$/;
@@ -68,11 +68,11 @@ export class Idempotency {
         const scope = sha256(`${principal.org}/${principal.username}\n${key}`);
         const requestHash = sha256(`${request.method} ${request.path}\n${canonical(request.body)}`);
         if (this.#inFlight.has(scope)) {
-            throw new ApiError(409, 'IDEMPOTENCY_IN_PROGRESS', 'a request with this Idempotency-Key is in progress');
+            throw new IdempotencyInProgress();
         }
         const existing = this.#store.get(scope);
         if (existing && existing.requestHash !== requestHash) {
-            throw new ApiError(422, 'IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used for another request');
+            throw new IdempotencyKeyReused();
         }
         if (existing?.state === 'done' && existing.response) {
             return { ...existing.response, replayed: true };

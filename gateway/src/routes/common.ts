@@ -35,6 +35,24 @@ export const LedgerReceipt = z.object({
     blockNumber: z.string().describe('block that committed the transaction (uint64 as decimal string)'),
 });
 
+/** What a write answers: the chaincode's result and where it landed. */
+export const WriteResponse = <S extends z.ZodType>(
+    result: S,
+): z.ZodObject<{
+    result: S;
+    txId: z.ZodString;
+    blockNumber: z.ZodString;
+}> => z.object({ result, ...LedgerReceipt.shape });
+
+/** A ledger txId the answer relied on, with the block that committed it. */
+export const Evidence = z.object({ txId: z.string(), blockNumber: z.string().nullable(), valid: z.boolean() });
+
+/** What a verdict answers: the chaincode's result and the evidence of every ledger transaction it cites. */
+export const Evidenced = <S extends z.ZodType>(
+    result: S,
+): z.ZodObject<{ result: S; evidence: z.ZodArray<typeof Evidence> }> =>
+    z.object({ result, evidence: z.array(Evidence) });
+
 export const PageQuery = z.strictObject({
     pageSize: z.coerce.number<string>().int().min(1).max(500).default(50),
     bookmark: z.string().max(2048).default(''),

@@ -1,17 +1,6 @@
 import { z } from 'zod';
 import { defineRoute, EMPTY, type AnyRoute, type CallerLedger, type RouteDef } from '../http/route';
-import { LedgerReceipt } from './common';
-
-export const WriteResponse = <S extends z.ZodType>(
-    result: S,
-): z.ZodObject<{
-    result: S;
-    txId: z.ZodString;
-    blockNumber: z.ZodString;
-}> => z.object({ result, ...LedgerReceipt.shape });
-
-/** A ledger txId the answer relied on, with the block that committed it. */
-export const Evidence = z.object({ txId: z.string(), blockNumber: z.string().nullable(), valid: z.boolean() });
+import { Evidence, Evidenced, WriteResponse } from './common';
 
 type Empty = typeof EMPTY;
 
@@ -94,7 +83,7 @@ export function txRoute<PS extends z.ZodType = Empty, QS extends z.ZodType = Emp
     if (evidence) {
         return defineRoute({
             ...route,
-            response: z.object({ result, evidence: z.array(Evidence) }),
+            response: Evidenced(result),
             handle: async ({ ledger, params, query, body }) => {
                 const input = { params, query, body };
                 const answer = await ledger.query({ fn: tx, args: args(input), transient: transient?.(input) });

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { CaIdentity } from '../../../network/src/ca/client';
 import { FabricCertificateAuthorities, type CaConnection } from '../../../gateway/src/auth/identities';
-import { ApiError } from '../../../gateway/src/http/errors';
+import { CaRejected, CaUnavailable, UnknownOrganisation, UsernameTaken } from '../../../gateway/src/auth/errors';
+import { toApiError } from '../../../gateway/src/http/errors';
 import { CaError, type Enrolment, type Registration } from '../../../network/src/ca/client';
 import type { ConnectionProfile } from '../../../network/src/connection';
 import { REGISTRAR } from '../../../network/src/identities';
@@ -91,7 +92,7 @@ describe('onboarding at a Fabric CA', () => {
         await cas.register('MarketOrg', stall, 'CODE-ONE');
 
         expect(ca.registrations).toMatchObject([{ id: 'stall-7', secret: 'CODE-ONE', maxEnrollments: 1 }]);
-        await expect(cas.enroll('MarketOrg', 'stall-7', 'WRONG')).rejects.toMatchObject({ status: 502 });
+        await expect(cas.enroll('MarketOrg', 'stall-7', 'WRONG')).rejects.toBeInstanceOf(CaRejected);
         await expect(cas.enroll('MarketOrg', 'stall-7', 'CODE-ONE')).resolves.toEqual({
             mspId: 'MarketOrgMSP',
             certificate: 'cert-of-stall-7',
@@ -105,7 +106,7 @@ describe('onboarding at a Fabric CA', () => {
 
         expect(ca.resets).toEqual(['stall-7']);
         expect(ca.resetLimits).toEqual([1]);
-        await expect(cas.enroll('MarketOrg', 'stall-7', 'CODE-ONE')).rejects.toMatchObject({ status: 502 });
+        await expect(cas.enroll('MarketOrg', 'stall-7', 'CODE-ONE')).rejects.toBeInstanceOf(CaRejected);
         await expect(cas.enroll('MarketOrg', 'stall-7', 'CODE-TWO')).resolves.toBeDefined();
     });
 
@@ -113,10 +114,7 @@ describe('onboarding at a Fabric CA', () => {
         await cas.register('MarketOrg', stall, 'CODE-ONE');
         ca.failEnrolOnce = true;
 
-        await expect(cas.enroll('MarketOrg', 'stall-7', 'CODE-ONE')).rejects.toMatchObject({
-            status: 503,
-            code: 'CA_UNAVAILABLE',
-        });
+        await expect(cas.enroll('MarketOrg', 'stall-7', 'CODE-ONE')).rejects.toBeInstanceOf(CaUnavailable);
         await expect(cas.enroll('MarketOrg', 'stall-7', 'CODE-ONE')).resolves.toBeDefined();
     });
 
@@ -127,8 +125,25 @@ describe('onboarding at a Fabric CA', () => {
             .register('MarketOrg', { ...stall, role: 'operator' }, 'CODE-TWO')
             .catch((e: unknown) => e);
 
-        expect(error).toBeInstanceOf(ApiError);
-        expect(error).toMatchObject({ status: 409, code: 'CONFLICT' });
+        expect(error).toBeInstanceOf(UsernameTaken);
         expect(ca.resets).toEqual([]);
+    });
+
+    it('each CA failure answers its HTTP status and code: 409 taken, 502 refused, 503 unreachable, 400 unknown org', () => {
+        const answers = [
+            new UsernameTaken('stall-7'),
+            new CaRejected(),
+            new CaUnavailable(),
+            new UnknownOrganisation('X'),
+        ]
+            .map(toApiError)
+            .map(({ status, code, message }) => ({ status, code, message }));
+
+        expect(answers).toEqual([
+            { status: 409, code: 'CONFLICT', message: 'username stall-7 is already registered at this CA' },
+            { status: 502, code: 'CA_REJECTED', message: 'the certificate authority refused the request' },
+            { status: 503, code: 'CA_UNAVAILABLE', message: 'the certificate authority is not reachable; retry later' },
+            { status: 400, code: 'INVALID', message: 'unknown organisation X' },
+        ]);
     });
 });

@@ -1,14 +1,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import type { Express } from 'express';
 import { buildApp, type AppDeps } from '../../../gateway/src/app';
 import { EnrolmentCodes } from '../../../gateway/src/auth/enrolment-codes';
+import { CaRejected, UsernameTaken } from '../../../gateway/src/auth/errors';
 import { GatewayWallets, type CertificateAuthorities, type NewUser } from '../../../gateway/src/auth/identities';
 import { ApiKeyStore } from '../../../gateway/src/auth/key-store';
 import type { GatewayRole } from '../../../gateway/src/auth/principal';
-import { ApiError } from '../../../gateway/src/http/errors';
 import { IdempotencyStore } from '../../../gateway/src/idempotency/store';
 import { newLogger } from '../../../gateway/src/ops/logger';
 import type { StoredIdentity } from '../../../network/src/wallet';
@@ -35,7 +37,7 @@ export class FakeCas implements CertificateAuthorities {
     register(org: string, user: NewUser, secret: string): Promise<void> {
         const earlier = this.#registrations.get(`${org}/${user.username}`);
         if (earlier && (earlier.user.role !== user.role || earlier.user.party !== user.party)) {
-            return Promise.reject(new ApiError(409, 'CONFLICT', `username ${user.username} is already registered`));
+            return Promise.reject(new UsernameTaken(user.username));
         }
         this.#registrations.set(`${org}/${user.username}`, { user, secret, enrolments: earlier?.enrolments ?? 0 });
         this.registered.push({ org, user });
@@ -45,7 +47,7 @@ export class FakeCas implements CertificateAuthorities {
     enroll(org: string, username: string, secret: string): Promise<StoredIdentity> {
         const registration = this.#registrations.get(`${org}/${username}`);
         if (registration?.secret !== secret || registration.enrolments >= 1) {
-            return Promise.reject(new ApiError(502, 'CA_REJECTED', 'the certificate authority refused the request'));
+            return Promise.reject(new CaRejected());
         }
         registration.enrolments++;
         this.enrolled.push({ org, username });
@@ -175,3 +177,26 @@ export const tradeRequest = (tradeNo: string, extra: Record<string, unknown> = {
     documents: [],
     ...extra,
 });
+
+/** An app listening on an ephemeral local port, for tests that reach it over HTTP as a client would. */
+export interface Listening {
+    readonly url: string;
+    close(): Promise<void>;
+}
+
+export async function listen(app: Express): Promise<Listening> {
+    const server = await new Promise<Server>((resolve) => {
+        const listening = app.listen(0, '127.0.0.1', () => {
+            resolve(listening);
+        });
+    });
+    return {
+        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        close: () =>
+            new Promise<void>((resolve) => {
+                server.close(() => {
+                    resolve();
+                });
+            }),
+    };
+}

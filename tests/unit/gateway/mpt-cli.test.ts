@@ -1,10 +1,9 @@
 import { writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { parseCsv, program, tradesFromCsv } from '../../../gateway/src/cli/mpt';
-import { harness, type Harness } from './harness';
+import { GatewayClient } from '../../../gateway/src/client';
+import { harness, listen, type Harness, type Listening } from './harness';
 import { bankCheck } from './ledger-answers';
 
 const CSV = [
@@ -15,21 +14,17 @@ const CSV = [
 ].join('\r\n');
 
 let h: Harness;
-let server: Server;
+let server: Listening;
 let url: string;
 
 beforeAll(async () => {
     h = harness();
-    server = await new Promise<Server>((resolve) => {
-        const listening = h.app.listen(0, '127.0.0.1', () => {
-            resolve(listening);
-        });
-    });
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    server = await listen(h.app);
+    url = server.url;
 });
 
 afterAll(async () => {
-    await new Promise((resolve) => server.close(resolve));
+    await server.close();
     h.cleanup();
 });
 
@@ -143,11 +138,11 @@ describe('mpt CLI', () => {
             username: string;
             apiKey: string;
         };
-        const me = await fetch(`${url}/v1/me`, { headers: { authorization: `Bearer ${enrolled.apiKey}` } });
+        const me = await new GatewayClient({ baseUrl: url, apiKey: enrolled.apiKey }).send('get', '/v1/me');
 
         expect(onboarded.apiKey).toBeUndefined();
         expect(enrolled.username).toBe('stall-9');
-        expect(await me.json()).toMatchObject({ username: 'stall-9', role: 'vendor', party: 'V-0009' });
+        expect(me.body).toMatchObject({ username: 'stall-9', role: 'vendor', party: 'V-0009' });
         await expect(mpt(undefined, 'enrol', onboarded.enrolmentCode)).rejects.toThrow(/^INVALID: /);
     });
 });

@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { generateMarket } from '../../../seeds/src/generate';
 import { loadPlan, type LoadReport } from '../../../seeds/src/load';
 import { buildPlan, type Actor } from '../../../seeds/src/plan';
-import { harness, type Harness } from '../gateway/harness';
+import { harness, listen, type Harness, type Listening } from '../gateway/harness';
 import { ContractLedger } from './support/contract-ledger';
 import { Replay } from './support/replay';
 
@@ -17,7 +15,7 @@ describe('the small market loaded through the gateway onto the contracts', () =>
     const plan = buildPlan(market, { bulkSize: 25 });
     const replay = new Replay(market);
     let h: Harness;
-    let server: Server;
+    let server: Listening;
     let url = '';
     const keys = new Map<string, string>();
     let first: LoadReport;
@@ -33,22 +31,13 @@ describe('the small market loaded through the gateway onto the contracts', () =>
             ['Bank2Org', 'officer1', 'bank', 'BANK-0002'],
         ] as const;
         for (const [org, username, role, party] of demo) keys.set(party, h.user(org, username, role, party));
-        server = h.app.listen(0, '127.0.0.1');
-        await new Promise<void>((resolve) => {
-            server.once('listening', () => {
-                resolve();
-            });
-        });
-        url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+        server = await listen(h.app);
+        url = server.url;
         first = await loadPlan(plan, { gatewayUrl: url, keys, concurrency: 4 });
     }, 120_000);
 
     afterAll(async () => {
-        await new Promise<void>((resolve) => {
-            server.close(() => {
-                resolve();
-            });
-        });
+        await server.close();
         h.cleanup();
     });
 

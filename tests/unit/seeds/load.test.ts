@@ -3,12 +3,13 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { CertificateAuthorities } from '../../../gateway/src/auth/identities';
 import { EnrolmentCodes } from '../../../gateway/src/auth/enrolment-codes';
+import { GatewayUnreachable } from '../../../gateway/src/client';
 import { GatewayWallets } from '../../../gateway/src/auth/identities';
 import { ApiKeyStore } from '../../../gateway/src/auth/key-store';
 import { openApiDocument } from '../../../gateway/src/openapi/document';
 import { allRoutes } from '../../../gateway/src/routes';
 import { generateMarket } from '../../../seeds/src/generate';
-import { consoleReporter, GatewayUnreachable, loadPlan, type LoadReport } from '../../../seeds/src/load';
+import { consoleReporter, loadPlan, type LoadReport } from '../../../seeds/src/load';
 import { buildPlan, PHASES, type PhaseName } from '../../../seeds/src/plan';
 
 /**

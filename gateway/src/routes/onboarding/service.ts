@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { onboardableRoles, ROLES, type Role } from '../../../../chaincode/src/lib/auth';
 import type { EnrolmentCodes } from '../../auth/enrolment-codes';
+import { CaRejected } from '../../auth/errors';
 import type { CertificateAuthorities, GatewayWallets } from '../../auth/identities';
 import type { ApiKeyStore } from '../../auth/key-store';
 import type { Principal } from '../../auth/principal';
@@ -85,7 +86,7 @@ export async function enrol(
     const identity = await deps.cas.enroll(pending.org, pending.username, pending.secret).catch((error: unknown) => {
         // the CA refusing the secret means it was used (its one enrolment is spent) or replaced: the code is done;
         // a CA that could not be reached leaves the code as it was
-        if (error instanceof ApiError && error.status === 502) deps.enrolmentCodes.consume(code);
+        if (error instanceof CaRejected) deps.enrolmentCodes.consume(code);
         else deps.enrolmentCodes.release(code);
         throw error;
     });

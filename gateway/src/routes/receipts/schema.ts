@@ -4,6 +4,7 @@ import {
     Country,
     Currency,
     DecimalRate,
+    Evidence,
     humanText,
     Id,
     IsoDate,
@@ -15,7 +16,6 @@ import {
     Text,
     Verdict,
 } from '../common';
-import { Evidence } from '../ledger-route';
 
 export const ReceiptId = z
     .string()

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { defineRoute, type AnyRoute } from '../../http/route';
-import { page, Reason, Resolution } from '../common';
-import { txRoute, WriteResponse } from '../ledger-route';
+import { page, Reason, Resolution, WriteResponse } from '../common';
+import { txRoute } from '../ledger-route';
 import { TradeExemption } from '../exemptions/schema';
 import {
     AmendBody,

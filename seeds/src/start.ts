@@ -1,18 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { businessDateOf } from '../../../chaincode/src/lib/identity';
-import { connectionProfileFile } from '../../../network/src/connection';
-import { repoRoot } from '../../../network/src/layout';
-import { FabricNetwork } from '../../../network/src/network';
-import { waitFor, type Reporter } from '../../../network/src/run';
-import { generateMarket } from '../../../seeds/src/generate';
-import { onboardedKeyRing } from '../../../seeds/src/keys';
-import { consoleReporter, loadPlan } from '../../../seeds/src/load';
-import type { Market } from '../../../seeds/src/model';
-import { buildPlan } from '../../../seeds/src/plan';
-import { loadConfigOrExit } from '../config';
-import { bootstrap, type IssuedKey } from './bootstrap';
+import { businessDateOf } from '../../chaincode/src/lib/identity';
+import { bootstrap, type IssuedKey } from '../../gateway/src/cli/bootstrap';
+import { GatewayClient } from '../../gateway/src/client';
+import { loadConfigOrExit } from '../../gateway/src/config';
+import { connectionProfileFile } from '../../network/src/connection';
+import { repoRoot } from '../../network/src/layout';
+import { FabricNetwork } from '../../network/src/network';
+import { waitFor, type Reporter } from '../../network/src/run';
+import { generateMarket } from './generate';
+import { onboardedKeyRing } from './keys';
+import { consoleReporter, loadPlan } from './load';
+import type { Market } from './model';
+import { buildPlan } from './plan';
 
 /**
  * `npm start`: the whole system on this machine. Brings the Fabric network up, issues fresh demo API keys,
@@ -81,9 +82,10 @@ async function main(): Promise<void> {
         },
         ports: [config.port],
     });
+    const gateway = new GatewayClient({ baseUrl: url });
     await waitFor(
         `the gateway to be ready (see ${network.layout.log('gateway')})`,
-        async () => ((await fetch(`${url}/readyz`)).ok ? true : undefined),
+        async () => ((await gateway.ready()) ? true : undefined),
         { timeoutMs: 60_000, intervalMs: 500 },
     );
     await network.startWatchdog();

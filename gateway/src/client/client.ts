@@ -1,0 +1,130 @@
+import { GatewayError, GatewayUnreachable } from './errors';
+import { OPERATIONS, type OperationId, type OperationInput, type OperationOutput } from './operations';
+
+export interface ClientOptions {
+    /** e.g. `http://127.0.0.1:3000`. */
+    readonly baseUrl: string;
+    /** Sent as `Authorization: Bearer <key>`; none for the one public operation (redeeming an enrolment code). */
+    readonly apiKey?: string | undefined;
+    /** Appended to the message of {@link GatewayUnreachable}: what to do when the gateway is not there. */
+    readonly whenUnreachable?: string;
+}
+
+export interface SendOptions {
+    /** Sent as JSON. */
+    readonly body?: unknown;
+    /** Sent as it is, with its own content type (malformed JSON, text, bodies over the limit). */
+    readonly raw?: { readonly text: string; readonly contentType: string };
+    readonly idempotencyKey?: string;
+}
+
+/** An answer of any status: its JSON body (the text when it is not JSON) and its headers, names in lower case. */
+export interface Answer {
+    readonly status: number;
+    readonly body: unknown;
+    readonly headers: Readonly<Record<string, string>>;
+}
+
+/** `/openapi.json`: the paths, each with its operations by method. */
+export interface OpenApiDocument {
+    readonly paths: Readonly<Record<string, Readonly<Record<string, { readonly operationId?: string }>>>>;
+}
+
+function requestInit(apiKey: string | undefined, method: string, options: SendOptions): RequestInit {
+    const headers: Record<string, string> = apiKey === undefined ? {} : { authorization: `Bearer ${apiKey}` };
+    let body: string | undefined;
+    if (options.raw !== undefined) {
+        headers['content-type'] = options.raw.contentType;
+        body = options.raw.text;
+    } else if (options.body !== undefined) {
+        headers['content-type'] = 'application/json';
+        body = JSON.stringify(options.body);
+    }
+    if (options.idempotencyKey !== undefined) {
+        headers['idempotency-key'] = options.idempotencyKey;
+    }
+    return { method: method.toUpperCase(), headers, ...(body === undefined ? {} : { body }) };
+}
+
+/** `/v1/documents/:sha256` with `{sha256}` filled in, each value URI-encoded. */
+function pathOf(pattern: string, params: Record<string, unknown>): string {
+    return pattern.replace(/:([A-Za-z0-9_]+)/g, (_match, name: string) => encodeURIComponent(String(params[name])));
+}
+
+/**
+ * The one HTTP client of the gateway, for everything that talks to it over HTTP (`mpt`, the seed loader, the
+ * network tests, the bench). {@link call} is typed by the gateway's own zod schemas and throws {@link GatewayError}
+ * on an error answer; {@link send} is any request, answered whatever its status.
+ */
+export class GatewayClient {
+    readonly baseUrl: string;
+    readonly apiKey: string | undefined;
+    readonly #whenUnreachable: string | undefined;
+
+    constructor(options: ClientOptions) {
+        this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+        this.apiKey = options.apiKey;
+        this.#whenUnreachable = options.whenUnreachable;
+    }
+
+    /** The same gateway with another API key (or none). */
+    as(apiKey: string | undefined): GatewayClient {
+        return new GatewayClient({
+            baseUrl: this.baseUrl,
+            apiKey,
+            ...(this.#whenUnreachable === undefined ? {} : { whenUnreachable: this.#whenUnreachable }),
+        });
+    }
+
+    /** Any request; throws only when the gateway cannot be reached. */
+    async send(method: string, pathAndQuery: string, options: SendOptions = {}): Promise<Answer> {
+        let response: Response;
+        try {
+            response = await fetch(`${this.baseUrl}${pathAndQuery}`, requestInit(this.apiKey, method, options));
+        } catch (error) {
+            throw new GatewayUnreachable(this.baseUrl, error, this.#whenUnreachable);
+        }
+        const text = await response.text();
+        let body: unknown = text;
+        try {
+            body = JSON.parse(text) as unknown;
+        } catch {
+            // not JSON (metrics, the docs page, a bare 431): the text is the body
+        }
+        return { status: response.status, body, headers: Object.fromEntries(response.headers) };
+    }
+
+    /** One operation of {@link OPERATIONS} by its operationId; its success answer, or a {@link GatewayError}. */
+    async call<Id extends OperationId>(operationId: Id, input: OperationInput<Id>): Promise<OperationOutput<Id>> {
+        const spec = OPERATIONS[operationId];
+        const {
+            params = {},
+            body,
+            idempotencyKey,
+        } = input as {
+            params?: Record<string, unknown>;
+            body?: unknown;
+            idempotencyKey?: string;
+        };
+        const answer = await this.send(spec.method, pathOf(spec.path, params), {
+            ...(body === undefined ? {} : { body }),
+            ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
+        });
+        if (answer.status >= 300) {
+            throw new GatewayError(answer.status, answer.body);
+        }
+        return answer.body as OperationOutput<Id>;
+    }
+
+    /** The gateway's OpenAPI document. */
+    async openApi(): Promise<OpenApiDocument> {
+        const answer = await this.send('get', '/openapi.json');
+        if (answer.status !== 200) throw new GatewayError(answer.status, answer.body);
+        return answer.body as OpenApiDocument;
+    }
+
+    /** `GET /readyz`: every org peer answers. */
+    async ready(): Promise<boolean> {
+        return (await this.send('get', '/readyz')).status === 200;
+    }
+}
