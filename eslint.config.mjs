@@ -28,6 +28,37 @@ export default defineConfig(
             'no-console': 'error',
         },
     },
+    // network/client is the network's face for clients: they import its index and nothing else of network/
+    {
+        files: ['gateway/**', 'seeds/**', 'tests/**'],
+        ignores: ['tests/unit/network/**', 'tests/network/**', 'gateway/src/cli/start.ts'],
+        rules: {
+            'no-restricted-imports': [
+                'error',
+                { patterns: [{ regex: 'network/(src|client/)', message: 'import the network from network/client' }] },
+            ],
+        },
+    },
+    // the real-network suites and the demo launcher drive the supervisor (up, crash, status), and use the client face
+    {
+        files: ['tests/network/**', 'gateway/src/cli/start.ts'],
+        rules: {
+            'no-restricted-imports': [
+                'error',
+                { patterns: [{ regex: 'network/client/', message: 'import the network client from network/client' }] },
+            ],
+        },
+    },
+    // the client never depends on the supervisor: the supervisor writes what the client reads
+    {
+        files: ['network/client/**'],
+        rules: {
+            'no-restricted-imports': [
+                'error',
+                { patterns: [{ regex: '^\\.\\./src(/|$)', message: 'network/client must not import the supervisor' }] },
+            ],
+        },
+    },
     {
         files: ['tests/**', 'network/src/cli.ts', 'seeds/**'],
         rules: { 'no-console': 'off' },

@@ -4,12 +4,13 @@ import path from 'node:path';
 import type * as grpc from '@grpc/grpc-js';
 import { ensureBinaries } from './binaries';
 import { codeHash, defaultChaincodeDir, deployChaincode, packageFor, queryCommitted } from './chaincode';
-import { connectionProfile, writeConnectionProfile, type ConnectionProfile } from './connection';
-import { connectAs, newPeerClient } from './fabric-client';
+import { connectAs, newPeerClient, REGISTRAR, repoRoot, Wallet, type ConnectionProfile } from '../client';
+import { DEFAULT_STATE_DIR } from '../client/paths';
+import { connectionProfile, writeConnectionProfile } from './connection';
 import { generate } from './generate';
 import { healthy, metric } from './health';
-import { bootstrapSecret, caClient, ensureIdentities, REGISTRAR } from './identities';
-import { binary, DEFAULT_STATE_DIR, Layout, repoRoot } from './layout';
+import { bootstrapSecret, caClient, ensureIdentities } from './identities';
+import { binary, Layout } from './layout';
 import {
     adminEnv,
     caProcess,
@@ -31,7 +32,6 @@ import {
 } from './processes';
 import { run, silentReporter, sleep, timed, waitFor, type Reporter } from './run';
 import { DEFAULT_TOPOLOGY, loadTopology, ordererName, peerName, type PeerOrg, type Topology } from './topology';
-import { Wallet } from './wallet';
 
 export interface NetworkOptions {
     topologyFile?: string;

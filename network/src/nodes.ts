@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { binary, Layout, repoRoot } from './layout';
+import { repoRoot } from '../client';
+import { binary, Layout } from './layout';
 import type { ProcessSpec } from './processes';
 import { ordererName, peerAddress, peerName, type PeerOrg, type Topology } from './topology';
 

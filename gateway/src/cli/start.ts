@@ -3,7 +3,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import path from 'node:path';
 import { businessDateOf } from '../../../chaincode/src/lib/identity';
 import { connectionProfileFile } from '../../../network/src/connection';
-import { repoRoot } from '../../../network/src/layout';
+import { repoRoot } from '../../../network/client';
 import { FabricNetwork } from '../../../network/src/network';
 import { waitFor, type Reporter } from '../../../network/src/run';
 import { generateMarket } from '../../../seeds/src/generate';

@@ -11,7 +11,7 @@ import type { GatewayRole } from '../../../gateway/src/auth/principal';
 import { ApiError } from '../../../gateway/src/http/errors';
 import { IdempotencyStore } from '../../../gateway/src/idempotency/store';
 import { newLogger } from '../../../gateway/src/ops/logger';
-import type { StoredIdentity } from '../../../network/src/wallet';
+import type { StoredIdentity } from '../../../network/client';
 import { fakeCertificate, fakeCertificateAttributes, FakeLedger } from './fake-ledger';
 
 export const ORGS = [
