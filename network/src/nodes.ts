@@ -156,6 +156,16 @@ export function chaincodeProcess(topology: Topology, org: PeerOrg, packageId: st
     };
 }
 
+/** Every process of a network, in start order (services that use the network aside). */
+export function networkProcessNames(topology: Topology): string[] {
+    return [
+        ...topology.peerOrgs.map(caProcessName),
+        ordererName(topology),
+        ...topology.peerOrgs.map(peerName),
+        ...topology.peerOrgs.map((org) => chaincodeProcessName(topology, org)),
+    ];
+}
+
 /** Environment for the `peer` CLI acting as the org's admin against the org's peer. */
 export function adminEnv(layout: Layout, org: PeerOrg): NodeJS.ProcessEnv {
     return {
