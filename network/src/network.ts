@@ -138,8 +138,9 @@ export class FabricNetwork {
         const nodes = this.processNames();
         const order = (name: string): number => (nodes.includes(name) ? nodes.indexOf(name) : nodes.length);
         for (const name of names.sort((a, b) => order(b) - order(a))) {
-            this.#reporter.detail(`  stopping ${name}`);
-            await stopProcess(this.layout, name);
+            const started = Date.now();
+            const outcome = await stopProcess(this.layout, name);
+            this.#reporter.detail(`  ${name}: ${outcome} in ${((Date.now() - started) / 1000).toFixed(1)}s`);
         }
     }
 
