@@ -34,7 +34,9 @@ const list = (value: unknown): Record<string, unknown>[] => {
 };
 
 describe('channel configuration (configtx.yaml)', () => {
-    it('chaincode definitions and chaincode writes need a majority of the orgs, so no single org acts alone', () => {
+    it('a chaincode definition needs a majority of the orgs, and so does a chaincode that names no policy', () => {
+        // LifecycleEndorsement: who approves a definition; Endorsement: the default a definition may override
+        // (ours sets its own at approval, network/src/chaincode.ts endorsementPolicy)
         const policies = channel(defaultTopology, 'Application', 'Policies');
         expect(at(policies, 'Endorsement')).toEqual({ Type: 'ImplicitMeta', Rule: 'MAJORITY Endorsement' });
         expect(at(policies, 'LifecycleEndorsement')).toEqual({ Type: 'ImplicitMeta', Rule: 'MAJORITY Endorsement' });
