@@ -35,6 +35,9 @@ const NETWORK = [
     ),
 ];
 const SEEDS = [outOf('tests', 'seeds never import tests')];
+/** network/client is the network's face for clients: they import its index and nothing else of network/. */
+const NETWORK_CLIENT_ONLY = { regex: 'network/(src|client/)', message: 'import the network from network/client' };
+const NETWORK_CLIENT_ENTRY = { regex: 'network/client/', message: 'import the network client from network/client' };
 const restrict = (patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
 
 export default defineConfig(
@@ -63,15 +66,16 @@ export default defineConfig(
         },
     },
     { files: ['chaincode/**'], rules: restrict([CHAINCODE_ALONE]) },
-    { files: ['gateway/**'], rules: restrict([...GATEWAY, NO_CLIENT]) },
-    { files: ['gateway/src/cli/**'], rules: restrict(GATEWAY) },
+    { files: ['gateway/**'], rules: restrict([...GATEWAY, NO_CLIENT, NETWORK_CLIENT_ONLY]) },
+    { files: ['gateway/src/cli/**'], rules: restrict([...GATEWAY, NETWORK_CLIENT_ONLY]) },
     {
         files: ['gateway/src/idempotency/**', 'gateway/src/auth/**'],
         rules: restrict([
             ...GATEWAY,
             NO_CLIENT,
+            NETWORK_CLIENT_ONLY,
             {
-                regex: '^(\\.\\./)+http(/|$)',
+                regex: '^(\.\./)+http(/|$)',
                 message: 'throw a domain error of this folder (errors.ts); http/errors.ts maps it to its HTTP answer',
             },
         ]),
@@ -80,14 +84,28 @@ export default defineConfig(
         files: ['gateway/src/client/**'],
         rules: restrict([
             {
-                regex: '^\\.\\./(?!routes/(common|[a-z-]+/schema)$)',
+                regex: '^\.\./(?!routes/(common|[a-z-]+/schema)$)',
                 message:
                     "the client depends only on the gateway's zod schemas (routes/common, routes/<resource>/schema)",
             },
         ]),
     },
     { files: ['network/**'], rules: restrict(NETWORK) },
-    { files: ['seeds/**'], rules: restrict(SEEDS) },
+    // the client never depends on the supervisor: the supervisor writes what the client reads
+    {
+        files: ['network/client/**'],
+        rules: restrict([
+            ...NETWORK,
+            { regex: '^\.\./src(/|$)', message: 'network/client must not import the supervisor' },
+        ]),
+    },
+    { files: ['seeds/**'], rules: restrict([...SEEDS, NETWORK_CLIENT_ONLY]) },
+    { files: ['tests/**'], rules: restrict([NETWORK_CLIENT_ONLY]) },
+    // the real-network suites and the demo launcher drive the supervisor (up, crash, status), and use the client face
+    { files: ['tests/network/**'], rules: restrict([NETWORK_CLIENT_ENTRY]) },
+    { files: ['seeds/src/start.ts'], rules: restrict([...SEEDS, NETWORK_CLIENT_ENTRY]) },
+    // the supervisor's own unit tests
+    { files: ['tests/unit/network/**'], rules: restrict([]) },
     {
         files: ['tests/**', 'network/src/cli.ts', 'seeds/**'],
         rules: { 'no-console': 'off' },

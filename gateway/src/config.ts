@@ -1,15 +1,14 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { DEFAULT_STATE_DIR, toolsDir } from '../../network/src/layout';
+import { defaultConnectionProfileFile, toolsDir } from '../../network/client';
 
 /** Every setting the gateway reads, with its environment variable, default and meaning (also in README). */
 const SETTINGS = {
     MPT_GATEWAY_HOST: { default: '127.0.0.1', help: 'address to listen on' },
     MPT_GATEWAY_PORT: { default: '3000', help: 'TCP port to listen on (0 = any free port)' },
     MPT_CONNECTION_PROFILE: {
-        // where `network:up` writes it: the network's state directory (MPT_STATE_DIR, default .fabric/net)
-        default: path.join(process.env.MPT_STATE_DIR ?? DEFAULT_STATE_DIR(), 'connection.json'),
+        default: defaultConnectionProfileFile(),
         help: 'connection profile written by `npm run network:up`',
     },
     MPT_GATEWAY_DATA_DIR: {

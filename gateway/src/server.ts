@@ -1,8 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readConnectionProfile } from '../../network/src/connection';
-import { REGISTRAR } from '../../network/src/identities';
-import { Wallet } from '../../network/src/wallet';
+import { readConnectionProfile, REGISTRAR, Wallet } from '../../network/client';
 import { buildApp, type AppDeps } from './app';
 import { FabricCertificateAuthorities, GatewayWallets, ledgerIdentity } from './auth/identities';
 import { EnrolmentCodes } from './auth/enrolment-codes';

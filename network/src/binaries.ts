@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { binDir, binary, sampleConfigDir, toolsDir } from './layout';
+import { toolsDir } from '../client';
+import { binDir, binary, sampleConfigDir } from './layout';
 import { run, type Reporter } from './run';
 import { FABRIC, FABRIC_CA } from './versions';
 

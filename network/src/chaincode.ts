@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { binary, type Layout, repoRoot } from './layout';
+import { repoRoot } from '../client';
+import { binary, type Layout } from './layout';
 import { adminEnv } from './nodes';
 import { run, type Reporter } from './run';
 import { peerAddress, type PeerOrg, type Topology } from './topology';

@@ -8,7 +8,8 @@ import type { PeerOrg, Topology } from './topology';
 
 const hosts = (host: string): string[] => [...new Set(['localhost', '127.0.0.1', host])];
 
-function cryptoConfig(topology: Topology): unknown {
+/** cryptogen's input: one orderer and one peer per org, TLS names for every host; people come from the CAs. */
+export function cryptoConfig(topology: Topology): unknown {
     const { orderer } = topology;
     return {
         OrdererOrgs: [
@@ -48,7 +49,8 @@ function peerOrgDefinition(layout: Layout, org: PeerOrg): unknown {
     };
 }
 
-function configtx(layout: Layout, topology: Topology): unknown {
+/** configtxgen's input: the channel profile with its orgs, anchor peers, Raft orderer and policies. */
+export function configtx(layout: Layout, topology: Topology): unknown {
     const { orderer } = topology;
     const serverCert = path.join(layout.ordererNodeDir(topology), 'tls', 'server.crt');
     const ordererOrg = {
@@ -122,9 +124,8 @@ function configtx(layout: Layout, topology: Topology): unknown {
     };
 }
 
-/** Sample core.yaml with the Docker endpoint blanked: with it set, a peer without Docker never reports healthy. */
-function patchedCoreYaml(): string {
-    const core = readFileSync(path.join(sampleConfigDir(), 'core.yaml'), 'utf8');
+/** The sample core.yaml with the Docker endpoint blanked: with it set, a peer without Docker never reports healthy. */
+export function patchCoreYaml(core: string): string {
     const patched = core.replace(/^(\s*)endpoint: unix:\/\/\/var\/run\/docker\.sock\s*$/m, '$1endpoint: ""');
     if (patched === core) {
         throw new Error('cannot find vm.endpoint in the sample core.yaml; the Fabric version may have changed');
@@ -178,7 +179,10 @@ export async function generate(layout: Layout, topology: Topology): Promise<bool
         staging.channelBlock(topology),
     ]);
     writeFileSync(path.join(staging.config, 'configtx.yaml'), stringify(configtx(layout, topology)));
-    writeFileSync(path.join(staging.config, 'core.yaml'), patchedCoreYaml());
+    writeFileSync(
+        path.join(staging.config, 'core.yaml'),
+        patchCoreYaml(readFileSync(path.join(sampleConfigDir(), 'core.yaml'), 'utf8')),
+    );
     writeFileSync(
         path.join(staging.config, 'orderer.yaml'),
         readFileSync(path.join(sampleConfigDir(), 'orderer.yaml'), 'utf8'),

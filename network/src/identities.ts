@@ -1,15 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { CaError, FabricCaClient } from './ca/client';
+import {
+    BOOTSTRAP_ADMIN,
+    CaError,
+    FabricCaClient,
+    REGISTRAR,
+    userAttributes,
+    Wallet,
+    type StoredIdentity,
+} from '../client';
 import type { Layout } from './layout';
 import { caName, caUrl } from './nodes';
-import type { DemoUser, PeerOrg } from './topology';
-import { Wallet, type StoredIdentity } from './wallet';
-
-/** Wallet names of the two identities every org gets besides its demo users. */
-export const BOOTSTRAP_ADMIN = 'admin';
-export const REGISTRAR = 'registrar';
+import type { PeerOrg } from './topology';
 
 /** The CA's bootstrap password: random, made once, readable only by the owner. */
 export function bootstrapSecret(layout: Layout, org: PeerOrg): string {
@@ -92,8 +95,3 @@ export async function ensureIdentities(layout: Layout, org: PeerOrg): Promise<Wa
     }
     return wallet;
 }
-
-export const userAttributes = (user: Pick<DemoUser, 'role' | 'party'>): { name: string; value: string }[] => [
-    { name: 'mpt.role', value: user.role },
-    { name: 'mpt.party', value: user.party },
-];

@@ -1,33 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { toolsDir } from '../client';
 import type { PeerOrg, Topology } from './topology';
 
-/** The repository root: the nearest directory above this file whose package.json is ours. */
-export function repoRoot(from: string = __dirname): string {
-    let dir = from;
-    for (;;) {
-        const manifest = path.join(dir, 'package.json');
-        if (existsSync(manifest)) {
-            const { name } = JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string };
-            if (name === 'market-procurement-ledger') {
-                return dir;
-            }
-        }
-        const parent = path.dirname(dir);
-        if (parent === dir) {
-            throw new Error(`cannot find the repository root above ${from}`);
-        }
-        dir = parent;
-    }
-}
-
 /** Where binaries live: shared by every network on the machine, rebuilt only when the pinned version changes. */
-export const toolsDir = (): string => process.env.MPT_FABRIC_HOME ?? path.join(repoRoot(), '.fabric');
 export const binDir = (): string => path.join(toolsDir(), 'bin');
 export const sampleConfigDir = (): string => path.join(toolsDir(), 'sampleconfig');
 export const binary = (name: string): string => path.join(binDir(), name);
-
-export const DEFAULT_STATE_DIR = (): string => path.join(toolsDir(), 'net');
 
 /** Every file one network instance owns, under its state directory. */
 export class Layout {

@@ -1,37 +1,23 @@
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import path from 'node:path';
-import type * as grpc from '@grpc/grpc-js';
+import { repoRoot, Wallet, type ConnectionProfile } from '../client';
+import { DEFAULT_STATE_DIR } from '../client/paths';
 import { ensureBinaries } from './binaries';
-import { codeHash, defaultChaincodeDir, deployChaincode, packageFor, queryCommitted } from './chaincode';
-import { connectionProfile, writeConnectionProfile, type ConnectionProfile } from './connection';
-import { connectAs, newPeerClient } from './fabric-client';
+import { joinChannel } from './channel';
+import { defaultChaincodeDir } from './chaincode';
+import { deployAndServe, deployedChaincode } from './chaincode-servers';
+import { connectionProfile, writeConnectionProfile } from './connection';
 import { generate } from './generate';
 import { healthy, metric } from './health';
-import { bootstrapSecret, caClient, ensureIdentities, REGISTRAR } from './identities';
-import { binary, DEFAULT_STATE_DIR, Layout, repoRoot } from './layout';
-import {
-    adminEnv,
-    caProcess,
-    caProcessName,
-    chaincodeProcess,
-    chaincodeProcessName,
-    ordererProcess,
-    peerProcess,
-} from './nodes';
+import { bootstrapSecret, caClient, ensureIdentities } from './identities';
+import { binary, Layout } from './layout';
 import { ifUnlocked, withLock } from './lock';
-import {
-    crashProcess,
-    isListening,
-    isRunning,
-    residentMiB,
-    startProcess,
-    stopProcess,
-    type ProcessSpec,
-} from './processes';
-import { run, silentReporter, sleep, timed, waitFor, type Reporter } from './run';
+import { adminEnv, caProcess, chaincodeProcess, networkProcessNames, ordererProcess, peerProcess } from './nodes';
+import { crashProcess, isRunning, startProcess, stopProcess, type ProcessSpec } from './processes';
+import { silentReporter, sleep, timed, waitFor, type Reporter } from './run';
+import { networkStatus, queryThrough, type StatusReport } from './status';
 import { DEFAULT_TOPOLOGY, loadTopology, ordererName, peerName, type PeerOrg, type Topology } from './topology';
-import { Wallet } from './wallet';
 
 export interface NetworkOptions {
     topologyFile?: string;
@@ -39,19 +25,6 @@ export interface NetworkOptions {
     reporter?: Reporter;
     /** Compiled chaincode to deploy (default dist/chaincode). */
     chaincodeDir?: string;
-}
-
-export interface NodeStatus {
-    readonly name: string;
-    readonly ok: boolean;
-    readonly detail: string;
-    /** Resident memory of the node's process, when it runs. */
-    readonly memoryMiB?: number | undefined;
-}
-
-export interface StatusReport {
-    readonly ok: boolean;
-    readonly nodes: readonly NodeStatus[];
 }
 
 /**
@@ -132,7 +105,7 @@ export class FabricNetwork {
         });
         await timed(report, 'Starting certificate authorities', () => this.#startCas());
         await timed(report, 'Starting orderer and peers', () => this.#startNodes());
-        await timed(report, `Joining channel ${topology.channel}`, () => this.#joinChannel());
+        await timed(report, `Joining channel ${topology.channel}`, () => joinChannel(layout, topology));
         await timed(report, 'Starting chaincode servers and deploying chaincode', () => this.#deploy());
         await timed(report, 'Enrolling admins and demo users', async () => {
             for (const org of topology.peerOrgs) {
@@ -165,8 +138,9 @@ export class FabricNetwork {
         const nodes = this.processNames();
         const order = (name: string): number => (nodes.includes(name) ? nodes.indexOf(name) : nodes.length);
         for (const name of names.sort((a, b) => order(b) - order(a))) {
-            this.#reporter.detail(`  stopping ${name}`);
-            await stopProcess(this.layout, name);
+            const started = Date.now();
+            const outcome = await stopProcess(this.layout, name);
+            this.#reporter.detail(`  ${name}: ${outcome} in ${((Date.now() - started) / 1000).toFixed(1)}s`);
         }
     }
 
@@ -234,13 +208,7 @@ export class FabricNetwork {
 
     /** Every process of this network, in start order. */
     processNames(): string[] {
-        const { topology } = this;
-        return [
-            ...topology.peerOrgs.map(caProcessName),
-            ordererName(topology),
-            ...topology.peerOrgs.map(peerName),
-            ...topology.peerOrgs.map((org) => chaincodeProcessName(topology, org)),
-        ];
+        return networkProcessNames(this.topology);
     }
 
     isRunning(name: string): boolean {
@@ -276,129 +244,8 @@ export class FabricNetwork {
         };
     }
 
-    async status(): Promise<StatusReport> {
-        const { topology, layout } = this;
-        if (!existsSync(layout.generatedMarker)) {
-            return {
-                ok: false,
-                nodes: [{ name: 'network', ok: false, detail: `nothing in ${layout.root}: run network:up` }],
-            };
-        }
-        const nodes: NodeStatus[] = [];
-        for (const org of topology.peerOrgs) {
-            nodes.push(await this.#caStatus(org));
-        }
-        nodes.push(await this.#ordererStatus(), ...(await this.#peerStatuses()), ...(await this.#chaincodeStatus()));
-        const checked = nodes.map((node) =>
-            this.processNames().includes(node.name) && !isRunning(layout, node.name)
-                ? { name: node.name, ok: false, detail: 'process not running' }
-                : node,
-        );
-        const withMemory = checked.map((node) => ({ ...node, memoryMiB: residentMiB(layout, node.name) }));
-        return { ok: checked.every((node) => node.ok), nodes: withMemory };
-    }
-
-    async #ordererStatus(): Promise<NodeStatus> {
-        const { orderer, channel } = this.topology;
-        const operations = `${orderer.host}:${orderer.operationsPort}`;
-        const leader = await metric(operations, 'consensus_etcdraft_is_leader', { channel });
-        return this.#nodeStatus(
-            ordererName(this.topology),
-            operations,
-            leader === 1
-                ? { ok: true, detail: 'raft leader' }
-                : { ok: false, detail: `not raft leader of ${channel} (is_leader=${leader ?? 'absent'})` },
-        );
-    }
-
-    /** Every peer must have the channel at the same height as the tallest. */
-    async #peerStatuses(): Promise<NodeStatus[]> {
-        const { peerOrgs, channel } = this.topology;
-        const heights = await Promise.all(
-            peerOrgs.map((org) => metric(`${org.host}:${org.operationsPort}`, 'ledger_blockchain_height', { channel })),
-        );
-        const tallest = Math.max(0, ...heights.map((h) => h ?? 0));
-        return Promise.all(
-            peerOrgs.map((org, i) => {
-                const height = heights[i];
-                return this.#nodeStatus(
-                    peerName(org),
-                    `${org.host}:${org.operationsPort}`,
-                    height === tallest && height > 0
-                        ? { ok: true, detail: `height ${height}` }
-                        : {
-                              ok: false,
-                              detail: `channel ${channel} at height ${height ?? 'none'}, others at ${tallest}`,
-                          },
-                );
-            }),
-        );
-    }
-
-    /** A node is healthy when its /healthz answers OK and `verdict` (what its metrics say) is ok. */
-    async #nodeStatus(name: string, operations: string, verdict: { ok: boolean; detail: string }): Promise<NodeStatus> {
-        if (!(await healthy(operations))) {
-            return { name, ok: false, detail: `/healthz on ${operations} does not answer OK` };
-        }
-        return { name, ...verdict };
-    }
-
-    async #caStatus(org: PeerOrg): Promise<NodeStatus> {
-        const ca = caClient(this.layout, org);
-        try {
-            const info = await ca.info();
-            return { name: caProcessName(org), ok: true, detail: `${info.CAName} ${info.Version}` };
-        } catch (error) {
-            return { name: caProcessName(org), ok: false, detail: `does not answer: ${(error as Error).message}` };
-        } finally {
-            ca.close();
-        }
-    }
-
-    async #chaincodeStatus(): Promise<NodeStatus[]> {
-        const { topology, layout } = this;
-        const first = topology.peerOrgs[0];
-        const committed = first ? await queryCommitted(layout, topology, first).catch(() => undefined) : undefined;
-        if (!committed) {
-            return [{ name: topology.chaincode.name, ok: false, detail: 'chaincode is not committed' }];
-        }
-        const statuses: NodeStatus[] = [];
-        for (const org of topology.peerOrgs) {
-            const name = chaincodeProcessName(topology, org);
-            try {
-                await this.#evaluateAs(org);
-                statuses.push({
-                    name,
-                    ok: true,
-                    detail: `version ${committed.version} sequence ${committed.sequence} answers`,
-                });
-            } catch (error) {
-                statuses.push({
-                    name,
-                    ok: false,
-                    detail: `query through ${peerName(org)} fails: ${(error as Error).message}`,
-                });
-            }
-        }
-        return statuses;
-    }
-
-    /** A read through the org's gateway peer, signed by the org's registrar: proves peer, chaincode and identity work. */
-    async #evaluateAs(org: PeerOrg): Promise<string> {
-        const profile = this.connectionProfile();
-        const connection = profile.orgs.find((o) => o.org === org.name);
-        if (!connection) {
-            throw new Error(`no connection settings for ${org.name}`);
-        }
-        const client: grpc.Client = newPeerClient(connection);
-        const gateway = connectAs(client, this.wallet(org.name).get(REGISTRAR));
-        try {
-            const contract = gateway.getNetwork(profile.channel).getContract(profile.chaincode, 'IdentityContract');
-            return Buffer.from(await contract.evaluateTransaction('WhoAmI')).toString('utf8');
-        } finally {
-            gateway.close();
-            client.close();
-        }
+    status(): Promise<StatusReport> {
+        return networkStatus(this.layout, this.topology);
     }
 
     async #startCas(): Promise<void> {
@@ -433,121 +280,15 @@ export class FabricNetwork {
         }
     }
 
-    async #joinChannel(): Promise<void> {
-        const { topology, layout } = this;
-        const { orderer } = topology;
-        const adminTls = layout.ordererAdminTls(topology);
-        const osnadmin = (args: string[]): Promise<string> =>
-            run(binary('osnadmin'), [
-                'channel',
-                ...args,
-                '-o',
-                `${orderer.host}:${orderer.adminPort}`,
-                '--ca-file',
-                layout.ordererTlsCa(topology),
-                '--client-cert',
-                adminTls.cert,
-                '--client-key',
-                adminTls.key,
-            ]);
-        // the orderer reports healthy on its operations port before its admin port listens
-        await waitFor(`the orderer's admin endpoint ${orderer.host}:${orderer.adminPort} to listen`, async () =>
-            (await isListening(orderer.adminPort, orderer.host)) ? true : undefined,
-        );
-        const listed = await osnadmin(['list']);
-        if (!listed.includes(`"name": "${topology.channel}"`)) {
-            await osnadmin(['join', '--channelID', topology.channel, '--config-block', layout.channelBlock(topology)]);
-        }
-        const ops = `${orderer.host}:${orderer.operationsPort}`;
-        await waitFor(`the orderer to lead channel ${topology.channel}`, async () =>
-            (await metric(ops, 'consensus_etcdraft_is_leader', { channel: topology.channel })) === 1 ? true : undefined,
-        );
-        for (const org of topology.peerOrgs) {
-            const env = adminEnv(layout, org);
-            const channels = await run(binary('peer'), ['channel', 'list'], { env });
-            if (!channels.split('\n').includes(topology.channel)) {
-                await run(binary('peer'), ['channel', 'join', '-b', layout.channelBlock(topology)], { env });
-            }
-        }
-    }
-
-    async #deploy(): Promise<void> {
-        const { topology, layout } = this;
-        const hash = codeHash(this.#chaincodeDir);
-        const code = this.#snapshotChaincode(hash);
-        const previous = new Map(topology.peerOrgs.map((org) => [org, this.#deployedChaincode(org)]));
-        try {
-            await deployChaincode(layout, topology, hash, this.#reporter, async () => {
-                for (const org of topology.peerOrgs) {
-                    const { packageId } = await packageFor(layout, topology, org, hash);
-                    await this.#runChaincodeServer(org, packageId, code);
-                }
-            });
-        } catch (error) {
-            // the commit failed after the switch: peers still name the old packages, so serve those again
-            for (const [org, deployed] of previous) {
-                if (deployed && this.#deployedChaincode(org)?.packageId !== deployed.packageId) {
-                    await this.#runChaincodeServer(org, deployed.packageId, deployed.codeDir);
-                }
-            }
-            throw error;
-        }
-    }
-
-    /**
-     * Copies the compiled chaincode aside under its hash, so the servers run exactly the code that was
-     * packaged even when the working copy is rebuilt later.
-     */
-    #snapshotChaincode(hash: string): string {
-        const dir = path.join(this.layout.artifacts, 'chaincode', 'code', hash);
-        if (!existsSync(path.join(dir, 'package.json'))) {
-            const staging = `${dir}.staging`;
-            rmSync(staging, { recursive: true, force: true });
-            cpSync(this.#chaincodeDir, staging, { recursive: true });
-            const manifest = JSON.parse(
-                readFileSync(path.join(repoRoot(), 'chaincode', 'package.json'), 'utf8'),
-            ) as Record<string, unknown>;
-            writeFileSync(
-                path.join(staging, 'package.json'),
-                JSON.stringify({ ...manifest, main: 'src/index.js' }, null, 2),
-            );
-            rmSync(dir, { recursive: true, force: true });
-            cpSync(staging, dir, { recursive: true });
-            rmSync(staging, { recursive: true, force: true });
-        }
-        return dir;
-    }
-
-    async #runChaincodeServer(org: PeerOrg, packageId: string, codeDir: string): Promise<void> {
-        const { topology, layout } = this;
-        const name = chaincodeProcessName(topology, org);
-        const current = this.#deployedChaincode(org);
-        if (isRunning(layout, name) && current?.packageId === packageId) {
-            return;
-        }
-        await stopProcess(layout, name);
-        mkdirSync(layout.run, { recursive: true });
-        writeFileSync(this.#deployedRecord(org), JSON.stringify({ packageId, codeDir }));
-        await startProcess(layout, chaincodeProcess(topology, org, packageId, codeDir));
-    }
-
-    #deployedRecord(org: PeerOrg): string {
-        return path.join(this.layout.run, `${chaincodeProcessName(this.topology, org)}.deployed.json`);
-    }
-
-    /** The package and code an org's chaincode server was last started with, if any. */
-    #deployedChaincode(org: PeerOrg): { packageId: string; codeDir: string } | undefined {
-        const record = this.#deployedRecord(org);
-        return existsSync(record)
-            ? (JSON.parse(readFileSync(record, 'utf8')) as { packageId: string; codeDir: string })
-            : undefined;
+    #deploy(): Promise<void> {
+        return deployAndServe(this.layout, this.topology, this.#chaincodeDir, this.#reporter);
     }
 
     /** Every process this network should be running, in start order. */
     #processSpecs(): ProcessSpec[] {
         const { topology, layout } = this;
         const chaincodeServers = topology.peerOrgs.flatMap((org) => {
-            const deployed = this.#deployedChaincode(org);
+            const deployed = deployedChaincode(layout, topology, org);
             return deployed ? [chaincodeProcess(topology, org, deployed.packageId, deployed.codeDir)] : [];
         });
         return [
@@ -626,9 +367,13 @@ export class FabricNetwork {
             );
         }
         for (const org of topology.peerOrgs) {
-            await waitFor(`a query through ${peerName(org)} to answer`, () => this.#evaluateAs(org), {
-                timeoutMs: 90_000,
-            });
+            await waitFor(
+                `a query through ${peerName(org)} to answer`,
+                () => queryThrough(this.layout, topology, org),
+                {
+                    timeoutMs: 90_000,
+                },
+            );
         }
     }
 }

@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { binary, Layout, repoRoot } from './layout';
+import { repoRoot } from '../client';
+import { binary, Layout } from './layout';
 import type { ProcessSpec } from './processes';
 import { ordererName, peerAddress, peerName, type PeerOrg, type Topology } from './topology';
 
@@ -153,6 +154,16 @@ export function chaincodeProcess(topology: Topology, org: PeerOrg, packageId: st
         ports: [org.chaincodeServerPort],
         env: { ...process.env, NODE_PATH: modules, CORE_CHAINCODE_LOGGING_LEVEL: 'info' },
     };
+}
+
+/** Every process of a network, in start order (services that use the network aside). */
+export function networkProcessNames(topology: Topology): string[] {
+    return [
+        ...topology.peerOrgs.map(caProcessName),
+        ordererName(topology),
+        ...topology.peerOrgs.map(peerName),
+        ...topology.peerOrgs.map((org) => chaincodeProcessName(topology, org)),
+    ];
 }
 
 /** Environment for the `peer` CLI acting as the org's admin against the org's peer. */

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import type { Layout } from './layout';
 import { sleep } from './run';
@@ -30,8 +30,11 @@ function readPid(layout: Layout, name: string): PidRecord | undefined {
     return JSON.parse(readFileSync(file, 'utf8')) as PidRecord;
 }
 
-/** State letter and start time of a process, from /proc/<pid>/stat; undefined when there is no such process. */
-function procStat(pid: number): { state: string; startTicks: string } | undefined {
+/**
+ * State letter, process group and start time of a process (or of one thread: `<pid>/task/<tid>`), from its
+ * /proc stat file; undefined when there is no such process.
+ */
+function procStat(pid: number | string): { state: string; group: string; startTicks: string } | undefined {
     let stat: string;
     try {
         stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -40,7 +43,7 @@ function procStat(pid: number): { state: string; startTicks: string } | undefine
     }
     // the command name in field 2 may contain spaces; the fields after its closing parenthesis do not
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { state: fields[0] ?? '', startTicks: fields[19] ?? '' };
+    return { state: fields[0] ?? '', group: fields[2] ?? '', startTicks: fields[19] ?? '' };
 }
 
 /** Start time of a live (not zombie) process in clock ticks since boot, or undefined. */
@@ -137,38 +140,58 @@ export async function startProcess(layout: Layout, spec: ProcessSpec): Promise<v
     child.unref();
 }
 
-/**
- * True while any process of the group led by `pid` exists, zombies included. A process whose main thread has
- * exited shows as a zombie while its other threads still hold its sockets; only when the whole group is gone
- * (exited and reaped) are its ports free again.
- */
-function groupExists(pid: number): boolean {
+/** Every thread of a process has exited (a zombie waiting to be reaped, or no process at all). */
+function allThreadsExited(pid: string): boolean {
+    let tasks: string[];
     try {
-        process.kill(-pid, 0);
-        return true;
+        tasks = readdirSync(`/proc/${pid}/task`);
     } catch {
-        return false;
+        return true;
     }
+    return tasks.every((task) => {
+        const state = procStat(`${pid}/task/${task}`)?.state;
+        return state === undefined || state === 'Z' || state === 'X';
+    });
+}
+
+/**
+ * True while any process of the group led by `pid` has a thread that has not exited. A process whose main
+ * thread has exited shows as a zombie while its other threads still hold its sockets, so every thread counts.
+ * A process whose threads have all exited holds no file or socket, so it counts as gone before it is reaped:
+ * an orphan is reaped by PID 1, which on some hosts (a VM's init, a container's) does it only every 2 s or so.
+ */
+function groupAlive(pid: number): boolean {
+    const group = String(pid);
+    return readdirSync('/proc')
+        .filter((entry) => /^\d+$/.test(entry))
+        .some((member) => procStat(member)?.group === group && !allThreadsExited(member));
 }
 
 async function waitGone(pid: number, until: number): Promise<boolean> {
-    while (groupExists(pid) && Date.now() < until) {
+    while (groupAlive(pid) && Date.now() < until) {
         await sleep(50);
     }
-    return !groupExists(pid);
+    return !groupAlive(pid);
 }
 
+/** How a stop went: the process was not running, ended on SIGTERM, or was killed after the grace period. */
+export type StopOutcome = 'not running' | 'stopped' | 'killed';
+
 /** Stops the process group of `name`: SIGTERM, then SIGKILL after a grace period; returns once it is gone. */
-export async function stopProcess(layout: Layout, name: string, graceMs = 10_000): Promise<void> {
+export async function stopProcess(layout: Layout, name: string, graceMs = 10_000): Promise<StopOutcome> {
     const record = readPid(layout, name);
+    let outcome: StopOutcome = 'not running';
     if (record && isRunning(layout, name)) {
         signalGroup(record.pid, 'SIGTERM');
+        outcome = 'stopped';
         if (!(await waitGone(record.pid, Date.now() + graceMs))) {
             signalGroup(record.pid, 'SIGKILL');
+            outcome = 'killed';
             await waitGone(record.pid, Date.now() + 5_000);
         }
     }
     rmSync(layout.pidFile(name), { force: true });
+    return outcome;
 }
 
 /** Resident memory of the recorded process in MiB, or undefined when it is not running. */

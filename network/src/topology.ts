@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { repoRoot } from './layout';
+import { repoRoot } from '../client';
 
 const port = z.number().int().min(1024).max(65535);
 const host = z.string().min(1);

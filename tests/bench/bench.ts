@@ -8,9 +8,14 @@ import { GatewayClient } from '../../gateway/src/client';
 import { loadConfig } from '../../gateway/src/config';
 import { newLogger } from '../../gateway/src/ops/logger';
 import { startGateway } from '../../gateway/src/server';
-import { connectionProfileFile, orgConnection } from '../../network/src/connection';
-import { connectAs, newPeerClient } from '../../network/src/fabric-client';
-import { FabricNetwork } from '../../network/src/network';
+import {
+    connectAs,
+    defaultConnectionProfileFile,
+    newPeerClient,
+    orgConnection,
+    readConnectionProfile,
+    Wallet,
+} from '../../network/client';
 
 /**
  * Throughput and latency of the gateway (HTTP, API key, validation, idempotency journal) against raw Fabric
@@ -100,17 +105,16 @@ function gatewayOps(
 const fmt = (n: number, digits = 0): string => (Number.isFinite(n) ? n.toFixed(digits) : '-');
 
 async function main(): Promise<void> {
-    const network = new FabricNetwork({ reporter: { step: (): void => undefined, detail: (): void => undefined } });
-    process.stdout.write('bringing the network up ...\n');
-    await network.up();
-    const profile = network.connectionProfile();
-    const vendor = network.wallet('MarketOrg').get('vendor1');
-    const client = newPeerClient(orgConnection(profile, 'MarketOrg'));
+    // `npm run bench` has brought the network up (network/src/cli.js up) before this runs
+    const connection = defaultConnectionProfileFile();
+    const profile = readConnectionProfile(connection);
+    const market = orgConnection(profile, 'MarketOrg');
+    const vendor = new Wallet(market.walletDir).get('vendor1');
+    const client = newPeerClient(market);
     const fabric = connectAs(client, vendor);
     const contract = fabric.getNetwork(profile.channel).getContract(profile.chaincode, 'DocumentContract');
 
     const dataDir = mkdtempSync(path.join(tmpdir(), 'mpt-bench-'));
-    const connection = connectionProfileFile(network.layout);
     const apiKey = bootstrap({ connectionProfile: connection, dataDir }).find(
         (k) => k.org === 'MarketOrg' && k.username === 'vendor1',
     )?.apiKey;

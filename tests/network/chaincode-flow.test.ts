@@ -1,9 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import { StatusCode } from '@hyperledger/fabric-gateway';
 import { businessDateOf } from '../../chaincode/src/lib/identity';
-import { caClient, REGISTRAR, userAttributes } from '../../network/src/identities';
+import { REGISTRAR, userAttributes, type StoredIdentity } from '../../network/client';
+import { caClient } from '../../network/src/identities';
 import { FabricNetwork } from '../../network/src/network';
-import type { StoredIdentity } from '../../network/src/wallet';
 import { onChannelAs, runIds, uniqueId } from './support';
 
 /**

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { common, msp, peer } from '@hyperledger/fabric-protos';
+import { repoRoot } from '../../network/client';
 import { queryCommitted } from '../../network/src/chaincode';
-import { repoRoot } from '../../network/src/layout';
 import { FabricNetwork } from '../../network/src/network';
 import { asUser, json, onChannelAs, sha256Hex } from './support';
 

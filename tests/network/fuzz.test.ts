@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { parse } from 'yaml';
-import { repoRoot } from '../../network/src/layout';
+import { repoRoot } from '../../network/client';
 import { certificatesOf, channelHeight, marketSuite, ok, transactionsSince, type LedgerTx } from './gateway-support';
 
 /**

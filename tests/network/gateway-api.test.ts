@@ -6,7 +6,7 @@ import { bootstrap } from '../../gateway/src/cli/bootstrap';
 import { loadConfig } from '../../gateway/src/config';
 import { newLogger } from '../../gateway/src/ops/logger';
 import { startGateway, type RunningGateway } from '../../gateway/src/server';
-import { repoRoot } from '../../network/src/layout';
+import { repoRoot } from '../../network/client';
 import { Client, type Res } from './gateway-support';
 import { sha256Hex, uniqueId } from './support';
 

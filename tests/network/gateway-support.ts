@@ -11,8 +11,8 @@ import { GatewayClient, type Answer } from '../../gateway/src/client';
 import { loadConfig } from '../../gateway/src/config';
 import { newLogger } from '../../gateway/src/ops/logger';
 import { startGateway, type RunningGateway } from '../../gateway/src/server';
+import { repoRoot } from '../../network/client';
 import { metric } from '../../network/src/health';
-import { repoRoot } from '../../network/src/layout';
 import { FabricNetwork } from '../../network/src/network';
 import { onChannelAs, runIds, uniqueId, type RunIds } from './support';
 

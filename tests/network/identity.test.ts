@@ -2,7 +2,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { caClient, REGISTRAR, userAttributes } from '../../network/src/identities';
+import { REGISTRAR, userAttributes } from '../../network/client';
+import { caClient } from '../../network/src/identities';
 import { binary } from '../../network/src/layout';
 import { FabricNetwork } from '../../network/src/network';
 import { run } from '../../network/src/run';

@@ -2,11 +2,8 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { Contract, Network } from '@hyperledger/fabric-gateway';
-import { orgConnection } from '../../network/src/connection';
-import { connectAs, newPeerClient } from '../../network/src/fabric-client';
-import { repoRoot } from '../../network/src/layout';
+import { connectAs, newPeerClient, orgConnection, repoRoot, type StoredIdentity } from '../../network/client';
 import type { FabricNetwork } from '../../network/src/network';
-import type { StoredIdentity } from '../../network/src/wallet';
 
 export const uniqueId = (prefix: string): string => `${prefix}-${randomBytes(4).toString('hex').toUpperCase()}`;
 

@@ -4,13 +4,16 @@ import path from 'node:path';
 import {
     CaError,
     FabricCaClient,
+    REGISTRAR,
+    userAttributes,
+    Wallet,
     type CaIdentity,
+    type ConnectionProfile,
     type Enrolment,
+    type OrgConnection,
     type Registration,
-} from '../../../network/src/ca/client';
-import type { ConnectionProfile, OrgConnection } from '../../../network/src/connection';
-import { REGISTRAR, userAttributes } from '../../../network/src/identities';
-import { Wallet, type StoredIdentity } from '../../../network/src/wallet';
+    type StoredIdentity,
+} from '../../../network/client';
 import type { LedgerIdentity } from '../ledger/ledger';
 import { privateDir } from '../store/files';
 import {

@@ -1,6 +1,4 @@
-import { readConnectionProfile } from '../../../network/src/connection';
-import { BOOTSTRAP_ADMIN, REGISTRAR } from '../../../network/src/identities';
-import { Wallet } from '../../../network/src/wallet';
+import { BOOTSTRAP_ADMIN, readConnectionProfile, REGISTRAR, Wallet } from '../../../network/client';
 import { certificateAttributes, GatewayWallets } from '../auth/identities';
 import { ApiKeyStore } from '../auth/key-store';
 import { GATEWAY_ROLES, type GatewayRole } from '../auth/principal';

@@ -9,8 +9,7 @@ import {
     type Status,
 } from '@hyperledger/fabric-gateway';
 import { common, peer } from '@hyperledger/fabric-protos';
-import type { ConnectionProfile, OrgConnection } from '../../../network/src/connection';
-import { connectAs, newPeerClient } from '../../../network/src/fabric-client';
+import { connectAs, newPeerClient, type ConnectionProfile, type OrgConnection } from '../../../network/client';
 import {
     chaincodeRejection,
     CommitRejected,
@@ -177,7 +176,7 @@ export function toLedgerError(error: unknown, txId?: string): LedgerError {
 
 /**
  * The Fabric Gateway client behind {@link Ledger}: one shared gRPC client per org peer, one Gateway per caller
- * identity (kept, least recently used closed first), deadlines from network/src/fabric-client, submissions retried
+ * identity (kept, least recently used closed first), deadlines from network/client/fabric-client, submissions retried
  * only on MVCC/phantom read conflicts and on endorsements only another org's peer refused, every submission waits for its commit status, and an unknown commit status is
  * resolved by asking again and then by looking the transaction up on the ledger, never by submitting it again.
  */

@@ -2,14 +2,18 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { CaIdentity } from '../../../network/src/ca/client';
 import { FabricCertificateAuthorities, type CaConnection } from '../../../gateway/src/auth/identities';
 import { CaRejected, CaUnavailable, UnknownOrganisation, UsernameTaken } from '../../../gateway/src/auth/errors';
 import { toApiError } from '../../../gateway/src/http/errors';
-import { CaError, type Enrolment, type Registration } from '../../../network/src/ca/client';
-import type { ConnectionProfile } from '../../../network/src/connection';
-import { REGISTRAR } from '../../../network/src/identities';
-import { Wallet } from '../../../network/src/wallet';
+import {
+    CaError,
+    REGISTRAR,
+    Wallet,
+    type CaIdentity,
+    type ConnectionProfile,
+    type Enrolment,
+    type Registration,
+} from '../../../network/client';
 
 /** A Fabric CA in memory: registrations with their secret and attributes; enrol needs the current secret. */
 class FakeCa implements CaConnection {

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import { repoRoot } from '../../../network/src/layout';
+import { repoRoot } from '../../../network/client';
 import { ConfigError, loadConfig } from '../../../gateway/src/config';
 
 describe('gateway configuration', () => {

@@ -11,7 +11,7 @@ import {
     LedgerUnavailable,
 } from '../../../gateway/src/ledger/errors';
 import type { LedgerIdentity } from '../../../gateway/src/ledger/ledger';
-import type { ConnectionProfile } from '../../../network/src/connection';
+import type { ConnectionProfile } from '../../../network/client';
 
 const profile: ConnectionProfile = {
     channel: 'trade',

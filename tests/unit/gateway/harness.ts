@@ -13,7 +13,7 @@ import { ApiKeyStore } from '../../../gateway/src/auth/key-store';
 import type { GatewayRole } from '../../../gateway/src/auth/principal';
 import { IdempotencyStore } from '../../../gateway/src/idempotency/store';
 import { newLogger } from '../../../gateway/src/ops/logger';
-import type { StoredIdentity } from '../../../network/src/wallet';
+import type { StoredIdentity } from '../../../network/client';
 import { fakeCertificate, fakeCertificateAttributes, FakeLedger } from './fake-ledger';
 
 export const ORGS = [

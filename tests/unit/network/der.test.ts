@@ -1,6 +1,6 @@
 import { generateKeyPairSync, sign, verify } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
-import { lowS, readEcdsaSignature } from '../../../network/src/ca/der';
+import { lowS, readEcdsaSignature } from '../../../network/client/ca/der';
 
 const HALF_ORDER = BigInt('0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551') / 2n;
 

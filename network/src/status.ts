@@ -1,0 +1,152 @@
+import { existsSync } from 'node:fs';
+import { connectAs, newPeerClient, orgConnection, REGISTRAR, Wallet } from '../client';
+import { queryCommitted } from './chaincode';
+import { connectionProfile } from './connection';
+import { healthy, metric } from './health';
+import { caClient } from './identities';
+import type { Layout } from './layout';
+import { caProcessName, chaincodeProcessName, networkProcessNames } from './nodes';
+import { isRunning, residentMiB } from './processes';
+import { ordererName, peerName, type PeerOrg, type Topology } from './topology';
+
+export interface NodeStatus {
+    readonly name: string;
+    readonly ok: boolean;
+    readonly detail: string;
+    /** Resident memory of the node's process, when it runs. */
+    readonly memoryMiB?: number | undefined;
+}
+
+export interface StatusReport {
+    readonly ok: boolean;
+    readonly nodes: readonly NodeStatus[];
+}
+
+/**
+ * Every node of the network: healthy, in step (Raft leader, peers at one height, chaincode answering on every
+ * peer) and its process running.
+ */
+export async function networkStatus(layout: Layout, topology: Topology): Promise<StatusReport> {
+    if (!existsSync(layout.generatedMarker)) {
+        return {
+            ok: false,
+            nodes: [{ name: 'network', ok: false, detail: `nothing in ${layout.root}: run network:up` }],
+        };
+    }
+    const nodes: NodeStatus[] = [];
+    for (const org of topology.peerOrgs) {
+        nodes.push(await caStatus(layout, org));
+    }
+    nodes.push(
+        await ordererStatus(topology),
+        ...(await peerStatuses(topology)),
+        ...(await chaincodeStatus(layout, topology)),
+    );
+    const processes = networkProcessNames(topology);
+    const checked = nodes.map((node) =>
+        processes.includes(node.name) && !isRunning(layout, node.name)
+            ? { name: node.name, ok: false, detail: 'process not running' }
+            : node,
+    );
+    const withMemory = checked.map((node) => ({ ...node, memoryMiB: residentMiB(layout, node.name) }));
+    return { ok: checked.every((node) => node.ok), nodes: withMemory };
+}
+
+/** A read through the org's gateway peer, signed by the org's registrar: proves peer, chaincode and identity work. */
+export async function queryThrough(layout: Layout, topology: Topology, org: PeerOrg): Promise<string> {
+    const profile = connectionProfile(layout, topology);
+    const client = newPeerClient(orgConnection(profile, org.name));
+    const gateway = connectAs(client, new Wallet(layout.usersDir(org)).get(REGISTRAR));
+    try {
+        const contract = gateway.getNetwork(profile.channel).getContract(profile.chaincode, 'IdentityContract');
+        return Buffer.from(await contract.evaluateTransaction('WhoAmI')).toString('utf8');
+    } finally {
+        gateway.close();
+        client.close();
+    }
+}
+
+async function ordererStatus(topology: Topology): Promise<NodeStatus> {
+    const { orderer, channel } = topology;
+    const operations = `${orderer.host}:${orderer.operationsPort}`;
+    const leader = await metric(operations, 'consensus_etcdraft_is_leader', { channel });
+    return nodeStatus(
+        ordererName(topology),
+        operations,
+        leader === 1
+            ? { ok: true, detail: 'raft leader' }
+            : { ok: false, detail: `not raft leader of ${channel} (is_leader=${leader ?? 'absent'})` },
+    );
+}
+
+/** Every peer must have the channel at the same height as the tallest. */
+async function peerStatuses(topology: Topology): Promise<NodeStatus[]> {
+    const { peerOrgs, channel } = topology;
+    const heights = await Promise.all(
+        peerOrgs.map((org) => metric(`${org.host}:${org.operationsPort}`, 'ledger_blockchain_height', { channel })),
+    );
+    const tallest = Math.max(0, ...heights.map((h) => h ?? 0));
+    return Promise.all(
+        peerOrgs.map((org, i) => {
+            const height = heights[i];
+            return nodeStatus(
+                peerName(org),
+                `${org.host}:${org.operationsPort}`,
+                height === tallest && height > 0
+                    ? { ok: true, detail: `height ${height}` }
+                    : { ok: false, detail: `channel ${channel} at height ${height ?? 'none'}, others at ${tallest}` },
+            );
+        }),
+    );
+}
+
+/** A node is healthy when its /healthz answers OK and `verdict` (what its metrics say) is ok. */
+async function nodeStatus(
+    name: string,
+    operations: string,
+    verdict: { ok: boolean; detail: string },
+): Promise<NodeStatus> {
+    if (!(await healthy(operations))) {
+        return { name, ok: false, detail: `/healthz on ${operations} does not answer OK` };
+    }
+    return { name, ...verdict };
+}
+
+async function caStatus(layout: Layout, org: PeerOrg): Promise<NodeStatus> {
+    const ca = caClient(layout, org);
+    try {
+        const info = await ca.info();
+        return { name: caProcessName(org), ok: true, detail: `${info.CAName} ${info.Version}` };
+    } catch (error) {
+        return { name: caProcessName(org), ok: false, detail: `does not answer: ${(error as Error).message}` };
+    } finally {
+        ca.close();
+    }
+}
+
+async function chaincodeStatus(layout: Layout, topology: Topology): Promise<NodeStatus[]> {
+    const first = topology.peerOrgs[0];
+    const committed = first ? await queryCommitted(layout, topology, first).catch(() => undefined) : undefined;
+    if (!committed) {
+        return [{ name: topology.chaincode.name, ok: false, detail: 'chaincode is not committed' }];
+    }
+    const statuses: NodeStatus[] = [];
+    for (const org of topology.peerOrgs) {
+        const name = chaincodeProcessName(topology, org);
+        try {
+            await queryThrough(layout, topology, org);
+            statuses.push({
+                name,
+                ok: true,
+                detail: `version ${committed.version} sequence ${committed.sequence} answers`,
+            });
+        } catch (error) {
+            statuses.push({
+                name,
+                ok: false,
+                detail: `query through ${peerName(org)} fails: ${(error as Error).message}`,
+            });
+        }
+    }
+    return statuses;
+}
