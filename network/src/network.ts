@@ -366,6 +366,22 @@ export class FabricNetwork {
                     : undefined,
             );
         }
+        // a peer stopped before it committed the last blocks catches up from the orderer after it starts: until then
+        // it endorses and answers queries on older state
+        const channel = { channel: topology.channel };
+        const ordered = await metric(
+            `${topology.orderer.host}:${topology.orderer.operationsPort}`,
+            'ledger_blockchain_height',
+            channel,
+        );
+        for (const org of topology.peerOrgs) {
+            await waitFor(`${peerName(org)} to hold the orderer's ${ordered ?? 0} blocks`, async () =>
+                ((await metric(`${org.host}:${org.operationsPort}`, 'ledger_blockchain_height', channel)) ?? 0) >=
+                (ordered ?? 0)
+                    ? true
+                    : undefined,
+            );
+        }
         for (const org of topology.peerOrgs) {
             await waitFor(
                 `a query through ${peerName(org)} to answer`,
