@@ -1,10 +1,11 @@
 import { Context, Contract, Info, Transaction } from 'fabric-contract-api';
 import { assertOwns, assertSees, authorize } from '../lib/auth';
 import { conflict, invalid, precondition } from '../lib/errors';
-import { RecordType, recordKey } from '../lib/keys';
+import { recordKey } from '../lib/keys';
 import { loadActiveParty, loadTrade, type ConsolidationOrder, type PackingList, type Trade } from '../lib/records';
 import { emit, exists, jsonResult, mustGetRecord, putRecord } from '../lib/store';
 import { COUNTRY, DATE, ID, arrayOf, int, object, optional, parseArg, parseJson, str, text } from '../lib/validate';
+import { RecordType } from '../vocabulary';
 
 const ORDER = object({
     orderCode: ID,

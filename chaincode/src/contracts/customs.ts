@@ -3,15 +3,13 @@ import { assertSees, authorize, type Actor } from '../lib/auth';
 import { ChaincodeError, invalid, notFound, precondition } from '../lib/errors';
 import { evidenceOf, type RecordEvidence } from '../lib/evidence';
 import { businessDateOf, txBusinessDate, txTime } from '../lib/identity';
-import { RecordType, recordKey, scanAll } from '../lib/keys';
+import { recordKey, scanAll } from '../lib/keys';
 import {
     loadDeclaration,
     loadTrade,
     type ConsolidationOrder,
     type CustomsEvent,
-    type CustomsEventType,
     type Declaration,
-    type DeclarationStatus,
     type Goods,
     type LineSource,
     type MarketCluster,
@@ -30,6 +28,7 @@ import { listInForce } from '../rules/negative-list';
 import { loadNegativeLists, versionKey } from './goods';
 import { DECL_NO, builderLinesOf, declarationKey, requireCustomsEndorsement } from './declaration';
 import { setTradeDeclarationIndex } from './trade';
+import { RecordType, type CustomsEventType, type DeclarationStatus, type TransactionOf } from '../vocabulary';
 
 interface EventRule {
     readonly type: CustomsEventType;
@@ -42,8 +41,13 @@ interface EventRule {
 
 const LIVE: readonly DeclarationStatus[] = ['SUBMITTED', 'ACCEPTED', 'INSPECTION_ORDERED', 'INSPECTED'];
 
+type CustomsEventTx = Exclude<
+    TransactionOf<'CustomsContract'>,
+    'GetCustomsEvents' | 'CheckDeclaration' | 'TraceDeclarationLine'
+>;
+
 /** The declaration state machine, driven only by customs. */
-export const CUSTOMS_EVENTS: Readonly<Record<string, EventRule>> = {
+export const CUSTOMS_EVENTS: Readonly<Record<CustomsEventTx, EventRule>> = {
     AcceptDeclaration: { type: 'ACCEPTED', from: ['SUBMITTED'], to: 'ACCEPTED' },
     OrderInspection: { type: 'INSPECTION_ORDERED', from: ['ACCEPTED'], to: 'INSPECTION_ORDERED' },
     RecordInspectionResult: { type: 'INSPECTED', from: ['INSPECTION_ORDERED'], to: 'INSPECTED' },
@@ -256,10 +260,9 @@ export class CustomsContract extends Contract {
         return this.#event(ctx, 'LiftHold', declNo, { reason: parseArg(reason, REASON, 'reason') });
     }
 
-    async #event(ctx: Context, tx: string, declNoArg: string, input: EventInput): Promise<string> {
+    async #event(ctx: Context, tx: CustomsEventTx, declNoArg: string, input: EventInput): Promise<string> {
         const declNo = parseArg(declNoArg, DECL_NO, 'declNo');
         const rule = CUSTOMS_EVENTS[tx];
-        if (rule === undefined) throw new Error(`no customs event ${tx}`);
         const actor = await authorize(ctx, `CustomsContract.${tx}`);
         const declaration = await loadDeclaration(ctx, declNo);
         if (!rule.from.includes(declaration.status)) {

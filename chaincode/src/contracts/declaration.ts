@@ -2,7 +2,7 @@ import { Context, Contract, Info, Transaction } from 'fabric-contract-api';
 import { KeyEndorsementPolicy } from 'fabric-shim';
 import { CUSTOMS_MSP, MARKET_MSP, assertOwns, assertSees, authorize, type Actor } from '../lib/auth';
 import { ChaincodeError, conflict, precondition, ruleViolation } from '../lib/errors';
-import { IndexType, RecordType, lastAttribute, putIndex, recordKey, scanAll } from '../lib/keys';
+import { IndexType, lastAttribute, putIndex, recordKey, scanAll } from '../lib/keys';
 import { LISTS, listPage } from '../lib/lists';
 import { txBusinessDate } from '../lib/identity';
 import {
@@ -44,6 +44,7 @@ import { listInForce, negativeListHits } from '../rules/negative-list';
 import { loadNegativeLists } from './goods';
 import { loadPacking } from './consolidation';
 import { setTradeDeclarationIndex } from './trade';
+import { RecordType } from '../vocabulary';
 
 const DECL_NO = str({ pattern: /^\d{18}$/, max: 18, hint: 'must be the 18-digit customs entry number' });
 const RATE = object({

@@ -1,8 +1,8 @@
 import { Context, Contract, Info, Transaction } from 'fabric-contract-api';
-import { assertOwns, assertSees, authorize, definePermissions, owns, type Actor } from '../lib/auth';
+import { assertOwns, assertSees, authorize, owns, type Actor } from '../lib/auth';
 import { conflict, invalid, notFound, precondition, ruleViolation } from '../lib/errors';
 import { businessDateOf, txBusinessDate } from '../lib/identity';
-import { IndexType, RecordType, lastAttribute, recordKey, scanAll } from '../lib/keys';
+import { IndexType, lastAttribute, recordKey, scanAll } from '../lib/keys';
 import { LISTS, listPage } from '../lib/lists';
 import { loadActiveParty, type AgencyAgreement, type Declaration, type Trade } from '../lib/records';
 import { loadTradeRecord } from '../lib/settlement-facts';
@@ -21,6 +21,7 @@ import {
     type ExemptionGuardResult,
     type ExemptionTradeFacts,
 } from '../rules/exemption-guard';
+import { RecordType } from '../vocabulary';
 
 /**
  * VAT-exemption filings (免税申报): V28 (period after the export month; the agent may file for entrusted exports),
@@ -28,41 +29,6 @@ import {
  * "Once per trade" is one key per trade (`idx~exemption~trade`), so two filings for one trade conflict on that key
  * even when they race.
  */
-
-const AUTHORITIES = { operator: 'ANY', customs: 'ANY', auditor: 'ANY' } as const;
-
-definePermissions({
-    'ExemptionContract.FileExemption': {
-        access: 'write',
-        roles: { vendor: 'OWN', agent: 'OWN' },
-        own: 'vendor = merchantId; agent = agentId of every trade, under a SIGNED agency agreement',
-    },
-    'ExemptionContract.CheckExemption': {
-        access: 'read',
-        roles: { ...AUTHORITIES, vendor: 'OWN', agent: 'OWN' },
-        own: 'as FileExemption',
-    },
-    'ExemptionContract.GetExemption': {
-        access: 'read',
-        roles: { ...AUTHORITIES, vendor: 'OWN', agent: 'OWN' },
-        own: 'vendor = merchantId, agent = filer',
-    },
-    'ExemptionContract.ExemptionGuard': {
-        access: 'read',
-        roles: { ...AUTHORITIES, vendor: 'OWN', agent: 'OWN' },
-        own: 'vendor = merchantId, agent = filer',
-    },
-    'ExemptionContract.GetExemptionByTrade': {
-        access: 'read',
-        roles: { ...AUTHORITIES, vendor: 'OWN', agent: 'OWN' },
-        own: 'vendor = trade.vendorId, agent = trade.agentId',
-    },
-    'ExemptionContract.ListExemptionsByMerchant': {
-        access: 'read',
-        roles: { ...AUTHORITIES, vendor: 'OWN' },
-        own: 'vendor = merchantId argument',
-    },
-});
 
 const PERIOD = str({ pattern: /^\d{4}-(0[1-9]|1[0-2])$/, max: 7, hint: 'must be a month YYYY-MM' });
 const FILING = object({ filingNo: ID, merchantId: ID, period: PERIOD, tradeNos: arrayOf(ID, { min: 1, max: 200 }) });

@@ -1,7 +1,7 @@
 import { Context, Contract, Info, Transaction } from 'fabric-contract-api';
 import { assertOwns, authorize } from '../lib/auth';
 import { conflict, invalid, ruleViolation } from '../lib/errors';
-import { IndexType, RecordType, putIndex, recordKey, scanAll } from '../lib/keys';
+import { IndexType, putIndex, recordKey, scanAll } from '../lib/keys';
 import { loadActiveParty, loadGoods, loadParty, type Goods, type NegativeList } from '../lib/records';
 import { emit, exists, jsonResult, putRecord } from '../lib/store';
 import {
@@ -22,6 +22,7 @@ import {
     text,
 } from '../lib/validate';
 import { listInForce } from '../rules/negative-list';
+import { RecordType } from '../vocabulary';
 
 const GOODS = object({
     goodsCode: ID,

@@ -1,12 +1,13 @@
 import { Context, Contract, Info, Transaction } from 'fabric-contract-api';
-import { authorizeOnboarder, onboardableRoles, PARTY_ROLE_TYPE, ROLES, type Role } from '../lib/auth';
+import { authorizeOnboarder, onboardableRoles, PARTY_ROLE_TYPE } from '../lib/auth';
 import { canonicalJson } from '../lib/canonical';
 import { conflict, forbidden, invalid } from '../lib/errors';
 import { callerOf } from '../lib/identity';
-import { RecordType, recordKey } from '../lib/keys';
+import { recordKey } from '../lib/keys';
 import { loadActiveParty, type Onboarding } from '../lib/records';
 import { emit, getRecord, jsonResult, putRecord } from '../lib/store';
 import { ID, object, oneOf, parseJson, str } from '../lib/validate';
+import { ROLES, type Role, RecordType } from '../vocabulary';
 
 /** The enrolment ID a person gets at the org CA (same rule as the gateway's). */
 const USERNAME = str({

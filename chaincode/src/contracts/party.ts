@@ -1,17 +1,15 @@
 import { Context, Contract, Info, Transaction } from 'fabric-contract-api';
 import { assertOwns, assertSees, authorize, type Actor } from '../lib/auth';
 import { conflict, invalid, precondition, ruleViolation } from '../lib/errors';
-import { IndexType, RecordType, lastAttribute, putIndex, recordKey } from '../lib/keys';
+import { IndexType, lastAttribute, putIndex, recordKey } from '../lib/keys';
 import { LISTS, listPage } from '../lib/lists';
 import {
-    PARTY_TYPES,
     loadActiveParty,
     loadParty,
     type AgencyAgreement,
     type MarketCluster,
     type Party,
     type PartyPrivate,
-    type PartyStatus,
 } from '../lib/records';
 import { raise } from '../lib/risk';
 import {
@@ -45,6 +43,7 @@ import {
     parseJson,
     str,
 } from '../lib/validate';
+import { RecordType, PARTY_TYPES, type PartyStatus } from '../vocabulary';
 
 const CLUSTER = object({
     clusterId: ID,
@@ -94,7 +93,11 @@ const BANK_ACCOUNT = str({
 });
 
 /** Allowed status transitions: SUBMITTED → VERIFIED → ACTIVE ↔ SUSPENDED → REVOKED. */
-const TRANSITIONS: Readonly<Record<string, { from: PartyStatus; to: PartyStatus; event: string }>> = {
+type PartyTransition = 'VerifyParty' | 'ActivateParty' | 'SuspendParty' | 'ReinstateParty' | 'RevokeParty';
+type PartyTransitionEvent = 'PartyVerified' | 'PartyActivated' | 'PartySuspended' | 'PartyReinstated' | 'PartyRevoked';
+const TRANSITIONS: Readonly<
+    Record<PartyTransition, { from: PartyStatus; to: PartyStatus; event: PartyTransitionEvent }>
+> = {
     VerifyParty: { from: 'SUBMITTED', to: 'VERIFIED', event: 'PartyVerified' },
     ActivateParty: { from: 'VERIFIED', to: 'ACTIVE', event: 'PartyActivated' },
     SuspendParty: { from: 'ACTIVE', to: 'SUSPENDED', event: 'PartySuspended' },
@@ -223,11 +226,10 @@ export class PartyContract extends Contract {
         return this.#transition(ctx, 'RevokeParty', partyId, reason);
     }
 
-    async #transition(ctx: Context, tx: string, partyIdArg: string, reasonArg: string): Promise<string> {
+    async #transition(ctx: Context, tx: PartyTransition, partyIdArg: string, reasonArg: string): Promise<string> {
         const partyId = parseArg(partyIdArg, ID, 'partyId');
         const reason = parseArg(reasonArg, REASON, 'reason');
         const transition = TRANSITIONS[tx];
-        if (transition === undefined) throw new Error(`no transition ${tx}`);
         const actor = await authorize(ctx, `PartyContract.${tx}`);
         const party = await loadParty(ctx, partyId);
         if (party.status !== transition.from) {

@@ -1,16 +1,14 @@
 import { Context, Contract, Info, Transaction } from 'fabric-contract-api';
-import { assertOwns, assertSees, authorize, definePermissions, type Actor } from '../lib/auth';
+import { assertOwns, assertSees, authorize, type Actor } from '../lib/auth';
 import { canonicalJson } from '../lib/canonical';
 import { conflict, forbidden, invalid, notFound, precondition, ruleViolation } from '../lib/errors';
 import { businessDateOf, txBusinessDate } from '../lib/identity';
 import { loadEvidence, type RecordEvidence } from '../lib/evidence';
-import { RecordType } from '../lib/keys';
 import { LISTS, listPage } from '../lib/lists';
 import type { Trade } from '../lib/records';
 import { raise } from '../lib/risk';
 import { loadBankCheckFacts, loadPartyRecord, loadTradeRecord } from '../lib/settlement-facts';
 import {
-    RECEIPT_CHANNELS,
     allocationKey,
     allocationsOfTrade,
     implicitCollection,
@@ -64,6 +62,7 @@ import {
     type ReceiptUnderCheck,
 } from '../rules/bank-check';
 import { futureDate } from '../rules/dates';
+import { RecordType, RECEIPT_CHANNELS } from '../vocabulary';
 
 /**
  * Foreign-exchange receipts filed by banks and allocated to trades (V20–V25, BK-01..BK-09, F2, F9).
@@ -73,42 +72,6 @@ import { futureDate } from '../rules/dates';
  * requires a peer of that bank. Allocations live under one key per (trade, receipt); a trade's total is the sum of its
  * allocation keys, read by partial-key range (phantom-read protected), never a shared running total.
  */
-
-const BANK_OWN = 'bank = the filing bank (caller MSP and mpt.party match the receipt)';
-const AUTHORITIES = { operator: 'ANY', customs: 'ANY', auditor: 'ANY' } as const;
-
-definePermissions({
-    'ReceiptContract.FileReceipt': { access: 'write', roles: { bank: 'OWN' }, own: BANK_OWN },
-    'ReceiptContract.AllocateReceipt': { access: 'write', roles: { bank: 'OWN' }, own: BANK_OWN },
-    'ReceiptContract.VerifyReceipt': { access: 'write', roles: { bank: 'OWN' }, own: BANK_OWN },
-    'ReceiptContract.SettleReceipt': { access: 'write', roles: { bank: 'OWN' }, own: BANK_OWN },
-    'ReceiptContract.GetReceipt': {
-        access: 'read',
-        roles: { ...AUTHORITIES, bank: 'OWN', vendor: 'OWN', agent: 'OWN' },
-        own: `${BANK_OWN}; vendor/agent = receipt.payeePartyId`,
-    },
-    'ReceiptContract.GetReceiptPayer': { access: 'read', roles: { bank: 'OWN' }, own: BANK_OWN },
-    'ReceiptContract.ListReceiptsByTrade': {
-        access: 'read',
-        roles: { ...AUTHORITIES, bank: 'OWN', vendor: 'OWN', agent: 'OWN' },
-        own: 'bank: only its own receipts; vendor = trade.vendorId, agent = trade.agentId',
-    },
-    'ReceiptContract.ListReceiptsByPayee': {
-        access: 'read',
-        roles: { ...AUTHORITIES, bank: 'OWN', vendor: 'OWN', agent: 'OWN' },
-        own: 'bank: only its own receipts; vendor/agent = payeePartyId argument',
-    },
-    'ReceiptContract.CheckReceipt': {
-        access: 'read',
-        roles: { ...AUTHORITIES, bank: 'OWN' },
-        own: 'bank: its own filed receipts, or any proposed receipt',
-    },
-    'ReceiptContract.GetTradeSettlement': {
-        access: 'read',
-        roles: { ...AUTHORITIES, bank: 'ANY', vendor: 'OWN', agent: 'OWN' },
-        own: 'vendor = trade.vendorId, agent = trade.agentId',
-    },
-});
 
 // Argument shapes --------------------------------------------------------------------------------------------
 

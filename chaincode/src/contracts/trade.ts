@@ -2,11 +2,9 @@ import { Context, Contract, Info, Transaction } from 'fabric-contract-api';
 import { assertOwns, assertSees, authorize, type Actor } from '../lib/auth';
 import { ChaincodeError, conflict, precondition } from '../lib/errors';
 import { txBusinessDate } from '../lib/identity';
-import { IndexType, RecordType, deleteIndex, lastAttribute, putIndex, recordKey, scanAll } from '../lib/keys';
+import { IndexType, deleteIndex, lastAttribute, putIndex, recordKey, scanAll } from '../lib/keys';
 import { LISTS, listPage, type ListSpec } from '../lib/lists';
 import {
-    PAYMENT_CHANNELS,
-    PAYMENT_TERMS,
     loadTrade,
     type AgencyAgreement,
     type Goods,
@@ -38,6 +36,7 @@ import {
 import { listInForce } from '../rules/negative-list';
 import { checkTrade, priceOutliers, type TradeFacts } from '../rules/trade-rules';
 import { loadNegativeLists } from './goods';
+import { RecordType, PAYMENT_CHANNELS, PAYMENT_TERMS } from '../vocabulary';
 
 const LINE = object({
     lineId: ID,
@@ -213,7 +212,7 @@ export class TradeContract extends Contract {
         }
         const ok = results.filter((r) => r.ok);
         emit(ctx, 'TradesRegistered', {
-            registered: ok.map((r) => r.tradeNo),
+            registered: ok.flatMap((r) => (r.tradeNo === null ? [] : [r.tradeNo])),
             failed: results.length - ok.length,
         });
         return jsonResult({ results, registered: ok.length, failed: results.length - ok.length });

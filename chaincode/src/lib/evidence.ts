@@ -1,5 +1,6 @@
 import type { Context } from 'fabric-contract-api';
-import { RecordType, recordKey } from './keys';
+import { recordKey } from './keys';
+import { RecordType } from '../vocabulary';
 
 /** A record a verdict relied on, and the transaction that last changed it (so a reader can find its block). */
 export interface RecordEvidence {

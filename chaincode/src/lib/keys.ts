@@ -1,28 +1,12 @@
 import type { Context } from 'fabric-contract-api';
+import { RecordType } from '../vocabulary';
 import { invalid } from './errors';
 
 /**
- * Composite keys. Every record type has its own object type; every lookup the API needs has an index
- * object type whose attributes end with the record ID, so a partial-key scan with pagination lists it.
+ * Composite keys. Every record type (vocabulary's RecordType) is its own object type; every lookup the API needs
+ * has an index object type whose attributes end with the record ID, so a partial-key scan with pagination lists it.
  * No `getStateByRange('', '')`, no counters.
  */
-export const RecordType = {
-    party: 'party',
-    cluster: 'cluster',
-    agreement: 'agreement',
-    goods: 'goods',
-    negativeList: 'negativeList',
-    trade: 'trade',
-    consolidation: 'consolidation',
-    packing: 'packing',
-    declaration: 'declaration',
-    customsEvent: 'customsEvent',
-    risk: 'risk',
-    /** Who onboarded whom: [mspId, username]. */
-    onboarding: 'onboarding',
-} as const;
-export type RecordType = (typeof RecordType)[keyof typeof RecordType];
-
 /** Index object types; the attribute list documents what each one is keyed by (last attribute = record ID). */
 export const IndexType = {
     partyByType: 'idx~party~type', // [type, partyId]

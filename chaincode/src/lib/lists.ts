@@ -1,9 +1,10 @@
 import type { Context } from 'fabric-contract-api';
-import { owns, type Actor, type Role } from './auth';
+import { owns, type Actor } from './auth';
 import { IndexType, scanPage, type KeyEntry } from './keys';
 import type { Declaration, Party, RiskFlag, Trade } from './records';
 import { SettlementType, type AllocationRecord, type ExemptionRecord, type ReceiptRecord } from './settlement-store';
 import { loadTradeRecord } from './settlement-facts';
+import { type Role } from '../vocabulary';
 
 /**
  * List transactions: which range each one scans and which listed records a caller keeps. One table for the code,

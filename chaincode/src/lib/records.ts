@@ -1,17 +1,25 @@
 import type { Context } from 'fabric-contract-api';
 import { precondition } from './errors';
-import { RecordType, recordKey } from './keys';
+import { recordKey } from './keys';
 import { mustGetRecord, type Signature } from './store';
+import {
+    type CustomsEventType,
+    type DeclarationStatus,
+    type PartyStatus,
+    type PartyType,
+    type PaymentChannel,
+    type PaymentTerms,
+    type RiskSeverity,
+    type RiskStatus,
+    type RiskSubject,
+    type TradeStatus,
+    RecordType,
+} from '../vocabulary';
 
 /**
  * Record types stored on the channel (canonical JSON under composite keys, see keys.ts). Money is always
  * integer minor units with an ISO 4217 currency; dates are YYYY-MM-DD; times are ISO-8601 from the tx timestamp.
  */
-
-export const PARTY_TYPES = ['MERCHANT', 'AGENT', 'BUYER', 'PRODUCER', 'CONSOLIDATOR', 'BROKER', 'BANK'] as const;
-export type PartyType = (typeof PARTY_TYPES)[number];
-export const PARTY_STATUSES = ['SUBMITTED', 'VERIFIED', 'ACTIVE', 'SUSPENDED', 'REVOKED'] as const;
-export type PartyStatus = (typeof PARTY_STATUSES)[number];
 
 export interface Party {
     readonly docType: 'party';
@@ -120,24 +128,6 @@ export interface NegativeList {
     readonly publishedBy: Signature;
 }
 
-export const TRADE_STATUSES = [
-    'FLAGGED',
-    'CONFIRMED',
-    'CANCELLED',
-    'CONSOLIDATED',
-    'PACKED',
-    'DECLARED',
-    'RELEASED',
-    'EXPORTED',
-    'PARTIALLY_SETTLED',
-    'SETTLED',
-    'EXEMPTION_FILED',
-    'CLOSED',
-] as const;
-export type TradeStatus = (typeof TRADE_STATUSES)[number];
-export const PAYMENT_TERMS = ['PREPAID', 'ON_DELIVERY', 'DEFERRED'] as const;
-export const PAYMENT_CHANNELS = ['BANK', 'CIPS', 'PAYMENT_INSTITUTION', 'CASH'] as const;
-
 export interface TradeLine {
     readonly lineId: string;
     readonly goodsCode: string;
@@ -168,8 +158,8 @@ export interface Trade {
     readonly totalAmount: number;
     /** V24: the agent collects the proceeds when true, otherwise the vendor. */
     readonly agencyReceipt: boolean;
-    readonly paymentTerms: (typeof PAYMENT_TERMS)[number];
-    readonly paymentChannel: (typeof PAYMENT_CHANNELS)[number];
+    readonly paymentTerms: PaymentTerms;
+    readonly paymentChannel: PaymentChannel;
     readonly documents: string[];
     readonly remark?: string;
     readonly status: TradeStatus;
@@ -221,19 +211,6 @@ export interface PackingList {
     readonly tradeNos: string[];
     readonly createdBy: Signature;
 }
-
-export const DECLARATION_STATUSES = [
-    'SUBMITTED',
-    'ACCEPTED',
-    'INSPECTION_ORDERED',
-    'INSPECTED',
-    'RELEASED',
-    'EXITED',
-    'RETURNED',
-    'WITHDRAWN',
-    'ON_HOLD',
-] as const;
-export type DeclarationStatus = (typeof DECLARATION_STATUSES)[number];
 
 /** One trade line's contribution to a declaration line. */
 export interface LineSource {
@@ -304,20 +281,6 @@ export interface Declaration {
     readonly updatedBy: Signature;
 }
 
-export const CUSTOMS_EVENT_TYPES = [
-    'ACCEPTED',
-    'INSPECTION_ORDERED',
-    'INSPECTED',
-    'RELEASED',
-    'EXITED',
-    'RETURNED',
-    'AMENDED',
-    'WITHDRAWN',
-    'HELD',
-    'HOLD_LIFTED',
-] as const;
-export type CustomsEventType = (typeof CUSTOMS_EVENT_TYPES)[number];
-
 export interface CustomsEvent {
     readonly docType: 'customsEvent';
     readonly declNo: string;
@@ -330,11 +293,6 @@ export interface CustomsEvent {
     readonly by: Signature;
 }
 
-export const RISK_STATUSES = ['OPEN', 'CLEARED', 'CONFIRMED'] as const;
-export type RiskStatus = (typeof RISK_STATUSES)[number];
-export const RISK_SUBJECTS = ['party', 'trade', 'declaration', 'receipt'] as const;
-export type RiskSubject = (typeof RISK_SUBJECTS)[number];
-
 export interface RiskFlag {
     readonly docType: 'risk';
     readonly flagId: string;
@@ -342,7 +300,7 @@ export interface RiskFlag {
     readonly subjectId: string;
     /** Fraud pattern or rule: F1..F11, Vnn. */
     readonly ruleId: string;
-    readonly severity: 'LOW' | 'MEDIUM' | 'HIGH';
+    readonly severity: RiskSeverity;
     readonly evidence: Record<string, unknown>;
     readonly status: RiskStatus;
     readonly raisedBy: Signature;

@@ -1,7 +1,8 @@
 import type { Context } from 'fabric-contract-api';
-import { IndexType, RecordType, deleteIndex, putIndex, recordKey, scanAll } from './keys';
-import type { RiskFlag, RiskStatus, RiskSubject } from './records';
+import { IndexType, deleteIndex, putIndex, recordKey, scanAll } from './keys';
+import type { RiskFlag } from './records';
 import { getRecord, putRecord, sha256Hex, type Signature } from './store';
+import { RecordType, type RiskStatus, type RiskSubject } from '../vocabulary';
 
 export interface RaiseInput {
     readonly subjectType: RiskSubject;

@@ -8,10 +8,11 @@ import type {
     TradeFacts,
 } from '../rules/bank-check';
 import { businessDateOf } from './identity';
-import { RecordType, recordKey } from './keys';
+import { recordKey } from './keys';
 import type { Declaration, Party, Trade } from './records';
 import { allocationsOfTrade, flagsOfSubject, payeeYearToDate } from './settlement-store';
 import { getRecord } from './store';
+import { RecordType } from '../vocabulary';
 
 /**
  * Loads what the bank check needs from the ledger. Other banks' allocations are reduced to an amount and counts

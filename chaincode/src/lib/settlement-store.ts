@@ -1,9 +1,10 @@
 import type { Context } from 'fabric-contract-api';
 import { KeyEndorsementPolicy } from 'fabric-shim';
 import { invalid } from './errors';
-import { INDEX_VALUE, IndexType, RecordType, recordKey, scanAll } from './keys';
-import type { RiskFlag, RiskSubject } from './records';
+import { INDEX_VALUE, IndexType, recordKey, scanAll } from './keys';
+import type { RiskFlag } from './records';
 import { getRecord, putRecord, type Signature, type StoredRecord } from './store';
+import { type ReceiptChannel, type ReceiptStatus, type Verdict, RecordType, type RiskSubject } from '../vocabulary';
 
 /**
  * Keys and records of the settlement side (receipts, allocations, VAT-exemption filings). Kept apart from keys.ts so
@@ -30,11 +31,6 @@ export const SettlementType = {
     exemptionByMerchant: 'idx~exemption~merchant',
 } as const;
 
-export const RECEIPT_STATUSES = ['RECEIVED', 'PENDING_EXPORT', 'ALLOCATED', 'VERIFIED', 'SETTLED', 'CREDITED'] as const;
-export type ReceiptStatus = (typeof RECEIPT_STATUSES)[number];
-export const RECEIPT_CHANNELS = ['SWIFT', 'CIPS', 'PAYMENT_INSTITUTION'] as const;
-export type ReceiptChannel = (typeof RECEIPT_CHANNELS)[number];
-
 export interface ReceiptAllocationEntry {
     readonly tradeNo: string;
     /** In the receipt's currency. */
@@ -48,7 +44,7 @@ export interface ReceiptAllocationEntry {
 
 /** The outcome of a recorded bank check, without the details a second bank must not see. */
 export interface VerificationSummary {
-    readonly verdict: 'PASS' | 'REFER' | 'FAIL';
+    readonly verdict: Verdict;
     readonly checks: readonly { readonly id: string; readonly outcome: string; readonly reason: string }[];
     readonly tradeNos: readonly string[];
     readonly declNos: readonly string[];

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { canonicalJson, toBytes } from './canonical';
 import { invalid, notFound } from './errors';
 import { txTime } from './identity';
+import type { EventName, EventPayloads, EventStamp } from '../vocabulary';
 
 /** Every record on the channel carries its record type, so a value read back can be checked before use. */
 export interface StoredRecord {
@@ -125,11 +126,12 @@ const emitted = new WeakSet();
  * Emits the transaction's one chaincode event. Fabric keeps only the last `setEvent` of a transaction, so a
  * second call is a programming error and fails loudly instead of silently replacing the first.
  */
-export function emit(ctx: Context, name: string, payload: Record<string, unknown>): void {
+export function emit<N extends EventName>(ctx: Context, name: N, payload: EventPayloads[N]): void {
     if (emitted.has(ctx.stub))
         throw new Error(`a chaincode event was already emitted in transaction ${ctx.stub.getTxID()}`);
     emitted.add(ctx.stub);
-    ctx.stub.setEvent(name, toBytes({ ...payload, txId: ctx.stub.getTxID(), at: txTime(ctx) }));
+    const stamp: EventStamp = { txId: ctx.stub.getTxID(), at: txTime(ctx) };
+    ctx.stub.setEvent(name, toBytes({ ...payload, ...stamp }));
 }
 
 /** Stamp written on every change: who (cert ID + MSP + role + party) and when (txId + tx timestamp). */

@@ -10,63 +10,10 @@
  * REFER = the receipt may stand but a person at the bank must review it (prepayment before export, third-party payer,
  * open risk flags, directory threshold, data that cannot be evaluated).
  */
+import { BANK_CHECK_REASONS, type BankCheckReason, type Verdict } from '../vocabulary';
 import { convertMinor, DEFAULT_TOLERANCE_BPS, summariseReceipt, toleranceCap } from './allocation';
 
-export type Outcome = 'PASS' | 'REFER' | 'FAIL';
-
 export type CheckId = 'BK-01' | 'BK-02' | 'BK-03' | 'BK-04' | 'BK-05' | 'BK-06' | 'BK-07' | 'BK-08' | 'BK-09';
-
-/** Every reason code with its fixed outcome: the table in docs/settlement.md is this object. */
-export const REASONS = {
-    BK01_PAYEE_ACTIVE: 'PASS',
-    BK01_PAYEE_NOT_FILED: 'FAIL',
-    BK01_PAYEE_NOT_ACTIVE: 'FAIL',
-    BK02_TRADE_BACKED: 'PASS',
-    BK02_NO_TRADES: 'FAIL',
-    BK02_TRADE_NOT_FOUND: 'FAIL',
-    BK02_TRADE_CANCELLED: 'FAIL',
-    BK02_TRADE_NOT_CONFIRMED: 'REFER',
-    BK02_TRADE_ON_HOLD: 'REFER',
-    BK02_TRADE_STATE_UNKNOWN: 'REFER',
-    BK02_RECEIPT_BEFORE_TRADE: 'REFER',
-    BK03_EXPORTED: 'PASS',
-    BK03_PENDING_EXPORT: 'REFER',
-    BK03_EXPORT_EVIDENCE_MISSING: 'REFER',
-    BK03_NOT_EVALUATED: 'REFER',
-    BK04_NO_PRIOR_USE: 'PASS',
-    BK04_WITHIN_REMAINING: 'PASS',
-    BK04_TRADE_FULLY_USED: 'REFER',
-    BK04_AMOUNT_EXCEEDS_REMAINING: 'FAIL',
-    BK04_NOT_EVALUATED: 'REFER',
-    BK05_PAYER_IS_BUYER: 'PASS',
-    BK05_PAYER_COUNTRY_MISMATCH: 'REFER',
-    BK05_THIRD_PARTY_PAYER: 'REFER',
-    BK05_PAYER_NOT_PROVIDED: 'REFER',
-    BK05_BUYER_NOT_FILED: 'REFER',
-    BK05_PAYER_MISMATCH: 'FAIL',
-    BK05_NOT_EVALUATED: 'REFER',
-    BK06_PAYEE_IS_AGENT: 'PASS',
-    BK06_PAYEE_IS_VENDOR: 'PASS',
-    BK06_AGENT_MISSING: 'FAIL',
-    BK06_WRONG_PAYEE: 'FAIL',
-    BK06_NOT_EVALUATED: 'REFER',
-    BK07_WITHIN_VALUE: 'PASS',
-    BK07_WITHIN_TOLERANCE: 'PASS',
-    BK07_RECEIPT_NOT_FULLY_ALLOCATED: 'REFER',
-    BK07_RATE_MISSING: 'FAIL',
-    BK07_EXCEEDS_TOLERANCE: 'FAIL',
-    BK07_ALLOCATIONS_EXCEED_RECEIPT: 'FAIL',
-    BK07_NOT_EVALUATED: 'REFER',
-    BK08_BELOW_THRESHOLD: 'PASS',
-    BK08_IN_DIRECTORY: 'PASS',
-    BK08_DIRECTORY_REQUIRED: 'REFER',
-    BK08_USD_EQUIVALENT_UNKNOWN: 'REFER',
-    BK09_NO_FLAGS: 'PASS',
-    BK09_OPEN_FLAGS: 'REFER',
-    BK09_CONFIRMED_FLAGS: 'FAIL',
-} as const satisfies Record<string, Outcome>;
-
-export type ReasonCode = keyof typeof REASONS;
 
 const CHECK_NAMES: Readonly<Record<CheckId, string>> = {
     'BK-01': 'PayeeFiled',
@@ -196,16 +143,16 @@ export type Detail = Readonly<Record<string, string | number | boolean | null>>;
 
 export interface Finding {
     readonly subject: string;
-    readonly outcome: Outcome;
-    readonly reason: ReasonCode;
+    readonly outcome: Verdict;
+    readonly reason: BankCheckReason;
     readonly detail: Detail;
 }
 
 export interface CheckResult {
     readonly id: CheckId;
     readonly name: string;
-    readonly outcome: Outcome;
-    readonly reason: ReasonCode;
+    readonly outcome: Verdict;
+    readonly reason: BankCheckReason;
     readonly findings: readonly Finding[];
 }
 
@@ -226,23 +173,23 @@ export interface TradeSettlementView {
 
 export interface BankCheckResult {
     readonly receiptRef: string | null;
-    readonly verdict: Outcome;
+    readonly verdict: Verdict;
     readonly checks: readonly CheckResult[];
     readonly trades: readonly TradeSettlementView[];
     readonly reliedOn: { readonly tradeNos: readonly string[]; readonly declNos: readonly string[] };
 }
 
-const RANK: Readonly<Record<Outcome, number>> = { PASS: 0, REFER: 1, FAIL: 2 };
+const RANK: Readonly<Record<Verdict, number>> = { PASS: 0, REFER: 1, FAIL: 2 };
 
-export function worst(outcomes: readonly Outcome[]): Outcome {
-    return outcomes.reduce<Outcome>((acc, o) => (RANK[o] > RANK[acc] ? o : acc), 'PASS');
+export function worst(outcomes: readonly Verdict[]): Verdict {
+    return outcomes.reduce<Verdict>((acc, o) => (RANK[o] > RANK[acc] ? o : acc), 'PASS');
 }
 
-function finding(subject: string, reason: ReasonCode, detail: Detail = {}): Finding {
-    return { subject, outcome: REASONS[reason], reason, detail };
+function finding(subject: string, reason: BankCheckReason, detail: Detail = {}): Finding {
+    return { subject, outcome: BANK_CHECK_REASONS[reason], reason, detail };
 }
 
-function check(id: CheckId, findings: readonly Finding[], whenEmpty: ReasonCode): CheckResult {
+function check(id: CheckId, findings: readonly Finding[], whenEmpty: BankCheckReason): CheckResult {
     const all = findings.length > 0 ? findings : [finding('receipt', whenEmpty)];
     const outcome = worst(all.map((f) => f.outcome));
     const first = all.find((f) => f.outcome === outcome) ?? all[0];
@@ -268,7 +215,7 @@ function pairs(receipt: ReceiptUnderCheck, trades: readonly TradeFacts[]): Pair[
 // BK-01 ----------------------------------------------------------------------------------------------------
 
 export function checkPayee(payee: PayeeFacts): CheckResult {
-    let reason: ReasonCode = 'BK01_PAYEE_ACTIVE';
+    let reason: BankCheckReason = 'BK01_PAYEE_ACTIVE';
     if (payee.status === null) reason = 'BK01_PAYEE_NOT_FILED';
     else if (payee.status !== 'ACTIVE') reason = 'BK01_PAYEE_NOT_ACTIVE';
     return check('BK-01', [finding(payee.partyId, reason, { status: payee.status })], reason);
@@ -276,7 +223,7 @@ export function checkPayee(payee: PayeeFacts): CheckResult {
 
 // BK-02 ----------------------------------------------------------------------------------------------------
 
-function tradeStateReason(state: string): ReasonCode {
+function tradeStateReason(state: string): BankCheckReason {
     if (DEAD.has(state)) return 'BK02_TRADE_CANCELLED';
     if (HELD.has(state)) return 'BK02_TRADE_ON_HOLD';
     if (UNCONFIRMED.has(state)) return 'BK02_TRADE_NOT_CONFIRMED';
@@ -482,7 +429,7 @@ export function checkVolume(receipt: ReceiptUnderCheck, payee: PayeeFacts, ytdUs
     }
     const total = ytdUsdMinor + receipt.usdEquivalentMinor;
     const detail: Detail = { ytdUsdMinor: total, thresholdUsdMinor: DIRECTORY_THRESHOLD_USD_MINOR };
-    let reason: ReasonCode = 'BK08_BELOW_THRESHOLD';
+    let reason: BankCheckReason = 'BK08_BELOW_THRESHOLD';
     if (payee.inSafeDirectory === true) reason = 'BK08_IN_DIRECTORY';
     else if (total > DIRECTORY_THRESHOLD_USD_MINOR) reason = 'BK08_DIRECTORY_REQUIRED';
     return check('BK-08', [finding(subject, reason, detail)], reason);

@@ -6,7 +6,6 @@ import type {
     NegativeList,
     PackingList,
     Party,
-    PartyType,
     RiskFlag,
     Trade,
 } from '../lib/records';
@@ -14,6 +13,7 @@ import { summariseTrade, tradeSettlementStatus } from './allocation';
 import { VALUE_CAP_USD_CENTS, buildDeclaration, type BuilderLine } from './declaration-builder';
 import { LINE_VALUE_TOLERANCE } from './filed-lines';
 import { negativeListHits } from './negative-list';
+import { type PartyType } from '../vocabulary';
 
 export type CheckResult = 'PASS' | 'REFER' | 'FAIL';
 

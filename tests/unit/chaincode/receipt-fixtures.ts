@@ -1,10 +1,11 @@
 import type { Context } from 'fabric-contract-api';
-import { RecordType, recordKey, IndexType, putIndex } from '../../../chaincode/src/lib/keys';
+import { recordKey, IndexType, putIndex } from '../../../chaincode/src/lib/keys';
 import type { AgencyAgreement, Declaration, Party, Trade } from '../../../chaincode/src/lib/records';
 import { putRecord, type Signature } from '../../../chaincode/src/lib/store';
 import { FakeLedger, type FakeIdentity } from './support/fake-ledger';
 import { collectionsConfig } from './support/collections';
 import { operator } from './support/identities';
+import { RecordType } from '../../../chaincode/src/vocabulary';
 
 /** Shared ledger set-up for the settlement tests: parties, trades and declarations written as stored records. */
 export const BANK1_MSP = 'BankOrgMSP';
