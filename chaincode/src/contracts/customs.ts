@@ -27,7 +27,6 @@ import { eventOrder, futureDate } from '../rules/dates';
 import { listInForce } from '../rules/negative-list';
 import { loadNegativeLists, versionKey } from './goods';
 import { DECL_NO, builderLinesOf, declarationKey, requireCustomsEndorsement } from './declaration';
-import { setTradeDeclarationIndex } from './trade';
 import { RecordType, type CustomsEventType, type DeclarationStatus, type TransactionOf } from '../vocabulary';
 
 interface EventRule {
@@ -316,7 +315,6 @@ export class CustomsContract extends Contract {
             if (move === 'UNLINK') {
                 const unlinked: Trade = { ...without(trade, 'declNo'), status: 'PACKED', updatedBy: actor.signature };
                 await putRecord(ctx, key, unlinked);
-                await setTradeDeclarationIndex(ctx, declaration.declNo, tradeNo, false);
             } else {
                 const moved: Trade = { ...trade, status: move, updatedBy: actor.signature };
                 await putRecord(ctx, key, moved);

@@ -43,7 +43,6 @@ import { linkFiledLines } from '../rules/filed-lines';
 import { listInForce, negativeListHits } from '../rules/negative-list';
 import { loadNegativeLists } from './goods';
 import { loadPacking } from './consolidation';
-import { setTradeDeclarationIndex } from './trade';
 import { RecordType } from '../vocabulary';
 
 const DECL_NO = str({ pattern: /^\d{18}$/, max: 18, hint: 'must be the 18-digit customs entry number' });
@@ -201,7 +200,6 @@ export class DeclarationContract extends Contract {
         for (const trade of prepared.trades) {
             const declared: Trade = { ...trade, status: 'DECLARED', declNo: input.declNo, updatedBy: actor.signature };
             await putRecord(ctx, recordKey(ctx, RecordType.trade, trade.tradeNo), declared);
-            await setTradeDeclarationIndex(ctx, input.declNo, trade.tradeNo, true);
         }
         const buyerId = declaration.remarkPurchaser.buyerId;
         const flags = await this.#splitting(ctx, actor, declaration);

@@ -1,7 +1,7 @@
 import { Context, Contract, Info, Transaction } from 'fabric-contract-api';
 import { assertOwns, authorize } from '../lib/auth';
 import { conflict, invalid, ruleViolation } from '../lib/errors';
-import { IndexType, putIndex, recordKey, scanAll } from '../lib/keys';
+import { recordKey, scanAll } from '../lib/keys';
 import { loadActiveParty, loadGoods, loadParty, type Goods, type NegativeList } from '../lib/records';
 import { emit, exists, jsonResult, putRecord } from '../lib/store';
 import {
@@ -85,7 +85,6 @@ export class GoodsContract extends Contract {
         }
         const goods: Goods = { docType: 'goods', ...input, filedBy: actor.signature };
         await putRecord(ctx, key, goods);
-        await putIndex(ctx, IndexType.goodsByOwner, [goods.ownerId, goods.goodsCode]);
         emit(ctx, 'GoodsRegistered', { goodsCode: goods.goodsCode, ownerId: goods.ownerId, hsCode: goods.hsCode });
         return jsonResult(goods);
     }

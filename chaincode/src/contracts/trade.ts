@@ -2,7 +2,7 @@ import { Context, Contract, Info, Transaction } from 'fabric-contract-api';
 import { assertOwns, assertSees, authorize, type Actor } from '../lib/auth';
 import { ChaincodeError, conflict, precondition } from '../lib/errors';
 import { txBusinessDate } from '../lib/identity';
-import { IndexType, deleteIndex, lastAttribute, putIndex, recordKey, scanAll } from '../lib/keys';
+import { IndexType, lastAttribute, putIndex, recordKey, scanAll } from '../lib/keys';
 import { LISTS, listPage, type ListSpec } from '../lib/lists';
 import {
     loadTrade,
@@ -415,15 +415,4 @@ export class TradeContract extends Contract {
         );
         return jsonResult({ items: page.items, bookmark: page.bookmark });
     }
-}
-
-/** Index maintenance for other contracts that move a trade between declarations. */
-export async function setTradeDeclarationIndex(
-    ctx: Context,
-    declNo: string,
-    tradeNo: string,
-    present: boolean,
-): Promise<void> {
-    if (present) await putIndex(ctx, IndexType.tradeByDeclaration, [declNo, tradeNo]);
-    else await deleteIndex(ctx, IndexType.tradeByDeclaration, [declNo, tradeNo]);
 }

@@ -10,19 +10,15 @@ import { invalid } from './errors';
 /** Index object types; the attribute list documents what each one is keyed by (last attribute = record ID). */
 export const IndexType = {
     partyByType: 'idx~party~type', // [type, partyId]
-    partyByIdHash: 'idx~party~idhash', // [idNumberHash, partyId] (F11)
     agreementByPair: 'idx~agreement~pair', // [merchantId, agentId, agreementNo]
-    goodsByOwner: 'idx~goods~owner', // [ownerId, goodsCode]
     tradeByVendor: 'idx~trade~vendor', // [vendorId, tradeDate, tradeNo]
     tradeByBuyer: 'idx~trade~buyer', // [buyerId, tradeDate, tradeNo]
     tradeByAgent: 'idx~trade~agent', // [agentId, tradeDate, tradeNo]
     tradeByDate: 'idx~trade~date', // [tradeDate, tradeNo]
-    tradeByDeclaration: 'idx~trade~decl', // [declNo, tradeNo]
     declarationByDate: 'idx~decl~date', // [declDate, declNo]
     declarationByConsignor: 'idx~decl~consignor', // [consignorId, declDate, declNo]
     declarationByBuyer: 'idx~decl~buyer', // [buyerId, declDate, declNo]
     riskBySubject: 'idx~risk~subject', // [subjectType, subjectId, ruleId, flagId]
-    riskByStatus: 'idx~risk~status', // [status, flagId]
 } as const;
 export type IndexType = (typeof IndexType)[keyof typeof IndexType];
 
@@ -39,10 +35,6 @@ export function indexKey(ctx: Context, index: IndexType, attributes: readonly st
 
 export async function putIndex(ctx: Context, index: IndexType, attributes: readonly string[]): Promise<void> {
     await ctx.stub.putState(indexKey(ctx, index, attributes), INDEX_VALUE);
-}
-
-export async function deleteIndex(ctx: Context, index: IndexType, attributes: readonly string[]): Promise<void> {
-    await ctx.stub.deleteState(indexKey(ctx, index, attributes));
 }
 
 export interface Page<T> {

@@ -1,5 +1,5 @@
 import type { Context } from 'fabric-contract-api';
-import { IndexType, deleteIndex, putIndex, recordKey, scanAll } from './keys';
+import { IndexType, putIndex, recordKey, scanAll } from './keys';
 import type { RiskFlag } from './records';
 import { getRecord, putRecord, sha256Hex, type Signature } from './store';
 import { RecordType, type RiskStatus, type RiskSubject } from '../vocabulary';
@@ -38,7 +38,6 @@ export async function raise(ctx: Context, input: RaiseInput, by: Signature): Pro
     };
     await putRecord(ctx, recordKey(ctx, RecordType.risk, flag.flagId), flag);
     await putIndex(ctx, IndexType.riskBySubject, [flag.subjectType, flag.subjectId, flag.ruleId, flag.flagId]);
-    await putIndex(ctx, IndexType.riskByStatus, [flag.status, flag.flagId]);
     return flag;
 }
 
@@ -61,7 +60,7 @@ export async function openFlags(
     return flags;
 }
 
-/** Moves a flag out of OPEN, keeping the status index in step. */
+/** Moves a flag out of OPEN. */
 export async function resolveFlag(
     ctx: Context,
     flag: RiskFlag,
@@ -71,7 +70,5 @@ export async function resolveFlag(
 ): Promise<RiskFlag> {
     const next: RiskFlag = { ...flag, status, resolution, resolvedBy: by };
     await putRecord(ctx, recordKey(ctx, RecordType.risk, flag.flagId), next);
-    await deleteIndex(ctx, IndexType.riskByStatus, [flag.status, flag.flagId]);
-    await putIndex(ctx, IndexType.riskByStatus, [status, flag.flagId]);
     return next;
 }
