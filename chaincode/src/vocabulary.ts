@@ -9,6 +9,10 @@
 export const ROLES = ['operator', 'vendor', 'agent', 'consolidator', 'broker', 'customs', 'bank', 'auditor'] as const;
 export type Role = (typeof ROLES)[number];
 
+/** The two organisations every network has; banks join as `Bank…MSP`. */
+export const MARKET_MSP = 'MarketOrgMSP';
+export const CUSTOMS_MSP = 'CustomsOrgMSP';
+
 // Record kinds ----------------------------------------------------------------------------------------------------
 
 /** The kinds of record on the channel; each is also the object type of its composite key. */

@@ -3,10 +3,16 @@ import { assertSees, authorize, type Actor } from '../lib/auth';
 import { ChaincodeError, invalid, notFound, precondition } from '../lib/errors';
 import { evidenceOf, type RecordEvidence } from '../lib/evidence';
 import { businessDateOf, txBusinessDate, txTime } from '../lib/identity';
-import { recordKey, scanAll } from '../lib/keys';
+import { DATE, ID, REASON, bool, int, object, oneOf, optional, parseArg, parseJson, DECL_NO } from '../lib/validate';
+import { checkDeclaration, type CheckSnapshot } from '../rules/customs-check';
+import { eventOrder, futureDate } from '../rules/dates';
+import { listInForce } from '../rules/negative-list';
+import { builderLinesOf } from './declaration';
+import { RecordType, type CustomsEventType, type DeclarationStatus, type TransactionOf } from '../vocabulary';
+import { recordKey, negativeListId, declarationKey } from '../model/keys';
+import { recordsUnder } from '../store/scan';
+import { loadDeclaration, loadTrade, allocationsOfTrade, loadNegativeLists } from '../store/loaders';
 import {
-    loadDeclaration,
-    loadTrade,
     type ConsolidationOrder,
     type CustomsEvent,
     type Declaration,
@@ -17,17 +23,13 @@ import {
     type Party,
     type RiskFlag,
     type Trade,
-} from '../lib/records';
-import { openFlags } from '../lib/risk';
-import { allocationsOfTrade } from '../lib/settlement-store';
-import { emit, getRecord, jsonResult, putRecord, without, type Signature } from '../lib/store';
-import { DATE, ID, REASON, bool, int, object, oneOf, optional, parseArg, parseJson } from '../lib/validate';
-import { checkDeclaration, type CheckSnapshot } from '../rules/customs-check';
-import { eventOrder, futureDate } from '../rules/dates';
-import { listInForce } from '../rules/negative-list';
-import { loadNegativeLists, versionKey } from './goods';
-import { DECL_NO, builderLinesOf, declarationKey, requireCustomsEndorsement } from './declaration';
-import { RecordType, type CustomsEventType, type DeclarationStatus, type TransactionOf } from '../vocabulary';
+    type Signature,
+} from '../model/records';
+import { openFlags } from '../store/risk-flags';
+import { emit } from '../store/events';
+import { getRecord, putRecord, requireCustomsEndorsement } from '../store/records';
+import { jsonResult } from '../lib/canonical';
+import { without } from '../lib/objects';
 
 interface EventRule {
     readonly type: CustomsEventType;
@@ -328,8 +330,7 @@ export class CustomsContract extends Contract {
         const actor = await authorize(ctx, 'CustomsContract.GetCustomsEvents');
         const declaration = await loadDeclaration(ctx, id);
         assertSees(actor, { agent: declaration.consignorId, broker: declaration.brokerId }, `declaration ${id}`);
-        const entries = await scanAll(ctx, RecordType.customsEvent, [id]);
-        const events = entries.map((entry) => JSON.parse(Buffer.from(entry.value).toString('utf8')) as CustomsEvent);
+        const events = await recordsUnder<CustomsEvent>(ctx, RecordType.customsEvent, [id], 'customsEvent');
         return jsonResult({ declNo: id, status: declaration.status, events });
     }
 
@@ -482,7 +483,7 @@ function snapshotEvidence(s: CheckSnapshot): RecordEvidence[] {
     add(RecordType.consolidation, s.orders);
     if (s.packing !== undefined) entries.push([RecordType.packing, s.packing.packingNo, s.packing]);
     if (s.negativeList !== undefined)
-        entries.push([RecordType.negativeList, versionKey(s.negativeList.version), s.negativeList]);
+        entries.push([RecordType.negativeList, negativeListId(s.negativeList.version), s.negativeList]);
     return evidenceOf(entries);
 }
 

@@ -1,23 +1,8 @@
 import { Context, Contract, Info, Transaction } from 'fabric-contract-api';
-import { KeyEndorsementPolicy } from 'fabric-shim';
-import { CUSTOMS_MSP, MARKET_MSP, assertOwns, assertSees, authorize, type Actor } from '../lib/auth';
+import { assertOwns, assertSees, authorize, type Actor } from '../lib/auth';
 import { ChaincodeError, conflict, precondition, ruleViolation } from '../lib/errors';
-import { IndexType, lastAttribute, putIndex, recordKey, scanAll } from '../lib/keys';
 import { LISTS, listPage } from '../lib/lists';
 import { txBusinessDate } from '../lib/identity';
-import {
-    loadActiveParty,
-    loadCluster,
-    loadDeclaration,
-    loadGoods,
-    loadTrade,
-    type Declaration,
-    type DeclarationLine,
-    type PurchaserRemark,
-    type Trade,
-} from '../lib/records';
-import { raise } from '../lib/risk';
-import { emit, exists, getRecord, jsonResult, putRecord, without } from '../lib/store';
 import {
     COUNTRY,
     CURRENCY,
@@ -36,16 +21,31 @@ import {
     parseJson,
     str,
     text,
+    DECL_NO,
 } from '../lib/validate';
 import { VALUE_CAP_USD_CENTS, buildDeclaration, type BuilderLine } from '../rules/declaration-builder';
 import { filingDate } from '../rules/dates';
 import { linkFiledLines } from '../rules/filed-lines';
 import { listInForce, negativeListHits } from '../rules/negative-list';
-import { loadNegativeLists } from './goods';
-import { loadPacking } from './consolidation';
 import { RecordType } from '../vocabulary';
+import { IndexType, recordKey, declarationKey } from '../model/keys';
+import { lastAttribute, scanAll } from '../store/scan';
+import { putIndex, exists, getRecord, putRecord, requireDeclarationEndorsement } from '../store/records';
+import {
+    loadActiveParty,
+    loadCluster,
+    loadDeclaration,
+    loadGoods,
+    loadTrade,
+    loadNegativeLists,
+    loadPacking,
+} from '../store/loaders';
+import { type Declaration, type DeclarationLine, type PurchaserRemark, type Trade } from '../model/records';
+import { raise } from '../store/risk-flags';
+import { emit } from '../store/events';
+import { jsonResult } from '../lib/canonical';
+import { without } from '../lib/objects';
 
-const DECL_NO = str({ pattern: /^\d{18}$/, max: 18, hint: 'must be the 18-digit customs entry number' });
 const RATE = object({
     currency: CURRENCY,
     rate: str({ pattern: /^\d{1,9}(\.\d{1,12})?$/, max: 22, hint: 'must be a decimal' }),
@@ -102,32 +102,6 @@ interface Prepared {
 
 function asViolation(error: ChaincodeError): Violation {
     return { code: error.code, message: error.message };
-}
-
-/** Key-level endorsement: from now on the key changes only with a peer of every one of `mspIds` endorsing (AND). */
-async function requirePeersOf(ctx: Context, key: string, ...mspIds: string[]): Promise<void> {
-    const policy = new KeyEndorsementPolicy();
-    policy.addOrgs('PEER', ...mspIds);
-    await ctx.stub.setStateValidationParameter(key, policy.getPolicy());
-}
-
-/**
- * The declaration record holds MarketOrg's facts (lines, consignor, values) and customs' status, so from
- * submission on it changes only with BOTH a CustomsOrg and a MarketOrg peer endorsing: no single org can
- * rewrite it. Only the customs role may drive its status; MarketOrg's peer runs the same chaincode and so
- * endorses only valid customs transitions.
- */
-export function requireDeclarationEndorsement(ctx: Context, key: string): Promise<void> {
-    return requirePeersOf(ctx, key, CUSTOMS_MSP, MARKET_MSP);
-}
-
-/** A customs event holds customs facts only: from its creation on, only CustomsOrg's peer can change it. */
-export function requireCustomsEndorsement(ctx: Context, key: string): Promise<void> {
-    return requirePeersOf(ctx, key, CUSTOMS_MSP);
-}
-
-export function declarationKey(ctx: Context, declNo: string): string {
-    return recordKey(ctx, RecordType.declaration, declNo);
 }
 
 /** Trade lines of the given trades as the builder needs them (goods' V16 flag included). */

@@ -2,18 +2,7 @@ import { Context, Contract, Info, Transaction } from 'fabric-contract-api';
 import { assertOwns, assertSees, authorize, owns, type Actor } from '../lib/auth';
 import { conflict, invalid, notFound, precondition, ruleViolation } from '../lib/errors';
 import { businessDateOf, txBusinessDate } from '../lib/identity';
-import { IndexType, lastAttribute, recordKey, scanAll } from '../lib/keys';
 import { LISTS, listPage } from '../lib/lists';
-import { loadActiveParty, type AgencyAgreement, type Declaration, type Trade } from '../lib/records';
-import { loadTradeRecord } from '../lib/settlement-facts';
-import {
-    exemptionByTradeKey,
-    exemptionKey,
-    putExemptionByMerchant,
-    type ExemptionByTrade,
-    type ExemptionRecord,
-} from '../lib/settlement-store';
-import { emit, getRecord, jsonResult, putRecord } from '../lib/store';
 import { ID, arrayOf, object, parseArg, parseJson, str } from '../lib/validate';
 import {
     REASON_RULE,
@@ -22,6 +11,19 @@ import {
     type ExemptionTradeFacts,
 } from '../rules/exemption-guard';
 import { RecordType } from '../vocabulary';
+import { IndexType, recordKey, exemptionByTradeKey, exemptionKey, SettlementType } from '../model/keys';
+import { lastAttribute, scanAll } from '../store/scan';
+import { loadActiveParty, findTrade } from '../store/loaders';
+import {
+    type AgencyAgreement,
+    type Declaration,
+    type Trade,
+    type ExemptionByTrade,
+    type ExemptionRecord,
+} from '../model/records';
+import { emit } from '../store/events';
+import { getRecord, putRecord, putIndex, exists } from '../store/records';
+import { jsonResult } from '../lib/canonical';
 
 /**
  * VAT-exemption filings (免税申报): V28 (period after the export month; the agent may file for entrusted exports),
@@ -53,7 +55,7 @@ interface LoadedTrade {
 }
 
 async function loadTradeFacts(ctx: Context, tradeNo: string): Promise<LoadedTrade> {
-    const trade = await loadTradeRecord(ctx, tradeNo);
+    const trade = await findTrade(ctx, tradeNo);
     const declNo = trade?.declNo ?? null;
     const declaration =
         declNo === null
@@ -171,7 +173,7 @@ export class ExemptionContract extends Contract {
         const input = parseFiling(filingJson);
         const actor = await authorize(ctx, 'ExemptionContract.FileExemption');
         if (actor.role === 'vendor') assertOwns(actor, { vendor: input.merchantId }, `filings of ${input.merchantId}`);
-        if ((await ctx.stub.getState(exemptionKey(ctx, input.filingNo))).length > 0) {
+        if (await exists(ctx, exemptionKey(ctx, input.filingNo))) {
             throw conflict(`exemption filing ${input.filingNo} already exists`);
         }
         await loadActiveParty(ctx, input.merchantId, ['MERCHANT']);
@@ -197,7 +199,7 @@ export class ExemptionContract extends Contract {
             const claim: ExemptionByTrade = { docType: 'exemptionByTrade', tradeNo, filingNo: record.filingNo };
             await putRecord(ctx, exemptionByTradeKey(ctx, tradeNo), claim);
         }
-        await putExemptionByMerchant(ctx, record.merchantId, record.period, record.filingNo);
+        await putIndex(ctx, SettlementType.exemptionByMerchant, [record.merchantId, record.period, record.filingNo]);
         emit(ctx, 'ExemptionFiled', {
             filingNo: record.filingNo,
             merchantId: record.merchantId,
@@ -240,7 +242,7 @@ export class ExemptionContract extends Contract {
     @Transaction(false)
     async GetExemptionByTrade(ctx: Context, tradeNo: string): Promise<string> {
         const actor = await authorize(ctx, 'ExemptionContract.GetExemptionByTrade');
-        const trade = await loadTradeRecord(ctx, tradeNo);
+        const trade = await findTrade(ctx, tradeNo);
         if (trade === undefined) throw notFound(`trade ${tradeNo} does not exist`);
         assertSees(actor, { vendor: trade.vendorId, agent: trade.agentId }, `trade ${tradeNo}`);
         const claim = await getRecord<ExemptionByTrade>(ctx, exemptionByTradeKey(ctx, tradeNo), 'exemptionByTrade');

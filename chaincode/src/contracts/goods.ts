@@ -1,9 +1,6 @@
 import { Context, Contract, Info, Transaction } from 'fabric-contract-api';
 import { assertOwns, authorize } from '../lib/auth';
 import { conflict, invalid, ruleViolation } from '../lib/errors';
-import { recordKey, scanAll } from '../lib/keys';
-import { loadActiveParty, loadGoods, loadParty, type Goods, type NegativeList } from '../lib/records';
-import { emit, exists, jsonResult, putRecord } from '../lib/store';
 import {
     CURRENCY,
     DATE,
@@ -23,6 +20,12 @@ import {
 } from '../lib/validate';
 import { listInForce } from '../rules/negative-list';
 import { RecordType } from '../vocabulary';
+import { recordKey, negativeListId } from '../model/keys';
+import { loadActiveParty, loadGoods, loadParty, loadNegativeLists } from '../store/loaders';
+import { type Goods, type NegativeList } from '../model/records';
+import { emit } from '../store/events';
+import { exists, putRecord } from '../store/records';
+import { jsonResult } from '../lib/canonical';
 
 const GOODS = object({
     goodsCode: ID,
@@ -50,16 +53,6 @@ const NEGATIVE_LIST = object({
         { max: 5000 },
     ),
 });
-
-/** Negative-list versions are few; all are read to find the one in force (bounded, usable in writes). */
-export async function loadNegativeLists(ctx: Context): Promise<NegativeList[]> {
-    const entries = await scanAll(ctx, RecordType.negativeList, []);
-    return entries.map((entry) => JSON.parse(Buffer.from(entry.value).toString('utf8')) as NegativeList);
-}
-
-export function versionKey(version: number): string {
-    return String(version).padStart(6, '0');
-}
 
 /** Goods registry (V09: every entry names a registered producer) and the dated, versioned negative list (V05). */
 @Info({ title: 'GoodsContract', description: 'Goods registry and negative list' })
@@ -121,7 +114,7 @@ export class GoodsContract extends Contract {
             throw invalid(`list.validFrom ${input.validFrom} is before the latest version's ${latest.validFrom}`);
         }
         const list: NegativeList = { docType: 'negativeList', ...input, publishedBy: actor.signature };
-        await putRecord(ctx, recordKey(ctx, RecordType.negativeList, versionKey(list.version)), list);
+        await putRecord(ctx, recordKey(ctx, RecordType.negativeList, negativeListId(list.version)), list);
         emit(ctx, 'NegativeListPublished', {
             version: list.version,
             validFrom: list.validFrom,

@@ -1,31 +1,7 @@
 import { Context, Contract, Info, Transaction } from 'fabric-contract-api';
 import { assertOwns, assertSees, authorize, type Actor } from '../lib/auth';
 import { conflict, invalid, precondition, ruleViolation } from '../lib/errors';
-import { IndexType, lastAttribute, putIndex, recordKey } from '../lib/keys';
 import { LISTS, listPage } from '../lib/lists';
-import {
-    loadActiveParty,
-    loadParty,
-    type AgencyAgreement,
-    type MarketCluster,
-    type Party,
-    type PartyPrivate,
-} from '../lib/records';
-import { raise } from '../lib/risk';
-import {
-    Collection,
-    emit,
-    exists,
-    getPrivate,
-    getRecord,
-    jsonResult,
-    mustGetRecord,
-    putPrivate,
-    putRecord,
-    saltedHash,
-    sha256Hex,
-    transientText,
-} from '../lib/store';
 import {
     COUNTRY,
     DATE,
@@ -44,6 +20,16 @@ import {
     str,
 } from '../lib/validate';
 import { RecordType, PARTY_TYPES, type PartyStatus } from '../vocabulary';
+import { IndexType, recordKey, Collection, idDocumentKey } from '../model/keys';
+import { lastAttribute } from '../store/scan';
+import { putIndex, exists, getRecord, mustGetRecord, putRecord } from '../store/records';
+import { loadActiveParty, loadParty } from '../store/loaders';
+import { type AgencyAgreement, type MarketCluster, type Party, type PartyPrivate } from '../model/records';
+import { raise } from '../store/risk-flags';
+import { emit } from '../store/events';
+import { getPrivate, putPrivate, transientText } from '../store/private';
+import { jsonResult } from '../lib/canonical';
+import { saltedHash, sha256Hex } from '../lib/hash';
 
 const CLUSTER = object({
     clusterId: ID,
@@ -104,9 +90,6 @@ const TRANSITIONS: Readonly<
     ReinstateParty: { from: 'SUSPENDED', to: 'ACTIVE', event: 'PartyReinstated' },
     RevokeParty: { from: 'SUSPENDED', to: 'REVOKED', event: 'PartyRevoked' },
 };
-
-/** Private index of identity documents (collection only): which buyers share one document (F11). */
-const ID_DOCUMENT_INDEX = 'idDocument';
 
 /** Market cluster, party filings and their life cycle, agency agreements. Filed by the market operator. */
 @Info({ title: 'PartyContract', description: 'Market clusters, party filings, agency agreements' })
@@ -181,7 +164,7 @@ export class PartyContract extends Contract {
         if (secrets.idNumber === undefined) return [];
         // F11: one identity document behind many buyers. The unsalted digest stays inside the collection.
         const digest = sha256Hex(`${party.idType ?? 'OTHER'}:${secrets.idNumber.toUpperCase()}`);
-        const indexKey = ctx.stub.createCompositeKey(ID_DOCUMENT_INDEX, [digest]);
+        const indexKey = idDocumentKey(ctx, digest);
         const previous = (await getPrivate(ctx, Collection.marketPrivate, indexKey)) as
             { partyIds: string[] } | undefined;
         const partyIds = [...(previous?.partyIds ?? []), party.partyId];

@@ -1,31 +1,11 @@
 import { Context, Contract, Info, Transaction } from 'fabric-contract-api';
 import { assertOwns, assertSees, authorize, type Actor } from '../lib/auth';
-import { canonicalJson } from '../lib/canonical';
+import { canonicalJson, jsonResult } from '../lib/canonical';
 import { conflict, forbidden, invalid, notFound, precondition, ruleViolation } from '../lib/errors';
 import { businessDateOf, txBusinessDate } from '../lib/identity';
 import { loadEvidence, type RecordEvidence } from '../lib/evidence';
 import { LISTS, listPage } from '../lib/lists';
-import type { Trade } from '../lib/records';
-import { raise } from '../lib/risk';
-import { loadBankCheckFacts, loadPartyRecord, loadTradeRecord } from '../lib/settlement-facts';
-import {
-    allocationKey,
-    allocationsOfTrade,
-    implicitCollection,
-    putOwnedRecord,
-    receiptByPayeeBankKey,
-    receiptByPayeeKey,
-    receiptIdOf,
-    receiptKey,
-    splitReceiptId,
-    type AllocationRecord,
-    type PayerPrivate,
-    type ReceiptAllocationEntry,
-    type ReceiptByPayee,
-    type ReceiptRecord,
-    type VerificationSummary,
-} from '../lib/settlement-store';
-import { emit, getRecord, jsonResult, saltedHash, transientText, type Signature } from '../lib/store';
+import { loadBankCheckFacts } from '../lib/settlement-facts';
 import {
     COUNTRY,
     CURRENCY,
@@ -63,6 +43,25 @@ import {
 } from '../rules/bank-check';
 import { futureDate } from '../rules/dates';
 import { RecordType, RECEIPT_CHANNELS } from '../vocabulary';
+import {
+    type Trade,
+    receiptIdOf,
+    type AllocationRecord,
+    type PayerPrivate,
+    type ReceiptAllocationEntry,
+    type ReceiptByPayee,
+    type ReceiptRecord,
+    type VerificationSummary,
+    type Signature,
+} from '../model/records';
+import { raise } from '../store/risk-flags';
+import { findParty, findTrade, allocationsOfTrade, parseReceiptId, loadReceipt } from '../store/loaders';
+import { allocationKey, implicitCollection, receiptByPayeeBankKey, receiptByPayeeKey, receiptKey } from '../model/keys';
+import { putOwnedRecord, exists } from '../store/records';
+import { emit } from '../store/events';
+import { saltedHash } from '../lib/hash';
+import { transientText, getPrivateRecord, putPrivate } from '../store/private';
+import { recordOf } from '../store/scan';
 
 /**
  * Foreign-exchange receipts filed by banks and allocated to trades (V20–V25, BK-01..BK-09, F2, F9).
@@ -128,12 +127,6 @@ function parsePageSize(raw: string): number {
     return Number(raw);
 }
 
-function parseReceiptId(receiptId: string): { bankMspId: string; receiptRef: string } {
-    const parts = splitReceiptId(receiptId);
-    if (parts === null) throw invalid('receiptId must look like <Bank…MSP>:<receiptRef>');
-    return parts;
-}
-
 function assertDistinctTrades(allocations: readonly { tradeNo: string }[], already: readonly string[] = []): void {
     const seen = new Set(already);
     for (const { tradeNo } of allocations) {
@@ -169,7 +162,7 @@ interface ReceiptHead {
 }
 
 async function loadAllocatableTrade(ctx: Context, tradeNo: string, payeePartyId: string): Promise<Trade> {
-    const trade = await loadTradeRecord(ctx, tradeNo);
+    const trade = await findTrade(ctx, tradeNo);
     if (trade === undefined) throw notFound(`trade ${tradeNo} does not exist`);
     if (trade.status === 'CANCELLED') throw precondition(`trade ${tradeNo} is CANCELLED`);
     const expected = expectedPayee({
@@ -281,7 +274,7 @@ async function allocateAll(
 
 async function allExported(ctx: Context, tradeNos: readonly string[]): Promise<boolean> {
     for (const tradeNo of tradeNos) {
-        const trade = await loadTradeRecord(ctx, tradeNo);
+        const trade = await findTrade(ctx, tradeNo);
         if (trade === undefined || !EXPORTED_STATES.has(trade.status)) return false;
     }
     return true;
@@ -326,13 +319,6 @@ function assertFilingBank(actor: Actor, bankMspId: string, receipt?: ReceiptReco
     if (actor.caller.mspId !== bankMspId)
         throw forbidden(`receipts of ${bankMspId} are written and read by that bank only`);
     if (receipt !== undefined) assertOwns(actor, { bank: receipt.bankPartyId }, `receipt ${receipt.receiptId}`);
-}
-
-async function loadReceipt(ctx: Context, receiptId: string): Promise<ReceiptRecord> {
-    const { bankMspId, receiptRef } = parseReceiptId(receiptId);
-    const receipt = await getRecord<ReceiptRecord>(ctx, receiptKey(ctx, bankMspId, receiptRef), 'receipt');
-    if (receipt === undefined) throw notFound(`receipt ${receiptId} does not exist`);
-    return receipt;
 }
 
 async function loadOwnReceipt(ctx: Context, actor: Actor, receiptId: string): Promise<ReceiptRecord> {
@@ -409,16 +395,19 @@ async function withEvidence(
     return { ...result, records };
 }
 
-/** The filing bank's own peer holds the payer details; elsewhere they are unreadable and BK-05 refers. */
+/**
+ * The filing bank's own peer holds the payer details; another caller, or another org's peer (which holds nothing
+ * under the key), gets none and BK-05 refers. A stored value that is not a payer record is an error, not a missing payer.
+ */
 async function storedPayer(ctx: Context, actor: Actor, receipt: ReceiptRecord): Promise<PayerFacts | null> {
     if (actor.caller.mspId !== receipt.bankMspId) return null;
-    try {
-        const bytes = await ctx.stub.getPrivateData(implicitCollection(receipt.bankMspId), receipt.receiptId);
-        if (bytes.length === 0) return null;
-        return payerFacts(JSON.parse(Buffer.from(bytes).toString('utf8')) as PayerPrivate);
-    } catch {
-        return null;
-    }
+    const payer = await getPrivateRecord<PayerPrivate>(
+        ctx,
+        implicitCollection(receipt.bankMspId),
+        receipt.receiptId,
+        'receiptPayer',
+    );
+    return payer === undefined ? null : payerFacts(payer);
 }
 
 async function checkProposed(
@@ -488,7 +477,7 @@ export class ReceiptContract extends Contract {
         const actor = await authorize(ctx, 'ReceiptContract.FileReceipt');
         const bankMspId = actor.caller.mspId;
         const key = receiptKey(ctx, bankMspId, input.receiptRef);
-        if ((await ctx.stub.getState(key)).length > 0) {
+        if (await exists(ctx, key)) {
             throw conflict(`receipt ${input.receiptRef} of ${bankMspId} is already filed`);
         }
         const future = futureDate('receipt.valueDate', input.valueDate, txBusinessDate(ctx));
@@ -632,9 +621,14 @@ export class ReceiptContract extends Contract {
     async GetReceiptPayer(ctx: Context, receiptId: string): Promise<string> {
         const actor = await authorize(ctx, 'ReceiptContract.GetReceiptPayer');
         const receipt = await loadVisibleReceipt(ctx, actor, receiptId);
-        const bytes = await ctx.stub.getPrivateData(implicitCollection(receipt.bankMspId), receipt.receiptId);
-        if (bytes.length === 0) throw notFound(`receipt ${receiptId} has no payer details on this peer`);
-        return Buffer.from(bytes).toString('utf8');
+        const payer = await getPrivateRecord<PayerPrivate>(
+            ctx,
+            implicitCollection(receipt.bankMspId),
+            receipt.receiptId,
+            'receiptPayer',
+        );
+        if (payer === undefined) throw notFound(`receipt ${receiptId} has no payer details on this peer`);
+        return jsonResult(payer);
     }
 
     /** Allocations to a trade, one per receipt; a bank sees only its own. */
@@ -644,21 +638,15 @@ export class ReceiptContract extends Contract {
         const size = parsePageSize(pageSize);
         const actor = await authorize(ctx, 'ReceiptContract.ListReceiptsByTrade');
         if (actor.role === 'vendor' || actor.role === 'agent') {
-            const trade = await loadTradeRecord(ctx, id);
+            const trade = await findTrade(ctx, id);
             if (trade === undefined) throw notFound(`trade ${id} does not exist`);
             // someone else's trade answers like a missing one: the list must not tell which tradeNos exist
             assertSees(actor, { vendor: trade.vendorId, agent: trade.agentId }, `trade ${id}`);
         }
         const prefix = actor.role === 'bank' ? [id, actor.caller.mspId] : [id];
         const list = LISTS['ReceiptContract.ListReceiptsByTrade'];
-        const page = await listPage(
-            ctx,
-            actor,
-            list,
-            prefix,
-            size,
-            bookmark,
-            (entry) => JSON.parse(Buffer.from(entry.value).toString('utf8')) as AllocationRecord,
+        const page = await listPage(ctx, actor, list, prefix, size, bookmark, (entry) =>
+            recordOf<AllocationRecord>(entry, 'allocation'),
         );
         return jsonResult(page);
     }
@@ -673,7 +661,7 @@ export class ReceiptContract extends Contract {
         const list = LISTS['ReceiptContract.ListReceiptsByPayee'];
         const range = actor.role === 'bank' ? [payee, actor.caller.mspId] : [payee];
         const page = await listPage(ctx, actor, list, range, size, bookmark, async (entry) => {
-            const index = JSON.parse(Buffer.from(entry.value).toString('utf8')) as ReceiptByPayee;
+            const index = recordOf<ReceiptByPayee>(entry, 'receiptByPayee');
             const receipt = await loadReceipt(ctx, index.receiptId);
             return actor.role !== 'bank' || receipt.bankMspId === actor.caller.mspId ? receipt : undefined;
         });
@@ -706,7 +694,7 @@ export class ReceiptContract extends Contract {
     @Transaction(false)
     async GetTradeSettlement(ctx: Context, tradeNo: string): Promise<string> {
         const actor = await authorize(ctx, 'ReceiptContract.GetTradeSettlement');
-        const trade = await loadTradeRecord(ctx, tradeNo);
+        const trade = await findTrade(ctx, tradeNo);
         if (trade === undefined) throw notFound(`trade ${tradeNo} does not exist`);
         assertSees(actor, { vendor: trade.vendorId, agent: trade.agentId }, `trade ${tradeNo}`);
         const allocations = await allocationsOfTrade(ctx, tradeNo);
@@ -734,7 +722,7 @@ export class ReceiptContract extends Contract {
     }
 
     async #assertPayee(ctx: Context, payeePartyId: string): Promise<void> {
-        const payee = await loadPartyRecord(ctx, payeePartyId);
+        const payee = await findParty(ctx, payeePartyId);
         if (payee === undefined) throw notFound(`payee party ${payeePartyId} does not exist`);
         if (payee.type !== 'MERCHANT' && payee.type !== 'AGENT') {
             throw precondition(`payee ${payeePartyId} is a ${payee.type}; proceeds go to a vendor or an agent`);
@@ -779,11 +767,7 @@ export class ReceiptContract extends Contract {
         if (payer !== null) {
             const { salt, ...details } = payer;
             const stored: PayerPrivate = { docType: 'receiptPayer', receiptId: receipt.receiptId, salt, ...details };
-            await ctx.stub.putPrivateData(
-                implicitCollection(receipt.bankMspId),
-                receipt.receiptId,
-                Buffer.from(canonicalJson(stored)),
-            );
+            await putPrivate(ctx, implicitCollection(receipt.bankMspId), receipt.receiptId, stored);
         }
     }
 }

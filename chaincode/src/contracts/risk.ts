@@ -1,15 +1,17 @@
 import { Context, Contract, Info, Transaction } from 'fabric-contract-api';
 import { authorize } from '../lib/auth';
 import { invalid, precondition } from '../lib/errors';
-import { lastAttribute, recordKey } from '../lib/keys';
 import { LISTS, listPage } from '../lib/lists';
-import { type RiskFlag } from '../lib/records';
-import { splitReceiptId } from '../lib/settlement-store';
-import { raise, resolveFlag } from '../lib/risk';
-import { emit, getRecord, jsonResult, mustGetRecord } from '../lib/store';
 import { jsonTextProblem } from '../lib/text';
 import { ID, PAGE_SIZE, REASON, object, oneOf, parseArg, parseJson, str } from '../lib/validate';
 import { RecordType, RISK_SEVERITIES, RISK_SUBJECTS, type RiskSubject } from '../vocabulary';
+import { lastAttribute } from '../store/scan';
+import { recordKey } from '../model/keys';
+import { type RiskFlag, splitReceiptId } from '../model/records';
+import { raise, resolveFlag } from '../store/risk-flags';
+import { emit } from '../store/events';
+import { getRecord, mustGetRecord } from '../store/records';
+import { jsonResult } from '../lib/canonical';
 
 const FLAG = object({
     subjectType: oneOf(RISK_SUBJECTS),

@@ -2,20 +2,7 @@ import { Context, Contract, Info, Transaction } from 'fabric-contract-api';
 import { assertOwns, assertSees, authorize, type Actor } from '../lib/auth';
 import { ChaincodeError, conflict, precondition } from '../lib/errors';
 import { txBusinessDate } from '../lib/identity';
-import { IndexType, lastAttribute, putIndex, recordKey, scanAll } from '../lib/keys';
 import { LISTS, listPage, type ListSpec } from '../lib/lists';
-import {
-    loadTrade,
-    type AgencyAgreement,
-    type Goods,
-    type MarketCluster,
-    type NegativeList,
-    type Party,
-    type Trade,
-    type TradeLine,
-} from '../lib/records';
-import { raise } from '../lib/risk';
-import { emit, exists, getRecord, historyOf, jsonResult, putRecord } from '../lib/store';
 import {
     CURRENCY,
     DATE,
@@ -35,8 +22,23 @@ import {
 } from '../lib/validate';
 import { listInForce } from '../rules/negative-list';
 import { checkTrade, priceOutliers, type TradeFacts } from '../rules/trade-rules';
-import { loadNegativeLists } from './goods';
 import { RecordType, PAYMENT_CHANNELS, PAYMENT_TERMS } from '../vocabulary';
+import { IndexType, recordKey } from '../model/keys';
+import { lastAttribute, scanAll } from '../store/scan';
+import { putIndex, exists, getRecord, historyOf, putRecord } from '../store/records';
+import { loadTrade, loadNegativeLists } from '../store/loaders';
+import {
+    type AgencyAgreement,
+    type Goods,
+    type MarketCluster,
+    type NegativeList,
+    type Party,
+    type Trade,
+    type TradeLine,
+} from '../model/records';
+import { raise } from '../store/risk-flags';
+import { emit } from '../store/events';
+import { jsonResult } from '../lib/canonical';
 
 const LINE = object({
     lineId: ID,

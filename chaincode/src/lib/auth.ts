@@ -1,19 +1,24 @@
 import type { Context } from 'fabric-contract-api';
 import { forbidden, notFound } from './errors';
 import { callerOf, txTime, type Caller } from './identity';
-import { recordKey } from './keys';
-import type { Party } from './records';
-import { ROLES, type PartyType, type Role, type TransactionName, RecordType } from '../vocabulary';
-import { getRecord, type Signature } from './store';
+import {
+    ROLES,
+    type PartyType,
+    type Role,
+    type TransactionName,
+    RecordType,
+    MARKET_MSP,
+    CUSTOMS_MSP,
+} from '../vocabulary';
+import { recordKey } from '../model/keys';
+import { type Party, type Signature } from '../model/records';
+import { getRecord } from '../store/records';
 
 /**
  * Authorisation: MSP + `mpt.role` + `mpt.party` from the caller's certificate, plus the party's on-chain
  * status. Never from arguments. The permission matrix below is the single source for the code, the docs
  * (docs/permissions.md is generated from it) and the tests (every cell is exercised).
  */
-export const MARKET_MSP = 'MarketOrgMSP';
-export const CUSTOMS_MSP = 'CustomsOrgMSP';
-
 /** Which MSP may carry each role: any org's CA could issue the attribute, so the MSP is always checked too. */
 export const ROLE_MSP: Readonly<
     Record<Role, { readonly describe: string; readonly accepts: (mspId: string) => boolean }>

@@ -8,11 +8,11 @@ import type {
     TradeFacts,
 } from '../rules/bank-check';
 import { businessDateOf } from './identity';
-import { recordKey } from './keys';
-import type { Declaration, Party, Trade } from './records';
-import { allocationsOfTrade, flagsOfSubject, payeeYearToDate } from './settlement-store';
-import { getRecord } from './store';
 import { RecordType } from '../vocabulary';
+import { recordKey } from '../model/keys';
+import { type Declaration, type Party, type Trade } from '../model/records';
+import { allocationsOfTrade, flagsOfSubject, payeeYearToDate, findTrade, findParty } from '../store/loaders';
+import { getRecord } from '../store/records';
 
 /**
  * Loads what the bank check needs from the ledger. Other banks' allocations are reduced to an amount and counts
@@ -26,14 +26,6 @@ export interface FactsRequest {
     readonly receiptId: string | null;
     /** The bank asking (or the filing bank); null for authorities checking a proposal. */
     readonly bankMspId: string | null;
-}
-
-export function loadTradeRecord(ctx: Context, tradeNo: string): Promise<Trade | undefined> {
-    return getRecord<Trade>(ctx, recordKey(ctx, RecordType.trade, tradeNo), 'trade');
-}
-
-export function loadPartyRecord(ctx: Context, partyId: string): Promise<Party | undefined> {
-    return getRecord<Party>(ctx, recordKey(ctx, RecordType.party, partyId), 'party');
 }
 
 type TradeBase = Omit<TradeFacts, 'allocatedByOthersMinor' | 'otherReceiptCount' | 'otherBanksCount'>;
@@ -66,7 +58,7 @@ function tradeBase(tradeNo: string, trade: Trade | undefined): TradeBase {
 }
 
 async function tradeFacts(ctx: Context, tradeNo: string, request: FactsRequest): Promise<TradeFacts> {
-    const trade = await loadTradeRecord(ctx, tradeNo);
+    const trade = await findTrade(ctx, tradeNo);
     const others = (await allocationsOfTrade(ctx, tradeNo)).filter((a) => a.receiptId !== request.receiptId);
     const otherBanks = new Set(others.map((a) => a.bankMspId).filter((msp) => msp !== request.bankMspId));
     return {
@@ -114,7 +106,7 @@ async function relatedRecords(
     const seenDecl = new Set<string>();
     const seenBuyer = new Set<string>();
     for (const fact of trades) {
-        const trade = await loadTradeRecord(ctx, fact.tradeNo);
+        const trade = await findTrade(ctx, fact.tradeNo);
         const declNo = trade?.declNo;
         if (declNo !== undefined && !seenDecl.has(declNo)) {
             seenDecl.add(declNo);
@@ -127,7 +119,7 @@ async function relatedRecords(
         }
         if (fact.buyerId !== null && !seenBuyer.has(fact.buyerId)) {
             seenBuyer.add(fact.buyerId);
-            const buyer = await loadPartyRecord(ctx, fact.buyerId);
+            const buyer = await findParty(ctx, fact.buyerId);
             if (buyer !== undefined) buyers.push(buyerFacts(buyer));
         }
     }
@@ -148,7 +140,7 @@ async function riskFacts(
 }
 
 export async function loadBankCheckFacts(ctx: Context, request: FactsRequest): Promise<BankCheckFacts> {
-    const payee = await loadPartyRecord(ctx, request.payeePartyId);
+    const payee = await findParty(ctx, request.payeePartyId);
     const payeeFacts: PayeeFacts = {
         partyId: request.payeePartyId,
         status: payee?.status ?? null,

@@ -151,3 +151,4 @@ export const TEXT = text(500);
 export const NAME = text(200);
 export const REASON = text(500);
 export const PAGE_SIZE = int({ min: 1, max: 500 });
+export const DECL_NO = str({ pattern: /^\d{18}$/, max: 18, hint: 'must be the 18-digit customs entry number' });

@@ -1,6 +1,6 @@
 import { ruleViolation } from '../lib/errors';
-import type { DeclarationLine, FxRate, LineSource } from '../lib/records';
 import { toUsdCents } from './money';
+import { type DeclarationLine, type FxRate, type LineSource } from '../model/records';
 
 /** V01: one declaration carries at most USD 150,000 (inclusive), in cents. */
 export const VALUE_CAP_USD_CENTS = 15_000_000;

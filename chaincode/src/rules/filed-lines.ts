@@ -1,7 +1,7 @@
 import { ruleViolation } from '../lib/errors';
-import type { DeclarationLine, FxRate, LineSource } from '../lib/records';
 import type { BuilderLine } from './declaration-builder';
 import { toUsdCents } from './money';
+import { type DeclarationLine, type FxRate, type LineSource } from '../model/records';
 
 /** A declaration line as the broker filed it; sources name trade lines and the amount taken from each. */
 export interface FiledLine {

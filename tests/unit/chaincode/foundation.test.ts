@@ -1,21 +1,16 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Context } from 'fabric-contract-api';
 import { KeyEndorsementPolicy } from 'fabric-shim';
-import {
-    emit,
-    historyOf,
-    getPrivate,
-    putPrivate,
-    putRecord,
-    getRecord,
-    Collection,
-} from '../../../chaincode/src/lib/store';
-import { IndexType, putIndex, scanPage, scanAll, recordKey } from '../../../chaincode/src/lib/keys';
 import { DATE, HS_CODE, ID, arrayOf, int, object, optional, parseJson } from '../../../chaincode/src/lib/validate';
 import { FakeLedger } from './support/fake-ledger';
 import { collectionsConfig } from './support/collections';
 import { customs, identity, operator } from './support/identities';
 import { RecordType } from '../../../chaincode/src/vocabulary';
+import { emit } from '../../../chaincode/src/store/events';
+import { historyOf, putRecord, getRecord, putIndex } from '../../../chaincode/src/store/records';
+import { getPrivate, putPrivate } from '../../../chaincode/src/store/private';
+import { Collection, IndexType, recordKey } from '../../../chaincode/src/model/keys';
+import { scanPage, scanAll } from '../../../chaincode/src/store/scan';
 
 function ledger(): FakeLedger {
     const fake = new FakeLedger();

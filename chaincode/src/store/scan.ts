@@ -1,41 +1,7 @@
 import type { Context } from 'fabric-contract-api';
-import { RecordType } from '../vocabulary';
-import { invalid } from './errors';
-
-/**
- * Composite keys. Every record type (vocabulary's RecordType) is its own object type; every lookup the API needs
- * has an index object type whose attributes end with the record ID, so a partial-key scan with pagination lists it.
- * No `getStateByRange('', '')`, no counters.
- */
-/** Index object types; the attribute list documents what each one is keyed by (last attribute = record ID). */
-export const IndexType = {
-    partyByType: 'idx~party~type', // [type, partyId]
-    agreementByPair: 'idx~agreement~pair', // [merchantId, agentId, agreementNo]
-    tradeByVendor: 'idx~trade~vendor', // [vendorId, tradeDate, tradeNo]
-    tradeByBuyer: 'idx~trade~buyer', // [buyerId, tradeDate, tradeNo]
-    tradeByAgent: 'idx~trade~agent', // [agentId, tradeDate, tradeNo]
-    tradeByDate: 'idx~trade~date', // [tradeDate, tradeNo]
-    declarationByDate: 'idx~decl~date', // [declDate, declNo]
-    declarationByConsignor: 'idx~decl~consignor', // [consignorId, declDate, declNo]
-    declarationByBuyer: 'idx~decl~buyer', // [buyerId, declDate, declNo]
-    riskBySubject: 'idx~risk~subject', // [subjectType, subjectId, ruleId, flagId]
-} as const;
-export type IndexType = (typeof IndexType)[keyof typeof IndexType];
-
-/** Index keys hold a one-byte value: Fabric treats an empty value as a delete. */
-export const INDEX_VALUE = Uint8Array.from([0x01]);
-
-export function recordKey(ctx: Context, type: RecordType, ...ids: string[]): string {
-    return ctx.stub.createCompositeKey(type, ids);
-}
-
-export function indexKey(ctx: Context, index: IndexType, attributes: readonly string[]): string {
-    return ctx.stub.createCompositeKey(index, [...attributes]);
-}
-
-export async function putIndex(ctx: Context, index: IndexType, attributes: readonly string[]): Promise<void> {
-    await ctx.stub.putState(indexKey(ctx, index, attributes), INDEX_VALUE);
-}
+import { invalid } from '../lib/errors';
+import type { StoredRecord } from '../model/records';
+import { asRecord, decode } from './records';
 
 export interface Page<T> {
     readonly items: T[];
@@ -113,4 +79,19 @@ export function lastAttribute(entry: KeyEntry): string {
     const id = entry.attributes[entry.attributes.length - 1];
     if (id === undefined) throw invalid(`index key has no attributes`);
     return id;
+}
+
+/** The record an entry of a record-type range holds, decoded and type-checked. */
+export function recordOf<T extends StoredRecord>(entry: KeyEntry, docType: T['docType']): T {
+    return asRecord<T>(decode(entry.value, entry.key), docType, entry.key);
+}
+
+/** Every record under a partial composite key, type-checked (bounded sets only, as {@link scanAll}). */
+export async function recordsUnder<T extends StoredRecord>(
+    ctx: Context,
+    objectType: string,
+    attributes: readonly string[],
+    docType: T['docType'],
+): Promise<T[]> {
+    return (await scanAll(ctx, objectType, attributes)).map((entry) => recordOf<T>(entry, docType));
 }

@@ -1,8 +1,10 @@
 import type { Context } from 'fabric-contract-api';
-import { IndexType, putIndex, recordKey, scanAll } from './keys';
-import type { RiskFlag } from './records';
-import { getRecord, putRecord, sha256Hex, type Signature } from './store';
 import { RecordType, type RiskStatus, type RiskSubject } from '../vocabulary';
+import { IndexType, recordKey } from '../model/keys';
+import { putIndex, getRecord, putRecord } from './records';
+import { scanAll } from './scan';
+import { type RiskFlag, type Signature } from '../model/records';
+import { sha256Hex } from '../lib/hash';
 
 export interface RaiseInput {
     readonly subjectType: RiskSubject;

@@ -1,7 +1,3 @@
-import type { Context } from 'fabric-contract-api';
-import { precondition } from './errors';
-import { recordKey } from './keys';
-import { mustGetRecord, type Signature } from './store';
 import {
     type CustomsEventType,
     type DeclarationStatus,
@@ -12,12 +8,14 @@ import {
     type RiskSeverity,
     type RiskStatus,
     type RiskSubject,
+    type ReceiptChannel,
+    type ReceiptStatus,
     type TradeStatus,
-    RecordType,
+    type Verdict,
 } from '../vocabulary';
 
 /**
- * Record types stored on the channel (canonical JSON under composite keys, see keys.ts). Money is always
+ * Record types stored on the channel (canonical JSON under composite keys, see keys.ts; the settlement records at the end). Money is always
  * integer minor units with an ISO 4217 currency; dates are YYYY-MM-DD; times are ISO-8601 from the tx timestamp.
  */
 
@@ -321,44 +319,140 @@ export interface Onboarding {
     readonly onboardedBy: Signature;
 }
 
-// Loaders ------------------------------------------------------------------------------------------------
-
-export function loadParty(ctx: Context, partyId: string): Promise<Party> {
-    return mustGetRecord<Party>(ctx, recordKey(ctx, RecordType.party, partyId), 'party', `party ${partyId}`);
+/** Every record on the channel carries its record type, so a value read back can be checked before use. */
+export interface StoredRecord {
+    readonly docType: string;
 }
 
-/** Loads a party and checks it is ACTIVE and of one of the given types; `PRECONDITION:` otherwise. */
-export async function loadActiveParty(ctx: Context, partyId: string, types: readonly PartyType[]): Promise<Party> {
-    const party = await loadParty(ctx, partyId);
-    if (!types.includes(party.type)) {
-        throw precondition(`party ${partyId} is a ${party.type}, expected ${types.join(' or ')}`);
-    }
-    if (party.status !== 'ACTIVE') throw precondition(`party ${partyId} is ${party.status}, not ACTIVE`);
-    return party;
+/** Stamp written on every change: who (cert ID + MSP + role + party) and when (txId + tx timestamp). */
+export interface Signature {
+    readonly mspId: string;
+    readonly id: string;
+    readonly role: string;
+    readonly party: string | null;
+    readonly txId: string;
+    readonly at: string;
 }
 
-export function loadCluster(ctx: Context, clusterId: string): Promise<MarketCluster> {
-    return mustGetRecord<MarketCluster>(
-        ctx,
-        recordKey(ctx, RecordType.cluster, clusterId),
-        'cluster',
-        `cluster ${clusterId}`,
-    );
+/** The anchor of an off-chain document's hash. */
+export interface DocumentRecord {
+    readonly docType: 'document';
+    readonly sha256: string;
+    readonly kind: string;
+    readonly registeredBy: { mspId: string; id: string; role: string; party: string | null };
+    readonly registeredAt: string;
+    readonly txId: string;
 }
 
-export function loadTrade(ctx: Context, tradeNo: string): Promise<Trade> {
-    return mustGetRecord<Trade>(ctx, recordKey(ctx, RecordType.trade, tradeNo), 'trade', `trade ${tradeNo}`);
+// Settlement --------------------------------------------------------------------------------------------------
+
+export interface ReceiptAllocationEntry {
+    readonly tradeNo: string;
+    /** In the receipt's currency. */
+    readonly amountMinor: number;
+    readonly rate: string | null;
+    /** Credited to the trade, in the trade's currency (converted at `rate`, rounded up). */
+    readonly tradeAmountMinor: number;
+    readonly tradeCurrency: string;
+    readonly allocatedAt: string;
 }
 
-export function loadDeclaration(ctx: Context, declNo: string): Promise<Declaration> {
-    return mustGetRecord<Declaration>(
-        ctx,
-        recordKey(ctx, RecordType.declaration, declNo),
-        'declaration',
-        `declaration ${declNo}`,
-    );
+/** The outcome of a recorded bank check, without the details a second bank must not see. */
+export interface VerificationSummary {
+    readonly verdict: Verdict;
+    readonly checks: readonly { readonly id: string; readonly outcome: string; readonly reason: string }[];
+    readonly tradeNos: readonly string[];
+    readonly declNos: readonly string[];
+    readonly by: Signature;
 }
 
-export function loadGoods(ctx: Context, goodsCode: string): Promise<Goods> {
-    return mustGetRecord<Goods>(ctx, recordKey(ctx, RecordType.goods, goodsCode), 'goods', `goods ${goodsCode}`);
+export interface ReceiptRecord extends StoredRecord {
+    readonly docType: 'receipt';
+    /** `<bankMspId>:<receiptRef>`: the bank's own reference, unique per bank. */
+    readonly receiptId: string;
+    readonly receiptRef: string;
+    readonly bankMspId: string;
+    readonly bankPartyId: string;
+    readonly payeePartyId: string;
+    readonly amountMinor: number;
+    readonly currency: string;
+    readonly valueDate: string;
+    readonly channel: ReceiptChannel;
+    readonly declaredPurpose?: string;
+    /** USD per one unit of the receipt currency, recorded when the currency is not USD. */
+    readonly usdRate: string | null;
+    readonly usdEquivalentMinor: number | null;
+    /** sha256(salt:canonical payer details); the details are in the bank's implicit private collection. */
+    readonly payerHash: string | null;
+    readonly allocations: readonly ReceiptAllocationEntry[];
+    readonly allocatedMinor: number;
+    readonly unallocatedMinor: number;
+    readonly status: ReceiptStatus;
+    readonly verification?: VerificationSummary;
+    readonly settlementNote?: string;
+    readonly flags: readonly string[];
+    readonly filedBy: Signature;
+    readonly updatedBy: Signature;
+}
+
+export interface AllocationRecord extends StoredRecord {
+    readonly docType: 'allocation';
+    readonly tradeNo: string;
+    readonly receiptId: string;
+    readonly bankMspId: string;
+    readonly receiptAmountMinor: number;
+    readonly receiptCurrency: string;
+    readonly rate: string | null;
+    readonly tradeAmountMinor: number;
+    readonly tradeCurrency: string;
+    readonly valueDate: string;
+    readonly allocatedBy: Signature;
+}
+
+export interface ReceiptByPayee extends StoredRecord {
+    readonly docType: 'receiptByPayee';
+    readonly receiptId: string;
+    readonly usdEquivalentMinor: number | null;
+}
+
+export interface PayerPrivate extends StoredRecord {
+    readonly docType: 'receiptPayer';
+    readonly receiptId: string;
+    readonly salt: string;
+    readonly name: string;
+    readonly country: string;
+    readonly bank?: string;
+    readonly account?: string;
+    readonly thirdPartyReason?: string;
+}
+
+export interface ExemptionRecord extends StoredRecord {
+    readonly docType: 'exemption';
+    readonly filingNo: string;
+    readonly merchantId: string;
+    readonly filerPartyId: string;
+    readonly filerRole: 'vendor' | 'agent';
+    readonly period: string;
+    readonly exportMonth: string;
+    readonly tradeNos: readonly string[];
+    readonly declNos: readonly string[];
+    readonly status: 'FILED';
+    readonly filedBy: Signature;
+}
+
+export interface ExemptionByTrade extends StoredRecord {
+    readonly docType: 'exemptionByTrade';
+    readonly tradeNo: string;
+    readonly filingNo: string;
+}
+
+export function receiptIdOf(bankMspId: string, receiptRef: string): string {
+    return `${bankMspId}:${receiptRef}`;
+}
+
+/** Splits `<bankMspId>:<receiptRef>`; null when malformed. */
+export function splitReceiptId(receiptId: string): { bankMspId: string; receiptRef: string } | null {
+    const match = /^(Bank[A-Za-z0-9]*MSP):([A-Za-z0-9][A-Za-z0-9._-]{0,63})$/.exec(receiptId);
+    if (match === null) return null;
+    return { bankMspId: match[1] ?? '', receiptRef: match[2] ?? '' };
 }
