@@ -35,7 +35,6 @@ import {
     loadActiveParty,
     loadCluster,
     loadDeclaration,
-    loadGoods,
     loadTrade,
     loadNegativeLists,
     loadPacking,
@@ -45,6 +44,7 @@ import { raise } from '../store/risk-flags';
 import { emit } from '../store/events';
 import { jsonResult } from '../lib/canonical';
 import { without } from '../lib/objects';
+import { builderLinesOf } from '../facts/facts';
 
 const RATE = object({
     currency: CURRENCY,
@@ -102,25 +102,6 @@ interface Prepared {
 
 function asViolation(error: ChaincodeError): Violation {
     return { code: error.code, message: error.message };
-}
-
-/** Trade lines of the given trades as the builder needs them (goods' V16 flag included). */
-export async function builderLinesOf(ctx: Context, trades: readonly Trade[]): Promise<BuilderLine[]> {
-    const itemise = new Map<string, boolean>();
-    const lines: BuilderLine[] = [];
-    for (const trade of trades) {
-        for (const line of trade.lines) {
-            if (!itemise.has(line.goodsCode))
-                itemise.set(line.goodsCode, (await loadGoods(ctx, line.goodsCode)).itemiseAlways === true);
-            lines.push({
-                ...line,
-                tradeNo: trade.tradeNo,
-                currency: trade.currency,
-                itemiseAlways: itemise.get(line.goodsCode) === true,
-            });
-        }
-    }
-    return lines;
 }
 
 /** Builds (or links the filed) simplified declaration; trades must be PACKED in the packing list, one buyer, one consignor. */

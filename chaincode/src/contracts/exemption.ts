@@ -4,26 +4,16 @@ import { conflict, invalid, notFound, precondition, ruleViolation } from '../lib
 import { businessDateOf, txBusinessDate } from '../lib/identity';
 import { LISTS, listPage } from '../lib/lists';
 import { ID, arrayOf, object, parseArg, parseJson, str } from '../lib/validate';
-import {
-    REASON_RULE,
-    guardExemption,
-    type ExemptionGuardResult,
-    type ExemptionTradeFacts,
-} from '../rules/exemption-guard';
+import { REASON_RULE, guardExemption, type ExemptionGuardResult } from '../rules/exemption-guard';
 import { RecordType } from '../vocabulary';
 import { IndexType, recordKey, exemptionByTradeKey, exemptionKey, SettlementType } from '../model/keys';
 import { lastAttribute, scanAll } from '../store/scan';
 import { loadActiveParty, findTrade } from '../store/loaders';
-import {
-    type AgencyAgreement,
-    type Declaration,
-    type Trade,
-    type ExemptionByTrade,
-    type ExemptionRecord,
-} from '../model/records';
+import { type AgencyAgreement, type ExemptionByTrade, type ExemptionRecord } from '../model/records';
 import { emit } from '../store/events';
 import { getRecord, putRecord, putIndex, exists } from '../store/records';
 import { jsonResult } from '../lib/canonical';
+import { loadExemptionFacts, type LoadedTrade } from '../facts/exemption';
 
 /**
  * VAT-exemption filings (免税申报): V28 (period after the export month; the agent may file for entrusted exports),
@@ -48,45 +38,12 @@ function parseFiling(raw: string): FilingInput {
     return filing;
 }
 
-interface LoadedTrade {
-    readonly trade: Trade | undefined;
-    readonly facts: ExemptionTradeFacts;
-    readonly declNo: string | null;
-}
-
-async function loadTradeFacts(ctx: Context, tradeNo: string): Promise<LoadedTrade> {
-    const trade = await findTrade(ctx, tradeNo);
-    const declNo = trade?.declNo ?? null;
-    const declaration =
-        declNo === null
-            ? undefined
-            : await getRecord<Declaration>(ctx, recordKey(ctx, RecordType.declaration, declNo), 'declaration');
-    const claim = await getRecord<ExemptionByTrade>(ctx, exemptionByTradeKey(ctx, tradeNo), 'exemptionByTrade');
-    return {
-        trade,
-        declNo,
-        facts: {
-            tradeNo,
-            status: trade?.status ?? null,
-            vendorId: trade?.vendorId ?? null,
-            exitDate: declaration?.exitDate ?? null,
-            exemptedBy: claim?.filingNo ?? null,
-        },
-    };
-}
-
-async function loadAll(ctx: Context, tradeNos: readonly string[]): Promise<LoadedTrade[]> {
-    const loaded: LoadedTrade[] = [];
-    for (const tradeNo of tradeNos) loaded.push(await loadTradeFacts(ctx, tradeNo));
-    return loaded;
-}
-
 /**
  * The trades as the caller may see them: a vendor or agent naming someone else's trade learns what it would of a
  * trade that does not exist (CU09_TRADE_NOT_FOUND), not whose it is or when it left the country.
  */
 async function loadVisible(ctx: Context, actor: Actor, tradeNos: readonly string[]): Promise<LoadedTrade[]> {
-    return (await loadAll(ctx, tradeNos)).map((loaded) => {
+    return (await loadExemptionFacts(ctx, tradeNos)).map((loaded) => {
         const { trade } = loaded;
         if (trade === undefined || owns(actor, { vendor: trade.vendorId, agent: trade.agentId })) return loaded;
         const missing = { status: null, vendorId: null, exitDate: null, exemptedBy: null };
@@ -227,7 +184,7 @@ export class ExemptionContract extends Contract {
     async ExemptionGuard(ctx: Context, filingNo: string): Promise<string> {
         const actor = await authorize(ctx, 'ExemptionContract.ExemptionGuard');
         const filing = await loadVisibleFiling(ctx, actor, filingNo);
-        const loaded = await loadAll(ctx, filing.tradeNos);
+        const loaded = await loadExemptionFacts(ctx, filing.tradeNos);
         const input: FilingInput = { ...filing, tradeNos: [...filing.tradeNos] };
         return jsonResult(guard(input, filing.filingNo, businessDateOf(filing.filedBy.at).slice(0, 7), loaded));
     }

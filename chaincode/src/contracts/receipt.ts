@@ -3,9 +3,7 @@ import { assertOwns, assertSees, authorize, type Actor } from '../lib/auth';
 import { canonicalJson, jsonResult } from '../lib/canonical';
 import { conflict, forbidden, invalid, notFound, precondition, ruleViolation } from '../lib/errors';
 import { businessDateOf, txBusinessDate } from '../lib/identity';
-import { loadEvidence, type RecordEvidence } from '../lib/evidence';
 import { LISTS, listPage } from '../lib/lists';
-import { loadBankCheckFacts } from '../lib/settlement-facts';
 import {
     COUNTRY,
     CURRENCY,
@@ -62,6 +60,8 @@ import { emit } from '../store/events';
 import { saltedHash } from '../lib/hash';
 import { transientText, getPrivateRecord, putPrivate } from '../store/private';
 import { recordOf } from '../store/scan';
+import { loadEvidence, type RecordEvidence } from '../facts/evidence';
+import { loadBankCheckFacts } from '../facts/bank-check';
 
 /**
  * Foreign-exchange receipts filed by banks and allocated to trades (V20–V25, BK-01..BK-09, F2, F9).

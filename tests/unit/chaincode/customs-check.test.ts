@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { checkSnapshot } from '../../../chaincode/src/contracts/customs';
+import { Facts } from '../../../chaincode/src/facts/facts';
 import {
     REASON_CODES,
     checkDeclaration,
@@ -117,7 +117,7 @@ describe('customs declaration check (CU-01..CU-08)', () => {
             T2: [{ goods: 'G2', qty: 10, unitPrice: 3000 }],
         });
         base = await w.ledger.evaluate(id.customs(), async (ctx) =>
-            checkSnapshot(ctx, await loadDeclaration(ctx, DECL1)),
+            new Facts(ctx).forCustomsCheck(await loadDeclaration(ctx, DECL1)),
         );
     }, 30_000);
 

@@ -7,12 +7,10 @@ import type {
     RiskFlagFacts,
     TradeFacts,
 } from '../rules/bank-check';
-import { businessDateOf } from './identity';
-import { RecordType } from '../vocabulary';
-import { recordKey } from '../model/keys';
+import { businessDateOf } from '../lib/identity';
 import { type Declaration, type Party, type Trade } from '../model/records';
-import { allocationsOfTrade, flagsOfSubject, payeeYearToDate, findTrade, findParty } from '../store/loaders';
-import { getRecord } from '../store/records';
+import { allocationsOfTrade, flagsOfSubject, payeeYearToDate } from '../store/loaders';
+import { Facts } from './facts';
 
 /**
  * Loads what the bank check needs from the ledger. Other banks' allocations are reduced to an amount and counts
@@ -57,8 +55,8 @@ function tradeBase(tradeNo: string, trade: Trade | undefined): TradeBase {
     };
 }
 
-async function tradeFacts(ctx: Context, tradeNo: string, request: FactsRequest): Promise<TradeFacts> {
-    const trade = await findTrade(ctx, tradeNo);
+async function tradeFacts(ctx: Context, facts: Facts, tradeNo: string, request: FactsRequest): Promise<TradeFacts> {
+    const trade = await facts.trade(tradeNo);
     const others = (await allocationsOfTrade(ctx, tradeNo)).filter((a) => a.receiptId !== request.receiptId);
     const otherBanks = new Set(others.map((a) => a.bankMspId).filter((msp) => msp !== request.bankMspId));
     return {
@@ -98,7 +96,7 @@ function flagFacts(
 }
 
 async function relatedRecords(
-    ctx: Context,
+    facts: Facts,
     trades: readonly TradeFacts[],
 ): Promise<{ declarations: DeclarationFacts[]; buyers: BuyerFacts[]; declNos: string[] }> {
     const declarations: DeclarationFacts[] = [];
@@ -106,20 +104,16 @@ async function relatedRecords(
     const seenDecl = new Set<string>();
     const seenBuyer = new Set<string>();
     for (const fact of trades) {
-        const trade = await findTrade(ctx, fact.tradeNo);
+        const trade = await facts.trade(fact.tradeNo);
         const declNo = trade?.declNo;
         if (declNo !== undefined && !seenDecl.has(declNo)) {
             seenDecl.add(declNo);
-            const declaration = await getRecord<Declaration>(
-                ctx,
-                recordKey(ctx, RecordType.declaration, declNo),
-                'declaration',
-            );
+            const declaration = await facts.declaration(declNo);
             if (declaration !== undefined) declarations.push(declarationFacts(declaration));
         }
         if (fact.buyerId !== null && !seenBuyer.has(fact.buyerId)) {
             seenBuyer.add(fact.buyerId);
-            const buyer = await findParty(ctx, fact.buyerId);
+            const buyer = await facts.party(fact.buyerId);
             if (buyer !== undefined) buyers.push(buyerFacts(buyer));
         }
     }
@@ -140,15 +134,16 @@ async function riskFacts(
 }
 
 export async function loadBankCheckFacts(ctx: Context, request: FactsRequest): Promise<BankCheckFacts> {
-    const payee = await findParty(ctx, request.payeePartyId);
+    const facts = new Facts(ctx);
+    const payee = await facts.party(request.payeePartyId);
     const payeeFacts: PayeeFacts = {
         partyId: request.payeePartyId,
         status: payee?.status ?? null,
         inSafeDirectory: null,
     };
     const trades: TradeFacts[] = [];
-    for (const tradeNo of request.tradeNos) trades.push(await tradeFacts(ctx, tradeNo, request));
-    const related = await relatedRecords(ctx, trades);
+    for (const tradeNo of request.tradeNos) trades.push(await tradeFacts(ctx, facts, tradeNo, request));
+    const related = await relatedRecords(facts, trades);
     const ytd = await payeeYearToDate(ctx, request.payeePartyId, request.valueDate.slice(0, 4), request.receiptId);
     return {
         payee: payeeFacts,
