@@ -3,7 +3,7 @@ import { assertOwns, assertSees, authorize, owns, type Actor } from '../lib/auth
 import { conflict, invalid, notFound, precondition, ruleViolation } from '../lib/errors';
 import { businessDateOf, txBusinessDate } from '../lib/identity';
 import { LISTS, listPage } from '../lib/lists';
-import { ID, arrayOf, object, parseArg, parseJson, str } from '../lib/validate';
+import { ID, arrayOf, object, parseArg, parseJson, str, parsePageSize } from '../lib/validate';
 import { REASON_RULE, guardExemption, type ExemptionGuardResult } from '../rules/exemption-guard';
 import { RecordType } from '../vocabulary';
 import { IndexType, recordKey, exemptionByTradeKey, exemptionKey, SettlementType } from '../model/keys';
@@ -30,7 +30,6 @@ interface FilingInput {
     readonly period: string;
     readonly tradeNos: string[];
 }
-const PAGE_SIZE_ARG = /^[1-9][0-9]{0,2}$/;
 
 function parseFiling(raw: string): FilingInput {
     const filing = parseJson(raw, FILING, 'filing');
@@ -214,13 +213,11 @@ export class ExemptionContract extends Contract {
         bookmark: string,
     ): Promise<string> {
         const merchant = parseArg(merchantId, ID, 'merchantId');
-        if (!PAGE_SIZE_ARG.test(pageSize) || Number(pageSize) > 500) {
-            throw invalid('pageSize must be an integer between 1 and 500');
-        }
+        const size = parsePageSize(pageSize);
         const actor = await authorize(ctx, 'ExemptionContract.ListExemptionsByMerchant');
         assertOwns(actor, { vendor: merchant }, `filings of ${merchant}`);
         const list = LISTS['ExemptionContract.ListExemptionsByMerchant'];
-        const page = await listPage(ctx, actor, list, [merchant], Number(pageSize), bookmark, (entry) =>
+        const page = await listPage(ctx, actor, list, [merchant], size, bookmark, (entry) =>
             loadFiling(ctx, lastAttribute(entry)),
         );
         return jsonResult(page);

@@ -2,7 +2,7 @@ import { Context, Contract, Info, Transaction } from 'fabric-contract-api';
 import { assertOwns, assertSees, authorize, type Actor } from '../lib/auth';
 import { canonicalJson, jsonResult } from '../lib/canonical';
 import { conflict, forbidden, invalid, notFound, precondition, ruleViolation } from '../lib/errors';
-import { businessDateOf, txBusinessDate } from '../lib/identity';
+import { txBusinessDate } from '../lib/identity';
 import { LISTS, listPage } from '../lib/lists';
 import {
     COUNTRY,
@@ -22,46 +22,49 @@ import {
     str,
     type Parser,
     text,
+    parsePageSize,
 } from '../lib/validate';
-import {
-    convertMinor,
-    evaluateAllocation,
-    receiptAllocationStatus,
-    summariseReceipt,
-    summariseTrade,
-    tradeSettlementStatus,
-} from '../rules/allocation';
+import { summariseTrade, tradeSettlementStatus, usdEquivalent } from '../rules/allocation';
 import {
     EXPORTED_STATES,
-    expectedPayee,
     runBankCheck,
     type BankCheckResult,
     type PayerFacts,
     type ReceiptUnderCheck,
+    receiptUnderCheck,
+    payerFacts,
+    verificationSummary,
 } from '../rules/bank-check';
 import { futureDate } from '../rules/dates';
 import { RecordType, RECEIPT_CHANNELS } from '../vocabulary';
 import {
-    type Trade,
     receiptIdOf,
     type AllocationRecord,
     type PayerPrivate,
     type ReceiptAllocationEntry,
     type ReceiptByPayee,
     type ReceiptRecord,
-    type VerificationSummary,
     type Signature,
 } from '../model/records';
 import { raise } from '../store/risk-flags';
-import { findParty, findTrade, allocationsOfTrade, parseReceiptId, loadReceipt } from '../store/loaders';
-import { allocationKey, implicitCollection, receiptByPayeeBankKey, receiptByPayeeKey, receiptKey } from '../model/keys';
-import { putOwnedRecord, exists } from '../store/records';
+import { findParty, findTrade, allocationsOfTrade, parseReceiptId, loadReceipt, loadTrade } from '../store/loaders';
+import { implicitCollection, receiptKey } from '../model/keys';
+import { exists } from '../store/records';
 import { emit } from '../store/events';
 import { saltedHash } from '../lib/hash';
-import { transientText, getPrivateRecord, putPrivate } from '../store/private';
+import { transientText, getPrivateRecord } from '../store/private';
 import { recordOf } from '../store/scan';
 import { loadEvidence, type RecordEvidence } from '../facts/evidence';
-import { loadBankCheckFacts } from '../facts/bank-check';
+import { loadBankCheckFacts, storedPayer } from '../facts/bank-check';
+import {
+    allocateToTrade,
+    assertDistinctTrades,
+    receiptAllocationState,
+    type AllocationInput,
+    type ReceiptHead,
+} from '../rules/receipt-allocation';
+import { putNewReceipt, putAllocations, putReceipt } from '../store/receipts';
+import { Facts } from '../facts/facts';
 
 /**
  * Foreign-exchange receipts filed by banks and allocated to trades (V20–V25, BK-01..BK-09, F2, F9).
@@ -82,7 +85,6 @@ const RATE = str({
 const AMOUNT = int({ min: 1 });
 const ALLOCATION = object({ tradeNo: ID, amountMinor: AMOUNT, rate: optional(RATE) });
 type Parsed<P> = P extends Parser<infer T> ? T : never;
-type AllocationInput = Parsed<typeof ALLOCATION>;
 
 const RECEIPT_FIELDS = {
     payeePartyId: ID,
@@ -110,38 +112,20 @@ const PAYER = object({
 });
 type PayerInput = Parsed<typeof PAYER>;
 const SETTLEMENT = object({ outcome: oneOf(['SETTLED', 'CREDITED'] as const), reviewNote: optional(REASON) });
-const PAGE_SIZE_ARG = /^[1-9][0-9]{0,2}$/;
 
 function parsePayer(ctx: Context): PayerInput | null {
     const raw = transientText(ctx, 'payer');
     return raw === undefined ? null : parseJson(raw, PAYER, 'transient payer');
 }
 
+function payerRecord(receipt: ReceiptRecord, payer: PayerInput): PayerPrivate {
+    const { salt, ...details } = payer;
+    return { docType: 'receiptPayer', receiptId: receipt.receiptId, salt, ...details };
+}
+
 function payerDigest(payer: PayerInput): string {
     const { salt, ...details } = payer;
     return saltedHash(salt, canonicalJson(details));
-}
-
-function parsePageSize(raw: string): number {
-    if (!PAGE_SIZE_ARG.test(raw) || Number(raw) > 500) throw invalid('pageSize must be an integer between 1 and 500');
-    return Number(raw);
-}
-
-function assertDistinctTrades(allocations: readonly { tradeNo: string }[], already: readonly string[] = []): void {
-    const seen = new Set(already);
-    for (const { tradeNo } of allocations) {
-        if (seen.has(tradeNo)) throw invalid(`trade ${tradeNo} appears twice in the allocations of one receipt`);
-        seen.add(tradeNo);
-    }
-}
-
-/** USD cents at the recorded rate; USD receipts need no rate, other currencies without one stay unknown. */
-function usdEquivalent(amountMinor: number, currency: string, usdRate: string | undefined): number | null {
-    if (currency === 'USD') {
-        if (usdRate !== undefined) throw invalid('usdRate must be omitted for a USD receipt');
-        return amountMinor;
-    }
-    return usdRate === undefined ? null : convertMinor(amountMinor, currency, 'USD', usdRate);
 }
 
 // Allocation -------------------------------------------------------------------------------------------------
@@ -152,110 +136,7 @@ interface Allocated {
     readonly flags: string[];
 }
 
-interface ReceiptHead {
-    readonly receiptId: string;
-    readonly receiptRef: string;
-    readonly bankMspId: string;
-    readonly payeePartyId: string;
-    readonly currency: string;
-    readonly valueDate: string;
-}
-
-async function loadAllocatableTrade(ctx: Context, tradeNo: string, payeePartyId: string): Promise<Trade> {
-    const trade = await findTrade(ctx, tradeNo);
-    if (trade === undefined) throw notFound(`trade ${tradeNo} does not exist`);
-    if (trade.status === 'CANCELLED') throw precondition(`trade ${tradeNo} is CANCELLED`);
-    const expected = expectedPayee({
-        agencyReceipt: trade.agencyReceipt,
-        agentId: trade.agentId,
-        merchantId: trade.vendorId,
-    });
-    if (expected !== payeePartyId) {
-        const who = trade.agencyReceipt ? 'its agent' : 'its vendor';
-        throw ruleViolation('V24', `trade ${tradeNo} must be paid to ${who} ${expected ?? '?'}, not ${payeePartyId}`);
-    }
-    return trade;
-}
-
-/** Raises F2 (trade paid beyond its value by more than one receipt) and F9 (money before the trade) signals. */
-async function raiseSignals(
-    ctx: Context,
-    head: ReceiptHead,
-    trade: Trade,
-    existing: readonly AllocationRecord[],
-    afterMinor: number,
-    by: Signature,
-): Promise<string[]> {
-    const raised: string[] = [];
-    if (afterMinor > trade.totalAmount && existing.length > 0) {
-        const banks = new Set([...existing.map((a) => a.bankMspId), head.bankMspId]);
-        const evidence = { valueMinor: trade.totalAmount, currency: trade.currency, allocatedMinor: afterMinor };
-        const flag = await raise(
-            ctx,
-            {
-                subjectType: 'trade',
-                subjectId: trade.tradeNo,
-                ruleId: 'F2',
-                severity: banks.size > 1 ? 'HIGH' : 'MEDIUM',
-                evidence: { ...evidence, receiptCount: existing.length + 1, bankCount: banks.size },
-            },
-            by,
-        );
-        if (flag !== null) raised.push(flag.flagId);
-    }
-    const registeredOn = businessDateOf(trade.registeredBy.at);
-    if (head.valueDate < registeredOn) {
-        const flag = await raise(
-            ctx,
-            {
-                subjectType: 'receipt',
-                subjectId: head.receiptId,
-                ruleId: 'F9',
-                severity: 'MEDIUM',
-                evidence: { tradeNo: trade.tradeNo, valueDate: head.valueDate, tradeRegisteredOn: registeredOn },
-            },
-            by,
-        );
-        if (flag !== null) raised.push(flag.flagId);
-    }
-    return raised;
-}
-
-async function allocateOne(ctx: Context, head: ReceiptHead, input: AllocationInput, by: Signature): Promise<Allocated> {
-    const trade = await loadAllocatableTrade(ctx, input.tradeNo, head.payeePartyId);
-    const existing = await allocationsOfTrade(ctx, input.tradeNo);
-    const rate = input.rate ?? null;
-    const decision = evaluateAllocation(
-        { amountMinor: trade.totalAmount, currency: trade.currency },
-        existing.map((a) => a.tradeAmountMinor),
-        { amountMinor: input.amountMinor, currency: head.currency, rate },
-    );
-    if (!decision.accepted) throw ruleViolation('V25', `trade ${input.tradeNo}: ${decision.message}`);
-    const entry: ReceiptAllocationEntry = {
-        tradeNo: input.tradeNo,
-        amountMinor: input.amountMinor,
-        rate,
-        tradeAmountMinor: decision.tradeAmountMinor,
-        tradeCurrency: trade.currency,
-        allocatedAt: by.at,
-    };
-    const record: AllocationRecord = {
-        docType: 'allocation',
-        tradeNo: input.tradeNo,
-        receiptId: head.receiptId,
-        bankMspId: head.bankMspId,
-        receiptAmountMinor: input.amountMinor,
-        receiptCurrency: head.currency,
-        rate,
-        tradeAmountMinor: decision.tradeAmountMinor,
-        tradeCurrency: trade.currency,
-        valueDate: head.valueDate,
-        allocatedBy: by,
-    };
-    const flags = await raiseSignals(ctx, head, trade, existing, decision.after.allocatedMinor, by);
-    return { entries: [entry], records: [record], flags };
-}
-
+/** Allocates to each trade in turn (V24, V25) and raises the F2 / F9 flags each allocation signals. */
 async function allocateAll(
     ctx: Context,
     head: ReceiptHead,
@@ -264,51 +145,26 @@ async function allocateAll(
 ): Promise<Allocated> {
     const out: Allocated = { entries: [], records: [], flags: [] };
     for (const input of inputs) {
-        const one = await allocateOne(ctx, head, input, by);
-        out.entries.push(...one.entries);
-        out.records.push(...one.records);
-        out.flags.push(...one.flags);
+        const trade = await loadTrade(ctx, input.tradeNo);
+        const allocation = allocateToTrade(head, trade, await allocationsOfTrade(ctx, input.tradeNo), input, by);
+        out.entries.push(allocation.entry);
+        out.records.push(allocation.record);
+        for (const signal of allocation.signals) {
+            const flag = await raise(ctx, signal, by);
+            if (flag !== null) out.flags.push(flag.flagId);
+        }
     }
     return out;
 }
 
-async function allExported(ctx: Context, tradeNos: readonly string[]): Promise<boolean> {
-    for (const tradeNo of tradeNos) {
-        const trade = await findTrade(ctx, tradeNo);
-        if (trade === undefined || !EXPORTED_STATES.has(trade.status)) return false;
-    }
-    return true;
-}
-
-/** Totals and allocation status of a receipt after adding allocations (V25: never above the amount). */
+/** Totals and status of a receipt with these allocations (a prepayment is PENDING_EXPORT until every trade left). */
 async function allocationState(
     ctx: Context,
     amountMinor: number,
     entries: readonly ReceiptAllocationEntry[],
 ): Promise<Pick<ReceiptRecord, 'allocatedMinor' | 'unallocatedMinor' | 'status'>> {
-    const summary = summariseReceipt(
-        amountMinor,
-        entries.map((e) => e.amountMinor),
-    );
-    if (summary === null) {
-        throw ruleViolation('V25', `allocations exceed the receipt amount of ${amountMinor} minor units`);
-    }
-    const exported = await allExported(
-        ctx,
-        entries.map((e) => e.tradeNo),
-    );
-    return {
-        allocatedMinor: summary.allocatedMinor,
-        unallocatedMinor: summary.unallocatedMinor,
-        status: receiptAllocationStatus(summary, exported),
-    };
-}
-
-async function writeAllocations(ctx: Context, records: readonly AllocationRecord[], bankMspId: string): Promise<void> {
-    for (const record of records) {
-        const { receiptRef } = parseReceiptId(record.receiptId);
-        await putOwnedRecord(ctx, allocationKey(ctx, record.tradeNo, bankMspId, receiptRef), record, bankMspId);
-    }
+    const exported = await new Facts(ctx).allExported(entries.map((e) => e.tradeNo));
+    return receiptAllocationState(amountMinor, entries, exported);
 }
 
 // Access -----------------------------------------------------------------------------------------------------
@@ -345,30 +201,7 @@ async function loadVisibleReceipt(ctx: Context, actor: Actor, receiptId: string)
     return receipt;
 }
 
-async function putReceipt(ctx: Context, receipt: ReceiptRecord): Promise<void> {
-    await putOwnedRecord(ctx, receiptKey(ctx, receipt.bankMspId, receipt.receiptRef), receipt, receipt.bankMspId);
-}
-
 // Bank check -------------------------------------------------------------------------------------------------
-
-function underCheck(receipt: ReceiptRecord, payer: PayerFacts | null): ReceiptUnderCheck {
-    return {
-        receiptRef: receipt.receiptId,
-        payeePartyId: receipt.payeePartyId,
-        amountMinor: receipt.amountMinor,
-        currency: receipt.currency,
-        valueDate: receipt.valueDate,
-        usdEquivalentMinor: receipt.usdEquivalentMinor,
-        allocations: receipt.allocations.map((a) => ({ tradeNo: a.tradeNo, amountMinor: a.amountMinor, rate: a.rate })),
-        payer,
-    };
-}
-
-function payerFacts(payer: { name: string; country: string; thirdPartyReason?: string } | null): PayerFacts | null {
-    return payer === null
-        ? null
-        : { name: payer.name, country: payer.country, thirdPartyReason: payer.thirdPartyReason ?? null };
-}
 
 async function checkFiled(ctx: Context, receipt: ReceiptRecord, payer: PayerFacts | null): Promise<BankCheckResult> {
     const facts = await loadBankCheckFacts(ctx, {
@@ -378,7 +211,7 @@ async function checkFiled(ctx: Context, receipt: ReceiptRecord, payer: PayerFact
         receiptId: receipt.receiptId,
         bankMspId: receipt.bankMspId,
     });
-    return withEvidence(ctx, runBankCheck(underCheck(receipt, payer), facts), receipt.payeePartyId);
+    return withEvidence(ctx, runBankCheck(receiptUnderCheck(receipt, payer), facts), receipt.payeePartyId);
 }
 
 /** Adds the records the verdict relied on (payee, trades, declarations), each with its last change's txId. */
@@ -393,21 +226,6 @@ async function withEvidence(
         ...result.reliedOn.declNos.map((id) => [RecordType.declaration, id] as const),
     ]);
     return { ...result, records };
-}
-
-/**
- * The filing bank's own peer holds the payer details; another caller, or another org's peer (which holds nothing
- * under the key), gets none and BK-05 refers. A stored value that is not a payer record is an error, not a missing payer.
- */
-async function storedPayer(ctx: Context, actor: Actor, receipt: ReceiptRecord): Promise<PayerFacts | null> {
-    if (actor.caller.mspId !== receipt.bankMspId) return null;
-    const payer = await getPrivateRecord<PayerPrivate>(
-        ctx,
-        implicitCollection(receipt.bankMspId),
-        receipt.receiptId,
-        'receiptPayer',
-    );
-    return payer === undefined ? null : payerFacts(payer);
 }
 
 async function checkProposed(
@@ -441,16 +259,6 @@ async function checkProposed(
         payer: payerFacts(parsePayer(ctx)),
     };
     return withEvidence(ctx, runBankCheck(receipt, facts), proposal.payeePartyId);
-}
-
-function summaryOf(result: BankCheckResult, by: Signature): VerificationSummary {
-    return {
-        verdict: result.verdict,
-        checks: result.checks.map((c) => ({ id: c.id, outcome: c.outcome, reason: c.reason })),
-        tradeNos: result.reliedOn.tradeNos,
-        declNos: result.reliedOn.declNos,
-        by,
-    };
 }
 
 // Contract ---------------------------------------------------------------------------------------------------
@@ -507,7 +315,7 @@ export class ReceiptContract extends Contract {
             filedBy: actor.signature,
             updatedBy: actor.signature,
         };
-        await this.#writeNew(ctx, receipt, allocated.records, payer);
+        await putNewReceipt(ctx, receipt, allocated.records, payer === null ? null : payerRecord(receipt, payer));
         emit(ctx, 'ReceiptFiled', {
             receiptId: receipt.receiptId,
             payeePartyId: receipt.payeePartyId,
@@ -541,7 +349,7 @@ export class ReceiptContract extends Contract {
             updatedBy: actor.signature,
         };
         await putReceipt(ctx, next);
-        await writeAllocations(ctx, allocated.records, receipt.bankMspId);
+        await putAllocations(ctx, allocated.records, receipt.bankMspId);
         emit(ctx, 'ReceiptAllocated', {
             receiptId,
             status: next.status,
@@ -572,7 +380,7 @@ export class ReceiptContract extends Contract {
         const next: ReceiptRecord = {
             ...receipt,
             status: result.verdict === 'PASS' ? 'VERIFIED' : state.status,
-            verification: summaryOf(result, actor.signature),
+            verification: verificationSummary(result, actor.signature),
             updatedBy: actor.signature,
         };
         await putReceipt(ctx, next);
@@ -684,7 +492,7 @@ export class ReceiptContract extends Contract {
         assertFilingBank(actor, parseReceiptId(receiptId).bankMspId);
         const receipt = await loadReceipt(ctx, receiptId);
         assertFilingBank(actor, receipt.bankMspId, receipt);
-        return jsonResult(await checkFiled(ctx, receipt, await storedPayer(ctx, actor, receipt)));
+        return jsonResult(await checkFiled(ctx, receipt, await storedPayer(ctx, actor.caller.mspId, receipt)));
     }
 
     /**
@@ -732,42 +540,6 @@ export class ReceiptContract extends Contract {
                 'V20',
                 `payee ${payeePartyId} is ${payee.status}; only an ACTIVE filed party receives proceeds`,
             );
-        }
-    }
-
-    async #writeNew(
-        ctx: Context,
-        receipt: ReceiptRecord,
-        records: readonly AllocationRecord[],
-        payer: PayerInput | null,
-    ): Promise<void> {
-        await putReceipt(ctx, receipt);
-        await writeAllocations(ctx, records, receipt.bankMspId);
-        const index: ReceiptByPayee = {
-            docType: 'receiptByPayee',
-            receiptId: receipt.receiptId,
-            usdEquivalentMinor: receipt.usdEquivalentMinor,
-        };
-        const indexKey = receiptByPayeeKey(
-            ctx,
-            receipt.payeePartyId,
-            receipt.valueDate.slice(0, 4),
-            receipt.bankMspId,
-            receipt.receiptRef,
-        );
-        await putOwnedRecord(ctx, indexKey, index, receipt.bankMspId);
-        const bankIndexKey = receiptByPayeeBankKey(
-            ctx,
-            receipt.payeePartyId,
-            receipt.bankMspId,
-            receipt.valueDate.slice(0, 4),
-            receipt.receiptRef,
-        );
-        await putOwnedRecord(ctx, bankIndexKey, index, receipt.bankMspId);
-        if (payer !== null) {
-            const { salt, ...details } = payer;
-            const stored: PayerPrivate = { docType: 'receiptPayer', receiptId: receipt.receiptId, salt, ...details };
-            await putPrivate(ctx, implicitCollection(receipt.bankMspId), receipt.receiptId, stored);
         }
     }
 }

@@ -1,16 +1,20 @@
 import type { Context } from 'fabric-contract-api';
-import type {
-    BankCheckFacts,
-    BuyerFacts,
-    DeclarationFacts,
-    PayeeFacts,
-    RiskFlagFacts,
-    TradeFacts,
+import {
+    type BankCheckFacts,
+    type BuyerFacts,
+    type DeclarationFacts,
+    type PayeeFacts,
+    type RiskFlagFacts,
+    type TradeFacts,
+    payerFacts,
+    type PayerFacts,
 } from '../rules/bank-check';
 import { businessDateOf } from '../lib/identity';
-import { type Declaration, type Party, type Trade } from '../model/records';
+import { type Declaration, type Party, type Trade, type PayerPrivate, type ReceiptRecord } from '../model/records';
 import { allocationsOfTrade, flagsOfSubject, payeeYearToDate } from '../store/loaders';
 import { Facts } from './facts';
+import { implicitCollection } from '../model/keys';
+import { getPrivateRecord } from '../store/private';
 
 /**
  * Loads what the bank check needs from the ledger. Other banks' allocations are reduced to an amount and counts
@@ -153,4 +157,23 @@ export async function loadBankCheckFacts(ctx: Context, request: FactsRequest): P
         flags: await riskFacts(ctx, request, request.tradeNos, related.declNos),
         payeeYtdUsdMinor: ytd.usdMinor,
     };
+}
+
+/**
+ * The filing bank's own peer holds the payer details; another caller, or another org's peer (which holds nothing
+ * under the key), gets none and BK-05 refers. A stored value that is not a payer record is an error, not a missing payer.
+ */
+export async function storedPayer(
+    ctx: Context,
+    callerMspId: string,
+    receipt: ReceiptRecord,
+): Promise<PayerFacts | null> {
+    if (callerMspId !== receipt.bankMspId) return null;
+    const payer = await getPrivateRecord<PayerPrivate>(
+        ctx,
+        implicitCollection(receipt.bankMspId),
+        receipt.receiptId,
+        'receiptPayer',
+    );
+    return payer === undefined ? null : payerFacts(payer);
 }

@@ -23,6 +23,7 @@ import { getRecord } from '../store/records';
 import { openFlags } from '../store/risk-flags';
 import { lastAttribute, scanAll } from '../store/scan';
 import { RecordType } from '../vocabulary';
+import { EXPORTED_STATES } from '../rules/bank-check';
 
 /**
  * The facts a transaction hands to the rules, read once per transaction. Reads see committed state only, so caching
@@ -91,6 +92,15 @@ export class Facts {
     async negativeLists(): Promise<NegativeList[]> {
         this.#negativeLists ??= await loadNegativeLists(this.#ctx);
         return this.#negativeLists;
+    }
+
+    /** True when every one of the trades is filed and has left the country. */
+    async allExported(tradeNos: readonly string[]): Promise<boolean> {
+        for (const tradeNo of tradeNos) {
+            const trade = await this.trade(tradeNo);
+            if (trade === undefined || !EXPORTED_STATES.has(trade.status)) return false;
+        }
+        return true;
     }
 
     /** What V01–V16 need to judge a trade draft. */

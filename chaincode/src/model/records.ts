@@ -306,6 +306,16 @@ export interface RiskFlag {
     readonly resolution?: string;
 }
 
+/** What raising a risk flag takes (see store/risk-flags.ts). */
+export interface RaiseInput {
+    readonly subjectType: RiskSubject;
+    readonly subjectId: string;
+    /** F1..F11 or Vnn. */
+    readonly ruleId: string;
+    readonly severity: RiskSeverity;
+    readonly evidence: Record<string, unknown>;
+}
+
 /**
  * A person an onboarding official registered at their org's CA: what the person may act as, and who vouched for
  * it. Written before the person can enrol, so every certificate of a ledger role traces back to its onboarder.

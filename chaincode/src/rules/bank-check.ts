@@ -12,6 +12,7 @@
  */
 import { BANK_CHECK_REASONS, type BankCheckReason, type Verdict } from '../vocabulary';
 import { convertMinor, DEFAULT_TOLERANCE_BPS, summariseReceipt, toleranceCap } from './allocation';
+import { type ReceiptRecord, type Signature, type VerificationSummary } from '../model/records';
 
 export type CheckId = 'BK-01' | 'BK-02' | 'BK-03' | 'BK-04' | 'BK-05' | 'BK-06' | 'BK-07' | 'BK-08' | 'BK-09';
 
@@ -506,5 +507,41 @@ export function runBankCheck(receipt: ReceiptUnderCheck, facts: BankCheckFacts):
         checks,
         trades: settlementViews(receipt, facts, toleranceBps),
         reliedOn: relied,
+    };
+}
+
+// From records -----------------------------------------------------------------------------------------------
+
+/** A filed receipt as the checks take it. */
+export function receiptUnderCheck(receipt: ReceiptRecord, payer: PayerFacts | null): ReceiptUnderCheck {
+    return {
+        receiptRef: receipt.receiptId,
+        payeePartyId: receipt.payeePartyId,
+        amountMinor: receipt.amountMinor,
+        currency: receipt.currency,
+        valueDate: receipt.valueDate,
+        usdEquivalentMinor: receipt.usdEquivalentMinor,
+        allocations: receipt.allocations.map((a) => ({ tradeNo: a.tradeNo, amountMinor: a.amountMinor, rate: a.rate })),
+        payer,
+    };
+}
+
+/** The payer details BK-05 compares with the buyer; null when none were given. */
+export function payerFacts(
+    payer: { name: string; country: string; thirdPartyReason?: string } | null,
+): PayerFacts | null {
+    return payer === null
+        ? null
+        : { name: payer.name, country: payer.country, thirdPartyReason: payer.thirdPartyReason ?? null };
+}
+
+/** The outcome kept on the receipt: verdict and per-check reasons, without the facts a second bank must not see. */
+export function verificationSummary(result: BankCheckResult, by: Signature): VerificationSummary {
+    return {
+        verdict: result.verdict,
+        checks: result.checks.map((c) => ({ id: c.id, outcome: c.outcome, reason: c.reason })),
+        tradeNos: result.reliedOn.tradeNos,
+        declNos: result.reliedOn.declNos,
+        by,
     };
 }

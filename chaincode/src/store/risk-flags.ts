@@ -3,17 +3,8 @@ import { RecordType, type RiskStatus, type RiskSubject } from '../vocabulary';
 import { IndexType, recordKey } from '../model/keys';
 import { putIndex, getRecord, putRecord } from './records';
 import { scanAll } from './scan';
-import { type RiskFlag, type Signature } from '../model/records';
+import { type RiskFlag, type Signature, type RaiseInput } from '../model/records';
 import { sha256Hex } from '../lib/hash';
-
-export interface RaiseInput {
-    readonly subjectType: RiskSubject;
-    readonly subjectId: string;
-    /** F1..F11 or Vnn. */
-    readonly ruleId: string;
-    readonly severity: RiskFlag['severity'];
-    readonly evidence: Record<string, unknown>;
-}
 
 /** Deterministic flag ID: the same rule on the same subject in the same transaction is one flag. */
 export function flagIdOf(ctx: Context, input: Pick<RaiseInput, 'ruleId' | 'subjectType' | 'subjectId'>): string {
