@@ -40,6 +40,7 @@ export type PartyType = (typeof PARTY_TYPES)[number];
 export const PARTY_STATUSES = ['SUBMITTED', 'VERIFIED', 'ACTIVE', 'SUSPENDED', 'REVOKED'] as const;
 export type PartyStatus = (typeof PARTY_STATUSES)[number];
 
+/** Every status a transaction sets on a trade; how much of it is paid is computed, never stored. */
 export const TRADE_STATUSES = [
     'FLAGGED',
     'CONFIRMED',
@@ -49,10 +50,6 @@ export const TRADE_STATUSES = [
     'DECLARED',
     'RELEASED',
     'EXPORTED',
-    'PARTIALLY_SETTLED',
-    'SETTLED',
-    'EXEMPTION_FILED',
-    'CLOSED',
 ] as const;
 export type TradeStatus = (typeof TRADE_STATUSES)[number];
 export const PAYMENT_TERMS = ['PREPAID', 'ON_DELIVERY', 'DEFERRED'] as const;
@@ -112,8 +109,6 @@ export const BANK_CHECK_REASONS = {
     BK02_TRADE_NOT_FOUND: 'FAIL',
     BK02_TRADE_CANCELLED: 'FAIL',
     BK02_TRADE_NOT_CONFIRMED: 'REFER',
-    BK02_TRADE_ON_HOLD: 'REFER',
-    BK02_TRADE_STATE_UNKNOWN: 'REFER',
     BK02_RECEIPT_BEFORE_TRADE: 'REFER',
     BK03_EXPORTED: 'PASS',
     BK03_PENDING_EXPORT: 'REFER',

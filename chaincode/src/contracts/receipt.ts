@@ -26,7 +26,7 @@ import {
 } from '../lib/validate';
 import { summariseTrade, tradeSettlementStatus, usdEquivalent } from '../rules/allocation';
 import {
-    EXPORTED_STATES,
+    isExported,
     runBankCheck,
     type BankCheckResult,
     type PayerFacts,
@@ -510,7 +510,7 @@ export class ReceiptContract extends Contract {
             { amountMinor: trade.totalAmount, currency: trade.currency },
             allocations.map((a) => a.tradeAmountMinor),
         );
-        const exported = EXPORTED_STATES.has(trade.status);
+        const exported = isExported(trade.status);
         const own = actor.role === 'bank' ? allocations.filter((a) => a.bankMspId === actor.caller.mspId) : [];
         return jsonResult({
             tradeNo,

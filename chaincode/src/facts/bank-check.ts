@@ -10,7 +10,14 @@ import {
     type PayerFacts,
 } from '../rules/bank-check';
 import { businessDateOf } from '../lib/identity';
-import { type Declaration, type Party, type Trade, type PayerPrivate, type ReceiptRecord } from '../model/records';
+import {
+    type Declaration,
+    type Party,
+    type Trade,
+    type PayerPrivate,
+    type ReceiptRecord,
+    type RiskFlag,
+} from '../model/records';
 import { allocationsOfTrade, flagsOfSubject, payeeYearToDate } from '../store/loaders';
 import { Facts } from './facts';
 import { implicitCollection } from '../model/keys';
@@ -87,9 +94,7 @@ function buyerFacts(buyer: Party): BuyerFacts {
     return { partyId: buyer.partyId, names, countryCodes };
 }
 
-function flagFacts(
-    flags: readonly { flagId: string; subjectId: string; ruleId: string; severity: string; status: string }[],
-): RiskFlagFacts[] {
+function flagFacts(flags: readonly RiskFlag[]): RiskFlagFacts[] {
     return flags.map((f) => ({
         flagId: f.flagId,
         subjectId: f.subjectId,

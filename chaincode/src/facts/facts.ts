@@ -23,7 +23,7 @@ import { getRecord } from '../store/records';
 import { openFlags } from '../store/risk-flags';
 import { lastAttribute, scanAll } from '../store/scan';
 import { RecordType } from '../vocabulary';
-import { EXPORTED_STATES } from '../rules/bank-check';
+import { isExported } from '../rules/bank-check';
 
 /**
  * The facts a transaction hands to the rules, read once per transaction. Reads see committed state only, so caching
@@ -98,7 +98,7 @@ export class Facts {
     async allExported(tradeNos: readonly string[]): Promise<boolean> {
         for (const tradeNo of tradeNos) {
             const trade = await this.trade(tradeNo);
-            if (trade === undefined || !EXPORTED_STATES.has(trade.status)) return false;
+            if (trade === undefined || !isExported(trade.status)) return false;
         }
         return true;
     }

@@ -10,7 +10,16 @@
  * REFER = the receipt may stand but a person at the bank must review it (prepayment before export, third-party payer,
  * open risk flags, directory threshold, data that cannot be evaluated).
  */
-import { BANK_CHECK_REASONS, type BankCheckReason, type Verdict } from '../vocabulary';
+import {
+    BANK_CHECK_REASONS,
+    type BankCheckReason,
+    type DeclarationStatus,
+    type PartyStatus,
+    type RiskSeverity,
+    type RiskStatus,
+    type TradeStatus,
+    type Verdict,
+} from '../vocabulary';
 import { convertMinor, DEFAULT_TOLERANCE_BPS, summariseReceipt, toleranceCap } from './allocation';
 import { type ReceiptRecord, type Signature, type VerificationSummary } from '../model/records';
 
@@ -31,31 +40,27 @@ const CHECK_NAMES: Readonly<Record<CheckId, string>> = {
 /** V23: yearly goods-trade receipts above USD 200 000 need a SAFE directory entry (in USD cents). */
 export const DIRECTORY_THRESHOLD_USD_MINOR = 20_000_000;
 
-/** Trade states after exit confirmation (the trade has been exported). */
-export const EXPORTED_STATES: ReadonlySet<string> = new Set([
-    'EXPORTED',
-    'PARTIALLY_SETTLED',
-    'SETTLED',
-    'EXEMPTION_FILED',
-    'CLOSED',
-]);
-const CONFIRMED_NOT_EXPORTED = new Set([
-    'CONFIRMED',
-    'CONSOLIDATED',
-    'PACKED',
-    'DECLARED',
-    'RELEASED',
-    'RETURNED',
-    'AMENDED',
-]);
-const UNCONFIRMED = new Set(['REGISTERED', 'FLAGGED']);
-const DEAD = new Set(['CANCELLED', 'CONFISCATED']);
-const HELD = new Set(['ON_HOLD']);
+/** True once customs confirmed the trade's exit; `null` (no trade) is not exported. */
+export function isExported(status: TradeStatus | null): boolean {
+    return status === 'EXPORTED';
+}
+
+/** BK-02 by trade status: a cancelled trade backs nothing, a flagged one waits for the operator's review. */
+const BACKING_BY_STATUS: Readonly<Record<TradeStatus, BankCheckReason>> = {
+    FLAGGED: 'BK02_TRADE_NOT_CONFIRMED',
+    CONFIRMED: 'BK02_TRADE_BACKED',
+    CANCELLED: 'BK02_TRADE_CANCELLED',
+    CONSOLIDATED: 'BK02_TRADE_BACKED',
+    PACKED: 'BK02_TRADE_BACKED',
+    DECLARED: 'BK02_TRADE_BACKED',
+    RELEASED: 'BK02_TRADE_BACKED',
+    EXPORTED: 'BK02_TRADE_BACKED',
+};
 
 export interface PayeeFacts {
     readonly partyId: string;
     /** null when no party record exists. */
-    readonly status: string | null;
+    readonly status: PartyStatus | null;
     /** Whether the payee is in SAFE's goods-trade directory; null when unknown (treated as not listed). */
     readonly inSafeDirectory: boolean | null;
 }
@@ -63,7 +68,7 @@ export interface PayeeFacts {
 export interface TradeFacts {
     readonly tradeNo: string;
     /** null when no trade record exists; the other fields are then ignored. */
-    readonly state: string | null;
+    readonly state: TradeStatus | null;
     readonly merchantId: string;
     readonly agentId: string | null;
     readonly buyerId: string | null;
@@ -82,7 +87,7 @@ export interface TradeFacts {
 
 export interface DeclarationFacts {
     readonly declNo: string;
-    readonly status: string;
+    readonly status: DeclarationStatus;
     readonly tradeNos: readonly string[];
     readonly releaseDate: string | null;
     readonly exitDate: string | null;
@@ -98,8 +103,8 @@ export interface RiskFlagFacts {
     readonly flagId: string;
     readonly subjectId: string;
     readonly ruleId: string;
-    readonly severity: string;
-    readonly status: string;
+    readonly severity: RiskSeverity;
+    readonly status: RiskStatus;
 }
 
 export interface ReceiptAllocationInput {
@@ -224,14 +229,6 @@ export function checkPayee(payee: PayeeFacts): CheckResult {
 
 // BK-02 ----------------------------------------------------------------------------------------------------
 
-function tradeStateReason(state: string): BankCheckReason {
-    if (DEAD.has(state)) return 'BK02_TRADE_CANCELLED';
-    if (HELD.has(state)) return 'BK02_TRADE_ON_HOLD';
-    if (UNCONFIRMED.has(state)) return 'BK02_TRADE_NOT_CONFIRMED';
-    if (CONFIRMED_NOT_EXPORTED.has(state) || EXPORTED_STATES.has(state)) return 'BK02_TRADE_BACKED';
-    return 'BK02_TRADE_STATE_UNKNOWN';
-}
-
 export function checkTradeBacking(receipt: ReceiptUnderCheck, trades: readonly TradeFacts[]): CheckResult {
     const byNo = new Map(trades.map((t) => [t.tradeNo, t]));
     const findings: Finding[] = [];
@@ -241,7 +238,7 @@ export function checkTradeBacking(receipt: ReceiptUnderCheck, trades: readonly T
             findings.push(finding(tradeNo, 'BK02_TRADE_NOT_FOUND'));
             continue;
         }
-        findings.push(finding(tradeNo, tradeStateReason(trade.state), { state: trade.state }));
+        findings.push(finding(tradeNo, BACKING_BY_STATUS[trade.state], { state: trade.state }));
         // F9 signal: money that arrived before the trade it is said to pay for was registered.
         if (trade.registeredOn !== null && receipt.valueDate < trade.registeredOn) {
             findings.push(
@@ -272,7 +269,7 @@ export function checkExportEvidence(
             .filter((d) => d.tradeNos.includes(trade.tradeNo))
             .map((d) => d.declNo)
             .join(',');
-        if (!EXPORTED_STATES.has(trade.state ?? '')) {
+        if (!isExported(trade.state)) {
             return finding(trade.tradeNo, 'BK03_PENDING_EXPORT', { state: trade.state, declNos });
         }
         if (evidence === undefined) {
@@ -473,7 +470,7 @@ function settlementViews(
             allocatedAfterMinor: after,
             remainingMinor: Math.max(0, trade.valueMinor - after),
             otherBanksCount: trade.otherBanksCount,
-            exported: EXPORTED_STATES.has(trade.state ?? ''),
+            exported: isExported(trade.state),
         };
     });
 }

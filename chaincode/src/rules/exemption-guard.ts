@@ -1,4 +1,4 @@
-import type { ExemptionReason } from '../vocabulary';
+import type { ExemptionReason, TradeStatus } from '../vocabulary';
 
 /**
  * CU-09 ExemptionGuard: may these trades be claimed VAT-exempt by this merchant in this period? Pure function.
@@ -23,12 +23,10 @@ export const REASON_RULE: Readonly<
     CU09_PERIOD_CLOSED: 'V28',
 };
 
-export const EXEMPTABLE_STATES: ReadonlySet<string> = new Set(['EXPORTED', 'PARTIALLY_SETTLED', 'SETTLED']);
-
 export interface ExemptionTradeFacts {
     readonly tradeNo: string;
     /** null when the trade does not exist. */
-    readonly status: string | null;
+    readonly status: TradeStatus | null;
     readonly vendorId: string | null;
     /** Exit date (YYYY-MM-DD) from the trade's declaration, null when none. */
     readonly exitDate: string | null;
@@ -74,7 +72,7 @@ function tradeReason(input: ExemptionGuardInput, trade: ExemptionTradeFacts): Ex
     if (trade.status === null) return 'CU09_TRADE_NOT_FOUND';
     if (trade.vendorId !== input.merchantId) return 'CU09_NOT_MERCHANT_TRADE';
     if (trade.exemptedBy !== null && trade.exemptedBy !== input.filingNo) return 'CU09_ALREADY_EXEMPTED';
-    if (!EXEMPTABLE_STATES.has(trade.status) && trade.exemptedBy === null) return 'CU09_NOT_EXPORTED';
+    if (trade.status !== 'EXPORTED' && trade.exemptedBy === null) return 'CU09_NOT_EXPORTED';
     if (trade.exitDate === null) return 'CU09_NO_EXIT_DATE';
     if (nextMonth(trade.exitDate.slice(0, 7)) !== input.period) return 'CU09_WRONG_PERIOD';
     if (input.filedMonth < input.period) return 'CU09_PERIOD_NOT_OPEN';
