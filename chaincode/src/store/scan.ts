@@ -44,24 +44,17 @@ export async function scanPage(
         pageSize,
         bookmark,
     );
-    const items: KeyEntry[] = [];
-    try {
-        for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
-            const { key, value } = next.value;
-            items.push({ key, attributes: ctx.stub.splitCompositeKey(key).attributes, value });
-        }
-    } finally {
-        await iterator.close();
-    }
+    const items = await entriesOf(ctx, iterator);
     // a page with no results comes back from a real peer without metadata (empty protobuf bytes), whatever the
     // shim's typings say
     const page = metadata as typeof metadata | undefined;
     return { items, bookmark: page?.bookmark ?? '', fetched: page?.fetchedRecordsCount ?? 0 };
 }
 
-/** Every key under a partial composite key (no pagination): only for bounded sets inside write transactions. */
-export async function scanAll(ctx: Context, objectType: string, attributes: readonly string[]): Promise<KeyEntry[]> {
-    const iterator = await ctx.stub.getStateByPartialCompositeKey(objectType, [...attributes]);
+type StateIterator = Awaited<ReturnType<Context['stub']['getStateByPartialCompositeKey']>>;
+
+/** Drains a state iterator into key entries, closing it whatever happens. */
+async function entriesOf(ctx: Context, iterator: StateIterator): Promise<KeyEntry[]> {
     const items: KeyEntry[] = [];
     try {
         for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
@@ -72,6 +65,12 @@ export async function scanAll(ctx: Context, objectType: string, attributes: read
         await iterator.close();
     }
     return items;
+}
+
+/** Every key under a partial composite key (no pagination): only for bounded sets inside write transactions. */
+export async function scanAll(ctx: Context, objectType: string, attributes: readonly string[]): Promise<KeyEntry[]> {
+    const iterator = await ctx.stub.getStateByPartialCompositeKey(objectType, [...attributes]);
+    return entriesOf(ctx, iterator);
 }
 
 /** The record ID of an index entry is its last attribute. */
