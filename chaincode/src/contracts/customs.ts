@@ -19,11 +19,12 @@ import {
     type Signature,
 } from '../model/records';
 import { emit } from '../store/events';
-import { getRecord, putRecord, requireCustomsEndorsement } from '../store/records';
+import { getRecord, putRecord } from '../store/records';
 import { jsonResult } from '../lib/canonical';
 import { without } from '../lib/objects';
 import { evidenceOf, type RecordEvidence } from '../facts/evidence';
 import { Facts } from '../facts/facts';
+import { requireCustomsEndorsement } from '../store/endorsement';
 
 interface EventRule {
     readonly type: CustomsEventType;

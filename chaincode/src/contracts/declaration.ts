@@ -30,7 +30,7 @@ import { listInForce, negativeListHits } from '../rules/negative-list';
 import { RecordType } from '../vocabulary';
 import { IndexType, recordKey, declarationKey } from '../model/keys';
 import { lastAttribute, scanAll } from '../store/scan';
-import { putIndex, exists, getRecord, putRecord, requireDeclarationEndorsement } from '../store/records';
+import { putIndex, exists, getRecord, putRecord } from '../store/records';
 import {
     loadActiveParty,
     loadCluster,
@@ -45,6 +45,7 @@ import { emit } from '../store/events';
 import { jsonResult } from '../lib/canonical';
 import { without } from '../lib/objects';
 import { builderLinesOf } from '../facts/facts';
+import { requireDeclarationEndorsement } from '../store/endorsement';
 
 const RATE = object({
     currency: CURRENCY,

@@ -3,7 +3,7 @@ import { implicitCollection, allocationKey, receiptByPayeeBankKey, receiptByPaye
 import type { AllocationRecord, PayerPrivate, ReceiptByPayee, ReceiptRecord } from '../model/records';
 import { parseReceiptId } from './loaders';
 import { putPrivate } from './private';
-import { putOwnedRecord } from './records';
+import { putOwnedRecord } from './endorsement';
 
 /** Receipt writes: every key a receipt owns is endorsed by the filing bank's peer from its first write on. */
 
