@@ -21,7 +21,7 @@ import {
 import { listInForce } from '../rules/negative-list';
 import { RecordType } from '../vocabulary';
 import { recordKey, negativeListId } from '../model/keys';
-import { loadActiveParty, loadGoods, loadParty, loadNegativeLists } from '../store/loaders';
+import { loadActiveParty, loadGoods, loadNegativeLists, findParty } from '../store/loaders';
 import { type Goods, type NegativeList } from '../model/records';
 import { emit } from '../store/events';
 import { exists, putRecord } from '../store/records';
@@ -72,7 +72,7 @@ export class GoodsContract extends Contract {
         const key = recordKey(ctx, RecordType.goods, input.goodsCode);
         if (await exists(ctx, key)) throw conflict(`goods ${input.goodsCode} is already registered`);
         await loadActiveParty(ctx, input.ownerId, ['MERCHANT']);
-        const producer = await loadParty(ctx, input.producerId).catch(() => undefined);
+        const producer = await findParty(ctx, input.producerId);
         if (producer?.type !== 'PRODUCER' || producer.status !== 'ACTIVE') {
             throw ruleViolation('V09', `producer ${input.producerId} is not a registered, active producer`);
         }
