@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import '../unit/chaincode/support/quiet';
 import '../../chaincode/src/index';
-import { permissionOf, ROLES, type Role } from '../../chaincode/src/lib/auth';
+import { permissionOf } from '../../chaincode/src/lib/auth';
 import {
     at,
     BUYER_COUNTRY,
@@ -20,6 +20,7 @@ import {
     type Res,
 } from './gateway-support';
 import { uniqueId } from './support';
+import { ROLES, type Role } from '../../chaincode/src/vocabulary';
 
 /**
  * Every caller against every operation of the API, the operations read from the gateway's own /openapi.json (a new

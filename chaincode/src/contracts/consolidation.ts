@@ -1,10 +1,14 @@
 import { Context, Contract, Info, Transaction } from 'fabric-contract-api';
 import { assertOwns, assertSees, authorize } from '../lib/auth';
 import { conflict, invalid, precondition } from '../lib/errors';
-import { RecordType, recordKey } from '../lib/keys';
-import { loadActiveParty, loadTrade, type ConsolidationOrder, type PackingList, type Trade } from '../lib/records';
-import { emit, exists, jsonResult, mustGetRecord, putRecord } from '../lib/store';
 import { COUNTRY, DATE, ID, arrayOf, int, object, optional, parseArg, parseJson, str, text } from '../lib/validate';
+import { RecordType } from '../vocabulary';
+import { recordKey, orderKey } from '../model/keys';
+import { loadActiveParty, loadTrade, loadOrder, loadPacking } from '../store/loaders';
+import { type ConsolidationOrder, type PackingList, type Trade } from '../model/records';
+import { emit } from '../store/events';
+import { exists, putRecord } from '../store/records';
+import { jsonResult } from '../lib/canonical';
 
 const ORDER = object({
     orderCode: ID,
@@ -37,28 +41,6 @@ const PACKING = object({
         { min: 1, max: 50 },
     ),
 });
-
-export function orderKey(ctx: Context, orderCode: string): string {
-    return recordKey(ctx, RecordType.consolidation, orderCode);
-}
-
-export function loadOrder(ctx: Context, orderCode: string): Promise<ConsolidationOrder> {
-    return mustGetRecord<ConsolidationOrder>(
-        ctx,
-        orderKey(ctx, orderCode),
-        'consolidation',
-        `consolidation order ${orderCode}`,
-    );
-}
-
-export function loadPacking(ctx: Context, packingNo: string): Promise<PackingList> {
-    return mustGetRecord<PackingList>(
-        ctx,
-        recordKey(ctx, RecordType.packing, packingNo),
-        'packing',
-        `packing list ${packingNo}`,
-    );
-}
 
 function duplicates(values: readonly string[]): string[] {
     const seen = new Set<string>();

@@ -1,35 +1,30 @@
 import { Context, Contract, Info, Transaction } from 'fabric-contract-api';
 import { assertSees, authorize, type Actor } from '../lib/auth';
 import { ChaincodeError, invalid, notFound, precondition } from '../lib/errors';
-import { evidenceOf, type RecordEvidence } from '../lib/evidence';
 import { businessDateOf, txBusinessDate, txTime } from '../lib/identity';
-import { RecordType, recordKey, scanAll } from '../lib/keys';
-import {
-    loadDeclaration,
-    loadTrade,
-    type ConsolidationOrder,
-    type CustomsEvent,
-    type CustomsEventType,
-    type Declaration,
-    type DeclarationStatus,
-    type Goods,
-    type LineSource,
-    type MarketCluster,
-    type PackingList,
-    type Party,
-    type RiskFlag,
-    type Trade,
-} from '../lib/records';
-import { openFlags } from '../lib/risk';
-import { allocationsOfTrade } from '../lib/settlement-store';
-import { emit, getRecord, jsonResult, putRecord, without, type Signature } from '../lib/store';
-import { DATE, ID, REASON, bool, int, object, oneOf, optional, parseArg, parseJson } from '../lib/validate';
+import { DATE, ID, REASON, bool, int, object, oneOf, optional, parseArg, parseJson, DECL_NO } from '../lib/validate';
 import { checkDeclaration, type CheckSnapshot } from '../rules/customs-check';
 import { eventOrder, futureDate } from '../rules/dates';
-import { listInForce } from '../rules/negative-list';
-import { loadNegativeLists, versionKey } from './goods';
-import { DECL_NO, builderLinesOf, declarationKey, requireCustomsEndorsement } from './declaration';
-import { setTradeDeclarationIndex } from './trade';
+import { RecordType, type CustomsEventType, type DeclarationStatus, type TransactionOf } from '../vocabulary';
+import { recordKey, negativeListId, declarationKey } from '../model/keys';
+import { recordsUnder } from '../store/scan';
+import { loadDeclaration, loadTrade } from '../store/loaders';
+import {
+    type CustomsEvent,
+    type Declaration,
+    type LineSource,
+    type PackingList,
+    type Party,
+    type Trade,
+    type Signature,
+} from '../model/records';
+import { emit } from '../store/events';
+import { getRecord, putRecord } from '../store/records';
+import { jsonResult } from '../lib/canonical';
+import { without } from '../lib/objects';
+import { evidenceOf, type RecordEvidence } from '../facts/evidence';
+import { Facts } from '../facts/facts';
+import { requireCustomsEndorsement } from '../store/endorsement';
 
 interface EventRule {
     readonly type: CustomsEventType;
@@ -42,8 +37,13 @@ interface EventRule {
 
 const LIVE: readonly DeclarationStatus[] = ['SUBMITTED', 'ACCEPTED', 'INSPECTION_ORDERED', 'INSPECTED'];
 
+type CustomsEventTx = Exclude<
+    TransactionOf<'CustomsContract'>,
+    'GetCustomsEvents' | 'CheckDeclaration' | 'TraceDeclarationLine'
+>;
+
 /** The declaration state machine, driven only by customs. */
-export const CUSTOMS_EVENTS: Readonly<Record<string, EventRule>> = {
+export const CUSTOMS_EVENTS: Readonly<Record<CustomsEventTx, EventRule>> = {
     AcceptDeclaration: { type: 'ACCEPTED', from: ['SUBMITTED'], to: 'ACCEPTED' },
     OrderInspection: { type: 'INSPECTION_ORDERED', from: ['ACCEPTED'], to: 'INSPECTION_ORDERED' },
     RecordInspectionResult: { type: 'INSPECTED', from: ['INSPECTION_ORDERED'], to: 'INSPECTED' },
@@ -96,89 +96,6 @@ function partyRef(partyId: string, party: Party | undefined): PartyRef {
         filedBy: party?.filedBy ?? null,
         updatedBy: party?.updatedBy ?? null,
     };
-}
-
-/** CU-08: per trade, the trade-currency amount of each allocation; the banks and receipts are left out. */
-async function allocatedAmounts(ctx: Context, tradeNos: readonly string[]): Promise<Map<string, number[]>> {
-    const amounts = new Map<string, number[]>();
-    for (const tradeNo of tradeNos) {
-        amounts.set(
-            tradeNo,
-            (await allocationsOfTrade(ctx, tradeNo)).map((a) => a.tradeAmountMinor),
-        );
-    }
-    return amounts;
-}
-
-/** Reads for one check/trace, cached. */
-class Loader {
-    readonly parties = new Map<string, Party | undefined>();
-    readonly goods = new Map<string, Goods | undefined>();
-    readonly clusters = new Map<string, MarketCluster | undefined>();
-    readonly orders = new Map<string, ConsolidationOrder | undefined>();
-    readonly trades = new Map<string, Trade | undefined>();
-
-    constructor(readonly ctx: Context) {}
-
-    async #load<T extends { docType: string }>(
-        cache: Map<string, T | undefined>,
-        type: RecordType,
-        docType: T['docType'],
-        id: string,
-    ): Promise<T | undefined> {
-        if (!cache.has(id)) cache.set(id, await getRecord<T>(this.ctx, recordKey(this.ctx, type, id), docType));
-        return cache.get(id);
-    }
-
-    party = (id: string): Promise<Party | undefined> => this.#load(this.parties, RecordType.party, 'party', id);
-    good = (id: string): Promise<Goods | undefined> => this.#load(this.goods, RecordType.goods, 'goods', id);
-    cluster = (id: string): Promise<MarketCluster | undefined> =>
-        this.#load(this.clusters, RecordType.cluster, 'cluster', id);
-    order = (id: string): Promise<ConsolidationOrder | undefined> =>
-        this.#load(this.orders, RecordType.consolidation, 'consolidation', id);
-    trade = (id: string): Promise<Trade | undefined> => this.#load(this.trades, RecordType.trade, 'trade', id);
-
-    async snapshot(declaration: Declaration): Promise<CheckSnapshot> {
-        const ctx = this.ctx;
-        const present: Trade[] = [];
-        const flags: RiskFlag[] = [...(await openFlags(ctx, 'declaration', declaration.declNo))];
-        for (const tradeNo of declaration.tradeNos) {
-            const trade = await this.trade(tradeNo);
-            if (trade === undefined) continue;
-            present.push(trade);
-            flags.push(...(await openFlags(ctx, 'trade', tradeNo)));
-            for (const id of [trade.vendorId, trade.agentId, trade.buyerId]) await this.party(id);
-            await this.cluster(trade.clusterId);
-            if (trade.consolidationOrder !== undefined) await this.order(trade.consolidationOrder);
-            for (const line of trade.lines) {
-                const goods = await this.good(line.goodsCode);
-                if (goods !== undefined) await this.party(goods.producerId);
-            }
-        }
-        await this.party(declaration.remarkPurchaser.buyerId);
-        for (const [id, party] of this.parties)
-            if (party !== undefined) flags.push(...(await openFlags(ctx, 'party', id)));
-        const packing = await getRecord<PackingList>(
-            ctx,
-            recordKey(ctx, RecordType.packing, declaration.packingNo),
-            'packing',
-        );
-        const builderLines = await builderLinesOf(ctx, present).catch(() => []);
-        return {
-            declaration,
-            trades: this.trades,
-            parties: this.parties,
-            goods: this.goods,
-            clusters: this.clusters,
-            orders: this.orders,
-            packing,
-            negativeList: listInForce(await loadNegativeLists(ctx), declaration.declDate),
-            builderLines,
-            openFlags: flags,
-            allocations: await allocatedAmounts(ctx, declaration.tradeNos),
-            asOf: txBusinessDate(ctx),
-        };
-    }
 }
 
 /** Customs events on declarations (state machine + key-level endorsement), the CU checks, and the accountability trace. */
@@ -256,10 +173,9 @@ export class CustomsContract extends Contract {
         return this.#event(ctx, 'LiftHold', declNo, { reason: parseArg(reason, REASON, 'reason') });
     }
 
-    async #event(ctx: Context, tx: string, declNoArg: string, input: EventInput): Promise<string> {
+    async #event(ctx: Context, tx: CustomsEventTx, declNoArg: string, input: EventInput): Promise<string> {
         const declNo = parseArg(declNoArg, DECL_NO, 'declNo');
         const rule = CUSTOMS_EVENTS[tx];
-        if (rule === undefined) throw new Error(`no customs event ${tx}`);
         const actor = await authorize(ctx, `CustomsContract.${tx}`);
         const declaration = await loadDeclaration(ctx, declNo);
         if (!rule.from.includes(declaration.status)) {
@@ -313,7 +229,6 @@ export class CustomsContract extends Contract {
             if (move === 'UNLINK') {
                 const unlinked: Trade = { ...without(trade, 'declNo'), status: 'PACKED', updatedBy: actor.signature };
                 await putRecord(ctx, key, unlinked);
-                await setTradeDeclarationIndex(ctx, declaration.declNo, tradeNo, false);
             } else {
                 const moved: Trade = { ...trade, status: move, updatedBy: actor.signature };
                 await putRecord(ctx, key, moved);
@@ -327,8 +242,7 @@ export class CustomsContract extends Contract {
         const actor = await authorize(ctx, 'CustomsContract.GetCustomsEvents');
         const declaration = await loadDeclaration(ctx, id);
         assertSees(actor, { agent: declaration.consignorId, broker: declaration.brokerId }, `declaration ${id}`);
-        const entries = await scanAll(ctx, RecordType.customsEvent, [id]);
-        const events = entries.map((entry) => JSON.parse(Buffer.from(entry.value).toString('utf8')) as CustomsEvent);
+        const events = await recordsUnder<CustomsEvent>(ctx, RecordType.customsEvent, [id], 'customsEvent');
         return jsonResult({ declNo: id, status: declaration.status, events });
     }
 
@@ -339,7 +253,7 @@ export class CustomsContract extends Contract {
         const actor = await authorize(ctx, 'CustomsContract.CheckDeclaration');
         const declaration = await loadDeclaration(ctx, id);
         assertSees(actor, { agent: declaration.consignorId, broker: declaration.brokerId }, `declaration ${id}`);
-        const snapshot = await new Loader(ctx).snapshot(declaration);
+        const snapshot = await new Facts(ctx).forCustomsCheck(declaration);
         const report = checkDeclaration(snapshot);
         return jsonResult({
             ...report,
@@ -358,7 +272,7 @@ export class CustomsContract extends Contract {
         const declaration = await loadDeclaration(ctx, id);
         const line = declaration.lines.find((l) => l.gNo === lineNo);
         if (line === undefined) throw precondition(`declaration ${id} has no line ${lineNo}`);
-        const load = new Loader(ctx);
+        const load = new Facts(ctx);
         const contributions = [];
         for (const source of line.sources) {
             contributions.push(await this.#contribution(load, source));
@@ -402,10 +316,10 @@ export class CustomsContract extends Contract {
         });
     }
 
-    async #contribution(load: Loader, source: LineSource): Promise<Contribution> {
+    async #contribution(load: Facts, source: LineSource): Promise<Contribution> {
         const trade = await load.trade(source.tradeNo);
         if (trade === undefined) throw notFound(`trade ${source.tradeNo} behind this line does not exist`);
-        const goods = await load.good(source.goodsCode);
+        const goods = await load.goods(source.goodsCode);
         const order = trade.consolidationOrder === undefined ? undefined : await load.order(trade.consolidationOrder);
         const ref = async (partyId: string): Promise<PartyRef> => partyRef(partyId, await load.party(partyId));
         return {
@@ -481,11 +395,6 @@ function snapshotEvidence(s: CheckSnapshot): RecordEvidence[] {
     add(RecordType.consolidation, s.orders);
     if (s.packing !== undefined) entries.push([RecordType.packing, s.packing.packingNo, s.packing]);
     if (s.negativeList !== undefined)
-        entries.push([RecordType.negativeList, versionKey(s.negativeList.version), s.negativeList]);
+        entries.push([RecordType.negativeList, negativeListId(s.negativeList.version), s.negativeList]);
     return evidenceOf(entries);
-}
-
-/** Everything CheckDeclaration reads for one declaration (exported for tests and for other read paths). */
-export function checkSnapshot(ctx: Context, declaration: Declaration): Promise<CheckSnapshot> {
-    return new Loader(ctx).snapshot(declaration);
 }

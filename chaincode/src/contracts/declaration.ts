@@ -1,23 +1,8 @@
 import { Context, Contract, Info, Transaction } from 'fabric-contract-api';
-import { KeyEndorsementPolicy } from 'fabric-shim';
-import { CUSTOMS_MSP, MARKET_MSP, assertOwns, assertSees, authorize, type Actor } from '../lib/auth';
+import { assertOwns, assertSees, authorize, type Actor } from '../lib/auth';
 import { ChaincodeError, conflict, precondition, ruleViolation } from '../lib/errors';
-import { IndexType, RecordType, lastAttribute, putIndex, recordKey, scanAll } from '../lib/keys';
 import { LISTS, listPage } from '../lib/lists';
 import { txBusinessDate } from '../lib/identity';
-import {
-    loadActiveParty,
-    loadCluster,
-    loadDeclaration,
-    loadGoods,
-    loadTrade,
-    type Declaration,
-    type DeclarationLine,
-    type PurchaserRemark,
-    type Trade,
-} from '../lib/records';
-import { raise } from '../lib/risk';
-import { emit, exists, getRecord, jsonResult, putRecord, without } from '../lib/store';
 import {
     COUNTRY,
     CURRENCY,
@@ -36,16 +21,32 @@ import {
     parseJson,
     str,
     text,
+    DECL_NO,
 } from '../lib/validate';
 import { VALUE_CAP_USD_CENTS, buildDeclaration, type BuilderLine } from '../rules/declaration-builder';
 import { filingDate } from '../rules/dates';
 import { linkFiledLines } from '../rules/filed-lines';
 import { listInForce, negativeListHits } from '../rules/negative-list';
-import { loadNegativeLists } from './goods';
-import { loadPacking } from './consolidation';
-import { setTradeDeclarationIndex } from './trade';
+import { RecordType } from '../vocabulary';
+import { IndexType, recordKey, declarationKey } from '../model/keys';
+import { lastAttribute, scanAll } from '../store/scan';
+import { putIndex, exists, getRecord, putRecord } from '../store/records';
+import {
+    loadActiveParty,
+    loadCluster,
+    loadDeclaration,
+    loadTrade,
+    loadNegativeLists,
+    loadPacking,
+} from '../store/loaders';
+import { type Declaration, type DeclarationLine, type PurchaserRemark, type Trade } from '../model/records';
+import { raise } from '../store/risk-flags';
+import { emit } from '../store/events';
+import { jsonResult } from '../lib/canonical';
+import { without } from '../lib/objects';
+import { builderLinesOf } from '../facts/facts';
+import { requireDeclarationEndorsement } from '../store/endorsement';
 
-const DECL_NO = str({ pattern: /^\d{18}$/, max: 18, hint: 'must be the 18-digit customs entry number' });
 const RATE = object({
     currency: CURRENCY,
     rate: str({ pattern: /^\d{1,9}(\.\d{1,12})?$/, max: 22, hint: 'must be a decimal' }),
@@ -104,51 +105,6 @@ function asViolation(error: ChaincodeError): Violation {
     return { code: error.code, message: error.message };
 }
 
-/** Key-level endorsement: from now on the key changes only with a peer of every one of `mspIds` endorsing (AND). */
-async function requirePeersOf(ctx: Context, key: string, ...mspIds: string[]): Promise<void> {
-    const policy = new KeyEndorsementPolicy();
-    policy.addOrgs('PEER', ...mspIds);
-    await ctx.stub.setStateValidationParameter(key, policy.getPolicy());
-}
-
-/**
- * The declaration record holds MarketOrg's facts (lines, consignor, values) and customs' status, so from
- * submission on it changes only with BOTH a CustomsOrg and a MarketOrg peer endorsing: no single org can
- * rewrite it. Only the customs role may drive its status; MarketOrg's peer runs the same chaincode and so
- * endorses only valid customs transitions.
- */
-export function requireDeclarationEndorsement(ctx: Context, key: string): Promise<void> {
-    return requirePeersOf(ctx, key, CUSTOMS_MSP, MARKET_MSP);
-}
-
-/** A customs event holds customs facts only: from its creation on, only CustomsOrg's peer can change it. */
-export function requireCustomsEndorsement(ctx: Context, key: string): Promise<void> {
-    return requirePeersOf(ctx, key, CUSTOMS_MSP);
-}
-
-export function declarationKey(ctx: Context, declNo: string): string {
-    return recordKey(ctx, RecordType.declaration, declNo);
-}
-
-/** Trade lines of the given trades as the builder needs them (goods' V16 flag included). */
-export async function builderLinesOf(ctx: Context, trades: readonly Trade[]): Promise<BuilderLine[]> {
-    const itemise = new Map<string, boolean>();
-    const lines: BuilderLine[] = [];
-    for (const trade of trades) {
-        for (const line of trade.lines) {
-            if (!itemise.has(line.goodsCode))
-                itemise.set(line.goodsCode, (await loadGoods(ctx, line.goodsCode)).itemiseAlways === true);
-            lines.push({
-                ...line,
-                tradeNo: trade.tradeNo,
-                currency: trade.currency,
-                itemiseAlways: itemise.get(line.goodsCode) === true,
-            });
-        }
-    }
-    return lines;
-}
-
 /** Builds (or links the filed) simplified declaration; trades must be PACKED in the packing list, one buyer, one consignor. */
 @Info({ title: 'DeclarationContract', description: 'Simplified declarations (mode 1039)' })
 export class DeclarationContract extends Contract {
@@ -200,7 +156,6 @@ export class DeclarationContract extends Contract {
         for (const trade of prepared.trades) {
             const declared: Trade = { ...trade, status: 'DECLARED', declNo: input.declNo, updatedBy: actor.signature };
             await putRecord(ctx, recordKey(ctx, RecordType.trade, trade.tradeNo), declared);
-            await setTradeDeclarationIndex(ctx, input.declNo, trade.tradeNo, true);
         }
         const buyerId = declaration.remarkPurchaser.buyerId;
         const flags = await this.#splitting(ctx, actor, declaration);

@@ -2,26 +2,15 @@ import { Context, Contract, Info, Transaction } from 'fabric-contract-api';
 import { authorize } from '../lib/auth';
 import { conflict, notFound } from '../lib/errors';
 import { txTime } from '../lib/identity';
-import { emit, exists, getRecord, jsonResult, putRecord } from '../lib/store';
 import { parseArg, str } from '../lib/validate';
-
-export interface DocumentRecord {
-    readonly docType: 'document';
-    readonly sha256: string;
-    readonly kind: string;
-    readonly registeredBy: { mspId: string; id: string; role: string; party: string | null };
-    readonly registeredAt: string;
-    readonly txId: string;
-}
+import { emit } from '../store/events';
+import { exists, getRecord, putRecord } from '../store/records';
+import { jsonResult } from '../lib/canonical';
+import { documentKey } from '../model/keys';
+import { type DocumentRecord } from '../model/records';
 
 const SHA256 = str({ pattern: /^[0-9a-f]{64}$/, max: 64, hint: 'must be 64 lowercase hex characters' });
 const KIND = str({ pattern: /^[A-Z][A-Z0-9_]{1,31}$/, max: 32, hint: 'must be an upper-case code such as INVOICE' });
-const DOCUMENT = 'document';
-
-function documentKey(ctx: Context, sha256: string): string {
-    return ctx.stub.createCompositeKey(DOCUMENT, [sha256]);
-}
-
 /**
  * Anchors the hash of an off-chain document (invoice, order photo, packing list) so anyone can verify it later.
  * Any ledger role may anchor, in its own name (party roles with their ACTIVE party); any ledger role may read.

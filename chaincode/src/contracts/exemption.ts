@@ -1,26 +1,19 @@
 import { Context, Contract, Info, Transaction } from 'fabric-contract-api';
-import { assertOwns, assertSees, authorize, definePermissions, owns, type Actor } from '../lib/auth';
+import { assertOwns, assertSees, authorize, owns, type Actor } from '../lib/auth';
 import { conflict, invalid, notFound, precondition, ruleViolation } from '../lib/errors';
 import { businessDateOf, txBusinessDate } from '../lib/identity';
-import { IndexType, RecordType, lastAttribute, recordKey, scanAll } from '../lib/keys';
 import { LISTS, listPage } from '../lib/lists';
-import { loadActiveParty, type AgencyAgreement, type Declaration, type Trade } from '../lib/records';
-import { loadTradeRecord } from '../lib/settlement-facts';
-import {
-    exemptionByTradeKey,
-    exemptionKey,
-    putExemptionByMerchant,
-    type ExemptionByTrade,
-    type ExemptionRecord,
-} from '../lib/settlement-store';
-import { emit, getRecord, jsonResult, putRecord } from '../lib/store';
-import { ID, arrayOf, object, parseArg, parseJson, str } from '../lib/validate';
-import {
-    REASON_RULE,
-    guardExemption,
-    type ExemptionGuardResult,
-    type ExemptionTradeFacts,
-} from '../rules/exemption-guard';
+import { ID, arrayOf, object, parseArg, parseJson, str, parsePageSize } from '../lib/validate';
+import { REASON_RULE, guardExemption, type ExemptionGuardResult } from '../rules/exemption-guard';
+import { RecordType } from '../vocabulary';
+import { IndexType, recordKey, exemptionByTradeKey, exemptionKey, SettlementType } from '../model/keys';
+import { lastAttribute, scanAll } from '../store/scan';
+import { loadActiveParty, findTrade } from '../store/loaders';
+import { type AgencyAgreement, type ExemptionByTrade, type ExemptionRecord } from '../model/records';
+import { emit } from '../store/events';
+import { getRecord, putRecord, putIndex, exists } from '../store/records';
+import { jsonResult } from '../lib/canonical';
+import { loadExemptionFacts, type LoadedTrade } from '../facts/exemption';
 
 /**
  * VAT-exemption filings (免税申报): V28 (period after the export month; the agent may file for entrusted exports),
@@ -28,41 +21,6 @@ import {
  * "Once per trade" is one key per trade (`idx~exemption~trade`), so two filings for one trade conflict on that key
  * even when they race.
  */
-
-const AUTHORITIES = { operator: 'ANY', customs: 'ANY', auditor: 'ANY' } as const;
-
-definePermissions({
-    'ExemptionContract.FileExemption': {
-        access: 'write',
-        roles: { vendor: 'OWN', agent: 'OWN' },
-        own: 'vendor = merchantId; agent = agentId of every trade, under a SIGNED agency agreement',
-    },
-    'ExemptionContract.CheckExemption': {
-        access: 'read',
-        roles: { ...AUTHORITIES, vendor: 'OWN', agent: 'OWN' },
-        own: 'as FileExemption',
-    },
-    'ExemptionContract.GetExemption': {
-        access: 'read',
-        roles: { ...AUTHORITIES, vendor: 'OWN', agent: 'OWN' },
-        own: 'vendor = merchantId, agent = filer',
-    },
-    'ExemptionContract.ExemptionGuard': {
-        access: 'read',
-        roles: { ...AUTHORITIES, vendor: 'OWN', agent: 'OWN' },
-        own: 'vendor = merchantId, agent = filer',
-    },
-    'ExemptionContract.GetExemptionByTrade': {
-        access: 'read',
-        roles: { ...AUTHORITIES, vendor: 'OWN', agent: 'OWN' },
-        own: 'vendor = trade.vendorId, agent = trade.agentId',
-    },
-    'ExemptionContract.ListExemptionsByMerchant': {
-        access: 'read',
-        roles: { ...AUTHORITIES, vendor: 'OWN' },
-        own: 'vendor = merchantId argument',
-    },
-});
 
 const PERIOD = str({ pattern: /^\d{4}-(0[1-9]|1[0-2])$/, max: 7, hint: 'must be a month YYYY-MM' });
 const FILING = object({ filingNo: ID, merchantId: ID, period: PERIOD, tradeNos: arrayOf(ID, { min: 1, max: 200 }) });
@@ -72,7 +30,6 @@ interface FilingInput {
     readonly period: string;
     readonly tradeNos: string[];
 }
-const PAGE_SIZE_ARG = /^[1-9][0-9]{0,2}$/;
 
 function parseFiling(raw: string): FilingInput {
     const filing = parseJson(raw, FILING, 'filing');
@@ -80,45 +37,12 @@ function parseFiling(raw: string): FilingInput {
     return filing;
 }
 
-interface LoadedTrade {
-    readonly trade: Trade | undefined;
-    readonly facts: ExemptionTradeFacts;
-    readonly declNo: string | null;
-}
-
-async function loadTradeFacts(ctx: Context, tradeNo: string): Promise<LoadedTrade> {
-    const trade = await loadTradeRecord(ctx, tradeNo);
-    const declNo = trade?.declNo ?? null;
-    const declaration =
-        declNo === null
-            ? undefined
-            : await getRecord<Declaration>(ctx, recordKey(ctx, RecordType.declaration, declNo), 'declaration');
-    const claim = await getRecord<ExemptionByTrade>(ctx, exemptionByTradeKey(ctx, tradeNo), 'exemptionByTrade');
-    return {
-        trade,
-        declNo,
-        facts: {
-            tradeNo,
-            status: trade?.status ?? null,
-            vendorId: trade?.vendorId ?? null,
-            exitDate: declaration?.exitDate ?? null,
-            exemptedBy: claim?.filingNo ?? null,
-        },
-    };
-}
-
-async function loadAll(ctx: Context, tradeNos: readonly string[]): Promise<LoadedTrade[]> {
-    const loaded: LoadedTrade[] = [];
-    for (const tradeNo of tradeNos) loaded.push(await loadTradeFacts(ctx, tradeNo));
-    return loaded;
-}
-
 /**
  * The trades as the caller may see them: a vendor or agent naming someone else's trade learns what it would of a
  * trade that does not exist (CU09_TRADE_NOT_FOUND), not whose it is or when it left the country.
  */
 async function loadVisible(ctx: Context, actor: Actor, tradeNos: readonly string[]): Promise<LoadedTrade[]> {
-    return (await loadAll(ctx, tradeNos)).map((loaded) => {
+    return (await loadExemptionFacts(ctx, tradeNos)).map((loaded) => {
         const { trade } = loaded;
         if (trade === undefined || owns(actor, { vendor: trade.vendorId, agent: trade.agentId })) return loaded;
         const missing = { status: null, vendorId: null, exitDate: null, exemptedBy: null };
@@ -205,7 +129,7 @@ export class ExemptionContract extends Contract {
         const input = parseFiling(filingJson);
         const actor = await authorize(ctx, 'ExemptionContract.FileExemption');
         if (actor.role === 'vendor') assertOwns(actor, { vendor: input.merchantId }, `filings of ${input.merchantId}`);
-        if ((await ctx.stub.getState(exemptionKey(ctx, input.filingNo))).length > 0) {
+        if (await exists(ctx, exemptionKey(ctx, input.filingNo))) {
             throw conflict(`exemption filing ${input.filingNo} already exists`);
         }
         await loadActiveParty(ctx, input.merchantId, ['MERCHANT']);
@@ -231,7 +155,7 @@ export class ExemptionContract extends Contract {
             const claim: ExemptionByTrade = { docType: 'exemptionByTrade', tradeNo, filingNo: record.filingNo };
             await putRecord(ctx, exemptionByTradeKey(ctx, tradeNo), claim);
         }
-        await putExemptionByMerchant(ctx, record.merchantId, record.period, record.filingNo);
+        await putIndex(ctx, SettlementType.exemptionByMerchant, [record.merchantId, record.period, record.filingNo]);
         emit(ctx, 'ExemptionFiled', {
             filingNo: record.filingNo,
             merchantId: record.merchantId,
@@ -259,7 +183,7 @@ export class ExemptionContract extends Contract {
     async ExemptionGuard(ctx: Context, filingNo: string): Promise<string> {
         const actor = await authorize(ctx, 'ExemptionContract.ExemptionGuard');
         const filing = await loadVisibleFiling(ctx, actor, filingNo);
-        const loaded = await loadAll(ctx, filing.tradeNos);
+        const loaded = await loadExemptionFacts(ctx, filing.tradeNos);
         const input: FilingInput = { ...filing, tradeNos: [...filing.tradeNos] };
         return jsonResult(guard(input, filing.filingNo, businessDateOf(filing.filedBy.at).slice(0, 7), loaded));
     }
@@ -274,7 +198,7 @@ export class ExemptionContract extends Contract {
     @Transaction(false)
     async GetExemptionByTrade(ctx: Context, tradeNo: string): Promise<string> {
         const actor = await authorize(ctx, 'ExemptionContract.GetExemptionByTrade');
-        const trade = await loadTradeRecord(ctx, tradeNo);
+        const trade = await findTrade(ctx, tradeNo);
         if (trade === undefined) throw notFound(`trade ${tradeNo} does not exist`);
         assertSees(actor, { vendor: trade.vendorId, agent: trade.agentId }, `trade ${tradeNo}`);
         const claim = await getRecord<ExemptionByTrade>(ctx, exemptionByTradeKey(ctx, tradeNo), 'exemptionByTrade');
@@ -289,13 +213,11 @@ export class ExemptionContract extends Contract {
         bookmark: string,
     ): Promise<string> {
         const merchant = parseArg(merchantId, ID, 'merchantId');
-        if (!PAGE_SIZE_ARG.test(pageSize) || Number(pageSize) > 500) {
-            throw invalid('pageSize must be an integer between 1 and 500');
-        }
+        const size = parsePageSize(pageSize);
         const actor = await authorize(ctx, 'ExemptionContract.ListExemptionsByMerchant');
         assertOwns(actor, { vendor: merchant }, `filings of ${merchant}`);
         const list = LISTS['ExemptionContract.ListExemptionsByMerchant'];
-        const page = await listPage(ctx, actor, list, [merchant], Number(pageSize), bookmark, (entry) =>
+        const page = await listPage(ctx, actor, list, [merchant], size, bookmark, (entry) =>
             loadFiling(ctx, lastAttribute(entry)),
         );
         return jsonResult(page);

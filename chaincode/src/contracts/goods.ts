@@ -1,9 +1,6 @@
 import { Context, Contract, Info, Transaction } from 'fabric-contract-api';
 import { assertOwns, authorize } from '../lib/auth';
 import { conflict, invalid, ruleViolation } from '../lib/errors';
-import { IndexType, RecordType, putIndex, recordKey, scanAll } from '../lib/keys';
-import { loadActiveParty, loadGoods, loadParty, type Goods, type NegativeList } from '../lib/records';
-import { emit, exists, jsonResult, putRecord } from '../lib/store';
 import {
     CURRENCY,
     DATE,
@@ -22,6 +19,13 @@ import {
     text,
 } from '../lib/validate';
 import { listInForce } from '../rules/negative-list';
+import { RecordType } from '../vocabulary';
+import { recordKey, negativeListId } from '../model/keys';
+import { loadActiveParty, loadGoods, loadNegativeLists, findParty } from '../store/loaders';
+import { type Goods, type NegativeList } from '../model/records';
+import { emit } from '../store/events';
+import { exists, putRecord } from '../store/records';
+import { jsonResult } from '../lib/canonical';
 
 const GOODS = object({
     goodsCode: ID,
@@ -50,16 +54,6 @@ const NEGATIVE_LIST = object({
     ),
 });
 
-/** Negative-list versions are few; all are read to find the one in force (bounded, usable in writes). */
-export async function loadNegativeLists(ctx: Context): Promise<NegativeList[]> {
-    const entries = await scanAll(ctx, RecordType.negativeList, []);
-    return entries.map((entry) => JSON.parse(Buffer.from(entry.value).toString('utf8')) as NegativeList);
-}
-
-export function versionKey(version: number): string {
-    return String(version).padStart(6, '0');
-}
-
 /** Goods registry (V09: every entry names a registered producer) and the dated, versioned negative list (V05). */
 @Info({ title: 'GoodsContract', description: 'Goods registry and negative list' })
 export class GoodsContract extends Contract {
@@ -78,13 +72,12 @@ export class GoodsContract extends Contract {
         const key = recordKey(ctx, RecordType.goods, input.goodsCode);
         if (await exists(ctx, key)) throw conflict(`goods ${input.goodsCode} is already registered`);
         await loadActiveParty(ctx, input.ownerId, ['MERCHANT']);
-        const producer = await loadParty(ctx, input.producerId).catch(() => undefined);
+        const producer = await findParty(ctx, input.producerId);
         if (producer?.type !== 'PRODUCER' || producer.status !== 'ACTIVE') {
             throw ruleViolation('V09', `producer ${input.producerId} is not a registered, active producer`);
         }
         const goods: Goods = { docType: 'goods', ...input, filedBy: actor.signature };
         await putRecord(ctx, key, goods);
-        await putIndex(ctx, IndexType.goodsByOwner, [goods.ownerId, goods.goodsCode]);
         emit(ctx, 'GoodsRegistered', { goodsCode: goods.goodsCode, ownerId: goods.ownerId, hsCode: goods.hsCode });
         return jsonResult(goods);
     }
@@ -121,7 +114,7 @@ export class GoodsContract extends Contract {
             throw invalid(`list.validFrom ${input.validFrom} is before the latest version's ${latest.validFrom}`);
         }
         const list: NegativeList = { docType: 'negativeList', ...input, publishedBy: actor.signature };
-        await putRecord(ctx, recordKey(ctx, RecordType.negativeList, versionKey(list.version)), list);
+        await putRecord(ctx, recordKey(ctx, RecordType.negativeList, negativeListId(list.version)), list);
         emit(ctx, 'NegativeListPublished', {
             version: list.version,
             validFrom: list.validFrom,

@@ -1,9 +1,11 @@
 import { Context, Contract, Info, Transaction } from 'fabric-contract-api';
 import { authorize } from '../lib/auth';
 import { invalid, notFound } from '../lib/errors';
-import { RecordType, recordKey } from '../lib/keys';
-import { historyOf, jsonResult } from '../lib/store';
 import { ID, oneOf, parseArg } from '../lib/validate';
+import { RecordType } from '../vocabulary';
+import { recordKey } from '../model/keys';
+import { historyOf } from '../store/records';
+import { jsonResult } from '../lib/canonical';
 
 const TYPES = Object.values(RecordType);
 

@@ -1,12 +1,15 @@
 import { Context, Contract, Info, Transaction } from 'fabric-contract-api';
-import { authorizeOnboarder, onboardableRoles, PARTY_ROLE_TYPE, ROLES, type Role } from '../lib/auth';
-import { canonicalJson } from '../lib/canonical';
+import { authorizeOnboarder, onboardableRoles, PARTY_ROLE_TYPE } from '../lib/auth';
+import { canonicalJson, jsonResult } from '../lib/canonical';
 import { conflict, forbidden, invalid } from '../lib/errors';
 import { callerOf } from '../lib/identity';
-import { RecordType, recordKey } from '../lib/keys';
-import { loadActiveParty, type Onboarding } from '../lib/records';
-import { emit, getRecord, jsonResult, putRecord } from '../lib/store';
 import { ID, object, oneOf, parseJson, str } from '../lib/validate';
+import { ROLES, type Role, RecordType } from '../vocabulary';
+import { recordKey } from '../model/keys';
+import { loadActiveParty } from '../store/loaders';
+import { type Onboarding } from '../model/records';
+import { emit } from '../store/events';
+import { getRecord, putRecord } from '../store/records';
 
 /** The enrolment ID a person gets at the org CA (same rule as the gateway's). */
 const USERNAME = str({

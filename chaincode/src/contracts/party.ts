@@ -1,33 +1,7 @@
 import { Context, Contract, Info, Transaction } from 'fabric-contract-api';
 import { assertOwns, assertSees, authorize, type Actor } from '../lib/auth';
 import { conflict, invalid, precondition, ruleViolation } from '../lib/errors';
-import { IndexType, RecordType, lastAttribute, putIndex, recordKey } from '../lib/keys';
 import { LISTS, listPage } from '../lib/lists';
-import {
-    PARTY_TYPES,
-    loadActiveParty,
-    loadParty,
-    type AgencyAgreement,
-    type MarketCluster,
-    type Party,
-    type PartyPrivate,
-    type PartyStatus,
-} from '../lib/records';
-import { raise } from '../lib/risk';
-import {
-    Collection,
-    emit,
-    exists,
-    getPrivate,
-    getRecord,
-    jsonResult,
-    mustGetRecord,
-    putPrivate,
-    putRecord,
-    saltedHash,
-    sha256Hex,
-    transientText,
-} from '../lib/store';
 import {
     COUNTRY,
     DATE,
@@ -45,6 +19,17 @@ import {
     parseJson,
     str,
 } from '../lib/validate';
+import { RecordType, PARTY_TYPES, type PartyStatus } from '../vocabulary';
+import { IndexType, recordKey, Collection, idDocumentKey } from '../model/keys';
+import { lastAttribute } from '../store/scan';
+import { putIndex, exists, getRecord, mustGetRecord, putRecord } from '../store/records';
+import { loadActiveParty, loadParty } from '../store/loaders';
+import { type AgencyAgreement, type MarketCluster, type Party, type PartyPrivate } from '../model/records';
+import { raise } from '../store/risk-flags';
+import { emit } from '../store/events';
+import { getPrivate, putPrivate, transientText } from '../store/private';
+import { jsonResult } from '../lib/canonical';
+import { saltedHash, sha256Hex } from '../lib/hash';
 
 const CLUSTER = object({
     clusterId: ID,
@@ -94,16 +79,17 @@ const BANK_ACCOUNT = str({
 });
 
 /** Allowed status transitions: SUBMITTED → VERIFIED → ACTIVE ↔ SUSPENDED → REVOKED. */
-const TRANSITIONS: Readonly<Record<string, { from: PartyStatus; to: PartyStatus; event: string }>> = {
+type PartyTransition = 'VerifyParty' | 'ActivateParty' | 'SuspendParty' | 'ReinstateParty' | 'RevokeParty';
+type PartyTransitionEvent = 'PartyVerified' | 'PartyActivated' | 'PartySuspended' | 'PartyReinstated' | 'PartyRevoked';
+const TRANSITIONS: Readonly<
+    Record<PartyTransition, { from: PartyStatus; to: PartyStatus; event: PartyTransitionEvent }>
+> = {
     VerifyParty: { from: 'SUBMITTED', to: 'VERIFIED', event: 'PartyVerified' },
     ActivateParty: { from: 'VERIFIED', to: 'ACTIVE', event: 'PartyActivated' },
     SuspendParty: { from: 'ACTIVE', to: 'SUSPENDED', event: 'PartySuspended' },
     ReinstateParty: { from: 'SUSPENDED', to: 'ACTIVE', event: 'PartyReinstated' },
     RevokeParty: { from: 'SUSPENDED', to: 'REVOKED', event: 'PartyRevoked' },
 };
-
-/** Private index of identity documents (collection only): which buyers share one document (F11). */
-const ID_DOCUMENT_INDEX = 'idDocument';
 
 /** Market cluster, party filings and their life cycle, agency agreements. Filed by the market operator. */
 @Info({ title: 'PartyContract', description: 'Market clusters, party filings, agency agreements' })
@@ -178,7 +164,7 @@ export class PartyContract extends Contract {
         if (secrets.idNumber === undefined) return [];
         // F11: one identity document behind many buyers. The unsalted digest stays inside the collection.
         const digest = sha256Hex(`${party.idType ?? 'OTHER'}:${secrets.idNumber.toUpperCase()}`);
-        const indexKey = ctx.stub.createCompositeKey(ID_DOCUMENT_INDEX, [digest]);
+        const indexKey = idDocumentKey(ctx, digest);
         const previous = (await getPrivate(ctx, Collection.marketPrivate, indexKey)) as
             { partyIds: string[] } | undefined;
         const partyIds = [...(previous?.partyIds ?? []), party.partyId];
@@ -223,11 +209,10 @@ export class PartyContract extends Contract {
         return this.#transition(ctx, 'RevokeParty', partyId, reason);
     }
 
-    async #transition(ctx: Context, tx: string, partyIdArg: string, reasonArg: string): Promise<string> {
+    async #transition(ctx: Context, tx: PartyTransition, partyIdArg: string, reasonArg: string): Promise<string> {
         const partyId = parseArg(partyIdArg, ID, 'partyId');
         const reason = parseArg(reasonArg, REASON, 'reason');
         const transition = TRANSITIONS[tx];
-        if (transition === undefined) throw new Error(`no transition ${tx}`);
         const actor = await authorize(ctx, `PartyContract.${tx}`);
         const party = await loadParty(ctx, partyId);
         if (party.status !== transition.from) {

@@ -1,33 +1,9 @@
 import { Context, Contract, Info, Transaction } from 'fabric-contract-api';
-import { assertOwns, assertSees, authorize, definePermissions, type Actor } from '../lib/auth';
-import { canonicalJson } from '../lib/canonical';
+import { assertOwns, assertSees, authorize, type Actor } from '../lib/auth';
+import { canonicalJson, jsonResult } from '../lib/canonical';
 import { conflict, forbidden, invalid, notFound, precondition, ruleViolation } from '../lib/errors';
-import { businessDateOf, txBusinessDate } from '../lib/identity';
-import { loadEvidence, type RecordEvidence } from '../lib/evidence';
-import { RecordType } from '../lib/keys';
+import { txBusinessDate } from '../lib/identity';
 import { LISTS, listPage } from '../lib/lists';
-import type { Trade } from '../lib/records';
-import { raise } from '../lib/risk';
-import { loadBankCheckFacts, loadPartyRecord, loadTradeRecord } from '../lib/settlement-facts';
-import {
-    RECEIPT_CHANNELS,
-    allocationKey,
-    allocationsOfTrade,
-    implicitCollection,
-    putOwnedRecord,
-    receiptByPayeeBankKey,
-    receiptByPayeeKey,
-    receiptIdOf,
-    receiptKey,
-    splitReceiptId,
-    type AllocationRecord,
-    type PayerPrivate,
-    type ReceiptAllocationEntry,
-    type ReceiptByPayee,
-    type ReceiptRecord,
-    type VerificationSummary,
-} from '../lib/settlement-store';
-import { emit, getRecord, jsonResult, saltedHash, transientText, type Signature } from '../lib/store';
 import {
     COUNTRY,
     CURRENCY,
@@ -46,24 +22,49 @@ import {
     str,
     type Parser,
     text,
+    parsePageSize,
 } from '../lib/validate';
+import { summariseTrade, tradeSettlementStatus, usdEquivalent } from '../rules/allocation';
 import {
-    convertMinor,
-    evaluateAllocation,
-    receiptAllocationStatus,
-    summariseReceipt,
-    summariseTrade,
-    tradeSettlementStatus,
-} from '../rules/allocation';
-import {
-    EXPORTED_STATES,
-    expectedPayee,
+    isExported,
     runBankCheck,
     type BankCheckResult,
     type PayerFacts,
     type ReceiptUnderCheck,
+    receiptUnderCheck,
+    payerFacts,
+    verificationSummary,
 } from '../rules/bank-check';
 import { futureDate } from '../rules/dates';
+import { RecordType, RECEIPT_CHANNELS } from '../vocabulary';
+import {
+    receiptIdOf,
+    type AllocationRecord,
+    type PayerPrivate,
+    type ReceiptAllocationEntry,
+    type ReceiptByPayee,
+    type ReceiptRecord,
+    type Signature,
+} from '../model/records';
+import { raise } from '../store/risk-flags';
+import { findParty, findTrade, allocationsOfTrade, parseReceiptId, loadReceipt, loadTrade } from '../store/loaders';
+import { implicitCollection, receiptKey } from '../model/keys';
+import { exists } from '../store/records';
+import { emit } from '../store/events';
+import { saltedHash } from '../lib/hash';
+import { transientText, getPrivateRecord } from '../store/private';
+import { recordOf } from '../store/scan';
+import { loadEvidence, type RecordEvidence } from '../facts/evidence';
+import { loadBankCheckFacts, storedPayer } from '../facts/bank-check';
+import {
+    allocateToTrade,
+    assertDistinctTrades,
+    receiptAllocationState,
+    type AllocationInput,
+    type ReceiptHead,
+} from '../rules/receipt-allocation';
+import { putNewReceipt, putAllocations, putReceipt } from '../store/receipts';
+import { Facts } from '../facts/facts';
 
 /**
  * Foreign-exchange receipts filed by banks and allocated to trades (V20–V25, BK-01..BK-09, F2, F9).
@@ -73,42 +74,6 @@ import { futureDate } from '../rules/dates';
  * requires a peer of that bank. Allocations live under one key per (trade, receipt); a trade's total is the sum of its
  * allocation keys, read by partial-key range (phantom-read protected), never a shared running total.
  */
-
-const BANK_OWN = 'bank = the filing bank (caller MSP and mpt.party match the receipt)';
-const AUTHORITIES = { operator: 'ANY', customs: 'ANY', auditor: 'ANY' } as const;
-
-definePermissions({
-    'ReceiptContract.FileReceipt': { access: 'write', roles: { bank: 'OWN' }, own: BANK_OWN },
-    'ReceiptContract.AllocateReceipt': { access: 'write', roles: { bank: 'OWN' }, own: BANK_OWN },
-    'ReceiptContract.VerifyReceipt': { access: 'write', roles: { bank: 'OWN' }, own: BANK_OWN },
-    'ReceiptContract.SettleReceipt': { access: 'write', roles: { bank: 'OWN' }, own: BANK_OWN },
-    'ReceiptContract.GetReceipt': {
-        access: 'read',
-        roles: { ...AUTHORITIES, bank: 'OWN', vendor: 'OWN', agent: 'OWN' },
-        own: `${BANK_OWN}; vendor/agent = receipt.payeePartyId`,
-    },
-    'ReceiptContract.GetReceiptPayer': { access: 'read', roles: { bank: 'OWN' }, own: BANK_OWN },
-    'ReceiptContract.ListReceiptsByTrade': {
-        access: 'read',
-        roles: { ...AUTHORITIES, bank: 'OWN', vendor: 'OWN', agent: 'OWN' },
-        own: 'bank: only its own receipts; vendor = trade.vendorId, agent = trade.agentId',
-    },
-    'ReceiptContract.ListReceiptsByPayee': {
-        access: 'read',
-        roles: { ...AUTHORITIES, bank: 'OWN', vendor: 'OWN', agent: 'OWN' },
-        own: 'bank: only its own receipts; vendor/agent = payeePartyId argument',
-    },
-    'ReceiptContract.CheckReceipt': {
-        access: 'read',
-        roles: { ...AUTHORITIES, bank: 'OWN' },
-        own: 'bank: its own filed receipts, or any proposed receipt',
-    },
-    'ReceiptContract.GetTradeSettlement': {
-        access: 'read',
-        roles: { ...AUTHORITIES, bank: 'ANY', vendor: 'OWN', agent: 'OWN' },
-        own: 'vendor = trade.vendorId, agent = trade.agentId',
-    },
-});
 
 // Argument shapes --------------------------------------------------------------------------------------------
 
@@ -120,7 +85,6 @@ const RATE = str({
 const AMOUNT = int({ min: 1 });
 const ALLOCATION = object({ tradeNo: ID, amountMinor: AMOUNT, rate: optional(RATE) });
 type Parsed<P> = P extends Parser<infer T> ? T : never;
-type AllocationInput = Parsed<typeof ALLOCATION>;
 
 const RECEIPT_FIELDS = {
     payeePartyId: ID,
@@ -148,44 +112,20 @@ const PAYER = object({
 });
 type PayerInput = Parsed<typeof PAYER>;
 const SETTLEMENT = object({ outcome: oneOf(['SETTLED', 'CREDITED'] as const), reviewNote: optional(REASON) });
-const PAGE_SIZE_ARG = /^[1-9][0-9]{0,2}$/;
 
 function parsePayer(ctx: Context): PayerInput | null {
     const raw = transientText(ctx, 'payer');
     return raw === undefined ? null : parseJson(raw, PAYER, 'transient payer');
 }
 
+function payerRecord(receipt: ReceiptRecord, payer: PayerInput): PayerPrivate {
+    const { salt, ...details } = payer;
+    return { docType: 'receiptPayer', receiptId: receipt.receiptId, salt, ...details };
+}
+
 function payerDigest(payer: PayerInput): string {
     const { salt, ...details } = payer;
     return saltedHash(salt, canonicalJson(details));
-}
-
-function parsePageSize(raw: string): number {
-    if (!PAGE_SIZE_ARG.test(raw) || Number(raw) > 500) throw invalid('pageSize must be an integer between 1 and 500');
-    return Number(raw);
-}
-
-function parseReceiptId(receiptId: string): { bankMspId: string; receiptRef: string } {
-    const parts = splitReceiptId(receiptId);
-    if (parts === null) throw invalid('receiptId must look like <Bank…MSP>:<receiptRef>');
-    return parts;
-}
-
-function assertDistinctTrades(allocations: readonly { tradeNo: string }[], already: readonly string[] = []): void {
-    const seen = new Set(already);
-    for (const { tradeNo } of allocations) {
-        if (seen.has(tradeNo)) throw invalid(`trade ${tradeNo} appears twice in the allocations of one receipt`);
-        seen.add(tradeNo);
-    }
-}
-
-/** USD cents at the recorded rate; USD receipts need no rate, other currencies without one stay unknown. */
-function usdEquivalent(amountMinor: number, currency: string, usdRate: string | undefined): number | null {
-    if (currency === 'USD') {
-        if (usdRate !== undefined) throw invalid('usdRate must be omitted for a USD receipt');
-        return amountMinor;
-    }
-    return usdRate === undefined ? null : convertMinor(amountMinor, currency, 'USD', usdRate);
 }
 
 // Allocation -------------------------------------------------------------------------------------------------
@@ -196,110 +136,7 @@ interface Allocated {
     readonly flags: string[];
 }
 
-interface ReceiptHead {
-    readonly receiptId: string;
-    readonly receiptRef: string;
-    readonly bankMspId: string;
-    readonly payeePartyId: string;
-    readonly currency: string;
-    readonly valueDate: string;
-}
-
-async function loadAllocatableTrade(ctx: Context, tradeNo: string, payeePartyId: string): Promise<Trade> {
-    const trade = await loadTradeRecord(ctx, tradeNo);
-    if (trade === undefined) throw notFound(`trade ${tradeNo} does not exist`);
-    if (trade.status === 'CANCELLED') throw precondition(`trade ${tradeNo} is CANCELLED`);
-    const expected = expectedPayee({
-        agencyReceipt: trade.agencyReceipt,
-        agentId: trade.agentId,
-        merchantId: trade.vendorId,
-    });
-    if (expected !== payeePartyId) {
-        const who = trade.agencyReceipt ? 'its agent' : 'its vendor';
-        throw ruleViolation('V24', `trade ${tradeNo} must be paid to ${who} ${expected ?? '?'}, not ${payeePartyId}`);
-    }
-    return trade;
-}
-
-/** Raises F2 (trade paid beyond its value by more than one receipt) and F9 (money before the trade) signals. */
-async function raiseSignals(
-    ctx: Context,
-    head: ReceiptHead,
-    trade: Trade,
-    existing: readonly AllocationRecord[],
-    afterMinor: number,
-    by: Signature,
-): Promise<string[]> {
-    const raised: string[] = [];
-    if (afterMinor > trade.totalAmount && existing.length > 0) {
-        const banks = new Set([...existing.map((a) => a.bankMspId), head.bankMspId]);
-        const evidence = { valueMinor: trade.totalAmount, currency: trade.currency, allocatedMinor: afterMinor };
-        const flag = await raise(
-            ctx,
-            {
-                subjectType: 'trade',
-                subjectId: trade.tradeNo,
-                ruleId: 'F2',
-                severity: banks.size > 1 ? 'HIGH' : 'MEDIUM',
-                evidence: { ...evidence, receiptCount: existing.length + 1, bankCount: banks.size },
-            },
-            by,
-        );
-        if (flag !== null) raised.push(flag.flagId);
-    }
-    const registeredOn = businessDateOf(trade.registeredBy.at);
-    if (head.valueDate < registeredOn) {
-        const flag = await raise(
-            ctx,
-            {
-                subjectType: 'receipt',
-                subjectId: head.receiptId,
-                ruleId: 'F9',
-                severity: 'MEDIUM',
-                evidence: { tradeNo: trade.tradeNo, valueDate: head.valueDate, tradeRegisteredOn: registeredOn },
-            },
-            by,
-        );
-        if (flag !== null) raised.push(flag.flagId);
-    }
-    return raised;
-}
-
-async function allocateOne(ctx: Context, head: ReceiptHead, input: AllocationInput, by: Signature): Promise<Allocated> {
-    const trade = await loadAllocatableTrade(ctx, input.tradeNo, head.payeePartyId);
-    const existing = await allocationsOfTrade(ctx, input.tradeNo);
-    const rate = input.rate ?? null;
-    const decision = evaluateAllocation(
-        { amountMinor: trade.totalAmount, currency: trade.currency },
-        existing.map((a) => a.tradeAmountMinor),
-        { amountMinor: input.amountMinor, currency: head.currency, rate },
-    );
-    if (!decision.accepted) throw ruleViolation('V25', `trade ${input.tradeNo}: ${decision.message}`);
-    const entry: ReceiptAllocationEntry = {
-        tradeNo: input.tradeNo,
-        amountMinor: input.amountMinor,
-        rate,
-        tradeAmountMinor: decision.tradeAmountMinor,
-        tradeCurrency: trade.currency,
-        allocatedAt: by.at,
-    };
-    const record: AllocationRecord = {
-        docType: 'allocation',
-        tradeNo: input.tradeNo,
-        receiptId: head.receiptId,
-        bankMspId: head.bankMspId,
-        receiptAmountMinor: input.amountMinor,
-        receiptCurrency: head.currency,
-        rate,
-        tradeAmountMinor: decision.tradeAmountMinor,
-        tradeCurrency: trade.currency,
-        valueDate: head.valueDate,
-        allocatedBy: by,
-    };
-    const flags = await raiseSignals(ctx, head, trade, existing, decision.after.allocatedMinor, by);
-    return { entries: [entry], records: [record], flags };
-}
-
+/** Allocates to each trade in turn (V24, V25) and raises the F2 / F9 flags each allocation signals. */
 async function allocateAll(
     ctx: Context,
     head: ReceiptHead,
@@ -308,51 +145,26 @@ async function allocateAll(
 ): Promise<Allocated> {
     const out: Allocated = { entries: [], records: [], flags: [] };
     for (const input of inputs) {
-        const one = await allocateOne(ctx, head, input, by);
-        out.entries.push(...one.entries);
-        out.records.push(...one.records);
-        out.flags.push(...one.flags);
+        const trade = await loadTrade(ctx, input.tradeNo);
+        const allocation = allocateToTrade(head, trade, await allocationsOfTrade(ctx, input.tradeNo), input, by);
+        out.entries.push(allocation.entry);
+        out.records.push(allocation.record);
+        for (const signal of allocation.signals) {
+            const flag = await raise(ctx, signal, by);
+            if (flag !== null) out.flags.push(flag.flagId);
+        }
     }
     return out;
 }
 
-async function allExported(ctx: Context, tradeNos: readonly string[]): Promise<boolean> {
-    for (const tradeNo of tradeNos) {
-        const trade = await loadTradeRecord(ctx, tradeNo);
-        if (trade === undefined || !EXPORTED_STATES.has(trade.status)) return false;
-    }
-    return true;
-}
-
-/** Totals and allocation status of a receipt after adding allocations (V25: never above the amount). */
+/** Totals and status of a receipt with these allocations (a prepayment is PENDING_EXPORT until every trade left). */
 async function allocationState(
     ctx: Context,
     amountMinor: number,
     entries: readonly ReceiptAllocationEntry[],
 ): Promise<Pick<ReceiptRecord, 'allocatedMinor' | 'unallocatedMinor' | 'status'>> {
-    const summary = summariseReceipt(
-        amountMinor,
-        entries.map((e) => e.amountMinor),
-    );
-    if (summary === null) {
-        throw ruleViolation('V25', `allocations exceed the receipt amount of ${amountMinor} minor units`);
-    }
-    const exported = await allExported(
-        ctx,
-        entries.map((e) => e.tradeNo),
-    );
-    return {
-        allocatedMinor: summary.allocatedMinor,
-        unallocatedMinor: summary.unallocatedMinor,
-        status: receiptAllocationStatus(summary, exported),
-    };
-}
-
-async function writeAllocations(ctx: Context, records: readonly AllocationRecord[], bankMspId: string): Promise<void> {
-    for (const record of records) {
-        const { receiptRef } = parseReceiptId(record.receiptId);
-        await putOwnedRecord(ctx, allocationKey(ctx, record.tradeNo, bankMspId, receiptRef), record, bankMspId);
-    }
+    const exported = await new Facts(ctx).allExported(entries.map((e) => e.tradeNo));
+    return receiptAllocationState(amountMinor, entries, exported);
 }
 
 // Access -----------------------------------------------------------------------------------------------------
@@ -363,13 +175,6 @@ function assertFilingBank(actor: Actor, bankMspId: string, receipt?: ReceiptReco
     if (actor.caller.mspId !== bankMspId)
         throw forbidden(`receipts of ${bankMspId} are written and read by that bank only`);
     if (receipt !== undefined) assertOwns(actor, { bank: receipt.bankPartyId }, `receipt ${receipt.receiptId}`);
-}
-
-async function loadReceipt(ctx: Context, receiptId: string): Promise<ReceiptRecord> {
-    const { bankMspId, receiptRef } = parseReceiptId(receiptId);
-    const receipt = await getRecord<ReceiptRecord>(ctx, receiptKey(ctx, bankMspId, receiptRef), 'receipt');
-    if (receipt === undefined) throw notFound(`receipt ${receiptId} does not exist`);
-    return receipt;
 }
 
 async function loadOwnReceipt(ctx: Context, actor: Actor, receiptId: string): Promise<ReceiptRecord> {
@@ -396,30 +201,7 @@ async function loadVisibleReceipt(ctx: Context, actor: Actor, receiptId: string)
     return receipt;
 }
 
-async function putReceipt(ctx: Context, receipt: ReceiptRecord): Promise<void> {
-    await putOwnedRecord(ctx, receiptKey(ctx, receipt.bankMspId, receipt.receiptRef), receipt, receipt.bankMspId);
-}
-
 // Bank check -------------------------------------------------------------------------------------------------
-
-function underCheck(receipt: ReceiptRecord, payer: PayerFacts | null): ReceiptUnderCheck {
-    return {
-        receiptRef: receipt.receiptId,
-        payeePartyId: receipt.payeePartyId,
-        amountMinor: receipt.amountMinor,
-        currency: receipt.currency,
-        valueDate: receipt.valueDate,
-        usdEquivalentMinor: receipt.usdEquivalentMinor,
-        allocations: receipt.allocations.map((a) => ({ tradeNo: a.tradeNo, amountMinor: a.amountMinor, rate: a.rate })),
-        payer,
-    };
-}
-
-function payerFacts(payer: { name: string; country: string; thirdPartyReason?: string } | null): PayerFacts | null {
-    return payer === null
-        ? null
-        : { name: payer.name, country: payer.country, thirdPartyReason: payer.thirdPartyReason ?? null };
-}
 
 async function checkFiled(ctx: Context, receipt: ReceiptRecord, payer: PayerFacts | null): Promise<BankCheckResult> {
     const facts = await loadBankCheckFacts(ctx, {
@@ -429,7 +211,7 @@ async function checkFiled(ctx: Context, receipt: ReceiptRecord, payer: PayerFact
         receiptId: receipt.receiptId,
         bankMspId: receipt.bankMspId,
     });
-    return withEvidence(ctx, runBankCheck(underCheck(receipt, payer), facts), receipt.payeePartyId);
+    return withEvidence(ctx, runBankCheck(receiptUnderCheck(receipt, payer), facts), receipt.payeePartyId);
 }
 
 /** Adds the records the verdict relied on (payee, trades, declarations), each with its last change's txId. */
@@ -444,18 +226,6 @@ async function withEvidence(
         ...result.reliedOn.declNos.map((id) => [RecordType.declaration, id] as const),
     ]);
     return { ...result, records };
-}
-
-/** The filing bank's own peer holds the payer details; elsewhere they are unreadable and BK-05 refers. */
-async function storedPayer(ctx: Context, actor: Actor, receipt: ReceiptRecord): Promise<PayerFacts | null> {
-    if (actor.caller.mspId !== receipt.bankMspId) return null;
-    try {
-        const bytes = await ctx.stub.getPrivateData(implicitCollection(receipt.bankMspId), receipt.receiptId);
-        if (bytes.length === 0) return null;
-        return payerFacts(JSON.parse(Buffer.from(bytes).toString('utf8')) as PayerPrivate);
-    } catch {
-        return null;
-    }
 }
 
 async function checkProposed(
@@ -491,16 +261,6 @@ async function checkProposed(
     return withEvidence(ctx, runBankCheck(receipt, facts), proposal.payeePartyId);
 }
 
-function summaryOf(result: BankCheckResult, by: Signature): VerificationSummary {
-    return {
-        verdict: result.verdict,
-        checks: result.checks.map((c) => ({ id: c.id, outcome: c.outcome, reason: c.reason })),
-        tradeNos: result.reliedOn.tradeNos,
-        declNos: result.reliedOn.declNos,
-        by,
-    };
-}
-
 // Contract ---------------------------------------------------------------------------------------------------
 
 @Info({
@@ -525,7 +285,7 @@ export class ReceiptContract extends Contract {
         const actor = await authorize(ctx, 'ReceiptContract.FileReceipt');
         const bankMspId = actor.caller.mspId;
         const key = receiptKey(ctx, bankMspId, input.receiptRef);
-        if ((await ctx.stub.getState(key)).length > 0) {
+        if (await exists(ctx, key)) {
             throw conflict(`receipt ${input.receiptRef} of ${bankMspId} is already filed`);
         }
         const future = futureDate('receipt.valueDate', input.valueDate, txBusinessDate(ctx));
@@ -555,7 +315,7 @@ export class ReceiptContract extends Contract {
             filedBy: actor.signature,
             updatedBy: actor.signature,
         };
-        await this.#writeNew(ctx, receipt, allocated.records, payer);
+        await putNewReceipt(ctx, receipt, allocated.records, payer === null ? null : payerRecord(receipt, payer));
         emit(ctx, 'ReceiptFiled', {
             receiptId: receipt.receiptId,
             payeePartyId: receipt.payeePartyId,
@@ -589,7 +349,7 @@ export class ReceiptContract extends Contract {
             updatedBy: actor.signature,
         };
         await putReceipt(ctx, next);
-        await writeAllocations(ctx, allocated.records, receipt.bankMspId);
+        await putAllocations(ctx, allocated.records, receipt.bankMspId);
         emit(ctx, 'ReceiptAllocated', {
             receiptId,
             status: next.status,
@@ -620,7 +380,7 @@ export class ReceiptContract extends Contract {
         const next: ReceiptRecord = {
             ...receipt,
             status: result.verdict === 'PASS' ? 'VERIFIED' : state.status,
-            verification: summaryOf(result, actor.signature),
+            verification: verificationSummary(result, actor.signature),
             updatedBy: actor.signature,
         };
         await putReceipt(ctx, next);
@@ -669,9 +429,14 @@ export class ReceiptContract extends Contract {
     async GetReceiptPayer(ctx: Context, receiptId: string): Promise<string> {
         const actor = await authorize(ctx, 'ReceiptContract.GetReceiptPayer');
         const receipt = await loadVisibleReceipt(ctx, actor, receiptId);
-        const bytes = await ctx.stub.getPrivateData(implicitCollection(receipt.bankMspId), receipt.receiptId);
-        if (bytes.length === 0) throw notFound(`receipt ${receiptId} has no payer details on this peer`);
-        return Buffer.from(bytes).toString('utf8');
+        const payer = await getPrivateRecord<PayerPrivate>(
+            ctx,
+            implicitCollection(receipt.bankMspId),
+            receipt.receiptId,
+            'receiptPayer',
+        );
+        if (payer === undefined) throw notFound(`receipt ${receiptId} has no payer details on this peer`);
+        return jsonResult(payer);
     }
 
     /** Allocations to a trade, one per receipt; a bank sees only its own. */
@@ -681,21 +446,15 @@ export class ReceiptContract extends Contract {
         const size = parsePageSize(pageSize);
         const actor = await authorize(ctx, 'ReceiptContract.ListReceiptsByTrade');
         if (actor.role === 'vendor' || actor.role === 'agent') {
-            const trade = await loadTradeRecord(ctx, id);
+            const trade = await findTrade(ctx, id);
             if (trade === undefined) throw notFound(`trade ${id} does not exist`);
             // someone else's trade answers like a missing one: the list must not tell which tradeNos exist
             assertSees(actor, { vendor: trade.vendorId, agent: trade.agentId }, `trade ${id}`);
         }
         const prefix = actor.role === 'bank' ? [id, actor.caller.mspId] : [id];
         const list = LISTS['ReceiptContract.ListReceiptsByTrade'];
-        const page = await listPage(
-            ctx,
-            actor,
-            list,
-            prefix,
-            size,
-            bookmark,
-            (entry) => JSON.parse(Buffer.from(entry.value).toString('utf8')) as AllocationRecord,
+        const page = await listPage(ctx, actor, list, prefix, size, bookmark, (entry) =>
+            recordOf<AllocationRecord>(entry, 'allocation'),
         );
         return jsonResult(page);
     }
@@ -710,7 +469,7 @@ export class ReceiptContract extends Contract {
         const list = LISTS['ReceiptContract.ListReceiptsByPayee'];
         const range = actor.role === 'bank' ? [payee, actor.caller.mspId] : [payee];
         const page = await listPage(ctx, actor, list, range, size, bookmark, async (entry) => {
-            const index = JSON.parse(Buffer.from(entry.value).toString('utf8')) as ReceiptByPayee;
+            const index = recordOf<ReceiptByPayee>(entry, 'receiptByPayee');
             const receipt = await loadReceipt(ctx, index.receiptId);
             return actor.role !== 'bank' || receipt.bankMspId === actor.caller.mspId ? receipt : undefined;
         });
@@ -733,7 +492,7 @@ export class ReceiptContract extends Contract {
         assertFilingBank(actor, parseReceiptId(receiptId).bankMspId);
         const receipt = await loadReceipt(ctx, receiptId);
         assertFilingBank(actor, receipt.bankMspId, receipt);
-        return jsonResult(await checkFiled(ctx, receipt, await storedPayer(ctx, actor, receipt)));
+        return jsonResult(await checkFiled(ctx, receipt, await storedPayer(ctx, actor.caller.mspId, receipt)));
     }
 
     /**
@@ -743,7 +502,7 @@ export class ReceiptContract extends Contract {
     @Transaction(false)
     async GetTradeSettlement(ctx: Context, tradeNo: string): Promise<string> {
         const actor = await authorize(ctx, 'ReceiptContract.GetTradeSettlement');
-        const trade = await loadTradeRecord(ctx, tradeNo);
+        const trade = await findTrade(ctx, tradeNo);
         if (trade === undefined) throw notFound(`trade ${tradeNo} does not exist`);
         assertSees(actor, { vendor: trade.vendorId, agent: trade.agentId }, `trade ${tradeNo}`);
         const allocations = await allocationsOfTrade(ctx, tradeNo);
@@ -751,7 +510,7 @@ export class ReceiptContract extends Contract {
             { amountMinor: trade.totalAmount, currency: trade.currency },
             allocations.map((a) => a.tradeAmountMinor),
         );
-        const exported = EXPORTED_STATES.has(trade.status);
+        const exported = isExported(trade.status);
         const own = actor.role === 'bank' ? allocations.filter((a) => a.bankMspId === actor.caller.mspId) : [];
         return jsonResult({
             tradeNo,
@@ -771,7 +530,7 @@ export class ReceiptContract extends Contract {
     }
 
     async #assertPayee(ctx: Context, payeePartyId: string): Promise<void> {
-        const payee = await loadPartyRecord(ctx, payeePartyId);
+        const payee = await findParty(ctx, payeePartyId);
         if (payee === undefined) throw notFound(`payee party ${payeePartyId} does not exist`);
         if (payee.type !== 'MERCHANT' && payee.type !== 'AGENT') {
             throw precondition(`payee ${payeePartyId} is a ${payee.type}; proceeds go to a vendor or an agent`);
@@ -780,46 +539,6 @@ export class ReceiptContract extends Contract {
             throw ruleViolation(
                 'V20',
                 `payee ${payeePartyId} is ${payee.status}; only an ACTIVE filed party receives proceeds`,
-            );
-        }
-    }
-
-    async #writeNew(
-        ctx: Context,
-        receipt: ReceiptRecord,
-        records: readonly AllocationRecord[],
-        payer: PayerInput | null,
-    ): Promise<void> {
-        await putReceipt(ctx, receipt);
-        await writeAllocations(ctx, records, receipt.bankMspId);
-        const index: ReceiptByPayee = {
-            docType: 'receiptByPayee',
-            receiptId: receipt.receiptId,
-            usdEquivalentMinor: receipt.usdEquivalentMinor,
-        };
-        const indexKey = receiptByPayeeKey(
-            ctx,
-            receipt.payeePartyId,
-            receipt.valueDate.slice(0, 4),
-            receipt.bankMspId,
-            receipt.receiptRef,
-        );
-        await putOwnedRecord(ctx, indexKey, index, receipt.bankMspId);
-        const bankIndexKey = receiptByPayeeBankKey(
-            ctx,
-            receipt.payeePartyId,
-            receipt.bankMspId,
-            receipt.valueDate.slice(0, 4),
-            receipt.receiptRef,
-        );
-        await putOwnedRecord(ctx, bankIndexKey, index, receipt.bankMspId);
-        if (payer !== null) {
-            const { salt, ...details } = payer;
-            const stored: PayerPrivate = { docType: 'receiptPayer', receiptId: receipt.receiptId, salt, ...details };
-            await ctx.stub.putPrivateData(
-                implicitCollection(receipt.bankMspId),
-                receipt.receiptId,
-                Buffer.from(canonicalJson(stored)),
             );
         }
     }

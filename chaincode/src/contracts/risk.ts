@@ -1,20 +1,23 @@
 import { Context, Contract, Info, Transaction } from 'fabric-contract-api';
 import { authorize } from '../lib/auth';
 import { invalid, precondition } from '../lib/errors';
-import { RecordType, lastAttribute, recordKey } from '../lib/keys';
 import { LISTS, listPage } from '../lib/lists';
-import { RISK_SUBJECTS, type RiskFlag, type RiskSubject } from '../lib/records';
-import { splitReceiptId } from '../lib/settlement-store';
-import { raise, resolveFlag } from '../lib/risk';
-import { emit, getRecord, jsonResult, mustGetRecord } from '../lib/store';
 import { jsonTextProblem } from '../lib/text';
 import { ID, PAGE_SIZE, REASON, object, oneOf, parseArg, parseJson, str } from '../lib/validate';
+import { RecordType, RISK_SEVERITIES, RISK_SUBJECTS, type RiskSubject } from '../vocabulary';
+import { lastAttribute } from '../store/scan';
+import { recordKey } from '../model/keys';
+import { type RiskFlag, splitReceiptId } from '../model/records';
+import { raise, resolveFlag } from '../store/risk-flags';
+import { emit } from '../store/events';
+import { getRecord, mustGetRecord } from '../store/records';
+import { jsonResult } from '../lib/canonical';
 
 const FLAG = object({
     subjectType: oneOf(RISK_SUBJECTS),
     subjectId: str({ max: 130 }),
     ruleId: str({ pattern: /^(F\d{1,2}|V\d{2})$/, max: 3, hint: 'must be a fraud pattern F1..F11 or a rule Vnn' }),
-    severity: oneOf(['LOW', 'MEDIUM', 'HIGH'] as const),
+    severity: oneOf(RISK_SEVERITIES),
     evidence: (value: unknown, path: string): Record<string, unknown> => {
         if (value === null || typeof value !== 'object' || Array.isArray(value))
             throw invalid(`${path} must be an object`);

@@ -1,23 +1,7 @@
 import { Context, Contract, Info, Transaction } from 'fabric-contract-api';
 import { assertOwns, assertSees, authorize, type Actor } from '../lib/auth';
 import { ChaincodeError, conflict, precondition } from '../lib/errors';
-import { txBusinessDate } from '../lib/identity';
-import { IndexType, RecordType, deleteIndex, lastAttribute, putIndex, recordKey, scanAll } from '../lib/keys';
 import { LISTS, listPage, type ListSpec } from '../lib/lists';
-import {
-    PAYMENT_CHANNELS,
-    PAYMENT_TERMS,
-    loadTrade,
-    type AgencyAgreement,
-    type Goods,
-    type MarketCluster,
-    type NegativeList,
-    type Party,
-    type Trade,
-    type TradeLine,
-} from '../lib/records';
-import { raise } from '../lib/risk';
-import { emit, exists, getRecord, historyOf, jsonResult, putRecord } from '../lib/store';
 import {
     CURRENCY,
     DATE,
@@ -35,9 +19,17 @@ import {
     parseArg,
     parseJson,
 } from '../lib/validate';
-import { listInForce } from '../rules/negative-list';
-import { checkTrade, priceOutliers, type TradeFacts } from '../rules/trade-rules';
-import { loadNegativeLists } from './goods';
+import { checkTrade, priceOutliers } from '../rules/trade-rules';
+import { RecordType, PAYMENT_CHANNELS, PAYMENT_TERMS } from '../vocabulary';
+import { IndexType, recordKey } from '../model/keys';
+import { lastAttribute } from '../store/scan';
+import { putIndex, exists, historyOf, putRecord } from '../store/records';
+import { loadTrade } from '../store/loaders';
+import { type Goods, type Party, type Trade, type TradeLine } from '../model/records';
+import { raise } from '../store/risk-flags';
+import { emit } from '../store/events';
+import { jsonResult } from '../lib/canonical';
+import { Facts } from '../facts/facts';
 
 const LINE = object({
     lineId: ID,
@@ -77,76 +69,6 @@ const AMENDMENT = object({
 
 /** Most rows per RegisterTrades call; keeps one transaction's read/write set reasonable. */
 export const MAX_BULK = 500;
-
-/** Read cache for one transaction: reads see committed state only, so caching them is exact. */
-class FactCache {
-    readonly #ctx: Context;
-    readonly #records = new Map<string, unknown>();
-    #lists: NegativeList[] | undefined;
-
-    constructor(ctx: Context) {
-        this.#ctx = ctx;
-    }
-
-    async #get<T extends { docType: string }>(
-        type: RecordType,
-        id: string,
-        docType: T['docType'],
-    ): Promise<T | undefined> {
-        const cacheKey = `${type}/${id}`;
-        if (!this.#records.has(cacheKey)) {
-            const record = await getRecord<T>(this.#ctx, recordKey(this.#ctx, type, id), docType);
-            this.#records.set(cacheKey, record);
-        }
-        return this.#records.get(cacheKey) as T | undefined;
-    }
-
-    party(id: string): Promise<Party | undefined> {
-        return this.#get<Party>(RecordType.party, id, 'party');
-    }
-
-    goods(code: string): Promise<Goods | undefined> {
-        return this.#get<Goods>(RecordType.goods, code, 'goods');
-    }
-
-    cluster(id: string): Promise<MarketCluster | undefined> {
-        return this.#get<MarketCluster>(RecordType.cluster, id, 'cluster');
-    }
-
-    async agreements(merchantId: string, agentId: string): Promise<AgencyAgreement[]> {
-        const entries = await scanAll(this.#ctx, IndexType.agreementByPair, [merchantId, agentId]);
-        const found = await Promise.all(
-            entries.map((entry) => this.#get<AgencyAgreement>(RecordType.agreement, lastAttribute(entry), 'agreement')),
-        );
-        return found.filter((a): a is AgencyAgreement => a !== undefined);
-    }
-
-    async negativeLists(): Promise<NegativeList[]> {
-        this.#lists ??= await loadNegativeLists(this.#ctx);
-        return this.#lists;
-    }
-
-    async facts(
-        input: Pick<TradeInput, 'vendorId' | 'agentId' | 'buyerId' | 'tradeDate' | 'lines'>,
-    ): Promise<TradeFacts> {
-        const vendor = await this.party(input.vendorId);
-        const goods = new Map<string, Goods>();
-        for (const line of input.lines) {
-            const g = await this.goods(line.goodsCode);
-            if (g !== undefined) goods.set(g.goodsCode, g);
-        }
-        return {
-            vendor,
-            agent: await this.party(input.agentId),
-            buyer: await this.party(input.buyerId),
-            cluster: vendor?.clusterId === undefined ? undefined : await this.cluster(vendor.clusterId),
-            agreements: await this.agreements(input.vendorId, input.agentId),
-            goods,
-            negativeList: listInForce(await this.negativeLists(), input.tradeDate),
-            today: txBusinessDate(this.#ctx),
-        };
-    }
-}
 
 export interface RowResult {
     readonly index: number;
@@ -191,7 +113,7 @@ export class TradeContract extends Contract {
     async RegisterTrade(ctx: Context, tradeJson: string): Promise<string> {
         const input = parseJson(tradeJson, TRADE, 'trade');
         const actor = await authorize(ctx, 'TradeContract.RegisterTrade');
-        const trade = await this.#register(ctx, actor, input, new FactCache(ctx));
+        const trade = await this.#register(ctx, actor, input, new Facts(ctx));
         emit(ctx, 'TradeRegistered', { tradeNo: trade.tradeNo, status: trade.status, riskFlags: trade.riskFlags });
         return jsonResult(trade);
     }
@@ -205,7 +127,7 @@ export class TradeContract extends Contract {
             'trades',
         );
         const actor = await authorize(ctx, 'TradeContract.RegisterTrades');
-        const cache = new FactCache(ctx);
+        const cache = new Facts(ctx);
         const seen = new Set<string>();
         const results: RowResult[] = [];
         for (const [index, row] of rows.entries()) {
@@ -213,7 +135,7 @@ export class TradeContract extends Contract {
         }
         const ok = results.filter((r) => r.ok);
         emit(ctx, 'TradesRegistered', {
-            registered: ok.map((r) => r.tradeNo),
+            registered: ok.flatMap((r) => (r.tradeNo === null ? [] : [r.tradeNo])),
             failed: results.length - ok.length,
         });
         return jsonResult({ results, registered: ok.length, failed: results.length - ok.length });
@@ -222,7 +144,7 @@ export class TradeContract extends Contract {
     async #registerRow(
         ctx: Context,
         actor: Actor,
-        cache: FactCache,
+        cache: Facts,
         seen: Set<string>,
         index: number,
         row: unknown,
@@ -243,11 +165,11 @@ export class TradeContract extends Contract {
         }
     }
 
-    async #register(ctx: Context, actor: Actor, input: TradeInput, cache: FactCache): Promise<Trade> {
+    async #register(ctx: Context, actor: Actor, input: TradeInput, cache: Facts): Promise<Trade> {
         assertOwns(actor, { vendor: input.vendorId, agent: input.agentId }, `trade ${input.tradeNo}`);
         const key = recordKey(ctx, RecordType.trade, input.tradeNo);
         if (await exists(ctx, key)) throw conflict(`trade ${input.tradeNo} is already registered`);
-        const facts = await cache.facts(input);
+        const facts = await cache.forTrade(input);
         const violation = checkTrade(input, facts);
         if (violation !== null) throw violation;
         const vendor = facts.vendor as Party;
@@ -305,8 +227,8 @@ export class TradeContract extends Contract {
         if (!OPEN_STATUSES.includes(trade.status))
             throw precondition(`trade ${id} is ${trade.status}; only unconsolidated trades can be amended`);
         const lines = amendment.lines ?? trade.lines;
-        const cache = new FactCache(ctx);
-        const facts = await cache.facts({ ...trade, lines });
+        const cache = new Facts(ctx);
+        const facts = await cache.forTrade({ ...trade, lines });
         const violation = checkTrade({ ...trade, lines }, facts);
         if (violation !== null) throw violation;
         const amended: Trade = {
@@ -416,15 +338,4 @@ export class TradeContract extends Contract {
         );
         return jsonResult({ items: page.items, bookmark: page.bookmark });
     }
-}
-
-/** Index maintenance for other contracts that move a trade between declarations. */
-export async function setTradeDeclarationIndex(
-    ctx: Context,
-    declNo: string,
-    tradeNo: string,
-    present: boolean,
-): Promise<void> {
-    if (present) await putIndex(ctx, IndexType.tradeByDeclaration, [declNo, tradeNo]);
-    else await deleteIndex(ctx, IndexType.tradeByDeclaration, [declNo, tradeNo]);
 }

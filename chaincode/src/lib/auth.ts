@@ -1,21 +1,24 @@
 import type { Context } from 'fabric-contract-api';
 import { forbidden, notFound } from './errors';
 import { callerOf, txTime, type Caller } from './identity';
-import { RecordType, recordKey } from './keys';
-import type { Party, PartyType } from './records';
-import { getRecord, type Signature } from './store';
+import {
+    ROLES,
+    type PartyType,
+    type Role,
+    type TransactionName,
+    RecordType,
+    MARKET_MSP,
+    CUSTOMS_MSP,
+} from '../vocabulary';
+import { recordKey } from '../model/keys';
+import { type Party, type Signature } from '../model/records';
+import { getRecord } from '../store/records';
 
 /**
  * Authorisation: MSP + `mpt.role` + `mpt.party` from the caller's certificate, plus the party's on-chain
  * status. Never from arguments. The permission matrix below is the single source for the code, the docs
  * (docs/permissions.md is generated from it) and the tests (every cell is exercised).
  */
-export const ROLES = ['operator', 'vendor', 'agent', 'consolidator', 'broker', 'customs', 'bank', 'auditor'] as const;
-export type Role = (typeof ROLES)[number];
-
-export const MARKET_MSP = 'MarketOrgMSP';
-export const CUSTOMS_MSP = 'CustomsOrgMSP';
-
 /** Which MSP may carry each role: any org's CA could issue the attribute, so the MSP is always checked too. */
 export const ROLE_MSP: Readonly<
     Record<Role, { readonly describe: string; readonly accepts: (mspId: string) => boolean }>
@@ -64,7 +67,9 @@ const EVERY_ROLE = {
 const CUSTOMS_WRITE: Permission = { access: 'write', roles: { customs: 'ANY' } };
 const OPERATOR_WRITE: Permission = { access: 'write', roles: { operator: 'ANY' } };
 
-const CORE_PERMISSIONS: Record<string, Permission> = {
+const BANK_OWN = 'bank = the filing bank (caller MSP and mpt.party match the receipt)';
+
+const PERMISSIONS: Readonly<Record<TransactionName, Permission>> = {
     'PartyContract.RegisterCluster': OPERATOR_WRITE,
     'PartyContract.GetCluster': { access: 'read', roles: EVERY_ROLE },
     'PartyContract.RegisterParty': OPERATOR_WRITE,
@@ -214,30 +219,79 @@ const CORE_PERMISSIONS: Record<string, Permission> = {
     'RiskContract.ConfirmFlag': { access: 'write', roles: { customs: 'ANY', bank: 'ANY' } },
     'RiskContract.GetFlag': { access: 'read', roles: { ...AUTHORITIES_READ, bank: 'ANY' } },
     'RiskContract.ListFlagsBySubject': { access: 'read', roles: { ...AUTHORITIES_READ, bank: 'ANY' } },
+    'ReceiptContract.FileReceipt': { access: 'write', roles: { bank: 'OWN' }, own: BANK_OWN },
+    'ReceiptContract.AllocateReceipt': { access: 'write', roles: { bank: 'OWN' }, own: BANK_OWN },
+    'ReceiptContract.VerifyReceipt': { access: 'write', roles: { bank: 'OWN' }, own: BANK_OWN },
+    'ReceiptContract.SettleReceipt': { access: 'write', roles: { bank: 'OWN' }, own: BANK_OWN },
+    'ReceiptContract.GetReceipt': {
+        access: 'read',
+        roles: { ...AUTHORITIES_READ, bank: 'OWN', vendor: 'OWN', agent: 'OWN' },
+        own: `${BANK_OWN}; vendor/agent = receipt.payeePartyId`,
+    },
+    'ReceiptContract.GetReceiptPayer': { access: 'read', roles: { bank: 'OWN' }, own: BANK_OWN },
+    'ReceiptContract.ListReceiptsByTrade': {
+        access: 'read',
+        roles: { ...AUTHORITIES_READ, bank: 'OWN', vendor: 'OWN', agent: 'OWN' },
+        own: 'bank: only its own receipts; vendor = trade.vendorId, agent = trade.agentId',
+    },
+    'ReceiptContract.ListReceiptsByPayee': {
+        access: 'read',
+        roles: { ...AUTHORITIES_READ, bank: 'OWN', vendor: 'OWN', agent: 'OWN' },
+        own: 'bank: only its own receipts; vendor/agent = payeePartyId argument',
+    },
+    'ReceiptContract.CheckReceipt': {
+        access: 'read',
+        roles: { ...AUTHORITIES_READ, bank: 'OWN' },
+        own: 'bank: its own filed receipts, or any proposed receipt',
+    },
+    'ReceiptContract.GetTradeSettlement': {
+        access: 'read',
+        roles: { ...AUTHORITIES_READ, bank: 'ANY', vendor: 'OWN', agent: 'OWN' },
+        own: 'vendor = trade.vendorId, agent = trade.agentId',
+    },
+    'ExemptionContract.FileExemption': {
+        access: 'write',
+        roles: { vendor: 'OWN', agent: 'OWN' },
+        own: 'vendor = merchantId; agent = agentId of every trade, under a SIGNED agency agreement',
+    },
+    'ExemptionContract.CheckExemption': {
+        access: 'read',
+        roles: { ...AUTHORITIES_READ, vendor: 'OWN', agent: 'OWN' },
+        own: 'as FileExemption',
+    },
+    'ExemptionContract.GetExemption': {
+        access: 'read',
+        roles: { ...AUTHORITIES_READ, vendor: 'OWN', agent: 'OWN' },
+        own: 'vendor = merchantId, agent = filer',
+    },
+    'ExemptionContract.ExemptionGuard': {
+        access: 'read',
+        roles: { ...AUTHORITIES_READ, vendor: 'OWN', agent: 'OWN' },
+        own: 'vendor = merchantId, agent = filer',
+    },
+    'ExemptionContract.GetExemptionByTrade': {
+        access: 'read',
+        roles: { ...AUTHORITIES_READ, vendor: 'OWN', agent: 'OWN' },
+        own: 'vendor = trade.vendorId, agent = trade.agentId',
+    },
+    'ExemptionContract.ListExemptionsByMerchant': {
+        access: 'read',
+        roles: { ...AUTHORITIES_READ, vendor: 'OWN' },
+        own: 'vendor = merchantId argument',
+    },
 };
 
-const permissions = new Map<string, Permission>(Object.entries(CORE_PERMISSIONS));
-
-/**
- * Other contracts (receipts, exemptions) add their rows at module load. A name can be defined once only,
- * so no module can quietly widen another's permissions.
- */
-export function definePermissions(rows: Readonly<Record<string, Permission>>): void {
-    for (const [tx, permission] of Object.entries(rows)) {
-        if (permissions.has(tx)) throw new Error(`permission for ${tx} is already defined`);
-        permissions.set(tx, permission);
-    }
-}
-
 /** The whole matrix, sorted by transaction name. */
-export function permissionTable(): [string, Permission][] {
-    return [...permissions.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+export function permissionTable(): [TransactionName, Permission][] {
+    return (Object.entries(PERMISSIONS) as [TransactionName, Permission][]).sort(([a], [b]) =>
+        a < b ? -1 : a > b ? 1 : 0,
+    );
 }
 
+/** The permission of a transaction named at run time (the gateway's operations name them as text). */
 export function permissionOf(tx: string): Permission {
-    const permission = permissions.get(tx);
-    if (permission === undefined) throw new Error(`no permission defined for ${tx}`);
-    return permission;
+    if (!Object.hasOwn(PERMISSIONS, tx)) throw new Error(`no permission defined for ${tx}`);
+    return PERMISSIONS[tx as TransactionName];
 }
 
 /** The authorised caller of one transaction. */
@@ -256,8 +310,8 @@ function isRole(value: string | null): value is Role {
 }
 
 /** Authorises the caller for `tx` (e.g. 'TradeContract.RegisterTrade'): `FORBIDDEN:` when the matrix says no. */
-export async function authorize(ctx: Context, tx: string): Promise<Actor> {
-    const permission = permissionOf(tx);
+export async function authorize(ctx: Context, tx: TransactionName): Promise<Actor> {
+    const permission = PERMISSIONS[tx];
     const caller = callerOf(ctx);
     const role = caller.role;
     if (!isRole(role)) throw forbidden(`certificate role ${JSON.stringify(role)} is not a ledger role`);
@@ -368,7 +422,7 @@ const REGISTRAR_ATTRIBUTE = 'hf.Registrar.Roles';
  */
 export async function authorizeOnboarder(
     ctx: Context,
-    tx: string,
+    tx: TransactionName,
 ): Promise<{ readonly onboarder: Onboarder; readonly signature: Signature }> {
     const caller = callerOf(ctx);
     const registrarRoles = ctx.clientIdentity.getAttributeValue(REGISTRAR_ATTRIBUTE);

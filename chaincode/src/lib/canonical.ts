@@ -19,3 +19,8 @@ function sortKeys(value: unknown): unknown {
 export function toBytes(value: unknown): Uint8Array {
     return Buffer.from(canonicalJson(value), 'utf8');
 }
+
+/** A transaction's result: canonical JSON. */
+export function jsonResult(value: unknown): string {
+    return canonicalJson(value);
+}

@@ -1,9 +1,18 @@
 import type { Context } from 'fabric-contract-api';
-import { owns, type Actor, type Role } from './auth';
-import { IndexType, scanPage, type KeyEntry } from './keys';
-import type { Declaration, Party, RiskFlag, Trade } from './records';
-import { SettlementType, type AllocationRecord, type ExemptionRecord, type ReceiptRecord } from './settlement-store';
-import { loadTradeRecord } from './settlement-facts';
+import { owns, type Actor } from './auth';
+import { type Role } from '../vocabulary';
+import { IndexType, SettlementType } from '../model/keys';
+import { scanPage, type KeyEntry } from '../store/scan';
+import {
+    type Declaration,
+    type Party,
+    type RiskFlag,
+    type Trade,
+    type AllocationRecord,
+    type ExemptionRecord,
+    type ReceiptRecord,
+} from '../model/records';
+import { findTrade } from '../store/loaders';
 
 /**
  * List transactions: which range each one scans and which listed records a caller keeps. One table for the code,
@@ -80,7 +89,7 @@ export const LISTS = {
         scans: SettlementType.allocation,
         keyedBy: ['tradeNo', 'bankMspId (bank callers: their own MSP)'],
         owners: async (ctx, allocation): Promise<Owners> => {
-            const trade = await loadTradeRecord(ctx, allocation.tradeNo);
+            const trade = await findTrade(ctx, allocation.tradeNo);
             return {
                 bank: allocation.allocatedBy.party ?? [],
                 vendor: trade?.vendorId ?? [],

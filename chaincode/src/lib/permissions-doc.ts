@@ -1,5 +1,6 @@
-import { PARTY_ROLE_TYPE, ROLES, ROLE_MSP, permissionTable } from './auth';
+import { PARTY_ROLE_TYPE, ROLE_MSP, permissionTable } from './auth';
 import { listTable } from './lists';
+import { ROLES } from '../vocabulary';
 
 /** docs/permissions.md, generated from the permission and list tables so they can never disagree (a unit test compares). */
 export function permissionsMarkdown(): string {

@@ -151,3 +151,12 @@ export const TEXT = text(500);
 export const NAME = text(200);
 export const REASON = text(500);
 export const PAGE_SIZE = int({ min: 1, max: 500 });
+export const DECL_NO = str({ pattern: /^\d{18}$/, max: 18, hint: 'must be the 18-digit customs entry number' });
+
+const PAGE_SIZE_ARG = /^[1-9][0-9]{0,2}$/;
+
+/** A page size given as plain digits (\`"50"\`): 1..500. */
+export function parsePageSize(raw: string): number {
+    if (!PAGE_SIZE_ARG.test(raw) || Number(raw) > 500) throw invalid('pageSize must be an integer between 1 and 500');
+    return Number(raw);
+}

@@ -294,3 +294,12 @@ export function receiptAllocationStatus(
     if (!summary.complete) return 'RECEIVED';
     return allTradesExported ? 'ALLOCATED' : 'PENDING_EXPORT';
 }
+
+/** USD cents at the recorded rate; USD receipts need no rate, other currencies without one stay unknown. */
+export function usdEquivalent(amountMinor: number, currency: string, usdRate: string | undefined): number | null {
+    if (currency === 'USD') {
+        if (usdRate !== undefined) throw invalid('usdRate must be omitted for a USD receipt');
+        return amountMinor;
+    }
+    return usdRate === undefined ? null : convertMinor(amountMinor, currency, 'USD', usdRate);
+}

@@ -10,63 +10,20 @@
  * REFER = the receipt may stand but a person at the bank must review it (prepayment before export, third-party payer,
  * open risk flags, directory threshold, data that cannot be evaluated).
  */
+import {
+    BANK_CHECK_REASONS,
+    type BankCheckReason,
+    type DeclarationStatus,
+    type PartyStatus,
+    type RiskSeverity,
+    type RiskStatus,
+    type TradeStatus,
+    type Verdict,
+} from '../vocabulary';
 import { convertMinor, DEFAULT_TOLERANCE_BPS, summariseReceipt, toleranceCap } from './allocation';
-
-export type Outcome = 'PASS' | 'REFER' | 'FAIL';
+import { type ReceiptRecord, type Signature, type VerificationSummary } from '../model/records';
 
 export type CheckId = 'BK-01' | 'BK-02' | 'BK-03' | 'BK-04' | 'BK-05' | 'BK-06' | 'BK-07' | 'BK-08' | 'BK-09';
-
-/** Every reason code with its fixed outcome: the table in docs/settlement.md is this object. */
-export const REASONS = {
-    BK01_PAYEE_ACTIVE: 'PASS',
-    BK01_PAYEE_NOT_FILED: 'FAIL',
-    BK01_PAYEE_NOT_ACTIVE: 'FAIL',
-    BK02_TRADE_BACKED: 'PASS',
-    BK02_NO_TRADES: 'FAIL',
-    BK02_TRADE_NOT_FOUND: 'FAIL',
-    BK02_TRADE_CANCELLED: 'FAIL',
-    BK02_TRADE_NOT_CONFIRMED: 'REFER',
-    BK02_TRADE_ON_HOLD: 'REFER',
-    BK02_TRADE_STATE_UNKNOWN: 'REFER',
-    BK02_RECEIPT_BEFORE_TRADE: 'REFER',
-    BK03_EXPORTED: 'PASS',
-    BK03_PENDING_EXPORT: 'REFER',
-    BK03_EXPORT_EVIDENCE_MISSING: 'REFER',
-    BK03_NOT_EVALUATED: 'REFER',
-    BK04_NO_PRIOR_USE: 'PASS',
-    BK04_WITHIN_REMAINING: 'PASS',
-    BK04_TRADE_FULLY_USED: 'REFER',
-    BK04_AMOUNT_EXCEEDS_REMAINING: 'FAIL',
-    BK04_NOT_EVALUATED: 'REFER',
-    BK05_PAYER_IS_BUYER: 'PASS',
-    BK05_PAYER_COUNTRY_MISMATCH: 'REFER',
-    BK05_THIRD_PARTY_PAYER: 'REFER',
-    BK05_PAYER_NOT_PROVIDED: 'REFER',
-    BK05_BUYER_NOT_FILED: 'REFER',
-    BK05_PAYER_MISMATCH: 'FAIL',
-    BK05_NOT_EVALUATED: 'REFER',
-    BK06_PAYEE_IS_AGENT: 'PASS',
-    BK06_PAYEE_IS_VENDOR: 'PASS',
-    BK06_AGENT_MISSING: 'FAIL',
-    BK06_WRONG_PAYEE: 'FAIL',
-    BK06_NOT_EVALUATED: 'REFER',
-    BK07_WITHIN_VALUE: 'PASS',
-    BK07_WITHIN_TOLERANCE: 'PASS',
-    BK07_RECEIPT_NOT_FULLY_ALLOCATED: 'REFER',
-    BK07_RATE_MISSING: 'FAIL',
-    BK07_EXCEEDS_TOLERANCE: 'FAIL',
-    BK07_ALLOCATIONS_EXCEED_RECEIPT: 'FAIL',
-    BK07_NOT_EVALUATED: 'REFER',
-    BK08_BELOW_THRESHOLD: 'PASS',
-    BK08_IN_DIRECTORY: 'PASS',
-    BK08_DIRECTORY_REQUIRED: 'REFER',
-    BK08_USD_EQUIVALENT_UNKNOWN: 'REFER',
-    BK09_NO_FLAGS: 'PASS',
-    BK09_OPEN_FLAGS: 'REFER',
-    BK09_CONFIRMED_FLAGS: 'FAIL',
-} as const satisfies Record<string, Outcome>;
-
-export type ReasonCode = keyof typeof REASONS;
 
 const CHECK_NAMES: Readonly<Record<CheckId, string>> = {
     'BK-01': 'PayeeFiled',
@@ -83,31 +40,27 @@ const CHECK_NAMES: Readonly<Record<CheckId, string>> = {
 /** V23: yearly goods-trade receipts above USD 200 000 need a SAFE directory entry (in USD cents). */
 export const DIRECTORY_THRESHOLD_USD_MINOR = 20_000_000;
 
-/** Trade states after exit confirmation (the trade has been exported). */
-export const EXPORTED_STATES: ReadonlySet<string> = new Set([
-    'EXPORTED',
-    'PARTIALLY_SETTLED',
-    'SETTLED',
-    'EXEMPTION_FILED',
-    'CLOSED',
-]);
-const CONFIRMED_NOT_EXPORTED = new Set([
-    'CONFIRMED',
-    'CONSOLIDATED',
-    'PACKED',
-    'DECLARED',
-    'RELEASED',
-    'RETURNED',
-    'AMENDED',
-]);
-const UNCONFIRMED = new Set(['REGISTERED', 'FLAGGED']);
-const DEAD = new Set(['CANCELLED', 'CONFISCATED']);
-const HELD = new Set(['ON_HOLD']);
+/** True once customs confirmed the trade's exit; `null` (no trade) is not exported. */
+export function isExported(status: TradeStatus | null): boolean {
+    return status === 'EXPORTED';
+}
+
+/** BK-02 by trade status: a cancelled trade backs nothing, a flagged one waits for the operator's review. */
+const BACKING_BY_STATUS: Readonly<Record<TradeStatus, BankCheckReason>> = {
+    FLAGGED: 'BK02_TRADE_NOT_CONFIRMED',
+    CONFIRMED: 'BK02_TRADE_BACKED',
+    CANCELLED: 'BK02_TRADE_CANCELLED',
+    CONSOLIDATED: 'BK02_TRADE_BACKED',
+    PACKED: 'BK02_TRADE_BACKED',
+    DECLARED: 'BK02_TRADE_BACKED',
+    RELEASED: 'BK02_TRADE_BACKED',
+    EXPORTED: 'BK02_TRADE_BACKED',
+};
 
 export interface PayeeFacts {
     readonly partyId: string;
     /** null when no party record exists. */
-    readonly status: string | null;
+    readonly status: PartyStatus | null;
     /** Whether the payee is in SAFE's goods-trade directory; null when unknown (treated as not listed). */
     readonly inSafeDirectory: boolean | null;
 }
@@ -115,7 +68,7 @@ export interface PayeeFacts {
 export interface TradeFacts {
     readonly tradeNo: string;
     /** null when no trade record exists; the other fields are then ignored. */
-    readonly state: string | null;
+    readonly state: TradeStatus | null;
     readonly merchantId: string;
     readonly agentId: string | null;
     readonly buyerId: string | null;
@@ -134,7 +87,7 @@ export interface TradeFacts {
 
 export interface DeclarationFacts {
     readonly declNo: string;
-    readonly status: string;
+    readonly status: DeclarationStatus;
     readonly tradeNos: readonly string[];
     readonly releaseDate: string | null;
     readonly exitDate: string | null;
@@ -150,8 +103,8 @@ export interface RiskFlagFacts {
     readonly flagId: string;
     readonly subjectId: string;
     readonly ruleId: string;
-    readonly severity: string;
-    readonly status: string;
+    readonly severity: RiskSeverity;
+    readonly status: RiskStatus;
 }
 
 export interface ReceiptAllocationInput {
@@ -196,16 +149,16 @@ export type Detail = Readonly<Record<string, string | number | boolean | null>>;
 
 export interface Finding {
     readonly subject: string;
-    readonly outcome: Outcome;
-    readonly reason: ReasonCode;
+    readonly outcome: Verdict;
+    readonly reason: BankCheckReason;
     readonly detail: Detail;
 }
 
 export interface CheckResult {
     readonly id: CheckId;
     readonly name: string;
-    readonly outcome: Outcome;
-    readonly reason: ReasonCode;
+    readonly outcome: Verdict;
+    readonly reason: BankCheckReason;
     readonly findings: readonly Finding[];
 }
 
@@ -226,23 +179,23 @@ export interface TradeSettlementView {
 
 export interface BankCheckResult {
     readonly receiptRef: string | null;
-    readonly verdict: Outcome;
+    readonly verdict: Verdict;
     readonly checks: readonly CheckResult[];
     readonly trades: readonly TradeSettlementView[];
     readonly reliedOn: { readonly tradeNos: readonly string[]; readonly declNos: readonly string[] };
 }
 
-const RANK: Readonly<Record<Outcome, number>> = { PASS: 0, REFER: 1, FAIL: 2 };
+const RANK: Readonly<Record<Verdict, number>> = { PASS: 0, REFER: 1, FAIL: 2 };
 
-export function worst(outcomes: readonly Outcome[]): Outcome {
-    return outcomes.reduce<Outcome>((acc, o) => (RANK[o] > RANK[acc] ? o : acc), 'PASS');
+export function worst(outcomes: readonly Verdict[]): Verdict {
+    return outcomes.reduce<Verdict>((acc, o) => (RANK[o] > RANK[acc] ? o : acc), 'PASS');
 }
 
-function finding(subject: string, reason: ReasonCode, detail: Detail = {}): Finding {
-    return { subject, outcome: REASONS[reason], reason, detail };
+function finding(subject: string, reason: BankCheckReason, detail: Detail = {}): Finding {
+    return { subject, outcome: BANK_CHECK_REASONS[reason], reason, detail };
 }
 
-function check(id: CheckId, findings: readonly Finding[], whenEmpty: ReasonCode): CheckResult {
+function check(id: CheckId, findings: readonly Finding[], whenEmpty: BankCheckReason): CheckResult {
     const all = findings.length > 0 ? findings : [finding('receipt', whenEmpty)];
     const outcome = worst(all.map((f) => f.outcome));
     const first = all.find((f) => f.outcome === outcome) ?? all[0];
@@ -268,21 +221,13 @@ function pairs(receipt: ReceiptUnderCheck, trades: readonly TradeFacts[]): Pair[
 // BK-01 ----------------------------------------------------------------------------------------------------
 
 export function checkPayee(payee: PayeeFacts): CheckResult {
-    let reason: ReasonCode = 'BK01_PAYEE_ACTIVE';
+    let reason: BankCheckReason = 'BK01_PAYEE_ACTIVE';
     if (payee.status === null) reason = 'BK01_PAYEE_NOT_FILED';
     else if (payee.status !== 'ACTIVE') reason = 'BK01_PAYEE_NOT_ACTIVE';
     return check('BK-01', [finding(payee.partyId, reason, { status: payee.status })], reason);
 }
 
 // BK-02 ----------------------------------------------------------------------------------------------------
-
-function tradeStateReason(state: string): ReasonCode {
-    if (DEAD.has(state)) return 'BK02_TRADE_CANCELLED';
-    if (HELD.has(state)) return 'BK02_TRADE_ON_HOLD';
-    if (UNCONFIRMED.has(state)) return 'BK02_TRADE_NOT_CONFIRMED';
-    if (CONFIRMED_NOT_EXPORTED.has(state) || EXPORTED_STATES.has(state)) return 'BK02_TRADE_BACKED';
-    return 'BK02_TRADE_STATE_UNKNOWN';
-}
 
 export function checkTradeBacking(receipt: ReceiptUnderCheck, trades: readonly TradeFacts[]): CheckResult {
     const byNo = new Map(trades.map((t) => [t.tradeNo, t]));
@@ -293,7 +238,7 @@ export function checkTradeBacking(receipt: ReceiptUnderCheck, trades: readonly T
             findings.push(finding(tradeNo, 'BK02_TRADE_NOT_FOUND'));
             continue;
         }
-        findings.push(finding(tradeNo, tradeStateReason(trade.state), { state: trade.state }));
+        findings.push(finding(tradeNo, BACKING_BY_STATUS[trade.state], { state: trade.state }));
         // F9 signal: money that arrived before the trade it is said to pay for was registered.
         if (trade.registeredOn !== null && receipt.valueDate < trade.registeredOn) {
             findings.push(
@@ -324,7 +269,7 @@ export function checkExportEvidence(
             .filter((d) => d.tradeNos.includes(trade.tradeNo))
             .map((d) => d.declNo)
             .join(',');
-        if (!EXPORTED_STATES.has(trade.state ?? '')) {
+        if (!isExported(trade.state)) {
             return finding(trade.tradeNo, 'BK03_PENDING_EXPORT', { state: trade.state, declNos });
         }
         if (evidence === undefined) {
@@ -482,7 +427,7 @@ export function checkVolume(receipt: ReceiptUnderCheck, payee: PayeeFacts, ytdUs
     }
     const total = ytdUsdMinor + receipt.usdEquivalentMinor;
     const detail: Detail = { ytdUsdMinor: total, thresholdUsdMinor: DIRECTORY_THRESHOLD_USD_MINOR };
-    let reason: ReasonCode = 'BK08_BELOW_THRESHOLD';
+    let reason: BankCheckReason = 'BK08_BELOW_THRESHOLD';
     if (payee.inSafeDirectory === true) reason = 'BK08_IN_DIRECTORY';
     else if (total > DIRECTORY_THRESHOLD_USD_MINOR) reason = 'BK08_DIRECTORY_REQUIRED';
     return check('BK-08', [finding(subject, reason, detail)], reason);
@@ -525,7 +470,7 @@ function settlementViews(
             allocatedAfterMinor: after,
             remainingMinor: Math.max(0, trade.valueMinor - after),
             otherBanksCount: trade.otherBanksCount,
-            exported: EXPORTED_STATES.has(trade.state ?? ''),
+            exported: isExported(trade.state),
         };
     });
 }
@@ -559,5 +504,41 @@ export function runBankCheck(receipt: ReceiptUnderCheck, facts: BankCheckFacts):
         checks,
         trades: settlementViews(receipt, facts, toleranceBps),
         reliedOn: relied,
+    };
+}
+
+// From records -----------------------------------------------------------------------------------------------
+
+/** A filed receipt as the checks take it. */
+export function receiptUnderCheck(receipt: ReceiptRecord, payer: PayerFacts | null): ReceiptUnderCheck {
+    return {
+        receiptRef: receipt.receiptId,
+        payeePartyId: receipt.payeePartyId,
+        amountMinor: receipt.amountMinor,
+        currency: receipt.currency,
+        valueDate: receipt.valueDate,
+        usdEquivalentMinor: receipt.usdEquivalentMinor,
+        allocations: receipt.allocations.map((a) => ({ tradeNo: a.tradeNo, amountMinor: a.amountMinor, rate: a.rate })),
+        payer,
+    };
+}
+
+/** The payer details BK-05 compares with the buyer; null when none were given. */
+export function payerFacts(
+    payer: { name: string; country: string; thirdPartyReason?: string } | null,
+): PayerFacts | null {
+    return payer === null
+        ? null
+        : { name: payer.name, country: payer.country, thirdPartyReason: payer.thirdPartyReason ?? null };
+}
+
+/** The outcome kept on the receipt: verdict and per-check reasons, without the facts a second bank must not see. */
+export function verificationSummary(result: BankCheckResult, by: Signature): VerificationSummary {
+    return {
+        verdict: result.verdict,
+        checks: result.checks.map((c) => ({ id: c.id, outcome: c.outcome, reason: c.reason })),
+        tradeNos: result.reliedOn.tradeNos,
+        declNos: result.reliedOn.declNos,
+        by,
     };
 }

@@ -1,19 +1,19 @@
-import type {
-    ConsolidationOrder,
-    Declaration,
-    Goods,
-    MarketCluster,
-    NegativeList,
-    PackingList,
-    Party,
-    PartyType,
-    RiskFlag,
-    Trade,
-} from '../lib/records';
 import { summariseTrade, tradeSettlementStatus } from './allocation';
 import { VALUE_CAP_USD_CENTS, buildDeclaration, type BuilderLine } from './declaration-builder';
 import { LINE_VALUE_TOLERANCE } from './filed-lines';
 import { negativeListHits } from './negative-list';
+import { type PartyType } from '../vocabulary';
+import {
+    type ConsolidationOrder,
+    type Declaration,
+    type Goods,
+    type MarketCluster,
+    type NegativeList,
+    type PackingList,
+    type Party,
+    type RiskFlag,
+    type Trade,
+} from '../model/records';
 
 export type CheckResult = 'PASS' | 'REFER' | 'FAIL';
 

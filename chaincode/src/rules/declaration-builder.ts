@@ -1,6 +1,6 @@
 import { ruleViolation } from '../lib/errors';
-import type { DeclarationLine, FxRate, LineSource } from '../lib/records';
 import { toUsdCents } from './money';
+import { type DeclarationLine, type FxRate, type LineSource, type TradeLine } from '../model/records';
 
 /** V01: one declaration carries at most USD 150,000 (inclusive), in cents. */
 export const VALUE_CAP_USD_CENTS = 15_000_000;
@@ -8,15 +8,11 @@ export const VALUE_CAP_USD_CENTS = 15_000_000;
 export const MAX_ITEMISED = 5;
 
 /** One trade line as the builder needs it. */
-export interface BuilderLine {
+export interface BuilderLine extends Pick<
+    TradeLine,
+    'lineId' | 'goodsCode' | 'hsCode' | 'nameEn' | 'unit' | 'qty' | 'amount'
+> {
     readonly tradeNo: string;
-    readonly lineId: string;
-    readonly goodsCode: string;
-    readonly hsCode: string;
-    readonly nameEn: string;
-    readonly unit: string;
-    readonly qty: number;
-    readonly amount: number;
     readonly currency: string;
     /** V16: export duty / statutory inspection goods are never merged. */
     readonly itemiseAlways?: boolean;

@@ -1,3 +1,5 @@
+import type { ExemptionReason, TradeStatus } from '../vocabulary';
+
 /**
  * CU-09 ExemptionGuard: may these trades be claimed VAT-exempt by this merchant in this period? Pure function.
  *
@@ -6,19 +8,6 @@
  * (premature claim, F10) and not after it has closed (late claim).
  */
 export type GuardOutcome = 'PASS' | 'FAIL';
-
-export const EXEMPTION_REASONS = {
-    CU09_OK: 'exported, right period, not exempted before',
-    CU09_TRADE_NOT_FOUND: 'no such trade',
-    CU09_NOT_MERCHANT_TRADE: 'the trade belongs to another vendor',
-    CU09_NOT_EXPORTED: 'the trade is not EXPORTED (V29; premature claim F10)',
-    CU09_NO_EXIT_DATE: 'no declaration of the trade records an exit date (V29)',
-    CU09_ALREADY_EXEMPTED: 'the trade is already claimed in another filing (V29; double claim F10)',
-    CU09_WRONG_PERIOD: 'the period is not the month after the export month (V28)',
-    CU09_PERIOD_NOT_OPEN: 'the filing is made before its period starts (V28; premature claim F10)',
-    CU09_PERIOD_CLOSED: 'the filing is made after its period ended (V28)',
-} as const;
-export type ExemptionReason = keyof typeof EXEMPTION_REASONS;
 
 /** Which domain rule a failing reason breaks; the contract throws `RULE_<rule>:` (or NOT_FOUND / PRECONDITION). */
 export const REASON_RULE: Readonly<
@@ -34,12 +23,10 @@ export const REASON_RULE: Readonly<
     CU09_PERIOD_CLOSED: 'V28',
 };
 
-export const EXEMPTABLE_STATES: ReadonlySet<string> = new Set(['EXPORTED', 'PARTIALLY_SETTLED', 'SETTLED']);
-
 export interface ExemptionTradeFacts {
     readonly tradeNo: string;
     /** null when the trade does not exist. */
-    readonly status: string | null;
+    readonly status: TradeStatus | null;
     readonly vendorId: string | null;
     /** Exit date (YYYY-MM-DD) from the trade's declaration, null when none. */
     readonly exitDate: string | null;
@@ -85,7 +72,7 @@ function tradeReason(input: ExemptionGuardInput, trade: ExemptionTradeFacts): Ex
     if (trade.status === null) return 'CU09_TRADE_NOT_FOUND';
     if (trade.vendorId !== input.merchantId) return 'CU09_NOT_MERCHANT_TRADE';
     if (trade.exemptedBy !== null && trade.exemptedBy !== input.filingNo) return 'CU09_ALREADY_EXEMPTED';
-    if (!EXEMPTABLE_STATES.has(trade.status) && trade.exemptedBy === null) return 'CU09_NOT_EXPORTED';
+    if (trade.status !== 'EXPORTED' && trade.exemptedBy === null) return 'CU09_NOT_EXPORTED';
     if (trade.exitDate === null) return 'CU09_NO_EXIT_DATE';
     if (nextMonth(trade.exitDate.slice(0, 7)) !== input.period) return 'CU09_WRONG_PERIOD';
     if (input.filedMonth < input.period) return 'CU09_PERIOD_NOT_OPEN';

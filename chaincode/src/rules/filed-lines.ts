@@ -1,18 +1,14 @@
 import { ruleViolation } from '../lib/errors';
-import type { DeclarationLine, FxRate, LineSource } from '../lib/records';
 import type { BuilderLine } from './declaration-builder';
 import { toUsdCents } from './money';
+import { type DeclarationLine, type FxRate, type LineSource } from '../model/records';
 
 /** A declaration line as the broker filed it; sources name trade lines and the amount taken from each. */
-export interface FiledLine {
-    readonly gNo: number;
-    readonly hsCode: string;
-    readonly name: string;
-    readonly qty: number;
-    readonly unit: string;
-    readonly valueUsd: number;
+export interface FiledLine extends Pick<
+    DeclarationLine,
+    'gNo' | 'hsCode' | 'name' | 'qty' | 'unit' | 'valueUsd' | 'isItemised'
+> {
     readonly mergedChapter?: string;
-    readonly isItemised: boolean;
     readonly sources: readonly { readonly tradeNo: string; readonly lineId: string; readonly amount: number }[];
 }
 

@@ -1,5 +1,5 @@
 import { invalid } from '../lib/errors';
-import type { FxRate } from '../lib/records';
+import { type FxRate } from '../model/records';
 
 /** ISO 4217 minor-unit exponents that are not 2. */
 const MINOR_UNITS: Readonly<Record<string, number>> = {

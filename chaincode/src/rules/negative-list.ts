@@ -1,4 +1,4 @@
-import type { NegativeList, NegativeListEntry } from '../lib/records';
+import { type NegativeList, type NegativeListEntry } from '../model/records';
 
 /** The list version in force on `date` (YYYY-MM-DD): latest validFrom ≤ date, higher version on a tie. */
 export function listInForce(lists: readonly NegativeList[], date: string): NegativeList | undefined {

@@ -1,7 +1,8 @@
 import { ChaincodeError, invalid, ruleViolation } from '../lib/errors';
-import type { AgencyAgreement, Goods, MarketCluster, NegativeList, Party, PartyType } from '../lib/records';
 import { futureDate } from './dates';
 import { negativeListHits } from './negative-list';
+import { type PartyType } from '../vocabulary';
+import { type AgencyAgreement, type Goods, type MarketCluster, type NegativeList, type Party } from '../model/records';
 
 /** What a trade is checked against; loaded by the contract, so the rules stay pure. */
 export interface TradeFacts {

@@ -1,5 +1,5 @@
-import { ROLES } from '../../../chaincode/src/lib/auth';
 import type { LedgerIdentity } from '../ledger/ledger';
+import { ROLES } from '../../../chaincode/src/vocabulary';
 
 /** Ledger roles (the chaincode's permission matrix) plus `admin`: an org's onboarding officer, no ledger role. */
 export const GATEWAY_ROLES = [...ROLES, 'admin'] as const;

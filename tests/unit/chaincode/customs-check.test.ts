@@ -1,7 +1,5 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { checkSnapshot } from '../../../chaincode/src/contracts/customs';
-import type { Declaration, NegativeList, Party, Trade } from '../../../chaincode/src/lib/records';
-import { loadDeclaration } from '../../../chaincode/src/lib/records';
+import { Facts } from '../../../chaincode/src/facts/facts';
 import {
     REASON_CODES,
     checkDeclaration,
@@ -11,6 +9,8 @@ import {
 } from '../../../chaincode/src/rules/customs-check';
 import * as id from './support/identities';
 import { DECL1, World } from './support/world';
+import { type Declaration, type NegativeList, type Party, type Trade } from '../../../chaincode/src/model/records';
+import { loadDeclaration } from '../../../chaincode/src/store/loaders';
 
 /** Every reason code of CU-01..CU-08: a clean snapshot from a real declaration, then one defect at a time. */
 let base: CheckSnapshot;
@@ -117,7 +117,7 @@ describe('customs declaration check (CU-01..CU-08)', () => {
             T2: [{ goods: 'G2', qty: 10, unitPrice: 3000 }],
         });
         base = await w.ledger.evaluate(id.customs(), async (ctx) =>
-            checkSnapshot(ctx, await loadDeclaration(ctx, DECL1)),
+            new Facts(ctx).forCustomsCheck(await loadDeclaration(ctx, DECL1)),
         );
     }, 30_000);
 

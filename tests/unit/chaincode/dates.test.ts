@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from '@jest/globals';
-import { without } from '../../../chaincode/src/lib/store';
 import * as id from './support/identities';
 import { DECL1, TODAY, World } from './support/world';
+import { without } from '../../../chaincode/src/lib/objects';
 
 const j = JSON.stringify;
 const LINES = [{ goods: 'G1', qty: 10, unitPrice: 500 }];

@@ -2,16 +2,15 @@ import { beforeEach, describe, expect, it } from '@jest/globals';
 import type { Context } from 'fabric-contract-api';
 import { ExemptionContract } from '../../../chaincode/src/contracts/exemption';
 import {
-    EXEMPTION_REASONS,
     guardExemption,
     nextMonth,
     type ExemptionGuardInput,
-    type ExemptionReason,
     type ExemptionTradeFacts,
 } from '../../../chaincode/src/rules/exemption-guard';
 import type { FakeIdentity, FakeLedger } from './support/fake-ledger';
 import { agent, auditor, bank, consolidator, customs, operator, vendor } from './support/identities';
 import { BANK1_MSP, agreement, declaration, seed, settlementLedger, standardWorld, trade } from './receipt-fixtures';
+import { EXEMPTION_REASONS, type ExemptionReason } from '../../../chaincode/src/vocabulary';
 
 const contract = new ExemptionContract();
 let ledger: FakeLedger;

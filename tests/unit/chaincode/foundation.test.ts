@@ -1,20 +1,16 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Context } from 'fabric-contract-api';
 import { KeyEndorsementPolicy } from 'fabric-shim';
-import {
-    emit,
-    historyOf,
-    getPrivate,
-    putPrivate,
-    putRecord,
-    getRecord,
-    Collection,
-} from '../../../chaincode/src/lib/store';
-import { IndexType, putIndex, scanPage, scanAll, recordKey, RecordType } from '../../../chaincode/src/lib/keys';
 import { DATE, HS_CODE, ID, arrayOf, int, object, optional, parseJson } from '../../../chaincode/src/lib/validate';
 import { FakeLedger } from './support/fake-ledger';
 import { collectionsConfig } from './support/collections';
 import { customs, identity, operator } from './support/identities';
+import { RecordType } from '../../../chaincode/src/vocabulary';
+import { emit } from '../../../chaincode/src/store/events';
+import { historyOf, putRecord, getRecord, putIndex } from '../../../chaincode/src/store/records';
+import { getPrivate, putPrivate } from '../../../chaincode/src/store/private';
+import { Collection, IndexType, recordKey } from '../../../chaincode/src/model/keys';
+import { scanPage, scanAll } from '../../../chaincode/src/store/scan';
 
 function ledger(): FakeLedger {
     const fake = new FakeLedger();
@@ -201,13 +197,15 @@ describe('fake ledger', () => {
     it('records one event per transaction and the shared emit helper refuses a second', async () => {
         const fake = ledger();
         await fake.submit(operator(), (ctx) => {
-            emit(ctx, 'Thing', { a: 1 });
+            emit(ctx, 'TradeFlagResolved', { tradeNo: 'T1' });
         });
-        expect(fake.events).toEqual([{ name: 'Thing', payload: expect.objectContaining({ a: 1 }) }]);
+        expect(fake.events).toEqual([
+            { name: 'TradeFlagResolved', payload: expect.objectContaining({ tradeNo: 'T1' }) },
+        ]);
         await expect(
             fake.submit(operator(), (ctx) => {
-                emit(ctx, 'One', {});
-                emit(ctx, 'Two', {});
+                emit(ctx, 'TradeFlagResolved', { tradeNo: 'T1' });
+                emit(ctx, 'TradeCancelled', { tradeNo: 'T1', reason: 'twice' });
             }),
         ).rejects.toThrow(/already emitted/);
     });

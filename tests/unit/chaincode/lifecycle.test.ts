@@ -1,9 +1,9 @@
 import { beforeEach, describe, expect, it } from '@jest/globals';
 import { KeyEndorsementPolicy } from 'fabric-shim';
 import { CUSTOMS_EVENTS } from '../../../chaincode/src/contracts/customs';
-import { DECLARATION_STATUSES, PARTY_STATUSES } from '../../../chaincode/src/lib/records';
 import * as id from './support/identities';
 import { DECL1, DECL2, TODAY, World } from './support/world';
+import { DECLARATION_STATUSES, PARTY_STATUSES } from '../../../chaincode/src/vocabulary';
 
 const j = JSON.stringify;
 

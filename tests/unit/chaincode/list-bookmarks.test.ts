@@ -7,13 +7,15 @@ import { PartyContract } from '../../../chaincode/src/contracts/party';
 import { ReceiptContract } from '../../../chaincode/src/contracts/receipt';
 import { RiskContract } from '../../../chaincode/src/contracts/risk';
 import { TradeContract } from '../../../chaincode/src/contracts/trade';
-import { ROLES, permissionOf, permissionTable, type Role } from '../../../chaincode/src/lib/auth';
-import { IndexType, putIndex } from '../../../chaincode/src/lib/keys';
+import { permissionOf, permissionTable } from '../../../chaincode/src/lib/auth';
 import { LISTS, listTable, type ListTx, type Owners } from '../../../chaincode/src/lib/lists';
-import type { Declaration, Party, Trade } from '../../../chaincode/src/lib/records';
 import { BANK1_MSP, BANK2_MSP, declaration, party, payerJson, seed, settlementLedger, trade } from './receipt-fixtures';
 import type { FakeIdentity, FakeLedger } from './support/fake-ledger';
 import { identity, operator } from './support/identities';
+import { ROLES, type Role } from '../../../chaincode/src/vocabulary';
+import { IndexType } from '../../../chaincode/src/model/keys';
+import { putIndex } from '../../../chaincode/src/store/records';
+import { type Declaration, type Party, type Trade } from '../../../chaincode/src/model/records';
 
 /**
  * Bookmarks, generated from the LIST table in chaincode/src/lib/lists.ts. A peer starts a paginated partial-key scan at

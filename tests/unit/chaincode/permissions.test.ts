@@ -1,10 +1,11 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import type { Context } from 'fabric-contract-api';
-import { ROLES, permissionTable, type Role } from '../../../chaincode/src/lib/auth';
+import { permissionTable } from '../../../chaincode/src/lib/auth';
 import { declaration, payerJson, seed, trade } from './receipt-fixtures';
 import { identity } from './support/identities';
 import * as id from './support/identities';
 import { TODAY, World } from './support/world';
+import { ROLES, type Role } from '../../../chaincode/src/vocabulary';
 
 /**
  * Every cell of the permission matrix, generated from the table in chaincode/src/lib/auth.ts and checked by

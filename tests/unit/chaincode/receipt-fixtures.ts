@@ -1,10 +1,17 @@
 import type { Context } from 'fabric-contract-api';
-import { RecordType, recordKey, IndexType, putIndex } from '../../../chaincode/src/lib/keys';
-import type { AgencyAgreement, Declaration, Party, Trade } from '../../../chaincode/src/lib/records';
-import { putRecord, type Signature } from '../../../chaincode/src/lib/store';
 import { FakeLedger, type FakeIdentity } from './support/fake-ledger';
 import { collectionsConfig } from './support/collections';
 import { operator } from './support/identities';
+import { RecordType } from '../../../chaincode/src/vocabulary';
+import { recordKey, IndexType } from '../../../chaincode/src/model/keys';
+import { putIndex, putRecord } from '../../../chaincode/src/store/records';
+import {
+    type AgencyAgreement,
+    type Declaration,
+    type Party,
+    type Trade,
+    type Signature,
+} from '../../../chaincode/src/model/records';
 
 /** Shared ledger set-up for the settlement tests: parties, trades and declarations written as stored records. */
 export const BANK1_MSP = 'BankOrgMSP';

@@ -2,11 +2,12 @@ import { beforeEach, describe, expect, it } from '@jest/globals';
 import type { Context } from 'fabric-contract-api';
 import { KeyEndorsementPolicy } from 'fabric-shim';
 import { ReceiptContract } from '../../../chaincode/src/contracts/receipt';
-import { RecordType, recordKey } from '../../../chaincode/src/lib/keys';
-import type { RiskFlag } from '../../../chaincode/src/lib/records';
 import type { FakeIdentity, FakeLedger } from './support/fake-ledger';
 import { agent, auditor, bank, consolidator, customs, identity, operator, vendor } from './support/identities';
 import { BANK1_MSP, BANK2_MSP, payerJson, seed, settlementLedger, standardWorld, trade } from './receipt-fixtures';
+import { RecordType } from '../../../chaincode/src/vocabulary';
+import { recordKey } from '../../../chaincode/src/model/keys';
+import { type RiskFlag } from '../../../chaincode/src/model/records';
 
 const contract = new ReceiptContract();
 const bank1 = (): FakeIdentity => bank('BANK1', BANK1_MSP);

@@ -4,10 +4,10 @@ import { Metrics } from '../../../gateway/src/ops/metrics';
 import { BulkResult } from '../../../gateway/src/routes/trades/schema';
 import * as id from '../chaincode/support/identities';
 import { World } from '../chaincode/support/world';
-import type { RiskFlag } from '../../../chaincode/src/lib/records';
 import { seedSignature } from '../chaincode/receipt-fixtures';
 import { bearer, errorOf, harness, idem, type Harness, tradeRequest } from './harness';
 import { trade as tradeRecord } from './ledger-answers';
+import { type RiskFlag } from '../../../chaincode/src/model/records';
 
 /** Characters the text rule refuses, each in an otherwise ordinary remark. */
 const REFUSED_TEXT: [string, string][] = [

@@ -1,9 +1,8 @@
-import type { RecordEvidence } from '../../../chaincode/src/lib/evidence';
-import type { Party } from '../../../chaincode/src/lib/records';
-import type { ReceiptRecord } from '../../../chaincode/src/lib/settlement-store';
 import type { BankCheckResult } from '../../../chaincode/src/rules/bank-check';
 import type { CheckReport } from '../../../chaincode/src/rules/customs-check';
 import { party, seedSignature } from '../chaincode/receipt-fixtures';
+import { type Party, type ReceiptRecord } from '../../../chaincode/src/model/records';
+import { type RecordEvidence } from '../../../chaincode/src/facts/evidence';
 
 /**
  * Answers for the API tests' fake ledger in the shapes the chaincode gives (typed by its own interfaces), so they

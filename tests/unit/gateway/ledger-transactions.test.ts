@@ -36,7 +36,7 @@ describe('OpenAPI names the chaincode transactions behind each operation', () =>
     });
 
     it('every named transaction exists in the chaincode permission matrix (or guards itself)', () => {
-        const matrix = new Set(permissionTable().map(([tx]) => tx));
+        const matrix = new Set<string>(permissionTable().map(([tx]) => tx));
         const named = operations.flatMap((op) => op['x-ledger-transactions'] ?? []);
 
         expect(named.length).toBeGreaterThan(60);

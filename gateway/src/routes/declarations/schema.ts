@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { CUSTOMS_EVENT_TYPES, DECLARATION_STATUSES } from '../../../../chaincode/src/lib/records';
 import {
     Country,
     Currency,
@@ -13,6 +12,7 @@ import {
     Signature,
     Verdict,
 } from '../common';
+import { CUSTOMS_EVENT_TYPES, DECLARATION_STATUSES } from '../../../../chaincode/src/vocabulary';
 
 export const DeclNo = z.string().regex(/^\d{18}$/, 'must be the 18-digit customs entry number');
 const TransportMode = z.enum(['SEA', 'ROAD', 'RAIL', 'AIR']);

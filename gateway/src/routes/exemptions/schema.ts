@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { EXEMPTION_REASONS } from '../../../../chaincode/src/rules/exemption-guard';
 import { Id, PageQuery, Signature } from '../common';
+import { EXEMPTION_REASONS } from '../../../../chaincode/src/vocabulary';
 
 export const FilingBody = z.strictObject({
     filingNo: Id,

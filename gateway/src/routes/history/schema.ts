@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { RecordType } from '../../../../chaincode/src/lib/keys';
 import { HistoryEntry } from '../common';
+import { RecordType } from '../../../../chaincode/src/vocabulary';
 
 const RECORD_TYPES = Object.values(RecordType) as [string, ...string[]];
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { ROLES } from '../../../../chaincode/src/lib/auth';
 import { humanText, Id, LedgerReceipt } from '../common';
+import { ROLES } from '../../../../chaincode/src/vocabulary';
 
 export const Username = z
     .string()

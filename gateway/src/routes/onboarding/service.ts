@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { onboardableRoles, ROLES, type Role } from '../../../../chaincode/src/lib/auth';
+import { onboardableRoles } from '../../../../chaincode/src/lib/auth';
 import type { EnrolmentCodes } from '../../auth/enrolment-codes';
 import { CaRejected } from '../../auth/errors';
 import type { CertificateAuthorities, GatewayWallets } from '../../auth/identities';
@@ -8,6 +8,7 @@ import type { Principal } from '../../auth/principal';
 import { ApiError } from '../../http/errors';
 import type { CallerLedger } from '../../http/route';
 import type { EnrolBody, EnrolResponse, OnboardBody, OnboardResponse, RevokeResponse, RotateResponse } from './schema';
+import { ROLES, type Role } from '../../../../chaincode/src/vocabulary';
 
 export interface OnboardingDeps {
     readonly keys: ApiKeyStore;

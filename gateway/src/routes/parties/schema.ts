@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { PARTY_STATUSES, PARTY_TYPES } from '../../../../chaincode/src/lib/records';
 import { Country, Id, IsoDate, Name, PageQuery, Sha256, Signature, Text } from '../common';
+import { PARTY_STATUSES, PARTY_TYPES } from '../../../../chaincode/src/vocabulary';
 
 export const ClusterBody = z.strictObject({
     clusterId: Id,

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { REASONS } from '../../../../chaincode/src/rules/bank-check';
 import {
     Country,
     Currency,
@@ -16,6 +15,7 @@ import {
     Text,
     Verdict,
 } from '../common';
+import { BANK_CHECK_REASONS } from '../../../../chaincode/src/vocabulary';
 
 export const ReceiptId = z
     .string()
@@ -158,7 +158,9 @@ export const AllocationRecord = z
     })
     .meta({ id: 'Allocation' });
 
-const BankReason = z.enum(Object.keys(REASONS) as [keyof typeof REASONS, ...(keyof typeof REASONS)[]]);
+const BankReason = z.enum(
+    Object.keys(BANK_CHECK_REASONS) as [keyof typeof BANK_CHECK_REASONS, ...(keyof typeof BANK_CHECK_REASONS)[]],
+);
 
 /** The bank verdict BK-01..BK-09 (chaincode/src/rules/bank-check.ts BankCheckResult, with its evidence). */
 export const BankCheckResult = z

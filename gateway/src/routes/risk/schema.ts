@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { RISK_STATUSES, RISK_SUBJECTS } from '../../../../chaincode/src/lib/records';
 import { jsonTextProblem } from '../../../../chaincode/src/lib/text';
 import { Id, PageQuery, Signature } from '../common';
 import { ReceiptId } from '../receipts/schema';
+import { RISK_STATUSES, RISK_SUBJECTS } from '../../../../chaincode/src/vocabulary';
 
 /** A receipt is named `<bankMspId>:<receiptRef>`; every other subject by a plain ID. */
 const subjectIdFits = (flag: { subjectType: string; subjectId: string }): boolean =>

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { PAYMENT_CHANNELS, PAYMENT_TERMS, TRADE_STATUSES } from '../../../../chaincode/src/lib/records';
 import { Currency, HistoryEntry, Id, IsoDate, PageQuery, Sha256, Signature, Text } from '../common';
+import { PAYMENT_CHANNELS, PAYMENT_TERMS, TRADE_STATUSES } from '../../../../chaincode/src/vocabulary';
 
 export const TradeLine = z.strictObject({
     lineId: Id,

@@ -11,12 +11,12 @@ import { ReceiptContract } from '../../../../chaincode/src/contracts/receipt';
 import { RiskContract } from '../../../../chaincode/src/contracts/risk';
 import { TradeContract } from '../../../../chaincode/src/contracts/trade';
 import { ChaincodeError } from '../../../../chaincode/src/lib/errors';
-import { openFlags } from '../../../../chaincode/src/lib/risk';
 import type { Market } from '../../../../seeds/src/model';
 import type { Actor, Operation, Phase } from '../../../../seeds/src/plan';
 import { collectionsConfig } from '../../chaincode/support/collections';
 import { FakeLedger, type FakeIdentity } from '../../chaincode/support/fake-ledger';
 import { identity } from '../../chaincode/support/identities';
+import { openFlags } from '../../../../chaincode/src/store/risk-flags';
 
 /**
  * Replays a seed plan's chaincode calls on the in-memory ledger, exactly as the loader would have the gateway

@@ -1,17 +1,23 @@
-import type { Context } from 'fabric-contract-api';
-import { precondition } from './errors';
-import { RecordType, recordKey } from './keys';
-import { mustGetRecord, type Signature } from './store';
+import {
+    type CustomsEventType,
+    type DeclarationStatus,
+    type PartyStatus,
+    type PartyType,
+    type PaymentChannel,
+    type PaymentTerms,
+    type RiskSeverity,
+    type RiskStatus,
+    type RiskSubject,
+    type ReceiptChannel,
+    type ReceiptStatus,
+    type TradeStatus,
+    type Verdict,
+} from '../vocabulary';
 
 /**
- * Record types stored on the channel (canonical JSON under composite keys, see keys.ts). Money is always
+ * Record types stored on the channel (canonical JSON under composite keys, see keys.ts; the settlement records at the end). Money is always
  * integer minor units with an ISO 4217 currency; dates are YYYY-MM-DD; times are ISO-8601 from the tx timestamp.
  */
-
-export const PARTY_TYPES = ['MERCHANT', 'AGENT', 'BUYER', 'PRODUCER', 'CONSOLIDATOR', 'BROKER', 'BANK'] as const;
-export type PartyType = (typeof PARTY_TYPES)[number];
-export const PARTY_STATUSES = ['SUBMITTED', 'VERIFIED', 'ACTIVE', 'SUSPENDED', 'REVOKED'] as const;
-export type PartyStatus = (typeof PARTY_STATUSES)[number];
 
 export interface Party {
     readonly docType: 'party';
@@ -120,24 +126,6 @@ export interface NegativeList {
     readonly publishedBy: Signature;
 }
 
-export const TRADE_STATUSES = [
-    'FLAGGED',
-    'CONFIRMED',
-    'CANCELLED',
-    'CONSOLIDATED',
-    'PACKED',
-    'DECLARED',
-    'RELEASED',
-    'EXPORTED',
-    'PARTIALLY_SETTLED',
-    'SETTLED',
-    'EXEMPTION_FILED',
-    'CLOSED',
-] as const;
-export type TradeStatus = (typeof TRADE_STATUSES)[number];
-export const PAYMENT_TERMS = ['PREPAID', 'ON_DELIVERY', 'DEFERRED'] as const;
-export const PAYMENT_CHANNELS = ['BANK', 'CIPS', 'PAYMENT_INSTITUTION', 'CASH'] as const;
-
 export interface TradeLine {
     readonly lineId: string;
     readonly goodsCode: string;
@@ -168,8 +156,8 @@ export interface Trade {
     readonly totalAmount: number;
     /** V24: the agent collects the proceeds when true, otherwise the vendor. */
     readonly agencyReceipt: boolean;
-    readonly paymentTerms: (typeof PAYMENT_TERMS)[number];
-    readonly paymentChannel: (typeof PAYMENT_CHANNELS)[number];
+    readonly paymentTerms: PaymentTerms;
+    readonly paymentChannel: PaymentChannel;
     readonly documents: string[];
     readonly remark?: string;
     readonly status: TradeStatus;
@@ -221,19 +209,6 @@ export interface PackingList {
     readonly tradeNos: string[];
     readonly createdBy: Signature;
 }
-
-export const DECLARATION_STATUSES = [
-    'SUBMITTED',
-    'ACCEPTED',
-    'INSPECTION_ORDERED',
-    'INSPECTED',
-    'RELEASED',
-    'EXITED',
-    'RETURNED',
-    'WITHDRAWN',
-    'ON_HOLD',
-] as const;
-export type DeclarationStatus = (typeof DECLARATION_STATUSES)[number];
 
 /** One trade line's contribution to a declaration line. */
 export interface LineSource {
@@ -304,20 +279,6 @@ export interface Declaration {
     readonly updatedBy: Signature;
 }
 
-export const CUSTOMS_EVENT_TYPES = [
-    'ACCEPTED',
-    'INSPECTION_ORDERED',
-    'INSPECTED',
-    'RELEASED',
-    'EXITED',
-    'RETURNED',
-    'AMENDED',
-    'WITHDRAWN',
-    'HELD',
-    'HOLD_LIFTED',
-] as const;
-export type CustomsEventType = (typeof CUSTOMS_EVENT_TYPES)[number];
-
 export interface CustomsEvent {
     readonly docType: 'customsEvent';
     readonly declNo: string;
@@ -330,11 +291,6 @@ export interface CustomsEvent {
     readonly by: Signature;
 }
 
-export const RISK_STATUSES = ['OPEN', 'CLEARED', 'CONFIRMED'] as const;
-export type RiskStatus = (typeof RISK_STATUSES)[number];
-export const RISK_SUBJECTS = ['party', 'trade', 'declaration', 'receipt'] as const;
-export type RiskSubject = (typeof RISK_SUBJECTS)[number];
-
 export interface RiskFlag {
     readonly docType: 'risk';
     readonly flagId: string;
@@ -342,12 +298,22 @@ export interface RiskFlag {
     readonly subjectId: string;
     /** Fraud pattern or rule: F1..F11, Vnn. */
     readonly ruleId: string;
-    readonly severity: 'LOW' | 'MEDIUM' | 'HIGH';
+    readonly severity: RiskSeverity;
     readonly evidence: Record<string, unknown>;
     readonly status: RiskStatus;
     readonly raisedBy: Signature;
     readonly resolvedBy?: Signature;
     readonly resolution?: string;
+}
+
+/** What raising a risk flag takes (see store/risk-flags.ts). */
+export interface RaiseInput {
+    readonly subjectType: RiskSubject;
+    readonly subjectId: string;
+    /** F1..F11 or Vnn. */
+    readonly ruleId: string;
+    readonly severity: RiskSeverity;
+    readonly evidence: Record<string, unknown>;
 }
 
 /**
@@ -363,44 +329,140 @@ export interface Onboarding {
     readonly onboardedBy: Signature;
 }
 
-// Loaders ------------------------------------------------------------------------------------------------
-
-export function loadParty(ctx: Context, partyId: string): Promise<Party> {
-    return mustGetRecord<Party>(ctx, recordKey(ctx, RecordType.party, partyId), 'party', `party ${partyId}`);
+/** Every record on the channel carries its record type, so a value read back can be checked before use. */
+export interface StoredRecord {
+    readonly docType: string;
 }
 
-/** Loads a party and checks it is ACTIVE and of one of the given types; `PRECONDITION:` otherwise. */
-export async function loadActiveParty(ctx: Context, partyId: string, types: readonly PartyType[]): Promise<Party> {
-    const party = await loadParty(ctx, partyId);
-    if (!types.includes(party.type)) {
-        throw precondition(`party ${partyId} is a ${party.type}, expected ${types.join(' or ')}`);
-    }
-    if (party.status !== 'ACTIVE') throw precondition(`party ${partyId} is ${party.status}, not ACTIVE`);
-    return party;
+/** Stamp written on every change: who (cert ID + MSP + role + party) and when (txId + tx timestamp). */
+export interface Signature {
+    readonly mspId: string;
+    readonly id: string;
+    readonly role: string;
+    readonly party: string | null;
+    readonly txId: string;
+    readonly at: string;
 }
 
-export function loadCluster(ctx: Context, clusterId: string): Promise<MarketCluster> {
-    return mustGetRecord<MarketCluster>(
-        ctx,
-        recordKey(ctx, RecordType.cluster, clusterId),
-        'cluster',
-        `cluster ${clusterId}`,
-    );
+/** The anchor of an off-chain document's hash. */
+export interface DocumentRecord {
+    readonly docType: 'document';
+    readonly sha256: string;
+    readonly kind: string;
+    readonly registeredBy: { mspId: string; id: string; role: string; party: string | null };
+    readonly registeredAt: string;
+    readonly txId: string;
 }
 
-export function loadTrade(ctx: Context, tradeNo: string): Promise<Trade> {
-    return mustGetRecord<Trade>(ctx, recordKey(ctx, RecordType.trade, tradeNo), 'trade', `trade ${tradeNo}`);
+// Settlement --------------------------------------------------------------------------------------------------
+
+export interface ReceiptAllocationEntry {
+    readonly tradeNo: string;
+    /** In the receipt's currency. */
+    readonly amountMinor: number;
+    readonly rate: string | null;
+    /** Credited to the trade, in the trade's currency (converted at `rate`, rounded up). */
+    readonly tradeAmountMinor: number;
+    readonly tradeCurrency: string;
+    readonly allocatedAt: string;
 }
 
-export function loadDeclaration(ctx: Context, declNo: string): Promise<Declaration> {
-    return mustGetRecord<Declaration>(
-        ctx,
-        recordKey(ctx, RecordType.declaration, declNo),
-        'declaration',
-        `declaration ${declNo}`,
-    );
+/** The outcome of a recorded bank check, without the details a second bank must not see. */
+export interface VerificationSummary {
+    readonly verdict: Verdict;
+    readonly checks: readonly { readonly id: string; readonly outcome: string; readonly reason: string }[];
+    readonly tradeNos: readonly string[];
+    readonly declNos: readonly string[];
+    readonly by: Signature;
 }
 
-export function loadGoods(ctx: Context, goodsCode: string): Promise<Goods> {
-    return mustGetRecord<Goods>(ctx, recordKey(ctx, RecordType.goods, goodsCode), 'goods', `goods ${goodsCode}`);
+export interface ReceiptRecord extends StoredRecord {
+    readonly docType: 'receipt';
+    /** `<bankMspId>:<receiptRef>`: the bank's own reference, unique per bank. */
+    readonly receiptId: string;
+    readonly receiptRef: string;
+    readonly bankMspId: string;
+    readonly bankPartyId: string;
+    readonly payeePartyId: string;
+    readonly amountMinor: number;
+    readonly currency: string;
+    readonly valueDate: string;
+    readonly channel: ReceiptChannel;
+    readonly declaredPurpose?: string;
+    /** USD per one unit of the receipt currency, recorded when the currency is not USD. */
+    readonly usdRate: string | null;
+    readonly usdEquivalentMinor: number | null;
+    /** sha256(salt:canonical payer details); the details are in the bank's implicit private collection. */
+    readonly payerHash: string | null;
+    readonly allocations: readonly ReceiptAllocationEntry[];
+    readonly allocatedMinor: number;
+    readonly unallocatedMinor: number;
+    readonly status: ReceiptStatus;
+    readonly verification?: VerificationSummary;
+    readonly settlementNote?: string;
+    readonly flags: readonly string[];
+    readonly filedBy: Signature;
+    readonly updatedBy: Signature;
+}
+
+export interface AllocationRecord extends StoredRecord {
+    readonly docType: 'allocation';
+    readonly tradeNo: string;
+    readonly receiptId: string;
+    readonly bankMspId: string;
+    readonly receiptAmountMinor: number;
+    readonly receiptCurrency: string;
+    readonly rate: string | null;
+    readonly tradeAmountMinor: number;
+    readonly tradeCurrency: string;
+    readonly valueDate: string;
+    readonly allocatedBy: Signature;
+}
+
+export interface ReceiptByPayee extends StoredRecord {
+    readonly docType: 'receiptByPayee';
+    readonly receiptId: string;
+    readonly usdEquivalentMinor: number | null;
+}
+
+export interface PayerPrivate extends StoredRecord {
+    readonly docType: 'receiptPayer';
+    readonly receiptId: string;
+    readonly salt: string;
+    readonly name: string;
+    readonly country: string;
+    readonly bank?: string;
+    readonly account?: string;
+    readonly thirdPartyReason?: string;
+}
+
+export interface ExemptionRecord extends StoredRecord {
+    readonly docType: 'exemption';
+    readonly filingNo: string;
+    readonly merchantId: string;
+    readonly filerPartyId: string;
+    readonly filerRole: 'vendor' | 'agent';
+    readonly period: string;
+    readonly exportMonth: string;
+    readonly tradeNos: readonly string[];
+    readonly declNos: readonly string[];
+    readonly status: 'FILED';
+    readonly filedBy: Signature;
+}
+
+export interface ExemptionByTrade extends StoredRecord {
+    readonly docType: 'exemptionByTrade';
+    readonly tradeNo: string;
+    readonly filingNo: string;
+}
+
+export function receiptIdOf(bankMspId: string, receiptRef: string): string {
+    return `${bankMspId}:${receiptRef}`;
+}
+
+/** Splits `<bankMspId>:<receiptRef>`; null when malformed. */
+export function splitReceiptId(receiptId: string): { bankMspId: string; receiptRef: string } | null {
+    const match = /^(Bank[A-Za-z0-9]*MSP):([A-Za-z0-9][A-Za-z0-9._-]{0,63})$/.exec(receiptId);
+    if (match === null) return null;
+    return { bankMspId: match[1] ?? '', receiptRef: match[2] ?? '' };
 }

@@ -1,5 +1,7 @@
 import type { Context } from 'fabric-contract-api';
-import { RecordType, recordKey } from './keys';
+import { RecordType } from '../vocabulary';
+import { recordKey } from '../model/keys';
+import { getRecord } from '../store/records';
 
 /** A record a verdict relied on, and the transaction that last changed it (so a reader can find its block). */
 export interface RecordEvidence {
@@ -44,9 +46,9 @@ export async function loadEvidence(
 ): Promise<RecordEvidence[]> {
     const loaded: [RecordType, string, unknown][] = [];
     for (const [recordType, recordId] of refs) {
-        const bytes = await ctx.stub.getState(recordKey(ctx, recordType, recordId));
-        if (bytes.length === 0) continue;
-        loaded.push([recordType, recordId, JSON.parse(Buffer.from(bytes).toString('utf8')) as unknown]);
+        // every record type's docType is its RecordType name
+        const record = await getRecord<{ docType: RecordType }>(ctx, recordKey(ctx, recordType, recordId), recordType);
+        if (record !== undefined) loaded.push([recordType, recordId, record]);
     }
     return evidenceOf(loaded);
 }

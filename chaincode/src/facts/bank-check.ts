@@ -1,17 +1,27 @@
 import type { Context } from 'fabric-contract-api';
-import type {
-    BankCheckFacts,
-    BuyerFacts,
-    DeclarationFacts,
-    PayeeFacts,
-    RiskFlagFacts,
-    TradeFacts,
+import {
+    type BankCheckFacts,
+    type BuyerFacts,
+    type DeclarationFacts,
+    type PayeeFacts,
+    type RiskFlagFacts,
+    type TradeFacts,
+    payerFacts,
+    type PayerFacts,
 } from '../rules/bank-check';
-import { businessDateOf } from './identity';
-import { RecordType, recordKey } from './keys';
-import type { Declaration, Party, Trade } from './records';
-import { allocationsOfTrade, flagsOfSubject, payeeYearToDate } from './settlement-store';
-import { getRecord } from './store';
+import { businessDateOf } from '../lib/identity';
+import {
+    type Declaration,
+    type Party,
+    type Trade,
+    type PayerPrivate,
+    type ReceiptRecord,
+    type RiskFlag,
+} from '../model/records';
+import { allocationsOfTrade, flagsOfSubject, payeeYearToDate } from '../store/loaders';
+import { Facts } from './facts';
+import { implicitCollection } from '../model/keys';
+import { getPrivateRecord } from '../store/private';
 
 /**
  * Loads what the bank check needs from the ledger. Other banks' allocations are reduced to an amount and counts
@@ -25,14 +35,6 @@ export interface FactsRequest {
     readonly receiptId: string | null;
     /** The bank asking (or the filing bank); null for authorities checking a proposal. */
     readonly bankMspId: string | null;
-}
-
-export function loadTradeRecord(ctx: Context, tradeNo: string): Promise<Trade | undefined> {
-    return getRecord<Trade>(ctx, recordKey(ctx, RecordType.trade, tradeNo), 'trade');
-}
-
-export function loadPartyRecord(ctx: Context, partyId: string): Promise<Party | undefined> {
-    return getRecord<Party>(ctx, recordKey(ctx, RecordType.party, partyId), 'party');
 }
 
 type TradeBase = Omit<TradeFacts, 'allocatedByOthersMinor' | 'otherReceiptCount' | 'otherBanksCount'>;
@@ -64,8 +66,8 @@ function tradeBase(tradeNo: string, trade: Trade | undefined): TradeBase {
     };
 }
 
-async function tradeFacts(ctx: Context, tradeNo: string, request: FactsRequest): Promise<TradeFacts> {
-    const trade = await loadTradeRecord(ctx, tradeNo);
+async function tradeFacts(ctx: Context, facts: Facts, tradeNo: string, request: FactsRequest): Promise<TradeFacts> {
+    const trade = await facts.trade(tradeNo);
     const others = (await allocationsOfTrade(ctx, tradeNo)).filter((a) => a.receiptId !== request.receiptId);
     const otherBanks = new Set(others.map((a) => a.bankMspId).filter((msp) => msp !== request.bankMspId));
     return {
@@ -92,9 +94,7 @@ function buyerFacts(buyer: Party): BuyerFacts {
     return { partyId: buyer.partyId, names, countryCodes };
 }
 
-function flagFacts(
-    flags: readonly { flagId: string; subjectId: string; ruleId: string; severity: string; status: string }[],
-): RiskFlagFacts[] {
+function flagFacts(flags: readonly RiskFlag[]): RiskFlagFacts[] {
     return flags.map((f) => ({
         flagId: f.flagId,
         subjectId: f.subjectId,
@@ -105,7 +105,7 @@ function flagFacts(
 }
 
 async function relatedRecords(
-    ctx: Context,
+    facts: Facts,
     trades: readonly TradeFacts[],
 ): Promise<{ declarations: DeclarationFacts[]; buyers: BuyerFacts[]; declNos: string[] }> {
     const declarations: DeclarationFacts[] = [];
@@ -113,20 +113,16 @@ async function relatedRecords(
     const seenDecl = new Set<string>();
     const seenBuyer = new Set<string>();
     for (const fact of trades) {
-        const trade = await loadTradeRecord(ctx, fact.tradeNo);
+        const trade = await facts.trade(fact.tradeNo);
         const declNo = trade?.declNo;
         if (declNo !== undefined && !seenDecl.has(declNo)) {
             seenDecl.add(declNo);
-            const declaration = await getRecord<Declaration>(
-                ctx,
-                recordKey(ctx, RecordType.declaration, declNo),
-                'declaration',
-            );
+            const declaration = await facts.declaration(declNo);
             if (declaration !== undefined) declarations.push(declarationFacts(declaration));
         }
         if (fact.buyerId !== null && !seenBuyer.has(fact.buyerId)) {
             seenBuyer.add(fact.buyerId);
-            const buyer = await loadPartyRecord(ctx, fact.buyerId);
+            const buyer = await facts.party(fact.buyerId);
             if (buyer !== undefined) buyers.push(buyerFacts(buyer));
         }
     }
@@ -147,15 +143,16 @@ async function riskFacts(
 }
 
 export async function loadBankCheckFacts(ctx: Context, request: FactsRequest): Promise<BankCheckFacts> {
-    const payee = await loadPartyRecord(ctx, request.payeePartyId);
+    const facts = new Facts(ctx);
+    const payee = await facts.party(request.payeePartyId);
     const payeeFacts: PayeeFacts = {
         partyId: request.payeePartyId,
         status: payee?.status ?? null,
         inSafeDirectory: null,
     };
     const trades: TradeFacts[] = [];
-    for (const tradeNo of request.tradeNos) trades.push(await tradeFacts(ctx, tradeNo, request));
-    const related = await relatedRecords(ctx, trades);
+    for (const tradeNo of request.tradeNos) trades.push(await tradeFacts(ctx, facts, tradeNo, request));
+    const related = await relatedRecords(facts, trades);
     const ytd = await payeeYearToDate(ctx, request.payeePartyId, request.valueDate.slice(0, 4), request.receiptId);
     return {
         payee: payeeFacts,
@@ -165,4 +162,23 @@ export async function loadBankCheckFacts(ctx: Context, request: FactsRequest): P
         flags: await riskFacts(ctx, request, request.tradeNos, related.declNos),
         payeeYtdUsdMinor: ytd.usdMinor,
     };
+}
+
+/**
+ * The filing bank's own peer holds the payer details; another caller, or another org's peer (which holds nothing
+ * under the key), gets none and BK-05 refers. A stored value that is not a payer record is an error, not a missing payer.
+ */
+export async function storedPayer(
+    ctx: Context,
+    callerMspId: string,
+    receipt: ReceiptRecord,
+): Promise<PayerFacts | null> {
+    if (callerMspId !== receipt.bankMspId) return null;
+    const payer = await getPrivateRecord<PayerPrivate>(
+        ctx,
+        implicitCollection(receipt.bankMspId),
+        receipt.receiptId,
+        'receiptPayer',
+    );
+    return payer === undefined ? null : payerFacts(payer);
 }

@@ -1,16 +1,10 @@
 import type { Context } from 'fabric-contract-api';
-import { IndexType, RecordType, deleteIndex, putIndex, recordKey, scanAll } from './keys';
-import type { RiskFlag, RiskStatus, RiskSubject } from './records';
-import { getRecord, putRecord, sha256Hex, type Signature } from './store';
-
-export interface RaiseInput {
-    readonly subjectType: RiskSubject;
-    readonly subjectId: string;
-    /** F1..F11 or Vnn. */
-    readonly ruleId: string;
-    readonly severity: RiskFlag['severity'];
-    readonly evidence: Record<string, unknown>;
-}
+import { RecordType, type RiskStatus, type RiskSubject } from '../vocabulary';
+import { IndexType, recordKey } from '../model/keys';
+import { putIndex, getRecord, putRecord } from './records';
+import { scanAll } from './scan';
+import { type RiskFlag, type Signature, type RaiseInput } from '../model/records';
+import { sha256Hex } from '../lib/hash';
 
 /** Deterministic flag ID: the same rule on the same subject in the same transaction is one flag. */
 export function flagIdOf(ctx: Context, input: Pick<RaiseInput, 'ruleId' | 'subjectType' | 'subjectId'>): string {
@@ -37,7 +31,6 @@ export async function raise(ctx: Context, input: RaiseInput, by: Signature): Pro
     };
     await putRecord(ctx, recordKey(ctx, RecordType.risk, flag.flagId), flag);
     await putIndex(ctx, IndexType.riskBySubject, [flag.subjectType, flag.subjectId, flag.ruleId, flag.flagId]);
-    await putIndex(ctx, IndexType.riskByStatus, [flag.status, flag.flagId]);
     return flag;
 }
 
@@ -60,7 +53,7 @@ export async function openFlags(
     return flags;
 }
 
-/** Moves a flag out of OPEN, keeping the status index in step. */
+/** Moves a flag out of OPEN. */
 export async function resolveFlag(
     ctx: Context,
     flag: RiskFlag,
@@ -70,7 +63,5 @@ export async function resolveFlag(
 ): Promise<RiskFlag> {
     const next: RiskFlag = { ...flag, status, resolution, resolvedBy: by };
     await putRecord(ctx, recordKey(ctx, RecordType.risk, flag.flagId), next);
-    await deleteIndex(ctx, IndexType.riskByStatus, [flag.status, flag.flagId]);
-    await putIndex(ctx, IndexType.riskByStatus, [status, flag.flagId]);
     return next;
 }

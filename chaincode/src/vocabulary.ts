@@ -1,0 +1,352 @@
+/**
+ * The ledger's words: roles, record kinds, statuses, reason codes, transaction names and events with their payloads.
+ * This module imports nothing, so the chaincode, the gateway and the read side can all share it without pulling in
+ * Fabric or each other.
+ */
+
+// Roles ---------------------------------------------------------------------------------------------------------
+
+export const ROLES = ['operator', 'vendor', 'agent', 'consolidator', 'broker', 'customs', 'bank', 'auditor'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** The two organisations every network has; banks join as `Bank…MSP`. */
+export const MARKET_MSP = 'MarketOrgMSP';
+export const CUSTOMS_MSP = 'CustomsOrgMSP';
+
+// Record kinds ----------------------------------------------------------------------------------------------------
+
+/** The kinds of record on the channel; each is also the object type of its composite key. */
+export const RecordType = {
+    party: 'party',
+    cluster: 'cluster',
+    agreement: 'agreement',
+    goods: 'goods',
+    negativeList: 'negativeList',
+    trade: 'trade',
+    consolidation: 'consolidation',
+    packing: 'packing',
+    declaration: 'declaration',
+    customsEvent: 'customsEvent',
+    risk: 'risk',
+    /** Who onboarded whom: [mspId, username]. */
+    onboarding: 'onboarding',
+} as const;
+export type RecordType = (typeof RecordType)[keyof typeof RecordType];
+
+// Statuses and codes ----------------------------------------------------------------------------------------------
+
+export const PARTY_TYPES = ['MERCHANT', 'AGENT', 'BUYER', 'PRODUCER', 'CONSOLIDATOR', 'BROKER', 'BANK'] as const;
+export type PartyType = (typeof PARTY_TYPES)[number];
+export const PARTY_STATUSES = ['SUBMITTED', 'VERIFIED', 'ACTIVE', 'SUSPENDED', 'REVOKED'] as const;
+export type PartyStatus = (typeof PARTY_STATUSES)[number];
+
+/** Every status a transaction sets on a trade; how much of it is paid is computed, never stored. */
+export const TRADE_STATUSES = [
+    'FLAGGED',
+    'CONFIRMED',
+    'CANCELLED',
+    'CONSOLIDATED',
+    'PACKED',
+    'DECLARED',
+    'RELEASED',
+    'EXPORTED',
+] as const;
+export type TradeStatus = (typeof TRADE_STATUSES)[number];
+export const PAYMENT_TERMS = ['PREPAID', 'ON_DELIVERY', 'DEFERRED'] as const;
+export type PaymentTerms = (typeof PAYMENT_TERMS)[number];
+export const PAYMENT_CHANNELS = ['BANK', 'CIPS', 'PAYMENT_INSTITUTION', 'CASH'] as const;
+export type PaymentChannel = (typeof PAYMENT_CHANNELS)[number];
+
+export const DECLARATION_STATUSES = [
+    'SUBMITTED',
+    'ACCEPTED',
+    'INSPECTION_ORDERED',
+    'INSPECTED',
+    'RELEASED',
+    'EXITED',
+    'RETURNED',
+    'WITHDRAWN',
+    'ON_HOLD',
+] as const;
+export type DeclarationStatus = (typeof DECLARATION_STATUSES)[number];
+
+export const CUSTOMS_EVENT_TYPES = [
+    'ACCEPTED',
+    'INSPECTION_ORDERED',
+    'INSPECTED',
+    'RELEASED',
+    'EXITED',
+    'RETURNED',
+    'AMENDED',
+    'WITHDRAWN',
+    'HELD',
+    'HOLD_LIFTED',
+] as const;
+export type CustomsEventType = (typeof CUSTOMS_EVENT_TYPES)[number];
+
+export const RISK_STATUSES = ['OPEN', 'CLEARED', 'CONFIRMED'] as const;
+export type RiskStatus = (typeof RISK_STATUSES)[number];
+export const RISK_SUBJECTS = ['party', 'trade', 'declaration', 'receipt'] as const;
+export type RiskSubject = (typeof RISK_SUBJECTS)[number];
+export const RISK_SEVERITIES = ['LOW', 'MEDIUM', 'HIGH'] as const;
+export type RiskSeverity = (typeof RISK_SEVERITIES)[number];
+
+export const RECEIPT_STATUSES = ['RECEIVED', 'PENDING_EXPORT', 'ALLOCATED', 'VERIFIED', 'SETTLED', 'CREDITED'] as const;
+export type ReceiptStatus = (typeof RECEIPT_STATUSES)[number];
+export const RECEIPT_CHANNELS = ['SWIFT', 'CIPS', 'PAYMENT_INSTITUTION'] as const;
+export type ReceiptChannel = (typeof RECEIPT_CHANNELS)[number];
+
+/** The outcome of one check, and the verdict over several (the worst outcome). */
+export type Verdict = 'PASS' | 'REFER' | 'FAIL';
+
+/** Bank-check reasons (BK-01..BK-09), each with its fixed outcome: the table in docs/settlement.md is this object. */
+export const BANK_CHECK_REASONS = {
+    BK01_PAYEE_ACTIVE: 'PASS',
+    BK01_PAYEE_NOT_FILED: 'FAIL',
+    BK01_PAYEE_NOT_ACTIVE: 'FAIL',
+    BK02_TRADE_BACKED: 'PASS',
+    BK02_NO_TRADES: 'FAIL',
+    BK02_TRADE_NOT_FOUND: 'FAIL',
+    BK02_TRADE_CANCELLED: 'FAIL',
+    BK02_TRADE_NOT_CONFIRMED: 'REFER',
+    BK02_RECEIPT_BEFORE_TRADE: 'REFER',
+    BK03_EXPORTED: 'PASS',
+    BK03_PENDING_EXPORT: 'REFER',
+    BK03_EXPORT_EVIDENCE_MISSING: 'REFER',
+    BK03_NOT_EVALUATED: 'REFER',
+    BK04_NO_PRIOR_USE: 'PASS',
+    BK04_WITHIN_REMAINING: 'PASS',
+    BK04_TRADE_FULLY_USED: 'REFER',
+    BK04_AMOUNT_EXCEEDS_REMAINING: 'FAIL',
+    BK04_NOT_EVALUATED: 'REFER',
+    BK05_PAYER_IS_BUYER: 'PASS',
+    BK05_PAYER_COUNTRY_MISMATCH: 'REFER',
+    BK05_THIRD_PARTY_PAYER: 'REFER',
+    BK05_PAYER_NOT_PROVIDED: 'REFER',
+    BK05_BUYER_NOT_FILED: 'REFER',
+    BK05_PAYER_MISMATCH: 'FAIL',
+    BK05_NOT_EVALUATED: 'REFER',
+    BK06_PAYEE_IS_AGENT: 'PASS',
+    BK06_PAYEE_IS_VENDOR: 'PASS',
+    BK06_AGENT_MISSING: 'FAIL',
+    BK06_WRONG_PAYEE: 'FAIL',
+    BK06_NOT_EVALUATED: 'REFER',
+    BK07_WITHIN_VALUE: 'PASS',
+    BK07_WITHIN_TOLERANCE: 'PASS',
+    BK07_RECEIPT_NOT_FULLY_ALLOCATED: 'REFER',
+    BK07_RATE_MISSING: 'FAIL',
+    BK07_EXCEEDS_TOLERANCE: 'FAIL',
+    BK07_ALLOCATIONS_EXCEED_RECEIPT: 'FAIL',
+    BK07_NOT_EVALUATED: 'REFER',
+    BK08_BELOW_THRESHOLD: 'PASS',
+    BK08_IN_DIRECTORY: 'PASS',
+    BK08_DIRECTORY_REQUIRED: 'REFER',
+    BK08_USD_EQUIVALENT_UNKNOWN: 'REFER',
+    BK09_NO_FLAGS: 'PASS',
+    BK09_OPEN_FLAGS: 'REFER',
+    BK09_CONFIRMED_FLAGS: 'FAIL',
+} as const satisfies Record<string, Verdict>;
+export type BankCheckReason = keyof typeof BANK_CHECK_REASONS;
+
+/** CU-09 ExemptionGuard reasons, each with what it means. */
+export const EXEMPTION_REASONS = {
+    CU09_OK: 'exported, right period, not exempted before',
+    CU09_TRADE_NOT_FOUND: 'no such trade',
+    CU09_NOT_MERCHANT_TRADE: 'the trade belongs to another vendor',
+    CU09_NOT_EXPORTED: 'the trade is not EXPORTED (V29; premature claim F10)',
+    CU09_NO_EXIT_DATE: 'no declaration of the trade records an exit date (V29)',
+    CU09_ALREADY_EXEMPTED: 'the trade is already claimed in another filing (V29; double claim F10)',
+    CU09_WRONG_PERIOD: 'the period is not the month after the export month (V28)',
+    CU09_PERIOD_NOT_OPEN: 'the filing is made before its period starts (V28; premature claim F10)',
+    CU09_PERIOD_CLOSED: 'the filing is made after its period ended (V28)',
+} as const;
+export type ExemptionReason = keyof typeof EXEMPTION_REASONS;
+
+// Transactions ----------------------------------------------------------------------------------------------------
+
+/** Every transaction, by contract. A transaction is called as `<Contract>.<Transaction>`. */
+export const TRANSACTIONS = {
+    ConsolidationContract: ['CreateConsolidationOrder', 'GetConsolidationOrder', 'GetPackingList', 'RecordPackingList'],
+    CustomsContract: [
+        'AcceptDeclaration',
+        'AmendDeclaration',
+        'CheckDeclaration',
+        'ConfirmExit',
+        'GetCustomsEvents',
+        'HoldDeclaration',
+        'LiftHold',
+        'OrderInspection',
+        'RecordInspectionResult',
+        'ReleaseDeclaration',
+        'ReturnDeclaration',
+        'TraceDeclarationLine',
+        'WithdrawDeclaration',
+    ],
+    DeclarationContract: ['FileDeclaration', 'GetDeclaration', 'ListDeclarationsByDate', 'PreviewDeclaration'],
+    DocumentContract: ['GetDocument', 'RegisterDocument'],
+    ExemptionContract: [
+        'CheckExemption',
+        'ExemptionGuard',
+        'FileExemption',
+        'GetExemption',
+        'GetExemptionByTrade',
+        'ListExemptionsByMerchant',
+    ],
+    GoodsContract: ['GetGoods', 'GetNegativeList', 'PublishNegativeList', 'RegisterGoods'],
+    HistoryContract: ['GetHistory'],
+    IdentityContract: ['RecordOnboarding'],
+    PartyContract: [
+        'ActivateParty',
+        'FileAgencyAgreement',
+        'GetAgencyAgreement',
+        'GetCluster',
+        'GetParty',
+        'GetPartyPrivate',
+        'ListPartiesByType',
+        'RegisterCluster',
+        'RegisterParty',
+        'ReinstateParty',
+        'RevokeParty',
+        'SignAgencyAgreement',
+        'SuspendParty',
+        'VerifyParty',
+    ],
+    ReceiptContract: [
+        'AllocateReceipt',
+        'CheckReceipt',
+        'FileReceipt',
+        'GetReceipt',
+        'GetReceiptPayer',
+        'GetTradeSettlement',
+        'ListReceiptsByPayee',
+        'ListReceiptsByTrade',
+        'SettleReceipt',
+        'VerifyReceipt',
+    ],
+    RiskContract: ['ClearFlag', 'ConfirmFlag', 'GetFlag', 'ListFlagsBySubject', 'RaiseFlag'],
+    TradeContract: [
+        'AmendTrade',
+        'CancelTrade',
+        'GetTrade',
+        'GetTradeHistory',
+        'ListTradesByAgent',
+        'ListTradesByBuyer',
+        'ListTradesByDate',
+        'ListTradesByVendor',
+        'RegisterTrade',
+        'RegisterTrades',
+        'ResolveTradeFlag',
+    ],
+} as const;
+export type ContractName = keyof typeof TRANSACTIONS;
+export type TransactionOf<C extends ContractName> = (typeof TRANSACTIONS)[C][number];
+export type TransactionName = { [C in ContractName]: `${C}.${TransactionOf<C>}` }[ContractName];
+
+// Events ----------------------------------------------------------------------------------------------------------
+
+interface PartyTransitioned {
+    readonly partyId: string;
+    readonly from: PartyStatus;
+    readonly to: PartyStatus;
+}
+
+interface RiskFlagResolved {
+    readonly flagId: string;
+    readonly status: RiskStatus;
+}
+
+/** Every chaincode event by name, with the payload its transaction sets (each write emits exactly one). */
+export interface EventPayloads {
+    readonly ClusterRegistered: { readonly clusterId: string; readonly stalls: number };
+    readonly PartyRegistered: {
+        readonly partyId: string;
+        readonly type: PartyType;
+        readonly riskFlags: readonly string[];
+    };
+    readonly PartyVerified: PartyTransitioned;
+    readonly PartyActivated: PartyTransitioned;
+    readonly PartySuspended: PartyTransitioned;
+    readonly PartyReinstated: PartyTransitioned;
+    readonly PartyRevoked: PartyTransitioned;
+    readonly AgencyAgreementFiled: {
+        readonly agreementNo: string;
+        readonly merchantId: string;
+        readonly agentId: string;
+    };
+    readonly AgencyAgreementSigned: { readonly agreementNo: string };
+    readonly DocumentRegistered: { readonly sha256: string; readonly kind: string };
+    readonly GoodsRegistered: { readonly goodsCode: string; readonly ownerId: string; readonly hsCode: string };
+    /** `entries` is how many entries the list has. */
+    readonly NegativeListPublished: { readonly version: number; readonly validFrom: string; readonly entries: number };
+    readonly OnboardingRecorded: { readonly mspId: string; readonly username: string; readonly role: string };
+    readonly TradeRegistered: {
+        readonly tradeNo: string;
+        readonly status: TradeStatus;
+        readonly riskFlags: readonly string[];
+    };
+    readonly TradesRegistered: { readonly registered: readonly string[]; readonly failed: number };
+    readonly TradeAmended: {
+        readonly tradeNo: string;
+        readonly status: TradeStatus;
+        readonly amendments: number;
+        readonly reason: string;
+    };
+    readonly TradeCancelled: { readonly tradeNo: string; readonly reason: string };
+    readonly TradeFlagResolved: { readonly tradeNo: string };
+    readonly ConsolidationOrderCreated: { readonly orderCode: string; readonly tradeNos: readonly string[] };
+    readonly PackingListRecorded: {
+        readonly packingNo: string;
+        readonly containers: readonly string[];
+        readonly tradeNos: readonly string[];
+    };
+    readonly DeclarationFiled: {
+        readonly declNo: string;
+        readonly tradeNos: readonly string[];
+        readonly totalValueUsd: number;
+        readonly riskFlags: readonly string[];
+    };
+    readonly CustomsEventRecorded: {
+        readonly declNo: string;
+        readonly seq: number;
+        readonly type: CustomsEventType;
+        readonly from: DeclarationStatus;
+        readonly to: DeclarationStatus;
+        readonly tradeNos: readonly string[];
+    };
+    readonly RiskFlagRaised: {
+        readonly flagId: string;
+        readonly subjectType: RiskSubject;
+        readonly subjectId: string;
+        readonly ruleId: string;
+    };
+    readonly RiskFlagCleared: RiskFlagResolved;
+    readonly RiskFlagConfirmed: RiskFlagResolved;
+    readonly ReceiptFiled: {
+        readonly receiptId: string;
+        readonly payeePartyId: string;
+        readonly status: ReceiptStatus;
+        readonly tradeNos: readonly string[];
+        readonly flags: readonly string[];
+    };
+    readonly ReceiptAllocated: {
+        readonly receiptId: string;
+        readonly status: ReceiptStatus;
+        readonly tradeNos: readonly string[];
+        readonly flags: readonly string[];
+    };
+    readonly ReceiptVerified: { readonly receiptId: string; readonly verdict: Verdict; readonly status: ReceiptStatus };
+    readonly ReceiptSettled: { readonly receiptId: string; readonly status: ReceiptStatus };
+    readonly ExemptionFiled: {
+        readonly filingNo: string;
+        readonly merchantId: string;
+        readonly period: string;
+        readonly tradeNos: readonly string[];
+    };
+}
+export type EventName = keyof EventPayloads;
+
+/** What the chaincode adds to every payload: the transaction and its timestamp (ISO-8601). */
+export interface EventStamp {
+    readonly txId: string;
+    readonly at: string;
+}
