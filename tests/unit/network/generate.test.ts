@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { parse, stringify } from 'yaml';
-import { CUSTOMS_MSP, MARKET_MSP } from '../../../chaincode/src/lib/auth';
+import { CUSTOMS_MSP, MARKET_MSP } from '../../../chaincode/src/vocabulary';
 import { configtx, cryptoConfig, patchCoreYaml } from '../../../network/src/generate';
 import { Layout } from '../../../network/src/layout';
 import { caProcess, peerProcess } from '../../../network/src/nodes';
