@@ -49,6 +49,9 @@ export interface ProjectorOptions {
     readonly apply?: ApplyOptions;
 }
 
+/** How long a peer height asked for {@link Projector.status} is reused. */
+const HEIGHT_CACHE_MS = 1000;
+
 const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
     new Promise((resolve) => {
         const timer = setTimeout(resolve, ms);
@@ -88,6 +91,7 @@ export class Projector {
     #lastBlock: number | null = null;
     #transactions = 0;
     #knownHeight = 0;
+    #height: { readonly at: number; readonly value: Promise<number | null> } | undefined;
     #error: string | undefined;
 
     constructor(options: ProjectorOptions) {
@@ -111,13 +115,19 @@ export class Projector {
         this.#state = 'stopped';
     }
 
-    /** The projection's progress, with the peer's height asked now (null when it does not answer in time). */
+    /**
+     * The projection's progress, with the peer's height asked at most once a second (null when the peer did not
+     * answer in time), so probes and scrapes cannot flood the peer.
+     */
     async status(): Promise<ProjectionStatus> {
-        const peerHeight = await withTimeout(
-            this.#options.source.height(),
-            this.#options.heightTimeoutMs ?? 2000,
-        ).catch(() => null);
-        if (peerHeight !== null) this.#knownHeight = Math.max(this.#knownHeight, peerHeight);
+        const now = Date.now();
+        if (this.#height === undefined || now - this.#height.at >= HEIGHT_CACHE_MS) {
+            const asked = withTimeout(this.#options.source.height(), this.#options.heightTimeoutMs ?? 2000).catch(
+                () => null,
+            );
+            this.#height = { at: now, value: asked };
+        }
+        const peerHeight = await this.#height.value;
         const applied = this.#lastBlock === null ? 0 : this.#lastBlock + 1;
         return {
             org: this.#options.org,
