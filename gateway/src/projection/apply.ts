@@ -109,8 +109,8 @@ async function applyTransaction(
 }
 
 /**
- * Applies one block in one database transaction: the rows of its VALID transactions, in block order, and the
- * checkpoint. Either all of it is visible afterwards or none of it; a block at or below the checkpoint is skipped, a
+ * Applies one block in one database transaction: the rows of its VALID transactions of the chaincode, in block
+ * order, and the checkpoint. Either all of it is visible afterwards or none of it; a block at or below the checkpoint is skipped, a
  * block after a gap is refused ({@link BlockGap}).
  */
 export async function applyBlock(
@@ -129,7 +129,7 @@ export async function applyBlock(
         let rows = 0;
         let lastTxId = checkpoint?.txId ?? null;
         for (const tx of block.transactions) {
-            if (!tx.valid) continue;
+            if (!tx.valid || !tx.ofChaincode) continue;
             rows += await applyTransaction(trx, tx, block.number);
             transactions += 1;
             lastTxId = tx.txId;

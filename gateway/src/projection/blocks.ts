@@ -28,6 +28,8 @@ export interface LedgerTransaction {
     /** Fabric's validation code (0 = VALID). */
     readonly validationCode: number;
     readonly event: ChaincodeEvent | undefined;
+    /** Whether the transaction ran the projected chaincode (lifecycle and other chaincodes' transactions do not). */
+    readonly ofChaincode: boolean;
     /** Public writes to the projected chaincode's namespace, in write-set order. */
     readonly writes: readonly LedgerWrite[];
     /** Private writes to the projected chaincode's collections that this peer received. */
@@ -56,6 +58,7 @@ function isoTime(header: common.ChannelHeader): string {
 }
 
 interface Actions {
+    readonly ofChaincode: boolean;
     readonly writes: LedgerWrite[];
     readonly event: ChaincodeEvent | undefined;
 }
@@ -64,6 +67,7 @@ interface Actions {
 function actionsOf(payload: common.Payload, chaincode: string): Actions {
     const writes: LedgerWrite[] = [];
     let event: ChaincodeEvent | undefined;
+    let ofChaincode = false;
     const transaction = peer.Transaction.deserializeBinary(payload.getData_asU8());
     for (const action of transaction.getActionsList()) {
         const actionPayload = peer.ChaincodeActionPayload.deserializeBinary(action.getPayload_asU8());
@@ -74,7 +78,9 @@ function actionsOf(payload: common.Payload, chaincode: string): Actions {
         );
         const results = ledger.rwset.TxReadWriteSet.deserializeBinary(chaincodeAction.getResults_asU8());
         for (const ns of results.getNsRwsetList()) {
-            if (ns.getNamespace() === chaincode) writes.push(...writesOf(ns.getRwset_asU8()));
+            if (ns.getNamespace() !== chaincode) continue;
+            ofChaincode = true;
+            writes.push(...writesOf(ns.getRwset_asU8()));
         }
         const eventBytes = chaincodeAction.getEvents_asU8();
         if (eventBytes.length > 0) {
@@ -87,7 +93,7 @@ function actionsOf(payload: common.Payload, chaincode: string): Actions {
             }
         }
     }
-    return { writes, event };
+    return { ofChaincode, writes, event };
 }
 
 function privateWritesOf(data: ledger.rwset.TxPvtReadWriteSet | undefined, chaincode: string): PrivateWrite[] {
@@ -132,7 +138,9 @@ export function parseBlock(delivered: peer.BlockAndPrivateData, chaincode: strin
             // a block without the filter has not been validated: never the case for a committed block
             const validationCode = codes?.[index] ?? peer.TxValidationCode.NOT_VALIDATED;
             const valid = validationCode === VALID;
-            const actions = valid ? actionsOf(payload, chaincode) : { writes: [], event: undefined };
+            const actions = valid
+                ? actionsOf(payload, chaincode)
+                : { ofChaincode: false, writes: [], event: undefined };
             transactions.push({
                 txId: channelHeader.getTxId(),
                 index,
@@ -141,6 +149,7 @@ export function parseBlock(delivered: peer.BlockAndPrivateData, chaincode: strin
                 valid,
                 validationCode,
                 event: actions.event,
+                ofChaincode: actions.ofChaincode,
                 writes: actions.writes,
                 privateWrites: valid ? privateWritesOf(privateData.get(index), chaincode) : [],
             });

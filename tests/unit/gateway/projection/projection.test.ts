@@ -114,7 +114,11 @@ describe('parseBlock', () => {
                 writes: [{ key: 'namespaces/fields/mpt/Sequence', value: { v: 1 }, namespace: '_lifecycle' }],
             },
         ]);
-        expect(parseBlock(other, CHAINCODE).transactions[0]?.writes).toEqual([]);
+        expect(parseBlock(other, CHAINCODE).transactions[0]).toMatchObject({
+            valid: true,
+            ofChaincode: false,
+            writes: [],
+        });
     });
 });
 
@@ -267,6 +271,17 @@ describe.each(DIALECTS)('the read model on %s', (dialect) => {
             await db.selectFrom('transactions').select('tx_id').where('block_number', '=', 5).execute(),
         ).toHaveLength(2);
         expect(await readCheckpoint(db)).toEqual({ blockNumber: 5, txId: 'tx8', txCount: 7 });
+    });
+
+    test('a lifecycle transaction is no transaction of the chaincode: not in the transactions table', async () => {
+        const { db } = await open();
+        const lifecycle: TxSpec = {
+            txId: 'lc1',
+            writes: [{ key: 'namespaces/fields/mpt/Sequence', value: { v: 1 }, namespace: '_lifecycle' }],
+        };
+        await applyAll({ db } as ReadModelDatabase, [buildBlock(0, [], { config: true }), buildBlock(1, [lifecycle])]);
+        expect(await db.selectFrom('transactions').selectAll().execute()).toEqual([]);
+        expect(await readCheckpoint(db)).toEqual({ blockNumber: 1, txId: null, txCount: 0 });
     });
 
     test('a block after a gap is refused', async () => {
