@@ -62,10 +62,17 @@ function asOwner(program, args, options = {}) {
 function initialise(bin) {
     step(`Initialising a PostgreSQL cluster in ${path.relative(root, data)} (once)`);
     fs.rmSync(home, { recursive: true, force: true });
-    fs.mkdirSync(home, { recursive: true, mode: 0o700 });
+    // .fabric with the default mode (the postgres user passes through it), the cluster's own folder private
+    fs.mkdirSync(path.dirname(home), { recursive: true });
+    fs.mkdirSync(home, { mode: 0o700 });
     fs.writeFileSync(passwordFile, crypto.randomBytes(18).toString('base64url'), { mode: 0o600 });
     if (isRoot) {
         execFileSync('chown', ['-R', 'postgres:postgres', home]);
+        try {
+            asOwner('test', ['-x', home], { stdio: 'ignore' });
+        } catch {
+            throw new Error(`the postgres user cannot reach ${home}: every folder above it must be searchable (o+x)`);
+        }
     }
     asOwner(path.join(bin, 'initdb'), [
         '--pgdata',

@@ -40,6 +40,12 @@ export interface TxSpec {
     readonly at?: string;
 }
 
+function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
+    const groups = new Map<string, T[]>();
+    for (const item of items) groups.set(keyOf(item), [...(groups.get(keyOf(item)) ?? []), item]);
+    return groups;
+}
+
 const bytesOf = (value: Value): Uint8Array =>
     value instanceof Uint8Array ? value : Buffer.from(JSON.stringify(value), 'utf8');
 
@@ -72,11 +78,7 @@ function endorserEnvelope(spec: TxSpec): Uint8Array {
     header.setChannelHeader(channelHeader.serializeBinary());
     header.setSignatureHeader(signatureHeader.serializeBinary());
 
-    const namespaces = new Map<string, WriteSpec[]>();
-    for (const write of spec.writes) {
-        const ns = write.namespace ?? CHAINCODE;
-        namespaces.set(ns, [...(namespaces.get(ns) ?? []), write]);
-    }
+    const namespaces = groupBy(spec.writes, (write) => write.namespace ?? CHAINCODE);
     const results = new ledger.rwset.TxReadWriteSet();
     results.setDataModel(ledger.rwset.TxReadWriteSet.DataModel.KV);
     results.setNsRwsetList(
@@ -130,10 +132,7 @@ function configEnvelope(): Uint8Array {
 }
 
 function privateData(spec: TxSpec): ledger.rwset.TxPvtReadWriteSet {
-    const byCollection = new Map<string, PrivateWriteSpec[]>();
-    for (const write of spec.privateWrites ?? []) {
-        byCollection.set(write.collection, [...(byCollection.get(write.collection) ?? []), write]);
-    }
+    const byCollection = groupBy(spec.privateWrites ?? [], (write) => write.collection);
     const ns = new ledger.rwset.NsPvtReadWriteSet();
     ns.setNamespace(CHAINCODE);
     ns.setCollectionPvtRwsetList(
