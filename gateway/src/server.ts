@@ -67,7 +67,7 @@ export async function startGateway(
 ): Promise<RunningGateway> {
     const profile = readConnectionProfile(config.connectionProfile);
     const projections = config.projection
-        ? await startProjections({
+        ? startProjections({
               profile,
               readers: registrars(profile),
               dataDir: config.dataDir,

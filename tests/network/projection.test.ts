@@ -5,7 +5,13 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import { REGISTRAR } from '../../network/src/identities';
 import { ledgerIdentity } from '../../gateway/src/auth/identities';
 import { newLogger } from '../../gateway/src/ops/logger';
-import { openReadModel, parseBlock, startProjections, type ReadModelDatabase } from '../../gateway/src/projection';
+import {
+    openReadModel,
+    parseBlock,
+    startProjections,
+    type Projections,
+    type ReadModelDatabase,
+} from '../../gateway/src/projection';
 import { readCheckpoint } from '../../gateway/src/projection/apply';
 import { dump } from '../unit/gateway/projection/support';
 import { common, peer } from '@hyperledger/fabric-protos';
@@ -152,7 +158,7 @@ describe('each organisation projects its own peer', () => {
         const readers = new Map([['MarketOrgMSP', ledgerIdentity(network.wallet('MarketOrg').get(REGISTRAR))]]);
         const dataDir = mkdtempSync(path.join(tmpdir(), 'mpt-projection-'));
         scratch.push(dataDir);
-        const start = (): ReturnType<typeof startProjections> =>
+        const start = (): Projections =>
             startProjections({
                 profile: marketOnly,
                 readers,
@@ -162,14 +168,14 @@ describe('each organisation projects its own peer', () => {
             });
 
         // stopped as soon as it has applied a block: in the middle of catching up with the channel's history
-        const first = await start();
         const own = await readModel(dataDir, 'MarketOrg');
+        const first = start();
         await until(async () => (await readCheckpoint(own.db)) !== undefined, 30_000, 'first block applied');
         await first.stop();
         const stoppedAt = (await readCheckpoint(own.db))?.blockNumber ?? -1;
         for (const n of [1, 2]) ok(await m.vendor.api.post('/v1/trades', tradeBody(m, uniqueId(`PR${n}`))), 201);
 
-        const second = await start();
+        const second = start();
         try {
             const last = await caughtUp(own);
             const gateways = await readModel(gw.dataDir, 'MarketOrg');

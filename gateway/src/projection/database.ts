@@ -42,7 +42,7 @@ const pgTypes: pg.CustomTypesConfig = {
         oid === pg.types.builtins.INT8 ? Number : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
 };
 
-async function openPostgres(url: string, name: string): Promise<ReadModelDatabase> {
+async function openPostgres(url: string, name: string): Promise<Opened> {
     const schema = schemaName(name);
     const setup = new pg.Client({ connectionString: url });
     await setup.connect();
@@ -59,11 +59,16 @@ async function openPostgres(url: string, name: string): Promise<ReadModelDatabas
         dialect: 'postgres',
         where: `${schema}@${target.host}${target.pathname}`,
         schema,
+        // in one transaction under PostgreSQL's advisory lock: Kysely's migrator does both there
+        migrate: () => migrateToLatest(db as Kysely<unknown>, schema),
         close: () => db.destroy(),
     };
 }
 
-function openSqlite(dataDir: string, name: string): ReadModelDatabase {
+/** A read model just opened, with how to bring it to the latest version. */
+type Opened = ReadModelDatabase & { readonly migrate: () => Promise<void> };
+
+function openSqlite(dataDir: string, name: string): Opened {
     const dir = path.join(dataDir, 'projection');
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const file = path.join(dir, `${name}.sqlite`);
@@ -74,7 +79,40 @@ function openSqlite(dataDir: string, name: string): ReadModelDatabase {
     database.pragma('synchronous = NORMAL');
     database.pragma('busy_timeout = 5000');
     const db = new Kysely<ReadModel>({ dialect: new SqliteDialect({ database }) });
-    return { db, dialect: 'sqlite', where: file, schema: undefined, close: () => db.destroy() };
+    return {
+        db,
+        dialect: 'sqlite',
+        where: file,
+        schema: undefined,
+        close: () => db.destroy(),
+        migrate: () => migrateSqlite(file, database, db),
+    };
+}
+
+/** Migrations of SQLite files under way in this process, by file. */
+const migrating = new Map<string, Promise<void>>();
+
+/**
+ * Kysely's migrator runs SQLite migrations outside a transaction and locks nothing between processes: here they run
+ * in one BEGIN IMMEDIATE transaction (the file's write lock, so another process waits and then finds them done, and a
+ * crash leaves the previous version), one handle of this process at a time (a second handle would wait for the lock
+ * on the thread the first needs).
+ */
+function migrateSqlite(file: string, database: SqliteDatabase.Database, db: Kysely<ReadModel>): Promise<void> {
+    const run = (migrating.get(file) ?? Promise.resolve())
+        .catch(() => undefined)
+        .then(async () => {
+            database.exec('BEGIN IMMEDIATE');
+            try {
+                await migrateToLatest(db as Kysely<unknown>);
+                database.exec('COMMIT');
+            } catch (error) {
+                if (database.inTransaction) database.exec('ROLLBACK');
+                throw error;
+            }
+        });
+    migrating.set(file, run);
+    return run;
 }
 
 /** Opens (creating when missing) one organisation's read model and migrates it to the latest version. */
@@ -84,12 +122,18 @@ export async function openReadModel(location: ReadModelLocation): Promise<ReadMo
             ? openSqlite(location.dataDir, location.name)
             : await openPostgres(location.databaseUrl, location.name);
     try {
-        await migrateToLatest(opened.db as Kysely<unknown>, opened.schema);
+        await opened.migrate();
     } catch (error) {
         await opened.close();
         throw error;
     }
-    return opened;
+    return {
+        db: opened.db,
+        dialect: opened.dialect,
+        where: opened.where,
+        schema: opened.schema,
+        close: () => opened.close(),
+    };
 }
 
 /** Drops a PostgreSQL read model (its schema); an SQLite read model is a file to delete. */

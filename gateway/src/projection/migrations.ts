@@ -2,8 +2,8 @@ import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } fr
 
 /**
  * The read model's migrations, in order. A shipped migration never changes: a new column or table is a new entry.
- * Each runs in a transaction on PostgreSQL and SQLite alike (Kysely's migrator), so a crash leaves the previous
- * version or the next, never half of one.
+ * They run in one transaction (PostgreSQL: Kysely's migrator, under an advisory lock; SQLite: database.ts, under the
+ * file's write lock), so a crash leaves the previous version or the next, never half of one.
  */
 
 type ColumnType = 'text' | 'bigint' | 'integer';

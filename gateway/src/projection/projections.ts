@@ -1,7 +1,7 @@
 import type { ConnectionProfile } from '../../../network/src/connection';
 import type { LedgerIdentity } from '../ledger/ledger';
 import type { Logger } from '../ops/logger';
-import { openReadModel } from './database';
+import { openReadModel, type ReadModelDatabase } from './database';
 import { FabricBlockSource } from './fabric-source';
 import { Projector, type ProjectionStatus } from './projector';
 
@@ -22,8 +22,8 @@ export interface ProjectionsOptions {
     readonly logger: Logger;
 }
 
-/** Opens each org's read model (migrating it) and starts its projector. */
-export async function startProjections(options: ProjectionsOptions): Promise<Projections> {
+/** Starts each org's projector; each opens (and migrates) its read model itself, retrying until it can. */
+export function startProjections(options: ProjectionsOptions): Projections {
     const running: { projector: Projector; close: () => Promise<void> }[] = [];
     for (const org of options.profile.orgs) {
         const reader = options.readers.get(org.mspId);
@@ -31,15 +31,11 @@ export async function startProjections(options: ProjectionsOptions): Promise<Pro
             options.logger.warn({ org: org.org }, 'no registrar in the wallet: this org is not projected');
             continue;
         }
-        const database = await openReadModel({
-            databaseUrl: options.databaseUrl,
-            dataDir: options.dataDir,
-            name: org.org,
-        });
         const source = new FabricBlockSource(org, reader, options.profile.channel);
         const projector = new Projector({
             org: org.org,
-            database,
+            open: (): Promise<ReadModelDatabase> =>
+                openReadModel({ databaseUrl: options.databaseUrl, dataDir: options.dataDir, name: org.org }),
             source,
             chaincode: options.profile.chaincode,
             logger: options.logger,
@@ -50,7 +46,7 @@ export async function startProjections(options: ProjectionsOptions): Promise<Pro
             close: async (): Promise<void> => {
                 await projector.stop();
                 source.close();
-                await database.close();
+                await projector.database?.close();
             },
         });
     }

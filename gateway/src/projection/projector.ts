@@ -30,14 +30,18 @@ export interface ProjectionStatus {
     /** Blocks the peer has and the read model has not yet; null when the peer could not be asked. */
     readonly lagBlocks: number | null;
     readonly transactions: number;
-    /** Where the read model lives (file, or schema@host/database). */
-    readonly database: string;
+    /** Where the read model lives (file, or schema@host/database); undefined until it could be opened. */
+    readonly database: string | undefined;
     readonly error?: string;
 }
 
 export interface ProjectorOptions {
     readonly org: string;
-    readonly database: ReadModelDatabase;
+    /**
+     * Opens the read model (and migrates it). Called by the projector until it succeeds, so a database that cannot
+     * be reached at start is retried like any other failure instead of stopping the gateway.
+     */
+    readonly open: () => Promise<ReadModelDatabase>;
     readonly source: BlockSource;
     /** The chaincode whose namespace is projected. */
     readonly chaincode: string;
@@ -52,17 +56,16 @@ export interface ProjectorOptions {
 /** How long a peer height asked for {@link Projector.status} is reused. */
 const HEIGHT_CACHE_MS = 1000;
 
+/** Waits `ms`, or less when `signal` aborts (its listener removed either way, so retries never pile listeners up). */
 const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
     new Promise((resolve) => {
-        const timer = setTimeout(resolve, ms);
-        signal.addEventListener(
-            'abort',
-            () => {
-                clearTimeout(timer);
-                resolve();
-            },
-            { once: true },
-        );
+        const done = (): void => {
+            clearTimeout(timer);
+            signal.removeEventListener('abort', done);
+            resolve();
+        };
+        const timer = setTimeout(done, ms);
+        signal.addEventListener('abort', done, { once: true });
     });
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
@@ -93,6 +96,7 @@ export class Projector {
     #knownHeight = 0;
     #height: { readonly at: number; readonly value: Promise<number | null> } | undefined;
     #error: string | undefined;
+    #database: ReadModelDatabase | undefined;
 
     constructor(options: ProjectorOptions) {
         this.#options = options;
@@ -100,6 +104,11 @@ export class Projector {
 
     get org(): string {
         return this.#options.org;
+    }
+
+    /** The read model once opened: the projector never closes it (its owner does, after {@link stop}). */
+    get database(): ReadModelDatabase | undefined {
+        return this.#database;
     }
 
     /** Starts projecting in the background; {@link stop} ends it. */
@@ -136,7 +145,7 @@ export class Projector {
             peerHeight,
             lagBlocks: peerHeight === null ? null : Math.max(0, peerHeight - applied),
             transactions: this.#transactions,
-            database: this.#options.database.where,
+            database: this.#database?.where,
             ...(this.#error === undefined ? {} : { error: this.#error }),
         };
     }
@@ -169,7 +178,8 @@ export class Projector {
 
     /** One connection: from the checkpoint to the end of the stream. */
     async #follow(): Promise<void> {
-        const { db } = this.#options.database;
+        this.#database ??= await this.#options.open();
+        const { db } = this.#database;
         const checkpoint = await readCheckpoint(db);
         this.#lastBlock = checkpoint?.blockNumber ?? null;
         this.#transactions = checkpoint?.txCount ?? 0;

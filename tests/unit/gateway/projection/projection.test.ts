@@ -1,9 +1,13 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterEach, describe, expect, test } from '@jest/globals';
 import { peer } from '@hyperledger/fabric-protos';
 import pino from 'pino';
 import {
     applyBlock,
     BlockGap,
+    openReadModel,
     parseBlock,
     Projector,
     readCheckpoint,
@@ -299,7 +303,7 @@ describe.each(DIALECTS)('the read model on %s', (dialect) => {
         history.append(...blocks);
         const catchUp = new Projector({
             org: 'MarketOrg',
-            database: caughtUp,
+            open: (): Promise<ReadModelDatabase> => Promise.resolve(caughtUp),
             source: history,
             chaincode: CHAINCODE,
             logger,
@@ -313,7 +317,13 @@ describe.each(DIALECTS)('the read model on %s', (dialect) => {
         try {
             const peerLive = new MemoryPeer();
             const follower = (database: ReadModelDatabase): Projector =>
-                new Projector({ org: 'MarketOrg', database, source: peerLive, chaincode: CHAINCODE, logger });
+                new Projector({
+                    org: 'MarketOrg',
+                    open: (): Promise<ReadModelDatabase> => Promise.resolve(database),
+                    source: peerLive,
+                    chaincode: CHAINCODE,
+                    logger,
+                });
             let projector = follower(live.database);
             projector.start();
             for (const block of blocks.slice(0, 4)) {
@@ -342,7 +352,7 @@ describe.each(DIALECTS)('the read model on %s', (dialect) => {
         let failures = 1;
         const projector = new Projector({
             org: 'MarketOrg',
-            database,
+            open: (): Promise<ReadModelDatabase> => Promise.resolve(database),
             source,
             chaincode: CHAINCODE,
             logger,
@@ -361,5 +371,48 @@ describe.each(DIALECTS)('the read model on %s', (dialect) => {
         await projector.stop();
         expect(source.opens).toEqual([0, 4]);
         expect(await readCheckpoint(database.db)).toEqual({ blockNumber: 6, txId: 'tx9', txCount: 8 });
+    });
+
+    test('a read model that cannot be opened at first is retried: the projector reports failing, then projects', async () => {
+        const database = await open();
+        const source = new MemoryPeer();
+        source.append(...market());
+        let refusals = 2;
+        const projector = new Projector({
+            org: 'MarketOrg',
+            open: (): Promise<ReadModelDatabase> => {
+                if (refusals === 0) return Promise.resolve(database);
+                refusals -= 1;
+                return Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:5432'));
+            },
+            source,
+            chaincode: CHAINCODE,
+            logger,
+            retryMs: { first: 50, max: 50 },
+        });
+        projector.start();
+        await eventually(async () => (await projector.status()).state === 'failing');
+        expect(await projector.status()).toMatchObject({
+            lastBlock: null,
+            database: undefined,
+            error: expect.stringContaining('ECONNREFUSED'),
+        });
+        await eventually(async () => (await readCheckpoint(database.db))?.blockNumber === 6);
+        await projector.stop();
+        expect(refusals).toBe(0);
+        expect(projector.database).toBe(database);
+    });
+});
+
+describe('opening a read model', () => {
+    test('two handles creating the same new SQLite read model at once both get a migrated one', async () => {
+        const dataDir = mkdtempSync(path.join(tmpdir(), 'mpt-read-race-'));
+        try {
+            const handles = await Promise.all([1, 2, 3].map(() => openReadModel({ dataDir, name: 'MarketOrg' })));
+            for (const { db } of handles) expect(await readCheckpoint(db)).toBeUndefined();
+            await Promise.all(handles.map((handle) => handle.close()));
+        } finally {
+            rmSync(dataDir, { recursive: true, force: true });
+        }
     });
 });
