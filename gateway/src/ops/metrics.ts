@@ -50,31 +50,27 @@ export class Metrics {
         registers: [this.#registry],
     });
 
-    readonly #projectionBlock = new Gauge({
-        name: 'mpt_projection_last_block',
-        help: 'last block applied to the org read model (-1 before block 0)',
-        labelNames: ['org'] as const,
-        registers: [this.#registry],
-    });
-    readonly #projectionHeight = new Gauge({
-        name: 'mpt_projection_peer_height',
-        help: "height of the org peer's ledger (last block + 1), as last seen",
-        labelNames: ['org'] as const,
-        registers: [this.#registry],
-    });
-    readonly #projectionLag = new Gauge({
-        name: 'mpt_projection_lag_blocks',
-        help: 'blocks the org peer has that its read model has not applied yet',
-        labelNames: ['org'] as const,
-        registers: [this.#registry],
-    });
-    readonly #projectionFailing = new Gauge({
-        name: 'mpt_projection_failing',
-        help: '1 while the org projection is failing (peer unreachable, database refusing writes) and retrying',
-        labelNames: ['org'] as const,
-        registers: [this.#registry],
-    });
+    readonly #projectionBlock = this.#orgGauge(
+        'mpt_projection_last_block',
+        'last block applied to the org read model (-1 before block 0)',
+    );
+    readonly #projectionHeight = this.#orgGauge(
+        'mpt_projection_peer_height',
+        "height of the org peer's ledger (last block + 1), as last seen",
+    );
+    readonly #projectionLag = this.#orgGauge(
+        'mpt_projection_lag_blocks',
+        'blocks the org peer has that its read model has not applied yet',
+    );
+    readonly #projectionFailing = this.#orgGauge(
+        'mpt_projection_failing',
+        '1 while the org projection is failing (peer unreachable, database refusing writes) and retrying',
+    );
     #projections: (() => Promise<readonly ProjectionStatus[]>) | undefined;
+
+    #orgGauge(name: string, help: string): Gauge<'org'> {
+        return new Gauge({ name, help, labelNames: ['org'] as const, registers: [this.#registry] });
+    }
 
     /** Reports the projections' progress with every scrape. */
     watchProjections(statuses: () => Promise<readonly ProjectionStatus[]>): void {
