@@ -15,7 +15,14 @@ const base = {
 module.exports = {
     maxWorkers: 1,
     projects: [
-        { ...base, displayName: 'unit', testMatch: ['<rootDir>/tests/unit/**/*.test.ts'] },
+        {
+            ...base,
+            displayName: 'unit',
+            testMatch: ['<rootDir>/tests/unit/**/*.test.ts'],
+            // a private PostgreSQL server for the read model's tests (scripts/ensure-postgres.js)
+            globalSetup: '<rootDir>/tests/unit/global-setup.ts',
+            globalTeardown: '<rootDir>/tests/unit/global-teardown.ts',
+        },
         {
             ...base,
             displayName: 'network',

@@ -15,6 +15,7 @@ import { openApiDocument } from './openapi/document';
 import type { Logger } from './ops/logger';
 import { MeteredLedger } from './ops/metered-ledger';
 import { Metrics } from './ops/metrics';
+import type { ProjectionStatus, Projections } from './projection';
 import { RateLimiter } from './ops/rate-limit';
 import { allRoutes } from './routes';
 
@@ -46,6 +47,8 @@ export interface AppDeps {
     readonly now?: () => number;
     /** Unknown-outcome transactions the ledger still does not know after this long are taken as lost. */
     readonly lostAfterMs?: number;
+    /** The read side's projections, reported by /readyz and /metrics (none when the gateway runs without). */
+    readonly projections?: Pick<Projections, 'statuses'>;
 }
 
 const BEARER = /^Bearer ([^\s]+)$/;
@@ -109,6 +112,26 @@ function readiness(ledger: Ledger, logger: Logger, ttlMs: number, now: () => num
     };
 }
 
+/**
+ * Each projection's progress for /readyz: a lagging or failing read model does not make the gateway unready (ledger
+ * calls still work), it is reported. No database location or error text: /readyz needs no key.
+ */
+async function projectionProgress(
+    projections: Pick<Projections, 'statuses'> | undefined,
+): Promise<{ projections?: Pick<ProjectionStatus, 'org' | 'state' | 'lastBlock' | 'peerHeight' | 'lagBlocks'>[] }> {
+    if (projections === undefined) return {};
+    const statuses = await projections.statuses();
+    return {
+        projections: statuses.map(({ org, state, lastBlock, peerHeight, lagBlocks }) => ({
+            org,
+            state,
+            lastBlock,
+            peerHeight,
+            lagBlocks,
+        })),
+    };
+}
+
 function observe(logger: Logger, metrics: Metrics) {
     return (req: Request, res: Response, next: NextFunction): void => {
         res.on('finish', () => {
@@ -159,13 +182,14 @@ export function buildApp(deps: AppDeps): Express {
         res.json({ status: 'ok' });
     });
     app.use(rateLimit(ipLimiter, metrics, (req) => `ip:${req.ip ?? 'unknown'}`, 'this client address'));
+    if (deps.projections !== undefined) {
+        const { projections } = deps;
+        metrics.watchProjections(() => projections.statuses());
+    }
     app.get('/readyz', async (_req, res) => {
         contextOf(res).route = '/readyz';
-        if (await isReady()) {
-            res.json({ status: 'ready' });
-        } else {
-            res.status(503).json({ status: 'not ready' });
-        }
+        const [ready, projections] = await Promise.all([isReady(), projectionProgress(deps.projections)]);
+        res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', ...projections });
     });
     app.get('/metrics', async (_req, res) => {
         contextOf(res).route = '/metrics';

@@ -29,6 +29,11 @@ const SETTINGS = {
         default: '120000',
         help: 'how long the ledger must answer "no such transaction" before a retry resubmits a write of unknown outcome',
     },
+    MPT_DATABASE_URL: {
+        default: '',
+        help: 'PostgreSQL for the read models (postgres://user:password@host:port/database; one schema per org); empty: an SQLite file per org in the data directory',
+    },
+    MPT_PROJECTION: { default: 'on', help: "on: project each org's own peer into its read model; off: no read side" },
 } as const;
 
 export type SettingName = keyof typeof SETTINGS;
@@ -53,6 +58,11 @@ const ENV_SCHEMA = z.object({
     MPT_SHUTDOWN_GRACE_MS: int(0, 600_000),
     MPT_ENROLMENT_CODE_TTL_HOURS: int(1, 24 * 30),
     MPT_COMMIT_LOST_AFTER_MS: int(1000, 24 * 3600 * 1000),
+    MPT_DATABASE_URL: z.union([
+        z.literal(''),
+        z.string().regex(/^postgres(ql)?:\/\/[^\s]+$/, { error: 'must be empty or a postgres:// URL' }),
+    ]),
+    MPT_PROJECTION: z.enum(['on', 'off']),
 });
 
 export interface GatewayConfig {
@@ -68,6 +78,10 @@ export interface GatewayConfig {
     readonly shutdownGraceMs: number;
     readonly enrolmentCodeTtlMs: number;
     readonly commitLostAfterMs: number;
+    /** PostgreSQL URL of the read models; undefined: SQLite files under the data directory. */
+    readonly databaseUrl: string | undefined;
+    /** Whether the gateway projects each org's peer into its read model. */
+    readonly projection: boolean;
 }
 
 export class ConfigError extends Error {
@@ -102,7 +116,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
         throw new ConfigError(
             parsed.error.issues.map((issue) => {
                 const name = String(issue.path[0]);
-                return `${name}=${JSON.stringify(raw[name])}: ${issue.message}`;
+                // a database URL may hold a password: never echoed
+                const shown = name === 'MPT_DATABASE_URL' ? '(not shown)' : JSON.stringify(raw[name]);
+                return `${name}=${shown}: ${issue.message}`;
             }),
         );
     }
@@ -119,6 +135,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
         shutdownGraceMs: c.MPT_SHUTDOWN_GRACE_MS,
         enrolmentCodeTtlMs: c.MPT_ENROLMENT_CODE_TTL_HOURS * 3600 * 1000,
         commitLostAfterMs: c.MPT_COMMIT_LOST_AFTER_MS,
+        databaseUrl: c.MPT_DATABASE_URL === '' ? undefined : c.MPT_DATABASE_URL,
+        projection: c.MPT_PROJECTION === 'on',
     };
 }
 

@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readConnectionProfile, REGISTRAR, Wallet } from '../../network/client';
+import { readConnectionProfile, REGISTRAR, Wallet, type ConnectionProfile } from '../../network/client';
 import { buildApp, type AppDeps } from './app';
 import { FabricCertificateAuthorities, GatewayWallets, ledgerIdentity } from './auth/identities';
 import { EnrolmentCodes } from './auth/enrolment-codes';
@@ -10,21 +10,30 @@ import { IdempotencyStore } from './idempotency/store';
 import { FabricLedger } from './ledger/fabric-ledger';
 import type { LedgerIdentity } from './ledger/ledger';
 import { newLogger, type Logger } from './ops/logger';
+import { startProjections, type Projections } from './projection';
 
 /** How often expired idempotency records are removed from disk (they expire after 7 days). */
 const IDEMPOTENCY_PRUNE_MS = 60 * 60 * 1000;
 
-/** Everything the app needs, wired to the real network described by the connection profile. */
-export function createDeps(config: GatewayConfig, logger: Logger): AppDeps {
-    const profile = readConnectionProfile(config.connectionProfile);
-    // each org's registrar answers the readiness probe: it exists in every org and holds no ledger role
-    const probes = new Map<string, LedgerIdentity>();
+/**
+ * Each org's registrar, by MSP ID: it exists in every org and holds no ledger role, so it answers the readiness probe
+ * and reads its org's peer for the projection.
+ */
+function registrars(profile: ConnectionProfile): Map<string, LedgerIdentity> {
+    const found = new Map<string, LedgerIdentity>();
     for (const org of profile.orgs) {
         const wallet = new Wallet(org.walletDir);
         if (wallet.has(REGISTRAR)) {
-            probes.set(org.mspId, ledgerIdentity(wallet.get(REGISTRAR)));
+            found.set(org.mspId, ledgerIdentity(wallet.get(REGISTRAR)));
         }
     }
+    return found;
+}
+
+/** Everything the app needs, wired to the real network described by the connection profile. */
+export function createDeps(config: GatewayConfig, logger: Logger, projections?: Projections): AppDeps {
+    const profile = readConnectionProfile(config.connectionProfile);
+    const probes = registrars(profile);
     return {
         ledger: new FabricLedger({ profile, probes }),
         keys: new ApiKeyStore(config.dataDir),
@@ -38,6 +47,7 @@ export function createDeps(config: GatewayConfig, logger: Logger): AppDeps {
         rateLimit: config.rateLimit,
         ipRateLimit: config.ipRateLimit,
         lostAfterMs: config.commitLostAfterMs,
+        ...(projections === undefined ? {} : { projections }),
     };
 }
 
@@ -53,7 +63,17 @@ export async function startGateway(
     config: GatewayConfig,
     logger = newLogger(config.logLevel),
 ): Promise<RunningGateway> {
-    const deps = createDeps(config, logger);
+    const profile = readConnectionProfile(config.connectionProfile);
+    const projections = config.projection
+        ? startProjections({
+              profile,
+              readers: registrars(profile),
+              dataDir: config.dataDir,
+              databaseUrl: config.databaseUrl,
+              logger,
+          })
+        : undefined;
+    const deps = createDeps(config, logger, projections);
     const app = buildApp(deps);
     const server = await new Promise<Server>((resolve, reject) => {
         const listening = app.listen(config.port, config.host, (error?: Error) => {
@@ -81,8 +101,14 @@ export async function startGateway(
             server.close(() => {
                 clearTimeout(force);
                 deps.ledger.close();
-                logger.info('gateway stopped');
-                resolve();
+                void (projections?.stop() ?? Promise.resolve())
+                    .catch((error: unknown) => {
+                        logger.warn({ err: error }, 'stopping the projections failed');
+                    })
+                    .then(() => {
+                        logger.info('gateway stopped');
+                        resolve();
+                    });
             });
             server.closeIdleConnections();
         });

@@ -136,6 +136,8 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
         MPT_RATE_LIMIT_PER_SECOND: '1000',
         MPT_RATE_LIMIT_BURST: '1000',
         MPT_IP_RATE_LIMIT_PER_SECOND: '1000',
+        // the read side has a suite of its own (projection.test.ts): the others leave the peers' CPU to their calls
+        MPT_PROJECTION: 'off',
         ...env,
     });
     // MPT_TEST_GATEWAY_LOG=error (for example) shows the gateway's own log while debugging a suite

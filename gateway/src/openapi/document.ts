@@ -226,6 +226,38 @@ const statusBody = (...values: string[]): JsonSchema => ({
     },
 });
 
+const nullableInt = { type: ['integer', 'null'] };
+
+/** /readyz: the status, and each org projection's progress when the gateway runs them. */
+const readyBody = (value: string): JsonSchema => ({
+    'application/json': {
+        schema: {
+            type: 'object',
+            properties: {
+                status: { type: 'string', enum: [value] },
+                projections: {
+                    type: 'array',
+                    items: {
+                        type: 'object',
+                        properties: {
+                            org: { type: 'string' },
+                            state: {
+                                type: 'string',
+                                enum: ['starting', 'catching-up', 'following', 'failing', 'stopped'],
+                            },
+                            lastBlock: nullableInt,
+                            peerHeight: nullableInt,
+                            lagBlocks: nullableInt,
+                        },
+                        required: ['org', 'state', 'lastBlock', 'peerHeight', 'lagBlocks'],
+                    },
+                },
+            },
+            required: ['status'],
+        },
+    },
+});
+
 /** Operations the app serves outside the route table (no API key). */
 const OPERATIONS_PATHS: Record<string, unknown> = {
     '/healthz': {
@@ -237,11 +269,11 @@ const OPERATIONS_PATHS: Record<string, unknown> = {
     },
     '/readyz': {
         get: {
-            summary: 'Every org peer answers a query',
+            summary: 'Every org peer answers a query; how far each org read model has got',
             tags: ['operations'],
             responses: {
-                200: { description: 'ready', content: statusBody('ready') },
-                503: { description: 'not ready', content: statusBody('not ready') },
+                200: { description: 'ready', content: readyBody('ready') },
+                503: { description: 'not ready', content: readyBody('not ready') },
             },
         },
     },

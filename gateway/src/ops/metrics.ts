@@ -1,5 +1,6 @@
 /** The gateway's Prometheus metrics, kept by prom-client. */
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { ProjectionStatus } from '../projection';
 
 /** Latency buckets in seconds: a cached read takes milliseconds, a submit waits for the commit. */
 const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
@@ -49,6 +50,33 @@ export class Metrics {
         registers: [this.#registry],
     });
 
+    readonly #projectionBlock = this.#orgGauge(
+        'mpt_projection_last_block',
+        'last block applied to the org read model (-1 before block 0)',
+    );
+    readonly #projectionHeight = this.#orgGauge(
+        'mpt_projection_peer_height',
+        "height of the org peer's ledger (last block + 1), as last seen",
+    );
+    readonly #projectionLag = this.#orgGauge(
+        'mpt_projection_lag_blocks',
+        'blocks the org peer has that its read model has not applied yet',
+    );
+    readonly #projectionFailing = this.#orgGauge(
+        'mpt_projection_failing',
+        '1 while the org projection is failing (peer unreachable, database refusing writes) and retrying',
+    );
+    #projections: (() => Promise<readonly ProjectionStatus[]>) | undefined;
+
+    #orgGauge(name: string, help: string): Gauge<'org'> {
+        return new Gauge({ name, help, labelNames: ['org'] as const, registers: [this.#registry] });
+    }
+
+    /** Reports the projections' progress with every scrape. */
+    watchProjections(statuses: () => Promise<readonly ProjectionStatus[]>): void {
+        this.#projections = statuses;
+    }
+
     /** One answered HTTP request; `route` is a route pattern or `unmatched`, never the raw path. */
     request(method: string, route: string, status: number, seconds: number): void {
         this.#httpRequests.inc({ method, route, status: String(status) });
@@ -71,7 +99,14 @@ export class Metrics {
     }
 
     /** Every metric in the Prometheus text exposition format. */
-    render(): Promise<string> {
+    async render(): Promise<string> {
+        for (const status of (await this.#projections?.()) ?? []) {
+            const labels = { org: status.org };
+            this.#projectionBlock.set(labels, status.lastBlock ?? -1);
+            if (status.peerHeight !== null) this.#projectionHeight.set(labels, status.peerHeight);
+            if (status.lagBlocks !== null) this.#projectionLag.set(labels, status.lagBlocks);
+            this.#projectionFailing.set(labels, status.state === 'failing' ? 1 : 0);
+        }
         return this.#registry.metrics();
     }
 }

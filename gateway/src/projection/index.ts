@@ -1,0 +1,27 @@
+/** The read side: each organisation's projection of its own peer's ledger (see docs/read-side.md). */
+export {
+    applyBlock,
+    BlockGap,
+    nextBlock,
+    readCheckpoint,
+    type Applied,
+    type ApplyOptions,
+    type Checkpoint,
+} from './apply';
+export { parseBlock, type LedgerTransaction, type ParsedBlock } from './blocks';
+export {
+    dropPostgresReadModel,
+    openReadModel,
+    schemaName,
+    type ReadModelDatabase,
+    type ReadModelLocation,
+} from './database';
+export {
+    Projector,
+    type BlockSource,
+    type BlockStream,
+    type ProjectionState,
+    type ProjectionStatus,
+} from './projector';
+export { startProjections, type Projections, type ProjectionsOptions } from './projections';
+export type { ReadModel } from './schema';

@@ -1,0 +1,350 @@
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+
+/**
+ * The read model's migrations, in order. A shipped migration never changes: a new column or table is a new entry.
+ * They run in one transaction (PostgreSQL: Kysely's migrator, under an advisory lock; SQLite: database.ts, under the
+ * file's write lock), so a crash leaves the previous version or the next, never half of one.
+ */
+
+type ColumnType = 'text' | 'bigint' | 'integer';
+/** name, type, nullable */
+type Column = readonly [string, ColumnType, boolean?];
+
+interface TableSpec {
+    readonly columns: readonly Column[];
+    readonly primaryKey: readonly string[];
+    readonly indexes?: readonly (readonly string[])[];
+}
+
+const LAST_CHANGE: readonly Column[] = [
+    ['tx_id', 'text'],
+    ['block_number', 'bigint'],
+];
+
+/** Version 1: the main records of the ledger, the transactions applied and the checkpoint. */
+const V1_TABLES: Readonly<Record<string, TableSpec>> = {
+    checkpoint: {
+        columns: [
+            ['id', 'integer'],
+            ['block_number', 'bigint'],
+            ['tx_id', 'text', true],
+            ['tx_count', 'bigint'],
+            ['applied_at', 'text'],
+        ],
+        primaryKey: ['id'],
+    },
+    transactions: {
+        columns: [
+            ['tx_id', 'text'],
+            ['block_number', 'bigint'],
+            ['tx_index', 'integer'],
+            ['timestamp', 'text'],
+            ['creator_msp', 'text'],
+            ['event_name', 'text', true],
+            ['event_payload', 'text', true],
+        ],
+        primaryKey: ['tx_id'],
+        indexes: [['block_number', 'tx_index'], ['event_name']],
+    },
+    parties: {
+        columns: [
+            ['party_id', 'text'],
+            ['type', 'text'],
+            ['legal_name', 'text'],
+            ['name_en', 'text', true],
+            ['status', 'text'],
+            ['country_code', 'text'],
+            ['cluster_id', 'text', true],
+            ['stall_no', 'text', true],
+            ['org_msp_id', 'text', true],
+            ['filed_by_msp', 'text'],
+            ['filed_at', 'text'],
+            ['updated_at', 'text'],
+            ['doc', 'text'],
+            ...LAST_CHANGE,
+        ],
+        primaryKey: ['party_id'],
+        indexes: [['type', 'status'], ['cluster_id'], ['legal_name']],
+    },
+    party_private: {
+        columns: [
+            ['party_id', 'text'],
+            ['id_number', 'text', true],
+            ['bank_account', 'text', true],
+            ['doc', 'text'],
+            ...LAST_CHANGE,
+        ],
+        primaryKey: ['party_id'],
+    },
+    clusters: {
+        columns: [
+            ['cluster_id', 'text'],
+            ['name', 'text'],
+            ['city', 'text'],
+            ['customs_office', 'text'],
+            ['acceptance_date', 'text'],
+            ['filed_at', 'text'],
+            ['doc', 'text'],
+            ...LAST_CHANGE,
+        ],
+        primaryKey: ['cluster_id'],
+        indexes: [['customs_office']],
+    },
+    goods: {
+        columns: [
+            ['goods_code', 'text'],
+            ['owner_id', 'text'],
+            ['producer_id', 'text'],
+            ['hs_code', 'text'],
+            ['name_cn', 'text'],
+            ['name_en', 'text'],
+            ['unit', 'text'],
+            ['filed_at', 'text'],
+            ['doc', 'text'],
+            ...LAST_CHANGE,
+        ],
+        primaryKey: ['goods_code'],
+        indexes: [['owner_id'], ['hs_code']],
+    },
+    trades: {
+        columns: [
+            ['trade_no', 'text'],
+            ['vendor_id', 'text'],
+            ['agent_id', 'text'],
+            ['buyer_id', 'text'],
+            ['cluster_id', 'text'],
+            ['stall_no', 'text'],
+            ['trade_date', 'text'],
+            ['currency', 'text'],
+            ['total_amount', 'bigint'],
+            ['status', 'text'],
+            ['consolidation_order', 'text', true],
+            ['packing_no', 'text', true],
+            ['decl_no', 'text', true],
+            ['risk_flag_count', 'integer'],
+            ['owner_msp', 'text'],
+            ['registered_at', 'text'],
+            ['updated_at', 'text'],
+            ['doc', 'text'],
+            ...LAST_CHANGE,
+        ],
+        primaryKey: ['trade_no'],
+        indexes: [
+            ['status', 'trade_date'],
+            ['cluster_id', 'trade_date'],
+            ['vendor_id', 'trade_date'],
+            ['agent_id', 'trade_date'],
+            ['buyer_id', 'trade_date'],
+            ['trade_date'],
+            ['decl_no'],
+        ],
+    },
+    trade_lines: {
+        columns: [
+            ['trade_no', 'text'],
+            ['line_id', 'text'],
+            ['goods_code', 'text'],
+            ['hs_code', 'text'],
+            ['name_en', 'text'],
+            ['unit', 'text'],
+            ['qty', 'bigint'],
+            ['unit_price', 'bigint'],
+            ['amount', 'bigint'],
+        ],
+        primaryKey: ['trade_no', 'line_id'],
+        indexes: [['goods_code'], ['hs_code']],
+    },
+    declarations: {
+        columns: [
+            ['decl_no', 'text'],
+            ['packing_no', 'text'],
+            ['consignor_id', 'text'],
+            ['broker_id', 'text'],
+            ['buyer_id', 'text'],
+            ['customs_office', 'text'],
+            ['exit_port', 'text'],
+            ['decl_date', 'text'],
+            ['dest_country', 'text'],
+            ['transport_mode', 'text'],
+            ['total_value_usd', 'bigint'],
+            ['status', 'text'],
+            ['release_date', 'text', true],
+            ['exit_date', 'text', true],
+            ['customs_events', 'integer'],
+            ['filed_by_msp', 'text'],
+            ['filed_at', 'text'],
+            ['updated_at', 'text'],
+            ['doc', 'text'],
+            ...LAST_CHANGE,
+        ],
+        primaryKey: ['decl_no'],
+        indexes: [
+            ['status', 'decl_date'],
+            ['customs_office', 'status'],
+            ['decl_date'],
+            ['consignor_id', 'decl_date'],
+            ['buyer_id'],
+        ],
+    },
+    declaration_lines: {
+        columns: [
+            ['decl_no', 'text'],
+            ['g_no', 'integer'],
+            ['hs_code', 'text'],
+            ['name', 'text'],
+            ['qty', 'bigint'],
+            ['unit', 'text'],
+            ['value_usd', 'bigint'],
+            ['merged_chapter', 'text', true],
+            ['is_itemised', 'integer'],
+        ],
+        primaryKey: ['decl_no', 'g_no'],
+    },
+    declaration_line_sources: {
+        columns: [
+            ['decl_no', 'text'],
+            ['g_no', 'integer'],
+            ['trade_no', 'text'],
+            ['line_id', 'text'],
+            ['goods_code', 'text'],
+            ['qty', 'bigint'],
+            ['amount', 'bigint'],
+            ['currency', 'text'],
+            ['value_usd', 'bigint'],
+        ],
+        primaryKey: ['decl_no', 'g_no', 'trade_no', 'line_id'],
+        indexes: [['trade_no']],
+    },
+    customs_events: {
+        columns: [
+            ['decl_no', 'text'],
+            ['seq', 'integer'],
+            ['type', 'text'],
+            ['from_status', 'text'],
+            ['to_status', 'text'],
+            ['reason', 'text', true],
+            ['by_msp', 'text'],
+            ['at', 'text'],
+            ['doc', 'text'],
+            ...LAST_CHANGE,
+        ],
+        primaryKey: ['decl_no', 'seq'],
+        indexes: [['type', 'at']],
+    },
+    receipts: {
+        columns: [
+            ['receipt_id', 'text'],
+            ['bank_msp_id', 'text'],
+            ['bank_party_id', 'text'],
+            ['payee_party_id', 'text'],
+            ['amount_minor', 'bigint'],
+            ['currency', 'text'],
+            ['value_date', 'text'],
+            ['channel', 'text'],
+            ['usd_equivalent_minor', 'bigint', true],
+            ['allocated_minor', 'bigint'],
+            ['unallocated_minor', 'bigint'],
+            ['status', 'text'],
+            ['verdict', 'text', true],
+            ['filed_at', 'text'],
+            ['updated_at', 'text'],
+            ['doc', 'text'],
+            ...LAST_CHANGE,
+        ],
+        primaryKey: ['receipt_id'],
+        indexes: [
+            ['bank_msp_id', 'status', 'value_date'],
+            ['payee_party_id', 'value_date'],
+        ],
+    },
+    receipt_payers: {
+        columns: [['receipt_id', 'text'], ['name', 'text'], ['country', 'text'], ['doc', 'text'], ...LAST_CHANGE],
+        primaryKey: ['receipt_id'],
+    },
+    allocations: {
+        columns: [
+            ['trade_no', 'text'],
+            ['receipt_id', 'text'],
+            ['bank_msp_id', 'text'],
+            ['receipt_amount_minor', 'bigint'],
+            ['receipt_currency', 'text'],
+            ['trade_amount_minor', 'bigint'],
+            ['trade_currency', 'text'],
+            ['value_date', 'text'],
+            ['allocated_at', 'text'],
+            ...LAST_CHANGE,
+        ],
+        primaryKey: ['trade_no', 'receipt_id'],
+        indexes: [['receipt_id']],
+    },
+    exemptions: {
+        columns: [
+            ['filing_no', 'text'],
+            ['merchant_id', 'text'],
+            ['filer_party_id', 'text'],
+            ['filer_role', 'text'],
+            ['period', 'text'],
+            ['export_month', 'text'],
+            ['status', 'text'],
+            ['filed_at', 'text'],
+            ['doc', 'text'],
+            ...LAST_CHANGE,
+        ],
+        primaryKey: ['filing_no'],
+        indexes: [['merchant_id', 'period'], ['status']],
+    },
+    risk_flags: {
+        columns: [
+            ['flag_id', 'text'],
+            ['subject_type', 'text'],
+            ['subject_id', 'text'],
+            ['rule_id', 'text'],
+            ['severity', 'text'],
+            ['status', 'text'],
+            ['raised_by_msp', 'text'],
+            ['raised_at', 'text'],
+            ['resolved_at', 'text', true],
+            ['doc', 'text'],
+            ...LAST_CHANGE,
+        ],
+        primaryKey: ['flag_id'],
+        indexes: [
+            ['status', 'raised_at'],
+            ['subject_type', 'subject_id'],
+        ],
+    },
+};
+
+async function createTables(db: Kysely<unknown>, tables: Readonly<Record<string, TableSpec>>): Promise<void> {
+    for (const [table, spec] of Object.entries(tables)) {
+        let create = db.schema.createTable(table);
+        for (const [name, type, nullable] of spec.columns) {
+            create = create.addColumn(name, sql.raw(type), (column) => (nullable === true ? column : column.notNull()));
+        }
+        await create.addPrimaryKeyConstraint(`${table}_pk`, [...spec.primaryKey] as never).execute();
+        for (const columns of spec.indexes ?? []) {
+            await db.schema
+                .createIndex(`${table}_by_${columns.join('_')}`)
+                .on(table)
+                .columns([...columns])
+                .execute();
+        }
+    }
+}
+
+const MIGRATIONS: Readonly<Record<string, Migration>> = {
+    '0001_main_records': { up: (db) => createTables(db, V1_TABLES) },
+};
+
+const provider: MigrationProvider = { getMigrations: () => Promise.resolve(MIGRATIONS) };
+
+/**
+ * Brings the read model to the latest version; throws with the failing migration's error. `schema` (PostgreSQL)
+ * keeps the migrator's own tables in the read model's schema: found by name alone, another org's would do.
+ */
+export async function migrateToLatest(db: Kysely<unknown>, schema?: string): Promise<void> {
+    const { error } = await new Migrator({ db, provider, migrationTableSchema: schema }).migrateToLatest();
+    if (error !== undefined) {
+        throw error instanceof Error ? error : new Error('read model migration failed', { cause: error });
+    }
+}
