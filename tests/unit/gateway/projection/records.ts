@@ -1,13 +1,15 @@
 import type {
+    AllocationRecord,
     CustomsEvent,
     Declaration,
     Party,
     PartyPrivate,
+    PayerPrivate,
+    ReceiptRecord,
     RiskFlag,
+    Signature,
     Trade,
-} from '../../../../chaincode/src/lib/records';
-import type { AllocationRecord, PayerPrivate, ReceiptRecord } from '../../../../chaincode/src/lib/settlement-store';
-import type { Signature } from '../../../../chaincode/src/model/records';
+} from '../../../../chaincode/src/model/records';
 import { compositeKey, type PrivateWriteSpec, type WriteSpec } from './blocks';
 
 /** Ledger records as the chaincode writes them, for building blocks. */
