@@ -2,7 +2,7 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import type { EnrolmentCodes } from './auth/enrolment-codes';
 import type { CertificateAuthorities, GatewayWallets } from './auth/identities';
 import type { ApiKeyStore } from './auth/key-store';
-import type { Principal } from './auth/principal';
+import { principalOf } from './auth/principal';
 import { checkJsonBody } from './http/body';
 import { contextOf, requestContext } from './http/context';
 import { ApiError, errorHandler } from './http/errors';
@@ -57,17 +57,7 @@ function authenticate(deps: AppDeps) {
         if (!record) {
             throw new ApiError(401, 'UNAUTHENTICATED', 'send Authorization: Bearer <API key> with an active key');
         }
-        const identity = deps.wallets.identity(record.org, record.username);
-        const principal: Principal = {
-            keyId: record.keyId,
-            org: record.org,
-            mspId: identity.mspId,
-            username: record.username,
-            role: record.role,
-            party: record.party,
-            identity,
-        };
-        contextOf(res).principal = principal;
+        contextOf(res).principal = principalOf(record, deps.wallets);
         next();
     };
 }
