@@ -3,6 +3,7 @@ import type { EnrolmentCodes } from './auth/enrolment-codes';
 import type { CertificateAuthorities, GatewayWallets } from './auth/identities';
 import type { ApiKeyStore } from './auth/key-store';
 import { principalOf } from './auth/principal';
+import { ConsoleApi, consoleRouter, type ConsoleOptions } from './console';
 import { checkJsonBody } from './http/body';
 import { contextOf, requestContext } from './http/context';
 import { ApiError, errorHandler } from './http/errors';
@@ -46,6 +47,8 @@ export interface AppDeps {
     readonly now?: () => number;
     /** Unknown-outcome transactions the ledger still does not know after this long are taken as lost. */
     readonly lostAfterMs?: number;
+    /** The console's sessions (default: 30 minutes idle, Secure cookies over https). */
+    readonly console?: ConsoleOptions;
 }
 
 const BEARER = /^Bearer ([^\s]+)$/;
@@ -178,6 +181,15 @@ export function buildApp(deps: AppDeps): Express {
     mountRoutes(app, publicRoutes, routeDeps);
     // before authentication: a wrong method on a public path is 405 for everyone, not 401
     mountMethodNotAllowed(app, publicRoutes);
+
+    app.use(
+        consoleRouter({
+            ...deps,
+            api: new ConsoleApi(routes, ledger),
+            now,
+            options: deps.console ?? { idleMs: 30 * 60 * 1000, cookies: { secure: 'auto' } },
+        }),
+    );
 
     app.use('/v1', authenticate(deps));
     app.use(

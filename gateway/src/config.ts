@@ -29,6 +29,11 @@ const SETTINGS = {
         default: '120000',
         help: 'how long the ledger must answer "no such transaction" before a retry resubmits a write of unknown outcome',
     },
+    MPT_CONSOLE_IDLE_MINUTES: { default: '30', help: 'a console session unused this long ends (1..1440)' },
+    MPT_CONSOLE_SECURE_COOKIES: {
+        default: 'auto',
+        help: 'console cookies Secure: auto (when the request came over https), always (behind a TLS proxy) or never',
+    },
 } as const;
 
 export type SettingName = keyof typeof SETTINGS;
@@ -53,6 +58,8 @@ const ENV_SCHEMA = z.object({
     MPT_SHUTDOWN_GRACE_MS: int(0, 600_000),
     MPT_ENROLMENT_CODE_TTL_HOURS: int(1, 24 * 30),
     MPT_COMMIT_LOST_AFTER_MS: int(1000, 24 * 3600 * 1000),
+    MPT_CONSOLE_IDLE_MINUTES: int(1, 24 * 60),
+    MPT_CONSOLE_SECURE_COOKIES: z.enum(['auto', 'always', 'never']),
 });
 
 export interface GatewayConfig {
@@ -68,6 +75,7 @@ export interface GatewayConfig {
     readonly shutdownGraceMs: number;
     readonly enrolmentCodeTtlMs: number;
     readonly commitLostAfterMs: number;
+    readonly console: { readonly idleMs: number; readonly cookies: { readonly secure: 'auto' | 'always' | 'never' } };
 }
 
 export class ConfigError extends Error {
@@ -119,6 +127,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
         shutdownGraceMs: c.MPT_SHUTDOWN_GRACE_MS,
         enrolmentCodeTtlMs: c.MPT_ENROLMENT_CODE_TTL_HOURS * 3600 * 1000,
         commitLostAfterMs: c.MPT_COMMIT_LOST_AFTER_MS,
+        console: { idleMs: c.MPT_CONSOLE_IDLE_MINUTES * 60 * 1000, cookies: { secure: c.MPT_CONSOLE_SECURE_COOKIES } },
     };
 }
 

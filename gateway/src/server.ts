@@ -38,6 +38,7 @@ export function createDeps(config: GatewayConfig, logger: Logger): AppDeps {
         rateLimit: config.rateLimit,
         ipRateLimit: config.ipRateLimit,
         lostAfterMs: config.commitLostAfterMs,
+        console: config.console,
     };
 }
 
