@@ -2,7 +2,8 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import type { EnrolmentCodes } from './auth/enrolment-codes';
 import type { CertificateAuthorities, GatewayWallets } from './auth/identities';
 import type { ApiKeyStore } from './auth/key-store';
-import type { Principal } from './auth/principal';
+import { principalOf } from './auth/principal';
+import { ConsoleApi, consoleRouter, type ConsoleOptions } from './console';
 import { checkJsonBody } from './http/body';
 import { contextOf, requestContext } from './http/context';
 import { ApiError, errorHandler } from './http/errors';
@@ -49,6 +50,8 @@ export interface AppDeps {
     readonly lostAfterMs?: number;
     /** The read side's projections, reported by /readyz and /metrics (none when the gateway runs without). */
     readonly projections?: Pick<Projections, 'statuses'>;
+    /** The console's sessions (default: 30 minutes idle, Secure cookies over https). */
+    readonly console?: ConsoleOptions;
 }
 
 const BEARER = /^Bearer ([^\s]+)$/;
@@ -60,17 +63,7 @@ function authenticate(deps: AppDeps) {
         if (!record) {
             throw new ApiError(401, 'UNAUTHENTICATED', 'send Authorization: Bearer <API key> with an active key');
         }
-        const identity = deps.wallets.identity(record.org, record.username);
-        const principal: Principal = {
-            keyId: record.keyId,
-            org: record.org,
-            mspId: identity.mspId,
-            username: record.username,
-            role: record.role,
-            party: record.party,
-            identity,
-        };
-        contextOf(res).principal = principal;
+        contextOf(res).principal = principalOf(record, deps.wallets);
         next();
     };
 }
@@ -212,6 +205,15 @@ export function buildApp(deps: AppDeps): Express {
     mountRoutes(app, publicRoutes, routeDeps);
     // before authentication: a wrong method on a public path is 405 for everyone, not 401
     mountMethodNotAllowed(app, publicRoutes);
+
+    app.use(
+        consoleRouter({
+            ...deps,
+            api: new ConsoleApi(routes, ledger),
+            now,
+            options: deps.console ?? { idleMs: 30 * 60 * 1000, cookies: { secure: 'auto' } },
+        }),
+    );
 
     app.use('/v1', authenticate(deps));
     app.use(

@@ -34,6 +34,11 @@ const SETTINGS = {
         help: 'PostgreSQL for the read models (postgres://user:password@host:port/database; one schema per org); empty: an SQLite file per org in the data directory',
     },
     MPT_PROJECTION: { default: 'on', help: "on: project each org's own peer into its read model; off: no read side" },
+    MPT_CONSOLE_IDLE_MINUTES: { default: '30', help: 'a console session unused this long ends (1..1440)' },
+    MPT_CONSOLE_SECURE_COOKIES: {
+        default: 'auto',
+        help: 'console cookies Secure: auto (when the request came over https), always (behind a TLS proxy) or never',
+    },
 } as const;
 
 export type SettingName = keyof typeof SETTINGS;
@@ -63,6 +68,8 @@ const ENV_SCHEMA = z.object({
         z.string().regex(/^postgres(ql)?:\/\/[^\s]+$/, { error: 'must be empty or a postgres:// URL' }),
     ]),
     MPT_PROJECTION: z.enum(['on', 'off']),
+    MPT_CONSOLE_IDLE_MINUTES: int(1, 24 * 60),
+    MPT_CONSOLE_SECURE_COOKIES: z.enum(['auto', 'always', 'never']),
 });
 
 export interface GatewayConfig {
@@ -82,6 +89,7 @@ export interface GatewayConfig {
     readonly databaseUrl: string | undefined;
     /** Whether the gateway projects each org's peer into its read model. */
     readonly projection: boolean;
+    readonly console: { readonly idleMs: number; readonly cookies: { readonly secure: 'auto' | 'always' | 'never' } };
 }
 
 export class ConfigError extends Error {
@@ -137,6 +145,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
         commitLostAfterMs: c.MPT_COMMIT_LOST_AFTER_MS,
         databaseUrl: c.MPT_DATABASE_URL === '' ? undefined : c.MPT_DATABASE_URL,
         projection: c.MPT_PROJECTION === 'on',
+        console: { idleMs: c.MPT_CONSOLE_IDLE_MINUTES * 60 * 1000, cookies: { secure: c.MPT_CONSOLE_SECURE_COOKIES } },
     };
 }
 

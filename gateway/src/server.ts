@@ -48,6 +48,7 @@ export function createDeps(config: GatewayConfig, logger: Logger, projections?: 
         ipRateLimit: config.ipRateLimit,
         lostAfterMs: config.commitLostAfterMs,
         ...(projections === undefined ? {} : { projections }),
+        console: config.console,
     };
 }
 

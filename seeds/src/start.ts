@@ -196,6 +196,7 @@ function printWelcome(url: string, issued: IssuedKey[], keyFile: string, market:
         `The market procurement ledger is running (${seconds.toFixed(0)}s).`,
         `  REST API   ${url}`,
         `  docs       ${url}/docs   (OpenAPI 3.1: ${url}/openapi.json)`,
+        `  console    ${url}/   (sign in with a demo API key below)`,
         '',
         'Demo API keys, new on every start (the gateway keeps only their hashes):',
         ...exports.map((line) => `  ${line}`),

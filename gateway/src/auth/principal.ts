@@ -1,5 +1,7 @@
 import type { LedgerIdentity } from '../ledger/ledger';
 import { ROLES } from '../../../chaincode/src/vocabulary';
+import type { GatewayWallets } from './identities';
+import type { ApiKeyRecord } from './key-store';
 
 /** Ledger roles (the chaincode's permission matrix) plus `admin`: an org's onboarding officer, no ledger role. */
 export const GATEWAY_ROLES = [...ROLES, 'admin'] as const;
@@ -16,4 +18,18 @@ export interface Principal {
     readonly role: GatewayRole;
     readonly party: string | null;
     readonly identity: LedgerIdentity;
+}
+
+/** The principal an active API key stands for: the one way both the API and the console's sessions make callers. */
+export function principalOf(record: ApiKeyRecord, wallets: GatewayWallets): Principal {
+    const identity = wallets.identity(record.org, record.username);
+    return {
+        keyId: record.keyId,
+        org: record.org,
+        mspId: identity.mspId,
+        username: record.username,
+        role: record.role,
+        party: record.party,
+        identity,
+    };
 }

@@ -117,7 +117,8 @@ export interface RouteDeps {
     readonly logger: { error(obj: object, msg: string): void };
 }
 
-function parse(schema: z.ZodType | undefined, value: unknown, where: string): unknown {
+/** Validates one part of a request against its schema: 400 INVALID naming the first ten problems. */
+export function parse(schema: z.ZodType | undefined, value: unknown, where: string): unknown {
     const result = (schema ?? EMPTY).safeParse(value ?? {});
     if (!result.success) {
         const detail = result.error.issues
@@ -129,7 +130,8 @@ function parse(schema: z.ZodType | undefined, value: unknown, where: string): un
     return result.data;
 }
 
-function callerLedger(ledger: Ledger, principal: Principal, submitter: Submitter | undefined): CallerLedger {
+/** The ledger as `principal` (signing with their own identity); writes only through `submitter`. */
+export function callerLedger(ledger: Ledger, principal: Principal, submitter: Submitter | undefined): CallerLedger {
     const noWrites = (): never => {
         throw new Error('this route is not a write route: declare `write: true` to submit');
     };

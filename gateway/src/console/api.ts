@@ -1,0 +1,56 @@
+import type { Principal } from '../auth/principal';
+import { ApiError } from '../http/errors';
+import { callerLedger, parse, type AnyRoute } from '../http/route';
+import type { Ledger } from '../ledger/ledger';
+
+/** Who calls, and the request the call belongs to (its ID goes into the logs of the routes). */
+export interface Caller {
+    readonly principal: Principal;
+    readonly requestId: string;
+}
+
+export interface CallInput {
+    readonly params?: Record<string, string>;
+    readonly query?: Record<string, string>;
+    readonly body?: unknown;
+}
+
+/**
+ * The REST API's read operations, called in-process as the signed-in person: the same route definitions, request
+ * schemas, handlers and response schemas, and the caller's own identity for every ledger call (no loopback HTTP, no
+ * privileged identity). Errors are thrown as the API would answer them.
+ */
+export class ConsoleApi {
+    readonly #routes: ReadonlyMap<string, AnyRoute>;
+
+    constructor(
+        routes: readonly AnyRoute[],
+        readonly ledger: Ledger,
+    ) {
+        this.#routes = new Map(routes.map((route) => [route.operationId, route]));
+    }
+
+    async read(operationId: string, { principal, requestId }: Caller, input: CallInput = {}): Promise<unknown> {
+        const route = this.#routes.get(operationId);
+        if (route === undefined || route.public === true || route.write === true) {
+            throw new Error(`${operationId} is not a read operation of the API`);
+        }
+        if (route.roles && !route.roles.includes(principal.role)) {
+            throw new ApiError(403, 'FORBIDDEN', `role ${principal.role} may not ${route.summary.toLowerCase()}`);
+        }
+        const answer = await route.handle({
+            params: parse(route.params, input.params, 'params'),
+            query: parse(route.query, input.query, 'query'),
+            body: parse(route.body, input.body, 'body'),
+            principal,
+            ledger: callerLedger(this.ledger, principal, undefined),
+            requestId,
+        });
+        return route.response.parse(answer);
+    }
+
+    /** Where a transaction was committed, as the caller's peer knows it. */
+    txStatus(principal: Principal, txId: string): ReturnType<Ledger['status']> {
+        return this.ledger.status(principal.identity, txId);
+    }
+}

@@ -1,0 +1,2 @@
+export { ConsoleApi } from './api';
+export { consoleRouter, type ConsoleDeps, type ConsoleOptions } from './router';

@@ -1,0 +1,110 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Request, Response } from 'express';
+
+/** One signed-in browser: which API key it acts as (never the key itself) and its CSRF token. */
+export interface Session {
+    readonly keyId: string;
+    readonly csrf: string;
+    lastSeen: number;
+}
+
+export interface CookiePolicy {
+    /** `auto`: Secure when the request came over https (`req.secure`); `always` / `never` force it. */
+    readonly secure: 'auto' | 'always' | 'never';
+}
+
+export const SESSION_COOKIE = 'mpt_session';
+/** Double-submit token of the sign-in form, which has no session yet. */
+export const SIGN_IN_CSRF_COOKIE = 'mpt_signin';
+export const LANGUAGE_COOKIE = 'mpt_lang';
+
+export const newToken = (): string => randomBytes(32).toString('base64url');
+/** Sessions are kept under a hash of their ID, so a heap dump does not hand out live cookies. */
+const idHash = (id: string): string => createHash('sha256').update(id).digest('hex');
+
+/** Constant-time comparison of a submitted token with the expected one. */
+export function sameToken(given: unknown, expected: string): boolean {
+    if (typeof given !== 'string') return false;
+    const a = Buffer.from(given);
+    const b = Buffer.from(expected);
+    return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** In-memory sessions with idle expiry: a gateway restart signs everyone out. */
+export class SessionStore {
+    readonly #sessions = new Map<string, Session>();
+
+    constructor(
+        readonly idleMs: number,
+        readonly now: () => number,
+    ) {}
+
+    /** A new session for `keyId`; returns the cookie value. */
+    open(keyId: string): string {
+        this.#sweep();
+        const id = newToken();
+        this.#sessions.set(idHash(id), { keyId, csrf: newToken(), lastSeen: this.now() });
+        return id;
+    }
+
+    /** The live session of a cookie value, touched; undefined when unknown or idle too long (then ended). */
+    touch(id: string | undefined): Session | undefined {
+        if (id === undefined) return undefined;
+        const key = idHash(id);
+        const session = this.#sessions.get(key);
+        if (session === undefined) return undefined;
+        if (this.now() - session.lastSeen > this.idleMs) {
+            this.#sessions.delete(key);
+            return undefined;
+        }
+        session.lastSeen = this.now();
+        return session;
+    }
+
+    close(id: string | undefined): void {
+        if (id !== undefined) this.#sessions.delete(idHash(id));
+    }
+
+    #sweep(): void {
+        const oldest = this.now() - this.idleMs;
+        for (const [key, session] of this.#sessions) {
+            if (session.lastSeen < oldest) this.#sessions.delete(key);
+        }
+    }
+}
+
+/** The cookies of a request (no cookie-parser: three cookies, one header). */
+export function cookiesOf(req: Request): Record<string, string> {
+    const cookies: Record<string, string> = {};
+    for (const part of (req.get('cookie') ?? '').split(';')) {
+        const at = part.indexOf('=');
+        if (at > 0) {
+            const name = part.slice(0, at).trim();
+            try {
+                cookies[name] = decodeURIComponent(part.slice(at + 1).trim());
+            } catch {
+                // a malformed value is no cookie of ours
+            }
+        }
+    }
+    return cookies;
+}
+
+/** Sets an httpOnly, SameSite=Strict cookie; Secure per policy; `maxAgeMs` 0 deletes it. */
+export function setCookie(
+    req: Request,
+    res: Response,
+    policy: CookiePolicy,
+    name: string,
+    value: string,
+    maxAgeMs?: number,
+): void {
+    const secure = policy.secure === 'always' || (policy.secure === 'auto' && req.secure);
+    res.cookie(name, value, {
+        httpOnly: true,
+        sameSite: 'strict',
+        secure,
+        path: '/',
+        ...(maxAgeMs === undefined ? {} : { maxAge: maxAgeMs }),
+    });
+}

@@ -1,0 +1,22 @@
+import type { TxStatus } from '../../ledger/ledger';
+import { html, type SafeHtml } from '../html';
+import type { Translator } from '../i18n';
+
+/** A ledger transaction ID, shortened, linking to its page (block and validity as the caller's peer sees them). */
+export const txLink = (txId: string): SafeHtml =>
+    html`<a class="tx" href="/tx/${txId}" title="${txId}"><code>${txId.slice(0, 12)}…</code></a>`;
+
+/** A txId with the block that committed it, as a verdict cites it. */
+export function evidenceLink(t: Translator, txId: string, blockNumber: string | null): SafeHtml {
+    return html`${txLink(txId)}${blockNumber === null ? '' : html` · ${t.t('tx.block', { block: blockNumber })}`}`;
+}
+
+/** The transaction page's body. */
+export function txPage(t: Translator, txId: string, status: TxStatus | undefined): SafeHtml {
+    if (status === undefined)
+        return html`<p><code class="wrap">${txId}</code></p>
+            <p>${t.t('tx.unknown')}</p>`;
+    return html`<p><code class="wrap">${txId}</code></p>
+        <p>${t.t('tx.block', { block: status.blockNumber })}</p>
+        <p>${status.valid ? t.t('tx.valid') : t.t('tx.invalid')}</p>`;
+}

@@ -1,0 +1,132 @@
+import type { z } from 'zod';
+import type { page } from '../../routes/common';
+import type { TradeHistory, TradeRecord } from '../../routes/trades/schema';
+import { html, type SafeHtml } from '../html';
+import type { Translator } from '../i18n';
+import { txLink } from './ledger-links';
+
+type Trade = z.output<typeof TradeRecord>;
+export type TradePage = z.output<ReturnType<typeof page<typeof TradeRecord>>>;
+
+const statusOf = (t: Translator, status: string): SafeHtml =>
+    html`<span class="status status-${status.toLowerCase()}">${t.lookup(`status.${status}`, status)}</span>`;
+
+/** The caller's trades, with a link to the next page when there is one. */
+export function tradeList(t: Translator, party: string, trades: TradePage): SafeHtml {
+    const intro = html`<p>${t.t('page.myTrades.intro', { party })}</p>`;
+    if (trades.items.length === 0)
+        return html`${intro}
+            <p>${t.t('trades.empty')}</p>`;
+    const rows = trades.items.map(
+        (trade) =>
+            html`<tr>
+                <th scope="row"><a href="/trades/${encodeURIComponent(trade.tradeNo)}">${trade.tradeNo}</a></th>
+                <td>${t.date(trade.tradeDate)}</td>
+                <td>${trade.buyerId}</td>
+                <td class="num">${t.money(trade.totalAmount, trade.currency)}</td>
+                <td>${statusOf(t, trade.status)}</td>
+                <td>${trade.declNo ?? t.t('trade.notDeclared')}</td>
+            </tr>`,
+    );
+    const next =
+        trades.bookmark === ''
+            ? ''
+            : html`<p><a href="/trades?bookmark=${encodeURIComponent(trades.bookmark)}">${t.t('trades.next')}</a></p>`;
+    return html`${intro}
+        <div class="table-wrap">
+            <table>
+                <thead>
+                    <tr>
+                        <th scope="col">${t.t('col.tradeNo')}</th>
+                        <th scope="col">${t.t('col.tradeDate')}</th>
+                        <th scope="col">${t.t('col.buyer')}</th>
+                        <th scope="col" class="num">${t.t('col.total')}</th>
+                        <th scope="col">${t.t('col.status')}</th>
+                        <th scope="col">${t.t('col.declaration')}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    ${rows}
+                </tbody>
+            </table>
+        </div>
+        ${next}`;
+}
+
+function facts(t: Translator, trade: Trade): SafeHtml {
+    return html`<dl class="facts">
+        <dt>${t.t('col.status')}</dt>
+        <dd>${statusOf(t, trade.status)}</dd>
+        <dt>${t.t('col.tradeDate')}</dt>
+        <dd>${t.date(trade.tradeDate)}</dd>
+        <dt>${t.t('col.vendor')}</dt>
+        <dd>${trade.vendorId}</dd>
+        <dt>${t.t('col.agent')}</dt>
+        <dd>${trade.agentId}</dd>
+        <dt>${t.t('col.buyer')}</dt>
+        <dd>${trade.buyerId}</dd>
+        <dt>${t.t('col.total')}</dt>
+        <dd>${t.money(trade.totalAmount, trade.currency)}</dd>
+        <dt>${t.t('col.declaration')}</dt>
+        <dd>${trade.declNo ?? t.t('trade.notDeclared')}</dd>
+    </dl>`;
+}
+
+function lines(t: Translator, trade: Trade): SafeHtml {
+    return html`<h2>${t.t('trade.lines')}</h2>
+        <div class="table-wrap">
+            <table>
+                <thead>
+                    <tr>
+                        <th scope="col">${t.t('col.goods')}</th>
+                        <th scope="col">${t.t('col.hsCode')}</th>
+                        <th scope="col" class="num">${t.t('col.qty')}</th>
+                        <th scope="col" class="num">${t.t('col.unitPrice')}</th>
+                        <th scope="col" class="num">${t.t('col.amount')}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    ${trade.lines.map(
+                        (line) =>
+                            html`<tr>
+                                <th scope="row">${line.goodsCode} · ${line.nameEn}</th>
+                                <td>${line.hsCode}</td>
+                                <td class="num">${t.count(line.qty)} ${line.unit}</td>
+                                <td class="num">${t.money(line.unitPrice, trade.currency)}</td>
+                                <td class="num">${t.money(line.amount, trade.currency)}</td>
+                            </tr>`,
+                    )}
+                </tbody>
+            </table>
+        </div>`;
+}
+
+function history(t: Translator, entries: z.output<typeof TradeHistory>['history']): SafeHtml {
+    return html`<h2>${t.t('trade.history')}</h2>
+        <div class="table-wrap">
+            <table>
+                <thead>
+                    <tr>
+                        <th scope="col">${t.t('col.time')}</th>
+                        <th scope="col">${t.t('col.change')}</th>
+                        <th scope="col">${t.t('col.tx')}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    ${entries.map((entry) => {
+                        const status = entry.value?.status;
+                        return html`<tr>
+                            <td>${t.dateTime(entry.timestamp)}</td>
+                            <td>${typeof status === 'string' ? statusOf(t, status) : ''}</td>
+                            <td>${txLink(entry.txId)}</td>
+                        </tr>`;
+                    })}
+                </tbody>
+            </table>
+        </div>`;
+}
+
+/** One trade: its facts, goods lines and every committed version. */
+export function tradePage(t: Translator, trade: Trade, entries: z.output<typeof TradeHistory>['history']): SafeHtml {
+    return html`${facts(t, trade)}${lines(t, trade)}${history(t, entries)}`;
+}
