@@ -20,7 +20,9 @@ import { networkStatus, queryThrough, type StatusReport } from './status';
 import { DEFAULT_TOPOLOGY, loadTopology, ordererName, peerName, type PeerOrg, type Topology } from './topology';
 
 export interface NetworkOptions {
+    /** Default: $MPT_TOPOLOGY, else network/topology.yaml. */
     topologyFile?: string;
+    /** Default: $MPT_STATE_DIR, else .fabric/net. */
     stateDir?: string;
     reporter?: Reporter;
     /** Compiled chaincode to deploy (default dist/chaincode). */
@@ -82,10 +84,10 @@ export class FabricNetwork {
     readonly #topologyFile: string;
 
     constructor(options: NetworkOptions = {}) {
-        this.#topologyFile = path.resolve(options.topologyFile ?? DEFAULT_TOPOLOGY());
+        this.#topologyFile = path.resolve(options.topologyFile ?? (process.env.MPT_TOPOLOGY || DEFAULT_TOPOLOGY()));
         this.#chaincodeDir = path.resolve(options.chaincodeDir ?? defaultChaincodeDir());
         this.topology = loadTopology(this.#topologyFile);
-        this.layout = new Layout(path.resolve(options.stateDir ?? DEFAULT_STATE_DIR()));
+        this.layout = new Layout(path.resolve(options.stateDir ?? (process.env.MPT_STATE_DIR || DEFAULT_STATE_DIR())));
         this.#reporter = options.reporter ?? silentReporter;
     }
 
