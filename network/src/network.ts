@@ -387,11 +387,14 @@ export class FabricNetwork {
             channel,
         );
         for (const org of topology.peerOrgs) {
-            await waitFor(`${peerName(org)} to hold the orderer's ${ordered ?? 0} blocks`, async () =>
-                ((await metric(`${org.host}:${org.operationsPort}`, 'ledger_blockchain_height', channel)) ?? 0) >=
-                (ordered ?? 0)
-                    ? true
-                    : undefined,
+            await waitFor(
+                `${peerName(org)} to hold the orderer's ${ordered ?? 0} blocks`,
+                async () =>
+                    ((await metric(`${org.host}:${org.operationsPort}`, 'ledger_blockchain_height', channel)) ?? 0) >=
+                    (ordered ?? 0)
+                        ? true
+                        : undefined,
+                { reporter: this.#reporter },
             );
         }
         for (const org of topology.peerOrgs) {
