@@ -1,6 +1,7 @@
 /**
- * Two projects: fast unit tests, and tests against the real Fabric network (brought up once by globalSetup).
- * Tests run one file at a time: network tests stop and restart nodes of the shared network.
+ * Two projects: fast unit tests, and tests against a real Fabric network of their own (the default topology on
+ * other ports in .fabric/test/net, brought up once by globalSetup, down again in globalTeardown).
+ * Tests run one file at a time: network tests stop and restart nodes of that shared test network.
  */
 const base = {
     // ts-jest compiles tests to CommonJS whatever tsconfig's module says, and still fails a test on a type error.

@@ -40,7 +40,7 @@ export const CONNECTION_PROFILE = 'connection.json';
 
 /** The default network's connection profile: in MPT_STATE_DIR, default .fabric/net (where `network:up` writes it). */
 export const defaultConnectionProfileFile = (): string =>
-    path.join(process.env.MPT_STATE_DIR ?? DEFAULT_STATE_DIR(), CONNECTION_PROFILE);
+    path.join(process.env.MPT_STATE_DIR || DEFAULT_STATE_DIR(), CONNECTION_PROFILE);
 
 /** Checks a connection profile; every problem is reported with its field path and `source` (the file). */
 export function parseConnectionProfile(value: unknown, source: string): ConnectionProfile {

@@ -22,5 +22,5 @@ export {
 } from './connection';
 export { connectAs, newPeerClient } from './fabric-client';
 export { BOOTSTRAP_ADMIN, REGISTRAR, userAttributes } from './identities';
-export { repoRoot, toolsDir } from './paths';
+export { DEFAULT_STATE_DIR, repoRoot, toolsDir } from './paths';
 export { Wallet, type StoredIdentity } from './wallet';

@@ -4,7 +4,7 @@ import { repoRoot } from '../client';
 import { codeHash, deployChaincode, packageFor } from './chaincode';
 import type { Layout } from './layout';
 import { chaincodeProcess, chaincodeProcessName } from './nodes';
-import { isRunning, startProcess, stopProcess } from './processes';
+import { isRunning, startProcess, stopProcess, waitListening } from './processes';
 import type { Reporter } from './run';
 import type { PeerOrg, Topology } from './topology';
 
@@ -31,14 +31,14 @@ export async function deployAndServe(
         await deployChaincode(layout, topology, hash, reporter, async () => {
             for (const org of topology.peerOrgs) {
                 const { packageId } = await packageFor(layout, topology, org, hash);
-                await runChaincodeServer(layout, topology, org, { packageId, codeDir: code });
+                await runChaincodeServer(layout, topology, org, { packageId, codeDir: code }, reporter);
             }
         });
     } catch (error) {
         // the commit failed after the switch: peers still name the old packages, so serve those again
         for (const [org, deployed] of previous) {
             if (deployed && deployedChaincode(layout, topology, org)?.packageId !== deployed.packageId) {
-                await runChaincodeServer(layout, topology, org, deployed);
+                await runChaincodeServer(layout, topology, org, deployed, reporter);
             }
         }
         throw error;
@@ -84,6 +84,7 @@ async function runChaincodeServer(
     topology: Topology,
     org: PeerOrg,
     { packageId, codeDir }: DeployedChaincode,
+    reporter: Reporter,
 ): Promise<void> {
     const name = chaincodeProcessName(topology, org);
     if (isRunning(layout, name) && deployedChaincode(layout, topology, org)?.packageId === packageId) {
@@ -92,5 +93,8 @@ async function runChaincodeServer(
     await stopProcess(layout, name);
     mkdirSync(layout.run, { recursive: true });
     writeFileSync(deployedRecord(layout, topology, org), JSON.stringify({ packageId, codeDir }));
-    await startProcess(layout, chaincodeProcess(topology, org, packageId, codeDir));
+    const spec = chaincodeProcess(topology, org, packageId, codeDir);
+    await startProcess(layout, spec);
+    // listening before the commit: the peers call it as soon as the definition names its package
+    await waitListening(layout, spec, reporter);
 }

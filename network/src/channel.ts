@@ -1,15 +1,15 @@
 import { binary, type Layout } from './layout';
 import { metric } from './health';
 import { adminEnv } from './nodes';
-import { isListening } from './processes';
-import { run, waitFor } from './run';
+import { run, waitFor, type Reporter } from './run';
 import type { Topology } from './topology';
 
 /**
  * Joins the orderer (channel participation API, from the generated genesis block) and every peer to the
- * channel, skipping whoever has joined already, and waits until the orderer leads the channel.
+ * channel, skipping whoever has joined already, and waits until the orderer leads the channel. The nodes are
+ * listening on every port (FabricNetwork waits for that when it starts them).
  */
-export async function joinChannel(layout: Layout, topology: Topology): Promise<void> {
+export async function joinChannel(layout: Layout, topology: Topology, reporter: Reporter): Promise<void> {
     const { orderer } = topology;
     const adminTls = layout.ordererAdminTls(topology);
     const osnadmin = (args: string[]): Promise<string> =>
@@ -25,17 +25,16 @@ export async function joinChannel(layout: Layout, topology: Topology): Promise<v
             '--client-key',
             adminTls.key,
         ]);
-    // the orderer reports healthy on its operations port before its admin port listens
-    await waitFor(`the orderer's admin endpoint ${orderer.host}:${orderer.adminPort} to listen`, async () =>
-        (await isListening(orderer.adminPort, orderer.host)) ? true : undefined,
-    );
     const listed = await osnadmin(['list']);
     if (!listed.includes(`"name": "${topology.channel}"`)) {
         await osnadmin(['join', '--channelID', topology.channel, '--config-block', layout.channelBlock(topology)]);
     }
     const ops = `${orderer.host}:${orderer.operationsPort}`;
-    await waitFor(`the orderer to lead channel ${topology.channel}`, async () =>
-        (await metric(ops, 'consensus_etcdraft_is_leader', { channel: topology.channel })) === 1 ? true : undefined,
+    await waitFor(
+        `the orderer to lead channel ${topology.channel}`,
+        async () =>
+            (await metric(ops, 'consensus_etcdraft_is_leader', { channel: topology.channel })) === 1 ? true : undefined,
+        { reporter },
     );
     for (const org of topology.peerOrgs) {
         const env = adminEnv(layout, org);

@@ -2,7 +2,7 @@
 import { Command } from 'commander';
 import { ensureBinaries } from './binaries';
 import { connectionProfileFile } from './connection';
-import { FabricNetwork, type NetworkOptions } from './network';
+import { FabricNetwork } from './network';
 import type { Reporter } from './run';
 
 const consoleReporter: Reporter = {
@@ -19,18 +19,10 @@ interface GlobalOptions {
     stateDir?: string;
 }
 
+/** The network the global options name; without them, the one $MPT_TOPOLOGY / $MPT_STATE_DIR name, or the default. */
 function open(command: Command): FabricNetwork {
-    const options = command.optsWithGlobals<GlobalOptions>();
-    const networkOptions: NetworkOptions = { reporter: consoleReporter };
-    const topology = options.topology ?? process.env.MPT_TOPOLOGY;
-    const stateDir = options.stateDir ?? process.env.MPT_STATE_DIR;
-    if (topology) {
-        networkOptions.topologyFile = topology;
-    }
-    if (stateDir) {
-        networkOptions.stateDir = stateDir;
-    }
-    return new FabricNetwork(networkOptions);
+    const { topology, stateDir } = command.optsWithGlobals<GlobalOptions>();
+    return new FabricNetwork({ reporter: consoleReporter, topologyFile: topology, stateDir });
 }
 
 const program = new Command()

@@ -1,18 +1,21 @@
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { processStartTicks } from './processes';
-import { sleep } from './run';
+import { waitFor, type Reporter } from './run';
 
 /** The lock names its holder by PID and start time, so a PID reused by another process does not hold it. */
 const holderId = (pid: number): string | undefined => processStartTicks(pid)?.toString();
 
-function holderAlive(file: string): boolean {
-    let holder: { pid: number; started: string };
+function holder(file: string): { pid: number; started: string } | undefined {
     try {
-        holder = JSON.parse(readFileSync(file, 'utf8')) as { pid: number; started: string };
+        return JSON.parse(readFileSync(file, 'utf8')) as { pid: number; started: string };
     } catch {
-        return false;
+        return undefined;
     }
-    return holderId(holder.pid) === holder.started;
+}
+
+function holderAlive(file: string): boolean {
+    const found = holder(file);
+    return found !== undefined && holderId(found.pid) === found.started;
 }
 
 /** Takes the lock file if it is free or its holder is gone; true when taken. */
@@ -36,16 +39,27 @@ function tryTake(file: string): boolean {
     return false;
 }
 
+/** The longest a supervisor waits for another one: the slowest `up` (building the binaries) takes a few minutes. */
+const LOCK_WAIT_MS = 15 * 60_000;
+
 /**
  * Runs `work` holding an exclusive lock file, so two supervisors (two terminals, a test run and `npm start`)
- * never change the same network at once; the second waits and says why.
+ * never change the same network at once; the second waits (at most `timeoutMs`) and says why.
  */
-export async function withLock<T>(file: string, onWait: () => void, work: () => Promise<T>): Promise<T> {
+export async function withLock<T>(
+    file: string,
+    reporter: Reporter,
+    work: () => Promise<T>,
+    timeoutMs = LOCK_WAIT_MS,
+): Promise<T> {
     if (!tryTake(file)) {
-        onWait();
-        while (!tryTake(file)) {
-            await sleep(500);
-        }
+        const what = `the supervisor with PID ${holder(file)?.pid ?? '?'} to release ${file}`;
+        reporter.step(`Waiting for ${what}`);
+        await waitFor(what, () => Promise.resolve(tryTake(file) ? true : undefined), {
+            timeoutMs,
+            intervalMs: 500,
+            reporter,
+        });
     }
     try {
         return await work();

@@ -14,13 +14,15 @@ import { bootstrapSecret, caClient, ensureIdentities } from './identities';
 import { binary, Layout } from './layout';
 import { ifUnlocked, withLock } from './lock';
 import { adminEnv, caProcess, chaincodeProcess, networkProcessNames, ordererProcess, peerProcess } from './nodes';
-import { crashProcess, isRunning, startProcess, stopProcess, type ProcessSpec } from './processes';
+import { crashProcess, isRunning, startProcess, stopProcess, waitListening, type ProcessSpec } from './processes';
 import { silentReporter, sleep, timed, waitFor, type Reporter } from './run';
 import { networkStatus, queryThrough, type StatusReport } from './status';
 import { DEFAULT_TOPOLOGY, loadTopology, ordererName, peerName, type PeerOrg, type Topology } from './topology';
 
 export interface NetworkOptions {
+    /** Default: $MPT_TOPOLOGY, else network/topology.yaml. */
     topologyFile?: string;
+    /** Default: $MPT_STATE_DIR, else .fabric/net. */
     stateDir?: string;
     reporter?: Reporter;
     /** Compiled chaincode to deploy (default dist/chaincode). */
@@ -82,10 +84,10 @@ export class FabricNetwork {
     readonly #topologyFile: string;
 
     constructor(options: NetworkOptions = {}) {
-        this.#topologyFile = path.resolve(options.topologyFile ?? DEFAULT_TOPOLOGY());
+        this.#topologyFile = path.resolve(options.topologyFile ?? (process.env.MPT_TOPOLOGY || DEFAULT_TOPOLOGY()));
         this.#chaincodeDir = path.resolve(options.chaincodeDir ?? defaultChaincodeDir());
         this.topology = loadTopology(this.#topologyFile);
-        this.layout = new Layout(path.resolve(options.stateDir ?? DEFAULT_STATE_DIR()));
+        this.layout = new Layout(path.resolve(options.stateDir ?? (process.env.MPT_STATE_DIR || DEFAULT_STATE_DIR())));
         this.#reporter = options.reporter ?? silentReporter;
     }
 
@@ -105,7 +107,7 @@ export class FabricNetwork {
         });
         await timed(report, 'Starting certificate authorities', () => this.#startCas());
         await timed(report, 'Starting orderer and peers', () => this.#startNodes());
-        await timed(report, `Joining channel ${topology.channel}`, () => joinChannel(layout, topology));
+        await timed(report, `Joining channel ${topology.channel}`, () => joinChannel(layout, topology, report));
         await timed(report, 'Starting chaincode servers and deploying chaincode', () => this.#deploy());
         await timed(report, 'Enrolling admins and demo users', async () => {
             for (const org of topology.peerOrgs) {
@@ -116,8 +118,7 @@ export class FabricNetwork {
         await timed(report, 'Waiting until the network answers', () => this.#waitReady());
         for (const service of this.#services()) {
             if (!isRunning(layout, service.name)) {
-                report.step(`Starting ${service.name} again`);
-                await startProcess(layout, service);
+                await timed(report, `Starting ${service.name} again`, () => this.#start([service]));
             }
         }
     }
@@ -154,7 +155,7 @@ export class FabricNetwork {
             await stopProcess(this.layout, service.name);
             mkdirSync(this.layout.run, { recursive: true });
             writeFileSync(this.#serviceFile(service.name), JSON.stringify(service, null, 2));
-            await startProcess(this.layout, serviceProcess(service));
+            await this.#start([serviceProcess(service)]);
         });
     }
 
@@ -193,13 +194,7 @@ export class FabricNetwork {
     /** One supervisor at a time changes this network; a second one waits for the first. */
     #exclusive<T>(work: () => Promise<T>): Promise<T> {
         mkdirSync(this.layout.root, { recursive: true });
-        return withLock(
-            this.#lockFile(),
-            () => {
-                this.#reporter.step(`Waiting for another supervisor working on ${this.layout.root}`);
-            },
-            work,
-        );
+        return withLock(this.#lockFile(), this.#reporter, work);
     }
 
     #lockFile(): string {
@@ -248,14 +243,30 @@ export class FabricNetwork {
         return networkStatus(this.layout, this.topology);
     }
 
-    async #startCas(): Promise<void> {
-        for (const org of this.topology.peerOrgs) {
-            await startProcess(this.layout, caProcess(this.layout, org, bootstrapSecret(this.layout, org)));
+    /**
+     * Starts the processes (those not running) all at once, then waits until each listens on all its ports:
+     * whoever talks to them next never meets "connection refused".
+     */
+    async #start(specs: ProcessSpec[]): Promise<void> {
+        for (const spec of specs) {
+            await startProcess(this.layout, spec);
         }
+        for (const spec of specs) {
+            await waitListening(this.layout, spec, this.#reporter);
+        }
+    }
+
+    async #startCas(): Promise<void> {
+        await this.#start(
+            this.topology.peerOrgs.map((org) => caProcess(this.layout, org, bootstrapSecret(this.layout, org))),
+        );
         for (const org of this.topology.peerOrgs) {
             const ca = caClient(this.layout, org);
             try {
-                await waitFor(`the CA of ${org.name}`, async () => (await ca.info()).CAName, { timeoutMs: 30_000 });
+                await waitFor(`the CA of ${org.name} to answer`, async () => (await ca.info()).CAName, {
+                    timeoutMs: 30_000,
+                    reporter: this.#reporter,
+                });
             } finally {
                 ca.close();
             }
@@ -265,17 +276,20 @@ export class FabricNetwork {
     async #startNodes(): Promise<void> {
         const { topology, layout } = this;
         assertNonLoopbackIPv4();
-        await startProcess(layout, ordererProcess(layout, topology));
-        for (const org of topology.peerOrgs) {
-            await startProcess(layout, peerProcess(layout, org));
-        }
+        // the orderer's admin port (osnadmin) and the peers' gRPC ports (peer CLI) listen only after /healthz answers
+        await this.#start([
+            ordererProcess(layout, topology),
+            ...topology.peerOrgs.map((org) => peerProcess(layout, org)),
+        ]);
         const operations = [
             { name: ordererName(topology), address: `${topology.orderer.host}:${topology.orderer.operationsPort}` },
             ...topology.peerOrgs.map((org) => ({ name: peerName(org), address: `${org.host}:${org.operationsPort}` })),
         ];
         for (const node of operations) {
-            await waitFor(`${node.name} to report healthy (see ${layout.log(node.name)})`, async () =>
-                (await healthy(node.address)) ? true : undefined,
+            await waitFor(
+                `${node.name} to report healthy (see ${layout.log(node.name)})`,
+                async () => ((await healthy(node.address)) ? true : undefined),
+                { reporter: this.#reporter },
             );
         }
     }
@@ -309,14 +323,9 @@ export class FabricNetwork {
             return [];
         }
         const restarted = await ifUnlocked(this.#lockFile(), async () => {
-            const started: string[] = [];
-            for (const spec of this.#processSpecs()) {
-                if (!isRunning(this.layout, spec.name)) {
-                    await startProcess(this.layout, spec);
-                    started.push(spec.name);
-                }
-            }
-            return started;
+            const stopped = this.#processSpecs().filter((spec) => !isRunning(this.layout, spec.name));
+            await this.#start(stopped);
+            return stopped.map((spec) => spec.name);
         });
         return restarted ?? [];
     }
@@ -360,10 +369,13 @@ export class FabricNetwork {
         for (const org of topology.peerOrgs) {
             const ops = `${org.host}:${org.operationsPort}`;
             const others = topology.peerOrgs.length - 1;
-            await waitFor(`${peerName(org)} to see ${others} other peers through gossip`, async () =>
-                (await metric(ops, 'gossip_membership_total_peers_known', { channel: topology.channel })) === others
-                    ? true
-                    : undefined,
+            await waitFor(
+                `${peerName(org)} to see ${others} other peers through gossip`,
+                async () =>
+                    (await metric(ops, 'gossip_membership_total_peers_known', { channel: topology.channel })) === others
+                        ? true
+                        : undefined,
+                { reporter: this.#reporter },
             );
         }
         // a peer stopped before it committed the last blocks catches up from the orderer after it starts: until then
@@ -375,20 +387,21 @@ export class FabricNetwork {
             channel,
         );
         for (const org of topology.peerOrgs) {
-            await waitFor(`${peerName(org)} to hold the orderer's ${ordered ?? 0} blocks`, async () =>
-                ((await metric(`${org.host}:${org.operationsPort}`, 'ledger_blockchain_height', channel)) ?? 0) >=
-                (ordered ?? 0)
-                    ? true
-                    : undefined,
+            await waitFor(
+                `${peerName(org)} to hold the orderer's ${ordered ?? 0} blocks`,
+                async () =>
+                    ((await metric(`${org.host}:${org.operationsPort}`, 'ledger_blockchain_height', channel)) ?? 0) >=
+                    (ordered ?? 0)
+                        ? true
+                        : undefined,
+                { reporter: this.#reporter },
             );
         }
         for (const org of topology.peerOrgs) {
             await waitFor(
                 `a query through ${peerName(org)} to answer`,
                 () => queryThrough(this.layout, topology, org),
-                {
-                    timeoutMs: 90_000,
-                },
+                { timeoutMs: 90_000, reporter: this.#reporter },
             );
         }
     }

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import type { Layout } from './layout';
-import { sleep } from './run';
+import { GiveUp, sleep, waitFor, type Reporter } from './run';
 
 export interface ProcessSpec {
     /** Unique within the network; names the log and pid files. */
@@ -138,6 +138,34 @@ export async function startProcess(layout: Layout, spec: ProcessSpec): Promise<v
         throw new Error(`cannot start ${spec.name}: ${spec.command} exited at once (see ${layout.log(spec.name)})`);
     }
     child.unref();
+}
+
+/**
+ * Waits until the process started for `spec` accepts connections on every port it listens on: a Fabric node
+ * reports healthy on its operations port before its gRPC and admin ports listen, and a client that comes too
+ * early gets "connection refused". Gives up at once when the process has exited.
+ */
+export async function waitListening(
+    layout: Layout,
+    spec: ProcessSpec,
+    reporter?: Reporter,
+    timeoutMs = 90_000,
+): Promise<void> {
+    await waitFor(
+        `${spec.name} to listen on ${spec.ports.join(', ')}`,
+        async () => {
+            if (!isRunning(layout, spec.name)) {
+                throw new GiveUp(`${spec.name} is not running (see ${layout.log(spec.name)})`);
+            }
+            for (const port of spec.ports) {
+                if (!(await isListening(port))) {
+                    return undefined;
+                }
+            }
+            return true;
+        },
+        { timeoutMs, reporter },
+    );
 }
 
 /** Every thread of a process has exited (a zombie waiting to be reaped, or no process at all). */

@@ -67,21 +67,43 @@ export const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
         });
     });
 
-/** Retries `attempt` until it returns a value or the deadline passes; the last error explains the timeout. */
+/** Thrown by a `waitFor` attempt when waiting longer cannot help (the process it waits for has exited, say). */
+export class GiveUp extends Error {
+    override name = 'GiveUp';
+}
+
+export interface WaitOptions {
+    timeoutMs?: number;
+    intervalMs?: number;
+    /** Told how long the wait took, when it took any (more than one attempt). */
+    reporter?: Reporter;
+}
+
+/**
+ * Retries `attempt` until it returns a value or the deadline passes; the last error explains the timeout. An
+ * attempt that throws {@link GiveUp} ends the wait at once with that error.
+ */
 export async function waitFor<T>(
     what: string,
     attempt: () => Promise<T | undefined>,
-    { timeoutMs = 60_000, intervalMs = 250 }: { timeoutMs?: number; intervalMs?: number } = {},
+    { timeoutMs = 60_000, intervalMs = 250, reporter }: WaitOptions = {},
 ): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
+    const started = Date.now();
+    const deadline = started + timeoutMs;
     let lastError: unknown;
-    for (;;) {
+    for (let attempts = 1; ; attempts++) {
         try {
             const value = await attempt();
             if (value !== undefined) {
+                if (attempts > 1) {
+                    reporter?.detail(`  waited ${((Date.now() - started) / 1000).toFixed(1)}s for ${what}`);
+                }
                 return value;
             }
         } catch (error) {
+            if (error instanceof GiveUp) {
+                throw new Error(`gave up waiting for ${what}: ${error.message}`, { cause: error });
+            }
             lastError = error;
         }
         if (Date.now() > deadline) {

@@ -62,19 +62,53 @@ export function loadTopology(file: string = DEFAULT_TOPOLOGY()): Topology {
     return parsed.data;
 }
 
-function assertDistinct(topology: Topology): void {
+/** Every port the topology's processes listen on. */
+export function topologyPorts(topology: Topology): number[] {
     const { orderer, peerOrgs } = topology;
-    const ports = [orderer.port, orderer.adminPort, orderer.operationsPort];
-    for (const org of peerOrgs) {
-        ports.push(
+    return [
+        orderer.port,
+        orderer.adminPort,
+        orderer.operationsPort,
+        ...peerOrgs.flatMap((org) => [
             org.peerPort,
             org.chaincodeListenPort,
             org.operationsPort,
             org.caPort,
             org.caOperationsPort,
             org.chaincodeServerPort,
-        );
-    }
+        ]),
+    ];
+}
+
+/**
+ * The same network on other ports: every port moved by `offset`. The tests run their network on the default
+ * topology shifted this way, so that it can run beside the one `npm start` runs.
+ */
+export function shiftPorts(topology: Topology, offset: number): Topology {
+    const orderer = topology.orderer;
+    return {
+        ...topology,
+        orderer: {
+            ...orderer,
+            port: orderer.port + offset,
+            adminPort: orderer.adminPort + offset,
+            operationsPort: orderer.operationsPort + offset,
+        },
+        peerOrgs: topology.peerOrgs.map((org) => ({
+            ...org,
+            peerPort: org.peerPort + offset,
+            chaincodeListenPort: org.chaincodeListenPort + offset,
+            operationsPort: org.operationsPort + offset,
+            caPort: org.caPort + offset,
+            caOperationsPort: org.caOperationsPort + offset,
+            chaincodeServerPort: org.chaincodeServerPort + offset,
+        })),
+    };
+}
+
+function assertDistinct(topology: Topology): void {
+    const { orderer, peerOrgs } = topology;
+    const ports = topologyPorts(topology);
     const duplicatePort = ports.find((p, i) => ports.indexOf(p) !== i);
     if (duplicatePort !== undefined) {
         throw new Error(`invalid topology: port ${duplicatePort} is used twice`);

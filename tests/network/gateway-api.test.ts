@@ -6,13 +6,13 @@ import { bootstrap } from '../../gateway/src/cli/bootstrap';
 import { loadConfig } from '../../gateway/src/config';
 import { newLogger } from '../../gateway/src/ops/logger';
 import { startGateway, type RunningGateway } from '../../gateway/src/server';
-import { repoRoot } from '../../network/client';
+import { defaultConnectionProfileFile } from '../../network/client';
 import { Client, type Res } from './gateway-support';
 import { sha256Hex, uniqueId } from './support';
 
 /** The gateway in-process on an ephemeral port, over the real network, with a fresh data dir per run. */
 const dataDir = mkdtempSync(path.join(tmpdir(), 'mpt-gateway-e2e-'));
-const connectionProfile = path.join(repoRoot(), '.fabric/net/connection.json');
+const connectionProfile = defaultConnectionProfileFile();
 let gateway: RunningGateway;
 const keys = new Map<string, string>();
 

@@ -11,7 +11,7 @@ import { GatewayClient, type Answer } from '../../gateway/src/client';
 import { loadConfig } from '../../gateway/src/config';
 import { newLogger } from '../../gateway/src/ops/logger';
 import { startGateway, type RunningGateway } from '../../gateway/src/server';
-import { repoRoot } from '../../network/client';
+import { defaultConnectionProfileFile } from '../../network/client';
 import { metric } from '../../network/src/health';
 import { FabricNetwork } from '../../network/src/network';
 import { onChannelAs, runIds, uniqueId, type RunIds } from './support';
@@ -53,7 +53,7 @@ export function list(value: unknown, path: string): unknown[] {
 export type Res = Answer;
 
 export const network = new FabricNetwork();
-export const connectionProfile = path.join(repoRoot(), '.fabric/net/connection.json');
+export const connectionProfile = defaultConnectionProfileFile();
 /** The China business date now: the ledger's "today" for every date rule (V32), not the UTC date. */
 export const today = (): string => businessDateOf(new Date().toISOString());
 export const idem = (): string => uniqueId('idem');

@@ -1,22 +1,21 @@
-import { FabricNetwork, WATCHDOG } from '../../network/src/network';
-
-declare global {
-    // set here, read by global-teardown.ts (jest runs both in its main process)
-    var mptWatchdogWasRunning: boolean | undefined;
-}
+import { FabricNetwork } from '../../network/src/network';
+import { recordDefaultNetwork, useTestNetwork } from './test-network';
 
 /**
- * Brings the default network up (idempotent) before any test that talks to it, showing progress. Tests
- * crash nodes on purpose, so a watchdog left by `npm start` is paused for the run and restored after.
+ * Brings the tests' own network up (idempotent) before any test that talks to it, showing progress. It is the
+ * default topology on other ports in `.fabric/test/net` (see test-network.ts): the tests crash and restart its
+ * nodes, never those of a network someone started with `npm start`, whose processes are recorded here so that
+ * global-teardown.ts can check they were left alone. The environment set here is inherited by jest's workers.
  */
 export default async function globalSetup(): Promise<void> {
     const started = Date.now();
     const log = (message: string): void => {
         process.stderr.write(`[network] ${message}\n`);
     };
+    const { stateDir } = useTestNetwork();
+    const running = Object.keys(recordDefaultNetwork()).length;
+    log(`the default network has ${running} processes running; the tests leave them alone`);
     const network = new FabricNetwork({ reporter: { step: log, detail: log } });
-    globalThis.mptWatchdogWasRunning = network.isRunning(WATCHDOG);
-    await network.stopWatchdog();
     await network.up();
-    log(`up for tests in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+    log(`test network up in ${stateDir} in ${((Date.now() - started) / 1000).toFixed(1)}s`);
 }

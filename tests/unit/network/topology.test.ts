@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import { DEFAULT_TOPOLOGY, loadTopology } from '../../../network/src/topology';
+import { DEFAULT_TOPOLOGY, loadTopology, shiftPorts, topologyPorts } from '../../../network/src/topology';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'mpt-topology-'));
 
@@ -41,5 +41,15 @@ describe('topology file', () => {
             text.replace('maxMessageCount: 500', 'maxMessageCount: many\n    colour: blue'),
         );
         expect(() => loadTopology(file)).toThrow(/orderer\.maxMessageCount[\s\S]*orderer: Unrecognized key: "colour"/);
+    });
+
+    it('shifted by an offset, every port moves by it and none is one of the original network', () => {
+        const topology = loadTopology();
+        const shifted = shiftPorts(topology, 10_000);
+        const ports = topologyPorts(topology);
+        expect(topologyPorts(shifted)).toEqual(ports.map((port) => port + 10_000));
+        expect(topologyPorts(shifted).filter((port) => ports.includes(port))).toEqual([]);
+        expect({ ...shifted, orderer: {}, peerOrgs: [] }).toEqual({ ...topology, orderer: {}, peerOrgs: [] });
+        expect(shifted.peerOrgs.map((org) => org.users)).toEqual(topology.peerOrgs.map((org) => org.users));
     });
 });
