@@ -4,13 +4,16 @@
 // Debian's packages:
 //
 //   node scripts/ensure-postgres.js start   installs Debian's `postgresql` when no server binaries are found,
-//                                           initialises a cluster under .fabric/postgres once, starts it on a free
-//                                           127.0.0.1 port when it is not running; prints its URL last
+//                                           initialises a cluster once, starts it on a free 127.0.0.1 port when it
+//                                           is not running; prints its URL last
 //   node scripts/ensure-postgres.js url     prints the URL of the running cluster (exit 1 when it is not running)
 //   node scripts/ensure-postgres.js stop    stops the cluster (pg_ctl stop on its own data directory)
 //
 // PostgreSQL refuses to run as root: as root the cluster belongs to Debian's `postgres` user (created by the
 // package) and every server command runs through `runuser -u postgres`; as anyone else it belongs to that user.
+// Its password and port are in .fabric/postgres. Its data directory is there too, except as root: then it is in
+// /var/tmp/mpt-postgres-<checkout hash>, because the postgres user cannot pass through a checkout under a private
+// folder (mktemp -d makes /tmp/tmp.* 0700).
 'use strict';
 const { execFileSync } = require('node:child_process');
 const crypto = require('node:crypto');
@@ -20,13 +23,20 @@ const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
 const home = path.join(root, '.fabric', 'postgres');
-const data = path.join(home, 'data');
+const clusterHome = isRootUser()
+    ? path.join('/var/tmp', `mpt-postgres-${crypto.createHash('sha256').update(root).digest('hex').slice(0, 12)}`)
+    : home;
+const data = path.join(clusterHome, 'data');
 const passwordFile = path.join(home, 'password');
 const portFile = path.join(home, 'port');
 const USER = 'mpt';
 const DATABASE = 'mpt';
-const isRoot = process.getuid?.() === 0;
+const isRoot = isRootUser();
 const step = (message) => process.stderr.write(`==> ${message}\n`);
+
+function isRootUser() {
+    return process.getuid?.() === 0;
+}
 
 function binDir() {
     const base = '/usr/lib/postgresql';
@@ -56,23 +66,26 @@ function installServer() {
 /** Runs a server program as the cluster's owner; its output goes to our stderr (stdout carries only the URL). */
 function asOwner(program, args, options = {}) {
     const [cmd, argv] = isRoot ? ['runuser', ['-u', 'postgres', '--', program, ...args]] : [program, args];
-    return execFileSync(cmd, argv, { stdio: ['ignore', process.stderr, 'inherit'], ...options });
+    // from /: the owner may not be able to enter the checkout (every path given is absolute)
+    return execFileSync(cmd, argv, { stdio: ['ignore', process.stderr, 'inherit'], cwd: '/', ...options });
 }
 
 function initialise(bin) {
-    step(`Initialising a PostgreSQL cluster in ${path.relative(root, data)} (once)`);
+    step(`Initialising a PostgreSQL cluster in ${data} (once)`);
+    if (running(bin)) {
+        asOwner(path.join(bin, 'pg_ctl'), ['stop', '--pgdata', data, '--mode', 'fast', '--wait']);
+    }
     fs.rmSync(home, { recursive: true, force: true });
-    // .fabric with the default mode (the postgres user passes through it), the cluster's own folder private
-    fs.mkdirSync(path.dirname(home), { recursive: true });
-    fs.mkdirSync(home, { mode: 0o700 });
-    fs.writeFileSync(passwordFile, crypto.randomBytes(18).toString('base64url'), { mode: 0o600 });
+    fs.rmSync(clusterHome, { recursive: true, force: true });
+    fs.mkdirSync(home, { recursive: true, mode: 0o700 });
+    fs.mkdirSync(clusterHome, { recursive: true, mode: 0o700 });
+    const password = crypto.randomBytes(18).toString('base64url');
+    fs.writeFileSync(passwordFile, password, { mode: 0o600 });
+    // initdb, run as the cluster's owner, reads the password from a file of its own, removed right after
+    const initPasswordFile = path.join(clusterHome, 'initdb-password');
+    fs.writeFileSync(initPasswordFile, password, { mode: 0o600 });
     if (isRoot) {
-        execFileSync('chown', ['-R', 'postgres:postgres', home]);
-        try {
-            asOwner('test', ['-x', home], { stdio: 'ignore' });
-        } catch {
-            throw new Error(`the postgres user cannot reach ${home}: every folder above it must be searchable (o+x)`);
-        }
+        execFileSync('chown', ['-R', 'postgres:postgres', clusterHome]);
     }
     asOwner(path.join(bin, 'initdb'), [
         '--pgdata',
@@ -80,7 +93,7 @@ function initialise(bin) {
         '--username',
         USER,
         '--pwfile',
-        passwordFile,
+        initPasswordFile,
         // the socket is in the data directory (0700, the owner's): only the owner and root reach it
         '--auth-local',
         'trust',
@@ -91,10 +104,7 @@ function initialise(bin) {
         '--locale',
         'C',
     ]);
-    // the password is the test suites' to read: root's, after initdb (run as the owner) has read it
-    if (isRoot) {
-        fs.chownSync(passwordFile, 0, 0);
-    }
+    fs.rmSync(initPasswordFile);
 }
 
 function freePort() {
@@ -140,9 +150,6 @@ async function start() {
         const port = await freePort();
         fs.writeFileSync(portFile, `${port}\n`);
         step(`Starting PostgreSQL on 127.0.0.1:${port}`);
-        if (isRoot) {
-            execFileSync('chown', ['postgres:postgres', home]);
-        }
         asOwner(path.join(bin, 'pg_ctl'), [
             'start',
             '--pgdata',
