@@ -25,7 +25,9 @@ export const ReceiptId = z
 const Allocation = z.strictObject({
     tradeNo: Id,
     amountMinor: z.number().int().min(1).describe('in the receipt currency'),
-    rate: DecimalRate.optional().describe('receipt currency per one unit of the trade currency, when they differ'),
+    rate: DecimalRate.optional().describe(
+        'trade currency per one unit of the receipt currency (what one unit received credits the trade), when they differ',
+    ),
 });
 
 const receiptFields = {
