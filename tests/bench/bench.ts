@@ -265,15 +265,15 @@ function table(rows: Row[]): string {
     return ['| scenario | gateway | raw | ratio | goal | met? |', '|---|---|---|---|---|---|', ...lines].join('\n');
 }
 
-const machine = (): string =>
-    `${cpus().length} cores, load average ${loadavg()
+const load = (): string =>
+    loadavg()
         .map((l) => l.toFixed(2))
-        .join(' / ')} (1 / 5 / 15 min)`;
+        .join(' / ');
 
 async function main(): Promise<void> {
     // `npm run bench` has brought the network up (network/src/cli.js up) before this runs
     const fixture = await openFixture();
-    const before = machine();
+    const before = load();
     try {
         const rows = [...(await writeScenarios(fixture)), ...(await readScenarios(fixture))];
         const caught = await catchUpRow(fixture);
@@ -299,7 +299,7 @@ async function main(): Promise<void> {
                 'gateway = HTTP, API key, validation, idempotency journal, evidence look-ups, then the chaincode call;',
                 'raw = that chaincode call through @hyperledger/fabric-gateway with the same user’s certificate.',
                 'ratio = gateway ÷ raw throughput (higher is better; the bulk-against-single row is the goal of 20×).',
-                `machine: ${before} at the start, ${machine()} at the end`,
+                `machine: ${cpus().length} cores, load average (1 / 5 / 15 min) ${before} at the start, ${load()} at the end`,
                 ...(errors.length === 0
                     ? []
                     : ['', 'failed operations (first of each):', ...errors.map((e) => `- ${e}`)]),
