@@ -6,6 +6,6 @@ export { loadPlan, consoleReporter } from './load';
 /** What {@link loadPlan} rejects with when the gateway is not there. */
 export { GatewayUnreachable } from '../../gateway/src/client';
 export type { Counts, LoadOptions, LoadReport, PhaseReport, Reporter } from './load';
-export { parseKeyPairs, parseKeyText, readKeyFile, writeKeyFile } from './keys';
+export { onboardedKeyRing, parseKeyPairs, parseKeyText, readKeyFile, writeKeyFile, type KeyRing } from './keys';
 export { SIZES } from './sizes';
 export type * from './model';

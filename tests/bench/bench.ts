@@ -1,175 +1,316 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import type { Contract } from '@hyperledger/fabric-gateway';
-import { bootstrap } from '../../gateway/src/cli/bootstrap';
-import { GatewayClient } from '../../gateway/src/client';
-import { loadConfig } from '../../gateway/src/config';
-import { newLogger } from '../../gateway/src/ops/logger';
-import { startGateway } from '../../gateway/src/server';
-import {
-    connectAs,
-    defaultConnectionProfileFile,
-    newPeerClient,
-    orgConnection,
-    readConnectionProfile,
-    Wallet,
-} from '../../network/client';
+import { cpus, loadavg } from 'node:os';
+import { catchUp } from './catch-up';
+import { openFixture, tradeNumbers, type Fixture } from './fixture';
+import { measure, type Measured } from './measure';
 
 /**
- * Throughput and latency of the gateway (HTTP, API key, validation, idempotency journal) against raw Fabric
- * (the same transactions through @hyperledger/fabric-gateway, signed by the same user), in one run on the
- * same network. Scale with BENCH_SCALE (default 1).
+ * What users do, each two ways in one run on the same ledger: through the REST gateway (the typed client, an API
+ * key) and raw (the chaincode transaction the route calls, through @hyperledger/fabric-gateway with the same user's
+ * certificate). Prints one table with the goals of issue #12 beside the figures; see tests/bench/README.md.
+ * Exits non-zero only when an operation failed: speed on a shared machine is read, not asserted.
  */
-const scale = Number(process.env.BENCH_SCALE ?? '1');
+const setting = (name: string, fallback: number): number => {
+    const value = Number(process.env[name] ?? fallback);
+    if (!Number.isInteger(value) || value < 1) {
+        throw new Error(`${name} must be a positive integer`);
+    }
+    return value;
+};
 
-interface Scenario {
-    readonly name: string;
+const counts = {
+    inFlight: setting('BENCH_IN_FLIGHT', 50),
+    writes1: setting('BENCH_WRITES_1', 20),
+    writesN: setting('BENCH_WRITES_N', 200),
+    bulkRequests: setting('BENCH_BULK_REQUESTS', 2),
+    bulkRows: setting('BENCH_BULK_ROWS', 500),
+    reads1: setting('BENCH_READS_1', 100),
+    readsN: setting('BENCH_READS_N', 500),
+    catchUpTimeoutS: setting('BENCH_CATCH_UP_TIMEOUT_S', 300),
+};
+
+interface Goal {
+    readonly text: string;
+    readonly met: (gateway: Measured, raw: Measured) => boolean;
+}
+
+const atLeast = (times: number): Goal => ({
+    text: `≥ ${times}× raw`,
+    met: (gateway, raw) => gateway.perSecond >= times * raw.perSecond,
+});
+const p99AtMost = (ms: number): Goal => ({ text: `p99 ≤ ${ms} ms`, met: (gateway) => gateway.p99 <= ms });
+
+interface Row {
+    readonly scenario: string;
+    readonly cells:
+        | { readonly gateway: Measured; readonly raw: Measured; readonly unit: string; readonly goal?: Goal }
+        | { readonly skipped: string };
+}
+
+interface Pair {
+    readonly scenario: string;
     readonly total: number;
     readonly inFlight: number;
-    readonly kind: 'write' | 'read';
+    /** Trades per call (bulk). */
+    readonly units?: number;
+    readonly unit?: string;
+    readonly goal?: Goal;
+    /** No unmeasured first call: one bulk request takes seconds, its set-up is lost in it. */
+    readonly cold?: true;
+    readonly gateway: (i: number) => Promise<unknown>;
+    readonly raw: (i: number) => Promise<unknown>;
 }
 
-const scenarios: Scenario[] = [
-    { name: 'anchor a document, 1 in flight', total: 20 * scale, inFlight: 1, kind: 'write' },
-    { name: 'anchor a document, 50 in flight', total: 200 * scale, inFlight: 50, kind: 'write' },
-    { name: 'verify a document, 1 in flight', total: 200 * scale, inFlight: 1, kind: 'read' },
-    { name: 'verify a document, 50 in flight', total: 1000 * scale, inFlight: 50, kind: 'read' },
-];
-
-interface Result {
-    readonly perSecond: number;
-    readonly p50: number;
-    readonly p99: number;
-    readonly errors: number;
-}
-
-const hash = (): string => randomBytes(32).toString('hex');
-
-/** Runs `op` `total` times with at most `inFlight` at once; latencies in ms. */
-async function measure(total: number, inFlight: number, op: (i: number) => Promise<void>): Promise<Result> {
-    const latencies: number[] = [];
-    let next = 0;
-    let errors = 0;
-    const started = performance.now();
-    const worker = async (): Promise<void> => {
-        while (next < total) {
-            const i = next++;
-            const t = performance.now();
-            try {
-                await op(i);
-                latencies.push(performance.now() - t);
-            } catch {
-                errors += 1;
-            }
-        }
-    };
-    await Promise.all(Array.from({ length: inFlight }, worker));
-    const seconds = (performance.now() - started) / 1000;
-    latencies.sort((a, b) => a - b);
-    const at = (q: number): number =>
-        latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
-    return { perSecond: latencies.length / seconds, p50: at(0.5), p99: at(0.99), errors };
-}
-
-function rawOps(contract: Contract, anchored: string[]): Record<Scenario['kind'], (i: number) => Promise<void>> {
+/** Raw first, then the gateway, each after one unmeasured call (connections, caches) whose failure is measured. */
+async function run(pair: Pair): Promise<Row & { measured: { gateway: Measured; raw: Measured } }> {
+    process.stderr.write(`${pair.scenario}: ${pair.total} calls each way, ${pair.inFlight} in flight\n`);
+    if (pair.cold !== true) {
+        await pair.raw(-1).catch(() => undefined);
+        await pair.gateway(-1).catch(() => undefined);
+    }
+    const raw = await measure(pair.total, pair.inFlight, pair.raw, pair.units);
+    const gateway = await measure(pair.total, pair.inFlight, pair.gateway, pair.units);
     return {
-        write: async (): Promise<void> => {
-            await contract.submitTransaction('RegisterDocument', hash(), 'INVOICE');
-        },
-        read: async (i: number): Promise<void> => {
-            await contract.evaluateTransaction('GetDocument', anchored[i % anchored.length] ?? '');
-        },
+        scenario: pair.scenario,
+        cells: { gateway, raw, unit: pair.unit ?? 'calls/s', ...(pair.goal === undefined ? {} : { goal: pair.goal }) },
+        measured: { gateway, raw },
     };
 }
 
-/** The same transactions through the gateway's client; an error answer throws and counts as an error. */
-function gatewayOps(
-    gateway: GatewayClient,
-    anchored: string[],
-): Record<Scenario['kind'], (i: number) => Promise<void>> {
-    return {
-        write: async (): Promise<void> => {
-            await gateway.call('registerDocument', {
-                body: { sha256: hash(), kind: 'INVOICE' },
-                idempotencyKey: hash(),
+/** `RegisterTrades` answers per row: a refused row fails its whole request here (the bench writes clean rows). */
+function allRegistered(answer: { results: { ok: boolean; code?: string; message?: string }[] }): void {
+    const refused = answer.results.find((row) => !row.ok);
+    if (refused !== undefined) {
+        throw new Error(`a bulk row was refused: ${refused.code ?? ''} ${refused.message ?? ''}`);
+    }
+}
+
+async function writeScenarios(f: Fixture): Promise<Row[]> {
+    if (f.targets.tradeTemplate === undefined) {
+        const skipped = `skipped: the demo market has no clean trade of ${f.vendor.party ?? 'vendor1'} to copy`;
+        return ['register one trade', 'bulk registration'].map((scenario) => ({ scenario, cells: { skipped } }));
+    }
+    const { vendor } = f;
+    const next = tradeNumbers();
+    let n = 0;
+    const single = (inFlight: number, total: number, goal?: Goal): Pair => ({
+        scenario: `register one trade, ${inFlight} in flight`,
+        total,
+        inFlight,
+        unit: 'trades/s',
+        ...(goal === undefined ? {} : { goal }),
+        raw: () => vendor.contract.submitTransaction('TradeContract:RegisterTrade', JSON.stringify(f.trade(next(n++)))),
+        gateway: (): Promise<unknown> => {
+            const body = f.trade(next(n++));
+            return vendor.api.call('registerTrade', { body, idempotencyKey: `bench.${body.tradeNo}` });
+        },
+    });
+    const rows = Array.from({ length: counts.bulkRows });
+    const bulk: Pair = {
+        scenario: `bulk registration, ${counts.bulkRows} trades a request`,
+        total: counts.bulkRequests,
+        inFlight: 1,
+        units: counts.bulkRows,
+        unit: 'trades/s',
+        cold: true,
+        raw: async () => {
+            const trades = rows.map(() => f.trade(next(n++)));
+            const payload = await vendor.contract.submitTransaction(
+                'TradeContract:RegisterTrades',
+                JSON.stringify(trades),
+            );
+            allRegistered(JSON.parse(Buffer.from(payload).toString()) as Parameters<typeof allRegistered>[0]);
+        },
+        gateway: async () => {
+            const trades = rows.map(() => f.trade(next(n++)));
+            const first = trades[0]?.tradeNo ?? '';
+            const { result } = await vendor.api.call('registerTrades', {
+                body: { trades },
+                idempotencyKey: `bench.${first}`,
             });
-        },
-        read: async (i: number): Promise<void> => {
-            await gateway.call('verifyDocument', { params: { sha256: anchored[i % anchored.length] ?? '' } });
+            allRegistered(result);
         },
     };
+    const one = await run(single(1, counts.writes1));
+    const many = await run(single(counts.inFlight, counts.writesN, atLeast(0.8)));
+    const bulked = await run(bulk);
+    return [
+        one,
+        many,
+        bulked,
+        {
+            scenario: `bulk registration against raw single trades at ${counts.inFlight} in flight`,
+            cells: {
+                gateway: bulked.measured.gateway,
+                raw: many.measured.raw,
+                unit: 'trades/s',
+                goal: atLeast(20),
+            },
+        },
+    ];
 }
 
-const fmt = (n: number, digits = 0): string => (Number.isFinite(n) ? n.toFixed(digits) : '-');
+async function readScenarios(f: Fixture): Promise<Row[]> {
+    const { receiptId, declNo } = f.targets;
+    const vendorId = f.vendor.party ?? '';
+    const reads: {
+        name: string;
+        missing: string | undefined;
+        goals: [Goal | undefined, Goal | undefined];
+        gateway: () => Promise<unknown>;
+        raw: () => Promise<unknown>;
+    }[] = [
+        {
+            name: 'bank check (POST /v1/receipts/check)',
+            missing: receiptId === undefined ? 'no receipt of BankOrg backs an exported declaration' : undefined,
+            goals: [p99AtMost(25), atLeast(0.7)],
+            gateway: () => f.bank.api.call('checkReceipt', { body: { receiptId } }),
+            raw: () =>
+                f.bank.contract.evaluateTransaction('ReceiptContract:CheckReceipt', JSON.stringify({ receiptId })),
+        },
+        {
+            name: 'customs check (GET /v1/declarations/:declNo/check)',
+            missing: declNo === undefined ? 'no exported declaration' : undefined,
+            goals: [undefined, undefined],
+            gateway: () => f.customs.api.call('checkDeclaration', { params: { declNo: declNo ?? '' } }),
+            raw: () => f.customs.contract.evaluateTransaction('CustomsContract:CheckDeclaration', declNo ?? ''),
+        },
+        {
+            name: 'trace of declaration line 1',
+            missing: declNo === undefined ? 'no exported declaration' : undefined,
+            goals: [undefined, atLeast(0.7)],
+            gateway: () => f.customs.api.call('traceDeclarationLine', { params: { declNo: declNo ?? '', gNo: '1' } }),
+            raw: () =>
+                f.customs.contract.evaluateTransaction('CustomsContract:TraceDeclarationLine', declNo ?? '', '1'),
+        },
+        {
+            name: "work-list page: the vendor's trades, 50 a page (GET /v1/trades; the read side serves no list yet)",
+            missing: f.vendor.party === null ? 'vendor1 is no party' : undefined,
+            goals: [undefined, undefined],
+            gateway: () => f.vendor.api.call('listTrades', { query: { vendorId, pageSize: '50' } }),
+            raw: () => f.vendor.contract.evaluateTransaction('TradeContract:ListTradesByVendor', vendorId, '50', ''),
+        },
+    ];
+    const out: Row[] = [];
+    for (const read of reads) {
+        const shapes = [
+            [1, counts.reads1],
+            [counts.inFlight, counts.readsN],
+        ] as const;
+        for (const [i, [inFlight, total]] of shapes.entries()) {
+            const scenario = `${read.name}, ${inFlight} in flight`;
+            if (read.missing !== undefined) {
+                out.push({ scenario, cells: { skipped: `skipped: ${read.missing} in the demo market` } });
+                continue;
+            }
+            const goal = read.goals[i];
+            out.push(
+                await run({
+                    scenario,
+                    total,
+                    inFlight,
+                    ...(goal === undefined ? {} : { goal }),
+                    gateway: read.gateway,
+                    raw: read.raw,
+                }),
+            );
+        }
+    }
+    return out;
+}
+
+async function catchUpRow(f: Fixture): Promise<{ row: Row; errors: string[] }> {
+    const scenario = 'projection catch-up: a fresh MarketOrg read model of the whole ledger (raw: only streaming it)';
+    process.stderr.write(`${scenario}\n`);
+    try {
+        const c = await catchUp(f, counts.catchUpTimeoutS * 1000);
+        const asMeasured = (ms: number): Measured => ({
+            perSecond: c.blocks / (ms / 1000),
+            p50: NaN,
+            p99: NaN,
+            errors: 0,
+            firstError: undefined,
+        });
+        return {
+            row: {
+                scenario: `${scenario}, ${c.blocks} blocks`,
+                cells: { gateway: asMeasured(c.projectedMs), raw: asMeasured(c.streamedMs), unit: 'blocks/s' },
+            },
+            errors: [],
+        };
+    } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        return { row: { scenario, cells: { skipped: `failed: ${message}` } }, errors: [`${scenario}: ${message}`] };
+    }
+}
+
+const num = (n: number, digits = 1): string => (Number.isFinite(n) ? n.toFixed(digits) : '-');
+
+function cell(m: Measured, unit: string): string {
+    const latency = Number.isFinite(m.p50) ? `, p50 ${num(m.p50)} ms, p99 ${num(m.p99)} ms` : '';
+    return `${num(m.perSecond)} ${unit}${latency}${m.errors > 0 ? `, ${m.errors} failed` : ''}`;
+}
+
+function table(rows: Row[]): string {
+    const lines = rows.map(({ scenario, cells }) => {
+        if ('skipped' in cells) {
+            return `| ${scenario} | ${cells.skipped} | - | - | - | - |`;
+        }
+        const { gateway, raw, unit, goal } = cells;
+        const met = goal === undefined ? '-' : goal.met(gateway, raw) ? 'yes' : 'no';
+        return (
+            `| ${scenario} | ${cell(gateway, unit)} | ${cell(raw, unit)} | ` +
+            `${num(gateway.perSecond / raw.perSecond, 2)}× | ${goal?.text ?? '-'} | ${met} |`
+        );
+    });
+    return ['| scenario | gateway | raw | ratio | goal | met? |', '|---|---|---|---|---|---|', ...lines].join('\n');
+}
+
+const load = (): string =>
+    loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' / ');
 
 async function main(): Promise<void> {
     // `npm run bench` has brought the network up (network/src/cli.js up) before this runs
-    const connection = defaultConnectionProfileFile();
-    const profile = readConnectionProfile(connection);
-    const market = orgConnection(profile, 'MarketOrg');
-    const vendor = new Wallet(market.walletDir).get('vendor1');
-    const client = newPeerClient(market);
-    const fabric = connectAs(client, vendor);
-    const contract = fabric.getNetwork(profile.channel).getContract(profile.chaincode, 'DocumentContract');
-
-    const dataDir = mkdtempSync(path.join(tmpdir(), 'mpt-bench-'));
-    const apiKey = bootstrap({ connectionProfile: connection, dataDir }).find(
-        (k) => k.org === 'MarketOrg' && k.username === 'vendor1',
-    )?.apiKey;
-    if (apiKey === undefined) {
-        throw new Error('no API key for vendor1');
-    }
-    const gateway = await startGateway(
-        loadConfig({
-            MPT_GATEWAY_PORT: '0',
-            MPT_CONNECTION_PROFILE: connection,
-            MPT_GATEWAY_DATA_DIR: dataDir,
-            MPT_LOG_LEVEL: 'silent',
-            MPT_RATE_LIMIT_PER_SECOND: '100000',
-            MPT_RATE_LIMIT_BURST: '100000',
-            MPT_IP_RATE_LIMIT_PER_SECOND: '100000',
-        }),
-        newLogger('silent'),
-    );
-
+    const fixture = await openFixture();
+    const before = load();
     try {
-        const anchored: string[] = [];
-        for (let i = 0; i < 20; i += 1) {
-            const sha = hash();
-            await contract.submitTransaction('RegisterDocument', sha, 'INVOICE');
-            anchored.push(sha);
-        }
-        const raw = rawOps(contract, anchored);
-        const viaGateway = gatewayOps(new GatewayClient({ baseUrl: gateway.url, apiKey }), anchored);
-        const rows: string[] = [];
-        for (const scenario of scenarios) {
-            process.stdout.write(`${scenario.name} (${scenario.total} calls) ...\n`);
-            const r = await measure(scenario.total, scenario.inFlight, raw[scenario.kind]);
-            const g = await measure(scenario.total, scenario.inFlight, viaGateway[scenario.kind]);
-            rows.push(
-                `| ${scenario.name} | ${fmt(r.perSecond, 1)} | ${fmt(g.perSecond, 1)} | ${fmt(g.perSecond / r.perSecond, 2)} | ` +
-                    `${fmt(r.p50)} / ${fmt(r.p99)} | ${fmt(g.p50)} / ${fmt(g.p99)} | ${r.errors} / ${g.errors} |`,
-            );
-        }
+        const rows = [...(await writeScenarios(fixture)), ...(await readScenarios(fixture))];
+        const caught = await catchUpRow(fixture);
+        rows.push(caught.row);
+        const errors = [
+            ...rows.flatMap(({ scenario, cells }) =>
+                'skipped' in cells
+                    ? []
+                    : [
+                          ...(cells.raw.firstError === undefined ? [] : [`${scenario}, raw: ${cells.raw.firstError}`]),
+                          ...(cells.gateway.firstError === undefined
+                              ? []
+                              : [`${scenario}, gateway: ${cells.gateway.firstError}`]),
+                      ],
+            ),
+            ...caught.errors,
+        ];
         process.stdout.write(
             [
                 '',
-                '| scenario | raw Fabric ops/s | gateway ops/s | gateway ÷ raw | raw p50 / p99 ms | gateway p50 / p99 ms | errors raw / gateway |',
-                '|---|---|---|---|---|---|---|',
-                ...rows,
+                table(rows),
                 '',
-                'raw Fabric = the same chaincode transaction through @hyperledger/fabric-gateway, signed by the same user;',
-                'gateway = HTTP + API key + validation + idempotency journal + the same call.',
+                'gateway = HTTP, API key, validation, idempotency journal, evidence look-ups, then the chaincode call;',
+                'raw = that chaincode call through @hyperledger/fabric-gateway with the same user’s certificate.',
+                'ratio = gateway ÷ raw throughput (higher is better; the bulk-against-single row is the goal of 20×).',
+                `machine: ${cpus().length} cores, load average (1 / 5 / 15 min) ${before} at the start, ${load()} at the end`,
+                ...(errors.length === 0
+                    ? []
+                    : ['', 'failed operations (first of each):', ...errors.map((e) => `- ${e}`)]),
                 '',
             ].join('\n'),
         );
+        if (errors.length > 0) {
+            process.exitCode = 1;
+        }
     } finally {
-        await gateway.close();
-        fabric.close();
-        client.close();
-        rmSync(dataDir, { recursive: true, force: true });
+        await fixture.close();
     }
 }
 

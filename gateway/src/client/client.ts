@@ -46,9 +46,21 @@ function requestInit(apiKey: string | undefined, method: string, options: SendOp
     return { method: method.toUpperCase(), headers, ...(body === undefined ? {} : { body }) };
 }
 
-/** `/v1/documents/:sha256` with `{sha256}` filled in, each value URI-encoded. */
-function pathOf(pattern: string, params: Record<string, unknown>): string {
-    return pattern.replace(/:([A-Za-z0-9_]+)/g, (_match, name: string) => encodeURIComponent(String(params[name])));
+/** `/v1/documents/:sha256` with `{sha256}` filled in, each value URI-encoded, and the query's defined values. */
+function pathOf(
+    pattern: string,
+    params: Record<string, unknown>,
+    query: Record<string, string | number | boolean | undefined>,
+): string {
+    const path = pattern.replace(/:([A-Za-z0-9_]+)/g, (_match, name: string) =>
+        encodeURIComponent(String(params[name])),
+    );
+    const search = new URLSearchParams(
+        Object.entries(query).flatMap(([name, value]) =>
+            value === undefined ? [] : [[name, String(value)] as [string, string]],
+        ),
+    ).toString();
+    return search === '' ? path : `${path}?${search}`;
 }
 
 /**
@@ -99,14 +111,16 @@ export class GatewayClient {
         const spec = OPERATIONS[operationId];
         const {
             params = {},
+            query = {},
             body,
             idempotencyKey,
         } = input as {
             params?: Record<string, unknown>;
+            query?: Record<string, string | number | boolean | undefined>;
             body?: unknown;
             idempotencyKey?: string;
         };
-        const answer = await this.send(spec.method, pathOf(spec.path, params), {
+        const answer = await this.send(spec.method, pathOf(spec.path, params, query), {
             ...(body === undefined ? {} : { body }),
             ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
         });

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import { Evidenced, WriteResponse } from '../routes/common';
-import { LineParams, LineTrace } from '../routes/declarations/schema';
+import { Evidenced, page, WriteResponse } from '../routes/common';
+import { CustomsCheckReport, DeclParams, LineParams, LineTrace } from '../routes/declarations/schema';
 import {
     DocumentParams,
     RegisterDocumentBody,
@@ -10,7 +10,7 @@ import {
 import { HistoryParams, RecordHistory } from '../routes/history/schema';
 import { EnrolBody, EnrolResponse, OnboardBody, OnboardResponse } from '../routes/onboarding/schema';
 import { BankCheckResult, CheckReceiptBody } from '../routes/receipts/schema';
-import { BulkResult, BulkTradesBody } from '../routes/trades/schema';
+import { BulkResult, BulkTradesBody, TradeBody, TradeListQuery, TradeRecord } from '../routes/trades/schema';
 
 /** One operation of `/openapi.json` as the client calls it, typed by the gateway's own zod schemas. */
 export interface OperationSpec {
@@ -20,6 +20,8 @@ export interface OperationSpec {
     /** Writes send an Idempotency-Key. */
     readonly write?: true;
     readonly params?: z.ZodType;
+    /** Sent as the query string. */
+    readonly query?: z.ZodType;
     readonly body?: z.ZodType;
     readonly response: z.ZodType;
 }
@@ -44,6 +46,14 @@ export const OPERATIONS = {
         params: DocumentParams,
         response: VerifyDocumentResponse,
     },
+    registerTrade: {
+        method: 'post',
+        path: '/v1/trades',
+        write: true,
+        body: TradeBody,
+        response: WriteResponse(TradeRecord),
+    },
+    listTrades: { method: 'get', path: '/v1/trades', query: TradeListQuery, response: page(TradeRecord) },
     registerTrades: {
         method: 'post',
         path: '/v1/trades/bulk',
@@ -56,6 +66,12 @@ export const OPERATIONS = {
         path: '/v1/declarations/:declNo/lines/:gNo/trace',
         params: LineParams,
         response: Evidenced(LineTrace),
+    },
+    checkDeclaration: {
+        method: 'get',
+        path: '/v1/declarations/:declNo/check',
+        params: DeclParams,
+        response: Evidenced(CustomsCheckReport),
     },
     checkReceipt: {
         method: 'post',
@@ -76,8 +92,9 @@ export type OperationId = keyof Operations;
 
 type Part<Op, K extends string> = Op extends Record<K, infer S extends z.ZodType> ? Record<K, z.input<S>> : unknown;
 
-/** What a call sends: the path parameters and body the route's schemas accept, and a key for a write. */
+/** What a call sends: the path parameters, query and body the route's schemas accept, and a key for a write. */
 export type OperationInput<Id extends OperationId> = Part<Operations[Id], 'params'> &
+    Part<Operations[Id], 'query'> &
     Part<Operations[Id], 'body'> &
     (Operations[Id] extends { write: true } ? { idempotencyKey: string } : unknown);
 

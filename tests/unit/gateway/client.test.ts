@@ -99,6 +99,19 @@ describe('the gateway client', () => {
         expect(replay).toMatchObject({ status: 201, body: written, headers: { 'idempotent-replayed': 'true' } });
     });
 
+    it("sends an operation's query as the query string, leaving out what is not given", async () => {
+        const vendor = new GatewayClient({ baseUrl: url, apiKey: h.user('MarketOrg', 'vendor3', 'vendor', 'V-0003') });
+        h.ledger.on('TradeContract:ListTradesByVendor', () => ({ items: [], bookmark: '' }));
+
+        const listed = await vendor.call('listTrades', { query: { vendorId: 'V-0003', pageSize: '7' } });
+
+        expect(listed).toEqual({ items: [], bookmark: '' });
+        expect(h.ledger.calls.at(-1)).toMatchObject({
+            fn: 'TradeContract:ListTradesByVendor',
+            args: ['V-0003', '7', ''],
+        });
+    });
+
     it('turns an error answer into a GatewayError with status, code, message and request ID', async () => {
         const stranger = new GatewayClient({ baseUrl: url, apiKey: 'mpt_0000000000000000_wrong' });
 
