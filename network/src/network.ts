@@ -381,17 +381,18 @@ export class FabricNetwork {
         // a peer stopped before it committed the last blocks catches up from the orderer after it starts: until then
         // it endorses and answers queries on older state
         const channel = { channel: topology.channel };
-        const ordered = await metric(
-            `${topology.orderer.host}:${topology.orderer.operationsPort}`,
-            'ledger_blockchain_height',
-            channel,
-        );
+        const ordered =
+            (await metric(
+                `${topology.orderer.host}:${topology.orderer.operationsPort}`,
+                'ledger_blockchain_height',
+                channel,
+            )) ?? 0;
         for (const org of topology.peerOrgs) {
             await waitFor(
-                `${peerName(org)} to hold the orderer's ${ordered ?? 0} blocks`,
+                `${peerName(org)} to hold the orderer's ${ordered} blocks`,
                 async () =>
                     ((await metric(`${org.host}:${org.operationsPort}`, 'ledger_blockchain_height', channel)) ?? 0) >=
-                    (ordered ?? 0)
+                    ordered
                         ? true
                         : undefined,
                 { reporter: this.#reporter },
