@@ -11,6 +11,7 @@ import { mountMethodNotAllowed, mountRoutes, type AnyRoute } from './http/route'
 import { Idempotency } from './idempotency/idempotent';
 import type { IdempotencyStore } from './idempotency/store';
 import type { Ledger } from './ledger/ledger';
+import { TxLocator } from './ledger/tx-locator';
 import { docsRouter } from './openapi/docs-page';
 import { openApiDocument } from './openapi/document';
 import type { Logger } from './ops/logger';
@@ -48,8 +49,11 @@ export interface AppDeps {
     readonly now?: () => number;
     /** Unknown-outcome transactions the ledger still does not know after this long are taken as lost. */
     readonly lostAfterMs?: number;
-    /** The read side's projections, reported by /readyz and /metrics (none when the gateway runs without). */
-    readonly projections?: Pick<Projections, 'statuses'>;
+    /**
+     * The read side's projections, reported by /readyz and /metrics and asked first for the blocks of verdict evidence
+     * (none when the gateway runs without).
+     */
+    readonly projections?: Pick<Projections, 'statuses' | 'blocksOf'>;
     /** The console's sessions (default: 30 minutes idle, Secure cookies over https). */
     readonly console?: ConsoleOptions;
 }
@@ -196,7 +200,13 @@ export function buildApp(deps: AppDeps): Express {
     app.use('/docs', docsRouter());
 
     const json = express.json({ limit: deps.bodyLimitBytes ?? 1024 * 1024, strict: true, verify: checkJsonBody });
-    const routeDeps = { ledger, idempotency, logger: deps.logger };
+    const locator = new TxLocator(ledger, {
+        ...(deps.projections === undefined ? {} : { readModel: deps.projections }),
+        onReadModelError: (error: unknown): void => {
+            deps.logger.warn({ err: error }, 'read model could not locate evidence; asking the ledger');
+        },
+    });
+    const routeDeps = { ledger, locator, idempotency, logger: deps.logger };
     const publicRoutes = routes.filter((route) => route.public === true);
     app.use(
         publicRoutes.map((route) => route.path),
@@ -209,7 +219,7 @@ export function buildApp(deps: AppDeps): Express {
     app.use(
         consoleRouter({
             ...deps,
-            api: new ConsoleApi(routes, ledger),
+            api: new ConsoleApi(routes, ledger, locator),
             now,
             options: deps.console ?? { idleMs: 30 * 60 * 1000, cookies: { secure: 'auto' } },
         }),

@@ -2,6 +2,7 @@ import type { Principal } from '../auth/principal';
 import { ApiError } from '../http/errors';
 import { callerLedger, parse, type AnyRoute } from '../http/route';
 import type { Ledger } from '../ledger/ledger';
+import { TxLocator } from '../ledger/tx-locator';
 
 /** Who calls, and the request the call belongs to (its ID goes into the logs of the routes). */
 export interface Caller {
@@ -26,6 +27,7 @@ export class ConsoleApi {
     constructor(
         routes: readonly AnyRoute[],
         readonly ledger: Ledger,
+        readonly locator = new TxLocator(ledger),
     ) {
         this.#routes = new Map(routes.map((route) => [route.operationId, route]));
     }
@@ -43,7 +45,7 @@ export class ConsoleApi {
             query: parse(route.query, input.query, 'query'),
             body: parse(route.body, input.body, 'body'),
             principal,
-            ledger: callerLedger(this.ledger, principal, undefined),
+            ledger: callerLedger(this.ledger, this.locator, principal, undefined),
             requestId,
         });
         return route.response.parse(answer);

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { GatewayRole, Principal } from '../auth/principal';
 import { IDEMPOTENCY_KEY, type Idempotency, type Reply, type Submitter } from '../idempotency/idempotent';
 import type { Ledger, SubmitResult, TxRequest, TxStatus } from '../ledger/ledger';
+import type { TxLocator } from '../ledger/tx-locator';
 import { contextOf } from './context';
 import { ApiError, type ErrorCode } from './errors';
 
@@ -15,8 +16,11 @@ export interface CallerLedger {
     /** Evaluates and parses the chaincode's JSON answer. */
     query(request: TxRequest): Promise<unknown>;
     submit(request: TxRequest): Promise<SubmitResult>;
-    /** Where a transaction was committed (undefined when the caller's peer does not know it). */
-    status(txId: string): Promise<TxStatus | undefined>;
+    /**
+     * Where each transaction was committed (absent when the caller's peer does not know it): from the caller's org's
+     * read model or the statuses already looked up, else the ledger.
+     */
+    locate(txIds: readonly string[]): Promise<ReadonlyMap<string, TxStatus>>;
     /** Record ID derived from the caller and the Idempotency-Key (write routes only). */
     derivedId(prefix: string): string;
 }
@@ -113,6 +117,7 @@ export function defineRoute<
 
 export interface RouteDeps {
     readonly ledger: Ledger;
+    readonly locator: TxLocator;
     readonly idempotency: Idempotency;
     readonly logger: { error(obj: object, msg: string): void };
 }
@@ -131,7 +136,12 @@ export function parse(schema: z.ZodType | undefined, value: unknown, where: stri
 }
 
 /** The ledger as `principal` (signing with their own identity); writes only through `submitter`. */
-export function callerLedger(ledger: Ledger, principal: Principal, submitter: Submitter | undefined): CallerLedger {
+export function callerLedger(
+    ledger: Ledger,
+    locator: TxLocator,
+    principal: Principal,
+    submitter: Submitter | undefined,
+): CallerLedger {
     const noWrites = (): never => {
         throw new Error('this route is not a write route: declare `write: true` to submit');
     };
@@ -139,7 +149,7 @@ export function callerLedger(ledger: Ledger, principal: Principal, submitter: Su
         evaluate: (request) => ledger.evaluate(principal.identity, request),
         query: async (request) => JSON.parse(await ledger.evaluate(principal.identity, request)) as unknown,
         submit: (request) => (submitter ? submitter.submit(request) : noWrites()),
-        status: (txId) => ledger.status(principal.identity, txId),
+        locate: (txIds) => locator.locate(principal.identity, txIds),
         derivedId: (prefix) => (submitter ? submitter.derivedId(prefix) : noWrites()),
     };
 }
@@ -207,7 +217,7 @@ export function mountRoutes(router: Express, routes: readonly AnyRoute[], deps: 
                         return result;
                     },
                 };
-                const ledger = callerLedger(deps.ledger, principal, counted);
+                const ledger = callerLedger(deps.ledger, deps.locator, principal, counted);
                 const input = { params, query, body, principal, ledger, requestId: context.requestId };
                 return answerOf(route, await route.handle(input), deps.logger, committed);
             };

@@ -174,6 +174,9 @@ export function toLedgerError(error: unknown, txId?: string): LedgerError {
     });
 }
 
+/** How many evaluated proposals' txIds are remembered (enough for the verdicts being answered at any one time). */
+const MAX_EVALUATED_REMEMBERED = 10_000;
+
 /**
  * The Fabric Gateway client behind {@link Ledger}: one shared gRPC client per org peer, one Gateway per caller
  * identity (kept, least recently used closed first), deadlines from network/client/fabric-client, submissions retried
@@ -185,6 +188,11 @@ export class FabricLedger implements Ledger {
     readonly #options: FabricLedgerOptions;
     readonly #clients = new Map<string, grpc.Client>();
     readonly #gateways = new Map<string, Gateway>();
+    /**
+     * TxIds of the proposals this gateway only evaluated (oldest first): never sent for ordering, so never on the
+     * ledger. A verdict cites its own (read) txId; {@link status} answers it without asking the peer.
+     */
+    readonly #evaluatedOnly = new Set<string>();
     readonly #sleep: (ms: number) => Promise<void>;
 
     constructor(options: FabricLedgerOptions) {
@@ -194,14 +202,18 @@ export class FabricLedger implements Ledger {
     }
 
     async evaluate(identity: LedgerIdentity, request: TxRequest): Promise<string> {
-        const bytes = await this.#contract(identity)
-            .evaluate(request.fn, {
-                arguments: [...(request.args ?? [])],
-                transientData: request.transient,
-            })
-            .catch((error: unknown) => {
-                throw toLedgerError(error);
-            });
+        const proposal = this.#contract(identity).newProposal(request.fn, {
+            arguments: [...(request.args ?? [])],
+            transientData: request.transient,
+        });
+        this.#evaluatedOnly.add(proposal.getTransactionId());
+        for (const oldest of this.#evaluatedOnly) {
+            if (this.#evaluatedOnly.size <= MAX_EVALUATED_REMEMBERED) break;
+            this.#evaluatedOnly.delete(oldest);
+        }
+        const bytes = await proposal.evaluate().catch((error: unknown) => {
+            throw toLedgerError(error);
+        });
         return Buffer.from(bytes).toString('utf8');
     }
 
@@ -320,6 +332,7 @@ export class FabricLedger implements Ledger {
      * other failure): "could not ask" must never be read as "not there".
      */
     async status(identity: LedgerIdentity, txId: string): Promise<TxStatus | undefined> {
+        if (this.#evaluatedOnly.has(txId)) return undefined;
         const network = this.#gateway(identity).getNetwork(this.#profile.channel);
         const qscc = network.getContract('qscc');
         const channel = this.#profile.channel;

@@ -24,4 +24,5 @@ export {
     type ProjectionStatus,
 } from './projector';
 export { startProjections, type Projections, type ProjectionsOptions } from './projections';
+export { blocksOfTransactions } from './transactions';
 export type { ReadModel } from './schema';

@@ -4,10 +4,16 @@ import type { Logger } from '../ops/logger';
 import { openReadModel, type ReadModelDatabase } from './database';
 import { FabricBlockSource } from './fabric-source';
 import { Projector, type ProjectionStatus } from './projector';
+import { blocksOfTransactions } from './transactions';
 
 /** The projections a gateway runs: one per organisation it serves, each from its own peer into its own database. */
 export interface Projections {
     statuses(): Promise<ProjectionStatus[]>;
+    /**
+     * The block of each txId that org's read model has applied (absent: not seen yet, not a VALID transaction of the
+     * chaincode, or that org is not projected or its read model not open yet).
+     */
+    blocksOf(mspId: string, txIds: readonly string[]): Promise<ReadonlyMap<string, number>>;
     /** Stops every projector (each after the block it is applying) and closes their databases and peer streams. */
     stop(): Promise<void>;
 }
@@ -24,7 +30,7 @@ export interface ProjectionsOptions {
 
 /** Starts each org's projector; each opens (and migrates) its read model itself, retrying until it can. */
 export function startProjections(options: ProjectionsOptions): Projections {
-    const running: { projector: Projector; close: () => Promise<void> }[] = [];
+    const running: { mspId: string; projector: Projector; close: () => Promise<void> }[] = [];
     for (const org of options.profile.orgs) {
         const reader = options.readers.get(org.mspId);
         if (reader === undefined) {
@@ -42,6 +48,7 @@ export function startProjections(options: ProjectionsOptions): Projections {
         });
         projector.start();
         running.push({
+            mspId: org.mspId,
             projector,
             close: async (): Promise<void> => {
                 await projector.stop();
@@ -52,6 +59,10 @@ export function startProjections(options: ProjectionsOptions): Projections {
     }
     return {
         statuses: (): Promise<ProjectionStatus[]> => Promise.all(running.map(({ projector }) => projector.status())),
+        blocksOf: async (mspId, txIds): Promise<ReadonlyMap<string, number>> => {
+            const database = running.find((r) => r.mspId === mspId)?.projector.database;
+            return database === undefined ? new Map() : blocksOfTransactions(database.db, txIds);
+        },
         stop: async (): Promise<void> => {
             await Promise.all(running.map(({ close }) => close()));
         },

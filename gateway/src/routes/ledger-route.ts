@@ -44,15 +44,14 @@ export function citedTxIds(value: unknown, found = new Set<string>()): Set<strin
 
 const MAX_EVIDENCE = 100;
 
-/** Looks up the block of each cited txId (a check's own txId is a read and has none: `valid: false`). */
+/** The block of each cited txId (a check's own txId is a read and has none: `valid: false`). */
 export async function evidenceFor(ledger: CallerLedger, answer: unknown): Promise<z.output<typeof Evidence>[]> {
     const txIds = [...citedTxIds(answer)].slice(0, MAX_EVIDENCE);
-    return Promise.all(
-        txIds.map(async (txId) => {
-            const status = await ledger.status(txId);
-            return { txId, blockNumber: status?.blockNumber ?? null, valid: status?.valid ?? false };
-        }),
-    );
+    const located = await ledger.locate(txIds);
+    return txIds.map((txId) => {
+        const status = located.get(txId);
+        return { txId, blockNumber: status?.blockNumber ?? null, valid: status?.valid ?? false };
+    });
 }
 
 /** A route that is one chaincode transaction: writes answer `{result, txId, blockNumber}`, reads the record. */

@@ -62,6 +62,7 @@ function fakeFabric(
             const current = steps[step++] ?? { commit: StatusCode.VALID };
             return {
                 getTransactionId: () => txId,
+                evaluate: () => Promise.resolve(Buffer.from('{}')),
                 endorse: () => {
                     if ('endorseError' in current) {
                         return Promise.reject(current.endorseError);
@@ -101,7 +102,6 @@ function fakeFabric(
                 },
             };
         },
-        evaluate: () => Promise.resolve(Buffer.from('{}')),
         evaluateTransaction: (fn: string) => {
             log.qscc.push(fn);
             if (options.qsccError !== undefined) {
@@ -241,6 +241,17 @@ describe('FabricLedger', () => {
         const { ledger } = fakeFabric([], { qsccError: notFound });
 
         await expect(ledger.status(alice, 'tx9')).resolves.toBeUndefined();
+    });
+
+    it('status() answers the txId of a proposal it only evaluated as not on the ledger, without asking the peer', async () => {
+        const { ledger, log } = fakeFabric([]);
+        await ledger.evaluate(alice, { fn: 'CustomsContract:CheckDeclaration', args: ['D1'] });
+
+        await expect(ledger.status(alice, 'tx1')).resolves.toBeUndefined();
+        expect(log.qscc).toEqual([]);
+        // any other txId is still looked up on the ledger
+        await expect(ledger.status(alice, 'tx2')).rejects.toBeInstanceOf(LedgerUnavailable);
+        expect(log.qscc).toEqual(['GetTransactionByID']);
     });
 
     it.each([

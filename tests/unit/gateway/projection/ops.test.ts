@@ -25,7 +25,9 @@ describe('projection progress on /readyz and /metrics', () => {
             status('MarketOrg'),
             status('BankOrg', { state: 'failing', error: 'SQLITE_FULL: disk full' }),
         ];
-        h = harness({ projections: { statuses: () => Promise.resolve(statuses) } });
+        h = harness({
+            projections: { statuses: () => Promise.resolve(statuses), blocksOf: () => Promise.resolve(new Map()) },
+        });
         const res = await request(h.app).get('/readyz');
 
         expect(res.status).toBe(200);
@@ -42,6 +44,7 @@ describe('projection progress on /readyz and /metrics', () => {
         h = harness({
             projections: {
                 statuses: () => Promise.resolve([status('MarketOrg', { peerHeight: null, lagBlocks: null })]),
+                blocksOf: () => Promise.resolve(new Map()),
             },
         });
         h.ledger.down = true;
@@ -56,7 +59,9 @@ describe('projection progress on /readyz and /metrics', () => {
 
     test('/metrics has the last block, peer height, lag and failing state per org', async () => {
         const statuses = [status('MarketOrg'), status('BankOrg', { state: 'failing', lastBlock: null, lagBlocks: 45 })];
-        h = harness({ projections: { statuses: () => Promise.resolve(statuses) } });
+        h = harness({
+            projections: { statuses: () => Promise.resolve(statuses), blocksOf: () => Promise.resolve(new Map()) },
+        });
         const text = (await request(h.app).get('/metrics')).text;
 
         expect(text).toContain('mpt_projection_last_block{org="MarketOrg"} 41');
