@@ -346,7 +346,10 @@ export class FabricLedger implements Ledger {
             throw new LedgerUnavailable(`could not look transaction ${txId} up on the ledger`, { txId, cause: error });
         }
         const code = peer.ProcessedTransaction.deserializeBinary(processed).getValidationcode();
-        const block = common.Block.deserializeBinary(await qscc.evaluateTransaction('GetBlockByTxID', channel, txId));
+        const blockBytes = await qscc.evaluateTransaction('GetBlockByTxID', channel, txId).catch((error: unknown) => {
+            throw new LedgerUnavailable(`could not look the block of ${txId} up on the ledger`, { txId, cause: error });
+        });
+        const block = common.Block.deserializeBinary(blockBytes);
         return {
             valid: code === StatusCode.VALID,
             code: statusName(code),

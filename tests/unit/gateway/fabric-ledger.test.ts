@@ -12,6 +12,7 @@ import {
 } from '../../../gateway/src/ledger/errors';
 import type { LedgerIdentity } from '../../../gateway/src/ledger/ledger';
 import type { ConnectionProfile } from '../../../network/client';
+import { peer } from '@hyperledger/fabric-protos';
 
 const profile: ConnectionProfile = {
     channel: 'trade',
@@ -41,7 +42,7 @@ type Step = { commit: number } | { statusError: true } | { endorseError: Error }
 /** A scripted fake of the fabric-gateway objects a submission goes through. */
 function fakeFabric(
     steps: Step[],
-    options: { qscc?: () => Uint8Array; qsccError?: Error; commitWaitMs?: number } = {},
+    options: { qscc?: (fn: string) => Uint8Array; qsccError?: Error; commitWaitMs?: number } = {},
 ) {
     const log = {
         proposals: 0,
@@ -107,7 +108,12 @@ function fakeFabric(
             if (options.qsccError !== undefined) {
                 return Promise.reject(options.qsccError);
             }
-            return options.qscc ? Promise.resolve(options.qscc()) : Promise.reject(new Error('not found'));
+            const answer = options.qscc;
+            return answer === undefined
+                ? Promise.reject(new Error('not found'))
+                : new Promise<Uint8Array>((resolve) => {
+                      resolve(answer(fn));
+                  });
         },
     };
     const connect = (_client: Client, identity: LedgerIdentity): Gateway => {
@@ -252,6 +258,25 @@ describe('FabricLedger', () => {
         // any other txId is still looked up on the ledger
         await expect(ledger.status(alice, 'tx2')).rejects.toBeInstanceOf(LedgerUnavailable);
         expect(log.qscc).toEqual(['GetTransactionByID']);
+    });
+
+    it('status() rejects with LedgerUnavailable when the block of a found transaction cannot be fetched', async () => {
+        const found = new peer.ProcessedTransaction();
+        found.setValidationcode(peer.TxValidationCode.VALID);
+        const timeout = new GatewayError({
+            code: grpcStatus.DEADLINE_EXCEEDED,
+            details: [],
+            cause: serviceError(grpcStatus.DEADLINE_EXCEEDED),
+            message: '4 DEADLINE_EXCEEDED',
+        });
+        const { ledger } = fakeFabric([], {
+            qscc: (fn) => {
+                if (fn === 'GetTransactionByID') return found.serializeBinary();
+                throw timeout;
+            },
+        });
+
+        await expect(ledger.status(alice, 'tx9')).rejects.toBeInstanceOf(LedgerUnavailable);
     });
 
     it.each([
