@@ -38,6 +38,8 @@ export class Facts {
     readonly #trades = new Map<string, Trade | undefined>();
     readonly #declarations = new Map<string, Declaration | undefined>();
     readonly #agreements = new Map<string, AgencyAgreement | undefined>();
+    /** Per merchant and agent: a bulk registration asks once, not once per row (each is a range query to the peer). */
+    readonly #agreementsByPair = new Map<string, AgencyAgreement[]>();
     #negativeLists: NegativeList[] | undefined;
 
     constructor(ctx: Context) {
@@ -80,13 +82,18 @@ export class Facts {
 
     /** The agency agreements between a merchant and an agent, any status. */
     async agreements(merchantId: string, agentId: string): Promise<AgencyAgreement[]> {
+        const pair = JSON.stringify([merchantId, agentId]);
+        const cached = this.#agreementsByPair.get(pair);
+        if (cached !== undefined) return cached;
         const entries = await scanAll(this.#ctx, IndexType.agreementByPair, [merchantId, agentId]);
         const found = await Promise.all(
             entries.map((entry) =>
                 this.#read(this.#agreements, RecordType.agreement, 'agreement', lastAttribute(entry)),
             ),
         );
-        return found.filter((a): a is AgencyAgreement => a !== undefined);
+        const agreements = found.filter((a): a is AgencyAgreement => a !== undefined);
+        this.#agreementsByPair.set(pair, agreements);
+        return agreements;
     }
 
     async negativeLists(): Promise<NegativeList[]> {
