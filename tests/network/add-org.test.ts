@@ -13,6 +13,7 @@ import {
     Client,
     exportTrades,
     fileParty,
+    list,
     ok,
     omit,
     onboard,
@@ -179,7 +180,12 @@ describe('network:add-org: a third bank joins the running network', () => {
         const settlement = ok(await bank3.api.get(`/v1/trades/${tradeNo}/settlement`));
 
         expect(trade).toMatchObject({ tradeNo, status: 'EXPORTED' });
-        expect(at(check, 'result.verdict')).toBe('PASS');
+        const reuse = list(check, 'result.checks').find((c) => at(c, 'id') === 'BK-04');
+        expect(at(reuse, 'findings.0')).toMatchObject({
+            subject: tradeNo,
+            reason: 'BK04_WITHIN_REMAINING',
+            detail: { alreadyAllocatedMinor: 50_000, remainingMinor: 70_000, otherReceipts: 2, otherBanks: 2 },
+        });
         expect(at(check, 'result.trades.0')).toMatchObject({
             tradeNo,
             valueMinor: 120_000,
