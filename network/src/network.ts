@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import path from 'node:path';
+import { stringify } from 'yaml';
 import { repoRoot, Wallet, type ConnectionProfile } from '../client';
 import { DEFAULT_STATE_DIR } from '../client/paths';
 import { addOrgToChannel, generateOrgCrypto } from './add-org';
@@ -18,7 +19,6 @@ import { adminEnv, caProcess, chaincodeProcess, networkProcessNames, ordererProc
 import { crashProcess, isRunning, startProcess, stopProcess, waitListening, type ProcessSpec } from './processes';
 import { silentReporter, sleep, timed, waitFor, type Reporter } from './run';
 import { networkStatus, queryThrough, type StatusReport } from './status';
-import { stringify } from 'yaml';
 import {
     DEFAULT_TOPOLOGY,
     loadTopology,
@@ -377,7 +377,6 @@ export class FabricNetwork {
         await timed(report, `Approving the chaincode for ${org.name} and committing its next sequence`, () =>
             deployAndServe(layout, topology, this.#deployedCode(), report),
         );
-        mkdirSync(layout.root, { recursive: true });
         const added = topology.peerOrgs.slice(this.#generatedTopology.peerOrgs.length);
         writeFileSync(layout.addedOrgs, stringify(added));
         rmSync(layout.addingOrg, { force: true });
@@ -403,21 +402,23 @@ export class FabricNetwork {
     /** The org an unfinished add-org of the same name was adding, or a new one; refuses names taken or pending. */
     #orgToAdd(name: string): PeerOrg {
         const { layout } = this;
+        const pending = existsSync(layout.addingOrg)
+            ? (JSON.parse(readFileSync(layout.addingOrg, 'utf8')) as PeerOrg)
+            : undefined;
+        if (pending && pending.name !== name) {
+            throw new Error(
+                `adding ${pending.name} did not finish: run network:add-org ${pending.name} again to finish it first`,
+            );
+        }
+        const org = pending ?? nextBankOrg(this.topology, name);
         if (!existsSync(layout.generatedMarker) || !isRunning(layout, ordererName(this.topology))) {
             throw new Error(`the network in ${layout.root} is not running: run network:up first`);
         }
-        if (existsSync(layout.addingOrg)) {
-            const pending = JSON.parse(readFileSync(layout.addingOrg, 'utf8')) as PeerOrg;
-            if (pending.name !== name) {
-                throw new Error(
-                    `adding ${pending.name} did not finish: run network:add-org ${pending.name} again to finish it first`,
-                );
-            }
+        if (pending) {
             this.#reporter.detail(`  finishing the unfinished add-org of ${name}`);
-            return pending;
+        } else {
+            writeFileSync(layout.addingOrg, JSON.stringify(org, null, 2));
         }
-        const org = nextBankOrg(this.topology, name);
-        writeFileSync(layout.addingOrg, JSON.stringify(org, null, 2));
         return org;
     }
 
