@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { msp, peer } from '@hyperledger/fabric-protos';
 import { repoRoot } from '../client';
 import { binary, type Layout } from './layout';
 import { adminEnv } from './nodes';
@@ -117,6 +118,30 @@ export async function packageFor(
 interface Committed {
     sequence: number;
     version: string;
+    /** The endorsement policy, a serialised `ApplicationPolicy` (base64). */
+    validation_parameter?: string;
+}
+
+/** The MSP IDs the committed definition's endorsement policy names. */
+export function endorsingMspIds(committed: Committed): string[] {
+    const policy = peer.ApplicationPolicy.deserializeBinary(
+        Buffer.from(committed.validation_parameter ?? '', 'base64'),
+    );
+    return (policy.getSignaturePolicy()?.getIdentitiesList() ?? []).map((principal) =>
+        msp.MSPRole.deserializeBinary(principal.getPrincipal_asU8()).getMspIdentifier(),
+    );
+}
+
+/**
+ * The committed definition is the one wanted: the same code, and an endorsement policy naming every org of the
+ * topology (an org added to the channel makes the next sequence necessary even when the code is the same).
+ */
+function isCurrent(committed: Committed, topology: Topology, hash: string): boolean {
+    if (committed.version !== hash) {
+        return false;
+    }
+    const named = new Set(endorsingMspIds(committed));
+    return topology.peerOrgs.length === named.size && topology.peerOrgs.every((org) => named.has(org.mspId));
 }
 
 const peerCli = (layout: Layout, org: PeerOrg, args: string[]): Promise<string> =>
@@ -180,7 +205,8 @@ async function approvedPackageId(
     }
 }
 
-function ordererArgs(layout: Layout, topology: Topology): string[] {
+/** How the `peer` CLI reaches the orderer: its address and TLS root. */
+export function ordererArgs(layout: Layout, topology: Topology): string[] {
     return [
         '-o',
         `${topology.orderer.host}:${topology.orderer.port}`,
@@ -221,7 +247,7 @@ function definitionArgs(topology: Topology, sequence: number, version: string): 
 }
 
 /**
- * Brings the committed chaincode definition to the code with hash `hash`: install each org's package,
+ * Brings the committed chaincode definition to the code with hash `hash` and the topology's orgs: install each org's package,
  * approve it for every org, then `switchServers` (start the chaincode servers of the new packages), then
  * commit the next sequence at once. A peer that reaches a server of another package than its definition
  * names refuses it, so the switch sits right before the commit: old code serves until then. Every step
@@ -239,7 +265,7 @@ export async function deployChaincode(
         throw new Error('the topology has no peer organisations');
     }
     const committed = await queryCommitted(layout, topology, first);
-    const upToDate = committed?.version === hash;
+    const upToDate = committed !== undefined && isCurrent(committed, topology, hash);
     const sequence = upToDate ? committed.sequence : (committed?.sequence ?? 0) + 1;
     for (const org of topology.peerOrgs) {
         const pkg = await packageFor(layout, topology, org, hash);

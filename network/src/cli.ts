@@ -106,6 +106,44 @@ program
         console.log('Chaincode deployed.');
     });
 
+program
+    .command('add-org')
+    .argument('<name>', 'the new bank organisation, e.g. Bank3Org (its MSP ID is <name>MSP)')
+    .description('add a bank organisation to the running network: channel config update, peer, CA, chaincode')
+    .action(async (name: string, _options: unknown, command: Command) => {
+        const network = open(command);
+        const started = Date.now();
+        const added = await network.addOrg(name);
+        const { org } = added;
+        const signed =
+            added.signers.length > 0
+                ? `signed by the admins of ${added.signers.map((signer) => signer.mspId).join(', ')}`
+                : 'the channel already had it';
+        console.log(
+            `\n${org.name} (${org.mspId}) joined channel ${network.topology.channel} in ${((Date.now() - started) / 1000).toFixed(1)}s.`,
+        );
+        console.log(`  config update:  ${signed}`);
+        console.log(
+            `  chaincode:      definition sequence ${added.sequence ?? '?'}, endorsed by any 2 of ${network.topology.peerOrgs.length} orgs`,
+        );
+        console.log(`  peer:           ${org.host}:${org.peerPort} (operations ${org.operationsPort})`);
+        console.log(`  CA:             https://${org.host}:${org.caPort}`);
+        console.log(
+            `  admin wallet:   ${added.wallet} (admin = the CA's bootstrap identity, registrar = onboards people)`,
+        );
+        console.log(`  connection:     ${added.connectionProfile} (now lists ${org.name})`);
+        console.log('');
+        console.log('A running gateway reads the connection profile and its API keys when it starts. To give the new');
+        console.log(
+            `bank its admin API key (${org.name}'s registrar: it onboards the bank's officers) and let the gateway`,
+        );
+        console.log('serve it, either run `npm start` again (restarts the gateway; the new key is in');
+        console.log(
+            `.fabric/gateway/demo-keys.env as ${org.name.toUpperCase()}_REGISTRAR_KEY), or, for a gateway you run yourself,`,
+        );
+        console.log('run `npm run gateway:bootstrap` (prints the new key once) and restart the gateway.');
+    });
+
 program.parseAsync().catch((error: unknown) => {
     console.error(`\nerror: ${error instanceof Error ? error.message : String(error)}`);
     process.exitCode = 1;

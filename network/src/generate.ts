@@ -33,7 +33,8 @@ export function cryptoConfig(topology: Topology): unknown {
 const signature = (rule: string): { Type: string; Rule: string } => ({ Type: 'Signature', Rule: rule });
 const implicit = (rule: string): { Type: string; Rule: string } => ({ Type: 'ImplicitMeta', Rule: rule });
 
-function peerOrgDefinition(layout: Layout, org: PeerOrg): unknown {
+/** An application org as configtxgen reads it: its MSP, policies and anchor peer. */
+export function peerOrgDefinition(layout: Layout, org: PeerOrg): unknown {
     const msp = org.mspId;
     return {
         Name: msp,

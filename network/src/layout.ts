@@ -29,6 +29,14 @@ export class Layout {
     get generatedMarker(): string {
         return path.join(this.root, 'generated.json');
     }
+    /** Bank organisations `network:add-org` added to the running network (see topology.ts `withAddedOrgs`). */
+    get addedOrgs(): string {
+        return path.join(this.root, 'added-orgs.yaml');
+    }
+    /** The organisation an unfinished `network:add-org` is adding: a re-run finishes it with the same ports. */
+    get addingOrg(): string {
+        return path.join(this.root, 'adding-org.json');
+    }
     channelBlock(topology: Topology): string {
         return path.join(this.artifacts, `${topology.channel}.block`);
     }

@@ -1,13 +1,15 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import path from 'node:path';
+import { stringify } from 'yaml';
 import { repoRoot, Wallet, type ConnectionProfile } from '../client';
 import { DEFAULT_STATE_DIR } from '../client/paths';
+import { addOrgToChannel, generateOrgCrypto } from './add-org';
 import { ensureBinaries } from './binaries';
 import { joinChannel } from './channel';
-import { defaultChaincodeDir } from './chaincode';
+import { defaultChaincodeDir, queryCommitted } from './chaincode';
 import { deployAndServe, deployedChaincode } from './chaincode-servers';
-import { connectionProfile, writeConnectionProfile } from './connection';
+import { connectionProfile, connectionProfileFile, writeConnectionProfile } from './connection';
 import { generate } from './generate';
 import { healthy, metric } from './health';
 import { bootstrapSecret, caClient, ensureIdentities } from './identities';
@@ -17,7 +19,16 @@ import { adminEnv, caProcess, chaincodeProcess, networkProcessNames, ordererProc
 import { crashProcess, isRunning, startProcess, stopProcess, waitListening, type ProcessSpec } from './processes';
 import { silentReporter, sleep, timed, waitFor, type Reporter } from './run';
 import { networkStatus, queryThrough, type StatusReport } from './status';
-import { DEFAULT_TOPOLOGY, loadTopology, ordererName, peerName, type PeerOrg, type Topology } from './topology';
+import {
+    DEFAULT_TOPOLOGY,
+    loadTopology,
+    nextBankOrg,
+    ordererName,
+    peerName,
+    withAddedOrgs,
+    type PeerOrg,
+    type Topology,
+} from './topology';
 
 export interface NetworkOptions {
     /** Default: $MPT_TOPOLOGY, else network/topology.yaml. */
@@ -75,9 +86,21 @@ const serviceProcess = (service: ServiceSpec): ProcessSpec => ({ ...service, env
 /** Process name of the background watcher that restarts stopped processes. */
 export const WATCHDOG = 'watchdog';
 
+/** What `addOrg` did, for its report. */
+export interface AddedOrg {
+    readonly org: PeerOrg;
+    /** The orgs whose admins signed the channel config update (none when the channel already had the org). */
+    readonly signers: readonly PeerOrg[];
+    readonly sequence: number | undefined;
+    readonly connectionProfile: string;
+    readonly wallet: string;
+}
+
 /** One Fabric network on this machine: its topology, its files, and every process it runs. */
 export class FabricNetwork {
-    readonly topology: Topology;
+    /** The topology file's network, as generated: `generate` checks the state directory was made from it. */
+    readonly #generatedTopology: Topology;
+    #topology: Topology;
     readonly layout: Layout;
     readonly #reporter: Reporter;
     readonly #chaincodeDir: string;
@@ -86,9 +109,15 @@ export class FabricNetwork {
     constructor(options: NetworkOptions = {}) {
         this.#topologyFile = path.resolve(options.topologyFile ?? (process.env.MPT_TOPOLOGY || DEFAULT_TOPOLOGY()));
         this.#chaincodeDir = path.resolve(options.chaincodeDir ?? defaultChaincodeDir());
-        this.topology = loadTopology(this.#topologyFile);
         this.layout = new Layout(path.resolve(options.stateDir ?? (process.env.MPT_STATE_DIR || DEFAULT_STATE_DIR())));
+        this.#generatedTopology = loadTopology(this.#topologyFile);
+        this.#topology = withAddedOrgs(this.#generatedTopology, this.layout.addedOrgs);
         this.#reporter = options.reporter ?? silentReporter;
+    }
+
+    /** The topology file's organisations, and the banks `addOrg` added to this network since. */
+    get topology(): Topology {
+        return this.#topology;
     }
 
     /** Brings everything up and waits until a query through each org's gateway answers. Safe to repeat. */
@@ -101,11 +130,11 @@ export class FabricNetwork {
         const { topology, layout } = this;
         await timed(report, 'Checking Fabric binaries', () => ensureBinaries(report));
         await timed(report, 'Generating crypto material and channel config', async () => {
-            if (!(await generate(layout, topology))) {
+            if (!(await generate(layout, this.#generatedTopology))) {
                 report.detail('  already generated, keeping the existing network');
             }
         });
-        await timed(report, 'Starting certificate authorities', () => this.#startCas());
+        await timed(report, 'Starting certificate authorities', () => this.#startCas(topology.peerOrgs));
         await timed(report, 'Starting orderer and peers', () => this.#startNodes());
         await timed(report, `Joining channel ${topology.channel}`, () => joinChannel(layout, topology, report));
         await timed(report, 'Starting chaincode servers and deploying chaincode', () => this.#deploy());
@@ -115,7 +144,7 @@ export class FabricNetwork {
             }
             writeConnectionProfile(layout, topology);
         });
-        await timed(report, 'Waiting until the network answers', () => this.#waitReady());
+        await timed(report, 'Waiting until the network answers', () => this.#waitReady(topology));
         for (const service of this.#services()) {
             if (!isRunning(layout, service.name)) {
                 await timed(report, `Starting ${service.name} again`, () => this.#start([service]));
@@ -187,7 +216,7 @@ export class FabricNetwork {
     deploy(): Promise<void> {
         return this.#exclusive(async () => {
             await timed(this.#reporter, 'Deploying chaincode', () => this.#deploy());
-            await timed(this.#reporter, 'Waiting until the network answers', () => this.#waitReady());
+            await timed(this.#reporter, 'Waiting until the network answers', () => this.#waitReady(this.topology));
         });
     }
 
@@ -256,11 +285,9 @@ export class FabricNetwork {
         }
     }
 
-    async #startCas(): Promise<void> {
-        await this.#start(
-            this.topology.peerOrgs.map((org) => caProcess(this.layout, org, bootstrapSecret(this.layout, org))),
-        );
-        for (const org of this.topology.peerOrgs) {
+    async #startCas(orgs: readonly PeerOrg[]): Promise<void> {
+        await this.#start(orgs.map((org) => caProcess(this.layout, org, bootstrapSecret(this.layout, org))));
+        for (const org of orgs) {
             const ca = caClient(this.layout, org);
             try {
                 await waitFor(`the CA of ${org.name} to answer`, async () => (await ca.info()).CAName, {
@@ -281,11 +308,22 @@ export class FabricNetwork {
             ordererProcess(layout, topology),
             ...topology.peerOrgs.map((org) => peerProcess(layout, org)),
         ]);
-        const operations = [
+        await this.#waitHealthy([
             { name: ordererName(topology), address: `${topology.orderer.host}:${topology.orderer.operationsPort}` },
             ...topology.peerOrgs.map((org) => ({ name: peerName(org), address: `${org.host}:${org.operationsPort}` })),
-        ];
-        for (const node of operations) {
+        ]);
+    }
+
+    /** Starts a new org's peer and waits until it reports healthy. */
+    async #startPeer(org: PeerOrg): Promise<void> {
+        assertNonLoopbackIPv4();
+        await this.#start([peerProcess(this.layout, org)]);
+        await this.#waitHealthy([{ name: peerName(org), address: `${org.host}:${org.operationsPort}` }]);
+    }
+
+    async #waitHealthy(nodes: readonly { name: string; address: string }[]): Promise<void> {
+        const { layout } = this;
+        for (const node of nodes) {
             await waitFor(
                 `${node.name} to report healthy (see ${layout.log(node.name)})`,
                 async () => ((await healthy(node.address)) ? true : undefined),
@@ -296,6 +334,100 @@ export class FabricNetwork {
 
     #deploy(): Promise<void> {
         return deployAndServe(this.layout, this.topology, this.#chaincodeDir, this.#reporter);
+    }
+
+    /**
+     * Adds a bank organisation to the running network: its crypto material and CA, the channel config update
+     * (signed by a majority of the member orgs' admins), its peer joined, the chaincode installed, its server
+     * started, and the next sequence of the chaincode definition (the same code; an endorsement policy naming the
+     * new org too) approved by every org and committed; the ledger is kept. The org is recorded in the state
+     * directory, so up, down, status, the watchdog and the connection profile see it from then on. A run that
+     * fails part-way is finished by running it again with the same name.
+     */
+    addOrg(name: string): Promise<AddedOrg> {
+        return this.#exclusive(() => this.#addOrg(name));
+    }
+
+    async #addOrg(name: string): Promise<AddedOrg> {
+        const report = this.#reporter;
+        const { layout } = this;
+        const org = this.#orgToAdd(name);
+        const topology = { ...this.topology, peerOrgs: [...this.topology.peerOrgs, org] };
+        report.step(
+            `Adding ${org.name} (${org.mspId}): peer ${org.host}:${org.peerPort}, CA ${org.caPort}, chaincode server ${org.chaincodeServerPort}`,
+        );
+        await timed(report, `Generating ${org.name}'s crypto material`, async () => {
+            if (!(await generateOrgCrypto(layout, this.topology, org))) {
+                report.detail('  already generated');
+            }
+        });
+        await timed(report, `Starting ${org.name}'s certificate authority and enrolling its admin`, async () => {
+            await this.#startCas([org]);
+            await ensureIdentities(layout, org);
+        });
+        const signers = await timed(
+            report,
+            `Adding ${org.mspId} to channel ${topology.channel} (MAJORITY of ${this.topology.peerOrgs.length} org admins sign)`,
+            () => addOrgToChannel(layout, this.topology, org, report),
+        );
+        await timed(report, `Starting ${peerName(org)} and joining it to ${topology.channel}`, async () => {
+            await this.#startPeer(org);
+            await joinChannel(layout, topology, report);
+        });
+        await timed(report, `Approving the chaincode for ${org.name} and committing its next sequence`, () =>
+            deployAndServe(layout, topology, this.#deployedCode(), report),
+        );
+        const added = topology.peerOrgs.slice(this.#generatedTopology.peerOrgs.length);
+        writeFileSync(layout.addedOrgs, stringify(added));
+        rmSync(layout.addingOrg, { force: true });
+        this.#topology = withAddedOrgs(this.#generatedTopology, layout.addedOrgs);
+        writeConnectionProfile(layout, this.topology);
+        await timed(report, 'Waiting until the network answers', () => this.#waitReady(this.topology));
+        if (isRunning(layout, WATCHDOG)) {
+            // the watchdog read the topology when it started: start it again so that it watches the new org too
+            await this.stopWatchdog();
+            await this.startWatchdog();
+        }
+        const [market] = this.topology.peerOrgs;
+        const committed = market ? await queryCommitted(layout, this.topology, market) : undefined;
+        return {
+            org,
+            signers,
+            sequence: committed?.sequence,
+            connectionProfile: connectionProfileFile(layout),
+            wallet: layout.usersDir(org),
+        };
+    }
+
+    /** The org an unfinished add-org of the same name was adding, or a new one; refuses names taken or pending. */
+    #orgToAdd(name: string): PeerOrg {
+        const { layout } = this;
+        const pending = existsSync(layout.addingOrg)
+            ? (JSON.parse(readFileSync(layout.addingOrg, 'utf8')) as PeerOrg)
+            : undefined;
+        if (pending && pending.name !== name) {
+            throw new Error(
+                `adding ${pending.name} did not finish: run network:add-org ${pending.name} again to finish it first`,
+            );
+        }
+        const org = pending ?? nextBankOrg(this.topology, name);
+        if (!existsSync(layout.generatedMarker) || !isRunning(layout, ordererName(this.topology))) {
+            throw new Error(`the network in ${layout.root} is not running: run network:up first`);
+        }
+        if (pending) {
+            this.#reporter.detail(`  finishing the unfinished add-org of ${name}`);
+        } else {
+            writeFileSync(layout.addingOrg, JSON.stringify(org, null, 2));
+        }
+        return org;
+    }
+
+    /** The compiled chaincode the network runs now: adding an org deploys no new code. */
+    #deployedCode(): string {
+        const deployed = this.topology.peerOrgs
+            .map((org) => deployedChaincode(this.layout, this.topology, org))
+            .find((record) => record !== undefined);
+        return deployed?.codeDir ?? this.#chaincodeDir;
     }
 
     /** Every process this network should be running, in start order. */
@@ -364,8 +496,7 @@ export class FabricNetwork {
         }
     }
 
-    async #waitReady(): Promise<void> {
-        const { topology } = this;
+    async #waitReady(topology: Topology): Promise<void> {
         for (const org of topology.peerOrgs) {
             const ops = `${org.host}:${org.operationsPort}`;
             const others = topology.peerOrgs.length - 1;

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
@@ -60,6 +60,74 @@ export function loadTopology(file: string = DEFAULT_TOPOLOGY()): Topology {
     }
     assertDistinct(parsed.data);
     return parsed.data;
+}
+
+/**
+ * The topology with the bank organisations `network:add-org` added to the running network (recorded in its state
+ * directory, in `file`): the topology file describes the network as first generated, the record what joined since.
+ */
+export function withAddedOrgs(topology: Topology, file: string): Topology {
+    if (!existsSync(file)) {
+        return topology;
+    }
+    const parsed = z.array(peerOrgSchema).safeParse(parse(readFileSync(file, 'utf8')));
+    if (!parsed.success) {
+        const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+        throw new Error(`invalid record of added organisations ${file}:\n${problems.join('\n')}`);
+    }
+    const merged = { ...topology, peerOrgs: [...topology.peerOrgs, ...parsed.data] };
+    assertDistinct(merged);
+    return merged;
+}
+
+/** A bank organisation's name: `network:add-org` derives its MSP ID (`<name>MSP`, a `Bank…MSP` to the chaincode). */
+export const BANK_ORG_NAME = /^Bank[A-Za-z0-9]*$/;
+
+/**
+ * The next bank organisation of a topology, on ports that follow its scheme: the peer (and its chaincode listener,
+ * CA and chaincode server, at the same offsets as every org's) 1000 above the highest peer port, the operations
+ * ports one above the highest ones. Throws when the name is not a bank's or is taken.
+ */
+export function nextBankOrg(topology: Topology, name: string): PeerOrg {
+    if (!BANK_ORG_NAME.test(name)) {
+        throw new Error(
+            `invalid organisation name "${name}": a bank's name starts with "Bank", then letters and digits (e.g. Bank3Org)`,
+        );
+    }
+    const mspId = `${name}MSP`;
+    const taken = topology.peerOrgs.find((org) => org.name.toLowerCase() === name.toLowerCase() || org.mspId === mspId);
+    if (taken) {
+        throw new Error(`${name} is already a member of the network (${taken.name}, ${taken.mspId})`);
+    }
+    const last = topology.peerOrgs.reduce((top, org) => (org.peerPort > top.peerPort ? org : top));
+    const peerPort = last.peerPort + 1000;
+    const offset = (port: number): number => peerPort + port - last.peerPort;
+    const org: PeerOrg = {
+        name,
+        mspId,
+        domain: `${name.replace(/Org$/, '').toLowerCase()}.${topology.orderer.domain}`,
+        host: last.host,
+        peerPort,
+        chaincodeListenPort: offset(last.chaincodeListenPort),
+        operationsPort:
+            Math.max(topology.orderer.operationsPort, ...topology.peerOrgs.map((o) => o.operationsPort)) + 1,
+        caPort: offset(last.caPort),
+        caOperationsPort: Math.max(...topology.peerOrgs.map((o) => o.caOperationsPort)) + 1,
+        chaincodeServerPort: offset(last.chaincodeServerPort),
+        users: [],
+    };
+    const parsed = peerOrgSchema.safeParse(org);
+    if (!parsed.success) {
+        throw new Error(
+            `cannot add ${name}: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join(', ')}`,
+        );
+    }
+    const domainTaken = topology.peerOrgs.find((o) => o.domain === org.domain);
+    if (domainTaken) {
+        throw new Error(`cannot add ${name}: its domain ${org.domain} is ${domainTaken.name}'s`);
+    }
+    assertDistinct({ ...topology, peerOrgs: [...topology.peerOrgs, org] });
+    return org;
 }
 
 /** Every port the topology's processes listen on. */

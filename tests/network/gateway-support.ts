@@ -121,11 +121,15 @@ export interface TestGateway {
     close(): Promise<void>;
 }
 
-/** Starts the gateway over the running network with a fresh data dir (rate limit raised for test traffic). */
-export async function startTestGateway(env: Record<string, string> = {}): Promise<TestGateway> {
-    const dataDir = mkdtempSync(path.join(tmpdir(), 'mpt-gateway-e2e-'));
+/**
+ * Starts the gateway over the running network (another network's when `env` names its MPT_CONNECTION_PROFILE) with a
+ * fresh data dir, or with `dataDir` (a restart: the keys issued before still work; close leaves the dir), rate limit
+ * raised for test traffic.
+ */
+export async function startTestGateway(env: Record<string, string> = {}, kept?: string): Promise<TestGateway> {
+    const dataDir = kept ?? mkdtempSync(path.join(tmpdir(), 'mpt-gateway-e2e-'));
     const bootstrapKeys = new Map<string, string>();
-    for (const issued of bootstrap({ connectionProfile, dataDir })) {
+    for (const issued of bootstrap({ connectionProfile: env.MPT_CONNECTION_PROFILE ?? connectionProfile, dataDir })) {
         if (issued.apiKey !== undefined) bootstrapKeys.set(`${issued.org}/${issued.username}`, issued.apiKey);
     }
     const config = loadConfig({
@@ -156,7 +160,7 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
         },
         close: async (): Promise<void> => {
             await running.close();
-            rmSync(dataDir, { recursive: true, force: true });
+            if (kept === undefined) rmSync(dataDir, { recursive: true, force: true });
         },
     };
 }
@@ -197,7 +201,8 @@ export interface Market {
     readonly admin: Client;
 }
 
-async function onboard(by: Client, org: string, username: string, role: string, party: string): Promise<Actor> {
+/** `by` (an org admin or the operator) onboards a person, who redeems the enrolment code for an API key. */
+export async function onboard(by: Client, org: string, username: string, role: string, party: string): Promise<Actor> {
     const body = ok(await by.post('/v1/onboarding', { username, role, party }), 201);
     expect(body).toMatchObject({ username, role, party });
     expect(body).not.toHaveProperty('apiKey');
@@ -209,7 +214,8 @@ async function onboard(by: Client, org: string, username: string, role: string, 
     return { org, username, role, party, api: by.as(str(enrolled, 'apiKey')) };
 }
 
-async function fileParty(operator: Client, party: Record<string, unknown>): Promise<void> {
+/** The operator files a party, verifies and activates it. */
+export async function fileParty(operator: Client, party: Record<string, unknown>): Promise<void> {
     const partyId = party.partyId as string;
     ok(await operator.post('/v1/parties', party), 201);
     ok(await operator.post(`/v1/parties/${partyId}/verify`, { reason: 'documents checked' }));

@@ -2,7 +2,15 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import { DEFAULT_TOPOLOGY, loadTopology, shiftPorts, topologyPorts } from '../../../network/src/topology';
+import { stringify } from 'yaml';
+import {
+    DEFAULT_TOPOLOGY,
+    loadTopology,
+    nextBankOrg,
+    shiftPorts,
+    topologyPorts,
+    withAddedOrgs,
+} from '../../../network/src/topology';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'mpt-topology-'));
 
@@ -51,5 +59,59 @@ describe('topology file', () => {
         expect(topologyPorts(shifted).filter((port) => ports.includes(port))).toEqual([]);
         expect({ ...shifted, orderer: {}, peerOrgs: [] }).toEqual({ ...topology, orderer: {}, peerOrgs: [] });
         expect(shifted.peerOrgs.map((org) => org.users)).toEqual(topology.peerOrgs.map((org) => org.users));
+    });
+});
+
+describe('a bank added to a running network (network:add-org)', () => {
+    it('gets the next ports of the scheme: the peer 1000 above the highest, operations one above', () => {
+        const org = nextBankOrg(loadTopology(), 'Bank3Org');
+        expect(org).toEqual({
+            name: 'Bank3Org',
+            mspId: 'Bank3OrgMSP',
+            domain: 'bank3.trade.test',
+            host: '127.0.0.1',
+            peerPort: 15051,
+            chaincodeListenPort: 15052,
+            operationsPort: 9448,
+            caPort: 15054,
+            caOperationsPort: 9548,
+            chaincodeServerPort: 15999,
+            users: [],
+        });
+        const ports = topologyPorts(loadTopology());
+        const added = topologyPorts({ ...loadTopology(), peerOrgs: [org] }).slice(3);
+        expect(added.filter((port) => ports.includes(port))).toEqual([]);
+    });
+
+    it("on the tests' shifted network its ports are shifted too", () => {
+        expect(nextBankOrg(shiftPorts(loadTopology(), 10_000), 'Bank3Org')).toMatchObject({
+            peerPort: 25051,
+            operationsPort: 19448,
+            caOperationsPort: 19548,
+        });
+    });
+
+    it('refuses a name that is not a bank organisation, or one already a member, naming the problem', () => {
+        const topology = loadTopology();
+        expect(() => nextBankOrg(topology, 'InsurerOrg')).toThrow('invalid organisation name "InsurerOrg"');
+        expect(() => nextBankOrg(topology, 'Bank 3')).toThrow('invalid organisation name');
+        expect(() => nextBankOrg(topology, 'Bank2Org')).toThrow('Bank2Org is already a member of the network');
+        expect(() => nextBankOrg(topology, 'bank2org')).toThrow('invalid organisation name');
+    });
+
+    it("the state directory record adds the banks after the topology file's orgs, and a bad record is refused", () => {
+        const topology = loadTopology();
+        const record = path.join(dir, 'added-orgs.yaml');
+        writeFileSync(record, stringify([nextBankOrg(topology, 'Bank3Org')]));
+        expect(withAddedOrgs(topology, record).peerOrgs.map((org) => org.mspId)).toEqual([
+            'MarketOrgMSP',
+            'CustomsOrgMSP',
+            'BankOrgMSP',
+            'Bank2OrgMSP',
+            'Bank3OrgMSP',
+        ]);
+        expect(withAddedOrgs(topology, path.join(dir, 'none.yaml'))).toBe(topology);
+        writeFileSync(record, stringify([{ ...nextBankOrg(topology, 'Bank3Org'), peerPort: 7051 }]));
+        expect(() => withAddedOrgs(topology, record)).toThrow('port 7051 is used twice');
     });
 });
