@@ -153,7 +153,11 @@ async function loadDemoMarket(market: Market, url: string, issued: IssuedKey[], 
 
 function exportedDeclaration(market: Market): { declNo: string; tradeNos: string[] } | undefined {
     const exited = new Set(market.customsEvents.filter((e) => e.kind === 'EXIT').map((e) => e.declNo));
-    const declaration = market.declarations.find((d) => exited.has(d.input.declNo) && d.expect === undefined);
+    // not the one customs flagged (the F7 case): its receipts' bank checks refer on the open flag
+    const flagged = new Set(market.riskFlags.map((f) => f.input.subjectId));
+    const declaration = market.declarations.find(
+        (d) => exited.has(d.input.declNo) && d.expect === undefined && !flagged.has(d.input.declNo),
+    );
     return declaration && { declNo: declaration.input.declNo, tradeNos: [...declaration.input.tradeNos] };
 }
 
