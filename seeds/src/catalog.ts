@@ -223,9 +223,17 @@ export const BARRED_ITEMS: readonly CatalogItem[] = [
     item('6307900010', '一次性口罩', 'Disposable face mask', 'PCS', 2, 30, 2000, 8),
 ];
 
+/**
+ * Goods a later negative-list version bars (the F8 case: registered and bought before the list, declared after it,
+ * hidden among merged lines). Illustrative: lithium power banks, not a real listing.
+ */
+export const LATER_BARRED_ITEMS: readonly CatalogItem[] = [
+    item('8507600090', '锂离子移动电源', 'Lithium-ion power bank', 'PCS', 250, 1200, 40, 12),
+];
+
 /** Every commodity code the generator may use. */
 export const HS_TABLE: ReadonlySet<string> = new Set(
-    [...CATEGORIES.flatMap((c) => c.items), ...BARRED_ITEMS].map((i) => i.hs),
+    [...CATEGORIES.flatMap((c) => c.items), ...BARRED_ITEMS, ...LATER_BARRED_ITEMS].map((i) => i.hs),
 );
 
 /** V05: COVID-19 medical supplies barred from mode 1039 from 10 May 2020 (domain.md §5). */

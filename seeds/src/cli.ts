@@ -6,6 +6,8 @@ import { businessDateOf } from '../../chaincode/src/lib/identity';
 import { GatewayUnreachable } from '../../gateway/src/client';
 import { generateMarket } from './generate';
 import { onboardedKeyRing, parseKeyPairs, readKeyFile, type KeyRing } from './keys';
+import { checkCases, type CasesReport } from './fraud/verify';
+import { describeCase } from './fraud/catalogue';
 import { consoleReporter, loadPlan, type LoadReport } from './load';
 import type { Market, SizeName } from './model';
 import { buildPlan, DEMO_PARTIES, externalKeys, PHASES, type PhaseName } from './plan';
@@ -74,11 +76,19 @@ function summary(m: Market): string {
     ].join(' ');
 }
 
-function printReport(report: LoadReport): void {
+function printReport(report: LoadReport, cases: CasesReport | null): void {
     const t = report.totals;
+    if (cases !== null) {
+        process.stderr.write(
+            `  ${'cases'.padEnd(14)} ${String(cases.total).padStart(6)}  ${cases.passed} answered as labelled` +
+                `${cases.failed > 0 ? `, ${cases.failed} FAILED` : ''}${cases.skipped > 0 ? `, ${cases.skipped} skipped` : ''}` +
+                `  (${(cases.ms / 1000).toFixed(1)}s)\n`,
+        );
+        for (const f of cases.failures) process.stderr.write(`      failed: ${f.id}: ${f.message}\n`);
+    }
     process.stderr.write(
         `done in ${(report.ms / 1000).toFixed(1)}s: ${t.ok} written, ${t.replayed} replayed, ${t.existing} already there, ` +
-            `${t.labelled} refused/flagged as labelled, ${t.failed} failed, ${t.skipped} skipped\n`,
+            `${t.labelled} refused/flagged as labelled, ${t.failed + (cases?.failed ?? 0)} failed, ${t.skipped} skipped\n`,
     );
 }
 
@@ -129,8 +139,10 @@ async function load(options: LoadCliOptions): Promise<number> {
         concurrency: options.concurrency,
         ...(options.phases === undefined ? {} : { only: options.phases }),
     });
-    printReport(report);
-    return report.totals.failed > 0 ? 1 : 0;
+    // the answers that show only after the writes: flags, statuses, bank and customs check verdicts
+    const cases = options.phases === undefined ? await checkCases(market, { gatewayUrl: options.gateway, keys }) : null;
+    printReport(report, cases);
+    return report.totals.failed + (cases?.failed ?? 0) > 0 ? 1 : 0;
 }
 
 export function program(): Command {
@@ -150,11 +162,8 @@ export function program(): Command {
         cli.command('fraud').description('list the labelled fraud cases and what the ledger must answer'),
     ).action((options: MarketOptions) => {
         for (const f of generateMarket(options).fraudCases) {
-            const e = f.expected;
-            const answer =
-                e.outcome === 'REJECTED' ? `refused ${e.code}` : `flag ${e.ruleId} on ${e.subjectType} ${e.subjectId}`;
-            const check = e.bankCheck === undefined ? '' : `; bank check ${e.bankCheck.verdict} ${e.bankCheck.reason}`;
-            process.stdout.write(`${f.caseId.padEnd(32)} ${f.title}\n${''.padEnd(32)} → ${answer}${check}\n`);
+            const { id, title, answer } = describeCase(f);
+            process.stdout.write(`${id.padEnd(42)} ${title}\n${''.padEnd(42)} → ${answer}\n`);
         }
     });
     withMarketOptions(cli.command('load').description('load the market through the gateway REST API'))

@@ -16,6 +16,8 @@ import type {
 import { DEMO, type Buyer, type Parties, type Vendor } from './parties';
 import { at, must, type Rng } from './rng';
 import type { SizeProfile } from './sizes';
+import { fraudFlow, type FraudFlow } from './fraud/flow-cases';
+import type { OtherCluster } from './clusters';
 
 /**
  * Buyers' shipments through the 1039 chain: trades at the stalls → a consolidation order per shipment →
@@ -28,9 +30,10 @@ export type ShipmentState = 'EXITED' | 'RELEASED' | 'ACCEPTED' | 'SUBMITTED' | '
 
 export const RATES: FxRateInput[] = [{ currency: 'CNY', rate: CNY_USD_RATE }];
 export const SITE = 'YIWU-1039-CSP';
-const CAP_USD_CENTS = 15_000_000;
+export const CAP_USD_CENTS = 15_000_000;
+const HOME_OFFICE = '2920';
 
-interface Draft {
+export interface Draft {
     tradeNo: string;
     tradeDate: string;
     readonly vendorId: string;
@@ -56,7 +59,7 @@ export interface Shipment {
     expect?: Expectation;
 }
 
-interface Sailing {
+export interface Sailing {
     readonly shipments: Shipment[];
     readonly state: ShipmentState;
     readonly consolidatorId: string;
@@ -66,6 +69,8 @@ interface Sailing {
     readonly rail: boolean;
     /** All orders share one container (less-than-container-load grouping, or the F4 split). */
     readonly shareContainer: boolean;
+    /** Where the goods are packed and declared: a cluster's supervised site and customs office. */
+    readonly office: { readonly customsOffice: string; readonly site: string };
 }
 
 export interface Flow {
@@ -78,13 +83,19 @@ export interface Flow {
     /** Exit date per declaration number (exited ones only). */
     readonly exitDates: Map<string, string>;
     readonly fraudCases: FraudCase[];
+    /** Trades the settlement's fraud cases build on, by role (fraud/flow-cases.ts). */
+    readonly marked: ReadonlyMap<string, string>;
+    /** Entries the negative list's next version adds (the F8 cases). */
+    readonly newlyBarred: FraudFlow['newlyBarred'];
 }
 
-interface FlowContext {
+export interface FlowContext {
     readonly rng: Rng;
     readonly size: SizeProfile;
     readonly parties: Parties;
     readonly asOf: string;
+    /** Further clusters (clusters.ts): their shipments are declared at their own customs office. */
+    readonly otherClusters?: readonly OtherCluster[];
 }
 
 /** Splits `total` into `parts` positive random shares. */
@@ -94,7 +105,7 @@ function split(rng: Rng, total: number, parts: number): number[] {
     return weights.map((w) => Math.floor((total * w) / sum));
 }
 
-function line(
+export function line(
     rng: Rng,
     lineNo: number,
     goods: { goodsCode: string; priceRange: { minUnitPrice: number; maxUnitPrice: number } },
@@ -117,13 +128,13 @@ function line(
     };
 }
 
-function itemOf(ctx: FlowContext, goodsCode: string): CatalogItem {
+export function itemOf(ctx: FlowContext, goodsCode: string): CatalogItem {
     const it = ctx.parties.items.get(goodsCode);
     if (it === undefined) throw new Error(`no catalogue item for ${goodsCode}`);
     return it;
 }
 
-function tradeDraft(
+export function tradeDraft(
     ctx: FlowContext,
     vendor: Vendor,
     buyer: Buyer,
@@ -153,15 +164,15 @@ function tradeDraft(
     };
 }
 
-function shipment(
+export function shipment(
     ctx: FlowContext,
     buyer: Buyer,
     budgetUsd: number,
     tradeCount: number,
-    options: { state: ShipmentState; usdOnly?: boolean; withDemoVendor?: boolean },
+    options: { state: ShipmentState; usdOnly?: boolean; withDemoVendor?: boolean; vendors?: readonly Vendor[] },
 ): Shipment {
     const rng = ctx.rng;
-    let vendors = rng.sample(ctx.parties.vendors, tradeCount);
+    let vendors = rng.sample(options.vendors ?? ctx.parties.vendors, tradeCount);
     const demo = at(ctx.parties.vendors, 0);
     if (options.withDemoVendor === true && !vendors.includes(demo)) vendors = [demo, ...vendors.slice(1)];
     const budgets = split(rng, budgetUsd * 100, vendors.length);
@@ -180,7 +191,13 @@ function shipment(
     };
 }
 
-function sailing(ctx: FlowContext, shipments: Shipment[], state: ShipmentState, shareContainer: boolean): Sailing {
+export function sailing(
+    ctx: FlowContext,
+    shipments: Shipment[],
+    state: ShipmentState,
+    shareContainer: boolean,
+    office?: Sailing['office'],
+): Sailing {
     const rng = ctx.rng;
     // V32: customs dates are facts of the load: every declaration is filed (and released, and exits) on the
     // as-of day, the China business day the loader runs; only packing and trades lie before it.
@@ -196,6 +213,7 @@ function sailing(ctx: FlowContext, shipments: Shipment[], state: ShipmentState, 
         ...(exitDate === undefined ? {} : { exitDate }),
         rail: shipments[0]?.buyer.country.rail === true && rng.chance(0.7),
         shareContainer,
+        office: office ?? { customsOffice: HOME_OFFICE, site: SITE },
     };
 }
 
@@ -230,12 +248,12 @@ function regularSailings(ctx: FlowContext, buyers: readonly Buyer[]): Sailing[] 
     return sailings;
 }
 
-function usdValue(d: Draft): number {
+export function usdValue(d: Draft): number {
     return d.lines.reduce((sum, l) => sum + toUsdCents(l.amount, d.currency, RATES), 0);
 }
 
 /** Adds cartons to the last line of the first trade until the shipment reaches `targetCents` (USD trades only). */
-function topUp(ctx: FlowContext, sh: Shipment, targetCents: number): void {
+export function topUp(ctx: FlowContext, sh: Shipment, targetCents: number): void {
     const total = (): number => sh.drafts.reduce((sum, d) => sum + usdValue(d), 0);
     while (total() < targetCents) {
         const d = at(sh.drafts, 0);
@@ -369,7 +387,7 @@ function customsEvents(s: Sailing, declNo: string, inspected: boolean): CustomsE
     }));
 }
 
-interface Logistics {
+export interface Logistics {
     readonly orders: OrderInput[];
     readonly packings: PackingInput[];
     readonly declarations: DeclarationSeed[];
@@ -378,6 +396,7 @@ interface Logistics {
 }
 
 function packing(rng: Rng, s: Sailing, packingNo: string, orderCodes: string[]): PackingInput {
+    const site = s.office.site;
     const owner = rng.pick(CONTAINER_OWNERS);
     const box = (codes: string[]): PackingInput['containers'][number] => {
         const type = rng.pick(CONTAINER_TYPES);
@@ -394,7 +413,7 @@ function packing(rng: Rng, s: Sailing, packingNo: string, orderCodes: string[]):
         consolidatorId: s.consolidatorId,
         brokerId: s.brokerId,
         packDate: s.packDate,
-        site: SITE,
+        site,
         destCountry: s.shipments[0]?.buyer.country.code ?? 'AE',
         billOfLading: s.rail ? `YXE${rng.pattern('DDDDDDDD')}` : `${owner}NGB${rng.pattern('DDDDDDD')}`,
         containers: s.shareContainer ? [box(orderCodes)] : orderCodes.map((c) => box([c])),
@@ -415,7 +434,7 @@ function logistics(rng: Rng, sailings: readonly Sailing[], filingDay: string): L
                 consolidatorId: s.consolidatorId,
                 agentId: sh.agentId,
                 destCountry: sh.buyer.country.code,
-                site: SITE,
+                site: s.office.site,
                 truckPlate: `浙G${rng.pattern('LDDDD')}`,
                 tradeNos: sh.drafts.map((d) => d.tradeNo),
             });
@@ -430,7 +449,8 @@ function logistics(rng: Rng, sailings: readonly Sailing[], filingDay: string): L
         out.packings.push(pk);
         for (const sh of s.shipments) {
             const year = filingDay.slice(0, 4);
-            sh.declNo = declarationNo('2920', year, counter.next(`DECL${year}`));
+            const office = s.office.customsOffice;
+            sh.declNo = declarationNo(office, year, counter.next(`DECL${office}${year}`));
             const totalValueUsd = sh.drafts.reduce((sum, d) => sum + usdValue(d), 0);
             out.declarations.push({
                 input: {
@@ -438,7 +458,7 @@ function logistics(rng: Rng, sailings: readonly Sailing[], filingDay: string): L
                     packingNo,
                     consignorId: sh.agentId,
                     brokerId: s.brokerId,
-                    customsOffice: '2920',
+                    customsOffice: office,
                     exitPort: s.rail ? 'ALASHANKOU' : rng.chance(0.8) ? 'CNNGB' : 'CNSHA',
                     destCountry: sh.buyer.country.code,
                     tradeCountry: sh.buyer.country.code,
@@ -463,8 +483,15 @@ export function buildFlow(ctx: FlowContext): Flow {
     const regular = regularSailings(ctx, buyers);
     const fraud = fraudSailings(ctx, buyers);
     const loose = looseTrades(ctx, buyers);
-    const sailings = [...regular, ...fraud.sailings];
-    const drafts = [...sailings.flatMap((s) => s.shipments.flatMap((sh) => sh.drafts)), loose.f3, loose.v05, loose.own];
+    const more = fraudFlow(ctx, { line, itemOf, tradeDraft, shipment, sailing, topUp, usdValue });
+    const sailings = [...regular, ...fraud.sailings, ...more.sailings];
+    const drafts = [
+        ...sailings.flatMap((s) => s.shipments.flatMap((sh) => sh.drafts)),
+        loose.f3,
+        loose.v05,
+        loose.own,
+        ...more.loose,
+    ];
     numberTrades(drafts);
     loose.f3.expect = {
         outcome: 'FLAGGED',
@@ -495,6 +522,7 @@ export function buildFlow(ctx: FlowContext): Flow {
         {
             caseId: 'FRAUD-F3-PRICE-OUTLIER',
             pattern: 'F3',
+            caughtBy: 'flag F3 (unit price > max × 2); trade held FLAGGED',
             title: `unit price 5× the registry maximum on ${loose.f3.lines[0]?.goodsCode ?? '?'}: trade held FLAGGED`,
             records: [{ kind: 'trade', id: loose.f3.tradeNo }],
             expected: loose.f3.expect,
@@ -502,6 +530,7 @@ export function buildFlow(ctx: FlowContext): Flow {
         {
             caseId: 'FRAUD-V05-NEGATIVE-LIST',
             pattern: 'V05',
+            caughtBy: 'RULE_V05 at trade registration',
             title: `face masks (HS ${ctx.parties.barredGoods.hsCode}) traded after the 2020-05-10 negative list`,
             records: [{ kind: 'trade', id: loose.v05.tradeNo }],
             expected: loose.v05.expect,
@@ -509,6 +538,7 @@ export function buildFlow(ctx: FlowContext): Flow {
         {
             caseId: 'FRAUD-OWN-OTHER-VENDORS-TRADE',
             pattern: 'OWN',
+            caughtBy: 'FORBIDDEN (a vendor registers only its own trades)',
             title: `${DEMO.vendor} registers a trade in the name of ${loose.own.vendorId}`,
             records: [{ kind: 'trade', id: loose.own.tradeNo }],
             expected: loose.own.expect,
@@ -516,6 +546,7 @@ export function buildFlow(ctx: FlowContext): Flow {
         {
             caseId: 'FRAUD-F4-SPLITTING',
             pattern: 'F4',
+            caughtBy: 'flag F4 (≥ 90 % of the cap, same buyer, same day)',
             title: `one buyer's container declared as three near-cap declarations on ${ctx.asOf}`,
             records: fraud.split.map((sh) => ({ kind: 'declaration', id: sh.declNo })),
             expected: {
@@ -528,12 +559,14 @@ export function buildFlow(ctx: FlowContext): Flow {
         {
             caseId: 'FRAUD-V01-OVER-CAP',
             pattern: 'V01',
+            caughtBy: 'RULE_V01',
             title: 'one declaration above the USD 150,000 cap',
             records: [{ kind: 'declaration', id: fraud.overCap.declNo }],
             expected: fraud.overCap.expect,
         },
     ];
+    fraudCases.push(...more.label(lg));
     const trades = [...drafts].sort((a, b) => (a.tradeNo < b.tradeNo ? -1 : 1)).map(toSeed);
     const shipments = sailings.flatMap((s) => s.shipments);
-    return { trades, ...lg, shipments, fraudCases };
+    return { trades, ...lg, shipments, fraudCases, marked: more.marked, newlyBarred: more.newlyBarred };
 }

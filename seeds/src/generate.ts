@@ -1,10 +1,12 @@
 import { AUTHORITIES, COUNTRIES, NEGATIVE_LIST, type Country } from './catalog';
-import { buildFlow } from './flow';
+import { buildFlow, type Flow } from './flow';
 import { addDays, isCalendarDate, pad, sha256Hex } from './ids';
-import type { FraudCase, GenerateOptions, Market } from './model';
+import type { FraudCase, GenerateOptions, Market, NegativeListInput } from './model';
 import { buildParties, buyerParty, type Parties } from './parties';
 import { Rng, must } from './rng';
 import { buildSettlement } from './settlement';
+import { secondCluster } from './clusters';
+import { partyCases } from './fraud/party-cases';
 import { SIZES } from './sizes';
 
 export const GENERATOR = 'mpt-seeds/1';
@@ -32,10 +34,21 @@ function identityMisuse(rng: Rng, parties: Parties): FraudCase {
     return {
         caseId: 'FRAUD-F11-SHARED-PASSPORT',
         pattern: 'F11',
+        caughtBy: 'flag F11 (one identity document behind several buyers)',
         title: `passport of ${original.input.partyId} behind ${ids.join(' and ')} (other names, other nationalities)`,
         records: [original.input.partyId, ...ids].map((id) => ({ kind: 'party', id })),
         expected: { outcome: 'FLAGGED', ruleId: 'F11', subjectType: 'party', subjectId: ids[0] ?? '' },
     };
+}
+
+/**
+ * v1 (2020) and, when the F8 cases need it, v2: v1's entries plus goods barred from two days before the as-of date,
+ * after the F8 trades were bought and before they are declared.
+ */
+function negativeLists(asOf: string, newlyBarred: Flow['newlyBarred']): NegativeListInput[] {
+    const v1 = { ...NEGATIVE_LIST, entries: NEGATIVE_LIST.entries.map((e) => ({ ...e })) };
+    if (newlyBarred.length === 0) return [v1];
+    return [v1, { version: 2, validFrom: addDays(asOf, -2), entries: [...v1.entries, ...newlyBarred] }];
 }
 
 function checkOptions(options: GenerateOptions): void {
@@ -55,8 +68,10 @@ export function generateMarket(options: GenerateOptions): Market {
     const size = SIZES[sizeName];
     const parties = buildParties(rng.fork('parties'), size);
     const f11 = identityMisuse(rng.fork('identity-misuse'), parties);
-    const flow = buildFlow({ rng: rng.fork('flow'), size, parties, asOf });
-    const settlement = buildSettlement(rng.fork('settlement'), asOf, flow);
+    const f11More = partyCases(rng.fork('party-cases'), parties);
+    const second = secondCluster(rng.fork('second-cluster'), parties);
+    const flow = buildFlow({ rng: rng.fork('flow'), size, parties, asOf, otherClusters: [second] });
+    const settlement = buildSettlement(rng.fork('settlement'), asOf, flow, parties.buyers);
     const pairs = [...new Set(flow.trades.map((t) => `${t.input.vendorId}|${t.input.agentId}`))].sort();
     const agreements = pairs.map((pair) => {
         const [merchantId = '', agentId = ''] = pair.split('|');
@@ -83,10 +98,11 @@ export function generateMarket(options: GenerateOptions): Market {
         },
         authorities: AUTHORITIES,
         cluster: parties.cluster,
+        otherClusters: [second.cluster],
         parties: parties.parties,
         agreements,
         goods: parties.goods,
-        negativeLists: [{ ...NEGATIVE_LIST, entries: NEGATIVE_LIST.entries.map((e) => ({ ...e })) }],
+        negativeLists: negativeLists(asOf, flow.newlyBarred),
         trades: flow.trades,
         consolidationOrders: flow.orders,
         packingLists: flow.packings,
@@ -94,6 +110,7 @@ export function generateMarket(options: GenerateOptions): Market {
         customsEvents: flow.events,
         receipts: settlement.receipts,
         exemptions: settlement.exemptions,
-        fraudCases: [f11, ...flow.fraudCases, ...settlement.fraudCases],
+        riskFlags: settlement.riskFlags,
+        fraudCases: [f11, ...f11More, ...flow.fraudCases, ...settlement.fraudCases],
     };
 }

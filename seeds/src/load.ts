@@ -82,7 +82,7 @@ type Verdict = { kind: keyof Counts; message?: string } | { kind: 'retry' };
 const zero = (): Counts => ({ ok: 0, replayed: 0, existing: 0, labelled: 0, failed: 0, skipped: 0 });
 const RETRY_CODES = new Set(['LEDGER_CONFLICT', 'IDEMPOTENCY_IN_PROGRESS', 'COMMIT_UNKNOWN', 'LEDGER_UNAVAILABLE']);
 /** Phases of state transitions: re-applying one already made answers PRECONDITION. */
-const TRANSITIONS: ReadonlySet<PhaseName> = new Set(['verification', 'activation', 'signatures', 'customs']);
+const TRANSITIONS: ReadonlySet<PhaseName> = new Set(['verification', 'activation', 'signatures', 'customs', 'flags']);
 const MAX_FAILURES_SHOWN = 20;
 
 function errorOf(body: unknown): { code: string; message: string } {

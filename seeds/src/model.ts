@@ -18,14 +18,31 @@ export interface GenerateOptions {
     readonly asOf: string;
 }
 
-/** What should happen when a record is written: the chaincode refuses it, or accepts it and raises a flag. */
+export type FlagSubjectType = 'party' | 'trade' | 'declaration' | 'receipt';
+
+/**
+ * What should happen when a record is written: the chaincode refuses it, accepts it and raises a flag, or (a
+ * near-miss) accepts it without raising the flag a cheat just past the threshold would get.
+ */
 export type Expectation =
     | { readonly outcome: 'REJECTED'; readonly code: string }
     | {
           readonly outcome: 'FLAGGED';
           readonly ruleId: string;
-          readonly subjectType: 'party' | 'trade' | 'declaration' | 'receipt';
+          readonly subjectType: FlagSubjectType;
+          /** A receipt as `<bankMspId>:<receiptRef>`, as the ledger names it. */
           readonly subjectId: string;
+          /** Trades only: the status the trade is left in. */
+          readonly status?: string;
+      }
+    | {
+          readonly outcome: 'ACCEPTED';
+          /** The flag that must not be raised. */
+          readonly unflagged?: {
+              readonly ruleId: string;
+              readonly subjectType: FlagSubjectType;
+              readonly subjectId: string;
+          };
           /** Trades only: the status the trade is left in. */
           readonly status?: string;
       };
@@ -177,24 +194,71 @@ export interface ExemptionSeed {
     readonly expect?: Expectation;
 }
 
-export type FraudPattern = 'F2' | 'F3' | 'F4' | 'F10' | 'F11' | 'V01' | 'V05' | 'V25' | 'OWN';
+export type FraudPattern =
+    | 'F1'
+    | 'F2'
+    | 'F3'
+    | 'F4'
+    | 'F5'
+    | 'F6'
+    | 'F7'
+    | 'F8'
+    | 'F9'
+    | 'F10'
+    | 'F11'
+    | 'V01'
+    | 'V02'
+    | 'V05'
+    | 'V25'
+    | 'OWN';
+
+/** A check verdict the case must get, with a reason code it must hold (a PASS may name none). */
+export interface CheckExpectation {
+    readonly verdict: 'PASS' | 'REFER' | 'FAIL';
+    readonly reason?: string;
+}
 
 export interface FraudCase {
     readonly caseId: string;
     readonly pattern: FraudPattern;
     readonly title: string;
+    /** A legitimate record just inside a threshold: it must pass, and shows where the line is. */
+    readonly nearMiss?: true;
+    /** The rule, check or flag that catches the cheat (for near-misses: the one that must stay silent). */
+    readonly caughtBy?: string;
     /** The records that carry the case (IDs), in the order they are written. */
     readonly records: { readonly kind: string; readonly id: string }[];
     readonly expected: Expectation & {
-        /** Bank check (ReceiptContract.CheckReceipt on the proposed receipt): verdict and a reason it must hold. */
-        readonly bankCheck?: { readonly verdict: 'PASS' | 'REFER' | 'FAIL'; readonly reason: string };
+        /**
+         * Bank check (ReceiptContract.CheckReceipt) of the case's last receipt: of the filed receipt when the ledger
+         * accepted it, else of the refused one as a proposal. Verdict and a reason it must hold.
+         */
+        readonly bankCheck?: CheckExpectation;
+        /** Customs check (CustomsContract.CheckDeclaration) of the case's last declaration. */
+        readonly customsCheck?: CheckExpectation;
     };
+}
+
+/** A risk flag an authority raises by hand (RiskContract.RaiseFlag), e.g. customs recording an IPR hit. */
+export interface FlagSeed {
+    readonly input: {
+        readonly subjectType: FlagSubjectType;
+        readonly subjectId: string;
+        readonly ruleId: string;
+        readonly severity: 'LOW' | 'MEDIUM' | 'HIGH';
+        readonly evidence: Readonly<Record<string, string | number | boolean>>;
+    };
+    /** The authority whose key raises it. */
+    readonly raisedBy: string;
+    readonly expect: Expectation;
 }
 
 export interface Market {
     readonly meta: GenerateOptions & { readonly generator: string; readonly fingerprint: string };
     readonly authorities: { readonly operatorId: string; readonly customsId: string };
     readonly cluster: ClusterInput;
+    /** Further recognised clusters, each with its own customs office, stalls and vendors. */
+    readonly otherClusters: ClusterInput[];
     readonly parties: PartySeed[];
     readonly agreements: { readonly input: AgreementInput; readonly filedBy: string }[];
     readonly goods: GoodsInput[];
@@ -206,5 +270,6 @@ export interface Market {
     readonly customsEvents: CustomsEventSeed[];
     readonly receipts: ReceiptSeed[];
     readonly exemptions: ExemptionSeed[];
+    readonly riskFlags: FlagSeed[];
     readonly fraudCases: FraudCase[];
 }

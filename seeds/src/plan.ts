@@ -63,6 +63,7 @@ export const PHASES = [
     'packing',
     'declarations',
     'customs',
+    'flags',
     'receipts',
     'exemptions',
 ] as const;
@@ -368,6 +369,17 @@ function businessOps(b: Builder, bulkSize: number): Partial<Record<PhaseName, Op
             ),
         ),
         customs: customsOps(b),
+        flags: m.riskFlags.map((f) =>
+            op(
+                b,
+                'flags',
+                `${f.input.ruleId}.${f.input.subjectType}.${f.input.subjectId}`,
+                f.raisedBy,
+                { fn: 'RiskContract:RaiseFlag', args: json(f.input) },
+                { route: '/v1/risk-flags', body: f.input },
+                f.expect,
+            ),
+        ),
         receipts: m.receipts.map((r) =>
             op(
                 b,
@@ -412,6 +424,7 @@ const NEEDS: Readonly<Record<PhaseName, readonly PhaseName[]>> = {
     packing: ['consolidation'],
     declarations: ['packing'],
     customs: ['declarations'],
+    flags: ['customs'],
     receipts: ['customs'],
     exemptions: ['customs'],
 };
@@ -441,13 +454,15 @@ export function buildPlan(market: Market, options: PlanOptions = {}): Phase[] {
     if (!Number.isInteger(bulkSize) || bulkSize < 1 || bulkSize > 500) throw new Error('bulkSize must be 1..500');
     const prefix = `seed.${market.meta.fingerprint}`;
     const b: Builder = { market, actors: actors(market), key: (phase, id) => `${prefix}.${phase}.${id}` };
-    const cluster = op(
-        b,
-        'cluster',
-        market.cluster.clusterId,
-        market.authorities.operatorId,
-        { fn: 'PartyContract:RegisterCluster', args: [JSON.stringify(market.cluster)] },
-        { route: '/v1/clusters', body: market.cluster },
+    const clusters = [market.cluster, ...market.otherClusters].map((cluster) =>
+        op(
+            b,
+            'cluster',
+            cluster.clusterId,
+            market.authorities.operatorId,
+            { fn: 'PartyContract:RegisterCluster', args: [JSON.stringify(cluster)] },
+            { route: '/v1/clusters', body: cluster },
+        ),
     );
     const [parties = [], verification = [], activation = []] = partyOps(b);
     const business = businessOps(b, bulkSize);
@@ -457,7 +472,7 @@ export function buildPlan(market: Market, options: PlanOptions = {}): Phase[] {
             .map((o) => o.actor.party),
     );
     const ops: Record<PhaseName, Operation[]> = {
-        cluster: [cluster],
+        cluster: clusters,
         parties,
         verification,
         activation,
@@ -471,6 +486,7 @@ export function buildPlan(market: Market, options: PlanOptions = {}): Phase[] {
         packing: [],
         declarations: [],
         customs: [],
+        flags: [],
         receipts: [],
         exemptions: [],
         ...business,

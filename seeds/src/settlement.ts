@@ -1,8 +1,9 @@
 import { nextMonth } from '../../chaincode/src/rules/exemption-guard';
 import { CNY_USD_RATE } from './catalog';
 import { compact, pad } from './ids';
-import type { ExemptionSeed, FraudCase, PayerInput, ReceiptInput, ReceiptSeed, TradeSeed } from './model';
-import { BANK_MSP, DEMO, SECOND_BANK } from './parties';
+import type { ExemptionSeed, FlagSeed, FraudCase, PayerInput, ReceiptInput, ReceiptSeed, TradeSeed } from './model';
+import { BANK_MSP, DEMO, SECOND_BANK, type Buyer } from './parties';
+import { settlementCases } from './fraud/settlement-cases';
 import type { Flow, Shipment } from './flow';
 import { must, type Rng } from './rng';
 
@@ -12,23 +13,24 @@ import { must, type Rng } from './rng';
  * again at a second bank), an over-receipt beyond the 5 % tolerance (V25) and a premature exemption claim (F10).
  */
 
-const PURPOSE = 'payment for goods (market procurement trade, mode 1039)';
+export const PURPOSE = 'payment for goods (market procurement trade, mode 1039)';
 
 export interface Settlement {
     readonly receipts: ReceiptSeed[];
     readonly exemptions: ExemptionSeed[];
+    readonly riskFlags: FlagSeed[];
     readonly fraudCases: FraudCase[];
 }
 
-interface Ctx {
+export interface Ctx {
     readonly rng: Rng;
     readonly asOf: string;
     readonly trades: Map<string, TradeSeed>;
     readonly receipts: ReceiptSeed[];
 }
 
-const payeeOf = (t: TradeSeed): string => (t.input.agencyReceipt ? t.input.agentId : t.input.vendorId);
-const totalOf = (t: TradeSeed): number => t.input.lines.reduce((sum, l) => sum + l.amount, 0);
+export const payeeOf = (t: TradeSeed): string => (t.input.agencyReceipt ? t.input.agentId : t.input.vendorId);
+export const totalOf = (t: TradeSeed): number => t.input.lines.reduce((sum, l) => sum + l.amount, 0);
 
 function payer(rng: Rng, sh: Shipment, receiptRef: string): PayerInput {
     const salt = `payer-${receiptRef}-${rng.pattern('XXXXXXXXXXXXXXXX')}`;
@@ -152,6 +154,7 @@ function settlementFraud(ctx: Ctx, flow: Flow, reserved: TradeSeed, exemptionsLi
         cases.push({
             caseId: 'FRAUD-F2-SECOND-BANK',
             pattern: 'F2',
+            caughtBy: 'RULE_V25; bank check FAIL BK04_AMOUNT_EXCEEDS_REMAINING',
             title: `trade ${allocation.tradeNo}, paid in full at ${DEMO.bank}, presented again at ${SECOND_BANK.partyId}`,
             records: [
                 { kind: 'receipt', id: paid.input.receiptRef },
@@ -169,6 +172,7 @@ function settlementFraud(ctx: Ctx, flow: Flow, reserved: TradeSeed, exemptionsLi
     cases.push({
         caseId: 'FRAUD-V25-OVER-RECEIPT',
         pattern: 'V25',
+        caughtBy: 'RULE_V25; bank check FAIL BK07_EXCEEDS_TOLERANCE',
         title: `receipt of 112 % of trade ${reserved.input.tradeNo}'s value`,
         records: [{ kind: 'receipt', id: over.input.receiptRef }],
         expected: { ...overExpect, bankCheck: { verdict: 'FAIL', reason: 'BK07_EXCEEDS_TOLERANCE' } },
@@ -179,6 +183,7 @@ function settlementFraud(ctx: Ctx, flow: Flow, reserved: TradeSeed, exemptionsLi
         cases.push({
             caseId: 'FRAUD-F10-PREMATURE-EXEMPTION',
             pattern: 'F10',
+            caughtBy: 'RULE_V28 (CU09_PERIOD_NOT_OPEN)',
             title: `${premature.input.merchantId} claims period ${premature.input.period} for goods that exited this month`,
             records: [{ kind: 'exemption', id: premature.input.filingNo }],
             expected: premature.expect,
@@ -187,7 +192,10 @@ function settlementFraud(ctx: Ctx, flow: Flow, reserved: TradeSeed, exemptionsLi
     return cases;
 }
 
-export function buildSettlement(rng: Rng, asOf: string, flow: Flow): Settlement {
+/** Exported trades kept free of regular receipts for the receipt cases of fraud/settlement-cases.ts. */
+const RESERVED_FOR_CASES = 5;
+
+export function buildSettlement(rng: Rng, asOf: string, flow: Flow, buyers: readonly Buyer[] = []): Settlement {
     const trades = new Map(flow.trades.map((t) => [t.input.tradeNo, t]));
     const ctx: Ctx = { rng, asOf, trades, receipts: [] };
     const exited = flow.shipments.filter((s) => s.state === 'EXITED');
@@ -195,10 +203,22 @@ export function buildSettlement(rng: Rng, asOf: string, flow: Flow): Settlement 
     const reservedNo = candidates[candidates.length - 1]?.tradeNo ?? '';
     const reserved = trades.get(reservedNo);
     if (reserved === undefined) throw new Error('no exported trade to reserve for the over-receipt case');
+    const forCases = candidates
+        .slice(0, -1)
+        .slice(-RESERVED_FOR_CASES)
+        .map((d) => must(trades.get(d.tradeNo), `trade ${d.tradeNo}`));
+    if (forCases.length < RESERVED_FOR_CASES) throw new Error('too few exported trades for the receipt cases');
+    const skip = new Set([reservedNo, ...forCases.map((t) => t.input.tradeNo)]);
     for (const sh of flow.shipments.filter((s) => ['EXITED', 'RELEASED', 'ACCEPTED'].includes(s.state))) {
-        shipmentReceipts(ctx, sh, new Set([reservedNo]));
+        shipmentReceipts(ctx, sh, skip);
     }
     const filings = exemptions(asOf, flow);
     const fraudCases = settlementFraud(ctx, flow, reserved, filings);
-    return { receipts: ctx.receipts, exemptions: filings, fraudCases };
+    const more = settlementCases(ctx, { flow, reserved: forCases, buyers, exemptions: filings });
+    return {
+        receipts: ctx.receipts,
+        exemptions: [...filings, ...more.exemptions],
+        riskFlags: more.riskFlags,
+        fraudCases: [...fraudCases, ...more.fraudCases],
+    };
 }

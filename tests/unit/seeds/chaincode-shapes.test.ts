@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { generateMarket } from '../../../seeds/src/generate';
 import type { Expectation, Market } from '../../../seeds/src/model';
+import { withoutFilingFields } from '../../../seeds/src/fraud/verify';
 import { buildPlan, type Actor } from '../../../seeds/src/plan';
 import { Replay } from './support/replay';
 
@@ -18,6 +19,8 @@ function labelled(market: Market): { kind: string; id: string; expect: Expectati
     for (const d of market.declarations) add('declaration', d.input.declNo, d.expect);
     for (const r of market.receipts) add('receipt', r.input.receiptRef, r.expect);
     for (const e of market.exemptions) add('exemption', e.input.filingNo, e.expect);
+    for (const f of market.riskFlags)
+        add('flag', `${f.input.ruleId}.${f.input.subjectType}.${f.input.subjectId}`, f.expect);
     return out;
 }
 
@@ -48,33 +51,68 @@ describe('the small market written through the real contracts on the in-memory l
             const code = c.kind === 'trade' ? row?.code : outcome?.code;
             if (c.expect.outcome === 'REJECTED') {
                 expect({ id: c.id, code }).toEqual({ id: c.id, code: c.expect.code });
-            } else {
-                expect({ id: c.id, code }).toEqual({ id: c.id, code: undefined });
+                continue;
+            }
+            expect({ id: c.id, code }).toEqual({ id: c.id, code: undefined });
+            if (c.expect.outcome === 'FLAGGED') {
                 const flags = await replay.flags(c.expect.subjectType, c.expect.subjectId, c.expect.ruleId);
                 expect({ id: c.id, flags }).toEqual({ id: c.id, flags: 1 });
-                if (c.expect.status !== undefined) expect(row?.status).toBe(c.expect.status);
+            } else if (c.expect.unflagged !== undefined) {
+                const { subjectType, subjectId, ruleId } = c.expect.unflagged;
+                expect({ id: c.id, flags: await replay.flags(subjectType, subjectId, ruleId) }).toEqual({
+                    id: c.id,
+                    flags: 0,
+                });
             }
+            if (c.expect.status !== undefined)
+                expect({ id: c.id, status: row?.status }).toEqual({ id: c.id, status: c.expect.status });
         }
     });
 
     it('gives the bank-check verdict and reason each receipt fraud case names', async () => {
-        for (const fraud of market.fraudCases.filter((f) => f.expected.bankCheck !== undefined)) {
-            const last = fraud.records[fraud.records.length - 1];
+        const cases = market.fraudCases.filter((f) => f.expected.bankCheck !== undefined);
+        expect(cases.length).toBeGreaterThanOrEqual(10);
+        for (const fraud of cases) {
+            const last = fraud.records.filter((r) => r.kind === 'receipt').pop();
             const seed = market.receipts.find((r) => r.input.receiptRef === last?.id);
             if (seed === undefined) throw new Error(`no receipt for ${fraud.caseId}`);
             const bank: Actor = { party: seed.bankPartyId, role: 'bank', mspId: seed.bankMspId };
-            // a proposed receipt is the filed one without channel and purpose
-            const proposal = { ...seed.input, channel: undefined, declaredPurpose: undefined };
+            // a refused receipt is checked as the proposal it was, a filed one by its ID
+            const request =
+                seed.expect?.outcome === 'REJECTED'
+                    ? { receipt: withoutFilingFields(seed) }
+                    : { receiptId: `${seed.bankMspId}:${seed.input.receiptRef}` };
             const check = await replay.query<{ verdict: string; checks: { reason: string }[] }>(
                 bank,
                 'ReceiptContract:CheckReceipt',
-                JSON.stringify({ receipt: proposal }),
+                JSON.stringify(request),
             );
-            expect({ caseId: fraud.caseId, verdict: check.verdict }).toEqual({
+            const reasons = check.checks.map((c) => c.reason);
+            expect({ caseId: fraud.caseId, verdict: check.verdict, reasons }).toEqual({
                 caseId: fraud.caseId,
                 verdict: fraud.expected.bankCheck?.verdict,
+                reasons: expect.arrayContaining([fraud.expected.bankCheck?.reason]),
             });
-            expect(check.checks.map((c) => c.reason)).toContain(fraud.expected.bankCheck?.reason);
+        }
+    });
+
+    it('gives the customs-check verdict and reason each declaration case names', async () => {
+        const cases = market.fraudCases.filter((f) => f.expected.customsCheck !== undefined);
+        expect(cases.length).toBeGreaterThanOrEqual(2);
+        for (const fraud of cases) {
+            const declNo = fraud.records.filter((r) => r.kind === 'declaration').pop()?.id ?? '';
+            const report = await replay.query<{ verdict: string; checks: { reasons: { code: string }[] }[] }>(
+                CUSTOMS,
+                'CustomsContract:CheckDeclaration',
+                declNo,
+            );
+            const codes = report.checks.flatMap((c) => c.reasons.map((r) => r.code));
+            const wanted = fraud.expected.customsCheck;
+            expect({ caseId: fraud.caseId, verdict: report.verdict }).toEqual({
+                caseId: fraud.caseId,
+                verdict: wanted?.verdict,
+            });
+            if (wanted?.reason !== undefined) expect(codes).toContain(wanted.reason);
         }
     });
 

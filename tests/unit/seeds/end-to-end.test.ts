@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { generateMarket } from '../../../seeds/src/generate';
+import { checkCases } from '../../../seeds/src/fraud/verify';
 import { loadPlan, type LoadReport } from '../../../seeds/src/load';
 import { buildPlan, type Actor } from '../../../seeds/src/plan';
 import { harness, listen, type Harness, type Listening } from '../gateway/harness';
@@ -49,10 +50,22 @@ describe('the small market loaded through the gateway onto the contracts', () =>
             market.trades.filter((t) => t.expect).length +
             market.declarations.filter((d) => d.expect).length +
             market.receipts.filter((r) => r.expect).length +
-            market.exemptions.filter((e) => e.expect).length;
+            market.exemptions.filter((e) => e.expect).length +
+            market.riskFlags.length;
         expect(first.totals).toMatchObject({ failed: 0, skipped: 0, labelled });
         expect(first.phases.every((p) => p.status === 'done')).toBe(true);
     });
+
+    it('gets from the ledger every flag, status and check verdict the cases are labelled with', async () => {
+        const report = await checkCases(market, { gatewayUrl: url, keys });
+        expect(report.failures).toEqual([]);
+        expect(report).toMatchObject({ failed: 0, skipped: 0 });
+        // flags and statuses of the labelled records, plus every bank and customs check a case names
+        const checks =
+            market.fraudCases.filter((f) => f.expected.bankCheck).length +
+            market.fraudCases.filter((f) => f.expected.customsCheck).length;
+        expect(report.passed).toBeGreaterThan(checks + 10);
+    }, 120_000);
 
     it('leaves the demo vendor with trades exported on the day of the load, its VAT claim refused until next month', async () => {
         const customs: Actor = { party: 'CUSTOMS-YIWU', role: 'customs', mspId: 'CustomsOrgMSP' };
