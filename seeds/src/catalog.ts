@@ -223,9 +223,15 @@ export const BARRED_ITEMS: readonly CatalogItem[] = [
     item('6307900010', '一次性口罩', 'Disposable face mask', 'PCS', 2, 30, 2000, 8),
 ];
 
+/** V11: prepackaged food a vendor also sells (chapters 17 and 21): one from a qualified supplier, one not. */
+export const FOOD_ITEMS: readonly CatalogItem[] = [
+    item('1704900000', '袋装硬糖', 'Hard candy, bagged', 'PACK', 80, 400, 120, 14),
+    item('2106909090', '固体饮料冲剂', 'Instant drink powder, boxed', 'PACK', 150, 900, 60, 12),
+];
+
 /** Every commodity code the generator may use. */
 export const HS_TABLE: ReadonlySet<string> = new Set(
-    [...CATEGORIES.flatMap((c) => c.items), ...BARRED_ITEMS].map((i) => i.hs),
+    [...CATEGORIES.flatMap((c) => c.items), ...BARRED_ITEMS, ...FOOD_ITEMS].map((i) => i.hs),
 );
 
 /** V05: COVID-19 medical supplies barred from mode 1039 from 10 May 2020 (domain.md §5). */

@@ -87,6 +87,7 @@ export function generateMarket(options: GenerateOptions): Market {
         agreements,
         goods: parties.goods,
         negativeLists: [{ ...NEGATIVE_LIST, entries: NEGATIVE_LIST.entries.map((e) => ({ ...e })) }],
+        qualifiedSupplierLists: [parties.qualifiedSuppliers],
         trades: flow.trades,
         consolidationOrders: flow.orders,
         packingLists: flow.packings,

@@ -5,7 +5,7 @@
  */
 
 import type { z } from 'zod';
-import type { GoodsBody, NegativeListBody } from '../../gateway/src/routes/goods/schema';
+import type { GoodsBody, NegativeListBody, QualifiedSuppliersBody } from '../../gateway/src/routes/goods/schema';
 import type { AgreementBody, ClusterBody, PartyBody } from '../../gateway/src/routes/parties/schema';
 import type { TradeBody, TradeLine } from '../../gateway/src/routes/trades/schema';
 
@@ -58,6 +58,11 @@ export type PartyType = PartyInput['type'];
 export type AgreementInput = z.input<typeof AgreementBody>;
 export type GoodsInput = z.input<typeof GoodsBody>;
 export type NegativeListInput = z.input<typeof NegativeListBody>;
+/** V11: a cluster's qualified supplier list, published by the operator. */
+export interface QualifiedSuppliersSeed {
+    readonly clusterId: string;
+    readonly input: z.input<typeof QualifiedSuppliersBody>;
+}
 export type TradeLineInput = z.input<typeof TradeLine>;
 export type TradeInput = z.input<typeof TradeBody>;
 
@@ -177,7 +182,7 @@ export interface ExemptionSeed {
     readonly expect?: Expectation;
 }
 
-export type FraudPattern = 'F2' | 'F3' | 'F4' | 'F10' | 'F11' | 'V01' | 'V05' | 'V25' | 'OWN';
+export type FraudPattern = 'F2' | 'F3' | 'F4' | 'F10' | 'F11' | 'V01' | 'V05' | 'V11' | 'V25' | 'OWN';
 
 export interface FraudCase {
     readonly caseId: string;
@@ -199,6 +204,7 @@ export interface Market {
     readonly agreements: { readonly input: AgreementInput; readonly filedBy: string }[];
     readonly goods: GoodsInput[];
     readonly negativeLists: NegativeListInput[];
+    readonly qualifiedSupplierLists: QualifiedSuppliersSeed[];
     readonly trades: TradeSeed[];
     readonly consolidationOrders: OrderInput[];
     readonly packingLists: PackingInput[];

@@ -127,7 +127,8 @@ describe('trade lines: V11 prepackaged food, per-line over-receipt, reconciliati
         expect(at(stored, 'result.latest.seq')).toBe(2);
         expect(at(stored, 'result.latest.verdict')).toBe(at(first, 'result.record.verdict'));
         expect(list(stored, 'result.history')).toHaveLength(2);
-        expect(list(stored, 'evidence').every((e) => typeof at(e, 'blockNumber') === 'number')).toBe(true);
-        expect(list(stored, 'evidence').length).toBeGreaterThan(2);
+        const evidence = list(stored, 'evidence');
+        expect(evidence.length).toBeGreaterThan(2);
+        for (const e of evidence) expect([at(e, 'valid'), Number(at(e, 'blockNumber')) > 0]).toEqual([true, true]);
     });
 });

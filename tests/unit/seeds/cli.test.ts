@@ -28,14 +28,14 @@ describe('the seeds command line', () => {
         const b = await run(['generate', '--seed', '4', '--as-of', '2026-11-27']);
         expect(a.out).toBe(b.out);
         expect((JSON.parse(a.out) as { meta: { seed: number } }).meta.seed).toBe(4);
-        expect(a.err).toMatch(/^market seed 4 \(small, as of 2026-11-27, fingerprint [0-9a-f]{8}\): 56 parties/);
+        expect(a.err).toMatch(/^market seed 4 \(small, as of 2026-11-27, fingerprint [0-9a-f]{8}\): 58 parties/);
     });
 
     it('lists the fraud cases with the answer the ledger must give', async () => {
         const { out } = await run(['fraud', '--as-of', '2026-11-27']);
         expect(out).toContain('FRAUD-F2-SECOND-BANK');
         expect(out).toContain('→ refused RULE_V25; bank check FAIL BK04_AMOUNT_EXCEEDS_REMAINING');
-        expect(out.match(/^FRAUD-/gm)).toHaveLength(9);
+        expect(out.match(/^FRAUD-/gm)).toHaveLength(11);
     });
 
     it('refuses to load without the operator key, and says where keys come from', async () => {

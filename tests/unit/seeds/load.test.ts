@@ -227,10 +227,10 @@ describe('loading a market through the gateway', () => {
         expect(first.totals.failed).toBe(0);
         const phase = (name: PhaseName): LoadReport['phases'][number] | undefined =>
             first.phases.find((p) => p.name === name);
-        expect(phase('trades')?.counts.labelled).toBe(3);
-        expect(phase('trades')?.counts.ok).toBe(market.trades.length - 3);
+        expect(phase('trades')?.counts.labelled).toBe(4);
+        expect(phase('trades')?.counts.ok).toBe(market.trades.length - 4);
         expect(phase('declarations')?.counts.labelled).toBe(3);
-        expect(phase('receipts')?.counts).toMatchObject({ labelled: 1, skipped: 1 });
+        expect(phase('receipts')?.counts).toMatchObject({ labelled: 2, skipped: 1 });
         expect(phase('receipts')?.notes).toEqual(['no API key for BANK-0002']);
         expect(phase('exemptions')).toMatchObject({
             status: 'skipped',
@@ -242,7 +242,7 @@ describe('loading a market through the gateway', () => {
 
     it('reports every phase with its counts', () => {
         for (const name of PHASES) expect(lines.some((l) => l.trimStart().startsWith(name))).toBe(true);
-        expect(lines.find((l) => l.includes('trades'))).toMatch(/written, 3 refused\/flagged as labelled/);
+        expect(lines.find((l) => l.includes('trades'))).toMatch(/written, 4 refused\/flagged as labelled/);
         expect(lines.find((l) => l.includes('exemptions'))).toContain(
             'skipped: the gateway has no POST /v1/exemptions yet',
         );
