@@ -39,7 +39,13 @@ import {
     loadNegativeLists,
     loadPacking,
 } from '../store/loaders';
-import { type Declaration, type DeclarationLine, type PurchaserRemark, type Trade } from '../model/records';
+import {
+    type Declaration,
+    type DeclarationLine,
+    type PurchaserRemark,
+    type QualifiedSupplierList,
+    type Trade,
+} from '../model/records';
 import { raise } from '../store/risk-flags';
 import { emit } from '../store/events';
 import { jsonResult } from '../lib/canonical';
@@ -369,7 +375,7 @@ async function prepackagedFoodViolations(
     }
     const violations: ChaincodeError[] = [];
     for (const date of dates) {
-        const lists = new Map<string, Awaited<ReturnType<Facts['qualifiedSuppliers']>>>();
+        const lists = new Map<string, QualifiedSupplierList | undefined>();
         for (const clusterId of new Set(trades.map((t) => t.clusterId)))
             lists.set(clusterId, await facts.qualifiedSuppliers(clusterId, date));
         for (const refusal of prepackagedFoodRefusals(lines, (clusterId) => lists.get(clusterId)))
