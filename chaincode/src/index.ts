@@ -8,6 +8,7 @@ import { HistoryContract } from './contracts/history';
 import { IdentityContract } from './contracts/identity';
 import { PartyContract } from './contracts/party';
 import { ReceiptContract } from './contracts/receipt';
+import { ReconciliationContract } from './contracts/reconciliation';
 import { RiskContract } from './contracts/risk';
 import { TradeContract } from './contracts/trade';
 
@@ -22,6 +23,7 @@ export {
     IdentityContract,
     PartyContract,
     ReceiptContract,
+    ReconciliationContract,
     RiskContract,
     TradeContract,
 };
@@ -40,4 +42,5 @@ export const contracts = [
     RiskContract,
     ReceiptContract,
     ExemptionContract,
+    ReconciliationContract,
 ];

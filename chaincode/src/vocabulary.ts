@@ -22,12 +22,16 @@ export const RecordType = {
     agreement: 'agreement',
     goods: 'goods',
     negativeList: 'negativeList',
+    /** A cluster's qualified supplier list for prepackaged food (V11): [clusterId, version]. */
+    qualifiedSuppliers: 'qualifiedSuppliers',
     trade: 'trade',
     consolidation: 'consolidation',
     packing: 'packing',
     declaration: 'declaration',
     customsEvent: 'customsEvent',
     risk: 'risk',
+    /** The customs check customs recorded for a declaration (one key per declaration; its history is every check). */
+    customsCheck: 'customsCheck',
     /** Who onboarded whom: [mspId, username]. */
     onboarding: 'onboarding',
 } as const;
@@ -162,6 +166,32 @@ export const EXEMPTION_REASONS = {
 } as const;
 export type ExemptionReason = keyof typeof EXEMPTION_REASONS;
 
+/**
+ * V11 refusals: the error code is `RULE_V11_<reason>` (docs/rules.md). Prepackaged food goes through mode 1039 only in
+ * a cluster whose qualified supplier list is in force on the trade (or declaration) date, and only from a producer on it.
+ */
+export const PREPACKAGED_FOOD_REASONS = {
+    V11_NO_QUALIFIED_LIST: 'the cluster has no qualified supplier list in force: it does not admit prepackaged food',
+    V11_SUPPLIER_NOT_QUALIFIED: 'the producer of the prepackaged food is not on the cluster’s qualified supplier list',
+} as const;
+export type PrepackagedFoodReason = keyof typeof PREPACKAGED_FOOD_REASONS;
+
+/** Over-receipt of one trade line (V25 per line): the error code is `RULE_V25_<reason>`. */
+export const LINE_ALLOCATION_REASONS = {
+    V25_LINE_OVER_RECEIPT: 'the allocations credited to one trade line would pass its value plus the V25 tolerance',
+} as const;
+export type LineAllocationReason = keyof typeof LINE_ALLOCATION_REASONS;
+
+/** Three-way reconciliation (trade line ↔ declaration line ↔ receipts): each mismatch a line may show. */
+export const RECONCILIATION_REASONS = {
+    RC_EXPORTED_UNPAID: 'the line left the country more than 90 days ago and is paid less than its value less 5 %',
+    RC_PAID_OVER_DECLARED: 'the line is paid more than its declared value (USD, at the declaration’s rate) plus 5 %',
+    RC_DECLARED_NOT_TRADED: 'the declaration line names a trade line that does not exist or has another amount',
+    RC_TRADED_NOT_DECLARED: 'the trade is declared but this line is on no line of its declaration',
+    RC_PAID_NOT_EXPORTED: 'the line is paid but has not left the country 90 days after the first payment',
+} as const;
+export type ReconciliationReason = keyof typeof RECONCILIATION_REASONS;
+
 // Transactions ----------------------------------------------------------------------------------------------------
 
 /** Every transaction, by contract. A transaction is called as `<Contract>.<Transaction>`. */
@@ -172,10 +202,12 @@ export const TRANSACTIONS = {
         'AmendDeclaration',
         'CheckDeclaration',
         'ConfirmExit',
+        'GetCustomsCheck',
         'GetCustomsEvents',
         'HoldDeclaration',
         'LiftHold',
         'OrderInspection',
+        'RecordCustomsCheck',
         'RecordInspectionResult',
         'ReleaseDeclaration',
         'ReturnDeclaration',
@@ -192,7 +224,14 @@ export const TRANSACTIONS = {
         'GetExemptionByTrade',
         'ListExemptionsByMerchant',
     ],
-    GoodsContract: ['GetGoods', 'GetNegativeList', 'PublishNegativeList', 'RegisterGoods'],
+    GoodsContract: [
+        'GetGoods',
+        'GetNegativeList',
+        'GetQualifiedSuppliers',
+        'PublishNegativeList',
+        'PublishQualifiedSuppliers',
+        'RegisterGoods',
+    ],
     HistoryContract: ['GetHistory'],
     IdentityContract: ['RecordOnboarding'],
     PartyContract: [
@@ -223,6 +262,7 @@ export const TRANSACTIONS = {
         'SettleReceipt',
         'VerifyReceipt',
     ],
+    ReconciliationContract: ['ReconcileDeclaration', 'ReconcileTrade'],
     RiskContract: ['ClearFlag', 'ConfirmFlag', 'GetFlag', 'ListFlagsBySubject', 'RaiseFlag'],
     TradeContract: [
         'AmendTrade',
@@ -278,6 +318,13 @@ export interface EventPayloads {
     readonly GoodsRegistered: { readonly goodsCode: string; readonly ownerId: string; readonly hsCode: string };
     /** `entries` is how many entries the list has. */
     readonly NegativeListPublished: { readonly version: number; readonly validFrom: string; readonly entries: number };
+    /** `suppliers` is how many producers the list admits. */
+    readonly QualifiedSuppliersPublished: {
+        readonly clusterId: string;
+        readonly version: number;
+        readonly validFrom: string;
+        readonly suppliers: number;
+    };
     readonly OnboardingRecorded: { readonly mspId: string; readonly username: string; readonly role: string };
     readonly TradeRegistered: {
         readonly tradeNo: string;
@@ -313,6 +360,8 @@ export interface EventPayloads {
         readonly to: DeclarationStatus;
         readonly tradeNos: readonly string[];
     };
+    /** `checks` is how many customs checks this declaration has had recorded, this one included. */
+    readonly CustomsCheckRecorded: { readonly declNo: string; readonly verdict: Verdict; readonly checks: number };
     readonly RiskFlagRaised: {
         readonly flagId: string;
         readonly subjectType: RiskSubject;

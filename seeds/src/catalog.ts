@@ -231,9 +231,15 @@ export const LATER_BARRED_ITEMS: readonly CatalogItem[] = [
     item('8507600090', '锂离子移动电源', 'Lithium-ion power bank', 'PCS', 250, 1200, 40, 12),
 ];
 
+/** V11: prepackaged food a vendor also sells (chapters 17 and 21): one from a qualified supplier, one not. */
+export const FOOD_ITEMS: readonly CatalogItem[] = [
+    item('1704900000', '袋装硬糖', 'Hard candy, bagged', 'PACK', 80, 400, 120, 14),
+    item('2106909090', '固体饮料冲剂', 'Instant drink powder, boxed', 'PACK', 150, 900, 60, 12),
+];
+
 /** Every commodity code the generator may use. */
 export const HS_TABLE: ReadonlySet<string> = new Set(
-    [...CATEGORIES.flatMap((c) => c.items), ...BARRED_ITEMS, ...LATER_BARRED_ITEMS].map((i) => i.hs),
+    [...CATEGORIES.flatMap((c) => c.items), ...BARRED_ITEMS, ...LATER_BARRED_ITEMS, ...FOOD_ITEMS].map((i) => i.hs),
 );
 
 /** V05: COVID-19 medical supplies barred from mode 1039 from 10 May 2020 (domain.md §5). */

@@ -297,8 +297,32 @@ function fraudSailings(ctx: FlowContext, buyers: readonly Buyer[]): FraudSailing
     };
 }
 
-/** Single trades that the chaincode refuses or flags: F3 outlier, V05 barred goods, another vendor's trade. */
-function looseTrades(ctx: FlowContext, buyers: readonly Buyer[]): { f3: Draft; v05: Draft; own: Draft } {
+interface LooseTrades {
+    readonly f3: Draft;
+    readonly v05: Draft;
+    readonly own: Draft;
+    /** V11: prepackaged food from a supplier not on the cluster's qualified list. */
+    readonly v11: Draft;
+}
+
+/** A one-line trade of the demo vendor's prepackaged food (V11). */
+function foodTrade(ctx: FlowContext, buyer: Buyer, goods: Parties['food']['qualified'], date: string): Draft {
+    const vendor = must(
+        ctx.parties.vendors.find((v) => v.partyId === goods.ownerId),
+        'food vendor',
+    );
+    return {
+        ...tradeDraft(ctx, vendor, buyer, buyer.agentId, 300_000, 'USD'),
+        tradeDate: date,
+        lines: [line(ctx.rng, 1, goods, itemOf(ctx, goods.goodsCode), 'USD', 300_000)],
+    };
+}
+
+/**
+ * Single trades that the chaincode refuses or flags: F3 outlier, V05 barred goods, another vendor's trade, V11 food
+ * from a supplier not on the qualified list.
+ */
+function looseTrades(ctx: FlowContext, buyers: readonly Buyer[]): LooseTrades {
     const rng = ctx.rng;
     const buyer = at(buyers, 1);
     const date = addDays(ctx.asOf, -3);
@@ -326,7 +350,24 @@ function looseTrades(ctx: FlowContext, buyers: readonly Buyer[]): { f3: Draft; v
         tradeDate: date,
         registeredBy: DEMO.vendor,
     };
-    return { f3, v05, own };
+    const v11 = foodTrade(ctx, buyer, ctx.parties.food.unqualified, date);
+    return { f3, v05, own, v11 };
+}
+
+/**
+ * V11: the demo vendor's prepackaged food from the qualified supplier rides in the first exited shipment it is
+ * part of (same buyer, agent and trade date as its other trade there), so it is declared and exported like any goods.
+ */
+function shipQualifiedFood(ctx: FlowContext, sailings: readonly Sailing[]): Draft {
+    const sh = must(
+        sailings
+            .flatMap((s) => s.shipments)
+            .find((s) => s.state === 'EXITED' && s.drafts.some((d) => d.vendorId === DEMO.vendor)),
+        'an exited shipment of the demo vendor',
+    );
+    const food = foodTrade(ctx, sh.buyer, ctx.parties.food.qualified, at(sh.drafts, 0).tradeDate);
+    sh.drafts.push(food);
+    return food;
 }
 
 /** T-YYYYMMDD-NNNN, numbered per trade date in a stable order. */
@@ -482,6 +523,7 @@ export function buildFlow(ctx: FlowContext): Flow {
     const buyers = ctx.parties.buyers;
     const regular = regularSailings(ctx, buyers);
     const fraud = fraudSailings(ctx, buyers);
+    const food = shipQualifiedFood(ctx, regular);
     const loose = looseTrades(ctx, buyers);
     const more = fraudFlow(ctx, { line, itemOf, tradeDraft, shipment, sailing, topUp, usdValue });
     const sailings = [...regular, ...fraud.sailings, ...more.sailings];
@@ -491,6 +533,7 @@ export function buildFlow(ctx: FlowContext): Flow {
         loose.v05,
         loose.own,
         ...more.loose,
+        loose.v11,
     ];
     numberTrades(drafts);
     loose.f3.expect = {
@@ -502,6 +545,7 @@ export function buildFlow(ctx: FlowContext): Flow {
     };
     loose.v05.expect = { outcome: 'REJECTED', code: 'RULE_V05' };
     loose.own.expect = { outcome: 'REJECTED', code: 'FORBIDDEN' };
+    loose.v11.expect = { outcome: 'REJECTED', code: 'RULE_V11_SUPPLIER_NOT_QUALIFIED' };
     fraud.overCap.expect = { outcome: 'REJECTED', code: 'RULE_V01' };
     const lg = logistics(ctx.rng, sailings, ctx.asOf);
     // F4: the first near-cap declaration passes; each later one on the same day is flagged
@@ -534,6 +578,17 @@ export function buildFlow(ctx: FlowContext): Flow {
             title: `face masks (HS ${ctx.parties.barredGoods.hsCode}) traded after the 2020-05-10 negative list`,
             records: [{ kind: 'trade', id: loose.v05.tradeNo }],
             expected: loose.v05.expect,
+        },
+        {
+            caseId: 'FRAUD-V11-UNQUALIFIED-FOOD-SUPPLIER',
+            pattern: 'V11',
+            caughtBy: 'RULE_V11_SUPPLIER_NOT_QUALIFIED at trade registration',
+            title: `prepackaged food ${ctx.parties.food.unqualified.goodsCode} from ${ctx.parties.food.unqualified.producerId}, not on the cluster's qualified supplier list (${food.tradeNo}, from a listed supplier, is exported)`,
+            records: [
+                { kind: 'trade', id: loose.v11.tradeNo },
+                { kind: 'trade', id: food.tradeNo },
+            ],
+            expected: loose.v11.expect,
         },
         {
             caseId: 'FRAUD-OWN-OTHER-VENDORS-TRADE',

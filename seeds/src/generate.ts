@@ -103,6 +103,7 @@ export function generateMarket(options: GenerateOptions): Market {
         agreements,
         goods: parties.goods,
         negativeLists: negativeLists(asOf, flow.newlyBarred),
+        qualifiedSupplierLists: [parties.qualifiedSuppliers],
         trades: flow.trades,
         consolidationOrders: flow.orders,
         packingLists: flow.packings,

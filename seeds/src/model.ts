@@ -5,7 +5,7 @@
  */
 
 import type { z } from 'zod';
-import type { GoodsBody, NegativeListBody } from '../../gateway/src/routes/goods/schema';
+import type { GoodsBody, NegativeListBody, QualifiedSuppliersBody } from '../../gateway/src/routes/goods/schema';
 import type { AgreementBody, ClusterBody, PartyBody } from '../../gateway/src/routes/parties/schema';
 import type { TradeBody, TradeLine } from '../../gateway/src/routes/trades/schema';
 
@@ -75,6 +75,11 @@ export type PartyType = PartyInput['type'];
 export type AgreementInput = z.input<typeof AgreementBody>;
 export type GoodsInput = z.input<typeof GoodsBody>;
 export type NegativeListInput = z.input<typeof NegativeListBody>;
+/** V11: a cluster's qualified supplier list, published by the operator. */
+export interface QualifiedSuppliersSeed {
+    readonly clusterId: string;
+    readonly input: z.input<typeof QualifiedSuppliersBody>;
+}
 export type TradeLineInput = z.input<typeof TradeLine>;
 export type TradeInput = z.input<typeof TradeBody>;
 
@@ -209,6 +214,7 @@ export type FraudPattern =
     | 'V01'
     | 'V02'
     | 'V05'
+    | 'V11'
     | 'V25'
     | 'OWN';
 
@@ -263,6 +269,7 @@ export interface Market {
     readonly agreements: { readonly input: AgreementInput; readonly filedBy: string }[];
     readonly goods: GoodsInput[];
     readonly negativeLists: NegativeListInput[];
+    readonly qualifiedSupplierLists: QualifiedSuppliersSeed[];
     readonly trades: TradeSeed[];
     readonly consolidationOrders: OrderInput[];
     readonly packingLists: PackingInput[];

@@ -1,5 +1,6 @@
 import {
     BARRED_ITEMS,
+    FOOD_ITEMS,
     CATEGORIES,
     CLUSTER,
     COUNTRIES,
@@ -13,7 +14,7 @@ import {
     type Country,
 } from './catalog';
 import { pad, uscc } from './ids';
-import type { ClusterInput, GoodsInput, PartySeed } from './model';
+import type { ClusterInput, GoodsInput, PartySeed, QualifiedSuppliersSeed } from './model';
 import { at, type Rng } from './rng';
 import type { SizeProfile } from './sizes';
 
@@ -49,6 +50,10 @@ export interface Parties {
     readonly items: Map<string, CatalogItem>;
     /** Goods code of the barred (negative-list) goods registered for the V05 case. */
     readonly barredGoods: GoodsInput;
+    /** V11: prepackaged food of the demo vendor, from a qualified supplier and from one that is not. */
+    readonly food: { readonly qualified: GoodsInput; readonly unqualified: GoodsInput };
+    /** V11: the cluster's qualified supplier list. */
+    readonly qualifiedSuppliers: QualifiedSuppliersSeed;
 }
 
 const salt = (rng: Rng, partyId: string): string => `salt-${partyId}-${rng.pattern('XXXXXXXXXXXXXXXX')}`;
@@ -334,6 +339,84 @@ export function buildParties(rng: Rng, size: SizeProfile): Parties {
         priceRange: { currency: 'USD', minUnitPrice: mask.minCents, maxUnitPrice: mask.maxCents },
     };
     items.set(barredGoods.goodsCode, mask);
-    const goods = [...vendors.flatMap((v) => v.goods), barredGoods];
-    return { cluster, parties: b.parties, vendors, buyers, agents, consolidators, brokers, goods, items, barredGoods };
+    const food = addFood({ ...b, rng: rng.fork('food') }, at(vendors, 0), cluster, items);
+    const goods = [...vendors.flatMap((v) => v.goods), barredGoods, food.qualified, food.unqualified];
+    return {
+        cluster,
+        parties: b.parties,
+        vendors,
+        buyers,
+        agents,
+        consolidators,
+        brokers,
+        goods,
+        items,
+        barredGoods,
+        food: { qualified: food.qualified, unqualified: food.unqualified },
+        qualifiedSuppliers: food.list,
+    };
+}
+
+/**
+ * V11: two food producers (only the first on the cluster's qualified supplier list, in force since the platform's
+ * acceptance) and one prepackaged food of each in the demo vendor's registry, declared as such.
+ */
+function addFood(
+    b: Builder,
+    vendor: Vendor,
+    cluster: ClusterInput,
+    items: Map<string, CatalogItem>,
+): { qualified: GoodsInput; unqualified: GoodsInput; list: QualifiedSuppliersSeed } {
+    const producers = [
+        { partyId: 'P-F001', cn: '晋江市食品', en: 'Jinjiang Foods', region: '350582' },
+        { partyId: 'P-F002', cn: '汕头市饮品', en: 'Shantou Beverages', region: '440507' },
+    ];
+    for (const p of producers) {
+        b.parties.push({
+            input: {
+                partyId: p.partyId,
+                type: 'PRODUCER',
+                legalName: `${p.cn}有限公司`,
+                nameEn: `${p.en} Co., Ltd.`,
+                uscc: uscc(b.rng, 'enterprise', p.region),
+                countryCode: 'CN',
+                businessScope: '预包装食品生产 / manufacture of prepackaged food',
+            },
+            category: 'food',
+        });
+    }
+    const [candy, powder] = [at(FOOD_ITEMS, 0), at(FOOD_ITEMS, 1)];
+    const goods = (item: CatalogItem, n: number, producerId: string): GoodsInput => {
+        const goodsCode = `G-${vendor.partyId.slice(2)}-${n}`;
+        items.set(goodsCode, item);
+        return {
+            goodsCode,
+            ownerId: vendor.partyId,
+            nameCn: item.nameCn,
+            nameEn: item.nameEn,
+            hsCode: item.hs,
+            unit: item.unit,
+            producerId,
+            prepackagedFood: true,
+            priceRange: { currency: 'USD', minUnitPrice: item.minCents, maxUnitPrice: item.maxCents },
+        };
+    };
+    const [qualifiedProducer, otherProducer] = producers.map((p) => p.partyId);
+    return {
+        qualified: goods(candy, 97, qualifiedProducer ?? ''),
+        unqualified: goods(powder, 98, otherProducer ?? ''),
+        list: {
+            clusterId: cluster.clusterId,
+            input: {
+                version: 1,
+                validFrom: cluster.acceptanceDate,
+                suppliers: [
+                    {
+                        partyId: qualifiedProducer ?? '',
+                        remark: 'food production licence SC and export record checked',
+                    },
+                ],
+            },
+        },
+    };
 }

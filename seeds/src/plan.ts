@@ -326,16 +326,33 @@ function businessOps(b: Builder, bulkSize: number): Partial<Record<PhaseName, Op
                 { route: '/v1/goods', body: g },
             ),
         ),
-        'negative-list': m.negativeLists.map((l) =>
-            op(
-                b,
-                'negative-list',
-                `v${l.version}`,
-                m.authorities.operatorId,
-                { fn: 'GoodsContract:PublishNegativeList', args: json(l) },
-                { route: '/v1/negative-lists', body: l },
+        // the dated lists trades are judged against: the negative list (V05), each cluster's qualified suppliers (V11)
+        'negative-list': [
+            ...m.negativeLists.map((l) =>
+                op(
+                    b,
+                    'negative-list',
+                    `v${l.version}`,
+                    m.authorities.operatorId,
+                    { fn: 'GoodsContract:PublishNegativeList', args: json(l) },
+                    { route: '/v1/negative-lists', body: l },
+                ),
             ),
-        ),
+            ...m.qualifiedSupplierLists.map((l) =>
+                op(
+                    b,
+                    'negative-list',
+                    `suppliers-${l.clusterId}-v${l.input.version}`,
+                    m.authorities.operatorId,
+                    { fn: 'GoodsContract:PublishQualifiedSuppliers', args: [l.clusterId, JSON.stringify(l.input)] },
+                    {
+                        route: '/v1/clusters/{clusterId}/suppliers',
+                        path: `/v1/clusters/${l.clusterId}/suppliers`,
+                        body: l.input,
+                    },
+                ),
+            ),
+        ],
         trades: tradeOps(b, bulkSize),
         consolidation: m.consolidationOrders.map((o) =>
             op(
@@ -418,7 +435,8 @@ const NEEDS: Readonly<Record<PhaseName, readonly PhaseName[]>> = {
     agreements: ['activation', 'identities'],
     signatures: ['agreements'],
     goods: ['activation'],
-    'negative-list': [],
+    // the qualified supplier lists name filed producers of a filed cluster
+    'negative-list': ['parties'],
     trades: ['signatures', 'goods', 'negative-list'],
     consolidation: ['trades'],
     packing: ['consolidation'],

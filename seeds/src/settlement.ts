@@ -53,7 +53,7 @@ function receipt(
     sh: Shipment,
     payee: string,
     currency: string,
-    allocations: { tradeNo: string; amountMinor: number }[],
+    allocations: { tradeNo: string; amountMinor: number; lineId?: string }[],
     bank: { partyId: string; mspId: string } = { partyId: DEMO.bank, mspId: BANK_MSP },
 ): ReceiptSeed {
     const receiptRef = `R-${compact(ctx.asOf)}-${pad(ctx.receipts.length + 1, 4)}`;
@@ -192,6 +192,32 @@ function settlementFraud(ctx: Ctx, flow: Flow, reserved: TradeSeed, exemptionsLi
     return cases;
 }
 
+/**
+ * V25 per line: a receipt naming the smallest line of a two-line trade for 110 % of that line. The trade as a whole
+ * has room (the line is at most half of it), the line has not: refused. The trade gets no other receipt.
+ */
+function lineOverReceipt(ctx: Ctx, flow: Flow, trade: TradeSeed): FraudCase {
+    const smallest = [...trade.input.lines].sort((a, b) => a.amount - b.amount)[0];
+    if (smallest === undefined) throw new Error(`trade ${trade.input.tradeNo} has no lines`);
+    const sh = must(
+        flow.shipments.find((s) => s.drafts.some((d) => d.tradeNo === trade.input.tradeNo)),
+        'shipment of the line case',
+    );
+    const over = receipt(ctx, sh, payeeOf(trade), trade.input.currency, [
+        { tradeNo: trade.input.tradeNo, lineId: smallest.lineId, amountMinor: Math.ceil(smallest.amount * 1.1) },
+    ]);
+    const expect = { outcome: 'REJECTED', code: 'RULE_V25_LINE_OVER_RECEIPT' } as const;
+    ctx.receipts[ctx.receipts.indexOf(over)] = { ...over, expect };
+    return {
+        caseId: 'FRAUD-V25-LINE-OVER-RECEIPT',
+        pattern: 'V25',
+        caughtBy: 'RULE_V25_LINE_OVER_RECEIPT (Σ allocations of a line ≤ its value + 5 %)',
+        title: `receipt of 110 % of line ${smallest.lineId} of trade ${trade.input.tradeNo}, within the trade's value`,
+        records: [{ kind: 'receipt', id: over.input.receiptRef }],
+        expected: expect,
+    };
+}
+
 /** Exported trades kept free of regular receipts for the receipt cases of fraud/settlement-cases.ts. */
 const RESERVED_FOR_CASES = 5;
 
@@ -209,11 +235,16 @@ export function buildSettlement(rng: Rng, asOf: string, flow: Flow, buyers: read
         .map((d) => must(trades.get(d.tradeNo), `trade ${d.tradeNo}`));
     if (forCases.length < RESERVED_FOR_CASES) throw new Error('too few exported trades for the receipt cases');
     const skip = new Set([reservedNo, ...forCases.map((t) => t.input.tradeNo)]);
+    const lineCase = candidates
+        .map((d) => trades.get(d.tradeNo))
+        .find((t) => t !== undefined && !skip.has(t.input.tradeNo) && t.input.lines.length > 1);
+    if (lineCase !== undefined) skip.add(lineCase.input.tradeNo);
     for (const sh of flow.shipments.filter((s) => ['EXITED', 'RELEASED', 'ACCEPTED'].includes(s.state))) {
         shipmentReceipts(ctx, sh, skip);
     }
     const filings = exemptions(asOf, flow);
     const fraudCases = settlementFraud(ctx, flow, reserved, filings);
+    if (lineCase !== undefined) fraudCases.push(lineOverReceipt(ctx, flow, lineCase));
     const more = settlementCases(ctx, { flow, reserved: forCases, buyers, exemptions: filings });
     return {
         receipts: ctx.receipts,

@@ -5,11 +5,18 @@ import { businessDateOf, txBusinessDate, txTime } from '../lib/identity';
 import { DATE, ID, REASON, bool, int, object, oneOf, optional, parseArg, parseJson, DECL_NO } from '../lib/validate';
 import { checkDeclaration, type CheckSnapshot } from '../rules/customs-check';
 import { eventOrder, futureDate } from '../rules/dates';
-import { RecordType, type CustomsEventType, type DeclarationStatus, type TransactionOf } from '../vocabulary';
+import {
+    CUSTOMS_MSP,
+    RecordType,
+    type CustomsEventType,
+    type DeclarationStatus,
+    type TransactionOf,
+} from '../vocabulary';
 import { recordKey, negativeListId, declarationKey } from '../model/keys';
 import { recordsUnder } from '../store/scan';
 import { loadDeclaration, loadTrade } from '../store/loaders';
 import {
+    type CustomsCheckRecord,
     type CustomsEvent,
     type Declaration,
     type LineSource,
@@ -19,12 +26,12 @@ import {
     type Signature,
 } from '../model/records';
 import { emit } from '../store/events';
-import { getRecord, putRecord } from '../store/records';
+import { getRecord, historyOf, putRecord } from '../store/records';
 import { jsonResult } from '../lib/canonical';
 import { without } from '../lib/objects';
 import { evidenceOf, type RecordEvidence } from '../facts/evidence';
 import { Facts } from '../facts/facts';
-import { requireCustomsEndorsement } from '../store/endorsement';
+import { putOwnedRecord, requireCustomsEndorsement } from '../store/endorsement';
 
 interface EventRule {
     readonly type: CustomsEventType;
@@ -39,7 +46,7 @@ const LIVE: readonly DeclarationStatus[] = ['SUBMITTED', 'ACCEPTED', 'INSPECTION
 
 type CustomsEventTx = Exclude<
     TransactionOf<'CustomsContract'>,
-    'GetCustomsEvents' | 'CheckDeclaration' | 'TraceDeclarationLine'
+    'GetCustomsEvents' | 'CheckDeclaration' | 'TraceDeclarationLine' | 'RecordCustomsCheck' | 'GetCustomsCheck'
 >;
 
 /** The declaration state machine, driven only by customs. */
@@ -260,6 +267,56 @@ export class CustomsContract extends Contract {
             reliedOn: snapshotEvidence(snapshot),
             checkedAt: txTime(ctx),
             txId: ctx.stub.getTxID(),
+        });
+    }
+
+    /**
+     * Records the customs check (CU-01..CU-08) on the ledger, as a bank records its check on a receipt: the verdict,
+     * each check's result and reason codes, and the records it relied on with the transaction that last changed each.
+     * One key per declaration, changed only with a CustomsOrg peer endorsing; its history is every check recorded.
+     */
+    @Transaction()
+    async RecordCustomsCheck(ctx: Context, declNo: string): Promise<string> {
+        const id = parseArg(declNo, DECL_NO, 'declNo');
+        const actor = await authorize(ctx, 'CustomsContract.RecordCustomsCheck');
+        const declaration = await loadDeclaration(ctx, id);
+        const snapshot = await new Facts(ctx).forCustomsCheck(declaration);
+        const report = checkDeclaration(snapshot);
+        const key = recordKey(ctx, RecordType.customsCheck, id);
+        const previous = await getRecord<CustomsCheckRecord>(ctx, key, 'customsCheck');
+        const record: CustomsCheckRecord = {
+            docType: 'customsCheck',
+            declNo: id,
+            seq: (previous?.seq ?? 0) + 1,
+            verdict: report.verdict,
+            negativeListVersion: report.negativeListVersion,
+            checks: report.checks.map((c) => ({
+                id: c.id,
+                result: c.result,
+                reasons: c.reasons.map((r) => ({ code: r.code, severity: r.severity })),
+            })),
+            reliedOn: snapshotEvidence(snapshot),
+            recordedBy: actor.signature,
+        };
+        await putOwnedRecord(ctx, key, record, CUSTOMS_MSP);
+        emit(ctx, 'CustomsCheckRecorded', { declNo: id, verdict: record.verdict, checks: record.seq });
+        return jsonResult({ record, report });
+    }
+
+    /** The latest customs check recorded for a declaration (null when none) and every one before it, oldest first. */
+    @Transaction(false)
+    async GetCustomsCheck(ctx: Context, declNo: string): Promise<string> {
+        const id = parseArg(declNo, DECL_NO, 'declNo');
+        const actor = await authorize(ctx, 'CustomsContract.GetCustomsCheck');
+        const declaration = await loadDeclaration(ctx, id);
+        assertSees(actor, { agent: declaration.consignorId, broker: declaration.brokerId }, `declaration ${id}`);
+        const key = recordKey(ctx, RecordType.customsCheck, id);
+        const latest = await getRecord<CustomsCheckRecord>(ctx, key, 'customsCheck');
+        const history = latest === undefined ? [] : await historyOf(ctx, key);
+        return jsonResult({
+            declNo: id,
+            latest: latest ?? null,
+            history: history.map((entry) => ({ txId: entry.txId, timestamp: entry.timestamp, record: entry.value })),
         });
     }
 

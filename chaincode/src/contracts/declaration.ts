@@ -39,12 +39,19 @@ import {
     loadNegativeLists,
     loadPacking,
 } from '../store/loaders';
-import { type Declaration, type DeclarationLine, type PurchaserRemark, type Trade } from '../model/records';
+import {
+    type Declaration,
+    type DeclarationLine,
+    type PurchaserRemark,
+    type QualifiedSupplierList,
+    type Trade,
+} from '../model/records';
 import { raise } from '../store/risk-flags';
 import { emit } from '../store/events';
 import { jsonResult } from '../lib/canonical';
 import { without } from '../lib/objects';
-import { builderLinesOf } from '../facts/facts';
+import { Facts, builderLinesOf } from '../facts/facts';
+import { foodRefusalError, prepackagedFoodRefusals, type FoodLine } from '../rules/prepackaged-food';
 import { requireDeclarationEndorsement } from '../store/endorsement';
 
 const RATE = object({
@@ -218,6 +225,7 @@ export class DeclarationContract extends Contract {
                 violations.push(ruleViolation('V05', `${where} is on negative list v${list?.version ?? 0}`));
             }
         }
+        violations.push(...(await prepackagedFoodViolations(ctx, trades, [...new Set([declDate, today])])));
         return {
             declDate,
             trades,
@@ -345,6 +353,35 @@ export class DeclarationContract extends Contract {
         );
         return jsonResult({ items: page.items, bookmark: page.bookmark });
     }
+}
+
+/**
+ * V11 × V32: prepackaged food on the declared trades must come from a supplier on its cluster's qualified list in force
+ * on the declaration date, and on the filing day when the declaration is dated the day before.
+ */
+async function prepackagedFoodViolations(
+    ctx: Context,
+    trades: readonly Trade[],
+    dates: readonly string[],
+): Promise<ChaincodeError[]> {
+    const facts = new Facts(ctx);
+    const lines: FoodLine[] = [];
+    for (const trade of trades) {
+        for (const line of trade.lines) {
+            const goods = await facts.goods(line.goodsCode);
+            if (goods !== undefined)
+                lines.push({ where: `${trade.tradeNo}/${line.lineId}`, goods, clusterId: trade.clusterId });
+        }
+    }
+    const violations: ChaincodeError[] = [];
+    for (const date of dates) {
+        const lists = new Map<string, QualifiedSupplierList | undefined>();
+        for (const clusterId of new Set(trades.map((t) => t.clusterId)))
+            lists.set(clusterId, await facts.qualifiedSuppliers(clusterId, date));
+        for (const refusal of prepackagedFoodRefusals(lines, (clusterId) => lists.get(clusterId)))
+            violations.push(foodRefusalError({ ...refusal, message: `${refusal.message} on ${date}` }));
+    }
+    return violations;
 }
 
 export { DECL_NO };

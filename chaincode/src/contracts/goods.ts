@@ -20,9 +20,16 @@ import {
 } from '../lib/validate';
 import { listInForce } from '../rules/negative-list';
 import { RecordType } from '../vocabulary';
-import { recordKey, negativeListId } from '../model/keys';
-import { loadActiveParty, loadGoods, loadNegativeLists, findParty } from '../store/loaders';
-import { type Goods, type NegativeList } from '../model/records';
+import { recordKey, negativeListId, qualifiedSuppliersKey } from '../model/keys';
+import {
+    loadActiveParty,
+    loadCluster,
+    loadGoods,
+    loadNegativeLists,
+    loadQualifiedSupplierLists,
+    findParty,
+} from '../store/loaders';
+import { type Goods, type NegativeList, type QualifiedSupplierList } from '../model/records';
 import { emit } from '../store/events';
 import { exists, putRecord } from '../store/records';
 import { jsonResult } from '../lib/canonical';
@@ -38,6 +45,7 @@ const GOODS = object({
     producerId: ID,
     brand: optional(NAME),
     itemiseAlways: optional(bool),
+    prepackagedFood: optional(bool),
     priceRange: object({ currency: CURRENCY, minUnitPrice: int({ min: 0 }), maxUnitPrice: int({ min: 1 }) }),
 });
 
@@ -54,8 +62,14 @@ const NEGATIVE_LIST = object({
     ),
 });
 
+const QUALIFIED_SUPPLIERS = object({
+    version: int({ min: 1, max: 999_999 }),
+    validFrom: DATE,
+    suppliers: arrayOf(object({ partyId: ID, remark: optional(REASON) }), { max: 5000 }),
+});
+
 /** Goods registry (V09: every entry names a registered producer) and the dated, versioned negative list (V05). */
-@Info({ title: 'GoodsContract', description: 'Goods registry and negative list' })
+@Info({ title: 'GoodsContract', description: 'Goods registry, negative list and qualified supplier lists' })
 export class GoodsContract extends Contract {
     constructor() {
         super('GoodsContract');
@@ -103,10 +117,7 @@ export class GoodsContract extends Contract {
         });
         const actor = await authorize(ctx, 'GoodsContract.PublishNegativeList');
         const lists = await loadNegativeLists(ctx);
-        const latest = lists.reduce<NegativeList | undefined>(
-            (a, b) => (a === undefined || b.version > a.version ? b : a),
-            undefined,
-        );
+        const latest = latestVersion(lists);
         if (latest !== undefined && input.version <= latest.version) {
             throw conflict(`negative list version ${input.version} is not above the latest ${latest.version}`);
         }
@@ -131,4 +142,64 @@ export class GoodsContract extends Contract {
         const list = listInForce(await loadNegativeLists(ctx), date);
         return jsonResult({ asOf: date, list: list ?? null });
     }
+
+    /**
+     * Publishes a cluster's qualified supplier list for prepackaged food (V11), versioned like the negative list:
+     * versions only grow and never start before the latest, so a past date's answer never changes. Every supplier
+     * is a filed producer. Removing a supplier = a new version without it; an empty list admits no prepackaged food.
+     */
+    @Transaction()
+    async PublishQualifiedSuppliers(ctx: Context, clusterId: string, listJson: string): Promise<string> {
+        const cluster = parseArg(clusterId, ID, 'clusterId');
+        const input = parseJson(listJson, QUALIFIED_SUPPLIERS, 'list');
+        const ids = new Set<string>();
+        input.suppliers.forEach((supplier, index) => {
+            if (ids.has(supplier.partyId)) throw invalid(`list.suppliers[${index}] names ${supplier.partyId} twice`);
+            ids.add(supplier.partyId);
+        });
+        const actor = await authorize(ctx, 'GoodsContract.PublishQualifiedSuppliers');
+        await loadCluster(ctx, cluster);
+        for (const partyId of ids) {
+            const producer = await findParty(ctx, partyId);
+            if (producer?.type !== 'PRODUCER') throw invalid(`supplier ${partyId} is not a filed producer`);
+        }
+        const latest = latestVersion(await loadQualifiedSupplierLists(ctx, cluster));
+        if (latest !== undefined && input.version <= latest.version) {
+            throw conflict(
+                `qualified supplier list version ${input.version} is not above the latest ${latest.version}`,
+            );
+        }
+        if (latest !== undefined && input.validFrom < latest.validFrom) {
+            throw invalid(`list.validFrom ${input.validFrom} is before the latest version's ${latest.validFrom}`);
+        }
+        const list: QualifiedSupplierList = {
+            docType: 'qualifiedSuppliers',
+            clusterId: cluster,
+            ...input,
+            publishedBy: actor.signature,
+        };
+        await putRecord(ctx, qualifiedSuppliersKey(ctx, cluster, list.version), list);
+        emit(ctx, 'QualifiedSuppliersPublished', {
+            clusterId: cluster,
+            version: list.version,
+            validFrom: list.validFrom,
+            suppliers: list.suppliers.length,
+        });
+        return jsonResult(list);
+    }
+
+    /** The cluster's qualified supplier list in force on `asOfDate`; `{ clusterId, asOf, list: null }` when none. */
+    @Transaction(false)
+    async GetQualifiedSuppliers(ctx: Context, clusterId: string, asOfDate: string): Promise<string> {
+        const cluster = parseArg(clusterId, ID, 'clusterId');
+        const date = parseArg(asOfDate, DATE, 'asOfDate');
+        await authorize(ctx, 'GoodsContract.GetQualifiedSuppliers');
+        await loadCluster(ctx, cluster);
+        const list = listInForce(await loadQualifiedSupplierLists(ctx, cluster), date);
+        return jsonResult({ clusterId: cluster, asOf: date, list: list ?? null });
+    }
+}
+
+function latestVersion<L extends { readonly version: number }>(lists: readonly L[]): L | undefined {
+    return lists.reduce<L | undefined>((a, b) => (a === undefined || b.version > a.version ? b : a), undefined);
 }

@@ -83,7 +83,7 @@ const RATE = str({
     hint: 'must be a positive decimal such as "7.1234"',
 });
 const AMOUNT = int({ min: 1 });
-const ALLOCATION = object({ tradeNo: ID, amountMinor: AMOUNT, rate: optional(RATE) });
+const ALLOCATION = object({ tradeNo: ID, amountMinor: AMOUNT, rate: optional(RATE), lineId: optional(ID) });
 type Parsed<P> = P extends Parser<infer T> ? T : never;
 
 const RECEIPT_FIELDS = {

@@ -11,6 +11,7 @@ import type {
     NegativeList,
     PackingList,
     Party,
+    QualifiedSupplierList,
     RiskFlag,
     Trade,
 } from '../model/records';
@@ -18,7 +19,7 @@ import type { CheckSnapshot } from '../rules/customs-check';
 import type { BuilderLine } from '../rules/declaration-builder';
 import { listInForce } from '../rules/negative-list';
 import type { TradeFacts, TradeDraft } from '../rules/trade-rules';
-import { allocationsOfTrade, loadGoods, loadNegativeLists } from '../store/loaders';
+import { allocationsOfTrade, loadGoods, loadNegativeLists, loadQualifiedSupplierLists } from '../store/loaders';
 import { getRecord } from '../store/records';
 import { openFlags } from '../store/risk-flags';
 import { lastAttribute, scanAll } from '../store/scan';
@@ -41,6 +42,7 @@ export class Facts {
     /** Per merchant and agent: a bulk registration asks once, not once per row (each is a range query to the peer). */
     readonly #agreementsByPair = new Map<string, AgencyAgreement[]>();
     #negativeLists: NegativeList[] | undefined;
+    readonly #qualifiedSuppliers = new Map<string, QualifiedSupplierList[]>();
 
     constructor(ctx: Context) {
         this.#ctx = ctx;
@@ -101,6 +103,16 @@ export class Facts {
         return this.#negativeLists;
     }
 
+    /** V11: the cluster's qualified supplier list in force on `date`. */
+    async qualifiedSuppliers(clusterId: string, date: string): Promise<QualifiedSupplierList | undefined> {
+        let lists = this.#qualifiedSuppliers.get(clusterId);
+        if (lists === undefined) {
+            lists = await loadQualifiedSupplierLists(this.#ctx, clusterId);
+            this.#qualifiedSuppliers.set(clusterId, lists);
+        }
+        return listInForce(lists, date);
+    }
+
     /** True when every one of the trades is filed and has left the country. */
     async allExported(tradeNos: readonly string[]): Promise<boolean> {
         for (const tradeNo of tradeNos) {
@@ -115,6 +127,7 @@ export class Facts {
         draft: Pick<TradeDraft, 'vendorId' | 'agentId' | 'buyerId' | 'tradeDate' | 'lines'>,
     ): Promise<TradeFacts> {
         const vendor = await this.party(draft.vendorId);
+        const cluster = vendor?.clusterId === undefined ? undefined : await this.cluster(vendor.clusterId);
         const goods = new Map<string, Goods>();
         for (const line of draft.lines) {
             const g = await this.goods(line.goodsCode);
@@ -124,10 +137,12 @@ export class Facts {
             vendor,
             agent: await this.party(draft.agentId),
             buyer: await this.party(draft.buyerId),
-            cluster: vendor?.clusterId === undefined ? undefined : await this.cluster(vendor.clusterId),
+            cluster,
             agreements: await this.agreements(draft.vendorId, draft.agentId),
             goods,
             negativeList: listInForce(await this.negativeLists(), draft.tradeDate),
+            qualifiedSuppliers:
+                cluster === undefined ? undefined : await this.qualifiedSuppliers(cluster.clusterId, draft.tradeDate),
             today: txBusinessDate(this.#ctx),
         };
     }

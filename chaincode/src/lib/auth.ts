@@ -107,6 +107,9 @@ const PERMISSIONS: Readonly<Record<TransactionName, Permission>> = {
     'GoodsContract.GetGoods': { access: 'read', roles: EVERY_ROLE },
     'GoodsContract.PublishNegativeList': { access: 'write', roles: { operator: 'ANY', customs: 'ANY' } },
     'GoodsContract.GetNegativeList': { access: 'read', roles: EVERY_ROLE },
+    // V11: the qualified supplier list is the market operator's (管委会) to keep, cluster by cluster
+    'GoodsContract.PublishQualifiedSuppliers': OPERATOR_WRITE,
+    'GoodsContract.GetQualifiedSuppliers': { access: 'read', roles: EVERY_ROLE },
     'TradeContract.RegisterTrade': {
         access: 'write',
         roles: { vendor: 'OWN', agent: 'OWN' },
@@ -207,6 +210,18 @@ const PERMISSIONS: Readonly<Record<TransactionName, Permission>> = {
         own: 'agent = consignorId, broker = brokerId',
     },
     'CustomsContract.TraceDeclarationLine': { access: 'read', roles: AUTHORITIES_READ },
+    'CustomsContract.RecordCustomsCheck': CUSTOMS_WRITE,
+    'CustomsContract.GetCustomsCheck': {
+        access: 'read',
+        roles: { ...AUTHORITIES_READ, agent: 'OWN', broker: 'OWN' },
+        own: 'agent = consignorId, broker = brokerId',
+    },
+    'ReconciliationContract.ReconcileDeclaration': { access: 'read', roles: AUTHORITIES_READ },
+    'ReconciliationContract.ReconcileTrade': {
+        access: 'read',
+        roles: { ...AUTHORITIES_READ, bank: 'ANY' },
+        own: 'bank: its own allocations in full, other banks’ as a count and a total',
+    },
     'HistoryContract.GetHistory': { access: 'read', roles: AUTHORITIES_READ },
     // an org's registrar (`admin`, no ledger role) may record onboardings too: see authorizeOnboarder
     'IdentityContract.RecordOnboarding': {

@@ -122,6 +122,11 @@ export function negativeListId(version: number): string {
     return String(version).padStart(6, '0');
 }
 
+/** A cluster's qualified supplier list (V11) of one version; versions sort as 6 digits, as the negative list's. */
+export function qualifiedSuppliersKey(ctx: Context, clusterId: string, version: number): string {
+    return recordKey(ctx, 'qualifiedSuppliers', clusterId, negativeListId(version));
+}
+
 /** Collection names; the definitions (members, policies) are in chaincode/collections_config.json. */
 export const Collection = {
     /** Buyer identity documents, vendor bank accounts: MarketOrg + CustomsOrg. */

@@ -107,6 +107,8 @@ export interface Goods {
     readonly brand?: string;
     /** V16: liable to export duty or statutory inspection, so never merged into a chapter line. */
     readonly itemiseAlways?: boolean;
+    /** V11: the owner declares the goods prepackaged food (HS chapters 16–22 are prepackaged food whatever it says). */
+    readonly prepackagedFood?: boolean;
     readonly priceRange: PriceRange;
     readonly filedBy: Signature;
 }
@@ -123,6 +125,21 @@ export interface NegativeList {
     readonly version: number;
     readonly validFrom: string;
     readonly entries: NegativeListEntry[];
+    readonly publishedBy: Signature;
+}
+
+export interface QualifiedSupplier {
+    readonly partyId: string;
+    readonly remark?: string;
+}
+
+/** V11: a cluster's dated, versioned list of the producers whose prepackaged food it admits. */
+export interface QualifiedSupplierList {
+    readonly docType: 'qualifiedSuppliers';
+    readonly clusterId: string;
+    readonly version: number;
+    readonly validFrom: string;
+    readonly suppliers: QualifiedSupplier[];
     readonly publishedBy: Signature;
 }
 
@@ -291,6 +308,24 @@ export interface CustomsEvent {
     readonly by: Signature;
 }
 
+/** A customs check (CU-01..CU-08) customs recorded for a declaration: its verdict and the facts it relied on. */
+export interface CustomsCheckRecord {
+    readonly docType: 'customsCheck';
+    readonly declNo: string;
+    /** 1 for the first check recorded for this declaration, and so on. */
+    readonly seq: number;
+    readonly verdict: Verdict;
+    readonly negativeListVersion: number | null;
+    readonly checks: readonly {
+        readonly id: string;
+        readonly result: string;
+        readonly reasons: readonly { readonly code: string; readonly severity: string }[];
+    }[];
+    /** The records the verdict relied on, each with the transaction that last changed it. */
+    readonly reliedOn: readonly { readonly recordType: string; readonly recordId: string; readonly txId: string }[];
+    readonly recordedBy: Signature;
+}
+
 export interface RiskFlag {
     readonly docType: 'risk';
     readonly flagId: string;
@@ -358,6 +393,8 @@ export interface DocumentRecord {
 
 export interface ReceiptAllocationEntry {
     readonly tradeNo: string;
+    /** The trade line paid; absent when the allocation pays the whole trade (spread pro rata over its lines). */
+    readonly lineId?: string;
     /** In the receipt's currency. */
     readonly amountMinor: number;
     readonly rate: string | null;
@@ -408,6 +445,8 @@ export interface ReceiptRecord extends StoredRecord {
 export interface AllocationRecord extends StoredRecord {
     readonly docType: 'allocation';
     readonly tradeNo: string;
+    /** As in {@link ReceiptAllocationEntry.lineId}. */
+    readonly lineId?: string;
     readonly receiptId: string;
     readonly bankMspId: string;
     readonly receiptAmountMinor: number;

@@ -1,8 +1,14 @@
 import { type NegativeList, type NegativeListEntry } from '../model/records';
 
+/** A dated, versioned list (the negative list, a cluster's qualified supplier list). */
+export interface DatedList {
+    readonly version: number;
+    readonly validFrom: string;
+}
+
 /** The list version in force on `date` (YYYY-MM-DD): latest validFrom ≤ date, higher version on a tie. */
-export function listInForce(lists: readonly NegativeList[], date: string): NegativeList | undefined {
-    let best: NegativeList | undefined;
+export function listInForce<L extends DatedList>(lists: readonly L[], date: string): L | undefined {
+    let best: L | undefined;
     for (const list of lists) {
         if (list.validFrom > date) continue;
         if (

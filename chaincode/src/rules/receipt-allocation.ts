@@ -14,6 +14,7 @@ import type {
 } from '../model/records';
 import { evaluateAllocation, receiptAllocationStatus, summariseReceipt } from './allocation';
 import { expectedPayee } from './bank-check';
+import { assertLinesWithinValue } from './line-allocation';
 
 /** The receipt an allocation belongs to. */
 export interface ReceiptHead {
@@ -30,6 +31,8 @@ export interface AllocationInput {
     /** In the receipt's currency. */
     readonly amountMinor: number;
     readonly rate?: string;
+    /** The trade line paid; absent = the whole trade (see line-allocation.ts). */
+    readonly lineId?: string;
 }
 
 export interface Allocation {
@@ -88,8 +91,11 @@ export function allocateToTrade(
         { amountMinor: input.amountMinor, currency: head.currency, rate },
     );
     if (!decision.accepted) throw ruleViolation('V25', `trade ${input.tradeNo}: ${decision.message}`);
+    assertLinesWithinValue(trade, existing, { lineId: input.lineId, tradeAmountMinor: decision.tradeAmountMinor });
+    const line = input.lineId === undefined ? {} : { lineId: input.lineId };
     const entry: ReceiptAllocationEntry = {
         tradeNo: input.tradeNo,
+        ...line,
         amountMinor: input.amountMinor,
         rate,
         tradeAmountMinor: decision.tradeAmountMinor,
@@ -99,6 +105,7 @@ export function allocateToTrade(
     const record: AllocationRecord = {
         docType: 'allocation',
         tradeNo: input.tradeNo,
+        ...line,
         receiptId: head.receiptId,
         bankMspId: head.bankMspId,
         receiptAmountMinor: input.amountMinor,

@@ -1,8 +1,16 @@
 import { ChaincodeError, invalid, ruleViolation } from '../lib/errors';
 import { futureDate } from './dates';
 import { negativeListHits } from './negative-list';
+import { foodRefusalError, prepackagedFoodRefusals } from './prepackaged-food';
 import { type PartyType } from '../vocabulary';
-import { type AgencyAgreement, type Goods, type MarketCluster, type NegativeList, type Party } from '../model/records';
+import {
+    type AgencyAgreement,
+    type Goods,
+    type MarketCluster,
+    type NegativeList,
+    type Party,
+    type QualifiedSupplierList,
+} from '../model/records';
 
 /** What a trade is checked against; loaded by the contract, so the rules stay pure. */
 export interface TradeFacts {
@@ -13,6 +21,8 @@ export interface TradeFacts {
     readonly agreements: readonly AgencyAgreement[];
     readonly goods: ReadonlyMap<string, Goods>;
     readonly negativeList: NegativeList | undefined;
+    /** V11: the vendor's cluster's qualified supplier list in force on the trade date. */
+    readonly qualifiedSuppliers: QualifiedSupplierList | undefined;
     /** China business date of the transaction (YYYY-MM-DD). */
     readonly today: string;
 }
@@ -39,7 +49,7 @@ export interface TradeDraft {
 /** Unit prices beyond [min / FACTOR, max × FACTOR] of the registry range are outliers (F3). */
 export const OUTLIER_FACTOR = 2;
 
-/** The first violated rule, or null. Order: V32 and shape, V26, V07, V08, V02/V12, V10, V03, V05. */
+/** The first violated rule, or null. Order: V32 and shape, V26, V07, V08, V02/V12, V10, V03, V05, V11. */
 export function checkTrade(draft: TradeDraft, facts: TradeFacts): ChaincodeError | null {
     return (
         checkShape(draft, facts.today) ??
@@ -48,7 +58,8 @@ export function checkTrade(draft: TradeDraft, facts: TradeFacts): ChaincodeError
         checkCluster(draft, facts) ??
         checkAgreement(draft, facts.agreements) ??
         checkGoods(draft, facts) ??
-        checkNegativeList(draft, facts)
+        checkNegativeList(draft, facts) ??
+        checkPrepackagedFood(draft, facts)
     );
 }
 
@@ -156,6 +167,16 @@ function checkNegativeList(draft: TradeDraft, facts: TradeFacts): ChaincodeError
         'V05',
         `trade ${draft.tradeNo} line ${hit.item.lineId}: ${hit.by === 'HS' ? `HS ${hit.item.hsCode}` : `goods ${hit.item.goodsCode}`} is on negative list v${facts.negativeList?.version ?? 0} (${hit.entry.reason})`,
     );
+}
+
+function checkPrepackagedFood(draft: TradeDraft, facts: TradeFacts): ChaincodeError | null {
+    const clusterId = facts.cluster?.clusterId ?? '';
+    const lines = draft.lines.flatMap((line) => {
+        const goods = facts.goods.get(line.goodsCode);
+        return goods === undefined ? [] : [{ where: `trade ${draft.tradeNo} line ${line.lineId}`, goods, clusterId }];
+    });
+    const refusal = prepackagedFoodRefusals(lines, () => facts.qualifiedSuppliers)[0];
+    return refusal === undefined ? null : foodRefusalError(refusal);
 }
 
 export interface PriceOutlier {

@@ -9,6 +9,7 @@ import {
     type Goods,
     type MarketCluster,
     type NegativeList,
+    type QualifiedSupplierList,
     type PackingList,
     type Party,
     type ReceiptByPayee,
@@ -93,6 +94,11 @@ export function loadPacking(ctx: Context, packingNo: string): Promise<PackingLis
 /** Negative-list versions are few; all are read to find the one in force (bounded, usable in writes). */
 export function loadNegativeLists(ctx: Context): Promise<NegativeList[]> {
     return recordsUnder<NegativeList>(ctx, RecordType.negativeList, [], 'negativeList');
+}
+
+/** A cluster's qualified supplier list versions (V11); few per cluster, all read to find the one in force. */
+export function loadQualifiedSupplierLists(ctx: Context, clusterId: string): Promise<QualifiedSupplierList[]> {
+    return recordsUnder<QualifiedSupplierList>(ctx, RecordType.qualifiedSuppliers, [clusterId], 'qualifiedSuppliers');
 }
 
 /** Splits a receipt ID given as an argument; `INVALID:` when it is not `<Bank…MSP>:<receiptRef>`. */

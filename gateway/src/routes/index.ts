@@ -13,6 +13,7 @@ import { meRoutes } from './me/router';
 import { onboardingRoutes } from './onboarding/router';
 import { partyRoutes } from './parties/router';
 import { receiptRoutes } from './receipts/router';
+import { reconciliationRoutes } from './reconciliation/router';
 import { riskRoutes } from './risk/router';
 import { tradeRoutes } from './trades/router';
 
@@ -36,6 +37,7 @@ export function allRoutes(deps: RoutesDeps): AnyRoute[] {
         ...declarationRoutes(),
         ...customsRoutes(),
         ...receiptRoutes(),
+        ...reconciliationRoutes(),
         ...exemptionRoutes(),
         ...riskRoutes(),
         ...historyRoutes(),

@@ -133,6 +133,13 @@ const SCENARIOS: Record<string, Scenario> = {
             ),
     },
     'GoodsContract.GetNegativeList': { invoke: (w) => (ctx) => w.goods.GetNegativeList(ctx, '2024-03-01') },
+    'GoodsContract.PublishQualifiedSuppliers': {
+        invoke: (w) => (ctx) =>
+            w.goods.PublishQualifiedSuppliers(ctx, 'YIWU', j({ version: 1, validFrom: '2024-01-01', suppliers: [] })),
+    },
+    'GoodsContract.GetQualifiedSuppliers': {
+        invoke: (w) => (ctx) => w.goods.GetQualifiedSuppliers(ctx, 'YIWU', '2024-03-01'),
+    },
     'TradeContract.RegisterTrade': {
         invoke: (w) => (ctx) =>
             w.trade.RegisterTrade(ctx, j(w.tradeInput('TN', [{ goods: 'G1', qty: 1, unitPrice: 500 }]))),
@@ -238,6 +245,16 @@ const SCENARIOS: Record<string, Scenario> = {
     'CustomsContract.LiftHold': { invoke: (w) => (ctx) => w.customs.LiftHold(ctx, D.held, 'cleared') },
     'CustomsContract.GetCustomsEvents': { invoke: (w) => (ctx) => w.customs.GetCustomsEvents(ctx, D.submitted) },
     'CustomsContract.CheckDeclaration': { invoke: (w) => (ctx) => w.customs.CheckDeclaration(ctx, D.submitted) },
+    'CustomsContract.RecordCustomsCheck': {
+        invoke: (w) => (ctx) => w.customs.RecordCustomsCheck(ctx, D.submitted),
+    },
+    'CustomsContract.GetCustomsCheck': { invoke: (w) => (ctx) => w.customs.GetCustomsCheck(ctx, D.submitted) },
+    'ReconciliationContract.ReconcileDeclaration': {
+        invoke: (w) => (ctx) => w.reconciliation.ReconcileDeclaration(ctx, D.submitted),
+    },
+    'ReconciliationContract.ReconcileTrade': {
+        invoke: (w) => (ctx) => w.reconciliation.ReconcileTrade(ctx, 'T-EXP'),
+    },
     'CustomsContract.TraceDeclarationLine': {
         invoke: (w) => (ctx) => w.customs.TraceDeclarationLine(ctx, D.submitted, '1'),
     },

@@ -28,7 +28,7 @@ describe('the seeds command line', () => {
         const b = await run(['generate', '--seed', '4', '--as-of', '2026-11-27']);
         expect(a.out).toBe(b.out);
         expect((JSON.parse(a.out) as { meta: { seed: number } }).meta.seed).toBe(4);
-        expect(a.err).toMatch(/^market seed 4 \(small, as of 2026-11-27, fingerprint [0-9a-f]{8}\): 61 parties/);
+        expect(a.err).toMatch(/^market seed 4 \(small, as of 2026-11-27, fingerprint [0-9a-f]{8}\): 63 parties/);
     });
 
     it('lists the fraud cases with the answer the ledger must give', async () => {
@@ -37,7 +37,7 @@ describe('the seeds command line', () => {
         expect(out).toContain('→ refused RULE_V25; bank check FAIL BK04_AMOUNT_EXCEEDS_REMAINING');
         expect(out).toContain('NEAR-F2-SECOND-BANK-TAKES-THE-REMAINDER (near-miss)');
         expect(out).toContain('→ accepted, no F9 flag on receipt BankOrgMSP:R-');
-        expect(out.match(/^FRAUD-/gm)).toHaveLength(29);
+        expect(out.match(/^FRAUD-/gm)).toHaveLength(31);
         expect(out.match(/^NEAR-/gm)).toHaveLength(5);
         for (const pattern of ['F1', 'F2', 'F3', 'F4', 'F5', 'F6', 'F7', 'F8', 'F9', 'F10', 'F11'])
             expect(out.split(`[${pattern}]`).length - 1).toBeGreaterThanOrEqual(2);

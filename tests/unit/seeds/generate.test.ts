@@ -13,6 +13,8 @@ const full = generateMarket({ seed: 7, size: 'full', asOf: AS_OF });
 
 /** Every case of the catalogue and the answer it must get (docs/fraud-cases.md). */
 const EXPECTED_ANSWERS: Readonly<Record<string, string>> = {
+    'FRAUD-V11-UNQUALIFIED-FOOD-SUPPLIER': 'RULE_V11_SUPPLIER_NOT_QUALIFIED',
+    'FRAUD-V25-LINE-OVER-RECEIPT': 'RULE_V25_LINE_OVER_RECEIPT',
     'FRAUD-F11-SHARED-PASSPORT': 'flag F11',
     'FRAUD-F11-PASSPORT-RETYPED': 'flag F11',
     'NEAR-F11-NAMESAKE-OWN-PASSPORT': 'accepted, no F11',
@@ -166,6 +168,7 @@ describe.each([
         expect(refused).toEqual([
             { outcome: 'REJECTED', code: 'RULE_V25' },
             { outcome: 'REJECTED', code: 'RULE_V25' },
+            { outcome: 'REJECTED', code: 'RULE_V25_LINE_OVER_RECEIPT' },
             { outcome: 'REJECTED', code: 'RULE_V24' },
             { outcome: 'REJECTED', code: 'RULE_V24' },
         ]);

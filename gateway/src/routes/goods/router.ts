@@ -8,6 +8,11 @@ import {
     NegativeListInForce,
     NegativeListQuery,
     NegativeListRecord,
+    ClusterParams,
+    QualifiedSuppliersBody,
+    QualifiedSuppliersInForce,
+    QualifiedSuppliersQuery,
+    QualifiedSuppliersRecord,
 } from './schema';
 import { negativeListArgs } from './service';
 
@@ -65,6 +70,35 @@ export function goodsRoutes(): AnyRoute[] {
             result: NegativeListInForce,
             tx: 'GoodsContract:GetNegativeList',
             args: ({ query }) => negativeListArgs(query),
+        }),
+        txRoute({
+            method: 'post',
+            path: '/v1/clusters/:clusterId/suppliers',
+            operationId: 'publishQualifiedSuppliers',
+            summary:
+                'Publish a cluster’s dated, versioned qualified supplier list for prepackaged food (operator) (V11)',
+            tag,
+            write: true,
+            status: 201,
+            params: ClusterParams,
+            body: QualifiedSuppliersBody,
+            errors: ['NOT_FOUND', 'CONFLICT'],
+            result: QualifiedSuppliersRecord,
+            tx: 'GoodsContract:PublishQualifiedSuppliers',
+            args: ({ params, body }) => [params.clusterId, JSON.stringify(body)],
+        }),
+        txRoute({
+            method: 'get',
+            path: '/v1/clusters/:clusterId/suppliers',
+            operationId: 'getQualifiedSuppliers',
+            summary: 'The cluster’s qualified supplier list in force on a date (V11)',
+            tag,
+            params: ClusterParams,
+            query: QualifiedSuppliersQuery,
+            errors: ['NOT_FOUND'],
+            result: QualifiedSuppliersInForce,
+            tx: 'GoodsContract:GetQualifiedSuppliers',
+            args: ({ params, query }) => [params.clusterId, query.asOf],
         }),
     ];
 }

@@ -12,6 +12,10 @@ export const GoodsBody = z.strictObject({
     producerId: Id.describe('V09: a registered producer'),
     brand: Name.optional(),
     itemiseAlways: z.boolean().optional().describe('V16: liable to export duty or statutory inspection'),
+    prepackagedFood: z
+        .boolean()
+        .optional()
+        .describe('V11: prepackaged food (HS chapters 16–22 are prepackaged food whatever this says)'),
     priceRange: z.strictObject({
         currency: Currency,
         minUnitPrice: z.number().int().min(0),
@@ -52,6 +56,7 @@ export const GoodsRecord = z
         producerId: z.string(),
         brand: z.string().optional(),
         itemiseAlways: z.boolean().optional(),
+        prepackagedFood: z.boolean().optional(),
         priceRange: z.looseObject({
             currency: z.string(),
             minUnitPrice: z.number().int(),
@@ -76,4 +81,29 @@ export const NegativeListRecord = z
 export const NegativeListInForce = z.looseObject({
     asOf: z.string(),
     list: NegativeListRecord.nullable().describe('null when no list is in force on that date'),
+});
+
+export const ClusterParams = z.strictObject({ clusterId: Id });
+export const QualifiedSuppliersBody = z.strictObject({
+    version: z.number().int().min(1).max(999_999),
+    validFrom: IsoDate,
+    suppliers: z.array(z.strictObject({ partyId: Id.describe('a filed producer'), remark: Text.optional() })).max(5000),
+});
+export const QualifiedSuppliersQuery = z.strictObject({ asOf: IsoDate.describe('date the list must be in force on') });
+
+export const QualifiedSuppliersRecord = z
+    .looseObject({
+        docType: z.literal('qualifiedSuppliers'),
+        clusterId: z.string(),
+        version: z.number().int(),
+        validFrom: z.string(),
+        suppliers: z.array(z.looseObject({ partyId: z.string(), remark: z.string().optional() })),
+        publishedBy: Signature,
+    })
+    .meta({ id: 'QualifiedSupplierList' });
+
+export const QualifiedSuppliersInForce = z.looseObject({
+    clusterId: z.string(),
+    asOf: z.string(),
+    list: QualifiedSuppliersRecord.nullable().describe('null when the cluster admits no prepackaged food on that date'),
 });

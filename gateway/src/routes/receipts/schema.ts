@@ -28,6 +28,9 @@ const Allocation = z.strictObject({
     rate: DecimalRate.optional().describe(
         'trade currency per one unit of the receipt currency (what one unit received credits the trade), when they differ',
     ),
+    lineId: Id.optional().describe(
+        'the trade line paid; without it the allocation pays the whole trade, spread pro rata over its lines (V25 per line)',
+    ),
 });
 
 const receiptFields = {
@@ -148,6 +151,7 @@ export const AllocationRecord = z
     .looseObject({
         docType: z.literal('allocation'),
         tradeNo: z.string(),
+        lineId: z.string().optional(),
         receiptId: z.string(),
         bankMspId: z.string(),
         receiptAmountMinor: z.number().int(),

@@ -10,6 +10,7 @@ import { HistoryContract } from '../../../../chaincode/src/contracts/history';
 import { IdentityContract } from '../../../../chaincode/src/contracts/identity';
 import { PartyContract } from '../../../../chaincode/src/contracts/party';
 import { ReceiptContract } from '../../../../chaincode/src/contracts/receipt';
+import { ReconciliationContract } from '../../../../chaincode/src/contracts/reconciliation';
 import { RiskContract } from '../../../../chaincode/src/contracts/risk';
 import { TradeContract } from '../../../../chaincode/src/contracts/trade';
 import { collectionsConfig } from './collections';
@@ -67,6 +68,7 @@ export class World {
     readonly risk = new RiskContract();
     readonly document = new DocumentContract();
     readonly receipt = new ReceiptContract();
+    readonly reconciliation = new ReconciliationContract();
     readonly exemption = new ExemptionContract();
     readonly identity = new IdentityContract();
 
