@@ -7,6 +7,7 @@ import { GoodsContract } from './contracts/goods';
 import { HistoryContract } from './contracts/history';
 import { IdentityContract } from './contracts/identity';
 import { PartyContract } from './contracts/party';
+import { RatesContract } from './contracts/rates';
 import { ReceiptContract } from './contracts/receipt';
 import { RiskContract } from './contracts/risk';
 import { TradeContract } from './contracts/trade';
@@ -21,6 +22,7 @@ export {
     HistoryContract,
     IdentityContract,
     PartyContract,
+    RatesContract,
     ReceiptContract,
     RiskContract,
     TradeContract,
@@ -36,6 +38,7 @@ export const contracts = [
     ConsolidationContract,
     DeclarationContract,
     CustomsContract,
+    RatesContract,
     HistoryContract,
     RiskContract,
     ReceiptContract,

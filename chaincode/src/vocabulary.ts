@@ -30,6 +30,8 @@ export const RecordType = {
     risk: 'risk',
     /** Who onboarded whom: [mspId, username]. */
     onboarding: 'onboarding',
+    /** Customs' conversion rates to USD of one month, one version: [month, version]. */
+    exchangeRates: 'exchangeRates',
 } as const;
 export type RecordType = (typeof RecordType)[keyof typeof RecordType];
 
@@ -162,6 +164,14 @@ export const EXEMPTION_REASONS = {
 } as const;
 export type ExemptionReason = keyof typeof EXEMPTION_REASONS;
 
+/** V31 refusals: the code a transaction fails with (`RULE_V31_…:`), each with what it means. */
+export const RATE_RULE_CODES = {
+    RULE_V31_RATE_MISSING: 'customs has published no rate for that month and currency',
+    RULE_V31_RATE_OUTSIDE_TOLERANCE:
+        "the bank's dealing rate is more than the V31 tolerance away from the customs rate",
+} as const;
+export type RateRuleCode = keyof typeof RATE_RULE_CODES;
+
 // Transactions ----------------------------------------------------------------------------------------------------
 
 /** Every transaction, by contract. A transaction is called as `<Contract>.<Transaction>`. */
@@ -211,6 +221,7 @@ export const TRANSACTIONS = {
         'SuspendParty',
         'VerifyParty',
     ],
+    RatesContract: ['GetRates', 'PublishRates'],
     ReceiptContract: [
         'AllocateReceipt',
         'CheckReceipt',
@@ -278,6 +289,12 @@ export interface EventPayloads {
     readonly GoodsRegistered: { readonly goodsCode: string; readonly ownerId: string; readonly hsCode: string };
     /** `entries` is how many entries the list has. */
     readonly NegativeListPublished: { readonly version: number; readonly validFrom: string; readonly entries: number };
+    /** `currencies`: the currencies the version gives a rate for. */
+    readonly RatesPublished: {
+        readonly month: string;
+        readonly version: number;
+        readonly currencies: readonly string[];
+    };
     readonly OnboardingRecorded: { readonly mspId: string; readonly username: string; readonly role: string };
     readonly TradeRegistered: {
         readonly tradeNo: string;

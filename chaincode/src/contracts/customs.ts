@@ -6,7 +6,7 @@ import { DATE, ID, REASON, bool, int, object, oneOf, optional, parseArg, parseJs
 import { checkDeclaration, type CheckSnapshot } from '../rules/customs-check';
 import { eventOrder, futureDate } from '../rules/dates';
 import { RecordType, type CustomsEventType, type DeclarationStatus, type TransactionOf } from '../vocabulary';
-import { recordKey, negativeListId, declarationKey } from '../model/keys';
+import { recordKey, negativeListId, declarationKey, exchangeRatesVersionId } from '../model/keys';
 import { recordsUnder } from '../store/scan';
 import { loadDeclaration, loadTrade } from '../store/loaders';
 import {
@@ -396,5 +396,9 @@ function snapshotEvidence(s: CheckSnapshot): RecordEvidence[] {
     if (s.packing !== undefined) entries.push([RecordType.packing, s.packing.packingNo, s.packing]);
     if (s.negativeList !== undefined)
         entries.push([RecordType.negativeList, negativeListId(s.negativeList.version), s.negativeList]);
+    if (s.customsRates !== undefined) {
+        const rates = s.customsRates;
+        entries.push([RecordType.exchangeRates, `${rates.month}/${exchangeRatesVersionId(rates.version)}`, rates]);
+    }
     return evidenceOf(entries);
 }

@@ -107,6 +107,12 @@ const PERMISSIONS: Readonly<Record<TransactionName, Permission>> = {
     'GoodsContract.GetGoods': { access: 'read', roles: EVERY_ROLE },
     'GoodsContract.PublishNegativeList': { access: 'write', roles: { operator: 'ANY', customs: 'ANY' } },
     'GoodsContract.GetNegativeList': { access: 'read', roles: EVERY_ROLE },
+    // V31: customs' rates; whoever declares (agent, broker) or checks (authorities, banks) reads them
+    'RatesContract.PublishRates': CUSTOMS_WRITE,
+    'RatesContract.GetRates': {
+        access: 'read',
+        roles: { ...AUTHORITIES_READ, agent: 'ANY', broker: 'ANY', bank: 'ANY' },
+    },
     'TradeContract.RegisterTrade': {
         access: 'write',
         roles: { vendor: 'OWN', agent: 'OWN' },

@@ -6,6 +6,7 @@ import { invalid, precondition, ruleViolation } from '../lib/errors';
 import { businessDateOf } from '../lib/identity';
 import type {
     AllocationRecord,
+    ExchangeRates,
     RaiseInput,
     ReceiptAllocationEntry,
     ReceiptRecord,
@@ -14,6 +15,7 @@ import type {
 } from '../model/records';
 import { evaluateAllocation, receiptAllocationStatus, summariseReceipt } from './allocation';
 import { expectedPayee } from './bank-check';
+import { assertAllocationRate } from './rates';
 
 /** The receipt an allocation belongs to. */
 export interface ReceiptHead {
@@ -23,6 +25,8 @@ export interface ReceiptHead {
     readonly payeePartyId: string;
     readonly currency: string;
     readonly valueDate: string;
+    /** V31: customs' rates in force for the value-date month, which a dealing rate must stay near. */
+    readonly customsRates: ExchangeRates | undefined;
 }
 
 export interface AllocationInput {
@@ -82,6 +86,7 @@ export function allocateToTrade(
 ): Allocation {
     assertAllocatable(trade, head.payeePartyId);
     const rate = input.rate ?? null;
+    assertAllocationRate(head.customsRates, head, trade, rate);
     const decision = evaluateAllocation(
         { amountMinor: trade.totalAmount, currency: trade.currency },
         existing.map((a) => a.tradeAmountMinor),

@@ -6,6 +6,7 @@ import {
     type AllocationRecord,
     type ConsolidationOrder,
     type Declaration,
+    type ExchangeRates,
     type Goods,
     type MarketCluster,
     type NegativeList,
@@ -93,6 +94,11 @@ export function loadPacking(ctx: Context, packingNo: string): Promise<PackingLis
 /** Negative-list versions are few; all are read to find the one in force (bounded, usable in writes). */
 export function loadNegativeLists(ctx: Context): Promise<NegativeList[]> {
     return recordsUnder<NegativeList>(ctx, RecordType.negativeList, [], 'negativeList');
+}
+
+/** Every published version of one month's customs rates (V31): a few per month, read whole (usable in writes). */
+export function loadExchangeRates(ctx: Context, month: string): Promise<ExchangeRates[]> {
+    return recordsUnder<ExchangeRates>(ctx, RecordType.exchangeRates, [month], 'exchangeRates');
 }
 
 /** Splits a receipt ID given as an argument; `INVALID:` when it is not `<Bank…MSP>:<receiptRef>`. */

@@ -5,7 +5,9 @@
  */
 
 /** Codes the chaincode puts at the start of every error message (chaincode/src/lib/errors.ts). */
-export const CHAINCODE_CODE = /^(INVALID|NOT_FOUND|CONFLICT|FORBIDDEN|PRECONDITION|RULE_V\d{2,3}):\s*/;
+/** A rule's code may name its case after the rule: RULE_V31_RATE_MISSING (vocabulary RATE_RULE_CODES). */
+export const CHAINCODE_CODE =
+    /^(INVALID|NOT_FOUND|CONFLICT|FORBIDDEN|PRECONDITION|RULE_V\d{2,3}(?:_[A-Z][A-Z0-9_]*)?):\s*/;
 
 export abstract class LedgerError extends Error {
     readonly txId: string | undefined;

@@ -12,6 +12,7 @@ import { historyRoutes } from './history/router';
 import { meRoutes } from './me/router';
 import { onboardingRoutes } from './onboarding/router';
 import { partyRoutes } from './parties/router';
+import { rateRoutes } from './rates/router';
 import { receiptRoutes } from './receipts/router';
 import { riskRoutes } from './risk/router';
 import { tradeRoutes } from './trades/router';
@@ -35,6 +36,7 @@ export function allRoutes(deps: RoutesDeps): AnyRoute[] {
         ...consolidationRoutes(),
         ...declarationRoutes(),
         ...customsRoutes(),
+        ...rateRoutes(),
         ...receiptRoutes(),
         ...exemptionRoutes(),
         ...riskRoutes(),

@@ -133,6 +133,14 @@ const SCENARIOS: Record<string, Scenario> = {
             ),
     },
     'GoodsContract.GetNegativeList': { invoke: (w) => (ctx) => w.goods.GetNegativeList(ctx, '2024-03-01') },
+    'RatesContract.PublishRates': {
+        invoke: (w) => (ctx) =>
+            w.rates.PublishRates(
+                ctx,
+                j({ month: '2024-04', version: 1, rates: [{ currency: 'CNY', rate: '0.1385' }] }),
+            ),
+    },
+    'RatesContract.GetRates': { invoke: (w) => (ctx) => w.rates.GetRates(ctx, '2024-03') },
     'TradeContract.RegisterTrade': {
         invoke: (w) => (ctx) =>
             w.trade.RegisterTrade(ctx, j(w.tradeInput('TN', [{ goods: 'G1', qty: 1, unitPrice: 500 }]))),

@@ -9,6 +9,7 @@ import { GoodsContract } from '../../../../chaincode/src/contracts/goods';
 import { HistoryContract } from '../../../../chaincode/src/contracts/history';
 import { IdentityContract } from '../../../../chaincode/src/contracts/identity';
 import { PartyContract } from '../../../../chaincode/src/contracts/party';
+import { RatesContract } from '../../../../chaincode/src/contracts/rates';
 import { ReceiptContract } from '../../../../chaincode/src/contracts/receipt';
 import { RiskContract } from '../../../../chaincode/src/contracts/risk';
 import { TradeContract } from '../../../../chaincode/src/contracts/trade';
@@ -69,6 +70,7 @@ export class World {
     readonly receipt = new ReceiptContract();
     readonly exemption = new ExemptionContract();
     readonly identity = new IdentityContract();
+    readonly rates = new RatesContract();
 
     constructor() {
         this.ledger.defineCollections(collectionsConfig());
@@ -196,6 +198,12 @@ export class World {
         return w;
     }
 
+    /** Customs publishes `rates` (currency → USD per unit) for `month` as `version` (V31). */
+    async publishRates(month: string, rates: Record<string, string>, version = 1): Promise<Record<string, unknown>> {
+        const input = { month, version, rates: Object.entries(rates).map(([currency, rate]) => ({ currency, rate })) };
+        return this.json(id.customs(), (ctx) => this.rates.PublishRates(ctx, JSON.stringify(input)));
+    }
+
     async registerGoods(g: GoodsSpec): Promise<void> {
         await this.submit(id.vendor(g.owner), (ctx) =>
             this.goods.RegisterGoods(
@@ -303,7 +311,6 @@ export class World {
             tradeCountry: 'AE',
             transportMode: 'SEA',
             tradeNos,
-            rates: [{ currency: 'CNY', rate: '0.138462' }],
             ...overrides,
         };
     }
