@@ -6,6 +6,7 @@
 
 import type { z } from 'zod';
 import type { GoodsBody, NegativeListBody } from '../../gateway/src/routes/goods/schema';
+import type { PublishRatesBody } from '../../gateway/src/routes/rates/schema';
 import type { AgreementBody, ClusterBody, PartyBody } from '../../gateway/src/routes/parties/schema';
 import type { TradeBody, TradeLine } from '../../gateway/src/routes/trades/schema';
 
@@ -58,6 +59,8 @@ export type PartyType = PartyInput['type'];
 export type AgreementInput = z.input<typeof AgreementBody>;
 export type GoodsInput = z.input<typeof GoodsBody>;
 export type NegativeListInput = z.input<typeof NegativeListBody>;
+/** V31: one month's customs rates to USD, published before the declarations and receipts that use them. */
+export type ExchangeRatesInput = z.input<typeof PublishRatesBody>;
 export type TradeLineInput = z.input<typeof TradeLine>;
 export type TradeInput = z.input<typeof TradeBody>;
 
@@ -112,14 +115,13 @@ export interface DeclarationInput {
     readonly transportMode: 'SEA' | 'ROAD' | 'RAIL' | 'AIR';
     readonly billOfLading?: string;
     readonly tradeNos: string[];
-    readonly rates: FxRateInput[];
 }
 
 export interface DeclarationSeed {
     readonly input: DeclarationInput;
     /** The party whose key files it (the consignor agent). */
     readonly filedBy: string;
-    /** Σ of the trade lines converted at the declaration's rates, USD cents, as the chaincode computes it. */
+    /** Σ of the trade lines converted at customs' rates (V31), USD cents, as the chaincode computes it. */
     readonly totalValueUsd: number;
     readonly expect?: Expectation;
 }
@@ -177,7 +179,7 @@ export interface ExemptionSeed {
     readonly expect?: Expectation;
 }
 
-export type FraudPattern = 'F2' | 'F3' | 'F4' | 'F10' | 'F11' | 'V01' | 'V05' | 'V25' | 'OWN';
+export type FraudPattern = 'F2' | 'F3' | 'F4' | 'F10' | 'F11' | 'V01' | 'V05' | 'V25' | 'V31' | 'OWN';
 
 export interface FraudCase {
     readonly caseId: string;
@@ -199,6 +201,7 @@ export interface Market {
     readonly agreements: { readonly input: AgreementInput; readonly filedBy: string }[];
     readonly goods: GoodsInput[];
     readonly negativeLists: NegativeListInput[];
+    readonly exchangeRates: ExchangeRatesInput[];
     readonly trades: TradeSeed[];
     readonly consolidationOrders: OrderInput[];
     readonly packingLists: PackingInput[];

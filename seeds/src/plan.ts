@@ -58,6 +58,7 @@ export const PHASES = [
     'signatures',
     'goods',
     'negative-list',
+    'rates',
     'trades',
     'consolidation',
     'packing',
@@ -335,6 +336,16 @@ function businessOps(b: Builder, bulkSize: number): Partial<Record<PhaseName, Op
                 { route: '/v1/negative-lists', body: l },
             ),
         ),
+        rates: m.exchangeRates.map((r) =>
+            op(
+                b,
+                'rates',
+                `${r.month}.v${String(r.version)}`,
+                m.authorities.customsId,
+                { fn: 'RatesContract:PublishRates', args: json(r) },
+                { route: '/v1/rates', body: r },
+            ),
+        ),
         trades: tradeOps(b, bulkSize),
         consolidation: m.consolidationOrders.map((o) =>
             op(
@@ -407,12 +418,13 @@ const NEEDS: Readonly<Record<PhaseName, readonly PhaseName[]>> = {
     signatures: ['agreements'],
     goods: ['activation'],
     'negative-list': [],
+    rates: [],
     trades: ['signatures', 'goods', 'negative-list'],
     consolidation: ['trades'],
     packing: ['consolidation'],
-    declarations: ['packing'],
+    declarations: ['packing', 'rates'],
     customs: ['declarations'],
-    receipts: ['customs'],
+    receipts: ['customs', 'rates'],
     exemptions: ['customs'],
 };
 
@@ -466,6 +478,7 @@ export function buildPlan(market: Market, options: PlanOptions = {}): Phase[] {
         signatures: [],
         goods: [],
         'negative-list': [],
+        rates: [],
         trades: [],
         consolidation: [],
         packing: [],

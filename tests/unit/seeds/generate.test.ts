@@ -71,7 +71,8 @@ describe.each([
 
     it('keeps every declaration within USD 150,000 except the labelled over-cap one, as the chaincode computes it', () => {
         const overCap = labelledDeclaration(m, 'RULE_V01');
-        expect(overCap).toHaveLength(1);
+        // FRAUD-V01-OVER-CAP, and FRAUD-V31-DECLARANT-RATE: over the cap at customs' rate
+        expect(overCap).toHaveLength(2);
         for (const d of m.declarations) {
             const lines = d.input.tradeNos.flatMap((no) => {
                 const t = trades.get(no);
@@ -88,6 +89,13 @@ describe.each([
             if (overCap.includes(d.input.declNo)) expect(d.totalValueUsd).toBeGreaterThan(CAP);
             else expect(d.totalValueUsd).toBeLessThanOrEqual(CAP);
         }
+    });
+
+    it('publishes customs rates for the months its declarations and receipts use, at the rates it values them at', () => {
+        const month = AS_OF.slice(0, 7);
+        const published = new Map(m.exchangeRates.map((r) => [r.month, r.rates]));
+        expect(published.get(month)).toEqual(RATES);
+        for (const r of m.receipts) expect(published.has(r.input.valueDate.slice(0, 7))).toBe(true);
     });
 
     it('puts every consolidated trade line in exactly one declaration, one buyer and one agent each', () => {
@@ -118,7 +126,7 @@ describe.each([
             const t = trades.get(tradeNo);
             expect(sum).toBeLessThanOrEqual(t?.input.lines.reduce((s, l) => s + l.amount, 0) ?? 0);
         }
-        expect(m.receipts.filter((r) => r.expect?.outcome === 'REJECTED')).toHaveLength(2);
+        expect(m.receipts.filter((r) => r.expect?.outcome === 'REJECTED')).toHaveLength(3);
     });
 
     it('dates every exit on the as-of day and claims exemption only for the next period, labelled premature (F10)', () => {
@@ -159,20 +167,23 @@ describe.each([
     it('labels every fraud case with the code or flag the ledger answers with', () => {
         const expected = Object.fromEntries(
             m.fraudCases.map((f) => [
-                f.pattern,
-                f.expected.outcome === 'REJECTED' ? f.expected.code : `flag ${f.expected.ruleId}`,
+                f.caseId,
+                `${f.pattern}: ${f.expected.outcome === 'REJECTED' ? f.expected.code : `flag ${f.expected.ruleId}`}`,
             ]),
         );
         expect(expected).toEqual({
-            F2: 'RULE_V25',
-            F3: 'flag F3',
-            F4: 'flag F4',
-            F10: 'RULE_V28',
-            F11: 'flag F11',
-            OWN: 'FORBIDDEN',
-            V01: 'RULE_V01',
-            V05: 'RULE_V05',
-            V25: 'RULE_V25',
+            'FRAUD-F2-SECOND-BANK': 'F2: RULE_V25',
+            'FRAUD-F3-PRICE-OUTLIER': 'F3: flag F3',
+            'FRAUD-F4-SPLITTING': 'F4: flag F4',
+            'FRAUD-F10-PREMATURE-EXEMPTION': 'F10: RULE_V28',
+            'FRAUD-F11-SHARED-PASSPORT': 'F11: flag F11',
+            'FRAUD-OWN-OTHER-VENDORS-TRADE': 'OWN: FORBIDDEN',
+            'FRAUD-V01-OVER-CAP': 'V01: RULE_V01',
+            'FRAUD-V05-NEGATIVE-LIST': 'V05: RULE_V05',
+            'FRAUD-V25-OVER-RECEIPT': 'V25: RULE_V25',
+            // V31: at customs' rate the declaration is over the cap; a bank's rate 10× customs' is refused
+            'FRAUD-V31-DECLARANT-RATE': 'V31: RULE_V01',
+            'FRAUD-V31-BANK-RATE-10X': 'V31: RULE_V31_RATE_OUTSIDE_TOLERANCE',
         });
         const ids = new Set([
             ...m.parties.map((p) => p.input.partyId),
@@ -198,13 +209,13 @@ describe('the full market', () => {
 });
 
 describe('any seed', () => {
-    it('yields all nine fraud cases and data for every demo user, whatever the seed and the as-of date', () => {
+    it('yields all eleven fraud cases and data for every demo user, whatever the seed and the as-of date', () => {
         const problems: string[] = [];
         for (let seed = 0; seed < 60; seed++) {
             const asOf = ['2027-01-01', '2026-03-31', '2028-02-29'][seed % 3] ?? '';
             const m = generateMarket({ seed, size: 'small', asOf });
             const has = {
-                cases: m.fraudCases.length === 9,
+                cases: m.fraudCases.length === 11,
                 vendorReceipt: m.receipts.some((r) => r.input.payeePartyId === 'V-0001' && r.expect === undefined),
                 vendorExemption: m.exemptions.some((e) => e.filedBy === 'V-0001'),
                 agentDeclaration: m.declarations.some((d) => d.filedBy === 'A-0001' && d.expect === undefined),

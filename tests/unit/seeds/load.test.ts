@@ -229,8 +229,8 @@ describe('loading a market through the gateway', () => {
             first.phases.find((p) => p.name === name);
         expect(phase('trades')?.counts.labelled).toBe(3);
         expect(phase('trades')?.counts.ok).toBe(market.trades.length - 3);
-        expect(phase('declarations')?.counts.labelled).toBe(3);
-        expect(phase('receipts')?.counts).toMatchObject({ labelled: 1, skipped: 1 });
+        expect(phase('declarations')?.counts.labelled).toBe(4);
+        expect(phase('receipts')?.counts).toMatchObject({ labelled: 2, skipped: 1 });
         expect(phase('receipts')?.notes).toEqual(['no API key for BANK-0002']);
         expect(phase('exemptions')).toMatchObject({
             status: 'skipped',
