@@ -7,6 +7,7 @@ import { GoodsContract } from './contracts/goods';
 import { HistoryContract } from './contracts/history';
 import { IdentityContract } from './contracts/identity';
 import { PartyContract } from './contracts/party';
+import { RatesContract } from './contracts/rates';
 import { ReceiptContract } from './contracts/receipt';
 import { ReconciliationContract } from './contracts/reconciliation';
 import { RiskContract } from './contracts/risk';
@@ -22,6 +23,7 @@ export {
     HistoryContract,
     IdentityContract,
     PartyContract,
+    RatesContract,
     ReceiptContract,
     ReconciliationContract,
     RiskContract,
@@ -38,6 +40,7 @@ export const contracts = [
     ConsolidationContract,
     DeclarationContract,
     CustomsContract,
+    RatesContract,
     HistoryContract,
     RiskContract,
     ReceiptContract,

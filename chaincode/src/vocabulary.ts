@@ -34,6 +34,8 @@ export const RecordType = {
     customsCheck: 'customsCheck',
     /** Who onboarded whom: [mspId, username]. */
     onboarding: 'onboarding',
+    /** Customs' conversion rates to USD of one month, one version: [month, version]. */
+    exchangeRates: 'exchangeRates',
 } as const;
 export type RecordType = (typeof RecordType)[keyof typeof RecordType];
 
@@ -191,6 +193,13 @@ export const RECONCILIATION_REASONS = {
     RC_PAID_NOT_EXPORTED: 'the line is paid but has not left the country 90 days after the first payment',
 } as const;
 export type ReconciliationReason = keyof typeof RECONCILIATION_REASONS;
+/** V31 refusals: the code a transaction fails with (`RULE_V31_…:`), each with what it means. */
+export const RATE_RULE_CODES = {
+    RULE_V31_RATE_MISSING: 'customs has published no rate for that month and currency',
+    RULE_V31_RATE_OUTSIDE_TOLERANCE:
+        "the bank's dealing rate is more than the V31 tolerance away from the customs rate",
+} as const;
+export type RateRuleCode = keyof typeof RATE_RULE_CODES;
 
 // Transactions ----------------------------------------------------------------------------------------------------
 
@@ -250,6 +259,7 @@ export const TRANSACTIONS = {
         'SuspendParty',
         'VerifyParty',
     ],
+    RatesContract: ['GetRates', 'PublishRates'],
     ReceiptContract: [
         'AllocateReceipt',
         'CheckReceipt',
@@ -324,6 +334,12 @@ export interface EventPayloads {
         readonly version: number;
         readonly validFrom: string;
         readonly suppliers: number;
+    };
+    /** `currencies`: the currencies the version gives a rate for. */
+    readonly RatesPublished: {
+        readonly month: string;
+        readonly version: number;
+        readonly currencies: readonly string[];
     };
     readonly OnboardingRecorded: { readonly mspId: string; readonly username: string; readonly role: string };
     readonly TradeRegistered: {

@@ -23,11 +23,13 @@ import type { OtherCluster } from './clusters';
  * Buyers' shipments through the 1039 chain: trades at the stalls → a consolidation order per shipment →
  * packing lists (sealed containers at the supervised site) → one declaration per shipment → customs events.
  * Also the trade-side fraud cases: F3 price outlier, V05 barred goods, a vendor registering another's
- * trade, F4 splitting under the cap, and a declaration over the cap (V01).
+ * trade, F4 splitting under the cap, a declaration over the cap (V01), and one under it only at a rate of the
+ * declarant's choosing (V31).
  */
 
 export type ShipmentState = 'EXITED' | 'RELEASED' | 'ACCEPTED' | 'SUBMITTED' | 'REFUSED';
 
+/** Customs' rates the demo publishes for its months (V31): declarations convert at these, never at their own. */
 export const RATES: FxRateInput[] = [{ currency: 'CNY', rate: CNY_USD_RATE }];
 export const SITE = 'YIWU-1039-CSP';
 export const CAP_USD_CENTS = 15_000_000;
@@ -248,6 +250,9 @@ function regularSailings(ctx: FlowContext, buyers: readonly Buyer[]): Sailing[] 
     return sailings;
 }
 
+const totalOf = (sh: Shipment): number =>
+    sh.drafts.reduce((sum, d) => sum + d.lines.reduce((t, l) => t + l.amount, 0), 0);
+
 export function usdValue(d: Draft): number {
     return d.lines.reduce((sum, l) => sum + toUsdCents(l.amount, d.currency, RATES), 0);
 }
@@ -272,6 +277,21 @@ interface FraudSailings {
     readonly sailings: Sailing[];
     readonly split: Shipment[];
     readonly overCap: Shipment;
+    /** V31: CNY goods worth USD 155,000+ at customs' rate, USD 15,500 at a tenth of it (the issue's cheat). */
+    readonly wrongRate: Shipment;
+}
+
+/** V31: one CNY trade over the cap at customs' rate, which a declarant would value at a tenth of that rate. */
+function wrongRateShipment(ctx: FlowContext, buyer: Buyer): Shipment {
+    const target = ctx.rng.int(155_000, 165_000);
+    const sh = shipment(ctx, buyer, target, 1, { state: 'REFUSED', usdOnly: true });
+    const vendor = must(
+        ctx.parties.vendors.find((v) => v.partyId === at(sh.drafts, 0).vendorId),
+        'vendor of the wrong-rate trade',
+    );
+    sh.drafts.splice(0, 1, tradeDraft(ctx, vendor, buyer, buyer.agentId, target * 100, 'CNY'));
+    topUp(ctx, sh, target * 100);
+    return sh;
 }
 
 /** F4: one buyer's goods in one container declared as three near-cap declarations on one day; V01: one over the cap. */
@@ -290,10 +310,16 @@ function fraudSailings(ctx: FlowContext, buyers: readonly Buyer[]): FraudSailing
     const overTarget = rng.int(160_000, 172_000);
     const overCap = shipment(ctx, capBuyer, overTarget, ctx.size.splitTrades, { state: 'REFUSED', usdOnly: true });
     topUp(ctx, overCap, overTarget * 100);
+    const wrongRate = wrongRateShipment(ctx, capBuyer);
     return {
-        sailings: [sailing(ctx, split, 'SUBMITTED', true), sailing(ctx, [overCap], 'REFUSED', false)],
+        sailings: [
+            sailing(ctx, split, 'SUBMITTED', true),
+            sailing(ctx, [overCap], 'REFUSED', false),
+            sailing(ctx, [wrongRate], 'REFUSED', false),
+        ],
         split,
         overCap,
+        wrongRate,
     };
 }
 
@@ -506,7 +532,6 @@ function logistics(rng: Rng, sailings: readonly Sailing[], filingDay: string): L
                     transportMode: s.rail ? 'RAIL' : 'SEA',
                     ...(pk.billOfLading === undefined ? {} : { billOfLading: pk.billOfLading }),
                     tradeNos: sh.drafts.map((d) => d.tradeNo),
-                    rates: RATES,
                 },
                 filedBy: sh.agentId,
                 totalValueUsd,
@@ -547,6 +572,7 @@ export function buildFlow(ctx: FlowContext): Flow {
     loose.own.expect = { outcome: 'REJECTED', code: 'FORBIDDEN' };
     loose.v11.expect = { outcome: 'REJECTED', code: 'RULE_V11_SUPPLIER_NOT_QUALIFIED' };
     fraud.overCap.expect = { outcome: 'REJECTED', code: 'RULE_V01' };
+    fraud.wrongRate.expect = { outcome: 'REJECTED', code: 'RULE_V01' };
     const lg = logistics(ctx.rng, sailings, ctx.asOf);
     // F4: the first near-cap declaration passes; each later one on the same day is flagged
     const [first, ...later] = fraud.split;
@@ -618,6 +644,16 @@ export function buildFlow(ctx: FlowContext): Flow {
             title: 'one declaration above the USD 150,000 cap',
             records: [{ kind: 'declaration', id: fraud.overCap.declNo }],
             expected: fraud.overCap.expect,
+        },
+        {
+            caseId: 'FRAUD-V31-DECLARANT-RATE',
+            pattern: 'V31',
+            caughtBy: "V31 (declarations convert at customs' published rate), then RULE_V01",
+            title:
+                `CNY ${(totalOf(fraud.wrongRate) / 100).toFixed(2)}, under the cap only at a tenth of customs' ` +
+                `rate ${CNY_USD_RATE}: measured at the published rate and refused (V01)`,
+            records: [{ kind: 'declaration', id: fraud.wrongRate.declNo }],
+            expected: fraud.wrongRate.expect,
         },
     ];
     fraudCases.push(...more.label(lg));

@@ -1,7 +1,8 @@
-import { AUTHORITIES, COUNTRIES, NEGATIVE_LIST, type Country } from './catalog';
+import { AUTHORITIES, CNY_USD_RATE, COUNTRIES, NEGATIVE_LIST, type Country } from './catalog';
+import { nextMonth } from '../../chaincode/src/rules/exemption-guard';
 import { buildFlow, type Flow } from './flow';
 import { addDays, isCalendarDate, pad, sha256Hex } from './ids';
-import type { FraudCase, GenerateOptions, Market, NegativeListInput } from './model';
+import type { ExchangeRatesInput, FraudCase, GenerateOptions, Market, NegativeListInput } from './model';
 import { buildParties, buyerParty, type Parties } from './parties';
 import { Rng, must } from './rng';
 import { buildSettlement } from './settlement';
@@ -10,6 +11,19 @@ import { partyCases } from './fraud/party-cases';
 import { SIZES } from './sizes';
 
 export const GENERATOR = 'mpt-seeds/1';
+
+/**
+ * V31: customs' rates for the months the market uses: the as-of month (declarations are filed and receipts valued on
+ * the as-of day) and the next one, for a load that runs past midnight at the month's end.
+ */
+function customsRates(asOf: string): ExchangeRatesInput[] {
+    const month = asOf.slice(0, 7);
+    return [month, nextMonth(month)].map((m) => ({
+        month: m,
+        version: 1,
+        rates: [{ currency: 'CNY', rate: CNY_USD_RATE }],
+    }));
+}
 
 /** F11: two more "buyers" filed with the passport of an existing buyer, under other names and nationalities. */
 function identityMisuse(rng: Rng, parties: Parties): FraudCase {
@@ -104,6 +118,7 @@ export function generateMarket(options: GenerateOptions): Market {
         goods: parties.goods,
         negativeLists: negativeLists(asOf, flow.newlyBarred),
         qualifiedSupplierLists: [parties.qualifiedSuppliers],
+        exchangeRates: customsRates(asOf),
         trades: flow.trades,
         consolidationOrders: flow.orders,
         packingLists: flow.packings,

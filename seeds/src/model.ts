@@ -6,6 +6,7 @@
 
 import type { z } from 'zod';
 import type { GoodsBody, NegativeListBody, QualifiedSuppliersBody } from '../../gateway/src/routes/goods/schema';
+import type { PublishRatesBody } from '../../gateway/src/routes/rates/schema';
 import type { AgreementBody, ClusterBody, PartyBody } from '../../gateway/src/routes/parties/schema';
 import type { TradeBody, TradeLine } from '../../gateway/src/routes/trades/schema';
 
@@ -80,6 +81,8 @@ export interface QualifiedSuppliersSeed {
     readonly clusterId: string;
     readonly input: z.input<typeof QualifiedSuppliersBody>;
 }
+/** V31: one month's customs rates to USD, published before the declarations and receipts that use them. */
+export type ExchangeRatesInput = z.input<typeof PublishRatesBody>;
 export type TradeLineInput = z.input<typeof TradeLine>;
 export type TradeInput = z.input<typeof TradeBody>;
 
@@ -134,14 +137,13 @@ export interface DeclarationInput {
     readonly transportMode: 'SEA' | 'ROAD' | 'RAIL' | 'AIR';
     readonly billOfLading?: string;
     readonly tradeNos: string[];
-    readonly rates: FxRateInput[];
 }
 
 export interface DeclarationSeed {
     readonly input: DeclarationInput;
     /** The party whose key files it (the consignor agent). */
     readonly filedBy: string;
-    /** Σ of the trade lines converted at the declaration's rates, USD cents, as the chaincode computes it. */
+    /** Σ of the trade lines converted at customs' rates (V31), USD cents, as the chaincode computes it. */
     readonly totalValueUsd: number;
     readonly expect?: Expectation;
 }
@@ -165,7 +167,13 @@ export interface ReceiptInput {
     readonly channel: 'SWIFT' | 'CIPS' | 'PAYMENT_INSTITUTION';
     readonly declaredPurpose?: string;
     readonly usdRate?: string;
-    readonly allocations: { readonly tradeNo: string; readonly amountMinor: number; readonly rate?: string }[];
+    readonly allocations: {
+        readonly tradeNo: string;
+        /** The trade line paid, when the receipt pays one line of several (V25 per line). */
+        readonly lineId?: string;
+        readonly amountMinor: number;
+        readonly rate?: string;
+    }[];
 }
 
 /** Transient `payer` of FileReceipt (personal data, kept in the bank's implicit collection). */
@@ -216,6 +224,7 @@ export type FraudPattern =
     | 'V05'
     | 'V11'
     | 'V25'
+    | 'V31'
     | 'OWN';
 
 /** A check verdict the case must get, with a reason code it must hold (a PASS may name none). */
@@ -270,6 +279,7 @@ export interface Market {
     readonly goods: GoodsInput[];
     readonly negativeLists: NegativeListInput[];
     readonly qualifiedSupplierLists: QualifiedSuppliersSeed[];
+    readonly exchangeRates: ExchangeRatesInput[];
     readonly trades: TradeSeed[];
     readonly consolidationOrders: OrderInput[];
     readonly packingLists: PackingInput[];

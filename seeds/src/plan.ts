@@ -58,6 +58,7 @@ export const PHASES = [
     'signatures',
     'goods',
     'negative-list',
+    'rates',
     'trades',
     'consolidation',
     'packing',
@@ -353,6 +354,16 @@ function businessOps(b: Builder, bulkSize: number): Partial<Record<PhaseName, Op
                 ),
             ),
         ],
+        rates: m.exchangeRates.map((r) =>
+            op(
+                b,
+                'rates',
+                `${r.month}.v${String(r.version)}`,
+                m.authorities.customsId,
+                { fn: 'RatesContract:PublishRates', args: json(r) },
+                { route: '/v1/rates', body: r },
+            ),
+        ),
         trades: tradeOps(b, bulkSize),
         consolidation: m.consolidationOrders.map((o) =>
             op(
@@ -437,13 +448,14 @@ const NEEDS: Readonly<Record<PhaseName, readonly PhaseName[]>> = {
     goods: ['activation'],
     // the qualified supplier lists name filed producers of a filed cluster
     'negative-list': ['parties'],
+    rates: [],
     trades: ['signatures', 'goods', 'negative-list'],
     consolidation: ['trades'],
     packing: ['consolidation'],
-    declarations: ['packing'],
+    declarations: ['packing', 'rates'],
     customs: ['declarations'],
     flags: ['customs'],
-    receipts: ['customs'],
+    receipts: ['customs', 'rates'],
     exemptions: ['customs'],
 };
 
@@ -499,6 +511,7 @@ export function buildPlan(market: Market, options: PlanOptions = {}): Phase[] {
         signatures: [],
         goods: [],
         'negative-list': [],
+        rates: [],
         trades: [],
         consolidation: [],
         packing: [],

@@ -1,5 +1,5 @@
 import { nextMonth } from '../../chaincode/src/rules/exemption-guard';
-import { CNY_USD_RATE } from './catalog';
+import { CNY_USD_RATE, USD_CNY } from './catalog';
 import { compact, pad } from './ids';
 import type { ExemptionSeed, FlagSeed, FraudCase, PayerInput, ReceiptInput, ReceiptSeed, TradeSeed } from './model';
 import { BANK_MSP, DEMO, SECOND_BANK, type Buyer } from './parties';
@@ -10,7 +10,8 @@ import { must, type Rng } from './rng';
 /**
  * Money and tax after export: receipts filed by the bank and allocated to the trades they pay (in full, in
  * part, or as a deposit before export), and a VAT-exemption claim. Fraud cases: F2 (a paid trade presented
- * again at a second bank), an over-receipt beyond the 5 % tolerance (V25) and a premature exemption claim (F10).
+ * again at a second bank), an over-receipt beyond the 5 % tolerance (V25), a bank crediting a trade at ten times
+ * customs' rate (V31) and a premature exemption claim (F10).
  */
 
 export const PURPOSE = 'payment for goods (market procurement trade, mode 1039)';
@@ -53,7 +54,7 @@ function receipt(
     sh: Shipment,
     payee: string,
     currency: string,
-    allocations: { tradeNo: string; amountMinor: number; lineId?: string }[],
+    allocations: ReceiptInput['allocations'],
     bank: { partyId: string; mspId: string } = { partyId: DEMO.bank, mspId: BANK_MSP },
 ): ReceiptSeed {
     const receiptRef = `R-${compact(ctx.asOf)}-${pad(ctx.receipts.length + 1, 4)}`;
@@ -177,6 +178,26 @@ function settlementFraud(ctx: Ctx, flow: Flow, reserved: TradeSeed, exemptionsLi
         records: [{ kind: 'receipt', id: over.input.receiptRef }],
         expected: { ...overExpect, bankCheck: { verdict: 'FAIL', reason: 'BK07_EXCEEDS_TOLERANCE' } },
     });
+    // V31: a USD receipt credited to an exported CNY trade at ten times customs' CNY-per-USD rate
+    // (an exported one where the market has it; the V31 declaration case's CNY trade always exists)
+    const cnyTrades = [...ctx.trades.values()].filter((t) => t.input.currency === 'CNY' && t.expect === undefined);
+    const cny = cnyTrades.find((t) => t !== reserved && shipmentOf(t.input.tradeNo).state === 'EXITED') ?? cnyTrades[0];
+    if (cny !== undefined) {
+        const rate = String(USD_CNY * 10);
+        const tenfold = receipt(ctx, shipmentOf(cny.input.tradeNo), payeeOf(cny), 'USD', [
+            { tradeNo: cny.input.tradeNo, amountMinor: 100_000, rate },
+        ]);
+        const expect = { outcome: 'REJECTED', code: 'RULE_V31_RATE_OUTSIDE_TOLERANCE' } as const;
+        ctx.receipts[ctx.receipts.indexOf(tenfold)] = { ...tenfold, expect };
+        cases.push({
+            caseId: 'FRAUD-V31-BANK-RATE-10X',
+            pattern: 'V31',
+            caughtBy: 'RULE_V31_RATE_OUTSIDE_TOLERANCE (bank rate within ±5 % of customs’)',
+            title: `USD 1,000.00 credited to CNY trade ${cny.input.tradeNo} at ${rate} CNY per USD, ten times customs' rate`,
+            records: [{ kind: 'receipt', id: tenfold.input.receiptRef }],
+            expected: expect,
+        });
+    }
     // F10: a claim filed before its VAT period opens (the goods exited this month)
     const premature = exemptionsList[0];
     if (premature?.expect !== undefined) {

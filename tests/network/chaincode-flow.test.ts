@@ -223,7 +223,6 @@ describe('chaincode main path on the real network', () => {
                 tradeCountry: 'AE',
                 transportMode: 'SEA',
                 tradeNos: [tradeNo],
-                rates: [],
             },
         ]);
         expect(declaration).toMatchObject({ status: 'SUBMITTED', totalValueUsd: 120_000 });

@@ -284,4 +284,68 @@ describe('fraud and refused requests through the gateway on the real network', (
         expect(list(guard, 'result.findings').map((f) => at(f, 'reason'))).toContain('CU09_NOT_EXPORTED');
         expect(claimed).toMatchObject({ tradeNo: exported, filingNo: null });
     });
+
+    describe('V31: conversion rates are customs’, published on the ledger', () => {
+        const month = (): string => today().slice(0, 7);
+        /** Customs (re-)publishes this month's CNY rate as the next version (the test ledger is kept between runs). */
+        const publishCny = async (rate: string): Promise<void> => {
+            const versions = list(ok(await m.customs.api.get(`/v1/rates/${month()}`)), 'versions');
+            const latest = Math.max(0, ...versions.map((v) => Number(at(v, 'version'))));
+            const body = { month: month(), version: latest + 1, rates: [{ currency: 'CNY', rate }] };
+            failed(await m.broker.api.post('/v1/rates', body), 403, 'FORBIDDEN');
+            ok(await m.customs.api.post('/v1/rates', body), 201);
+        };
+        const cnyTrade = (amount: number, unitPrice: number): Promise<string> =>
+            newTrade({
+                currency: 'CNY',
+                lines: [{ lineId: 'L1', goodsCode: m.goodsCode, qty: amount / unitPrice, unitPrice, amount }],
+            });
+
+        it('the CNY 1,060,000.00 shipment is measured at the published 0.142857, not a declared 0.0142857: 422 RULE_V01', async () => {
+            await publishCny('0.142857');
+            const tradeNo = await cnyTrade(106_000_000, 10_000);
+            const { declaration } = await consolidateAndPack(m, [tradeNo]);
+            const declNo = declaration.declNo as string;
+
+            const cheat = await m.broker.api.post('/v1/declarations', {
+                ...declaration,
+                rates: [{ currency: 'CNY', rate: '0.0142857' }],
+            });
+            const preview = ok(await m.broker.api.post('/v1/declarations/preview', omit(declaration, 'declNo')));
+            const refused = await m.broker.api.post('/v1/declarations', declaration);
+            const inForce = ok(await m.bank.api.get(`/v1/rates/${month()}`));
+
+            failed(cheat, 400, 'INVALID');
+            expect(preview).toMatchObject({
+                totalValueUsd: 15_142_842,
+                withinCap: false,
+                rates: [{ currency: 'CNY', rate: '0.142857' }],
+            });
+            expect(failed(refused, 422, 'RULE_V01').message).toContain(
+                'total USD 151428.42 is above the USD 150,000 cap',
+            );
+            expect(inForce).toMatchObject({ inForce: { rates: [{ currency: 'CNY', rate: '0.142857' }] } });
+            expect((await m.broker.api.get(`/v1/declarations/${declNo}`)).status).toBe(404);
+            expect(ok(await m.vendor.api.get(`/v1/trades/${tradeNo}`))).toMatchObject({ status: 'PACKED' });
+        });
+
+        it('a bank credit at ten times customs’ rate is refused with 422 RULE_V31_RATE_OUTSIDE_TOLERANCE, one within 5 % kept', async () => {
+            await publishCny('0.142857'); // 7.000007 CNY per USD
+            const tradeNo = await cnyTrade(852_000, 852);
+            await exportTrades(m, [tradeNo]);
+            const credit = (rate: string): Record<string, unknown> =>
+                receipt(tradeNo, 100_000, { allocations: [{ tradeNo, amountMinor: 100_000, rate }] });
+
+            const tenfold = await m.bank.api.post('/v1/receipts', credit('70'));
+            const untouched = ok(await m.bank.api.get(`/v1/trades/${tradeNo}/settlement`));
+            ok(await m.bank.api.post('/v1/receipts', credit('7.1')), 201);
+            const settled = ok(await m.bank.api.get(`/v1/trades/${tradeNo}/settlement`));
+
+            expect(failed(tenfold, 422, 'RULE_V31_RATE_OUTSIDE_TOLERANCE').message).toMatch(
+                /rate 70 CNY per USD is 9\d\d\.\d\d % from the customs rate 7\.00001 of/,
+            );
+            expect(untouched).toMatchObject({ allocatedMinor: 0, allocationCount: 0 });
+            expect(settled).toMatchObject({ allocatedMinor: 710_000, allocationCount: 1 });
+        });
+    });
 });

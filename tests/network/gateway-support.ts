@@ -454,7 +454,6 @@ export async function consolidateAndPack(m: Market, tradeNos: string[]): Promise
         tradeCountry: BUYER_COUNTRY,
         transportMode: 'SEA',
         tradeNos,
-        rates: [],
     };
     return { orderCode, packingNo, declaration };
 }

@@ -12,7 +12,7 @@ import {
     type DeclarationStatus,
     type TransactionOf,
 } from '../vocabulary';
-import { recordKey, negativeListId, declarationKey } from '../model/keys';
+import { recordKey, negativeListId, declarationKey, exchangeRatesVersionId } from '../model/keys';
 import { recordsUnder } from '../store/scan';
 import { loadDeclaration, loadTrade } from '../store/loaders';
 import {
@@ -453,5 +453,9 @@ function snapshotEvidence(s: CheckSnapshot): RecordEvidence[] {
     if (s.packing !== undefined) entries.push([RecordType.packing, s.packing.packingNo, s.packing]);
     if (s.negativeList !== undefined)
         entries.push([RecordType.negativeList, negativeListId(s.negativeList.version), s.negativeList]);
+    if (s.customsRates !== undefined) {
+        const rates = s.customsRates;
+        entries.push([RecordType.exchangeRates, `${rates.month}/${exchangeRatesVersionId(rates.version)}`, rates]);
+    }
     return evidenceOf(entries);
 }

@@ -2,10 +2,9 @@ import { Context, Contract, Info, Transaction } from 'fabric-contract-api';
 import { assertOwns, assertSees, authorize, type Actor } from '../lib/auth';
 import { ChaincodeError, conflict, precondition, ruleViolation } from '../lib/errors';
 import { LISTS, listPage } from '../lib/lists';
-import { txBusinessDate } from '../lib/identity';
+import { txBusinessDate, txTime } from '../lib/identity';
 import {
     COUNTRY,
-    CURRENCY,
     DATE,
     HS_CODE,
     ID,
@@ -27,6 +26,7 @@ import { VALUE_CAP_USD_CENTS, buildDeclaration, type BuilderLine } from '../rule
 import { filingDate } from '../rules/dates';
 import { linkFiledLines } from '../rules/filed-lines';
 import { listInForce, negativeListHits } from '../rules/negative-list';
+import { declarationRates, monthOf, ratesInForce } from '../rules/rates';
 import { RecordType } from '../vocabulary';
 import { IndexType, recordKey, declarationKey } from '../model/keys';
 import { lastAttribute, scanAll } from '../store/scan';
@@ -35,6 +35,7 @@ import {
     loadActiveParty,
     loadCluster,
     loadDeclaration,
+    loadExchangeRates,
     loadTrade,
     loadNegativeLists,
     loadPacking,
@@ -42,6 +43,7 @@ import {
 import {
     type Declaration,
     type DeclarationLine,
+    type FxRate,
     type PurchaserRemark,
     type QualifiedSupplierList,
     type Trade,
@@ -54,10 +56,6 @@ import { Facts, builderLinesOf } from '../facts/facts';
 import { foodRefusalError, prepackagedFoodRefusals, type FoodLine } from '../rules/prepackaged-food';
 import { requireDeclarationEndorsement } from '../store/endorsement';
 
-const RATE = object({
-    currency: CURRENCY,
-    rate: str({ pattern: /^\d{1,9}(\.\d{1,12})?$/, max: 22, hint: 'must be a decimal' }),
-});
 const FILED_LINE = object({
     gNo: int({ min: 1, max: 999 }),
     hsCode: HS_CODE,
@@ -83,7 +81,6 @@ const COMMON = {
     transportMode: oneOf(['SEA', 'ROAD', 'RAIL', 'AIR'] as const),
     billOfLading: optional(ID),
     tradeNos: arrayOf(ID, { min: 1, max: 500 }),
-    rates: arrayOf(RATE, { max: 50 }),
 };
 const PREVIEW = object({ ...COMMON, lines: optional(arrayOf(FILED_LINE, { min: 1, max: 999 })) });
 const DECLARATION = object({ declNo: DECL_NO, ...COMMON, lines: optional(arrayOf(FILED_LINE, { min: 1, max: 999 })) });
@@ -99,6 +96,9 @@ export interface Violation {
 
 interface Prepared {
     readonly declDate: string;
+    /** V31: the customs rates of the declDate month the values were converted at, and their version. */
+    readonly rates: FxRate[];
+    readonly ratesVersion: number | undefined;
     readonly trades: Trade[];
     readonly builderLines: BuilderLine[];
     readonly lines: DeclarationLine[];
@@ -110,6 +110,29 @@ interface Prepared {
 
 function asViolation(error: ChaincodeError): Violation {
     return { code: error.code, message: error.message };
+}
+
+/** V31: the declaration's lines at customs' rates for the declDate month, never at rates the declarant chooses. */
+async function atCustomsRates(
+    ctx: Context,
+    declDate: string,
+    builderLines: readonly BuilderLine[],
+    filed: PreviewInput['lines'],
+): Promise<Pick<Prepared, 'rates' | 'ratesVersion' | 'lines' | 'simplified'>> {
+    const month = monthOf(declDate);
+    const published = ratesInForce(await loadExchangeRates(ctx, month), txTime(ctx));
+    const rates = declarationRates(
+        published,
+        month,
+        builderLines.map((line) => line.currency),
+    );
+    const built = buildDeclaration(builderLines, rates);
+    return {
+        rates,
+        ratesVersion: rates.length === 0 ? undefined : published?.version,
+        lines: filed === undefined ? built.lines : linkFiledLines(filed, builderLines, rates),
+        simplified: built.simplified,
+    };
 }
 
 /** Builds (or links the filed) simplified declaration; trades must be PACKED in the packing list, one buyer, one consignor. */
@@ -127,6 +150,8 @@ export class DeclarationContract extends Contract {
         const prepared = await this.#prepare(ctx, actor, input);
         return jsonResult({
             lines: prepared.lines,
+            rates: prepared.rates,
+            ratesVersion: prepared.ratesVersion ?? null,
             totalValueUsd: prepared.totalValueUsd,
             simplified: prepared.simplified,
             withinCap: prepared.totalValueUsd <= VALUE_CAP_USD_CENTS,
@@ -149,6 +174,8 @@ export class DeclarationContract extends Contract {
             docType: 'declaration',
             ...header,
             declDate: prepared.declDate,
+            rates: prepared.rates,
+            ...(prepared.ratesVersion === undefined ? {} : { ratesVersion: prepared.ratesVersion }),
             totalValueUsd: prepared.totalValueUsd,
             simplified: prepared.simplified,
             lines: prepared.lines,
@@ -210,8 +237,12 @@ export class DeclarationContract extends Contract {
         violations.push(...(await this.#customsOffice(ctx, input.customsOffice, trades)));
         const remarkPurchaser = await this.#purchaser(ctx, trades);
         const builderLines = await builderLinesOf(ctx, trades);
-        const built = buildDeclaration(builderLines, input.rates);
-        const lines = input.lines === undefined ? built.lines : linkFiledLines(input.lines, builderLines, input.rates);
+        const { rates, ratesVersion, lines, simplified } = await atCustomsRates(
+            ctx,
+            declDate,
+            builderLines,
+            input.lines,
+        );
         const totalValueUsd = lines.reduce((sum, line) => sum + line.valueUsd, 0);
         if (totalValueUsd > VALUE_CAP_USD_CENTS) {
             const usd = (totalValueUsd / 100).toFixed(2);
@@ -228,11 +259,13 @@ export class DeclarationContract extends Contract {
         violations.push(...(await prepackagedFoodViolations(ctx, trades, [...new Set([declDate, today])])));
         return {
             declDate,
+            rates,
+            ratesVersion,
             trades,
             builderLines,
             lines,
             totalValueUsd,
-            simplified: built.simplified,
+            simplified,
             remarkPurchaser,
             violations,
         };

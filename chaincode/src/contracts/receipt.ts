@@ -2,7 +2,7 @@ import { Context, Contract, Info, Transaction } from 'fabric-contract-api';
 import { assertOwns, assertSees, authorize, type Actor } from '../lib/auth';
 import { canonicalJson, jsonResult } from '../lib/canonical';
 import { conflict, forbidden, invalid, notFound, precondition, ruleViolation } from '../lib/errors';
-import { txBusinessDate } from '../lib/identity';
+import { txBusinessDate, txTime } from '../lib/identity';
 import { LISTS, listPage } from '../lib/lists';
 import {
     COUNTRY,
@@ -36,10 +36,12 @@ import {
     verificationSummary,
 } from '../rules/bank-check';
 import { futureDate } from '../rules/dates';
+import { assertDealingRate, monthOf, ratesInForce } from '../rules/rates';
 import { RecordType, RECEIPT_CHANNELS } from '../vocabulary';
 import {
     receiptIdOf,
     type AllocationRecord,
+    type ExchangeRates,
     type PayerPrivate,
     type ReceiptAllocationEntry,
     type ReceiptByPayee,
@@ -47,7 +49,15 @@ import {
     type Signature,
 } from '../model/records';
 import { raise } from '../store/risk-flags';
-import { findParty, findTrade, allocationsOfTrade, parseReceiptId, loadReceipt, loadTrade } from '../store/loaders';
+import {
+    findParty,
+    findTrade,
+    allocationsOfTrade,
+    loadExchangeRates,
+    parseReceiptId,
+    loadReceipt,
+    loadTrade,
+} from '../store/loaders';
 import { implicitCollection, receiptKey } from '../model/keys';
 import { exists } from '../store/records';
 import { emit } from '../store/events';
@@ -136,14 +146,20 @@ interface Allocated {
     readonly flags: string[];
 }
 
-/** Allocates to each trade in turn (V24, V25) and raises the F2 / F9 flags each allocation signals. */
+/** V31: customs' rates in force now for the month of a value date (what a bank's dealing rates are held to). */
+async function customsRatesOf(ctx: Context, valueDate: string): Promise<ExchangeRates | undefined> {
+    return ratesInForce(await loadExchangeRates(ctx, monthOf(valueDate)), txTime(ctx));
+}
+
+/** Allocates to each trade in turn (V24, V25, V31) and raises the F2 / F9 flags each allocation signals. */
 async function allocateAll(
     ctx: Context,
-    head: ReceiptHead,
+    receipt: Omit<ReceiptHead, 'customsRates'>,
     inputs: readonly AllocationInput[],
     by: Signature,
 ): Promise<Allocated> {
     const out: Allocated = { entries: [], records: [], flags: [] };
+    const head: ReceiptHead = { ...receipt, customsRates: await customsRatesOf(ctx, receipt.valueDate) };
     for (const input of inputs) {
         const trade = await loadTrade(ctx, input.tradeNo);
         const allocation = allocateToTrade(head, trade, await allocationsOfTrade(ctx, input.tradeNo), input, by);
@@ -291,8 +307,17 @@ export class ReceiptContract extends Contract {
         const future = futureDate('receipt.valueDate', input.valueDate, txBusinessDate(ctx));
         if (future !== null) throw future;
         const usdEquivalentMinor = usdEquivalent(input.amountMinor, input.currency, input.usdRate);
+        if (input.usdRate !== undefined) {
+            assertDealingRate(await customsRatesOf(ctx, input.valueDate), {
+                from: input.currency,
+                to: 'USD',
+                rate: input.usdRate,
+                month: monthOf(input.valueDate),
+                what: 'receipt.usdRate',
+            });
+        }
         await this.#assertPayee(ctx, input.payeePartyId);
-        const head: ReceiptHead = { ...input, receiptId: receiptIdOf(bankMspId, input.receiptRef), bankMspId };
+        const head = { ...input, receiptId: receiptIdOf(bankMspId, input.receiptRef), bankMspId };
         const allocated = await allocateAll(ctx, head, input.allocations, actor.signature);
         const receipt: ReceiptRecord = {
             docType: 'receipt',
@@ -326,7 +351,7 @@ export class ReceiptContract extends Contract {
         return jsonResult(receipt);
     }
 
-    /** Adds allocations to a RECEIVED receipt of the calling bank; V24/V25 as in FileReceipt. */
+    /** Adds allocations to a RECEIVED receipt of the calling bank; V24/V25/V31 as in FileReceipt. */
     @Transaction()
     async AllocateReceipt(ctx: Context, receiptId: string, allocationsJson: string): Promise<string> {
         const inputs = parseJson(allocationsJson, arrayOf(ALLOCATION, { min: 1, max: 50 }), 'allocations');

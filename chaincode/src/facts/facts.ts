@@ -19,7 +19,14 @@ import type { CheckSnapshot } from '../rules/customs-check';
 import type { BuilderLine } from '../rules/declaration-builder';
 import { listInForce } from '../rules/negative-list';
 import type { TradeFacts, TradeDraft } from '../rules/trade-rules';
-import { allocationsOfTrade, loadGoods, loadNegativeLists, loadQualifiedSupplierLists } from '../store/loaders';
+import { monthOf, ratesInForce } from '../rules/rates';
+import {
+    allocationsOfTrade,
+    loadExchangeRates,
+    loadGoods,
+    loadNegativeLists,
+    loadQualifiedSupplierLists,
+} from '../store/loaders';
 import { getRecord } from '../store/records';
 import { openFlags } from '../store/risk-flags';
 import { lastAttribute, scanAll } from '../store/scan';
@@ -182,6 +189,11 @@ export class Facts {
             orders: this.#orders,
             packing,
             negativeList: listInForce(await this.negativeLists(), declaration.declDate),
+            // V31: the rates in force when the declaration was filed, not any re-published since
+            customsRates: ratesInForce(
+                await loadExchangeRates(ctx, monthOf(declaration.declDate)),
+                declaration.filedBy.at,
+            ),
             builderLines: await this.#builderLinesOfPresentGoods(present),
             openFlags: flags,
             allocations: await this.#allocatedAmounts(declaration.tradeNos),

@@ -110,6 +110,12 @@ const PERMISSIONS: Readonly<Record<TransactionName, Permission>> = {
     // V11: the qualified supplier list is the market operator's (管委会) to keep, cluster by cluster
     'GoodsContract.PublishQualifiedSuppliers': OPERATOR_WRITE,
     'GoodsContract.GetQualifiedSuppliers': { access: 'read', roles: EVERY_ROLE },
+    // V31: customs' rates; whoever declares (agent, broker) or checks (authorities, banks) reads them
+    'RatesContract.PublishRates': CUSTOMS_WRITE,
+    'RatesContract.GetRates': {
+        access: 'read',
+        roles: { ...AUTHORITIES_READ, agent: 'ANY', broker: 'ANY', bank: 'ANY' },
+    },
     'TradeContract.RegisterTrade': {
         access: 'write',
         roles: { vendor: 'OWN', agent: 'OWN' },

@@ -127,6 +127,11 @@ export function qualifiedSuppliersKey(ctx: Context, clusterId: string, version: 
     return recordKey(ctx, 'qualifiedSuppliers', clusterId, negativeListId(version));
 }
 
+/** A month's exchange-rate version as a record ID attribute: 6 digits, so versions sort in key order. */
+export function exchangeRatesVersionId(version: number): string {
+    return String(version).padStart(6, '0');
+}
+
 /** Collection names; the definitions (members, policies) are in chaincode/collections_config.json. */
 export const Collection = {
     /** Buyer identity documents, vendor bank accounts: MarketOrg + CustomsOrg. */

@@ -143,6 +143,23 @@ export interface QualifiedSupplierList {
     readonly publishedBy: Signature;
 }
 
+/**
+ * Customs' conversion rates for one month (V31), one version: `rates` are USD per one unit of each currency, the
+ * rate for the month's declarations and the reference for banks' dealing rates. A month may be re-published as a
+ * new version; the version in force at a moment is the latest published by then, so earlier uses keep theirs.
+ */
+export interface ExchangeRates {
+    readonly docType: 'exchangeRates';
+    /** YYYY-MM. */
+    readonly month: string;
+    readonly version: number;
+    /** One per currency, sorted by currency; never USD (1 by definition). */
+    readonly rates: FxRate[];
+    /** Why this version replaces the previous one (re-publication). */
+    readonly reason?: string;
+    readonly publishedBy: Signature;
+}
+
 export interface TradeLine {
     readonly lineId: string;
     readonly goodsCode: string;
@@ -281,7 +298,10 @@ export interface Declaration {
     readonly transportMode: string;
     readonly billOfLading?: string;
     readonly tradeNos: string[];
+    /** V31: the customs rates the conversion used (copied from the month's published version). */
     readonly rates: FxRate[];
+    /** V31: that version of the declDate month's rates; absent when every trade is in USD. */
+    readonly ratesVersion?: number;
     readonly totalValueUsd: number;
     readonly simplified: boolean;
     readonly lines: DeclarationLine[];

@@ -1,11 +1,15 @@
 import { summariseTrade, tradeSettlementStatus } from './allocation';
-import { VALUE_CAP_USD_CENTS, buildDeclaration, type BuilderLine } from './declaration-builder';
+import { VALUE_CAP_USD_CENTS, buildDeclaration, type BuilderLine, type BuiltDeclaration } from './declaration-builder';
 import { LINE_VALUE_TOLERANCE } from './filed-lines';
 import { negativeListHits } from './negative-list';
+import { declarationRates, monthOf } from './rates';
+import { ChaincodeError } from '../lib/errors';
 import { type PartyType } from '../vocabulary';
 import {
     type ConsolidationOrder,
     type Declaration,
+    type ExchangeRates,
+    type FxRate,
     type Goods,
     type MarketCluster,
     type NegativeList,
@@ -72,6 +76,8 @@ export interface CheckSnapshot {
     readonly orders: ReadonlyMap<string, ConsolidationOrder | undefined>;
     readonly packing: PackingList | undefined;
     readonly negativeList: NegativeList | undefined;
+    /** V31: customs' rates of the declDate month in force when the declaration was filed. */
+    readonly customsRates: ExchangeRates | undefined;
     /** Current trade lines of the declared trades, as the builder takes them. */
     readonly builderLines: readonly BuilderLine[];
     readonly openFlags: readonly RiskFlag[];
@@ -84,6 +90,7 @@ export interface CheckSnapshot {
 /** Every reason code the check can give, for docs and tests. */
 export const REASON_CODES = [
     'CU01_OVER_CAP',
+    'CU01_OVER_CAP_AT_CUSTOMS_RATES',
     'CU01_TOTAL_MISMATCH',
     'CU02_TRADE_MISSING',
     'CU02_TRADE_NOT_CONFIRMED',
@@ -95,6 +102,8 @@ export const REASON_CODES = [
     'CU02_PRODUCER_NOT_ACTIVE',
     'CU03_NEGATIVE_LIST',
     'CU04_RECOMPUTE_FAILED',
+    'CU04_RATE_NOT_PUBLISHED',
+    'CU04_RATE_NOT_CUSTOMS',
     'CU04_LINE_COUNT',
     'CU04_HS_MISMATCH',
     'CU04_ITEMISATION_MISMATCH',
@@ -131,11 +140,38 @@ function check(id: string, name: string, reasons: Reason[]): Check {
     return { id, name, result, reasons };
 }
 
-function valueCap(s: CheckSnapshot): Reason[] {
+/** The declaration rebuilt from its trade lines at customs' rates (V31), or why it cannot be. */
+type Rebuilt = { readonly built: BuiltDeclaration; readonly rates: FxRate[] } | { readonly failure: Reason };
+
+function rebuild(s: CheckSnapshot): Rebuilt {
+    const month = monthOf(s.declaration.declDate);
+    let rates: FxRate[];
+    try {
+        rates = declarationRates(
+            s.customsRates,
+            month,
+            s.builderLines.map((line) => line.currency),
+        );
+    } catch (error) {
+        const message = error instanceof ChaincodeError ? error.message : String(error);
+        return { failure: fail('CU04_RATE_NOT_PUBLISHED', message) };
+    }
+    try {
+        return { built: buildDeclaration(s.builderLines, rates), rates };
+    } catch (error) {
+        return { failure: fail('CU04_RECOMPUTE_FAILED', error instanceof Error ? error.message : String(error)) };
+    }
+}
+
+function valueCap(s: CheckSnapshot, rebuilt: Rebuilt): Reason[] {
     const d = s.declaration;
     const reasons: Reason[] = [];
     if (d.totalValueUsd > VALUE_CAP_USD_CENTS)
         reasons.push(fail('CU01_OVER_CAP', `total ${d.totalValueUsd} cents > cap`));
+    else if ('built' in rebuilt && rebuilt.built.totalValueUsd > VALUE_CAP_USD_CENTS) {
+        const usd = (rebuilt.built.totalValueUsd / 100).toFixed(2);
+        reasons.push(fail('CU01_OVER_CAP_AT_CUSTOMS_RATES', `total USD ${usd} at customs' rates is above the cap`));
+    }
     const sum = d.lines.reduce((total, line) => total + line.valueUsd, 0);
     if (sum !== d.totalValueUsd)
         reasons.push(fail('CU01_TOTAL_MISMATCH', `lines sum to ${sum}, total says ${d.totalValueUsd}`));
@@ -208,13 +244,26 @@ const sourceIds = (line: { sources: readonly { tradeNo: string; lineId: string }
         .sort()
         .join(',');
 
-function recompute(s: CheckSnapshot): Reason[] {
-    let built;
-    try {
-        built = buildDeclaration(s.builderLines, s.declaration.rates);
-    } catch (error) {
-        return [fail('CU04_RECOMPUTE_FAILED', error instanceof Error ? error.message : String(error))];
-    }
+/** V31: every rate the declaration converted at must be customs' rate for its month. */
+function declaredRates(s: CheckSnapshot, customs: readonly FxRate[]): Reason[] {
+    const month = monthOf(s.declaration.declDate);
+    const version = s.customsRates?.version ?? 0;
+    return customs.flatMap((published) => {
+        const declared = s.declaration.rates.find((r) => r.currency === published.currency);
+        if (declared?.rate === published.rate) return [];
+        return [
+            fail(
+                'CU04_RATE_NOT_CUSTOMS',
+                `${published.currency} converted at ${declared?.rate ?? 'no recorded rate'}; customs' rate for ${month} ` +
+                    `(version ${version}) is ${published.rate}`,
+            ),
+        ];
+    });
+}
+
+function recompute(s: CheckSnapshot, rebuilt: Rebuilt): Reason[] {
+    if ('failure' in rebuilt) return [rebuilt.failure];
+    const { built } = rebuilt;
     const filed = [...s.declaration.lines].sort((a, b) => a.gNo - b.gNo);
     if (filed.length !== built.lines.length) {
         return [fail('CU04_LINE_COUNT', `filed ${filed.length} lines, recomputed ${built.lines.length}`)];
@@ -241,6 +290,10 @@ function recompute(s: CheckSnapshot): Reason[] {
             reasons.push(fail('CU04_SOURCES_MISMATCH', `${where}: linked trade lines differ`));
         return reasons;
     });
+}
+
+function simplifiedRecompute(s: CheckSnapshot, rebuilt: Rebuilt): Reason[] {
+    return [...('rates' in rebuilt ? declaredRates(s, rebuilt.rates) : []), ...recompute(s, rebuilt)];
 }
 
 function tradeConsolidation(s: CheckSnapshot, packing: PackingList, trade: Trade): Reason[] {
@@ -380,11 +433,12 @@ function settlementReasons(status: SettlementStatus): Reason[] {
 /** CU-01..CU-08 on one declaration; verdict FAIL if any check fails, else REFER if any refers, else PASS. */
 export function checkDeclaration(s: CheckSnapshot): CheckReport {
     const settlement = settlementStatus(s);
+    const rebuilt = rebuild(s);
     const checks = [
-        check('CU-01', 'ValueCap', valueCap(s)),
+        check('CU-01', 'ValueCap', valueCap(s, rebuilt)),
         check('CU-02', 'Provenance', provenance(s)),
         check('CU-03', 'NegativeList', negativeList(s)),
-        check('CU-04', 'SimplifiedRecompute', recompute(s)),
+        check('CU-04', 'SimplifiedRecompute', simplifiedRecompute(s, rebuilt)),
         check('CU-05', 'ConsolidationIntegrity', consolidation(s)),
         check('CU-06', 'PurchaserRemark', purchaserRemark(s)),
         check('CU-07', 'Accountability', accountability(s)),

@@ -6,6 +6,7 @@ import { invalid, precondition, ruleViolation } from '../lib/errors';
 import { businessDateOf } from '../lib/identity';
 import type {
     AllocationRecord,
+    ExchangeRates,
     RaiseInput,
     ReceiptAllocationEntry,
     ReceiptRecord,
@@ -15,6 +16,7 @@ import type {
 import { evaluateAllocation, receiptAllocationStatus, summariseReceipt } from './allocation';
 import { expectedPayee } from './bank-check';
 import { assertLinesWithinValue } from './line-allocation';
+import { assertAllocationRate } from './rates';
 
 /** The receipt an allocation belongs to. */
 export interface ReceiptHead {
@@ -24,6 +26,8 @@ export interface ReceiptHead {
     readonly payeePartyId: string;
     readonly currency: string;
     readonly valueDate: string;
+    /** V31: customs' rates in force for the value-date month, which a dealing rate must stay near. */
+    readonly customsRates: ExchangeRates | undefined;
 }
 
 export interface AllocationInput {
@@ -85,6 +89,7 @@ export function allocateToTrade(
 ): Allocation {
     assertAllocatable(trade, head.payeePartyId);
     const rate = input.rate ?? null;
+    assertAllocationRate(head.customsRates, head, trade, rate);
     const decision = evaluateAllocation(
         { amountMinor: trade.totalAmount, currency: trade.currency },
         existing.map((a) => a.tradeAmountMinor),

@@ -6,6 +6,7 @@ import {
     type AllocationRecord,
     type ConsolidationOrder,
     type Declaration,
+    type ExchangeRates,
     type Goods,
     type MarketCluster,
     type NegativeList,
@@ -99,6 +100,11 @@ export function loadNegativeLists(ctx: Context): Promise<NegativeList[]> {
 /** A cluster's qualified supplier list versions (V11); few per cluster, all read to find the one in force. */
 export function loadQualifiedSupplierLists(ctx: Context, clusterId: string): Promise<QualifiedSupplierList[]> {
     return recordsUnder<QualifiedSupplierList>(ctx, RecordType.qualifiedSuppliers, [clusterId], 'qualifiedSuppliers');
+}
+
+/** Every published version of one month's customs rates (V31): a few per month, read whole (usable in writes). */
+export function loadExchangeRates(ctx: Context, month: string): Promise<ExchangeRates[]> {
+    return recordsUnder<ExchangeRates>(ctx, RecordType.exchangeRates, [month], 'exchangeRates');
 }
 
 /** Splits a receipt ID given as an argument; `INVALID:` when it is not `<Bank…MSP>:<receiptRef>`. */

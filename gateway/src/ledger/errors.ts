@@ -4,8 +4,12 @@
  * that did not answer.
  */
 
-/** Codes the chaincode puts at the start of every error message (chaincode/src/lib/errors.ts); a rule may add its reason (RULE_V11_SUPPLIER_NOT_QUALIFIED). */
-export const CHAINCODE_CODE = /^(INVALID|NOT_FOUND|CONFLICT|FORBIDDEN|PRECONDITION|RULE_V\d{2,3}(?:_[A-Z0-9]+)*):\s*/;
+/**
+ * Codes the chaincode puts at the start of every error message (chaincode/src/lib/errors.ts); a rule's code may name
+ * its case after the rule (RULE_V31_RATE_MISSING, RULE_V11_SUPPLIER_NOT_QUALIFIED).
+ */
+export const CHAINCODE_CODE =
+    /^(INVALID|NOT_FOUND|CONFLICT|FORBIDDEN|PRECONDITION|RULE_V\d{2,3}(?:_[A-Z][A-Z0-9_]*)?):\s*/;
 
 export abstract class LedgerError extends Error {
     readonly txId: string | undefined;

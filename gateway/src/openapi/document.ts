@@ -112,7 +112,7 @@ function errorCodes(route: AnyRoute): ErrorCode[] {
 function errorResponse(status: number, codes: readonly ErrorCode[]): JsonSchema {
     const named = codes.filter((code) => code !== 'RULE_Vnn');
     const code = codes.includes('RULE_Vnn')
-        ? { anyOf: [{ enum: named }, { type: 'string', pattern: '^RULE_V[0-9]{2}$' }] }
+        ? { anyOf: [{ enum: named }, { type: 'string', pattern: '^RULE_V[0-9]{2}(_[A-Z][A-Z0-9_]*)?$' }] }
         : { enum: named };
     return {
         description: `${STATUS_TEXT[status] ?? 'error'}: ${codes.join(', ')}`,

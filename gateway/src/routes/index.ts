@@ -12,6 +12,7 @@ import { historyRoutes } from './history/router';
 import { meRoutes } from './me/router';
 import { onboardingRoutes } from './onboarding/router';
 import { partyRoutes } from './parties/router';
+import { rateRoutes } from './rates/router';
 import { receiptRoutes } from './receipts/router';
 import { reconciliationRoutes } from './reconciliation/router';
 import { riskRoutes } from './risk/router';
@@ -36,6 +37,7 @@ export function allRoutes(deps: RoutesDeps): AnyRoute[] {
         ...consolidationRoutes(),
         ...declarationRoutes(),
         ...customsRoutes(),
+        ...rateRoutes(),
         ...receiptRoutes(),
         ...reconciliationRoutes(),
         ...exemptionRoutes(),

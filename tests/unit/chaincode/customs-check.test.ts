@@ -9,7 +9,13 @@ import {
 } from '../../../chaincode/src/rules/customs-check';
 import * as id from './support/identities';
 import { DECL1, World } from './support/world';
-import { type Declaration, type NegativeList, type Party, type Trade } from '../../../chaincode/src/model/records';
+import {
+    type Declaration,
+    type ExchangeRates,
+    type NegativeList,
+    type Party,
+    type Trade,
+} from '../../../chaincode/src/model/records';
 import { loadDeclaration } from '../../../chaincode/src/store/loaders';
 
 /** Every reason code of CU-01..CU-08: a clean snapshot from a real declaration, then one defect at a time. */
@@ -48,6 +54,22 @@ const list = (entries: NegativeList['entries']): NegativeList => ({
     publishedBy: line0(base) as never,
 });
 
+/** The declared trades in CNY, customs' CNY rate for the month at `customsRate`, the declaration's record at `declared`. */
+const inCny = (s: CheckSnapshot, customsRate: string, declared: string): CheckSnapshot => {
+    const customsRates: ExchangeRates = {
+        docType: 'exchangeRates',
+        month: '2024-03',
+        version: 1,
+        rates: [{ currency: 'CNY', rate: customsRate }],
+        publishedBy: s.declaration.filedBy,
+    };
+    return {
+        ...decl(s, { rates: [{ currency: 'CNY', rate: declared }] }),
+        customsRates,
+        builderLines: s.builderLines.map((l) => ({ ...l, currency: 'CNY' })),
+    };
+};
+
 /** The snapshot as of `days` after an exit on 2024-03-20, each trade allocated `share` of its value (rounded up). */
 const settledShare = (s: CheckSnapshot, share: number, days: number): CheckSnapshot => ({
     ...s,
@@ -60,6 +82,8 @@ const settledShare = (s: CheckSnapshot, share: number, days: number): CheckSnaps
 
 const MUTATIONS: Record<ReasonCode, [Mutation, Severity]> = {
     CU01_OVER_CAP: m((s) => decl(s, { totalValueUsd: 15_000_001 }), 'FAIL'),
+    // V31: a CNY 1 = USD 1 declaration measured at customs' CNY 1 = USD 1000
+    CU01_OVER_CAP_AT_CUSTOMS_RATES: m((s) => inCny(s, '1000', '1'), 'FAIL'),
     CU01_TOTAL_MISMATCH: m((s) => decl(s, { totalValueUsd: s.declaration.totalValueUsd + 1 }), 'FAIL'),
     CU02_TRADE_MISSING: m((s) => trade(s, 'T2', undefined), 'FAIL'),
     CU02_TRADE_NOT_CONFIRMED: m((s) => trade(s, 'T1', { status: 'CANCELLED' }), 'FAIL'),
@@ -73,10 +97,13 @@ const MUTATIONS: Record<ReasonCode, [Mutation, Severity]> = {
     ),
     CU02_PRODUCER_NOT_ACTIVE: m((s) => party(s, 'P1', { status: 'SUSPENDED' }), 'FAIL'),
     CU03_NEGATIVE_LIST: m((s) => ({ ...s, negativeList: list([{ hsPrefix: '9503', reason: 'toys barred' }]) }), 'FAIL'),
-    CU04_RECOMPUTE_FAILED: m(
+    CU04_RECOMPUTE_FAILED: m((s) => ({ ...s, builderLines: [] }), 'FAIL'),
+    CU04_RATE_NOT_PUBLISHED: m(
         (s) => ({ ...s, builderLines: s.builderLines.map((l) => ({ ...l, currency: 'EUR' })) }),
         'FAIL',
     ),
+    // the issue's cheat: converted at a rate of the declarant's choosing (the values agree with it, not with customs)
+    CU04_RATE_NOT_CUSTOMS: m((s) => inCny(s, '1', '0.1'), 'FAIL'),
     CU04_LINE_COUNT: m((s) => decl(s, { lines: s.declaration.lines.slice(1) }), 'FAIL'),
     CU04_HS_MISMATCH: m((s) => withLine0(s, { hsCode: '6109100099' }), 'FAIL'),
     CU04_ITEMISATION_MISMATCH: m((s) => withLine0(s, { isItemised: false, mergedChapter: '61' }), 'FAIL'),

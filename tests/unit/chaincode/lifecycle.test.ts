@@ -349,7 +349,7 @@ describe('declaration filing and customs state machine', () => {
         await expect(w.fileDeclaration(DECL2, 'PK1', ['T2'])).rejects.toThrow(/already in declaration/);
     });
 
-    it('requires one purchaser (V13) and converts CNY at the recorded rate', async () => {
+    it('requires one purchaser (V13) and converts CNY at the published customs rate (V31)', async () => {
         await w.registerTrade('T1', [{ goods: 'G1', qty: 10, unitPrice: 500 }], { currency: 'CNY' });
         await w.registerTrade('T2', [{ goods: 'G1', qty: 10, unitPrice: 500 }], { buyerId: 'B2' });
         await w.consolidate('O1', ['T1', 'T2']);
@@ -357,8 +357,9 @@ describe('declaration filing and customs state machine', () => {
         await expect(w.fileDeclaration(DECL1, 'PK1', ['T1', 'T2'])).rejects.toThrow(
             'RULE_V13: a declaration names one purchaser',
         );
-        const d = await w.fileDeclaration(DECL1, 'PK1', ['T1'], { rates: [{ currency: 'CNY', rate: '0.14' }] });
-        expect(d).toMatchObject({ totalValueUsd: 700, rates: [{ currency: 'CNY', rate: '0.14' }] });
+        await w.publishRates('2024-03', { CNY: '0.14' });
+        const d = await w.fileDeclaration(DECL1, 'PK1', ['T1']);
+        expect(d).toMatchObject({ totalValueUsd: 700, rates: [{ currency: 'CNY', rate: '0.14' }], ratesVersion: 1 });
     });
 
     it('flags near-cap declarations on the same day for one buyer (F4)', async () => {

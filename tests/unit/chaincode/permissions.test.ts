@@ -140,6 +140,14 @@ const SCENARIOS: Record<string, Scenario> = {
     'GoodsContract.GetQualifiedSuppliers': {
         invoke: (w) => (ctx) => w.goods.GetQualifiedSuppliers(ctx, 'YIWU', '2024-03-01'),
     },
+    'RatesContract.PublishRates': {
+        invoke: (w) => (ctx) =>
+            w.rates.PublishRates(
+                ctx,
+                j({ month: '2024-04', version: 1, rates: [{ currency: 'CNY', rate: '0.1385' }] }),
+            ),
+    },
+    'RatesContract.GetRates': { invoke: (w) => (ctx) => w.rates.GetRates(ctx, '2024-03') },
     'TradeContract.RegisterTrade': {
         invoke: (w) => (ctx) =>
             w.trade.RegisterTrade(ctx, j(w.tradeInput('TN', [{ goods: 'G1', qty: 1, unitPrice: 500 }]))),

@@ -3,11 +3,12 @@ import { FakeLedger, type FakeIdentity } from './support/fake-ledger';
 import { collectionsConfig } from './support/collections';
 import { operator } from './support/identities';
 import { RecordType } from '../../../chaincode/src/vocabulary';
-import { recordKey, IndexType } from '../../../chaincode/src/model/keys';
+import { recordKey, IndexType, exchangeRatesVersionId } from '../../../chaincode/src/model/keys';
 import { putIndex, putRecord } from '../../../chaincode/src/store/records';
 import {
     type AgencyAgreement,
     type Declaration,
+    type ExchangeRates,
     type Party,
     type Trade,
     type Signature,
@@ -102,6 +103,20 @@ export function declaration(declNo: string, tradeNos: string[], over: Partial<De
     };
 }
 
+/**
+ * Customs' rates of a month (V31). The standard world's March 2024: CNY 0.146 and EUR 1.08 USD, so the banks' dealing
+ * rates of the tests (7 and 7.1234 CNY per USD, 7.1234 CNY per EUR, 1.08 USD per EUR) are all within 5 % of them.
+ */
+export function exchangeRates(month: string, rates: Record<string, string>, version = 1): ExchangeRates {
+    return {
+        docType: 'exchangeRates',
+        month,
+        version,
+        rates: Object.entries(rates).map(([currency, rate]) => ({ currency, rate })),
+        publishedBy: { ...seedSignature, mspId: 'CustomsOrgMSP', role: 'customs', party: null },
+    };
+}
+
 export function agreement(agreementNo: string, status: AgencyAgreement['status']): AgencyAgreement {
     return {
         docType: 'agreement',
@@ -119,7 +134,7 @@ export function agreement(agreementNo: string, status: AgencyAgreement['status']
 /** Writes records straight into the ledger, as the other contracts would have left them. */
 export async function seed(
     ledger: FakeLedger,
-    records: readonly (Party | Trade | Declaration | AgencyAgreement)[],
+    records: readonly (Party | Trade | Declaration | AgencyAgreement | ExchangeRates)[],
     who: FakeIdentity = operator(),
 ): Promise<void> {
     await ledger.submit(who, async (ctx: Context) => {
@@ -130,6 +145,10 @@ export async function seed(
                 await putRecord(ctx, recordKey(ctx, RecordType.trade, record.tradeNo), record);
             if (record.docType === 'declaration') {
                 await putRecord(ctx, recordKey(ctx, RecordType.declaration, record.declNo), record);
+            }
+            if (record.docType === 'exchangeRates') {
+                const id = exchangeRatesVersionId(record.version);
+                await putRecord(ctx, recordKey(ctx, RecordType.exchangeRates, record.month, id), record);
             }
             if (record.docType === 'agreement') {
                 await putRecord(ctx, recordKey(ctx, RecordType.agreement, record.agreementNo), record);
@@ -171,6 +190,7 @@ export async function standardWorld(ledger: FakeLedger): Promise<void> {
         trade('T4', { vendorId: 'V2', agentId: 'A2' }),
         trade('TX', { status: 'CANCELLED' }),
         declaration('D1', ['T1', 'T3']),
+        exchangeRates('2024-03', { CNY: '0.146', EUR: '1.08' }),
     ]);
 }
 

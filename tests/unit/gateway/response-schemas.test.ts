@@ -24,6 +24,7 @@ import {
     VerifiedResponse,
 } from '../../../gateway/src/routes/receipts/schema';
 import { page } from '../../../gateway/src/routes/common';
+import { ExchangeRatesRecord, RatesOfMonth } from '../../../gateway/src/routes/rates/schema';
 import { RiskFlagRecord } from '../../../gateway/src/routes/risk/schema';
 import { TradeHistory, TradeRecord, TradeSettlement } from '../../../gateway/src/routes/trades/schema';
 import * as id from '../chaincode/support/identities';
@@ -186,6 +187,13 @@ describe('response schemas accept the chaincode’s real answers', () => {
             NegativeListInForce,
             await w.query(customs, (ctx) => w.goods.GetNegativeList(ctx, '2024-04-03')),
         );
+        const cny = { month: '2024-03', version: 1, rates: [{ currency: 'CNY', rate: '0.14' }] };
+        record(
+            'PublishRates',
+            ExchangeRatesRecord,
+            await w.json(customs, (ctx) => w.rates.PublishRates(ctx, JSON.stringify(cny))),
+        );
+        record('GetRates', RatesOfMonth, await w.query(customs, (ctx) => w.rates.GetRates(ctx, '2024-03')));
         record(
             'GetConsolidationOrder',
             ConsolidationOrderRecord,

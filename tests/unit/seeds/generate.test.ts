@@ -13,6 +13,9 @@ const full = generateMarket({ seed: 7, size: 'full', asOf: AS_OF });
 
 /** Every case of the catalogue and the answer it must get (docs/fraud-cases.md). */
 const EXPECTED_ANSWERS: Readonly<Record<string, string>> = {
+    // V31: at customs' rate the declaration is over the cap; a bank's rate 10× customs' is refused
+    'FRAUD-V31-DECLARANT-RATE': 'RULE_V01',
+    'FRAUD-V31-BANK-RATE-10X': 'RULE_V31_RATE_OUTSIDE_TOLERANCE',
     'FRAUD-V11-UNQUALIFIED-FOOD-SUPPLIER': 'RULE_V11_SUPPLIER_NOT_QUALIFIED',
     'FRAUD-V25-LINE-OVER-RECEIPT': 'RULE_V25_LINE_OVER_RECEIPT',
     'FRAUD-F11-SHARED-PASSPORT': 'flag F11',
@@ -117,7 +120,8 @@ describe.each([
 
     it('keeps every declaration within USD 150,000 except the labelled over-cap one, as the chaincode computes it', () => {
         const overCap = labelledDeclaration(m, 'RULE_V01');
-        expect(overCap).toHaveLength(1);
+        // FRAUD-V01-OVER-CAP, and FRAUD-V31-DECLARANT-RATE: over the cap at customs' rate
+        expect(overCap).toHaveLength(2);
         for (const d of m.declarations) {
             const lines = d.input.tradeNos.flatMap((no) => {
                 const t = trades.get(no);
@@ -134,6 +138,13 @@ describe.each([
             if (overCap.includes(d.input.declNo)) expect(d.totalValueUsd).toBeGreaterThan(CAP);
             else expect(d.totalValueUsd).toBeLessThanOrEqual(CAP);
         }
+    });
+
+    it('publishes customs rates for the months its declarations and receipts use, at the rates it values them at', () => {
+        const month = AS_OF.slice(0, 7);
+        const published = new Map(m.exchangeRates.map((r) => [r.month, r.rates]));
+        expect(published.get(month)).toEqual(RATES);
+        for (const r of m.receipts) expect(published.has(r.input.valueDate.slice(0, 7))).toBe(true);
     });
 
     it('puts every consolidated trade line in exactly one declaration, one buyer and one agent each', () => {
@@ -168,6 +179,7 @@ describe.each([
         expect(refused).toEqual([
             { outcome: 'REJECTED', code: 'RULE_V25' },
             { outcome: 'REJECTED', code: 'RULE_V25' },
+            { outcome: 'REJECTED', code: 'RULE_V31_RATE_OUTSIDE_TOLERANCE' },
             { outcome: 'REJECTED', code: 'RULE_V25_LINE_OVER_RECEIPT' },
             { outcome: 'REJECTED', code: 'RULE_V24' },
             { outcome: 'REJECTED', code: 'RULE_V24' },

@@ -4,7 +4,7 @@ import type { Translator } from '../i18n';
 
 /** The code's sentence in the user's language; a broken rule (RULE_Vnn) is named with its text. */
 export function errorSentence(t: Translator, code: string): string {
-    const rule = /^RULE_(V\d{2})$/.exec(code)?.[1];
+    const rule = /^RULE_(V\d{2})(?:_[A-Z][A-Z0-9_]*)?$/.exec(code)?.[1];
     if (rule !== undefined) {
         return t.t('error.rule', { rule, text: t.lookup(`rule.${rule}`, t.t('rule.other')) });
     }

@@ -40,7 +40,9 @@ export function declarationRoutes(): AnyRoute[] {
             summary: 'File a mode-1039 declaration (agent or broker)',
             description:
                 'Dated on the China business day of the filing (V32: a declDate before the day before, or in the ' +
-                'future, is 422 RULE_V32); declared at the customs office of the trades’ cluster (else 422 RULE_V02).',
+                'future, is 422 RULE_V32); declared at the customs office of the trades’ cluster (else 422 RULE_V02). ' +
+                'Values convert to USD at the rates customs published for the declDate month (V31; none published ' +
+                'for a trade currency is 422 RULE_V31_RATE_MISSING), never at rates the declarant sends.',
             tag,
             write: true,
             status: 201,

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import {
     Country,
-    Currency,
     HsCode,
     humanText,
     Id,
@@ -52,15 +51,6 @@ const common = {
     transportMode: TransportMode,
     billOfLading: Id.optional(),
     tradeNos: z.array(Id).min(1).max(500),
-    rates: z
-        .array(
-            z.strictObject({
-                currency: Currency,
-                rate: z.string().regex(/^\d{1,9}(\.\d{1,12})?$/, 'must be a decimal'),
-            }),
-        )
-        .max(50)
-        .describe('USD per one unit of each trade currency, as used for the conversion'),
     lines: z
         .array(FiledLine)
         .min(1)
@@ -127,7 +117,17 @@ export const DeclarationRecord = z
         transportMode: z.string(),
         billOfLading: z.string().optional(),
         tradeNos: z.array(z.string()),
-        rates: z.array(z.looseObject({ currency: z.string(), rate: z.string() })),
+        rates: z
+            .array(z.looseObject({ currency: z.string(), rate: z.string() }))
+            .describe(
+                "V31: customs' rates of the declDate month the values were converted at, USD per one unit of each " +
+                    'trade currency (empty when every trade is in USD)',
+            ),
+        ratesVersion: z
+            .number()
+            .int()
+            .optional()
+            .describe("V31: the version of the month's published rates used; absent when every trade is in USD"),
         totalValueUsd: z.number().int(),
         simplified: z.boolean(),
         lines: z.array(DeclarationLineRecord),
@@ -145,6 +145,10 @@ export const DeclarationRecord = z
 
 export const DeclarationPreview = z.looseObject({
     lines: z.array(DeclarationLineRecord),
+    rates: z
+        .array(z.looseObject({ currency: z.string(), rate: z.string() }))
+        .describe("V31: customs' rates of the declDate month the values are converted at"),
+    ratesVersion: z.number().int().nullable().describe('their published version; null when every trade is in USD'),
     totalValueUsd: z.number().int(),
     simplified: z.boolean(),
     withinCap: z.boolean(),

@@ -26,7 +26,9 @@ const Allocation = z.strictObject({
     tradeNo: Id,
     amountMinor: z.number().int().min(1).describe('in the receipt currency'),
     rate: DecimalRate.optional().describe(
-        'trade currency per one unit of the receipt currency (what one unit received credits the trade), when they differ',
+        'the bank’s dealing rate, when the currencies differ: trade-currency units credited per one unit of the ' +
+            'receipt currency (a USD receipt to a CNY trade: about "7.1"; the trade is credited amountMinor × rate). ' +
+            'V31: within 5 % of customs’ cross rate for the value-date month, else 422 RULE_V31_RATE_OUTSIDE_TOLERANCE',
     ),
     lineId: Id.optional().describe(
         'the trade line paid; without it the allocation pays the whole trade, spread pro rata over its lines (V25 per line)',
@@ -38,7 +40,10 @@ const receiptFields = {
     amountMinor: z.number().int().min(1),
     currency: Currency,
     valueDate: IsoDate,
-    usdRate: DecimalRate.optional(),
+    usdRate: DecimalRate.optional().describe(
+        'USD per one unit of the receipt currency (a CNY receipt: about "0.14"), omitted for USD; V31: within 5 % of ' +
+            'customs’ rate for the value-date month, else 422 RULE_V31_RATE_OUTSIDE_TOLERANCE',
+    ),
     allocations: z.array(Allocation).max(50),
 };
 

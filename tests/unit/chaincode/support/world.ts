@@ -9,6 +9,7 @@ import { GoodsContract } from '../../../../chaincode/src/contracts/goods';
 import { HistoryContract } from '../../../../chaincode/src/contracts/history';
 import { IdentityContract } from '../../../../chaincode/src/contracts/identity';
 import { PartyContract } from '../../../../chaincode/src/contracts/party';
+import { RatesContract } from '../../../../chaincode/src/contracts/rates';
 import { ReceiptContract } from '../../../../chaincode/src/contracts/receipt';
 import { ReconciliationContract } from '../../../../chaincode/src/contracts/reconciliation';
 import { RiskContract } from '../../../../chaincode/src/contracts/risk';
@@ -71,6 +72,7 @@ export class World {
     readonly reconciliation = new ReconciliationContract();
     readonly exemption = new ExemptionContract();
     readonly identity = new IdentityContract();
+    readonly rates = new RatesContract();
 
     constructor() {
         this.ledger.defineCollections(collectionsConfig());
@@ -198,6 +200,12 @@ export class World {
         return w;
     }
 
+    /** Customs publishes `rates` (currency → USD per unit) for `month` as `version` (V31). */
+    async publishRates(month: string, rates: Record<string, string>, version = 1): Promise<Record<string, unknown>> {
+        const input = { month, version, rates: Object.entries(rates).map(([currency, rate]) => ({ currency, rate })) };
+        return this.json(id.customs(), (ctx) => this.rates.PublishRates(ctx, JSON.stringify(input)));
+    }
+
     async registerGoods(g: GoodsSpec): Promise<void> {
         await this.submit(id.vendor(g.owner), (ctx) =>
             this.goods.RegisterGoods(
@@ -305,7 +313,6 @@ export class World {
             tradeCountry: 'AE',
             transportMode: 'SEA',
             tradeNos,
-            rates: [{ currency: 'CNY', rate: '0.138462' }],
             ...overrides,
         };
     }

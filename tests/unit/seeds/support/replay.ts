@@ -7,6 +7,7 @@ import { ExemptionContract } from '../../../../chaincode/src/contracts/exemption
 import { GoodsContract } from '../../../../chaincode/src/contracts/goods';
 import { IdentityContract } from '../../../../chaincode/src/contracts/identity';
 import { PartyContract } from '../../../../chaincode/src/contracts/party';
+import { RatesContract } from '../../../../chaincode/src/contracts/rates';
 import { ReceiptContract } from '../../../../chaincode/src/contracts/receipt';
 import { RiskContract } from '../../../../chaincode/src/contracts/risk';
 import { TradeContract } from '../../../../chaincode/src/contracts/trade';
@@ -44,6 +45,7 @@ type TxFn = (ctx: Context, ...args: string[]) => Promise<string>;
 const CONTRACTS: Readonly<Record<string, Contract>> = {
     PartyContract: new PartyContract(),
     GoodsContract: new GoodsContract(),
+    RatesContract: new RatesContract(),
     TradeContract: new TradeContract(),
     ConsolidationContract: new ConsolidationContract(),
     DeclarationContract: new DeclarationContract(),
