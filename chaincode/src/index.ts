@@ -3,6 +3,7 @@ import { CustomsContract } from './contracts/customs';
 import { DeclarationContract } from './contracts/declaration';
 import { DocumentContract } from './contracts/document';
 import { ExemptionContract } from './contracts/exemption';
+import { FinancingContract } from './contracts/financing';
 import { GoodsContract } from './contracts/goods';
 import { HistoryContract } from './contracts/history';
 import { IdentityContract } from './contracts/identity';
@@ -17,6 +18,7 @@ export {
     DeclarationContract,
     DocumentContract,
     ExemptionContract,
+    FinancingContract,
     GoodsContract,
     HistoryContract,
     IdentityContract,
@@ -40,4 +42,5 @@ export const contracts = [
     RiskContract,
     ReceiptContract,
     ExemptionContract,
+    FinancingContract,
 ];

@@ -45,6 +45,7 @@ import { emit } from '../store/events';
 import { jsonResult } from '../lib/canonical';
 import { without } from '../lib/objects';
 import { builderLinesOf } from '../facts/facts';
+import { banksRelyingOnDeclaration } from '../facts/bank-visibility';
 import { requireDeclarationEndorsement } from '../store/endorsement';
 
 const RATE = object({
@@ -330,7 +331,8 @@ export class DeclarationContract extends Contract {
         const id = parseArg(declNo, DECL_NO, 'declNo');
         const actor = await authorize(ctx, 'DeclarationContract.GetDeclaration');
         const declaration = await loadDeclaration(ctx, id);
-        assertSees(actor, { agent: declaration.consignorId, broker: declaration.brokerId }, `declaration ${id}`);
+        const bank = await banksRelyingOnDeclaration(ctx, actor, declaration);
+        assertSees(actor, { agent: declaration.consignorId, broker: declaration.brokerId, bank }, `declaration ${id}`);
         return jsonResult(declaration);
     }
 
