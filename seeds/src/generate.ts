@@ -93,6 +93,7 @@ export function generateMarket(options: GenerateOptions): Market {
         declarations: flow.declarations,
         customsEvents: flow.events,
         receipts: settlement.receipts,
+        financings: settlement.financings,
         exemptions: settlement.exemptions,
         fraudCases: [f11, ...flow.fraudCases, ...settlement.fraudCases],
     };

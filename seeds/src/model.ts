@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import type { GoodsBody, NegativeListBody } from '../../gateway/src/routes/goods/schema';
 import type { AgreementBody, ClusterBody, PartyBody } from '../../gateway/src/routes/parties/schema';
 import type { TradeBody, TradeLine } from '../../gateway/src/routes/trades/schema';
+import type { FinanceBody } from '../../gateway/src/routes/financings/schema';
 
 export type SizeName = 'small' | 'full';
 
@@ -164,6 +165,16 @@ export interface ReceiptSeed {
     readonly expect?: Expectation;
 }
 
+/** A bank's financing against exported trades (V33), as POST /v1/financings takes it (terms included). */
+export type FinancingInput = z.input<typeof FinanceBody>;
+
+export interface FinancingSeed {
+    readonly input: FinancingInput;
+    readonly bankPartyId: string;
+    readonly bankMspId: string;
+    readonly expect?: Expectation;
+}
+
 export interface ExemptionInput {
     readonly filingNo: string;
     readonly merchantId: string;
@@ -205,6 +216,7 @@ export interface Market {
     readonly declarations: DeclarationSeed[];
     readonly customsEvents: CustomsEventSeed[];
     readonly receipts: ReceiptSeed[];
+    readonly financings: FinancingSeed[];
     readonly exemptions: ExemptionSeed[];
     readonly fraudCases: FraudCase[];
 }

@@ -64,6 +64,7 @@ export const PHASES = [
     'declarations',
     'customs',
     'receipts',
+    'financings',
     'exemptions',
 ] as const;
 export type PhaseName = (typeof PHASES)[number];
@@ -383,6 +384,28 @@ function businessOps(b: Builder, bulkSize: number): Partial<Record<PhaseName, Op
                 r.expect,
             ),
         ),
+        financings: m.financings.map((f) => {
+            const { terms, ...financing } = f.input;
+            return op(
+                b,
+                'financings',
+                f.input.financingRef,
+                f.bankPartyId,
+                {
+                    fn: 'FinancingContract:FinanceTrades',
+                    args: json(financing),
+                    ...(terms === undefined
+                        ? {}
+                        : {
+                              transient: {
+                                  terms: JSON.stringify({ salt: `terms-${f.input.financingRef}-seed`, ...terms }),
+                              },
+                          }),
+                },
+                { route: '/v1/financings', body: f.input },
+                f.expect,
+            );
+        }),
         exemptions: m.exemptions.map((e) =>
             op(
                 b,
@@ -413,6 +436,7 @@ const NEEDS: Readonly<Record<PhaseName, readonly PhaseName[]>> = {
     declarations: ['packing'],
     customs: ['declarations'],
     receipts: ['customs'],
+    financings: ['receipts'],
     exemptions: ['customs'],
 };
 
@@ -424,6 +448,7 @@ const ORDERED: ReadonlySet<PhaseName> = new Set([
     'declarations',
     'customs',
     'receipts',
+    'financings',
     'exemptions',
 ]);
 
@@ -472,6 +497,7 @@ export function buildPlan(market: Market, options: PlanOptions = {}): Phase[] {
         declarations: [],
         customs: [],
         receipts: [],
+        financings: [],
         exemptions: [],
         ...business,
     };

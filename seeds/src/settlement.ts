@@ -1,7 +1,15 @@
 import { nextMonth } from '../../chaincode/src/rules/exemption-guard';
 import { CNY_USD_RATE } from './catalog';
 import { compact, pad } from './ids';
-import type { ExemptionSeed, FraudCase, PayerInput, ReceiptInput, ReceiptSeed, TradeSeed } from './model';
+import type {
+    ExemptionSeed,
+    FinancingSeed,
+    FraudCase,
+    PayerInput,
+    ReceiptInput,
+    ReceiptSeed,
+    TradeSeed,
+} from './model';
 import { BANK_MSP, DEMO, SECOND_BANK } from './parties';
 import type { Flow, Shipment } from './flow';
 import { must, type Rng } from './rng';
@@ -9,13 +17,15 @@ import { must, type Rng } from './rng';
 /**
  * Money and tax after export: receipts filed by the bank and allocated to the trades they pay (in full, in
  * part, or as a deposit before export), and a VAT-exemption claim. Fraud cases: F2 (a paid trade presented
- * again at a second bank), an over-receipt beyond the 5 % tolerance (V25) and a premature exemption claim (F10).
+ * again at a second bank), an over-receipt beyond the 5 % tolerance (V25), a premature exemption claim (F10), and
+ * financings at both banks with an F2 double financing (一单多融, V33).
  */
 
 const PURPOSE = 'payment for goods (market procurement trade, mode 1039)';
 
 export interface Settlement {
     readonly receipts: ReceiptSeed[];
+    readonly financings: FinancingSeed[];
     readonly exemptions: ExemptionSeed[];
     readonly fraudCases: FraudCase[];
 }
@@ -187,6 +197,74 @@ function settlementFraud(ctx: Ctx, flow: Flow, reserved: TradeSeed, exemptionsLi
     return cases;
 }
 
+/** Trades financed at each bank (V33), and the F2 "一单多融" pair: one trade financed at both banks. */
+const FINANCED_PER_BANK = 3;
+
+/**
+ * Financing against exported income (V33): exported trades with value left after their receipts, half of what is left
+ * financed, a few at each bank. F2 一单多融: one more trade financed in full at the first bank, then the same value
+ * asked of the second bank, which the ledger refuses (RULE_V33; BK-10 would refer its income at the second bank).
+ */
+function financings(
+    ctx: Ctx,
+    flow: Flow,
+    exclude: ReadonlySet<string>,
+): { seeds: FinancingSeed[]; fraud: FraudCase[] } {
+    const received = new Map<string, number>();
+    for (const r of ctx.receipts) {
+        for (const a of r.input.allocations) received.set(a.tradeNo, (received.get(a.tradeNo) ?? 0) + a.amountMinor);
+    }
+    const candidates = flow.shipments
+        .filter((s) => s.state === 'EXITED')
+        .flatMap((s) => s.drafts)
+        .map((d) => must(ctx.trades.get(d.tradeNo), `trade ${d.tradeNo}`))
+        .filter((t) => !exclude.has(t.input.tradeNo))
+        .map((t) => ({ trade: t, left: totalOf(t) - (received.get(t.input.tradeNo) ?? 0) }))
+        .filter((c) => c.left >= 2);
+    const seeds: FinancingSeed[] = [];
+    const finance = (
+        trade: TradeSeed,
+        amountMinor: number,
+        bank: { partyId: string; mspId: string },
+        expect?: FinancingSeed['expect'],
+    ): FinancingSeed => {
+        const financingRef = `F-${compact(ctx.asOf)}-${pad(seeds.length + 1, 4)}`;
+        const seed: FinancingSeed = {
+            input: {
+                financingRef,
+                borrowerPartyId: payeeOf(trade),
+                items: [{ tradeNo: trade.input.tradeNo, amountMinor }],
+                terms: { contractRef: `LOAN-${financingRef}`, annualRateBps: 350 + ctx.rng.int(0, 150) },
+            },
+            bankPartyId: bank.partyId,
+            bankMspId: bank.mspId,
+            ...(expect === undefined ? {} : { expect }),
+        };
+        seeds.push(seed);
+        return seed;
+    };
+    const first = { partyId: DEMO.bank, mspId: BANK_MSP };
+    candidates.slice(0, 2 * FINANCED_PER_BANK).forEach((c, i) => {
+        finance(c.trade, Math.floor(c.left / 2), i < FINANCED_PER_BANK ? first : SECOND_BANK);
+    });
+    const twice = candidates[2 * FINANCED_PER_BANK];
+    if (twice === undefined) return { seeds, fraud: [] };
+    const original = finance(twice.trade, twice.left, first);
+    const expect = { outcome: 'REJECTED', code: 'RULE_V33' } as const;
+    const again = finance(twice.trade, twice.left, SECOND_BANK, expect);
+    const fraud: FraudCase = {
+        caseId: 'FRAUD-F2-DOUBLE-FINANCING',
+        pattern: 'F2',
+        title: `trade ${twice.trade.input.tradeNo}, financed at ${DEMO.bank}, presented for financing again at ${SECOND_BANK.partyId} (一单多融)`,
+        records: [
+            { kind: 'financing', id: original.input.financingRef },
+            { kind: 'financing', id: again.input.financingRef },
+        ],
+        expected: expect,
+    };
+    return { seeds, fraud: [fraud] };
+}
+
 export function buildSettlement(rng: Rng, asOf: string, flow: Flow): Settlement {
     const trades = new Map(flow.trades.map((t) => [t.input.tradeNo, t]));
     const ctx: Ctx = { rng, asOf, trades, receipts: [] };
@@ -200,5 +278,12 @@ export function buildSettlement(rng: Rng, asOf: string, flow: Flow): Settlement 
     }
     const filings = exemptions(asOf, flow);
     const fraudCases = settlementFraud(ctx, flow, reserved, filings);
-    return { receipts: ctx.receipts, exemptions: filings, fraudCases };
+    // after every receipt: a financing takes only what the receipts left (the F2 receipt pair is paid in full)
+    const financed = financings(ctx, flow, new Set([reservedNo]));
+    return {
+        receipts: ctx.receipts,
+        financings: financed.seeds,
+        exemptions: filings,
+        fraudCases: [...fraudCases, ...financed.fraud],
+    };
 }

@@ -35,7 +35,8 @@ describe('the seeds command line', () => {
         const { out } = await run(['fraud', '--as-of', '2026-11-27']);
         expect(out).toContain('FRAUD-F2-SECOND-BANK');
         expect(out).toContain('→ refused RULE_V25; bank check FAIL BK04_AMOUNT_EXCEEDS_REMAINING');
-        expect(out.match(/^FRAUD-/gm)).toHaveLength(9);
+        expect(out).toContain('FRAUD-F2-DOUBLE-FINANCING');
+        expect(out.match(/^FRAUD-/gm)).toHaveLength(10);
     });
 
     it('refuses to load without the operator key, and says where keys come from', async () => {

@@ -121,6 +121,31 @@ describe.each([
         expect(m.receipts.filter((r) => r.expect?.outcome === 'REJECTED')).toHaveLength(2);
     });
 
+    it('finances exported trades at both banks within what receipts left, and labels the double financing (F2, V33)', () => {
+        const used = new Map<string, number>();
+        for (const r of m.receipts.filter((x) => x.expect === undefined)) {
+            for (const a of r.input.allocations) used.set(a.tradeNo, (used.get(a.tradeNo) ?? 0) + a.amountMinor);
+        }
+        for (const f of m.financings.filter((x) => x.expect === undefined)) {
+            for (const item of f.input.items ?? [])
+                used.set(item.tradeNo, (used.get(item.tradeNo) ?? 0) + item.amountMinor);
+        }
+        for (const [tradeNo, sum] of used) {
+            const t = trades.get(tradeNo);
+            expect(sum).toBeLessThanOrEqual(t?.input.lines.reduce((s, l) => s + l.amount, 0) ?? 0);
+        }
+        const banks = new Set(m.financings.filter((f) => f.expect === undefined).map((f) => f.bankMspId));
+        expect([...banks].sort()).toEqual(['Bank2OrgMSP', 'BankOrgMSP']);
+        const refused = m.financings.filter((f) => f.expect !== undefined);
+        expect(refused.map((f) => f.expect)).toEqual([{ outcome: 'REJECTED', code: 'RULE_V33' }]);
+        const twice = refused[0]?.input.items?.[0]?.tradeNo;
+        expect(m.financings.filter((f) => f.input.items?.[0]?.tradeNo === twice).map((f) => f.bankMspId)).toEqual([
+            'BankOrgMSP',
+            'Bank2OrgMSP',
+        ]);
+        expect(m.fraudCases.map((f) => f.caseId)).toContain('FRAUD-F2-DOUBLE-FINANCING');
+    });
+
     it('dates every exit on the as-of day and claims exemption only for the next period, labelled premature (F10)', () => {
         const exits = m.customsEvents.filter((e) => e.kind === 'EXIT');
         expect(exits.length).toBeGreaterThan(0);
