@@ -199,6 +199,8 @@ function settlementFraud(ctx: Ctx, flow: Flow, reserved: TradeSeed, exemptionsLi
 
 /** Trades financed at each bank (V33), and the F2 "一单多融" pair: one trade financed at both banks. */
 const FINANCED_PER_BANK = 3;
+/** Exported trades no receipt pays: income to finance (2 × FINANCED_PER_BANK + the F2 pair). */
+const FINANCING_RESERVE = 2 * FINANCED_PER_BANK + 1;
 
 /**
  * Financing against exported income (V33): exported trades with value left after their receipts, half of what is left
@@ -273,8 +275,10 @@ export function buildSettlement(rng: Rng, asOf: string, flow: Flow): Settlement 
     const reservedNo = candidates[candidates.length - 1]?.tradeNo ?? '';
     const reserved = trades.get(reservedNo);
     if (reserved === undefined) throw new Error('no exported trade to reserve for the over-receipt case');
+    // exported trades kept unpaid so that both banks have income to finance, whatever the seed
+    const unpaid = new Set(candidates.slice(-1 - FINANCING_RESERVE, -1).map((d) => d.tradeNo));
     for (const sh of flow.shipments.filter((s) => ['EXITED', 'RELEASED', 'ACCEPTED'].includes(s.state))) {
-        shipmentReceipts(ctx, sh, new Set([reservedNo]));
+        shipmentReceipts(ctx, sh, new Set([reservedNo, ...unpaid]));
     }
     const filings = exemptions(asOf, flow);
     const fraudCases = settlementFraud(ctx, flow, reserved, filings);
