@@ -257,7 +257,8 @@ describe('loading a market through the gateway', () => {
         expect(again.totals.ok).toBe(0);
         expect(again.totals.replayed + again.totals.existing).toBe(first.totals.ok);
         expect(again.totals.failed).toBe(0);
-    });
+        // a whole second load, one request at a time in the ordered phases: over 5 s on a busy machine
+    }, 30_000);
 
     it('says clearly when the gateway is not reachable', async () => {
         const closed = new FakeGateway({}, new Map(), new Map());
