@@ -168,6 +168,7 @@ describe('main path through the gateway on the real network', () => {
             ['BK-07', 'PASS', 'BK07_WITHIN_VALUE'],
             ['BK-08', 'PASS', 'BK08_BELOW_THRESHOLD'],
             ['BK-09', 'PASS', 'BK09_NO_FLAGS'],
+            ['BK-10', 'PASS', 'BK10_NOT_FINANCED'],
         ]);
         expect(at(check, 'result.reliedOn')).toMatchObject({ tradeNos: [t1, t2], declNos: [declNo] });
         expectCommitted(evidenceOf(check));
