@@ -3,6 +3,7 @@ import { CustomsContract } from './contracts/customs';
 import { DeclarationContract } from './contracts/declaration';
 import { DocumentContract } from './contracts/document';
 import { ExemptionContract } from './contracts/exemption';
+import { FinancingContract } from './contracts/financing';
 import { GoodsContract } from './contracts/goods';
 import { HistoryContract } from './contracts/history';
 import { IdentityContract } from './contracts/identity';
@@ -19,6 +20,7 @@ export {
     DeclarationContract,
     DocumentContract,
     ExemptionContract,
+    FinancingContract,
     GoodsContract,
     HistoryContract,
     IdentityContract,
@@ -46,4 +48,5 @@ export const contracts = [
     ReceiptContract,
     ExemptionContract,
     ReconciliationContract,
+    FinancingContract,
 ];

@@ -102,10 +102,20 @@ export type ReceiptStatus = (typeof RECEIPT_STATUSES)[number];
 export const RECEIPT_CHANNELS = ['SWIFT', 'CIPS', 'PAYMENT_INSTITUTION'] as const;
 export type ReceiptChannel = (typeof RECEIPT_CHANNELS)[number];
 
+/** A bank's financing against exported trades (V33): OPEN until repaid, or settled by the financed income. */
+export const FINANCING_STATUSES = ['OPEN', 'REPAID', 'SETTLED'] as const;
+export type FinancingStatus = (typeof FINANCING_STATUSES)[number];
+/**
+ * A trade's financing usage, derived from the financings of every bank (never stored on the trade, which is
+ * MarketOrg's and customs' record): FINANCED while any financing of it is OPEN.
+ */
+export const TRADE_FINANCING_STATUSES = ['NOT_FINANCED', 'FINANCED', 'FINANCING_CLOSED'] as const;
+export type TradeFinancingStatus = (typeof TRADE_FINANCING_STATUSES)[number];
+
 /** The outcome of one check, and the verdict over several (the worst outcome). */
 export type Verdict = 'PASS' | 'REFER' | 'FAIL';
 
-/** Bank-check reasons (BK-01..BK-09), each with its fixed outcome: the table in docs/settlement.md is this object. */
+/** Bank-check reasons (BK-01..BK-10), each with its fixed outcome: the table in docs/settlement.md is this object. */
 export const BANK_CHECK_REASONS = {
     BK01_PAYEE_ACTIVE: 'PASS',
     BK01_PAYEE_NOT_FILED: 'FAIL',
@@ -151,6 +161,10 @@ export const BANK_CHECK_REASONS = {
     BK09_NO_FLAGS: 'PASS',
     BK09_OPEN_FLAGS: 'REFER',
     BK09_CONFIRMED_FLAGS: 'FAIL',
+    BK10_NOT_FINANCED: 'PASS',
+    BK10_FINANCED_BY_THIS_BANK: 'PASS',
+    BK10_FINANCED_BY_OTHER_BANK: 'REFER',
+    BK10_NOT_EVALUATED: 'REFER',
 } as const satisfies Record<string, Verdict>;
 export type BankCheckReason = keyof typeof BANK_CHECK_REASONS;
 
@@ -225,6 +239,7 @@ export const TRANSACTIONS = {
     ],
     DeclarationContract: ['FileDeclaration', 'GetDeclaration', 'ListDeclarationsByDate', 'PreviewDeclaration'],
     DocumentContract: ['GetDocument', 'RegisterDocument'],
+    FinancingContract: ['CloseFinancing', 'FinanceTrades', 'GetFinancing', 'ListFinancingsByTrade'],
     ExemptionContract: [
         'CheckExemption',
         'ExemptionGuard',
@@ -401,6 +416,16 @@ export interface EventPayloads {
     };
     readonly ReceiptVerified: { readonly receiptId: string; readonly verdict: Verdict; readonly status: ReceiptStatus };
     readonly ReceiptSettled: { readonly receiptId: string; readonly status: ReceiptStatus };
+    readonly TradesFinanced: {
+        readonly financingId: string;
+        readonly status: FinancingStatus;
+        readonly tradeNos: readonly string[];
+    };
+    readonly FinancingClosed: {
+        readonly financingId: string;
+        readonly status: FinancingStatus;
+        readonly tradeNos: readonly string[];
+    };
     readonly ExemptionFiled: {
         readonly filingNo: string;
         readonly merchantId: string;

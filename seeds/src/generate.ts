@@ -125,6 +125,7 @@ export function generateMarket(options: GenerateOptions): Market {
         declarations: flow.declarations,
         customsEvents: flow.events,
         receipts: settlement.receipts,
+        financings: settlement.financings,
         exemptions: settlement.exemptions,
         riskFlags: settlement.riskFlags,
         fraudCases: [f11, ...f11More, ...flow.fraudCases, ...settlement.fraudCases],

@@ -9,6 +9,7 @@ import type { GoodsBody, NegativeListBody, QualifiedSuppliersBody } from '../../
 import type { PublishRatesBody } from '../../gateway/src/routes/rates/schema';
 import type { AgreementBody, ClusterBody, PartyBody } from '../../gateway/src/routes/parties/schema';
 import type { TradeBody, TradeLine } from '../../gateway/src/routes/trades/schema';
+import type { FinanceBody } from '../../gateway/src/routes/financings/schema';
 
 export type SizeName = 'small' | 'full';
 
@@ -194,6 +195,16 @@ export interface ReceiptSeed {
     readonly expect?: Expectation;
 }
 
+/** A bank's financing against exported trades (V33), as POST /v1/financings takes it (terms included). */
+export type FinancingInput = z.input<typeof FinanceBody>;
+
+export interface FinancingSeed {
+    readonly input: FinancingInput;
+    readonly bankPartyId: string;
+    readonly bankMspId: string;
+    readonly expect?: Expectation;
+}
+
 export interface ExemptionInput {
     readonly filingNo: string;
     readonly merchantId: string;
@@ -286,6 +297,7 @@ export interface Market {
     readonly declarations: DeclarationSeed[];
     readonly customsEvents: CustomsEventSeed[];
     readonly receipts: ReceiptSeed[];
+    readonly financings: FinancingSeed[];
     readonly exemptions: ExemptionSeed[];
     readonly riskFlags: FlagSeed[];
     readonly fraudCases: FraudCase[];

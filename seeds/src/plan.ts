@@ -66,6 +66,7 @@ export const PHASES = [
     'customs',
     'flags',
     'receipts',
+    'financings',
     'exemptions',
 ] as const;
 export type PhaseName = (typeof PHASES)[number];
@@ -423,6 +424,28 @@ function businessOps(b: Builder, bulkSize: number): Partial<Record<PhaseName, Op
                 r.expect,
             ),
         ),
+        financings: m.financings.map((f) => {
+            const { terms, ...financing } = f.input;
+            return op(
+                b,
+                'financings',
+                f.input.financingRef,
+                f.bankPartyId,
+                {
+                    fn: 'FinancingContract:FinanceTrades',
+                    args: json(financing),
+                    ...(terms === undefined
+                        ? {}
+                        : {
+                              transient: {
+                                  terms: JSON.stringify({ salt: `terms-${f.input.financingRef}-seed`, ...terms }),
+                              },
+                          }),
+                },
+                { route: '/v1/financings', body: f.input },
+                f.expect,
+            );
+        }),
         exemptions: m.exemptions.map((e) =>
             op(
                 b,
@@ -456,6 +479,7 @@ const NEEDS: Readonly<Record<PhaseName, readonly PhaseName[]>> = {
     customs: ['declarations'],
     flags: ['customs'],
     receipts: ['customs', 'rates'],
+    financings: ['receipts'],
     exemptions: ['customs'],
 };
 
@@ -467,6 +491,7 @@ const ORDERED: ReadonlySet<PhaseName> = new Set([
     'declarations',
     'customs',
     'receipts',
+    'financings',
     'exemptions',
 ]);
 
@@ -519,6 +544,7 @@ export function buildPlan(market: Market, options: PlanOptions = {}): Phase[] {
         customs: [],
         flags: [],
         receipts: [],
+        financings: [],
         exemptions: [],
         ...business,
     };

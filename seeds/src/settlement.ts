@@ -1,7 +1,16 @@
 import { nextMonth } from '../../chaincode/src/rules/exemption-guard';
 import { CNY_USD_RATE, USD_CNY } from './catalog';
 import { compact, pad } from './ids';
-import type { ExemptionSeed, FlagSeed, FraudCase, PayerInput, ReceiptInput, ReceiptSeed, TradeSeed } from './model';
+import type {
+    ExemptionSeed,
+    FinancingSeed,
+    FlagSeed,
+    FraudCase,
+    PayerInput,
+    ReceiptInput,
+    ReceiptSeed,
+    TradeSeed,
+} from './model';
 import { BANK_MSP, DEMO, SECOND_BANK, type Buyer } from './parties';
 import { settlementCases } from './fraud/settlement-cases';
 import type { Flow, Shipment } from './flow';
@@ -11,13 +20,15 @@ import { must, type Rng } from './rng';
  * Money and tax after export: receipts filed by the bank and allocated to the trades they pay (in full, in
  * part, or as a deposit before export), and a VAT-exemption claim. Fraud cases: F2 (a paid trade presented
  * again at a second bank), an over-receipt beyond the 5 % tolerance (V25), a bank crediting a trade at ten times
- * customs' rate (V31) and a premature exemption claim (F10).
+ * customs' rate (V31), a premature exemption claim (F10), and financings at both banks with an F2 double financing
+ * (一单多融, V33).
  */
 
 export const PURPOSE = 'payment for goods (market procurement trade, mode 1039)';
 
 export interface Settlement {
     readonly receipts: ReceiptSeed[];
+    readonly financings: FinancingSeed[];
     readonly exemptions: ExemptionSeed[];
     readonly riskFlags: FlagSeed[];
     readonly fraudCases: FraudCase[];
@@ -242,6 +253,77 @@ function lineOverReceipt(ctx: Ctx, flow: Flow, trade: TradeSeed): FraudCase {
 /** Exported trades kept free of regular receipts for the receipt cases of fraud/settlement-cases.ts. */
 const RESERVED_FOR_CASES = 5;
 
+/** Trades financed at each bank (V33), and the F2 "一单多融" pair: one trade financed at both banks. */
+const FINANCED_PER_BANK = 2;
+/** Exported trades no receipt pays: income to finance (2 × FINANCED_PER_BANK + the F2 pair). */
+const FINANCING_RESERVE = 2 * FINANCED_PER_BANK + 1;
+
+/**
+ * Financing against exported income (V33): exported trades with value left after their receipts, half of what is left
+ * financed, a few at each bank. F2 一单多融: one more trade financed in full at the first bank, then the same value
+ * asked of the second bank, which the ledger refuses (RULE_V33; BK-10 would refer its income at the second bank).
+ */
+function financings(
+    ctx: Ctx,
+    flow: Flow,
+    exclude: ReadonlySet<string>,
+): { seeds: FinancingSeed[]; fraud: FraudCase[] } {
+    const received = new Map<string, number>();
+    for (const r of ctx.receipts) {
+        for (const a of r.input.allocations) received.set(a.tradeNo, (received.get(a.tradeNo) ?? 0) + a.amountMinor);
+    }
+    const candidates = flow.shipments
+        .filter((s) => s.state === 'EXITED')
+        .flatMap((s) => s.drafts)
+        .map((d) => must(ctx.trades.get(d.tradeNo), `trade ${d.tradeNo}`))
+        .filter((t) => !exclude.has(t.input.tradeNo))
+        .map((t) => ({ trade: t, left: totalOf(t) - (received.get(t.input.tradeNo) ?? 0) }))
+        .filter((c) => c.left >= 2);
+    const seeds: FinancingSeed[] = [];
+    const finance = (
+        trade: TradeSeed,
+        amountMinor: number,
+        bank: { partyId: string; mspId: string },
+        expect?: FinancingSeed['expect'],
+    ): FinancingSeed => {
+        const financingRef = `F-${compact(ctx.asOf)}-${pad(seeds.length + 1, 4)}`;
+        const seed: FinancingSeed = {
+            input: {
+                financingRef,
+                borrowerPartyId: payeeOf(trade),
+                items: [{ tradeNo: trade.input.tradeNo, amountMinor }],
+                terms: { contractRef: `LOAN-${financingRef}`, annualRateBps: 350 + ctx.rng.int(0, 150) },
+            },
+            bankPartyId: bank.partyId,
+            bankMspId: bank.mspId,
+            ...(expect === undefined ? {} : { expect }),
+        };
+        seeds.push(seed);
+        return seed;
+    };
+    const first = { partyId: DEMO.bank, mspId: BANK_MSP };
+    candidates.slice(0, 2 * FINANCED_PER_BANK).forEach((c, i) => {
+        finance(c.trade, Math.floor(c.left / 2), i < FINANCED_PER_BANK ? first : SECOND_BANK);
+    });
+    const twice = candidates[2 * FINANCED_PER_BANK];
+    if (twice === undefined) return { seeds, fraud: [] };
+    const original = finance(twice.trade, twice.left, first);
+    const expect = { outcome: 'REJECTED', code: 'RULE_V33' } as const;
+    const again = finance(twice.trade, twice.left, SECOND_BANK, expect);
+    const fraud: FraudCase = {
+        caseId: 'FRAUD-F2-DOUBLE-FINANCING',
+        pattern: 'F2',
+        caughtBy: 'RULE_V33 (Σ open financings of a trade across banks ≤ its value less its receipts)',
+        title: `trade ${twice.trade.input.tradeNo}, financed at ${DEMO.bank}, presented for financing again at ${SECOND_BANK.partyId} (一单多融)`,
+        records: [
+            { kind: 'financing', id: original.input.financingRef },
+            { kind: 'financing', id: again.input.financingRef },
+        ],
+        expected: expect,
+    };
+    return { seeds, fraud: [fraud] };
+}
+
 export function buildSettlement(rng: Rng, asOf: string, flow: Flow, buyers: readonly Buyer[] = []): Settlement {
     const trades = new Map(flow.trades.map((t) => [t.input.tradeNo, t]));
     const ctx: Ctx = { rng, asOf, trades, receipts: [] };
@@ -260,6 +342,13 @@ export function buildSettlement(rng: Rng, asOf: string, flow: Flow, buyers: read
         .map((d) => trades.get(d.tradeNo))
         .find((t) => t !== undefined && !skip.has(t.input.tradeNo) && t.input.lines.length > 1);
     if (lineCase !== undefined) skip.add(lineCase.input.tradeNo);
+    // exported trades kept unpaid so that both banks have income to finance, whatever the seed
+    const unpaid = candidates
+        .slice(0, -1 - RESERVED_FOR_CASES)
+        .filter((d) => !skip.has(d.tradeNo))
+        .slice(-FINANCING_RESERVE);
+    const caseTrades = [...skip];
+    for (const d of unpaid) skip.add(d.tradeNo);
     for (const sh of flow.shipments.filter((s) => ['EXITED', 'RELEASED', 'ACCEPTED'].includes(s.state))) {
         shipmentReceipts(ctx, sh, skip);
     }
@@ -267,10 +356,13 @@ export function buildSettlement(rng: Rng, asOf: string, flow: Flow, buyers: read
     const fraudCases = settlementFraud(ctx, flow, reserved, filings);
     if (lineCase !== undefined) fraudCases.push(lineOverReceipt(ctx, flow, lineCase));
     const more = settlementCases(ctx, { flow, reserved: forCases, buyers, exemptions: filings });
+    // after every receipt: a financing takes only what the receipts left (the case trades are left alone)
+    const financed = financings(ctx, flow, new Set(caseTrades));
     return {
         receipts: ctx.receipts,
+        financings: financed.seeds,
         exemptions: [...filings, ...more.exemptions],
         riskFlags: more.riskFlags,
-        fraudCases: [...fraudCases, ...more.fraudCases],
+        fraudCases: [...fraudCases, ...more.fraudCases, ...financed.fraud],
     };
 }

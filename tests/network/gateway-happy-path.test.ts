@@ -107,7 +107,7 @@ describe('main path through the gateway on the real network', () => {
         const released = ok(await m.customs.api.post(`/v1/declarations/${declNo}/release`));
         const exited = ok(await m.customs.api.post(`/v1/declarations/${declNo}/exit`, { exitDate: today() }));
         const events = ok(await m.broker.api.get(`/v1/declarations/${declNo}/events`));
-        const trade = ok(await m.bank.api.get(`/v1/trades/${t1}`));
+        const trade = ok(await m.vendor.api.get(`/v1/trades/${t1}`));
 
         expect([accepted, released, exited].map((r) => at(r, 'result.status'))).toEqual([
             'ACCEPTED',
@@ -168,6 +168,7 @@ describe('main path through the gateway on the real network', () => {
             ['BK-07', 'PASS', 'BK07_WITHIN_VALUE'],
             ['BK-08', 'PASS', 'BK08_BELOW_THRESHOLD'],
             ['BK-09', 'PASS', 'BK09_NO_FLAGS'],
+            ['BK-10', 'PASS', 'BK10_NOT_FINANCED'],
         ]);
         expect(at(check, 'result.reliedOn')).toMatchObject({ tradeNos: [t1, t2], declNos: [declNo] });
         expectCommitted(evidenceOf(check));

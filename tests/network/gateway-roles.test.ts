@@ -216,6 +216,13 @@ async function fixtures(): Promise<Record<string, Probe>> {
         allocateReceipt: { params: { receiptId }, body: { allocations: [{ tradeNo, amountMinor: 1 }] } },
         verifyReceipt: { params: { receiptId: `BankOrgMSP:${none}` }, body: {}, tx: 'ReceiptContract.VerifyReceipt' },
         settleReceipt: { params: { receiptId: `BankOrgMSP:${none}` }, body: { outcome: 'SETTLED' } },
+        // the trade is fully paid: a bank's financing is refused RULE_V33 (422) and writes nothing
+        financeTrades: {
+            body: { financingRef: none, borrowerPartyId: m.ids.vendor, items: [{ tradeNo, amountMinor: 1 }] },
+        },
+        listFinancings: { query: `tradeNo=${tradeNo}` },
+        getFinancing: { params: { financingId: `BankOrgMSP:${none}` } },
+        closeFinancing: { params: { financingId: `BankOrgMSP:${none}` }, body: { outcome: 'REPAID' } },
         fileExemption: { body: { filingNo: none, merchantId: m.ids.vendor, period: '2020-01', tradeNos: [tradeNo] } },
         checkExemption: { body: { filingNo: none, merchantId: m.ids.vendor, period: '2020-01', tradeNos: [tradeNo] } },
         listExemptions: { query: `merchantId=${m.ids.vendor}` },

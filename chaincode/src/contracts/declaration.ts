@@ -54,6 +54,7 @@ import { jsonResult } from '../lib/canonical';
 import { without } from '../lib/objects';
 import { Facts, builderLinesOf } from '../facts/facts';
 import { foodRefusalError, prepackagedFoodRefusals, type FoodLine } from '../rules/prepackaged-food';
+import { banksRelyingOnDeclaration } from '../facts/bank-visibility';
 import { requireDeclarationEndorsement } from '../store/endorsement';
 
 const FILED_LINE = object({
@@ -371,7 +372,8 @@ export class DeclarationContract extends Contract {
         const id = parseArg(declNo, DECL_NO, 'declNo');
         const actor = await authorize(ctx, 'DeclarationContract.GetDeclaration');
         const declaration = await loadDeclaration(ctx, id);
-        assertSees(actor, { agent: declaration.consignorId, broker: declaration.brokerId }, `declaration ${id}`);
+        const bank = await banksRelyingOnDeclaration(ctx, actor, declaration);
+        assertSees(actor, { agent: declaration.consignorId, broker: declaration.brokerId, bank }, `declaration ${id}`);
         return jsonResult(declaration);
     }
 

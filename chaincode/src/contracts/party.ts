@@ -1,5 +1,6 @@
 import { Context, Contract, Info, Transaction } from 'fabric-contract-api';
 import { assertOwns, assertSees, authorize, type Actor } from '../lib/auth';
+import { banksSeeing } from '../facts/bank-visibility';
 import { conflict, invalid, precondition, ruleViolation } from '../lib/errors';
 import { LISTS, listPage } from '../lib/lists';
 import {
@@ -227,8 +228,10 @@ export class PartyContract extends Contract {
     @Transaction(false)
     async GetParty(ctx: Context, partyId: string): Promise<string> {
         const id = parseArg(partyId, ID, 'partyId');
-        await authorize(ctx, 'PartyContract.GetParty');
-        return jsonResult(await loadParty(ctx, id));
+        const actor = await authorize(ctx, 'PartyContract.GetParty');
+        const party = await loadParty(ctx, id);
+        assertSees(actor, { bank: await banksSeeing(ctx, actor, party) }, `party ${id}`);
+        return jsonResult(party);
     }
 
     /** The private part (ID number, bank account, salt); only members of marketPrivate can read it. */

@@ -75,6 +75,9 @@ import {
 } from '../rules/receipt-allocation';
 import { putNewReceipt, putAllocations, putReceipt } from '../store/receipts';
 import { Facts } from '../facts/facts';
+import { recordPartiesSeen } from '../store/bank-sight';
+import { sharesOfTrade } from '../store/financings';
+import { financingView } from '../rules/financing';
 
 /**
  * Foreign-exchange receipts filed by banks and allocated to trades (V20–V25, BK-01..BK-09, F2, F9).
@@ -163,6 +166,7 @@ async function allocateAll(
     for (const input of inputs) {
         const trade = await loadTrade(ctx, input.tradeNo);
         const allocation = allocateToTrade(head, trade, await allocationsOfTrade(ctx, input.tradeNo), input, by);
+        await recordPartiesSeen(ctx, { mspId: head.bankMspId, partyId: by.party ?? '' }, trade, head.payeePartyId);
         out.entries.push(allocation.entry);
         out.records.push(allocation.record);
         for (const signal of allocation.signals) {
@@ -537,18 +541,24 @@ export class ReceiptContract extends Contract {
         );
         const exported = isExported(trade.status);
         const own = actor.role === 'bank' ? allocations.filter((a) => a.bankMspId === actor.caller.mspId) : [];
+        const shares = await sharesOfTrade(ctx, tradeNo);
         return jsonResult({
             tradeNo,
             ...summary,
             exported,
             settlementStatus: tradeSettlementStatus(summary, exported),
             bankCount: new Set(allocations.map((a) => a.bankMspId)).size,
+            // V33/V34: financings next to receipts, as a total and counts; a bank also sees its own open share
+            ...financingView(shares),
             ...(actor.role === 'bank'
                 ? {
                       ownAllocatedMinor: own.reduce((sum, a) => sum + a.tradeAmountMinor, 0),
                       otherBanksCount: new Set(
                           allocations.map((a) => a.bankMspId).filter((m) => m !== actor.caller.mspId),
                       ).size,
+                      ownFinancedMinor: shares
+                          .filter((s) => s.status === 'OPEN' && s.bankMspId === actor.caller.mspId)
+                          .reduce((sum, s) => sum + s.amountMinor, 0),
                   }
                 : {}),
         });

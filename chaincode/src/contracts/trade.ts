@@ -30,6 +30,7 @@ import { raise } from '../store/risk-flags';
 import { emit } from '../store/events';
 import { jsonResult } from '../lib/canonical';
 import { Facts } from '../facts/facts';
+import { tradeBanks } from '../facts/bank-visibility';
 
 const LINE = object({
     lineId: ID,
@@ -281,7 +282,8 @@ export class TradeContract extends Contract {
         const id = parseArg(tradeNo, ID, 'tradeNo');
         const actor = await authorize(ctx, 'TradeContract.GetTrade');
         const trade = await loadTrade(ctx, id);
-        assertSees(actor, { vendor: trade.vendorId, agent: trade.agentId }, `trade ${id}`);
+        const bank = await tradeBanks(ctx, actor, id);
+        assertSees(actor, { vendor: trade.vendorId, agent: trade.agentId, bank }, `trade ${id}`);
         return jsonResult(trade);
     }
 

@@ -22,10 +22,12 @@ import { allocationsOfTrade, flagsOfSubject, payeeYearToDate } from '../store/lo
 import { Facts } from './facts';
 import { implicitCollection } from '../model/keys';
 import { getPrivateRecord } from '../store/private';
+import { sharesOfTrade } from '../store/financings';
+import { openFinancedMinor } from '../rules/financing';
 
 /**
- * Loads what the bank check needs from the ledger. Other banks' allocations are reduced to an amount and counts
- * here, so nothing downstream can leak which bank used a trade.
+ * Loads what the bank check needs from the ledger. Other banks' allocations and financings are reduced to amounts and
+ * counts here, so nothing downstream can leak which bank used a trade.
  */
 export interface FactsRequest {
     readonly payeePartyId: string;
@@ -37,7 +39,15 @@ export interface FactsRequest {
     readonly bankMspId: string | null;
 }
 
-type TradeBase = Omit<TradeFacts, 'allocatedByOthersMinor' | 'otherReceiptCount' | 'otherBanksCount'>;
+type TradeBase = Omit<
+    TradeFacts,
+    | 'allocatedByOthersMinor'
+    | 'otherReceiptCount'
+    | 'otherBanksCount'
+    | 'financedByOthersMinor'
+    | 'otherFinancingBanksCount'
+    | 'financedByThisBankMinor'
+>;
 
 function tradeBase(tradeNo: string, trade: Trade | undefined): TradeBase {
     if (trade === undefined) {
@@ -70,11 +80,16 @@ async function tradeFacts(ctx: Context, facts: Facts, tradeNo: string, request: 
     const trade = await facts.trade(tradeNo);
     const others = (await allocationsOfTrade(ctx, tradeNo)).filter((a) => a.receiptId !== request.receiptId);
     const otherBanks = new Set(others.map((a) => a.bankMspId).filter((msp) => msp !== request.bankMspId));
+    const open = (await sharesOfTrade(ctx, tradeNo)).filter((s) => s.status === 'OPEN');
+    const byOthers = open.filter((s) => s.bankMspId !== request.bankMspId);
     return {
         ...tradeBase(tradeNo, trade),
         allocatedByOthersMinor: others.reduce((sum, a) => sum + a.tradeAmountMinor, 0),
         otherReceiptCount: others.length,
         otherBanksCount: otherBanks.size,
+        financedByOthersMinor: openFinancedMinor(byOthers),
+        otherFinancingBanksCount: new Set(byOthers.map((s) => s.bankMspId)).size,
+        financedByThisBankMinor: openFinancedMinor(open.filter((s) => s.bankMspId === request.bankMspId)),
     };
 }
 

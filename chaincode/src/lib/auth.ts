@@ -68,6 +68,9 @@ const CUSTOMS_WRITE: Permission = { access: 'write', roles: { customs: 'ANY' } }
 const OPERATOR_WRITE: Permission = { access: 'write', roles: { operator: 'ANY' } };
 
 const BANK_OWN = 'bank = the filing bank (caller MSP and mpt.party match the receipt)';
+const FINANCING_OWN = 'bank = the financing bank (caller MSP and mpt.party match the financing)';
+/** V34: what a bank may read of the market's records. */
+const BANK_RELIES = 'bank: its own receipts or financings rely on the trade (V34)';
 
 const PERMISSIONS: Readonly<Record<TransactionName, Permission>> = {
     'PartyContract.RegisterCluster': OPERATOR_WRITE,
@@ -78,9 +81,17 @@ const PERMISSIONS: Readonly<Record<TransactionName, Permission>> = {
     'PartyContract.SuspendParty': OPERATOR_WRITE,
     'PartyContract.ReinstateParty': OPERATOR_WRITE,
     'PartyContract.RevokeParty': OPERATOR_WRITE,
-    'PartyContract.GetParty': { access: 'read', roles: EVERY_ROLE },
+    'PartyContract.GetParty': {
+        access: 'read',
+        roles: { ...EVERY_ROLE, bank: 'OWN' },
+        own: 'bank: itself, or a payee, borrower, vendor, agent or buyer its receipts or financings rely on (V34)',
+    },
     'PartyContract.GetPartyPrivate': { access: 'read', roles: { operator: 'ANY', customs: 'ANY' } },
-    'PartyContract.ListPartiesByType': { access: 'read', roles: { ...AUTHORITIES_READ, bank: 'ANY' } },
+    'PartyContract.ListPartiesByType': {
+        access: 'read',
+        roles: { ...AUTHORITIES_READ, bank: 'OWN' },
+        own: 'bank: only the parties GetParty lets it read (V34)',
+    },
     'PartyContract.FileAgencyAgreement': {
         access: 'write',
         roles: { operator: 'ANY', agent: 'OWN' },
@@ -139,8 +150,8 @@ const PERMISSIONS: Readonly<Record<TransactionName, Permission>> = {
     'TradeContract.ResolveTradeFlag': OPERATOR_WRITE,
     'TradeContract.GetTrade': {
         access: 'read',
-        roles: { ...AUTHORITIES_READ, bank: 'ANY', vendor: 'OWN', agent: 'OWN' },
-        own: 'vendor = trade.vendorId, agent = trade.agentId',
+        roles: { ...AUTHORITIES_READ, bank: 'OWN', vendor: 'OWN', agent: 'OWN' },
+        own: `vendor = trade.vendorId, agent = trade.agentId; ${BANK_RELIES}`,
     },
     'TradeContract.GetTradeHistory': {
         access: 'read',
@@ -191,8 +202,8 @@ const PERMISSIONS: Readonly<Record<TransactionName, Permission>> = {
     },
     'DeclarationContract.GetDeclaration': {
         access: 'read',
-        roles: { ...AUTHORITIES_READ, bank: 'ANY', agent: 'OWN', broker: 'OWN' },
-        own: 'agent = consignorId, broker = brokerId',
+        roles: { ...AUTHORITIES_READ, bank: 'OWN', agent: 'OWN', broker: 'OWN' },
+        own: 'agent = consignorId, broker = brokerId; bank: its own receipts or financings rely on one of its trades (V34)',
     },
     'DeclarationContract.ListDeclarationsByDate': { access: 'read', roles: AUTHORITIES_READ },
     'CustomsContract.AcceptDeclaration': CUSTOMS_WRITE,
@@ -269,6 +280,18 @@ const PERMISSIONS: Readonly<Record<TransactionName, Permission>> = {
         access: 'read',
         roles: { ...AUTHORITIES_READ, bank: 'ANY', vendor: 'OWN', agent: 'OWN' },
         own: 'vendor = trade.vendorId, agent = trade.agentId',
+    },
+    'FinancingContract.FinanceTrades': { access: 'write', roles: { bank: 'OWN' }, own: FINANCING_OWN },
+    'FinancingContract.CloseFinancing': { access: 'write', roles: { bank: 'OWN' }, own: FINANCING_OWN },
+    'FinancingContract.GetFinancing': {
+        access: 'read',
+        roles: { ...AUTHORITIES_READ, bank: 'OWN' },
+        own: FINANCING_OWN,
+    },
+    'FinancingContract.ListFinancingsByTrade': {
+        access: 'read',
+        roles: { ...AUTHORITIES_READ, bank: 'OWN' },
+        own: 'bank: only its own financings (other banks: counts and totals in GetTradeSettlement)',
     },
     'ExemptionContract.FileExemption': {
         access: 'write',

@@ -11,8 +11,10 @@ import {
     type AllocationRecord,
     type ExemptionRecord,
     type ReceiptRecord,
+    type FinancedShare,
 } from '../model/records';
 import { findTrade } from '../store/loaders';
+import { banksSeeingParty } from '../store/bank-sight';
 
 /**
  * List transactions: which range each one scans and which listed records a caller keeps. One table for the code,
@@ -39,15 +41,17 @@ export interface ListSpec<T> {
 
 const tradeOwners = (_ctx: Context, trade: Trade): Owners => ({ vendor: trade.vendorId, agent: trade.agentId });
 const TRADE_KEEPS = 'vendor = trade.vendorId, agent = trade.agentId';
-/** Readable by every role that may call the list (GetParty, GetFlag have no OWN cell): nobody is named. */
+/** Readable by every role that may call the list (GetFlag has no OWN cell): nobody is named. */
 const nobody = (): Owners => ({});
 
 export const LISTS = {
     'PartyContract.ListPartiesByType': {
         scans: IndexType.partyByType,
         keyedBy: ['type'],
-        owners: nobody,
-        keeps: 'all (public party records)',
+        owners: async (ctx, party): Promise<Owners> => ({
+            bank: [party.partyId, ...(await banksSeeingParty(ctx, party.partyId))],
+        }),
+        keeps: 'all (public party records); bank: the parties its receipts and financings rely on, and itself (V34)',
     } satisfies ListSpec<Party>,
     'TradeContract.ListTradesByVendor': {
         scans: IndexType.tradeByVendor,
@@ -109,6 +113,12 @@ export const LISTS = {
         keeps: 'bank = receipt.bankPartyId; vendor/agent = receipt.payeePartyId',
         bankScans: { scans: SettlementType.receiptByPayeeBank, keyedBy: ['payeePartyId', 'bankMspId (their own MSP)'] },
     } satisfies ListSpec<ReceiptRecord>,
+    'FinancingContract.ListFinancingsByTrade': {
+        scans: SettlementType.financedShare,
+        keyedBy: ['tradeNo', 'bankMspId (bank callers: their own MSP)'],
+        owners: (_ctx, share): Owners => ({ bank: share.bankPartyId }),
+        keeps: 'bank = the financing bank party (V33/V34)',
+    } satisfies ListSpec<FinancedShare>,
     'ExemptionContract.ListExemptionsByMerchant': {
         scans: SettlementType.exemptionByMerchant,
         keyedBy: ['merchantId'],

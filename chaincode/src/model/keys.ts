@@ -43,6 +43,15 @@ export const SettlementType = {
      * range, so no bookmark or count of the scan ever names another bank's receipt.
      */
     receiptByPayeeBank: 'idx~receipt~payeebank',
+    /** [bankMspId, financingRef] → FinancingRecord (V33). */
+    financing: 'financing',
+    /** [tradeNo, bankMspId, financingRef] → FinancedShare: one key per (trade, financing), summed by range. */
+    financedShare: 'financedShare',
+    /**
+     * [partyId, bankMspId, bankPartyId] → index byte: a bank's receipt or financing relies on the party (V34), so the
+     * bank may read it. Written blind (no read), so concurrent receipts of one bank never conflict on it.
+     */
+    partySeenByBank: 'idx~party~bank',
     /** [filingNo] → ExemptionRecord. */
     exemption: 'exemption',
     /** [tradeNo] → ExemptionByTrade: existence means the trade is exempted (V29, once per trade). */
@@ -83,6 +92,18 @@ export function receiptByPayeeBankKey(
     receiptRef: string,
 ): string {
     return ctx.stub.createCompositeKey(SettlementType.receiptByPayeeBank, [payeePartyId, bankMspId, year, receiptRef]);
+}
+
+export function financingKey(ctx: Context, bankMspId: string, financingRef: string): string {
+    return ctx.stub.createCompositeKey(SettlementType.financing, [bankMspId, financingRef]);
+}
+
+export function financedShareKey(ctx: Context, tradeNo: string, bankMspId: string, financingRef: string): string {
+    return ctx.stub.createCompositeKey(SettlementType.financedShare, [tradeNo, bankMspId, financingRef]);
+}
+
+export function partySeenByBankKey(ctx: Context, partyId: string, bankMspId: string, bankPartyId: string): string {
+    return ctx.stub.createCompositeKey(SettlementType.partySeenByBank, [partyId, bankMspId, bankPartyId]);
 }
 
 export function exemptionKey(ctx: Context, filingNo: string): string {

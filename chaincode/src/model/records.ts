@@ -10,6 +10,7 @@ import {
     type RiskSubject,
     type ReceiptChannel,
     type ReceiptStatus,
+    type FinancingStatus,
     type TradeStatus,
     type Verdict,
 } from '../vocabulary';
@@ -513,6 +514,62 @@ export interface ExemptionByTrade extends StoredRecord {
     readonly docType: 'exemptionByTrade';
     readonly tradeNo: string;
     readonly filingNo: string;
+}
+
+/** One trade of a financing, in the trade's currency. */
+export interface FinancedItem {
+    readonly tradeNo: string;
+    readonly amountMinor: number;
+    readonly currency: string;
+}
+
+/** A bank's financing against exported trades (V33); written and read by that bank only. */
+export interface FinancingRecord extends StoredRecord {
+    readonly docType: 'financing';
+    /** `<bankMspId>:<financingRef>`, like a receipt ID. */
+    readonly financingId: string;
+    readonly financingRef: string;
+    readonly bankMspId: string;
+    readonly bankPartyId: string;
+    /** The financed party: the one the trades' income goes to (V24). */
+    readonly borrowerPartyId: string;
+    /** Set when the bank financed a whole declaration. */
+    readonly declNo: string | null;
+    readonly items: readonly FinancedItem[];
+    /** sha256(salt:canonical terms); the terms (loan account, rate, contract) are in the bank's implicit collection. */
+    readonly termsHash: string | null;
+    readonly status: FinancingStatus;
+    /** The bank's receipt whose allocations settled the financing (status SETTLED). */
+    readonly settledByReceiptId?: string;
+    readonly closeNote?: string;
+    readonly filedBy: Signature;
+    readonly updatedBy: Signature;
+}
+
+/**
+ * One key per (trade, financing), owned by the financing bank: the trade's financed total across all banks is the
+ * sum of these keys, read by partial-key range (phantom-read protected), so two banks can never both finance it.
+ */
+export interface FinancedShare extends StoredRecord {
+    readonly docType: 'financedShare';
+    readonly tradeNo: string;
+    readonly financingId: string;
+    readonly bankMspId: string;
+    readonly bankPartyId: string;
+    readonly amountMinor: number;
+    readonly currency: string;
+    readonly status: FinancingStatus;
+}
+
+/** The financing terms the bank keeps in its implicit private collection (key = financingId). */
+export interface FinancingTermsPrivate extends StoredRecord {
+    readonly docType: 'financingTerms';
+    readonly financingId: string;
+    readonly salt: string;
+    readonly loanAccount?: string;
+    readonly contractRef?: string;
+    readonly annualRateBps?: number;
+    readonly dueDate?: string;
 }
 
 export function receiptIdOf(bankMspId: string, receiptRef: string): string {

@@ -23,7 +23,7 @@ import {
 import { convertMinor, DEFAULT_TOLERANCE_BPS, summariseReceipt, toleranceCap } from './allocation';
 import { type ReceiptRecord, type Signature, type VerificationSummary } from '../model/records';
 
-export type CheckId = 'BK-01' | 'BK-02' | 'BK-03' | 'BK-04' | 'BK-05' | 'BK-06' | 'BK-07' | 'BK-08' | 'BK-09';
+export type CheckId = 'BK-01' | 'BK-02' | 'BK-03' | 'BK-04' | 'BK-05' | 'BK-06' | 'BK-07' | 'BK-08' | 'BK-09' | 'BK-10';
 
 const CHECK_NAMES: Readonly<Record<CheckId, string>> = {
     'BK-01': 'PayeeFiled',
@@ -35,6 +35,7 @@ const CHECK_NAMES: Readonly<Record<CheckId, string>> = {
     'BK-07': 'AmountTolerance',
     'BK-08': 'VolumeThreshold',
     'BK-09': 'RiskFlags',
+    'BK-10': 'FinancingUse',
 };
 
 /** V23: yearly goods-trade receipts above USD 200 000 need a SAFE directory entry (in USD cents). */
@@ -83,6 +84,12 @@ export interface TradeFacts {
     readonly otherReceiptCount: number;
     /** How many banks other than the checking bank have allocated to the trade: a count, never a name. */
     readonly otherBanksCount: number;
+    /** OPEN financings of the trade by other banks, in the trade's currency (V33): a total, never a name. */
+    readonly financedByOthersMinor: number;
+    /** How many other banks hold an OPEN financing of the trade. */
+    readonly otherFinancingBanksCount: number;
+    /** OPEN financings of the trade by the checking bank, in the trade's currency. */
+    readonly financedByThisBankMinor: number;
 }
 
 export interface DeclarationFacts {
@@ -175,6 +182,9 @@ export interface TradeSettlementView {
     readonly remainingMinor: number;
     readonly otherBanksCount: number;
     readonly exported: boolean;
+    /** OPEN financings of the trade by every bank (V33), and how many other banks hold one. */
+    readonly financedMinor: number;
+    readonly otherFinancingBanksCount: number;
 }
 
 export interface BankCheckResult {
@@ -449,6 +459,29 @@ export function checkRiskFlags(subjects: readonly string[], flags: readonly Risk
     return check('BK-09', findings, 'BK09_NO_FLAGS');
 }
 
+// BK-10 ----------------------------------------------------------------------------------------------------
+
+/**
+ * V33: income financed by another bank is being received here, so that bank's financing would not be repaid by it:
+ * a person reviews (the other bank stays unnamed). Financed by this bank: the receipt settles its own financing.
+ */
+function financingFinding(trade: TradeFacts): Finding {
+    const detail: Detail = {
+        financedByOthersMinor: trade.financedByOthersMinor,
+        otherFinancingBanks: trade.otherFinancingBanksCount,
+        financedByThisBankMinor: trade.financedByThisBankMinor,
+        currency: trade.currency,
+    };
+    if (trade.financedByOthersMinor > 0) return finding(trade.tradeNo, 'BK10_FINANCED_BY_OTHER_BANK', detail);
+    if (trade.financedByThisBankMinor > 0) return finding(trade.tradeNo, 'BK10_FINANCED_BY_THIS_BANK', detail);
+    return finding(trade.tradeNo, 'BK10_NOT_FINANCED', detail);
+}
+
+export function checkFinancing(receipt: ReceiptUnderCheck, trades: readonly TradeFacts[]): CheckResult {
+    const findings = pairs(receipt, trades).map(({ trade }) => financingFinding(trade));
+    return check('BK-10', findings, 'BK10_NOT_EVALUATED');
+}
+
 // All checks -----------------------------------------------------------------------------------------------
 
 function settlementViews(
@@ -471,6 +504,8 @@ function settlementViews(
             remainingMinor: Math.max(0, trade.valueMinor - after),
             otherBanksCount: trade.otherBanksCount,
             exported: isExported(trade.state),
+            financedMinor: trade.financedByOthersMinor + trade.financedByThisBankMinor,
+            otherFinancingBanksCount: trade.otherFinancingBanksCount,
         };
     });
 }
@@ -481,7 +516,7 @@ function reliedOn(receipt: ReceiptUnderCheck, facts: BankCheckFacts): BankCheckR
     return { tradeNos: [...new Set(tradeNos)].sort(), declNos: [...new Set(declNos)].sort() };
 }
 
-/** Runs BK-01..BK-09 and combines them into a verdict. */
+/** Runs BK-01..BK-10 and combines them into a verdict. */
 export function runBankCheck(receipt: ReceiptUnderCheck, facts: BankCheckFacts): BankCheckResult {
     const toleranceBps = facts.toleranceBps ?? DEFAULT_TOLERANCE_BPS;
     const relied = reliedOn(receipt, facts);
@@ -497,6 +532,7 @@ export function runBankCheck(receipt: ReceiptUnderCheck, facts: BankCheckFacts):
         checkAmountTolerance(receipt, facts.trades, toleranceBps),
         checkVolume(receipt, facts.payee, facts.payeeYtdUsdMinor),
         checkRiskFlags(subjects, facts.flags),
+        checkFinancing(receipt, facts.trades),
     ];
     return {
         receiptRef: receipt.receiptRef,

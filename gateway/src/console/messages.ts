@@ -134,6 +134,8 @@ const en = {
     'rule.V29': 'the VAT exemption needs an exported trade of the filing vendor',
     'rule.V31': 'values convert at the rates customs published for the month; a bank’s rate may differ by at most 5%',
     'rule.V32': 'the date is not possible for this step (before an earlier event, or in the future)',
+    'rule.V33':
+        'only an exported, filed trade may be financed, and never beyond what receipts and other financings left',
     'rule.other': 'a domain rule of the ledger',
     'status.FLAGGED': 'Flagged for review',
     'status.CONFIRMED': 'Registered',
@@ -187,6 +189,10 @@ const en = {
     'bk.BK09_NO_FLAGS': 'No open risk flags.',
     'bk.BK09_OPEN_FLAGS': 'Open risk flags need a person to look.',
     'bk.BK09_CONFIRMED_FLAGS': 'Confirmed risk flags stop this receipt.',
+    'bk.BK10_NOT_FINANCED': 'No bank has an open financing on these trades.',
+    'bk.BK10_FINANCED_BY_THIS_BANK': 'Your bank financed these trades; this income settles that financing.',
+    'bk.BK10_FINANCED_BY_OTHER_BANK': 'Another bank financed these trades: review before accepting their income here.',
+    'bk.BK10_NOT_EVALUATED': 'Financing was not checked (no trade to check).',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -322,6 +328,7 @@ const zh: Readonly<Record<MessageKey, string>> = {
     'rule.V29': '免税申报须基于该经营户已出口的交易',
     'rule.V31': '金额须按海关公布的当月汇率折算；银行汇率与之相差不得超过 5%',
     'rule.V32': '该日期不符合此环节（早于前一事件，或在未来）',
+    'rule.V33': '只有已出口、已备案的交易可以融资，且融资额不得超过收汇和其他融资之后的剩余金额',
     'rule.other': '账本的一项业务规则',
     'status.FLAGGED': '待审核',
     'status.CONFIRMED': '已登记',
@@ -375,6 +382,10 @@ const zh: Readonly<Record<MessageKey, string>> = {
     'bk.BK09_NO_FLAGS': '没有未处理的风险标记。',
     'bk.BK09_OPEN_FLAGS': '有未处理的风险标记，需人工复核。',
     'bk.BK09_CONFIRMED_FLAGS': '已确认的风险标记，这笔收汇不能通过。',
+    'bk.BK10_NOT_FINANCED': '这些交易没有未结清的银行融资。',
+    'bk.BK10_FINANCED_BY_THIS_BANK': '本行已为这些交易融资，这笔收入用于结清该融资。',
+    'bk.BK10_FINANCED_BY_OTHER_BANK': '其他银行已为这些交易融资：接受其收入前需人工复核。',
+    'bk.BK10_NOT_EVALUATED': '未核验融资（没有可核验的交易）。',
 };
 
 export const CATALOGUES = { zh, en } as const;

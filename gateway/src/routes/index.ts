@@ -7,6 +7,7 @@ import { customsRoutes } from './customs/router';
 import { declarationRoutes } from './declarations/router';
 import { documentRoutes } from './documents/router';
 import { exemptionRoutes } from './exemptions/router';
+import { financingRoutes } from './financings/router';
 import { goodsRoutes } from './goods/router';
 import { historyRoutes } from './history/router';
 import { meRoutes } from './me/router';
@@ -40,6 +41,7 @@ export function allRoutes(deps: RoutesDeps): AnyRoute[] {
         ...rateRoutes(),
         ...receiptRoutes(),
         ...reconciliationRoutes(),
+        ...financingRoutes(),
         ...exemptionRoutes(),
         ...riskRoutes(),
         ...historyRoutes(),

@@ -24,6 +24,9 @@ const trade = (over: Partial<TradeFacts> = {}): TradeFacts => ({
     allocatedByOthersMinor: 0,
     otherReceiptCount: 0,
     otherBanksCount: 0,
+    financedByOthersMinor: 0,
+    otherFinancingBanksCount: 0,
+    financedByThisBankMinor: 0,
     ...over,
 });
 
@@ -283,6 +286,25 @@ const cases: Case[] = [
             ],
         },
     },
+    { name: 'a trade no bank financed passes', id: 'BK-10', reason: 'BK10_NOT_FINANCED' },
+    {
+        name: 'income financed by the checking bank settles its own financing (V33)',
+        id: 'BK-10',
+        reason: 'BK10_FINANCED_BY_THIS_BANK',
+        facts: { trades: [trade({ financedByThisBankMinor: 80_000 })] },
+    },
+    {
+        name: 'income another bank financed is referred, the bank unnamed (V33, F2)',
+        id: 'BK-10',
+        reason: 'BK10_FINANCED_BY_OTHER_BANK',
+        facts: { trades: [trade({ financedByOthersMinor: 80_000, otherFinancingBanksCount: 1 })] },
+    },
+    {
+        name: 'financing cannot be judged without trades',
+        id: 'BK-10',
+        reason: 'BK10_NOT_EVALUATED',
+        receipt: noAlloc,
+    },
 ];
 
 describe('bank checks: every reason code', () => {
@@ -320,6 +342,7 @@ describe('bank check verdicts', () => {
             'BK-07',
             'BK-08',
             'BK-09',
+            'BK-10',
         ]);
         expect(result.reliedOn).toEqual({ tradeNos: ['T1'], declNos: ['D1'] });
         expect(result.trades).toEqual([
@@ -334,6 +357,8 @@ describe('bank check verdicts', () => {
                 remainingMinor: 0,
                 otherBanksCount: 0,
                 exported: true,
+                financedMinor: 0,
+                otherFinancingBanksCount: 0,
             },
         ]);
     });

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from '@jest/globals';
 import type { Context } from 'fabric-contract-api';
 import { DeclarationContract } from '../../../chaincode/src/contracts/declaration';
 import { ExemptionContract } from '../../../chaincode/src/contracts/exemption';
+import { FinancingContract } from '../../../chaincode/src/contracts/financing';
 import { PartyContract } from '../../../chaincode/src/contracts/party';
 import { ReceiptContract } from '../../../chaincode/src/contracts/receipt';
 import { RiskContract } from '../../../chaincode/src/contracts/risk';
@@ -41,6 +42,7 @@ const declarations = new DeclarationContract();
 const risk = new RiskContract();
 const receipts = new ReceiptContract();
 const exemptions = new ExemptionContract();
+const financings = new FinancingContract();
 
 /** The party each party role acts for; the other owner of every range is V2 / A2 / BANK2. */
 const CALLER_PARTY: Partial<Record<Role, string>> = {
@@ -58,7 +60,8 @@ const CASES: Record<ListTx, ListCase> = {
         call: (arg, size, bookmark) => (ctx) => parties.ListPartiesByType(ctx, arg, size, bookmark),
         arg: () => 'MERCHANT',
         prefix: same,
-        foreign: () => ['AGENT'],
+        // a bank sees the agents its receipts rely on; no bank relies on a consolidator
+        foreign: (role) => (role === 'bank' ? ['CONSOLIDATOR'] : ['AGENT']),
     },
     'TradeContract.ListTradesByVendor': {
         call: (arg, size, bookmark) => (ctx) => trades.ListTradesByVendor(ctx, arg, size, bookmark),
@@ -108,6 +111,12 @@ const CASES: Record<ListTx, ListCase> = {
         arg: (role) => (role === 'agent' ? 'A1' : 'V1'),
         prefix: same,
         foreign: (role) => (role === 'agent' ? ['V1'] : ['V2']),
+    },
+    'FinancingContract.ListFinancingsByTrade': {
+        call: (arg, size, bookmark) => (ctx) => financings.ListFinancingsByTrade(ctx, arg, size, bookmark),
+        arg: () => 'T1',
+        prefix: (role, arg) => (role === 'bank' ? [arg, BANK1_MSP] : [arg]),
+        foreign: (role) => (role === 'bank' ? ['T1', BANK2_MSP] : ['T9']),
     },
     'ExemptionContract.ListExemptionsByMerchant': {
         call: (arg, size, bookmark) => (ctx) => exemptions.ListExemptionsByMerchant(ctx, arg, size, bookmark),
@@ -219,6 +228,20 @@ async function market(): Promise<FakeLedger> {
     await fileReceipt(bank2, 'R2', 'V1', 'T1');
     await fileReceipt(bank1, 'R3', 'V2', 'T9');
     await fileReceipt(bank2, 'R4', 'V2', 'T9');
+    const finance = (bank: FakeIdentity, ref: string, borrower: string, tradeNo: string): Promise<string> =>
+        ledger.submit(bank, (ctx) =>
+            financings.FinanceTrades(
+                ctx,
+                JSON.stringify({
+                    financingRef: ref,
+                    borrowerPartyId: borrower,
+                    items: [{ tradeNo, amountMinor: 5_000 }],
+                }),
+            ),
+        );
+    await finance(bank1, 'F1', 'V1', 'T1');
+    await finance(bank2, 'F2', 'V1', 'T1');
+    await finance(bank1, 'F3', 'V2', 'T9');
     const fileExemption = (vendor: string, filingNo: string, tradeNos: string[]): Promise<string> =>
         ledger.submit(identity('vendor', vendor), (ctx) =>
             exemptions.FileExemption(
@@ -274,7 +297,7 @@ describe('list bookmarks (every list transaction × every role, generated from t
             .map(([tx]) => tx)
             .filter((tx) => /\.List[A-Z]/.test(tx));
         expect(listTable().map(([tx]) => tx)).toEqual(lists);
-        expect(lists).toHaveLength(10);
+        expect(lists).toHaveLength(11);
     });
 
     it.each(cells)('$tx × $role refuses a bookmark from $kind', async ({ tx, role, bookmark, scope }) => {

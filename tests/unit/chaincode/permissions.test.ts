@@ -47,6 +47,8 @@ const ANCHORED = 'e'.repeat(64);
 let flagId = '';
 /** Receipts of BK1: R-FILED paid to V1 for T-EXP (allocated, verified REFER), R-AGENT paid to A1, R-OPEN unallocated. */
 const R = { filed: 'BankOrgMSP:R-FILED', agent: 'BankOrgMSP:R-AGENT', open: 'BankOrgMSP:R-OPEN' };
+/** BK1's open financing of T-EXP2 (V33). */
+const F_OPEN = 'BankOrgMSP:F-OPEN';
 /** T-EXP and T-EXP2 exited in February (exemption period 2024-03); EX-FILED claims T-EXP, filed by agent A1. */
 const filingJson = j({ filingNo: 'EX-NEW', merchantId: 'V1', period: '2024-03', tradeNos: ['T-EXP2'] });
 const receiptJson = (receiptRef: string, payeePartyId: string, amountMinor: number, tradeNo?: string): string =>
@@ -170,7 +172,10 @@ const SCENARIOS: Record<string, Scenario> = {
     'TradeContract.ResolveTradeFlag': {
         invoke: (w) => (ctx) => w.trade.ResolveTradeFlag(ctx, 'T-FLAG', 'price checked'),
     },
-    'TradeContract.GetTrade': { invoke: (w) => (ctx) => w.trade.GetTrade(ctx, 'T-OPEN') },
+    // a bank reads only trades its own receipts rely on (V34): BK1's receipt pays T-EXP
+    'TradeContract.GetTrade': {
+        invoke: (w, role) => (ctx) => w.trade.GetTrade(ctx, role === 'bank' ? 'T-EXP' : 'T-OPEN'),
+    },
     'TradeContract.GetTradeHistory': { invoke: (w) => (ctx) => w.trade.GetTradeHistory(ctx, 'T-OPEN') },
     'TradeContract.ListTradesByVendor': { invoke: (w) => (ctx) => w.trade.ListTradesByVendor(ctx, 'V1', '5', '') },
     'TradeContract.ListTradesByAgent': { invoke: (w) => (ctx) => w.trade.ListTradesByAgent(ctx, 'A1', '5', '') },
@@ -227,7 +232,9 @@ const SCENARIOS: Record<string, Scenario> = {
         invoke: (w) => (ctx) =>
             w.declaration.FileDeclaration(ctx, j(w.declarationInput(D.unfiled, 'PK-PACK', ['T-PACK']))),
     },
-    'DeclarationContract.GetDeclaration': { invoke: (w) => (ctx) => w.declaration.GetDeclaration(ctx, D.submitted) },
+    'DeclarationContract.GetDeclaration': {
+        invoke: (w, role) => (ctx) => w.declaration.GetDeclaration(ctx, role === 'bank' ? D.released : D.submitted),
+    },
     'DeclarationContract.ListDeclarationsByDate': {
         invoke: (w) => (ctx) => w.declaration.ListDeclarationsByDate(ctx, '2024-03-20', '5', ''),
     },
@@ -314,6 +321,20 @@ const SCENARIOS: Record<string, Scenario> = {
     },
     'ReceiptContract.CheckReceipt': { invoke: (w) => (ctx) => w.receipt.CheckReceipt(ctx, j({ receiptId: R.filed })) },
     'ReceiptContract.GetTradeSettlement': { invoke: (w) => (ctx) => w.receipt.GetTradeSettlement(ctx, 'T-EXP') },
+    'FinancingContract.FinanceTrades': {
+        invoke: (w) => (ctx) =>
+            w.financing.FinanceTrades(
+                ctx,
+                j({ financingRef: 'F-NEW', borrowerPartyId: 'V1', items: [{ tradeNo: 'T-EXP2', amountMinor: 1_000 }] }),
+            ),
+    },
+    'FinancingContract.CloseFinancing': {
+        invoke: (w) => (ctx) => w.financing.CloseFinancing(ctx, F_OPEN, j({ outcome: 'REPAID' })),
+    },
+    'FinancingContract.GetFinancing': { invoke: (w) => (ctx) => w.financing.GetFinancing(ctx, F_OPEN) },
+    'FinancingContract.ListFinancingsByTrade': {
+        invoke: (w) => (ctx) => w.financing.ListFinancingsByTrade(ctx, 'T-EXP2', '10', ''),
+    },
     'ExemptionContract.FileExemption': { invoke: (w) => (ctx) => w.exemption.FileExemption(ctx, filingJson) },
     'ExemptionContract.CheckExemption': { invoke: (w) => (ctx) => w.exemption.CheckExemption(ctx, filingJson) },
     'ExemptionContract.ExemptionGuard': { invoke: (w) => (ctx) => w.exemption.ExemptionGuard(ctx, 'EX-FILED') },
@@ -342,6 +363,19 @@ const NON_OWNER: Record<string, { readonly rejects?: RegExp; readonly reason: st
         reason: 'someone else’s trade is answered like a missing one',
     },
     'ReceiptContract.ListReceiptsByPayee × bank': { reason: 'another bank gets the list filtered to its own receipts' },
+    'PartyContract.ListPartiesByType × bank': {
+        reason: 'another bank gets the list filtered to the parties its receipts rely on (V34)',
+    },
+    'FinancingContract.FinanceTrades × bank': {
+        reason: 'the caller finances as itself; there is no other bank to name',
+    },
+    'FinancingContract.CloseFinancing × bank': {
+        rejects: /^NOT_FOUND: financing .* does not exist$/,
+        reason: 'another bank’s financing is answered like a missing one',
+    },
+    'FinancingContract.ListFinancingsByTrade × bank': {
+        reason: 'another bank gets the list filtered to its own financings',
+    },
     'ExemptionContract.FileExemption × agent': {
         rejects: /^RULE_V28: agent A2 has no signed agency agreement with V1/,
         reason: 'another agent’s trade is hidden like a missing one; without an agreement the agent may not file (V28)',
@@ -422,6 +456,14 @@ async function settlementWorld(w: World): Promise<void> {
     await w.submit(bk, (ctx) => w.receipt.VerifyReceipt(ctx, R.filed));
     await w.submit(bk, (ctx) => w.receipt.FileReceipt(ctx, receiptJson('R-AGENT', 'A1', 1_000)));
     await w.submit(bk, (ctx) => w.receipt.FileReceipt(ctx, receiptJson('R-OPEN', 'V1', 200_000)));
+    // a prepayment on T5, so BK1 may read T5's declaration (V34)
+    await w.submit(bk, (ctx) => w.receipt.FileReceipt(ctx, receiptJson('R-T5', 'V1', 1_000, 'T5')));
+    await w.submit(bk, (ctx) =>
+        w.financing.FinanceTrades(
+            ctx,
+            j({ financingRef: 'F-OPEN', borrowerPartyId: 'V1', items: [{ tradeNo: 'T-EXP2', amountMinor: 10_000 }] }),
+        ),
+    );
     await w.submit(id.agent('A1'), (ctx) =>
         w.exemption.FileExemption(
             ctx,

@@ -152,6 +152,8 @@ export function answerConsolePages(ledger: FakeLedger, committedTx: string): voi
                     remainingMinor: 0,
                     otherBanksCount: 2,
                     exported: true,
+                    financedMinor: 0,
+                    otherFinancingBanksCount: 0,
                 },
             ],
             reliedOn: { tradeNos: ['T-1'], declNos: [] },

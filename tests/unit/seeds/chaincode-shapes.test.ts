@@ -18,6 +18,7 @@ function labelled(market: Market): { kind: string; id: string; expect: Expectati
     for (const t of market.trades) add('trade', t.input.tradeNo, t.expect);
     for (const d of market.declarations) add('declaration', d.input.declNo, d.expect);
     for (const r of market.receipts) add('receipt', r.input.receiptRef, r.expect);
+    for (const f of market.financings) add('financing', f.input.financingRef, f.expect);
     for (const e of market.exemptions) add('exemption', e.input.filingNo, e.expect);
     for (const f of market.riskFlags)
         add('flag', `${f.input.ruleId}.${f.input.subjectType}.${f.input.subjectId}`, f.expect);

@@ -37,10 +37,11 @@ describe('the seeds command line', () => {
         expect(out).toContain('→ refused RULE_V25; bank check FAIL BK04_AMOUNT_EXCEEDS_REMAINING');
         expect(out).toContain('NEAR-F2-SECOND-BANK-TAKES-THE-REMAINDER (near-miss)');
         expect(out).toContain('→ accepted, no F9 flag on receipt BankOrgMSP:R-');
-        expect(out.match(/^FRAUD-/gm)).toHaveLength(33);
+        expect(out.match(/^FRAUD-/gm)).toHaveLength(34);
         expect(out.match(/^NEAR-/gm)).toHaveLength(5);
         for (const pattern of ['F1', 'F2', 'F3', 'F4', 'F5', 'F6', 'F7', 'F8', 'F9', 'F10', 'F11'])
             expect(out.split(`[${pattern}]`).length - 1).toBeGreaterThanOrEqual(2);
+        expect(out).toContain('FRAUD-F2-DOUBLE-FINANCING');
     });
 
     it('refuses to load without the operator key, and says where keys come from', async () => {

@@ -50,6 +50,7 @@ describe('the small market loaded through the gateway onto the contracts', () =>
             market.trades.filter((t) => t.expect).length +
             market.declarations.filter((d) => d.expect).length +
             market.receipts.filter((r) => r.expect).length +
+            market.financings.filter((f) => f.expect).length +
             market.exemptions.filter((e) => e.expect).length +
             market.riskFlags.length;
         expect(first.totals).toMatchObject({ failed: 0, skipped: 0, labelled });

@@ -13,6 +13,7 @@ const full = generateMarket({ seed: 7, size: 'full', asOf: AS_OF });
 
 /** Every case of the catalogue and the answer it must get (docs/fraud-cases.md). */
 const EXPECTED_ANSWERS: Readonly<Record<string, string>> = {
+    'FRAUD-F2-DOUBLE-FINANCING': 'RULE_V33',
     // V31: at customs' rate the declaration is over the cap; a bank's rate 10× customs' is refused
     'FRAUD-V31-DECLARANT-RATE': 'RULE_V01',
     'FRAUD-V31-BANK-RATE-10X': 'RULE_V31_RATE_OUTSIDE_TOLERANCE',
@@ -186,6 +187,29 @@ describe.each([
         ]);
     });
 
+    it('finances exported trades at both banks within what receipts left, and labels the double financing (F2, V33)', () => {
+        const uses = [
+            ...m.receipts.filter((r) => r.expect === undefined).flatMap((r) => r.input.allocations),
+            ...m.financings.filter((f) => f.expect === undefined).flatMap((f) => f.input.items ?? []),
+        ];
+        const used = new Map<string, number>();
+        for (const u of uses) used.set(u.tradeNo, (used.get(u.tradeNo) ?? 0) + u.amountMinor);
+        const valueOf = (tradeNo: string): number =>
+            (trades.get(tradeNo)?.input.lines ?? []).reduce((sum, l) => sum + l.amount, 0);
+        expect([...used].filter(([tradeNo, sum]) => sum > valueOf(tradeNo))).toEqual([]);
+        const banks = new Set(m.financings.filter((f) => f.expect === undefined).map((f) => f.bankMspId));
+        expect([...banks].sort()).toEqual(['Bank2OrgMSP', 'BankOrgMSP']);
+        const refused = m.financings.filter((f) => f.expect !== undefined);
+        expect(refused.map((f) => f.expect)).toEqual([{ outcome: 'REJECTED', code: 'RULE_V33' }]);
+        const tradeOf = (f: (typeof m.financings)[number]): string | undefined => f.input.items?.[0]?.tradeNo;
+        const twice = refused.map(tradeOf)[0];
+        expect(m.financings.filter((f) => tradeOf(f) === twice).map((f) => f.bankMspId)).toEqual([
+            'BankOrgMSP',
+            'Bank2OrgMSP',
+        ]);
+        expect(m.fraudCases.map((f) => f.caseId)).toContain('FRAUD-F2-DOUBLE-FINANCING');
+    });
+
     it('dates every exit on the as-of day and claims exemption only for the next period, labelled premature (F10)', () => {
         const exits = m.customsEvents.filter((e) => e.kind === 'EXIT');
         expect(exits.length).toBeGreaterThan(0);
@@ -242,6 +266,7 @@ describe.each([
             ...m.trades.map((t) => t.input.tradeNo),
             ...m.declarations.map((d) => d.input.declNo),
             ...m.receipts.map((r) => r.input.receiptRef),
+            ...m.financings.map((f) => f.input.financingRef),
             ...m.exemptions.map((e) => e.input.filingNo),
         ]);
         for (const f of m.fraudCases) for (const r of f.records) expect(ids.has(r.id)).toBe(true);
@@ -286,6 +311,7 @@ describe('the fraud catalogue', () => {
             ...small.declarations.map((d) => [d.input.declNo, d.expect] as const),
             ...small.receipts.map((r) => [r.input.receiptRef, r.expect] as const),
             ...small.exemptions.map((e) => [e.input.filingNo, e.expect] as const),
+            ...small.financings.map((f) => [f.input.financingRef, f.expect] as const),
         ]);
         for (const f of small.fraudCases) {
             const carried = f.records.map(
@@ -340,6 +366,7 @@ describe('any seed', () => {
             const m = generateMarket({ seed, size: 'small', asOf });
             const has = {
                 cases: m.fraudCases.length === Object.keys(EXPECTED_ANSWERS).length,
+                financingsAtBothBanks: new Set(m.financings.map((f) => f.bankMspId)).size === 2,
                 vendorReceipt: m.receipts.some((r) => r.input.payeePartyId === 'V-0001' && r.expect === undefined),
                 vendorExemption: m.exemptions.some((e) => e.filedBy === 'V-0001'),
                 agentDeclaration: m.declarations.some((d) => d.filedBy === 'A-0001' && d.expect === undefined),

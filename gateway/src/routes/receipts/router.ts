@@ -41,7 +41,7 @@ export function receiptRoutes(): AnyRoute[] {
             method: 'post',
             path: '/v1/receipts/check',
             operationId: 'checkReceipt',
-            summary: 'Bank verdict: is this receipt backed by real, exported, unused trades? (BK-01..09)',
+            summary: 'Bank verdict: is this receipt backed by real, exported, unused trades? (BK-01..10)',
             description: 'Read-only; answers PASS/REFER/FAIL with reasons and the ledger txIds and blocks relied on.',
             tag: 'verification',
             body: CheckReceiptBody,

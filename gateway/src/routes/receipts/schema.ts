@@ -180,7 +180,7 @@ export const BankCheckResult = z
         verdict: Verdict,
         checks: z.array(
             z.looseObject({
-                id: z.string().describe('BK-01 .. BK-09'),
+                id: z.string().describe('BK-01 .. BK-10'),
                 name: z.string(),
                 outcome: Verdict,
                 reason: BankReason,

@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import { Currency, HistoryEntry, Id, IsoDate, PageQuery, Sha256, Signature, Text } from '../common';
-import { PAYMENT_CHANNELS, PAYMENT_TERMS, TRADE_STATUSES } from '../../../../chaincode/src/vocabulary';
+import {
+    PAYMENT_CHANNELS,
+    PAYMENT_TERMS,
+    TRADE_FINANCING_STATUSES,
+    TRADE_STATUSES,
+} from '../../../../chaincode/src/vocabulary';
 
 export const TradeLine = z.strictObject({
     lineId: Id,
@@ -136,4 +141,11 @@ export const TradeSettlement = z.looseObject({
     bankCount: z.number().int(),
     ownAllocatedMinor: z.number().int().optional().describe('bank callers only'),
     otherBanksCount: z.number().int().optional().describe('bank callers only'),
+    financingStatus: z
+        .enum(TRADE_FINANCING_STATUSES)
+        .describe('FINANCED while any bank holds an open financing of the trade (V33)'),
+    financedMinor: z.number().int().describe('open financings of every bank, in the trade currency'),
+    financingCount: z.number().int(),
+    financingBanksCount: z.number().int().describe('a count, never which banks (V34)'),
+    ownFinancedMinor: z.number().int().optional().describe('bank callers only: its own open financings'),
 });

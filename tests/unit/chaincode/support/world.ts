@@ -5,6 +5,7 @@ import { CustomsContract } from '../../../../chaincode/src/contracts/customs';
 import { DeclarationContract } from '../../../../chaincode/src/contracts/declaration';
 import { DocumentContract } from '../../../../chaincode/src/contracts/document';
 import { ExemptionContract } from '../../../../chaincode/src/contracts/exemption';
+import { FinancingContract } from '../../../../chaincode/src/contracts/financing';
 import { GoodsContract } from '../../../../chaincode/src/contracts/goods';
 import { HistoryContract } from '../../../../chaincode/src/contracts/history';
 import { IdentityContract } from '../../../../chaincode/src/contracts/identity';
@@ -71,6 +72,7 @@ export class World {
     readonly receipt = new ReceiptContract();
     readonly reconciliation = new ReconciliationContract();
     readonly exemption = new ExemptionContract();
+    readonly financing = new FinancingContract();
     readonly identity = new IdentityContract();
     readonly rates = new RatesContract();
 

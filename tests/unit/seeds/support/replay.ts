@@ -4,6 +4,7 @@ import { ConsolidationContract } from '../../../../chaincode/src/contracts/conso
 import { CustomsContract } from '../../../../chaincode/src/contracts/customs';
 import { DeclarationContract } from '../../../../chaincode/src/contracts/declaration';
 import { ExemptionContract } from '../../../../chaincode/src/contracts/exemption';
+import { FinancingContract } from '../../../../chaincode/src/contracts/financing';
 import { GoodsContract } from '../../../../chaincode/src/contracts/goods';
 import { IdentityContract } from '../../../../chaincode/src/contracts/identity';
 import { PartyContract } from '../../../../chaincode/src/contracts/party';
@@ -52,6 +53,7 @@ const CONTRACTS: Readonly<Record<string, Contract>> = {
     CustomsContract: new CustomsContract(),
     ReceiptContract: new ReceiptContract(),
     ExemptionContract: new ExemptionContract(),
+    FinancingContract: new FinancingContract(),
     RiskContract: new RiskContract(),
     IdentityContract: new IdentityContract(),
 };
