@@ -4,8 +4,12 @@
  * that did not answer.
  */
 
+import { CORRECTION_REFUSALS } from '../../../chaincode/src/vocabulary';
+
 /** Codes the chaincode puts at the start of every error message (chaincode/src/lib/errors.ts). */
-export const CHAINCODE_CODE = /^(INVALID|NOT_FOUND|CONFLICT|FORBIDDEN|PRECONDITION|RULE_V\d{2,3}):\s*/;
+export const CHAINCODE_CODE = new RegExp(
+    `^(INVALID|NOT_FOUND|CONFLICT|FORBIDDEN|PRECONDITION|RULE_V\\d{2,3}|${Object.keys(CORRECTION_REFUSALS).join('|')}):\\s*`,
+);
 
 export abstract class LedgerError extends Error {
     readonly txId: string | undefined;

@@ -3,6 +3,7 @@ import type { CertificateAuthorities, GatewayWallets } from '../auth/identities'
 import type { ApiKeyStore } from '../auth/key-store';
 import type { AnyRoute } from '../http/route';
 import { consolidationRoutes } from './consolidation/router';
+import { correctionRoutes } from './corrections/router';
 import { customsRoutes } from './customs/router';
 import { declarationRoutes } from './declarations/router';
 import { documentRoutes } from './documents/router';
@@ -38,6 +39,7 @@ export function allRoutes(deps: RoutesDeps): AnyRoute[] {
         ...receiptRoutes(),
         ...exemptionRoutes(),
         ...riskRoutes(),
+        ...correctionRoutes(),
         ...historyRoutes(),
     ];
 }
