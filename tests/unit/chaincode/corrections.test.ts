@@ -355,7 +355,10 @@ describe('document history', () => {
     it('answers who anchored a document and when, and NOT_FOUND for one never anchored', async () => {
         const hash = 'e'.repeat(64);
         await w.submit(id.vendor('V1'), (ctx) => w.document.RegisterDocument(ctx, hash, 'INVOICE'));
-        const read = (h: string) => (ctx: Context) => w.document.GetDocumentHistory(ctx, h);
+        const read =
+            (h: string) =>
+            (ctx: Context): Promise<string> =>
+                w.document.GetDocumentHistory(ctx, h);
         const answer = await w.query<{ history: { value: { kind: string } }[] }>(id.bank('BK1'), read(hash));
         expect(answer.history.map((h) => h.value.kind)).toEqual(['INVOICE']);
         await expect(w.ledger.evaluate(id.auditor(), read('f'.repeat(64)))).rejects.toThrow(/^NOT_FOUND: document/);
