@@ -1,5 +1,6 @@
 import type { AnyRoute } from '../../http/route';
-import { HistoryEntry, Reason } from '../common';
+import { Reason } from '../common';
+import { DocumentHistory, ExemptionHistory, ReceiptHistory } from '../history/schema';
 import { txRoute } from '../ledger-route';
 import { ConsolidationOrderRecord, OrderParams, PackingListRecord, PackingParams } from '../consolidation/schema';
 import { DocumentParams } from '../documents/schema';
@@ -15,13 +16,9 @@ import {
     AmendOrderBody,
     AmendPackingBody,
 } from './schema';
-import { z } from 'zod';
 
 const tag = 'corrections';
 const AMEND_ERRORS = ['NOT_FOUND', 'CONFLICT', 'PRECONDITION', 'ALREADY_VOID'] as const;
-
-/** History of one record as its reader may see it: every committed version with its txId and time. */
-const history = (idName: string): z.ZodType => z.looseObject({ [idName]: z.string(), history: z.array(HistoryEntry) });
 
 /**
  * Corrections (docs/rules.md "Corrections"): amend or void with a reason where a record can be wrong, each by the
@@ -191,7 +188,7 @@ export function correctionRoutes(): AnyRoute[] {
             tag: 'history',
             params: ReceiptParams,
             errors: ['NOT_FOUND'],
-            result: history('receiptId'),
+            result: ReceiptHistory,
             tx: 'ReceiptContract:GetReceiptHistory',
             args: ({ params }) => [params.receiptId],
         }),
@@ -203,7 +200,7 @@ export function correctionRoutes(): AnyRoute[] {
             tag: 'history',
             params: FilingParams,
             errors: ['NOT_FOUND'],
-            result: history('filingNo'),
+            result: ExemptionHistory,
             tx: 'ExemptionContract:GetExemptionHistory',
             args: ({ params }) => [params.filingNo],
         }),
@@ -215,7 +212,7 @@ export function correctionRoutes(): AnyRoute[] {
             tag: 'history',
             params: DocumentParams,
             errors: ['NOT_FOUND'],
-            result: history('sha256'),
+            result: DocumentHistory,
             tx: 'DocumentContract:GetDocumentHistory',
             args: ({ params }) => [params.sha256],
         }),
