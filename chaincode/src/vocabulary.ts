@@ -207,6 +207,7 @@ export const RECONCILIATION_REASONS = {
     RC_PAID_NOT_EXPORTED: 'the line is paid but has not left the country 90 days after the first payment',
 } as const;
 export type ReconciliationReason = keyof typeof RECONCILIATION_REASONS;
+
 /** V31 refusals: the code a transaction fails with (`RULE_V31_…:`), each with what it means. */
 export const RATE_RULE_CODES = {
     RULE_V31_RATE_MISSING: 'customs has published no rate for that month and currency',
@@ -215,11 +216,34 @@ export const RATE_RULE_CODES = {
 } as const;
 export type RateRuleCode = keyof typeof RATE_RULE_CODES;
 
+/**
+ * Why an amendment, void or withdrawal is refused: each is the error code of the refusal (HTTP 409), so a caller can
+ * tell what to do next. docs/rules.md "Corrections" is this table.
+ */
+export const CORRECTION_REFUSALS = {
+    AMEND_AFTER_USE: 'trades use the goods: their HS code and unit stay as the trades copied them',
+    AMEND_AFTER_PACKING: 'the consolidation order is packed: void the packing list first',
+    AMEND_AFTER_DECLARATION: 'a declaration references the record: it can no longer change',
+    VOID_AFTER_SETTLEMENT: 'the receipt is settled or credited: its allocations can no longer change',
+    EXTENSION_NEEDS_AGREEMENT: 'an agency agreement is extended by filing and signing a new one',
+    ALREADY_VOID: 'the record is void, terminated or withdrawn: nothing changes it any more',
+} as const;
+export type CorrectionRefusal = keyof typeof CORRECTION_REFUSALS;
+
 // Transactions ----------------------------------------------------------------------------------------------------
 
 /** Every transaction, by contract. A transaction is called as `<Contract>.<Transaction>`. */
 export const TRANSACTIONS = {
-    ConsolidationContract: ['CreateConsolidationOrder', 'GetConsolidationOrder', 'GetPackingList', 'RecordPackingList'],
+    ConsolidationContract: [
+        'AmendConsolidationOrder',
+        'AmendPackingList',
+        'CreateConsolidationOrder',
+        'GetConsolidationOrder',
+        'GetPackingList',
+        'RecordPackingList',
+        'VoidConsolidationOrder',
+        'VoidPackingList',
+    ],
     CustomsContract: [
         'AcceptDeclaration',
         'AmendDeclaration',
@@ -238,7 +262,7 @@ export const TRANSACTIONS = {
         'WithdrawDeclaration',
     ],
     DeclarationContract: ['FileDeclaration', 'GetDeclaration', 'ListDeclarationsByDate', 'PreviewDeclaration'],
-    DocumentContract: ['GetDocument', 'RegisterDocument'],
+    DocumentContract: ['GetDocument', 'GetDocumentHistory', 'RegisterDocument'],
     FinancingContract: ['CloseFinancing', 'FinanceTrades', 'GetFinancing', 'ListFinancingsByTrade'],
     ExemptionContract: [
         'CheckExemption',
@@ -246,20 +270,26 @@ export const TRANSACTIONS = {
         'FileExemption',
         'GetExemption',
         'GetExemptionByTrade',
+        'GetExemptionHistory',
         'ListExemptionsByMerchant',
+        'WithdrawExemption',
     ],
     GoodsContract: [
+        'AmendGoods',
         'GetGoods',
         'GetNegativeList',
         'GetQualifiedSuppliers',
         'PublishNegativeList',
         'PublishQualifiedSuppliers',
         'RegisterGoods',
+        'VoidGoods',
     ],
     HistoryContract: ['GetHistory'],
     IdentityContract: ['RecordOnboarding'],
     PartyContract: [
         'ActivateParty',
+        'AmendAgencyAgreement',
+        'AmendCluster',
         'FileAgencyAgreement',
         'GetAgencyAgreement',
         'GetCluster',
@@ -272,6 +302,7 @@ export const TRANSACTIONS = {
         'RevokeParty',
         'SignAgencyAgreement',
         'SuspendParty',
+        'TerminateAgencyAgreement',
         'VerifyParty',
     ],
     RatesContract: ['GetRates', 'PublishRates'],
@@ -280,12 +311,14 @@ export const TRANSACTIONS = {
         'CheckReceipt',
         'FileReceipt',
         'GetReceipt',
+        'GetReceiptHistory',
         'GetReceiptPayer',
         'GetTradeSettlement',
         'ListReceiptsByPayee',
         'ListReceiptsByTrade',
         'SettleReceipt',
         'VerifyReceipt',
+        'VoidAllocation',
     ],
     ReconciliationContract: ['ReconcileDeclaration', 'ReconcileTrade'],
     RiskContract: ['ClearFlag', 'ConfirmFlag', 'GetFlag', 'ListFlagsBySubject', 'RaiseFlag'],
@@ -313,6 +346,12 @@ interface PartyTransitioned {
     readonly partyId: string;
     readonly from: PartyStatus;
     readonly to: PartyStatus;
+}
+
+/** What every amendment, void, termination or withdrawal tells: which version it made and why. */
+interface Corrected {
+    readonly amendments: number;
+    readonly reason: string;
 }
 
 interface RiskFlagResolved {
@@ -432,6 +471,28 @@ export interface EventPayloads {
         readonly period: string;
         readonly tradeNos: readonly string[];
     };
+    readonly GoodsAmended: Corrected & { readonly goodsCode: string; readonly fields: readonly string[] };
+    readonly GoodsVoided: Corrected & { readonly goodsCode: string };
+    readonly ClusterAmended: Corrected & { readonly clusterId: string; readonly stalls: number };
+    readonly AgencyAgreementAmended: Corrected & { readonly agreementNo: string; readonly validTo: string };
+    readonly AgencyAgreementTerminated: Corrected & { readonly agreementNo: string };
+    readonly ConsolidationOrderAmended: Corrected & {
+        readonly orderCode: string;
+        readonly tradeNos: readonly string[];
+        /** Trades taken out of the order: CONFIRMED again, free to be consolidated. */
+        readonly released: readonly string[];
+    };
+    readonly ConsolidationOrderVoided: Corrected & { readonly orderCode: string; readonly released: readonly string[] };
+    readonly PackingListAmended: Corrected & { readonly packingNo: string; readonly fields: readonly string[] };
+    /** `reopened`: the orders OPEN again; their trades CONSOLIDATED again. */
+    readonly PackingListVoided: Corrected & { readonly packingNo: string; readonly reopened: readonly string[] };
+    readonly AllocationVoided: Corrected & {
+        readonly receiptId: string;
+        readonly tradeNo: string;
+        readonly status: ReceiptStatus;
+        readonly unallocatedMinor: number;
+    };
+    readonly ExemptionWithdrawn: Corrected & { readonly filingNo: string; readonly tradeNos: readonly string[] };
 }
 export type EventName = keyof EventPayloads;
 

@@ -4,7 +4,7 @@ import { conflict, notFound } from '../lib/errors';
 import { txTime } from '../lib/identity';
 import { parseArg, str } from '../lib/validate';
 import { emit } from '../store/events';
-import { exists, getRecord, putRecord } from '../store/records';
+import { exists, getRecord, historyOf, putRecord } from '../store/records';
 import { jsonResult } from '../lib/canonical';
 import { documentKey } from '../model/keys';
 import { type DocumentRecord } from '../model/records';
@@ -49,5 +49,15 @@ export class DocumentContract extends Contract {
         const record = await getRecord<DocumentRecord>(ctx, documentKey(ctx, hash), 'document');
         if (record === undefined) throw notFound(`document ${hash} is not registered`);
         return jsonResult(record);
+    }
+
+    /** Every committed version of a document anchor: who anchored it, in which transaction, when. */
+    @Transaction(false)
+    async GetDocumentHistory(ctx: Context, sha256: string): Promise<string> {
+        const hash = parseArg(sha256, SHA256, 'sha256');
+        await authorize(ctx, 'DocumentContract.GetDocumentHistory');
+        const history = await historyOf(ctx, documentKey(ctx, hash));
+        if (history.length === 0) throw notFound(`document ${hash} is not registered`);
+        return jsonResult({ sha256: hash, history });
     }
 }

@@ -1,9 +1,10 @@
 import { Context, Contract, Info, Transaction } from 'fabric-contract-api';
 import { assertOwns, assertSees, authorize, owns, type Actor } from '../lib/auth';
-import { conflict, invalid, notFound, precondition, ruleViolation } from '../lib/errors';
+import { conflict, forbidden, invalid, notFound, precondition, refused, ruleViolation } from '../lib/errors';
 import { businessDateOf, txBusinessDate } from '../lib/identity';
 import { LISTS, listPage } from '../lib/lists';
-import { ID, arrayOf, object, parseArg, parseJson, str, parsePageSize } from '../lib/validate';
+import { ID, REASON, arrayOf, object, parseArg, parseJson, str, parsePageSize } from '../lib/validate';
+import { corrected } from '../rules/corrections';
 import { REASON_RULE, guardExemption, type ExemptionGuardResult } from '../rules/exemption-guard';
 import { RecordType } from '../vocabulary';
 import { IndexType, recordKey, exemptionByTradeKey, exemptionKey, SettlementType } from '../model/keys';
@@ -11,7 +12,7 @@ import { lastAttribute, scanAll } from '../store/scan';
 import { loadActiveParty, findTrade } from '../store/loaders';
 import { type AgencyAgreement, type ExemptionByTrade, type ExemptionRecord } from '../model/records';
 import { emit } from '../store/events';
-import { getRecord, putRecord, putIndex, exists } from '../store/records';
+import { getRecord, historyOf, putRecord, putIndex, exists } from '../store/records';
 import { jsonResult } from '../lib/canonical';
 import { loadExemptionFacts, type LoadedTrade } from '../facts/exemption';
 
@@ -188,6 +189,49 @@ export class ExemptionContract extends Contract {
         return jsonResult(guard(input, filing.filingNo, businessDateOf(filing.filedBy.at).slice(0, 7), loaded));
     }
 
+    /**
+     * The filer withdraws its FILED claim (the only status before the tax bureau acts on it): every trade it claimed
+     * is free to be claimed again (V29 counts claims of live filings only); the claim keys keep their history.
+     */
+    @Transaction()
+    async WithdrawExemption(ctx: Context, filingNo: string, reason: string): Promise<string> {
+        const why = parseArg(reason, REASON, 'reason');
+        const actor = await authorize(ctx, 'ExemptionContract.WithdrawExemption');
+        const filing = await loadVisibleFiling(ctx, actor, filingNo);
+        if (filing.filerPartyId !== actor.partyId) {
+            throw forbidden(
+                `filing ${filing.filingNo} was filed by ${filing.filerPartyId}; only the filer withdraws it`,
+            );
+        }
+        if (filing.status !== 'FILED') throw refused('ALREADY_VOID', `filing ${filing.filingNo} is ${filing.status}`);
+        const next = corrected<ExemptionRecord>({ ...filing, status: 'WITHDRAWN' }, why, actor.signature);
+        await putRecord(ctx, exemptionKey(ctx, filing.filingNo), next);
+        for (const tradeNo of filing.tradeNos) {
+            const released: ExemptionByTrade = {
+                docType: 'exemptionByTrade',
+                tradeNo,
+                filingNo: filing.filingNo,
+                withdrawn: true,
+            };
+            await putRecord(ctx, exemptionByTradeKey(ctx, tradeNo), released);
+        }
+        emit(ctx, 'ExemptionWithdrawn', {
+            filingNo: filing.filingNo,
+            tradeNos: filing.tradeNos,
+            amendments: next.amendments ?? 1,
+            reason: why,
+        });
+        return jsonResult(next);
+    }
+
+    /** Every committed version of a filing (filed, withdrawn), for whoever may read it. */
+    @Transaction(false)
+    async GetExemptionHistory(ctx: Context, filingNo: string): Promise<string> {
+        const actor = await authorize(ctx, 'ExemptionContract.GetExemptionHistory');
+        const filing = await loadVisibleFiling(ctx, actor, filingNo);
+        return jsonResult({ filingNo, history: await historyOf(ctx, exemptionKey(ctx, filing.filingNo)) });
+    }
+
     @Transaction(false)
     async GetExemption(ctx: Context, filingNo: string): Promise<string> {
         const actor = await authorize(ctx, 'ExemptionContract.GetExemption');
@@ -202,7 +246,10 @@ export class ExemptionContract extends Contract {
         if (trade === undefined) throw notFound(`trade ${tradeNo} does not exist`);
         assertSees(actor, { vendor: trade.vendorId, agent: trade.agentId }, `trade ${tradeNo}`);
         const claim = await getRecord<ExemptionByTrade>(ctx, exemptionByTradeKey(ctx, tradeNo), 'exemptionByTrade');
-        return jsonResult({ tradeNo, filingNo: claim?.filingNo ?? null });
+        return jsonResult({
+            tradeNo,
+            filingNo: claim === undefined || claim.withdrawn === true ? null : claim.filingNo,
+        });
     }
 
     @Transaction(false)

@@ -1,6 +1,6 @@
 import { Context, Contract, Info, Transaction } from 'fabric-contract-api';
 import { assertOwns, authorize } from '../lib/auth';
-import { conflict, invalid, ruleViolation } from '../lib/errors';
+import { conflict, invalid, refused, ruleViolation } from '../lib/errors';
 import {
     CURRENCY,
     DATE,
@@ -20,7 +20,7 @@ import {
 } from '../lib/validate';
 import { listInForce } from '../rules/negative-list';
 import { RecordType } from '../vocabulary';
-import { recordKey, negativeListId, qualifiedSuppliersKey } from '../model/keys';
+import { IndexType, recordKey, negativeListId, qualifiedSuppliersKey } from '../model/keys';
 import {
     loadActiveParty,
     loadCluster,
@@ -32,8 +32,11 @@ import {
 import { type Goods, type NegativeList, type QualifiedSupplierList } from '../model/records';
 import { emit } from '../store/events';
 import { exists, putRecord } from '../store/records';
+import { anyUnder } from '../store/scan';
+import { amendedFields, corrected } from '../rules/corrections';
 import { jsonResult } from '../lib/canonical';
 
+const PRICE_RANGE = object({ currency: CURRENCY, minUnitPrice: int({ min: 0 }), maxUnitPrice: int({ min: 1 }) });
 const GOODS = object({
     goodsCode: ID,
     ownerId: ID,
@@ -46,8 +49,22 @@ const GOODS = object({
     brand: optional(NAME),
     itemiseAlways: optional(bool),
     prepackagedFood: optional(bool),
-    priceRange: object({ currency: CURRENCY, minUnitPrice: int({ min: 0 }), maxUnitPrice: int({ min: 1 }) }),
+    priceRange: PRICE_RANGE,
 });
+
+/** The descriptive fields; owner, producer and code identify the entry and never change. */
+const GOODS_AMENDMENT = object({
+    ownerSku: optional(ID),
+    nameCn: optional(NAME),
+    nameEn: optional(NAME),
+    hsCode: optional(HS_CODE),
+    unit: optional(text(16)),
+    brand: optional(NAME),
+    itemiseAlways: optional(bool),
+    priceRange: optional(PRICE_RANGE),
+});
+/** Trades copy these at registration and declarations are built from the copies: fixed once a trade uses the goods. */
+const FIXED_ONCE_USED = ['hsCode', 'unit'] as const;
 
 const NEGATIVE_LIST = object({
     version: int({ min: 1, max: 999_999 }),
@@ -94,6 +111,53 @@ export class GoodsContract extends Contract {
         await putRecord(ctx, key, goods);
         emit(ctx, 'GoodsRegistered', { goodsCode: goods.goodsCode, ownerId: goods.ownerId, hsCode: goods.hsCode });
         return jsonResult(goods);
+    }
+
+    /**
+     * Corrects the descriptive fields of a goods entry (its owner, or the operator). The HS code and unit change only
+     * while no trade uses the goods (AMEND_AFTER_USE): the trades keep their copies, so a change would make the
+     * registry and the trades disagree on what was sold.
+     */
+    @Transaction()
+    async AmendGoods(ctx: Context, goodsCode: string, amendmentJson: string, reason: string): Promise<string> {
+        const code = parseArg(goodsCode, ID, 'goodsCode');
+        const amendment = parseJson(amendmentJson, GOODS_AMENDMENT, 'amendment');
+        const why = parseArg(reason, REASON, 'reason');
+        const fields = amendedFields(amendment, 'amendment');
+        const actor = await authorize(ctx, 'GoodsContract.AmendGoods');
+        const goods = await this.#loadLive(ctx, code);
+        assertOwns(actor, { vendor: goods.ownerId }, `goods ${code}`);
+        const next = corrected<Goods>({ ...goods, ...amendment, filedBy: goods.filedBy }, why, actor.signature);
+        if (next.priceRange.minUnitPrice > next.priceRange.maxUnitPrice) {
+            throw invalid('amendment.priceRange.minUnitPrice is above maxUnitPrice');
+        }
+        const fixed = FIXED_ONCE_USED.filter((field) => next[field] !== goods[field]);
+        if (fixed.length > 0 && (await anyUnder(ctx, IndexType.tradeByGoods, [code]))) {
+            throw refused('AMEND_AFTER_USE', `goods ${code} is used by trades; ${fixed.join(' and ')} cannot change`);
+        }
+        await putRecord(ctx, recordKey(ctx, RecordType.goods, code), next);
+        emit(ctx, 'GoodsAmended', { goodsCode: code, fields, amendments: next.amendments ?? 1, reason: why });
+        return jsonResult(next);
+    }
+
+    /** Voids a goods entry (its owner, or the operator): no new or amended trade may use it (V03); old trades keep it. */
+    @Transaction()
+    async VoidGoods(ctx: Context, goodsCode: string, reason: string): Promise<string> {
+        const code = parseArg(goodsCode, ID, 'goodsCode');
+        const why = parseArg(reason, REASON, 'reason');
+        const actor = await authorize(ctx, 'GoodsContract.VoidGoods');
+        const goods = await this.#loadLive(ctx, code);
+        assertOwns(actor, { vendor: goods.ownerId }, `goods ${code}`);
+        const next = corrected<Goods>({ ...goods, status: 'VOID' }, why, actor.signature);
+        await putRecord(ctx, recordKey(ctx, RecordType.goods, code), next);
+        emit(ctx, 'GoodsVoided', { goodsCode: code, amendments: next.amendments ?? 1, reason: why });
+        return jsonResult(next);
+    }
+
+    async #loadLive(ctx: Context, code: string): Promise<Goods> {
+        const goods = await loadGoods(ctx, code);
+        if (goods.status === 'VOID') throw refused('ALREADY_VOID', `goods ${code} is void`);
+        return goods;
     }
 
     @Transaction(false)

@@ -1,7 +1,10 @@
 import { Context, Contract, Info, Transaction } from 'fabric-contract-api';
 import { assertOwns, assertSees, authorize, type Actor } from '../lib/auth';
 import { banksSeeing } from '../facts/bank-visibility';
-import { conflict, invalid, precondition, ruleViolation } from '../lib/errors';
+import { conflict, invalid, precondition, refused, ruleViolation } from '../lib/errors';
+import { txBusinessDate } from '../lib/identity';
+import { without } from '../lib/objects';
+import { amendedFields, corrected } from '../rules/corrections';
 import { LISTS, listPage } from '../lib/lists';
 import {
     COUNTRY,
@@ -25,7 +28,7 @@ import { IndexType, recordKey, Collection, idDocumentKey } from '../model/keys';
 import { lastAttribute } from '../store/scan';
 import { putIndex, exists, getRecord, mustGetRecord, putRecord } from '../store/records';
 import { loadActiveParty, loadParty } from '../store/loaders';
-import { type AgencyAgreement, type MarketCluster, type Party, type PartyPrivate } from '../model/records';
+import { type AgencyAgreement, type MarketCluster, type Party, type PartyPrivate, type Street } from '../model/records';
 import { raise } from '../store/risk-flags';
 import { emit } from '../store/events';
 import { getPrivate, putPrivate, transientText } from '../store/private';
@@ -43,6 +46,21 @@ const CLUSTER = object({
         max: 500,
     }),
 });
+
+/** What an operator may correct on a cluster: names, and stalls added (stalls are never removed: merchants hold them). */
+const CLUSTER_AMENDMENT = object({
+    name: optional(NAME),
+    city: optional(NAME),
+    addStalls: optional(
+        arrayOf(object({ streetId: ID, name: optional(NAME), stalls: arrayOf(ID, { min: 1, max: 2000 }) }), {
+            min: 1,
+            max: 500,
+        }),
+    ),
+});
+type ClusterAmendment = ReturnType<typeof CLUSTER_AMENDMENT>;
+
+const AGREEMENT_AMENDMENT = object({ validTo: DATE });
 
 const PARTY = object({
     partyId: ID,
@@ -111,6 +129,28 @@ export class PartyContract extends Contract {
         await putRecord(ctx, key, cluster);
         emit(ctx, 'ClusterRegistered', { clusterId: cluster.clusterId, stalls: stalls.length });
         return jsonResult(cluster);
+    }
+
+    /**
+     * Corrects a cluster's name or city, or adds stalls (to a street, or on a new street that then needs a name).
+     * The customs office and acceptance date are not amendable: V02 and V12 were decided on them for trades on record.
+     */
+    @Transaction()
+    async AmendCluster(ctx: Context, clusterId: string, amendmentJson: string, reason: string): Promise<string> {
+        const id = parseArg(clusterId, ID, 'clusterId');
+        const amendment = parseJson(amendmentJson, CLUSTER_AMENDMENT, 'amendment');
+        const why = parseArg(reason, REASON, 'reason');
+        amendedFields(amendment, 'amendment');
+        const actor = await authorize(ctx, 'PartyContract.AmendCluster');
+        const key = recordKey(ctx, RecordType.cluster, id);
+        const cluster = await mustGetRecord<MarketCluster>(ctx, key, 'cluster', `cluster ${id}`);
+        const streets = withStalls(cluster.streets, amendment.addStalls ?? []);
+        const names = without(amendment, 'addStalls');
+        const next = corrected<MarketCluster>({ ...cluster, ...names, streets }, why, actor.signature);
+        await putRecord(ctx, key, next);
+        const stalls = streets.reduce((sum, street) => sum + street.stalls.length, 0);
+        emit(ctx, 'ClusterAmended', { clusterId: id, stalls, amendments: next.amendments ?? 1, reason: why });
+        return jsonResult(next);
     }
 
     @Transaction(false)
@@ -297,6 +337,65 @@ export class PartyContract extends Contract {
         return jsonResult(signed);
     }
 
+    /**
+     * Moves an agreement's end date earlier (either party): trades already registered under it stay covered, so the
+     * new end is not before today. A later end is a new agreement, filed and signed (EXTENSION_NEEDS_AGREEMENT).
+     */
+    @Transaction()
+    async AmendAgencyAgreement(
+        ctx: Context,
+        agreementNo: string,
+        amendmentJson: string,
+        reason: string,
+    ): Promise<string> {
+        const id = parseArg(agreementNo, ID, 'agreementNo');
+        const { validTo } = parseJson(amendmentJson, AGREEMENT_AMENDMENT, 'amendment');
+        const why = parseArg(reason, REASON, 'reason');
+        const actor = await authorize(ctx, 'PartyContract.AmendAgencyAgreement');
+        const { key, agreement } = await this.#liveAgreement(ctx, actor, id);
+        if (validTo > agreement.validTo) {
+            throw refused('EXTENSION_NEEDS_AGREEMENT', `agreement ${id} ends ${agreement.validTo}; file a new one`);
+        }
+        const today = txBusinessDate(ctx);
+        if (validTo < agreement.validFrom || validTo < today) {
+            throw invalid(`amendment.validTo ${validTo} is before validFrom ${agreement.validFrom} or today ${today}`);
+        }
+        const next = corrected<AgencyAgreement>({ ...agreement, validTo }, why, actor.signature);
+        await putRecord(ctx, key, next);
+        emit(ctx, 'AgencyAgreementAmended', {
+            agreementNo: id,
+            validTo,
+            amendments: next.amendments ?? 1,
+            reason: why,
+        });
+        return jsonResult(next);
+    }
+
+    /**
+     * Ends an agreement early (either party, or the operator): it covers no new trade (V10) and no agent's exemption
+     * filing (V28); what was done under it stays on record.
+     */
+    @Transaction()
+    async TerminateAgencyAgreement(ctx: Context, agreementNo: string, reason: string): Promise<string> {
+        const id = parseArg(agreementNo, ID, 'agreementNo');
+        const why = parseArg(reason, REASON, 'reason');
+        const actor = await authorize(ctx, 'PartyContract.TerminateAgencyAgreement');
+        const { key, agreement } = await this.#liveAgreement(ctx, actor, id);
+        const next = corrected<AgencyAgreement>({ ...agreement, status: 'TERMINATED' }, why, actor.signature);
+        await putRecord(ctx, key, next);
+        emit(ctx, 'AgencyAgreementTerminated', { agreementNo: id, amendments: next.amendments ?? 1, reason: why });
+        return jsonResult(next);
+    }
+
+    /** An agreement the actor is party to (others: as missing) and that is not terminated. */
+    async #liveAgreement(ctx: Context, actor: Actor, id: string): Promise<{ key: string; agreement: AgencyAgreement }> {
+        const key = recordKey(ctx, RecordType.agreement, id);
+        const agreement = await mustGetRecord<AgencyAgreement>(ctx, key, 'agreement', `agreement ${id}`);
+        assertSees(actor, { vendor: agreement.merchantId, agent: agreement.agentId }, `agreement ${id}`);
+        if (agreement.status === 'TERMINATED') throw refused('ALREADY_VOID', `agreement ${id} is terminated`);
+        return { key, agreement };
+    }
+
     @Transaction(false)
     async GetAgencyAgreement(ctx: Context, agreementNo: string): Promise<string> {
         const id = parseArg(agreementNo, ID, 'agreementNo');
@@ -306,6 +405,28 @@ export class PartyContract extends Contract {
         assertSees(actor, { vendor: agreement.merchantId, agent: agreement.agentId }, `agreement ${id}`);
         return jsonResult(agreement);
     }
+}
+
+/** The cluster's streets with the stalls added: a stall number stays unique in the cluster. */
+function withStalls(streets: readonly Street[], additions: NonNullable<ClusterAmendment['addStalls']>): Street[] {
+    const next = streets.map((street) => ({ ...street, stalls: [...street.stalls] }));
+    const taken = new Set(next.flatMap((street) => street.stalls));
+    for (const [index, addition] of additions.entries()) {
+        let street = next.find((s) => s.streetId === addition.streetId);
+        if (street === undefined) {
+            if (addition.name === undefined) {
+                throw invalid(`amendment.addStalls[${index}]: new street ${addition.streetId} needs a name`);
+            }
+            street = { streetId: addition.streetId, name: addition.name, stalls: [] };
+            next.push(street);
+        }
+        for (const stall of addition.stalls) {
+            if (taken.has(stall)) throw conflict(`stall ${stall} is already in the cluster`);
+            taken.add(stall);
+            street.stalls.push(stall);
+        }
+    }
+    return next;
 }
 
 interface Secrets {

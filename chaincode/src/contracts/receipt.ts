@@ -58,8 +58,9 @@ import {
     loadReceipt,
     loadTrade,
 } from '../store/loaders';
-import { implicitCollection, receiptKey } from '../model/keys';
-import { exists } from '../store/records';
+import { allocationKey, implicitCollection, receiptKey } from '../model/keys';
+import { exists, getRecord, historyOf } from '../store/records';
+import { voidAllocation } from '../rules/allocation-void';
 import { emit } from '../store/events';
 import { saltedHash } from '../lib/hash';
 import { transientText, getPrivateRecord } from '../store/private';
@@ -445,6 +446,48 @@ export class ReceiptContract extends Contract {
         await putReceipt(ctx, next);
         emit(ctx, 'ReceiptSettled', { receiptId, status: next.status });
         return jsonResult(next);
+    }
+
+    /**
+     * Voids one allocation of the calling bank's receipt (see rules/allocation-void.ts): the amount is unallocated
+     * again, the trade's remaining value (V25, BK-04) grows back, the recorded verdict is dropped (check again).
+     */
+    @Transaction()
+    async VoidAllocation(ctx: Context, receiptId: string, tradeNo: string, reason: string): Promise<string> {
+        const trade = parseArg(tradeNo, ID, 'tradeNo');
+        const why = parseArg(reason, REASON, 'reason');
+        const actor = await authorize(ctx, 'ReceiptContract.VoidAllocation');
+        const receipt = await loadOwnReceipt(ctx, actor, receiptId);
+        const key = allocationKey(ctx, trade, receipt.bankMspId, receipt.receiptRef);
+        const record = await getRecord<AllocationRecord>(ctx, key, 'allocation');
+        const voided = voidAllocation(receipt, record, trade, { reason: why, by: actor.signature });
+        const next: ReceiptRecord = {
+            ...voided.receipt,
+            ...(await allocationState(ctx, receipt.amountMinor, voided.receipt.allocations)),
+            amendments: (receipt.amendments ?? 0) + 1,
+            correction: { reason: why, by: actor.signature },
+            updatedBy: actor.signature,
+        };
+        await putReceipt(ctx, next);
+        await putAllocations(ctx, [voided.record], receipt.bankMspId);
+        emit(ctx, 'AllocationVoided', {
+            receiptId: receipt.receiptId,
+            tradeNo: trade,
+            status: next.status,
+            unallocatedMinor: next.unallocatedMinor,
+            amendments: next.amendments ?? 1,
+            reason: why,
+        });
+        return jsonResult(next);
+    }
+
+    /** Every committed version of a receipt (allocations, voids, verdicts, settlement), for whoever may read it. */
+    @Transaction(false)
+    async GetReceiptHistory(ctx: Context, receiptId: string): Promise<string> {
+        const actor = await authorize(ctx, 'ReceiptContract.GetReceiptHistory');
+        const receipt = await loadVisibleReceipt(ctx, actor, receiptId);
+        const history = await historyOf(ctx, receiptKey(ctx, receipt.bankMspId, receipt.receiptRef));
+        return jsonResult({ receiptId: receipt.receiptId, history });
     }
 
     @Transaction(false)

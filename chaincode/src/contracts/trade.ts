@@ -94,7 +94,14 @@ function tradeIndexes(trade: Trade): [IndexType, string[]][] {
         [IndexType.tradeByBuyer, [trade.buyerId, trade.tradeDate, trade.tradeNo]],
         [IndexType.tradeByAgent, [trade.agentId, trade.tradeDate, trade.tradeNo]],
         [IndexType.tradeByDate, [trade.tradeDate, trade.tradeNo]],
+        ...goodsIndexes(trade),
     ];
+}
+
+/** Which goods a trade uses, so a goods amendment knows when its HS code and unit are fixed (AMEND_AFTER_USE). */
+function goodsIndexes(trade: Trade): [IndexType, string[]][] {
+    const codes = [...new Set(trade.lines.map((line) => line.goodsCode))];
+    return codes.map((code) => [IndexType.tradeByGoods, [code, trade.tradeNo]]);
 }
 
 /** Statuses in which a trade may still be amended or cancelled (before consolidation). */
@@ -244,6 +251,7 @@ export class TradeContract extends Contract {
         };
         const result = await this.#withPriceFlags(ctx, actor, amended, facts.goods);
         await putRecord(ctx, recordKey(ctx, RecordType.trade, id), result);
+        for (const [index, attributes] of goodsIndexes(result)) await putIndex(ctx, index, attributes);
         emit(ctx, 'TradeAmended', { tradeNo: id, status: result.status, amendments: result.amendments, reason: why });
         return jsonResult(result);
     }

@@ -25,7 +25,7 @@ async function exemptionFactsOf(ctx: Context, facts: Facts, tradeNo: string): Pr
             status: trade?.status ?? null,
             vendorId: trade?.vendorId ?? null,
             exitDate: declaration?.exitDate ?? null,
-            exemptedBy: claim?.filingNo ?? null,
+            exemptedBy: claim === undefined || claim.withdrawn === true ? null : claim.filingNo,
         },
     };
 }

@@ -107,15 +107,37 @@ const PERMISSIONS: Readonly<Record<TransactionName, Permission>> = {
         roles: { ...AUTHORITIES_READ, vendor: 'OWN', agent: 'OWN' },
         own: 'vendor = merchantId, agent = agentId',
     },
+    'PartyContract.AmendCluster': OPERATOR_WRITE,
+    'PartyContract.AmendAgencyAgreement': {
+        access: 'write',
+        roles: { vendor: 'OWN', agent: 'OWN' },
+        own: 'vendor = merchantId, agent = agentId',
+    },
+    'PartyContract.TerminateAgencyAgreement': {
+        access: 'write',
+        roles: { operator: 'ANY', vendor: 'OWN', agent: 'OWN' },
+        own: 'vendor = merchantId, agent = agentId',
+    },
     // Anchoring a document hash states only "the caller had this document": every ledger role may, in its own name.
     'DocumentContract.RegisterDocument': { access: 'write', roles: EVERY_ROLE },
     'DocumentContract.GetDocument': { access: 'read', roles: EVERY_ROLE },
+    'DocumentContract.GetDocumentHistory': { access: 'read', roles: EVERY_ROLE },
     'GoodsContract.RegisterGoods': {
         access: 'write',
         roles: { operator: 'ANY', vendor: 'OWN' },
         own: 'vendor = goods.ownerId',
     },
     'GoodsContract.GetGoods': { access: 'read', roles: EVERY_ROLE },
+    'GoodsContract.AmendGoods': {
+        access: 'write',
+        roles: { operator: 'ANY', vendor: 'OWN' },
+        own: 'vendor = goods.ownerId',
+    },
+    'GoodsContract.VoidGoods': {
+        access: 'write',
+        roles: { operator: 'ANY', vendor: 'OWN' },
+        own: 'vendor = goods.ownerId',
+    },
     'GoodsContract.PublishNegativeList': { access: 'write', roles: { operator: 'ANY', customs: 'ANY' } },
     'GoodsContract.GetNegativeList': { access: 'read', roles: EVERY_ROLE },
     // V11: the qualified supplier list is the market operator's (管委会) to keep, cluster by cluster
@@ -190,6 +212,26 @@ const PERMISSIONS: Readonly<Record<TransactionName, Permission>> = {
         roles: { ...AUTHORITIES_READ, consolidator: 'OWN', agent: 'OWN', broker: 'OWN' },
         own: 'consolidator = consolidatorId, agent = agentId, broker = brokerId',
     },
+    'ConsolidationContract.AmendConsolidationOrder': {
+        access: 'write',
+        roles: { consolidator: 'OWN' },
+        own: 'consolidator = order.consolidatorId',
+    },
+    'ConsolidationContract.VoidConsolidationOrder': {
+        access: 'write',
+        roles: { consolidator: 'OWN' },
+        own: 'consolidator = order.consolidatorId',
+    },
+    'ConsolidationContract.AmendPackingList': {
+        access: 'write',
+        roles: { consolidator: 'OWN' },
+        own: 'consolidator = packing.consolidatorId',
+    },
+    'ConsolidationContract.VoidPackingList': {
+        access: 'write',
+        roles: { consolidator: 'OWN' },
+        own: 'consolidator = packing.consolidatorId',
+    },
     'DeclarationContract.PreviewDeclaration': {
         access: 'read',
         roles: { ...AUTHORITIES_READ, agent: 'OWN', broker: 'OWN' },
@@ -255,6 +297,12 @@ const PERMISSIONS: Readonly<Record<TransactionName, Permission>> = {
     'ReceiptContract.AllocateReceipt': { access: 'write', roles: { bank: 'OWN' }, own: BANK_OWN },
     'ReceiptContract.VerifyReceipt': { access: 'write', roles: { bank: 'OWN' }, own: BANK_OWN },
     'ReceiptContract.SettleReceipt': { access: 'write', roles: { bank: 'OWN' }, own: BANK_OWN },
+    'ReceiptContract.VoidAllocation': { access: 'write', roles: { bank: 'OWN' }, own: BANK_OWN },
+    'ReceiptContract.GetReceiptHistory': {
+        access: 'read',
+        roles: { ...AUTHORITIES_READ, bank: 'OWN', vendor: 'OWN', agent: 'OWN' },
+        own: `${BANK_OWN}; vendor/agent = receipt.payeePartyId`,
+    },
     'ReceiptContract.GetReceipt': {
         access: 'read',
         roles: { ...AUTHORITIES_READ, bank: 'OWN', vendor: 'OWN', agent: 'OWN' },
@@ -322,6 +370,16 @@ const PERMISSIONS: Readonly<Record<TransactionName, Permission>> = {
         access: 'read',
         roles: { ...AUTHORITIES_READ, vendor: 'OWN' },
         own: 'vendor = merchantId argument',
+    },
+    'ExemptionContract.WithdrawExemption': {
+        access: 'write',
+        roles: { vendor: 'OWN', agent: 'OWN' },
+        own: 'the filer: vendor = filerPartyId (its own filing), agent = filerPartyId',
+    },
+    'ExemptionContract.GetExemptionHistory': {
+        access: 'read',
+        roles: { ...AUTHORITIES_READ, vendor: 'OWN', agent: 'OWN' },
+        own: 'vendor = merchantId, agent = filer',
     },
 };
 

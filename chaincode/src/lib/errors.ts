@@ -1,8 +1,11 @@
+import type { CorrectionRefusal } from '../vocabulary';
+
 /**
  * Only `error.message` crosses the wire from chaincode to client, so every error message starts with a
  * stable code that the gateway maps to an HTTP status.
  */
-export type ErrorCode = 'INVALID' | 'NOT_FOUND' | 'CONFLICT' | 'FORBIDDEN' | 'PRECONDITION' | `RULE_V${string}`;
+export type ErrorCode =
+    'INVALID' | 'NOT_FOUND' | 'CONFLICT' | 'FORBIDDEN' | 'PRECONDITION' | `RULE_V${string}` | CorrectionRefusal;
 
 export class ChaincodeError extends Error {
     readonly code: ErrorCode;
@@ -21,3 +24,5 @@ export const forbidden = (message: string): ChaincodeError => new ChaincodeError
 export const precondition = (message: string): ChaincodeError => new ChaincodeError('PRECONDITION', message);
 export const ruleViolation = (rule: `V${string}`, message: string): ChaincodeError =>
     new ChaincodeError(`RULE_${rule}`, message);
+/** A correction (amend, void, withdraw) the record's state no longer allows; the code says why (vocabulary.ts). */
+export const refused = (code: CorrectionRefusal, message: string): ChaincodeError => new ChaincodeError(code, message);

@@ -58,13 +58,28 @@ export interface PartyPrivate {
     readonly bankAccount?: string;
 }
 
+/**
+ * The last correction of a record (amend, void, terminate, withdraw): why, and who and when (the signature's txId and
+ * tx time). Earlier versions stay in the key's history; `amendments` on the record counts the corrections.
+ */
+export interface Correction {
+    readonly reason: string;
+    readonly by: Signature;
+}
+
+/** What a correctable record carries; absent on records never corrected. */
+export interface Corrections {
+    readonly amendments?: number;
+    readonly correction?: Correction;
+}
+
 export interface Street {
     readonly streetId: string;
     readonly name: string;
     readonly stalls: string[];
 }
 
-export interface MarketCluster {
+export interface MarketCluster extends Corrections {
     readonly docType: 'cluster';
     readonly clusterId: string;
     readonly name: string;
@@ -76,7 +91,7 @@ export interface MarketCluster {
     readonly filedBy: Signature;
 }
 
-export interface AgencyAgreement {
+export interface AgencyAgreement extends Corrections {
     readonly docType: 'agreement';
     readonly agreementNo: string;
     readonly merchantId: string;
@@ -84,7 +99,8 @@ export interface AgencyAgreement {
     readonly validFrom: string;
     readonly validTo: string;
     readonly documentHash: string;
-    readonly status: 'PENDING' | 'SIGNED';
+    /** TERMINATED: ended early by a party (the reason is in `correction`); covers no new trade or filing. */
+    readonly status: 'PENDING' | 'SIGNED' | 'TERMINATED';
     readonly filedBy: Signature;
     readonly signedBy?: Signature;
 }
@@ -95,7 +111,7 @@ export interface PriceRange {
     readonly maxUnitPrice: number;
 }
 
-export interface Goods {
+export interface Goods extends Corrections {
     readonly docType: 'goods';
     readonly goodsCode: string;
     readonly ownerId: string;
@@ -111,6 +127,8 @@ export interface Goods {
     /** V11: the owner declares the goods prepackaged food (HS chapters 16–22 are prepackaged food whatever it says). */
     readonly prepackagedFood?: boolean;
     readonly priceRange: PriceRange;
+    /** Absent = ACTIVE. VOID goods take no new or amended trade (V03); trades that used them keep their copy. */
+    readonly status?: 'ACTIVE' | 'VOID';
     readonly filedBy: Signature;
 }
 
@@ -206,7 +224,7 @@ export interface Trade {
     readonly updatedBy: Signature;
 }
 
-export interface ConsolidationOrder {
+export interface ConsolidationOrder extends Corrections {
     readonly docType: 'consolidation';
     readonly orderCode: string;
     readonly consolidatorId: string;
@@ -215,7 +233,8 @@ export interface ConsolidationOrder {
     readonly site: string;
     readonly truckPlate?: string;
     readonly tradeNos: string[];
-    readonly status: 'OPEN' | 'PACKED';
+    /** VOID: the order was voided before packing; its trades went back to CONFIRMED. */
+    readonly status: 'OPEN' | 'PACKED' | 'VOID';
     readonly packingNo?: string;
     readonly createdBy: Signature;
     readonly updatedBy: Signature;
@@ -229,7 +248,7 @@ export interface Container {
     readonly orderCodes: string[];
 }
 
-export interface PackingList {
+export interface PackingList extends Corrections {
     readonly docType: 'packing';
     readonly packingNo: string;
     readonly consolidatorId: string;
@@ -242,6 +261,8 @@ export interface PackingList {
     readonly containers: Container[];
     readonly orderCodes: string[];
     readonly tradeNos: string[];
+    /** Absent = PACKED. VOID: voided before declaration; its orders are OPEN and their trades CONSOLIDATED again. */
+    readonly status?: 'PACKED' | 'VOID';
     readonly createdBy: Signature;
 }
 
@@ -434,7 +455,7 @@ export interface VerificationSummary {
     readonly by: Signature;
 }
 
-export interface ReceiptRecord extends StoredRecord {
+export interface ReceiptRecord extends StoredRecord, Corrections {
     readonly docType: 'receipt';
     /** `<bankMspId>:<receiptRef>`: the bank's own reference, unique per bank. */
     readonly receiptId: string;
@@ -453,6 +474,8 @@ export interface ReceiptRecord extends StoredRecord {
     /** sha256(salt:canonical payer details); the details are in the bank's implicit private collection. */
     readonly payerHash: string | null;
     readonly allocations: readonly ReceiptAllocationEntry[];
+    /** Allocations the bank voided, each with why and who; they count nowhere (see VoidAllocation). */
+    readonly voidedAllocations?: readonly VoidedAllocation[];
     readonly allocatedMinor: number;
     readonly unallocatedMinor: number;
     readonly status: ReceiptStatus;
@@ -463,7 +486,11 @@ export interface ReceiptRecord extends StoredRecord {
     readonly updatedBy: Signature;
 }
 
-export interface AllocationRecord extends StoredRecord {
+export interface VoidedAllocation extends ReceiptAllocationEntry {
+    readonly voided: Correction;
+}
+
+export interface AllocationRecord extends StoredRecord, Corrections {
     readonly docType: 'allocation';
     readonly tradeNo: string;
     /** As in {@link ReceiptAllocationEntry.lineId}. */
@@ -477,6 +504,8 @@ export interface AllocationRecord extends StoredRecord {
     readonly tradeCurrency: string;
     readonly valueDate: string;
     readonly allocatedBy: Signature;
+    /** Absent = ACTIVE. A VOID allocation counts for no trade (V25, BK-04); a new allocation of the pair replaces it. */
+    readonly status?: 'ACTIVE' | 'VOID';
 }
 
 export interface ReceiptByPayee extends StoredRecord {
@@ -496,7 +525,7 @@ export interface PayerPrivate extends StoredRecord {
     readonly thirdPartyReason?: string;
 }
 
-export interface ExemptionRecord extends StoredRecord {
+export interface ExemptionRecord extends StoredRecord, Corrections {
     readonly docType: 'exemption';
     readonly filingNo: string;
     readonly merchantId: string;
@@ -506,7 +535,8 @@ export interface ExemptionRecord extends StoredRecord {
     readonly exportMonth: string;
     readonly tradeNos: readonly string[];
     readonly declNos: readonly string[];
-    readonly status: 'FILED';
+    /** WITHDRAWN by its filer before the tax bureau acted; its trades may be claimed again. */
+    readonly status: 'FILED' | 'WITHDRAWN';
     readonly filedBy: Signature;
 }
 
@@ -514,6 +544,8 @@ export interface ExemptionByTrade extends StoredRecord {
     readonly docType: 'exemptionByTrade';
     readonly tradeNo: string;
     readonly filingNo: string;
+    /** The filing was withdrawn: the trade is no longer claimed (the key stays, so history shows the claim). */
+    readonly withdrawn?: boolean;
 }
 
 /** One trade of a financing, in the trade's currency. */

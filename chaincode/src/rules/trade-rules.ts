@@ -146,6 +146,8 @@ function checkGoods(draft: TradeDraft, facts: TradeFacts): ChaincodeError | null
         const goods = facts.goods.get(line.goodsCode);
         if (goods === undefined)
             return ruleViolation('V03', `trade ${draft.tradeNo}: goods ${line.goodsCode} is not registered`);
+        if (goods.status === 'VOID')
+            return ruleViolation('V03', `trade ${draft.tradeNo}: goods ${line.goodsCode} is void in the registry`);
         if (goods.ownerId !== draft.vendorId) {
             return ruleViolation(
                 'V03',

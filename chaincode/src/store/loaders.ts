@@ -122,8 +122,10 @@ export async function loadReceipt(ctx: Context, receiptId: string): Promise<Rece
 }
 
 /** Every allocation of a trade (one key per receipt; bounded by the receipts of one trade). */
-export function allocationsOfTrade(ctx: Context, tradeNo: string): Promise<AllocationRecord[]> {
-    return recordsUnder<AllocationRecord>(ctx, SettlementType.allocation, [tradeNo], 'allocation');
+/** The allocations that count for a trade: a voided one stays on the ledger (and in lists) but counts nowhere. */
+export async function allocationsOfTrade(ctx: Context, tradeNo: string): Promise<AllocationRecord[]> {
+    const records = await recordsUnder<AllocationRecord>(ctx, SettlementType.allocation, [tradeNo], 'allocation');
+    return records.filter((record) => record.status !== 'VOID');
 }
 
 /** The payee's receipts in a calendar year, in USD cents; receipts without a USD equivalent are counted apart. */

@@ -94,3 +94,13 @@ export async function recordsUnder<T extends StoredRecord>(
 ): Promise<T[]> {
     return (await scanAll(ctx, objectType, attributes)).map((entry) => recordOf<T>(entry, docType));
 }
+
+/** True when any key lies under the partial composite key; reads one key at most. */
+export async function anyUnder(ctx: Context, objectType: string, attributes: readonly string[]): Promise<boolean> {
+    const iterator = await ctx.stub.getStateByPartialCompositeKey(objectType, [...attributes]);
+    try {
+        return !(await iterator.next()).done;
+    } finally {
+        await iterator.close();
+    }
+}

@@ -220,11 +220,19 @@ export function program(io: Io, env: NodeJS.ProcessEnv = process.env): Command {
 
     cli.command('history')
         .description('every committed version of a record, with transaction IDs and times')
-        .argument('<recordType>', 'e.g. trade, declaration, party, receipt')
-        .argument('<recordId>')
+        .argument('<recordType>', 'e.g. trade, declaration, party; receipt, exemption, document (as their readers)')
+        .argument('<recordId>', 'receipts: <bankMspId>:<receiptRef>; documents: the SHA-256')
         .option('--out <file>', 'write the JSON to a file')
         .action(async (recordType: string, recordId: string, options: { out?: string }) => {
-            const answer = await signed().call('getHistory', { params: { recordType, recordId } });
+            const client = signed();
+            const answer =
+                recordType === 'receipt'
+                    ? await client.call('getReceiptHistory', { params: { receiptId: recordId } })
+                    : recordType === 'exemption'
+                      ? await client.call('getExemptionHistory', { params: { filingNo: recordId } })
+                      : recordType === 'document'
+                        ? await client.call('getDocumentHistory', { params: { sha256: recordId } })
+                        : await client.call('getHistory', { params: { recordType, recordId } });
             if (options.out) {
                 writeFileSync(options.out, `${JSON.stringify(answer, null, 2)}\n`);
                 io.out(`written to ${options.out}`);

@@ -7,9 +7,16 @@ import {
     RegisterDocumentResponse,
     VerifyDocumentResponse,
 } from '../routes/documents/schema';
-import { HistoryParams, RecordHistory } from '../routes/history/schema';
+import {
+    DocumentHistory,
+    ExemptionHistory,
+    HistoryParams,
+    ReceiptHistory,
+    RecordHistory,
+} from '../routes/history/schema';
+import { FilingParams } from '../routes/exemptions/schema';
 import { EnrolBody, EnrolResponse, OnboardBody, OnboardResponse } from '../routes/onboarding/schema';
-import { BankCheckResult, CheckReceiptBody } from '../routes/receipts/schema';
+import { BankCheckResult, CheckReceiptBody, ReceiptParams } from '../routes/receipts/schema';
 import { BulkResult, BulkTradesBody, TradeBody, TradeListQuery, TradeRecord } from '../routes/trades/schema';
 
 /** One operation of `/openapi.json` as the client calls it, typed by the gateway's own zod schemas. */
@@ -84,6 +91,24 @@ export const OPERATIONS = {
         path: '/v1/history/:recordType/:recordId',
         params: HistoryParams,
         response: Evidenced(RecordHistory),
+    },
+    getReceiptHistory: {
+        method: 'get',
+        path: '/v1/receipts/:receiptId/history',
+        params: ReceiptParams,
+        response: ReceiptHistory,
+    },
+    getExemptionHistory: {
+        method: 'get',
+        path: '/v1/exemptions/:filingNo/history',
+        params: FilingParams,
+        response: ExemptionHistory,
+    },
+    getDocumentHistory: {
+        method: 'get',
+        path: '/v1/documents/:sha256/history',
+        params: DocumentParams,
+        response: DocumentHistory,
     },
 } as const satisfies Record<string, OperationSpec>;
 

@@ -5,6 +5,13 @@ import { IdempotencyError, IdempotencyInProgress } from '../idempotency/errors';
 import { ChaincodeRejection, CommitRejected, CommitUnknown, LedgerError, LedgerUnavailable } from '../ledger/errors';
 import type { Logger } from '../ops/logger';
 import { contextOf } from './context';
+import { CORRECTION_REFUSALS, type CorrectionRefusal } from '../../../chaincode/src/vocabulary';
+
+/** A refused correction (amend, void, withdraw) is a conflict with the record's state, like PRECONDITION. */
+const REFUSED_CORRECTION = Object.fromEntries(Object.keys(CORRECTION_REFUSALS).map((code) => [code, 409])) as Record<
+    CorrectionRefusal,
+    409
+>;
 
 /** An error meant for the API client: HTTP status, stable code, a message safe to show, optional ledger txId. */
 export class ApiError extends Error {
@@ -33,6 +40,7 @@ export const ERROR_STATUS = {
     PRECONDITION: 409,
     LEDGER_CONFLICT: 409,
     IDEMPOTENCY_IN_PROGRESS: 409,
+    ...REFUSED_CORRECTION,
     PAYLOAD_TOO_LARGE: 413,
     UNSUPPORTED_MEDIA_TYPE: 415,
     RULE_Vnn: 422,
@@ -58,6 +66,7 @@ export const CHAINCODE_STATUS: Readonly<Record<string, number>> = {
     NOT_FOUND: ERROR_STATUS.NOT_FOUND,
     CONFLICT: ERROR_STATUS.CONFLICT,
     PRECONDITION: ERROR_STATUS.PRECONDITION,
+    ...REFUSED_CORRECTION,
 };
 const RULE_STATUS = ERROR_STATUS.RULE_Vnn;
 

@@ -4,12 +4,15 @@
  * that did not answer.
  */
 
+import { CORRECTION_REFUSALS } from '../../../chaincode/src/vocabulary';
+
 /**
  * Codes the chaincode puts at the start of every error message (chaincode/src/lib/errors.ts); a rule's code may name
- * its case after the rule (RULE_V31_RATE_MISSING, RULE_V11_SUPPLIER_NOT_QUALIFIED).
+ * its case after the rule (RULE_V31_RATE_MISSING, RULE_V11_SUPPLIER_NOT_QUALIFIED); corrections have their refusals.
  */
-export const CHAINCODE_CODE =
-    /^(INVALID|NOT_FOUND|CONFLICT|FORBIDDEN|PRECONDITION|RULE_V\d{2,3}(?:_[A-Z][A-Z0-9_]*)?):\s*/;
+export const CHAINCODE_CODE = new RegExp(
+    `^(INVALID|NOT_FOUND|CONFLICT|FORBIDDEN|PRECONDITION|RULE_V\\d{2,3}(?:_[A-Z][A-Z0-9_]*)?|${Object.keys(CORRECTION_REFUSALS).join('|')}):\\s*`,
+);
 
 export abstract class LedgerError extends Error {
     readonly txId: string | undefined;

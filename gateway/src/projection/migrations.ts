@@ -332,8 +332,19 @@ async function createTables(db: Kysely<unknown>, tables: Readonly<Record<string,
     }
 }
 
+/** Version 2: goods and allocations can be voided (docs/rules.md "Corrections"); rows written before are ACTIVE. */
+async function addCorrectionStatus(db: Kysely<unknown>): Promise<void> {
+    for (const table of ['goods', 'allocations']) {
+        await db.schema
+            .alterTable(table)
+            .addColumn('status', 'text', (column) => column.notNull().defaultTo('ACTIVE'))
+            .execute();
+    }
+}
+
 const MIGRATIONS: Readonly<Record<string, Migration>> = {
     '0001_main_records': { up: (db) => createTables(db, V1_TABLES) },
+    '0002_correction_status': { up: addCorrectionStatus },
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(MIGRATIONS) };

@@ -94,6 +94,7 @@ const goods = (g: Goods, change: Change): RowChange[] => [
         name_cn: g.nameCn,
         name_en: g.nameEn,
         unit: g.unit,
+        status: g.status ?? 'ACTIVE',
         filed_at: g.filedBy.at,
         doc: json(g),
         ...change,
@@ -257,6 +258,7 @@ const allocation = (a: AllocationRecord, change: Change): RowChange[] => [
         trade_currency: a.tradeCurrency,
         value_date: a.valueDate,
         allocated_at: a.allocatedBy.at,
+        status: a.status ?? 'ACTIVE',
         ...change,
     }),
 ];

@@ -72,6 +72,8 @@ export interface GoodsTable extends LastChange {
     name_cn: string;
     name_en: string;
     unit: string;
+    /** ACTIVE or VOID (a voided entry takes no new trade). */
+    status: string;
     filed_at: string;
     doc: string;
 }
@@ -205,6 +207,8 @@ export interface AllocationTable extends LastChange {
     trade_currency: string;
     value_date: string;
     allocated_at: string;
+    /** ACTIVE or VOID (a voided allocation counts for no trade). */
+    status: string;
 }
 
 export interface ExemptionTable extends LastChange {

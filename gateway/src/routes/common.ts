@@ -77,6 +77,12 @@ export function fromLedger<S extends z.ZodType>(schema: S, payload: unknown): z.
 }
 
 export const Reason = z.strictObject({ reason: Text });
+
+/** What a corrected record carries (chaincode Corrections): how often it was corrected, the last reason and signer. */
+export const CorrectionFields = {
+    amendments: z.number().int().optional().describe('corrections so far; each earlier version is in the history'),
+    correction: z.looseObject({ reason: z.string(), by: Signature }).optional().describe('the last correction'),
+};
 export const Resolution = z.strictObject({ resolution: Text });
 export const DecimalRate = z
     .string()

@@ -3,6 +3,7 @@ import type { CertificateAuthorities, GatewayWallets } from '../auth/identities'
 import type { ApiKeyStore } from '../auth/key-store';
 import type { AnyRoute } from '../http/route';
 import { consolidationRoutes } from './consolidation/router';
+import { correctionRoutes } from './corrections/router';
 import { customsRoutes } from './customs/router';
 import { declarationRoutes } from './declarations/router';
 import { documentRoutes } from './documents/router';
@@ -44,6 +45,7 @@ export function allRoutes(deps: RoutesDeps): AnyRoute[] {
         ...financingRoutes(),
         ...exemptionRoutes(),
         ...riskRoutes(),
+        ...correctionRoutes(),
         ...historyRoutes(),
     ];
 }

@@ -345,6 +345,47 @@ const SCENARIOS: Record<string, Scenario> = {
     'ExemptionContract.ListExemptionsByMerchant': {
         invoke: (w) => (ctx) => w.exemption.ListExemptionsByMerchant(ctx, 'V1', '10', ''),
     },
+    'GoodsContract.AmendGoods': {
+        invoke: (w) => (ctx) => w.goods.AmendGoods(ctx, 'G1', j({ nameEn: 'Cotton tee' }), 'name mistyped'),
+    },
+    'GoodsContract.VoidGoods': { invoke: (w) => (ctx) => w.goods.VoidGoods(ctx, 'G2', 'registered twice') },
+    'PartyContract.AmendCluster': {
+        invoke: (w) => (ctx) => w.party.AmendCluster(ctx, 'YIWU', j({ name: 'Yiwu ITC' }), 'renamed'),
+    },
+    'PartyContract.AmendAgencyAgreement': {
+        invoke: (w) => (ctx) => w.party.AmendAgencyAgreement(ctx, 'AG1', j({ validTo: '2024-06-30' }), 'shortened'),
+    },
+    'PartyContract.TerminateAgencyAgreement': {
+        invoke: (w) => (ctx) => w.party.TerminateAgencyAgreement(ctx, 'AG1', 'agent closed'),
+    },
+    'ConsolidationContract.AmendConsolidationOrder': {
+        invoke: (w) => (ctx) =>
+            w.consolidation.AmendConsolidationOrder(ctx, 'O-OPEN', j({ truckPlate: 'ZJ-1' }), 'plate mistyped'),
+    },
+    'ConsolidationContract.VoidConsolidationOrder': {
+        invoke: (w) => (ctx) => w.consolidation.VoidConsolidationOrder(ctx, 'O-OPEN', 'wrong truck'),
+    },
+    'ConsolidationContract.AmendPackingList': {
+        invoke: (w) => (ctx) =>
+            w.consolidation.AmendPackingList(ctx, 'PK-PACK', j({ billOfLading: 'BL-1' }), 'bill of lading added'),
+    },
+    'ConsolidationContract.VoidPackingList': {
+        invoke: (w) => (ctx) => w.consolidation.VoidPackingList(ctx, 'PK-PACK', 'wrong container'),
+    },
+    'ReceiptContract.VoidAllocation': {
+        invoke: (w) => (ctx) => w.receipt.VoidAllocation(ctx, R.filed, 'T-EXP', 'wrong trade'),
+    },
+    'ReceiptContract.GetReceiptHistory': {
+        invoke: (w, role) => (ctx) => w.receipt.GetReceiptHistory(ctx, role === 'agent' ? R.agent : R.filed),
+    },
+    'ExemptionContract.WithdrawExemption': {
+        invoke: (w, role) => (ctx) =>
+            w.exemption.WithdrawExemption(ctx, role === 'vendor' ? 'EX-VENDOR' : 'EX-FILED', 'wrong period'),
+    },
+    'ExemptionContract.GetExemptionHistory': {
+        invoke: (w) => (ctx) => w.exemption.GetExemptionHistory(ctx, 'EX-FILED'),
+    },
+    'DocumentContract.GetDocumentHistory': { invoke: (w) => (ctx) => w.document.GetDocumentHistory(ctx, ANCHORED) },
 };
 
 /**
@@ -447,7 +488,8 @@ async function settlementWorld(w: World): Promise<void> {
     await seed(w.ledger, [
         trade('T-EXP', { declNo: 'D-EXP', stallNo: 'S1' }),
         trade('T-EXP2', { declNo: 'D-EXP', stallNo: 'S1' }),
-        declaration('D-EXP', ['T-EXP', 'T-EXP2'], { exitDate: '2024-02-20', releaseDate: '2024-02-18' }),
+        trade('T-EXP3', { declNo: 'D-EXP', stallNo: 'S1' }),
+        declaration('D-EXP', ['T-EXP', 'T-EXP2', 'T-EXP3'], { exitDate: '2024-02-20', releaseDate: '2024-02-18' }),
     ]);
     const bk = id.bank('BK1');
     await w.submit(bk, (ctx) => w.receipt.FileReceipt(ctx, receiptJson('R-FILED', 'V1', 100_000, 'T-EXP')), {
@@ -470,6 +512,12 @@ async function settlementWorld(w: World): Promise<void> {
             j({ filingNo: 'EX-FILED', merchantId: 'V1', period: '2024-03', tradeNos: ['T-EXP'] }),
         ),
     );
+    await w.submit(id.vendor('V1'), (ctx) =>
+        w.exemption.FileExemption(
+            ctx,
+            j({ filingNo: 'EX-VENDOR', merchantId: 'V1', period: '2024-03', tradeNos: ['T-EXP3'] }),
+        ),
+    );
 }
 
 /**
@@ -483,6 +531,13 @@ const WRITES_ON_HIDDEN_RECORDS = new Set([
     'TradeContract.AmendTrade',
     'TradeContract.CancelTrade',
     'PartyContract.SignAgencyAgreement',
+    'PartyContract.AmendAgencyAgreement',
+    'PartyContract.TerminateAgencyAgreement',
+    'ConsolidationContract.AmendConsolidationOrder',
+    'ConsolidationContract.VoidConsolidationOrder',
+    'ConsolidationContract.AmendPackingList',
+    'ConsolidationContract.VoidPackingList',
+    'ExemptionContract.WithdrawExemption',
 ]);
 
 const cells = permissionTable()
@@ -506,7 +561,7 @@ describe('permission matrix (every cell called for real)', () => {
     it('has a scenario for every transaction of every contract', () => {
         const all = permissionTable().map(([tx]) => tx);
         expect(all.filter((tx) => !Object.hasOwn(SCENARIOS, tx))).toEqual([]);
-        expect(all.filter((tx) => /^(ReceiptContract|ExemptionContract)\./.test(tx))).toHaveLength(16);
+        expect(all.filter((tx) => /^(ReceiptContract|ExemptionContract)\./.test(tx))).toHaveLength(20);
         expect(flagId).toMatch(/^[0-9a-f]{32}$/);
     });
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Country, humanText, Id, IsoDate, Signature } from '../common';
+import { CorrectionFields, Country, humanText, Id, IsoDate, Signature } from '../common';
 
 export const OrderBody = z.strictObject({
     orderCode: Id,
@@ -12,6 +12,19 @@ export const OrderBody = z.strictObject({
 });
 export const OrderParams = z.strictObject({ orderCode: Id });
 
+export const Containers = z
+    .array(
+        z.strictObject({
+            containerNo: z.string().regex(/^[A-Z]{4}\d{7}$/, 'must be an ISO 6346 container number'),
+            type: z.string().regex(/^[0-9A-Z]{4}$/, 'must be an ISO size-type code such as 45G1'),
+            sealNo: Id,
+            tareKg: z.number().int().min(0).max(10_000),
+            orderCodes: z.array(Id).min(1).max(100),
+        }),
+    )
+    .min(1)
+    .max(50);
+
 export const PackingBody = z.strictObject({
     packingNo: Id,
     consolidatorId: Id,
@@ -20,18 +33,7 @@ export const PackingBody = z.strictObject({
     site: Id,
     destCountry: Country,
     billOfLading: Id.optional(),
-    containers: z
-        .array(
-            z.strictObject({
-                containerNo: z.string().regex(/^[A-Z]{4}\d{7}$/, 'must be an ISO 6346 container number'),
-                type: z.string().regex(/^[0-9A-Z]{4}$/, 'must be an ISO size-type code such as 45G1'),
-                sealNo: Id,
-                tareKg: z.number().int().min(0).max(10_000),
-                orderCodes: z.array(Id).min(1).max(100),
-            }),
-        )
-        .min(1)
-        .max(50),
+    containers: Containers,
 });
 export const PackingParams = z.strictObject({ packingNo: Id });
 
@@ -45,7 +47,8 @@ export const ConsolidationOrderRecord = z
         site: z.string(),
         truckPlate: z.string().optional(),
         tradeNos: z.array(z.string()),
-        status: z.enum(['OPEN', 'PACKED']),
+        status: z.enum(['OPEN', 'PACKED', 'VOID']),
+        ...CorrectionFields,
         packingNo: z.string().optional(),
         createdBy: Signature,
         updatedBy: Signature,
@@ -74,6 +77,8 @@ export const PackingListRecord = z
         ),
         orderCodes: z.array(z.string()),
         tradeNos: z.array(z.string()),
+        status: z.enum(['PACKED', 'VOID']).optional().describe('absent: PACKED'),
         createdBy: Signature,
+        ...CorrectionFields,
     })
     .meta({ id: 'PackingList' });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, PageQuery, Signature } from '../common';
+import { CorrectionFields, Id, PageQuery, Signature } from '../common';
 import { EXEMPTION_REASONS } from '../../../../chaincode/src/vocabulary';
 
 export const FilingBody = z.strictObject({
@@ -23,8 +23,9 @@ export const ExemptionRecord = z
         exportMonth: z.string(),
         tradeNos: z.array(z.string()),
         declNos: z.array(z.string()),
-        status: z.literal('FILED'),
+        status: z.enum(['FILED', 'WITHDRAWN']),
         filedBy: Signature,
+        ...CorrectionFields,
     })
     .meta({ id: 'Exemption' });
 

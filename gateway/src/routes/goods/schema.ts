@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Currency, HsCode, humanText, Id, IsoDate, Name, Signature, Text } from '../common';
+import { CorrectionFields, Currency, HsCode, humanText, Id, IsoDate, Name, Signature, Text } from '../common';
 
 export const GoodsBody = z.strictObject({
     goodsCode: Id,
@@ -62,7 +62,9 @@ export const GoodsRecord = z
             minUnitPrice: z.number().int(),
             maxUnitPrice: z.number().int(),
         }),
+        status: z.enum(['ACTIVE', 'VOID']).optional().describe('absent: ACTIVE; VOID goods take no new trade (V03)'),
         filedBy: Signature,
+        ...CorrectionFields,
     })
     .meta({ id: 'Goods' });
 

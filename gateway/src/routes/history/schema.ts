@@ -19,3 +19,8 @@ export const RecordHistory = z.looseObject({
     recordId: z.string(),
     history: z.array(HistoryEntry),
 });
+
+/** The per-record histories its readers may see (receipts, exemption filings, documents), each keyed by its own ID. */
+export const ReceiptHistory = z.looseObject({ receiptId: z.string(), history: z.array(HistoryEntry) });
+export const ExemptionHistory = z.looseObject({ filingNo: z.string(), history: z.array(HistoryEntry) });
+export const DocumentHistory = z.looseObject({ sha256: z.string(), history: z.array(HistoryEntry) });

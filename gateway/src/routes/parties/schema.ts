@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Country, Id, IsoDate, Name, PageQuery, Sha256, Signature, Text } from '../common';
+import { CorrectionFields, Country, Id, IsoDate, Name, PageQuery, Sha256, Signature, Text } from '../common';
 import { PARTY_STATUSES, PARTY_TYPES } from '../../../../chaincode/src/vocabulary';
 
 export const ClusterBody = z.strictObject({
@@ -120,6 +120,7 @@ export const ClusterRecord = z
         acceptanceDate: z.string(),
         streets: z.array(z.looseObject({ streetId: z.string(), name: z.string(), stalls: z.array(z.string()) })),
         filedBy: Signature,
+        ...CorrectionFields,
     })
     .meta({ id: 'Cluster' });
 
@@ -132,7 +133,8 @@ export const AgreementRecord = z
         validFrom: z.string(),
         validTo: z.string(),
         documentHash: z.string(),
-        status: z.enum(['PENDING', 'SIGNED']),
+        status: z.enum(['PENDING', 'SIGNED', 'TERMINATED']),
+        ...CorrectionFields,
         filedBy: Signature,
         signedBy: Signature.optional(),
     })

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+    CorrectionFields,
     Country,
     Currency,
     DecimalRate,
@@ -148,6 +149,8 @@ export const ReceiptRecord = z
         flags: z.array(z.string()),
         filedBy: Signature,
         updatedBy: Signature,
+        voidedAllocations: z.array(z.looseObject({ tradeNo: z.string(), voided: z.looseObject({}) })).optional(),
+        ...CorrectionFields,
     })
     .meta({ id: 'Receipt' });
 
@@ -166,6 +169,8 @@ export const AllocationRecord = z
         tradeCurrency: z.string(),
         valueDate: z.string(),
         allocatedBy: Signature,
+        status: z.enum(['ACTIVE', 'VOID']).optional().describe('absent: ACTIVE; a VOID allocation counts for no trade'),
+        ...CorrectionFields,
     })
     .meta({ id: 'Allocation' });
 
