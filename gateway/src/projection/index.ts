@@ -23,5 +23,5 @@ export {
     type ProjectionState,
     type ProjectionStatus,
 } from './projector';
-export { startProjections, type Projections, type ProjectionsOptions } from './projections';
+export { startProjections, type OrgReadModel, type Projections, type ProjectionsOptions } from './projections';
 export type { ReadModel } from './schema';

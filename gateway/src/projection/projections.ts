@@ -5,9 +5,18 @@ import { openReadModel, type ReadModelDatabase } from './database';
 import { FabricBlockSource } from './fabric-source';
 import { Projector, type ProjectionStatus } from './projector';
 
+/** One org's read model as its readers (the work lists) see it: the database once open, and how far it has got. */
+export interface OrgReadModel {
+    /** Undefined until the projector could open it. */
+    readonly database: ReadModelDatabase | undefined;
+    status(): Promise<ProjectionStatus>;
+}
+
 /** The projections a gateway runs: one per organisation it serves, each from its own peer into its own database. */
 export interface Projections {
     statuses(): Promise<ProjectionStatus[]>;
+    /** The read model of one org (by its name in the connection profile); undefined when it is not projected. */
+    readModel(org: string): OrgReadModel | undefined;
     /** Stops every projector (each after the block it is applying) and closes their databases and peer streams. */
     stop(): Promise<void>;
 }
@@ -52,6 +61,8 @@ export function startProjections(options: ProjectionsOptions): Projections {
     }
     return {
         statuses: (): Promise<ProjectionStatus[]> => Promise.all(running.map(({ projector }) => projector.status())),
+        readModel: (org: string): OrgReadModel | undefined =>
+            running.find(({ projector }) => projector.org === org)?.projector,
         stop: async (): Promise<void> => {
             await Promise.all(running.map(({ close }) => close()));
         },

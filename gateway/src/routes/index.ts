@@ -15,12 +15,16 @@ import { partyRoutes } from './parties/router';
 import { receiptRoutes } from './receipts/router';
 import { riskRoutes } from './risk/router';
 import { tradeRoutes } from './trades/router';
+import { worklistRoutes } from './worklists/router';
+import type { ReadModels } from './worklists/service';
 
 export interface RoutesDeps {
     readonly keys: ApiKeyStore;
     readonly wallets: GatewayWallets;
     readonly cas: CertificateAuthorities;
     readonly enrolmentCodes: EnrolmentCodes;
+    /** The orgs' read models, for the work lists (none when the gateway runs without the read side). */
+    readonly readModels?: ReadModels;
 }
 
 /** Every API route, in documentation order. */
@@ -39,5 +43,6 @@ export function allRoutes(deps: RoutesDeps): AnyRoute[] {
         ...exemptionRoutes(),
         ...riskRoutes(),
         ...historyRoutes(),
+        ...worklistRoutes(deps.readModels),
     ];
 }

@@ -26,8 +26,8 @@ export interface PageSpec<S extends string> {
 
 /** A closed date range on the list's date column (`YYYY-MM-DD`, or a time's date prefix). */
 export interface DateRange {
-    readonly from?: string;
-    readonly to?: string;
+    readonly dateFrom?: string | undefined;
+    readonly dateTo?: string | undefined;
 }
 
 type AnyQuery<T extends keyof ReadModel, O> = SelectQueryBuilder<ReadModel, T, O>;
@@ -55,12 +55,10 @@ function inDates<T extends keyof ReadModel, O>(
     kind: 'date' | 'time' = 'date',
 ): AnyQuery<T, O> {
     let q = query;
-    if (range.from !== undefined) q = q.where(sql.ref(column), '>=', range.from);
-    if (range.to !== undefined) {
-        q =
-            kind === 'time'
-                ? q.where(sql.ref(column), '<', nextDay(range.to))
-                : q.where(sql.ref(column), '<=', range.to);
+    const { dateFrom, dateTo } = range;
+    if (dateFrom !== undefined) q = q.where(sql.ref(column), '>=', dateFrom);
+    if (dateTo !== undefined) {
+        q = kind === 'time' ? q.where(sql.ref(column), '<', nextDay(dateTo)) : q.where(sql.ref(column), '<=', dateTo);
     }
     return q;
 }
@@ -555,7 +553,7 @@ export async function listExemptions(
     );
     query = anyOf(query, 'exemptions.status', filter.status);
     query = equals(query, 'exemptions.merchant_id', filter.party);
-    query = inDates(query, 'exemptions.period', { from: filter.periodFrom, to: filter.periodTo });
+    query = inDates(query, 'exemptions.period', { dateFrom: filter.periodFrom, dateTo: filter.periodTo });
     return page(query, spec, EXEMPTION_SORTS, 'exemptions.filing_no');
 }
 
