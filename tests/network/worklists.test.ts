@@ -32,6 +32,38 @@ async function listing(api: Client, query: string, tradeNos: readonly string[], 
     }
 }
 
+/** The second vendor's own agency agreement with the agent (V10) and goods of its own: then it may trade. */
+async function vendor2MayTrade(run: string): Promise<string> {
+    const agreementNo = `AG2-${run}`;
+    ok(
+        await m.agent.api.post('/v1/agreements', {
+            agreementNo,
+            merchantId: m.ids.vendor2,
+            agentId: m.ids.agent,
+            validFrom: '2026-01-01',
+            validTo: '2030-12-31',
+            documentHash: hex64(),
+        }),
+        201,
+    );
+    ok(await m.vendor2.api.post(`/v1/agreements/${agreementNo}/sign`));
+    const goodsCode = `G-${run}`;
+    ok(
+        await m.vendor2.api.post('/v1/goods', {
+            goodsCode,
+            ownerId: m.ids.vendor2,
+            nameCn: '木制拼图',
+            nameEn: 'Wooden puzzle',
+            hsCode: '9503006000',
+            unit: 'PCS',
+            producerId: m.ids.producer,
+            priceRange: { currency: 'USD', minUnitPrice: 50, maxUnitPrice: 20_000 },
+        }),
+        201,
+    );
+    return goodsCode;
+}
+
 describe('work lists on the real network', () => {
     it("written trades appear in the vendor's and the operator's lists, each vendor seeing only its own", async () => {
         const run = uniqueId('WL');
@@ -42,8 +74,13 @@ describe('work lists on the real network', () => {
             const body = ok(await m.vendor.api.post('/v1/trades', tradeBody(m, tradeNo)), 201);
             written.set(tradeNo, body as { txId: string; blockNumber: string });
         }
+        const goodsCode = await vendor2MayTrade(run);
         for (const tradeNo of theirs) {
-            const own = tradeBody(m, tradeNo, { vendorId: m.ids.vendor2, documents: [hex64()] });
+            const own = tradeBody(m, tradeNo, {
+                vendorId: m.ids.vendor2,
+                lines: [{ lineId: 'L1', goodsCode, qty: 1000, unitPrice: 120, amount: 120_000 }],
+                documents: [hex64()],
+            });
             ok(await m.vendor2.api.post('/v1/trades', own), 201);
         }
 
