@@ -71,8 +71,11 @@ describe('work lists on the real network', () => {
         const theirs = [`${run}-B1`, `${run}-B2`];
         const written = new Map<string, { txId: string; blockNumber: string }>();
         for (const tradeNo of mine) {
-            const body = ok(await m.vendor.api.post('/v1/trades', tradeBody(m, tradeNo)), 201);
-            written.set(tradeNo, body as { txId: string; blockNumber: string });
+            const body = ok(await m.vendor.api.post('/v1/trades', tradeBody(m, tradeNo)), 201) as {
+                txId: string;
+                blockNumber: string;
+            };
+            written.set(tradeNo, { txId: body.txId, blockNumber: body.blockNumber });
         }
         const goodsCode = await vendor2MayTrade(run);
         for (const tradeNo of theirs) {
