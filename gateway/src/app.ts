@@ -54,6 +54,8 @@ export interface AppDeps {
      * (none when the gateway runs without).
      */
     readonly projections?: Pick<Projections, 'statuses' | 'blocksOf'>;
+    /** Each org's read model, which the work lists read (none when the gateway runs without the read side). */
+    readonly readModels?: Pick<Projections, 'readModel'>;
     /** The console's sessions (default: 30 minutes idle, Secure cookies over https). */
     readonly console?: ConsoleOptions;
 }

@@ -18,6 +18,7 @@ import { FilingParams } from '../routes/exemptions/schema';
 import { EnrolBody, EnrolResponse, OnboardBody, OnboardResponse } from '../routes/onboarding/schema';
 import { BankCheckResult, CheckReceiptBody, ReceiptParams } from '../routes/receipts/schema';
 import { BulkResult, BulkTradesBody, TradeBody, TradeListQuery, TradeRecord } from '../routes/trades/schema';
+import { TradeItem, TradeListQuery as WorkListTradesQuery, workListPage } from '../routes/worklists/schema';
 
 /** One operation of `/openapi.json` as the client calls it, typed by the gateway's own zod schemas. */
 export interface OperationSpec {
@@ -61,6 +62,12 @@ export const OPERATIONS = {
         response: WriteResponse(TradeRecord),
     },
     listTrades: { method: 'get', path: '/v1/trades', query: TradeListQuery, response: page(TradeRecord) },
+    workListTrades: {
+        method: 'get',
+        path: '/v1/worklists/trades',
+        query: WorkListTradesQuery,
+        response: workListPage(TradeItem),
+    },
     registerTrades: {
         method: 'post',
         path: '/v1/trades/bulk',

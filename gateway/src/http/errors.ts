@@ -52,6 +52,7 @@ export const ERROR_STATUS = {
     LEDGER_UNAVAILABLE: 503,
     CA_UNAVAILABLE: 503,
     COMMIT_UNKNOWN: 503,
+    READ_MODEL_UNAVAILABLE: 503,
 } as const;
 export type ErrorCode = keyof typeof ERROR_STATUS;
 

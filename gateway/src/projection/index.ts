@@ -23,6 +23,6 @@ export {
     type ProjectionState,
     type ProjectionStatus,
 } from './projector';
-export { startProjections, type Projections, type ProjectionsOptions } from './projections';
+export { startProjections, type OrgReadModel, type Projections, type ProjectionsOptions } from './projections';
 export { blocksOfTransactions } from './transactions';
 export type { ReadModel } from './schema';

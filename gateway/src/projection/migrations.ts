@@ -315,6 +315,84 @@ const V1_TABLES: Readonly<Record<string, TableSpec>> = {
     },
 };
 
+/**
+ * Version 2: the work lists' indexes (gateway/src/worklists). A list page is filter = value, sort column in range,
+ * ordered by (sort column, primary key) after the cursor: each index below is (filter, sort column, primary key), so
+ * such a page is one index range scan. Per list: its default sort and its primary-key sort, under each column its
+ * scope or its usual filter fixes.
+ */
+const WORK_LIST_INDEXES: Readonly<Record<string, readonly (readonly string[])[]>> = {
+    trades: [
+        ['trade_date', 'trade_no'],
+        ['vendor_id', 'trade_date', 'trade_no'],
+        ['agent_id', 'trade_date', 'trade_no'],
+        ['status', 'trade_date', 'trade_no'],
+        ['cluster_id', 'trade_date', 'trade_no'],
+        ['vendor_id', 'trade_no'],
+        ['agent_id', 'trade_no'],
+        ['status', 'trade_no'],
+        ['cluster_id', 'trade_no'],
+    ],
+    declarations: [
+        ['decl_date', 'decl_no'],
+        ['consignor_id', 'decl_date', 'decl_no'],
+        ['broker_id', 'decl_date', 'decl_no'],
+        ['status', 'decl_date', 'decl_no'],
+        ['customs_office', 'decl_date', 'decl_no'],
+        ['consignor_id', 'decl_no'],
+        ['broker_id', 'decl_no'],
+        ['status', 'decl_no'],
+        ['customs_office', 'decl_no'],
+    ],
+    receipts: [
+        ['value_date', 'receipt_id'],
+        ['bank_party_id', 'value_date', 'receipt_id'],
+        ['bank_party_id', 'status', 'value_date', 'receipt_id'],
+        ['payee_party_id', 'value_date', 'receipt_id'],
+        ['status', 'value_date', 'receipt_id'],
+        ['bank_party_id', 'receipt_id'],
+        ['payee_party_id', 'receipt_id'],
+    ],
+    allocations: [['bank_msp_id', 'receipt_id']],
+    risk_flags: [
+        ['raised_at', 'flag_id'],
+        ['status', 'raised_at', 'flag_id'],
+        ['subject_type', 'raised_at', 'flag_id'],
+        ['status', 'flag_id'],
+    ],
+    exemptions: [
+        ['period', 'filing_no'],
+        ['merchant_id', 'period', 'filing_no'],
+        ['status', 'period', 'filing_no'],
+        ['merchant_id', 'filing_no'],
+        ['status', 'filing_no'],
+    ],
+    parties: [
+        ['filed_at', 'party_id'],
+        ['status', 'filed_at', 'party_id'],
+        ['type', 'filed_at', 'party_id'],
+        ['cluster_id', 'filed_at', 'party_id'],
+        ['status', 'party_id'],
+        ['type', 'party_id'],
+        ['cluster_id', 'party_id'],
+    ],
+};
+
+async function createIndexes(
+    db: Kysely<unknown>,
+    indexes: Readonly<Record<string, readonly (readonly string[])[]>>,
+): Promise<void> {
+    for (const [table, list] of Object.entries(indexes)) {
+        for (const columns of list) {
+            await db.schema
+                .createIndex(`${table}_by_${columns.join('_')}`)
+                .on(table)
+                .columns([...columns])
+                .execute();
+        }
+    }
+}
+
 async function createTables(db: Kysely<unknown>, tables: Readonly<Record<string, TableSpec>>): Promise<void> {
     for (const [table, spec] of Object.entries(tables)) {
         let create = db.schema.createTable(table);
@@ -345,6 +423,7 @@ async function addCorrectionStatus(db: Kysely<unknown>): Promise<void> {
 const MIGRATIONS: Readonly<Record<string, Migration>> = {
     '0001_main_records': { up: (db) => createTables(db, V1_TABLES) },
     '0002_correction_status': { up: addCorrectionStatus },
+    '0003_work_list_indexes': { up: (db) => createIndexes(db, WORK_LIST_INDEXES) },
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(MIGRATIONS) };

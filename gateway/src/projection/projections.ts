@@ -6,6 +6,13 @@ import { FabricBlockSource } from './fabric-source';
 import { Projector, type ProjectionStatus } from './projector';
 import { blocksOfTransactions } from './transactions';
 
+/** One org's read model as its readers (the work lists) see it: the database once open, and how far it has got. */
+export interface OrgReadModel {
+    /** Undefined until the projector could open it. */
+    readonly database: ReadModelDatabase | undefined;
+    status(): Promise<ProjectionStatus>;
+}
+
 /** The projections a gateway runs: one per organisation it serves, each from its own peer into its own database. */
 export interface Projections {
     statuses(): Promise<ProjectionStatus[]>;
@@ -14,6 +21,8 @@ export interface Projections {
      * chaincode, or that org is not projected or its read model not open yet).
      */
     blocksOf(mspId: string, txIds: readonly string[]): Promise<ReadonlyMap<string, number>>;
+    /** The read model of one org (by its name in the connection profile); undefined when it is not projected. */
+    readModel(org: string): OrgReadModel | undefined;
     /** Stops every projector (each after the block it is applying) and closes their databases and peer streams. */
     stop(): Promise<void>;
 }
@@ -63,6 +72,8 @@ export function startProjections(options: ProjectionsOptions): Projections {
             const database = running.find((r) => r.mspId === mspId)?.projector.database;
             return database === undefined ? new Map() : blocksOfTransactions(database.db, txIds);
         },
+        readModel: (org: string): OrgReadModel | undefined =>
+            running.find(({ projector }) => projector.org === org)?.projector,
         stop: async (): Promise<void> => {
             await Promise.all(running.map(({ close }) => close()));
         },

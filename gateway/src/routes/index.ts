@@ -19,12 +19,16 @@ import { receiptRoutes } from './receipts/router';
 import { reconciliationRoutes } from './reconciliation/router';
 import { riskRoutes } from './risk/router';
 import { tradeRoutes } from './trades/router';
+import { worklistRoutes } from './worklists/router';
+import type { ReadModels } from './worklists/service';
 
 export interface RoutesDeps {
     readonly keys: ApiKeyStore;
     readonly wallets: GatewayWallets;
     readonly cas: CertificateAuthorities;
     readonly enrolmentCodes: EnrolmentCodes;
+    /** The orgs' read models, for the work lists (none when the gateway runs without the read side). */
+    readonly readModels?: ReadModels;
 }
 
 /** Every API route, in documentation order. */
@@ -47,5 +51,6 @@ export function allRoutes(deps: RoutesDeps): AnyRoute[] {
         ...riskRoutes(),
         ...correctionRoutes(),
         ...historyRoutes(),
+        ...worklistRoutes(deps.readModels),
     ];
 }

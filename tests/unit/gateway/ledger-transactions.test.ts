@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import '../../../chaincode/src/index';
 import { permissionTable } from '../../../chaincode/src/lib/auth';
+import { WORK_LISTS, type WorkListName } from '../../../gateway/src/worklists';
 import { harness, type Harness } from './harness';
 
 interface Operation {
@@ -9,6 +10,7 @@ interface Operation {
     'x-ledger-transactions'?: string[];
     'x-roles'?: string[];
     security?: unknown[];
+    tags?: string[];
 }
 
 /** Contracts outside the permission matrix: they check the caller themselves (document: any ledger role). */
@@ -44,7 +46,10 @@ describe('OpenAPI names the chaincode transactions behind each operation', () =>
     });
 
     it('an operation without a ledger transaction is gated by the gateway, open to every key, or (enrolment) to anyone', () => {
-        const offLedger = operations.filter((op) => (op['x-ledger-transactions'] ?? []).length === 0);
+        // the read side's work lists are gated by the permission table itself: the next test
+        const offLedger = operations.filter(
+            (op) => (op['x-ledger-transactions'] ?? []).length === 0 && !(op.tags ?? []).includes('work lists'),
+        );
 
         const gate = (op: Operation): string | string[] =>
             op.security?.length === 0 ? 'no key' : (op['x-roles'] ?? 'any key');
@@ -64,5 +69,30 @@ describe('OpenAPI names the chaincode transactions behind each operation', () =>
             'ReceiptContract.ListReceiptsByPayee',
         ]);
         expect(byId.get('registerTrade')).toEqual(['TradeContract.RegisterTrade']);
+    });
+
+    it('each work list admits exactly the roles of the ledger list transactions it mirrors', () => {
+        const byId = new Map(operations.map((op) => [op.operationId, op['x-roles']]));
+        const lists: [string, WorkListName][] = [
+            ['workListTrades', 'trades'],
+            ['workListDeclarations', 'declarations'],
+            ['workListReceipts', 'receipts'],
+            ['workListReceiptTotals', 'receipts'],
+            ['workListRiskFlags', 'riskFlags'],
+            ['workListExemptions', 'exemptions'],
+            ['workListParties', 'parties'],
+        ];
+        const matrix = new Map(permissionTable());
+        for (const [operationId, list] of lists) {
+            const mirrored = WORK_LISTS[list].mirrors.flatMap((tx) =>
+                Object.keys(matrix.get(tx as never)?.roles ?? {}),
+            );
+            expect([operationId, [...(byId.get(operationId) ?? [])].sort()]).toEqual([
+                operationId,
+                [...new Set(mirrored)].sort(),
+            ]);
+        }
+        expect(byId.get('workListTrades')).not.toContain('bank');
+        expect(byId.get('workListReceipts')).toEqual(expect.arrayContaining(['bank', 'vendor', 'customs']));
     });
 });

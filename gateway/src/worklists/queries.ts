@@ -1,0 +1,629 @@
+import { sql, type ExpressionBuilder, type Kysely, type SelectQueryBuilder } from 'kysely';
+import type { Dialect } from '../projection/database';
+import type { ReadModel } from '../projection/schema';
+import { keysetPage, type CursorPosition, type Direction, type Page } from './cursor';
+import type { RowScope } from './scope';
+import { contains, ID_TEXT, startsWith } from './text-match';
+
+/**
+ * The work lists over one organisation's read model: each a filtered, scoped, keyset-paged query (cursor.ts) whose
+ * filter + sort an index of migration 0002 serves. The caller's scope (scope.ts) is applied before any filter, so no
+ * filter value can widen what a caller sees: a filter only narrows the scoped rows.
+ */
+
+export interface ReadModelHandle {
+    readonly db: Kysely<ReadModel>;
+    readonly dialect: Dialect;
+}
+
+/** One page's position and order: a sort the list offers, its direction, the limit, where the last page ended. */
+export interface PageSpec<S extends string> {
+    readonly sort: S;
+    readonly direction: Direction;
+    readonly limit: number;
+    readonly after?: CursorPosition;
+}
+
+/** A closed date range on the list's date column (`YYYY-MM-DD`, or a time's date prefix). */
+export interface DateRange {
+    readonly dateFrom?: string | undefined;
+    readonly dateTo?: string | undefined;
+}
+
+type AnyQuery<T extends keyof ReadModel, O> = SelectQueryBuilder<ReadModel, T, O>;
+
+function scoped<T extends keyof ReadModel, O>(query: AnyQuery<T, O>, scope: RowScope): AnyQuery<T, O> {
+    if (scope.kind === 'all') return query;
+    return scope.where.reduce((q, [column, value]) => q.where(sql.ref(column), '=', value), query);
+}
+
+/** The day after a `YYYY-MM-DD` date. */
+function nextDay(date: string): string {
+    const next = new Date(`${date}T00:00:00Z`);
+    next.setUTCDate(next.getUTCDate() + 1);
+    return next.toISOString().slice(0, 10);
+}
+
+/**
+ * Rows whose `column` falls in the range: a date (or `YYYY-MM` period) column compares as it is; a time column
+ * (ISO-8601, `kind: 'time'`) counts the whole of the last day, up to the next day's start.
+ */
+function inDates<T extends keyof ReadModel, O>(
+    query: AnyQuery<T, O>,
+    column: string,
+    range: DateRange,
+    kind: 'date' | 'time' = 'date',
+): AnyQuery<T, O> {
+    let q = query;
+    const { dateFrom, dateTo } = range;
+    if (dateFrom !== undefined) q = q.where(sql.ref(column), '>=', dateFrom);
+    if (dateTo !== undefined) {
+        q = kind === 'time' ? q.where(sql.ref(column), '<', nextDay(dateTo)) : q.where(sql.ref(column), '<=', dateTo);
+    }
+    return q;
+}
+
+function anyOf<T extends keyof ReadModel, O>(
+    query: AnyQuery<T, O>,
+    column: string,
+    values: readonly string[] | undefined,
+): AnyQuery<T, O> {
+    return values === undefined || values.length === 0 ? query : query.where(sql.ref(column), 'in', [...values]);
+}
+
+function equals<T extends keyof ReadModel, O>(
+    query: AnyQuery<T, O>,
+    column: string,
+    value: string | undefined,
+): AnyQuery<T, O> {
+    return value === undefined ? query : query.where(sql.ref(column), '=', value);
+}
+
+/** The parties whose legal or English name contains `text` (the search by party name, CJK included). */
+function partiesNamed(
+    eb: ExpressionBuilder<ReadModel, keyof ReadModel>,
+    dialect: Dialect,
+    text: string,
+): SelectQueryBuilder<ReadModel, 'parties', { party_id: string }> {
+    return eb
+        .selectFrom('parties')
+        .select('parties.party_id')
+        .where((inner) =>
+            inner.or([contains(dialect, 'parties.legal_name', text), contains(dialect, 'parties.name_en', text)]),
+        );
+}
+
+async function page<T extends keyof ReadModel, O, S extends string>(
+    query: AnyQuery<T, O>,
+    spec: PageSpec<S>,
+    sortColumns: Readonly<Record<S, string>>,
+    keyColumn: string,
+): Promise<Page<O>> {
+    return keysetPage(query, {
+        sort: spec.sort,
+        sortColumn: sortColumns[spec.sort],
+        keyColumn,
+        direction: spec.direction,
+        limit: spec.limit,
+        after: spec.after,
+    });
+}
+
+// Trades ------------------------------------------------------------------------------------------------------
+
+export const TRADE_SORTS = { tradeDate: 'trades.trade_date', tradeNo: 'trades.trade_no' } as const;
+export type TradeSort = keyof typeof TRADE_SORTS;
+
+export interface TradeFilter extends DateRange {
+    readonly status?: readonly string[];
+    readonly cluster?: string;
+    /** A party on the trade: vendor, agent or buyer. */
+    readonly party?: string;
+    /** tradeNo prefix, or a vendor/agent/buyer name containing it. */
+    readonly q?: string;
+}
+
+export interface TradeRow {
+    readonly trade_no: string;
+    readonly trade_date: string;
+    readonly status: string;
+    readonly vendor_id: string;
+    readonly agent_id: string;
+    readonly buyer_id: string;
+    readonly cluster_id: string;
+    readonly stall_no: string;
+    readonly currency: string;
+    readonly total_amount: number;
+    readonly consolidation_order: string | null;
+    readonly packing_no: string | null;
+    readonly decl_no: string | null;
+    readonly risk_flag_count: number;
+    readonly updated_at: string;
+    /** Σ live (not voided) allocations to this trade over every bank, in trade currency minor units (GetTradeSettlement's figure). */
+    readonly allocated_amount: number;
+    readonly receipt_count: number;
+    readonly tx_id: string;
+    readonly block_number: number;
+}
+
+export async function listTrades(
+    model: ReadModelHandle,
+    scope: RowScope,
+    filter: TradeFilter,
+    spec: PageSpec<TradeSort>,
+): Promise<Page<TradeRow>> {
+    const { dialect } = model;
+    let query = scoped(
+        model.db
+            .selectFrom('trades')
+            .select([
+                'trades.trade_no',
+                'trades.trade_date',
+                'trades.status',
+                'trades.vendor_id',
+                'trades.agent_id',
+                'trades.buyer_id',
+                'trades.cluster_id',
+                'trades.stall_no',
+                'trades.currency',
+                'trades.total_amount',
+                'trades.consolidation_order',
+                'trades.packing_no',
+                'trades.decl_no',
+                'trades.risk_flag_count',
+                'trades.updated_at',
+                'trades.tx_id',
+                'trades.block_number',
+            ])
+            .select([
+                sql<
+                    number | string
+                >`(SELECT COALESCE(SUM(a.trade_amount_minor), 0) FROM allocations a WHERE a.trade_no = trades.trade_no AND a.status <> 'VOID')`.as(
+                    'allocated_amount',
+                ),
+                sql<number | string>`(SELECT COUNT(*) FROM allocations a WHERE a.trade_no = trades.trade_no AND a.status <> 'VOID')`.as(
+                    'receipt_count',
+                ),
+            ]),
+        scope,
+    );
+    query = anyOf(query, 'trades.status', filter.status);
+    query = equals(query, 'trades.cluster_id', filter.cluster);
+    query = inDates(query, 'trades.trade_date', filter);
+    const { party, q } = filter;
+    if (party !== undefined) {
+        query = query.where((eb) =>
+            eb.or([
+                eb('trades.vendor_id', '=', party),
+                eb('trades.agent_id', '=', party),
+                eb('trades.buyer_id', '=', party),
+            ]),
+        );
+    }
+    if (q !== undefined) {
+        query = query.where((eb) =>
+            eb.or([
+                ...(ID_TEXT.test(q) ? [startsWith(dialect, 'trades.trade_no', q)] : []),
+                eb('trades.vendor_id', 'in', partiesNamed(eb, dialect, q)),
+                eb('trades.agent_id', 'in', partiesNamed(eb, dialect, q)),
+                eb('trades.buyer_id', 'in', partiesNamed(eb, dialect, q)),
+            ]),
+        );
+    }
+    const result = await page(query, spec, TRADE_SORTS, 'trades.trade_no');
+    return {
+        nextCursor: result.nextCursor,
+        rows: result.rows.map((row) => ({
+            ...row,
+            allocated_amount: Number(row.allocated_amount),
+            receipt_count: Number(row.receipt_count),
+        })),
+    };
+}
+
+// Declarations ------------------------------------------------------------------------------------------------
+
+export const DECLARATION_SORTS = { declDate: 'declarations.decl_date', declNo: 'declarations.decl_no' } as const;
+export type DeclarationSort = keyof typeof DECLARATION_SORTS;
+
+export interface DeclarationFilter extends DateRange {
+    readonly status?: readonly string[];
+    /** The customs office (the district a declaration is filed in). */
+    readonly customsOffice?: string;
+    /** The cluster of any trade the declaration carries (its customs office is the cluster's). */
+    readonly cluster?: string;
+    /** The consignor (agent), broker or buyer. */
+    readonly party?: string;
+    /** declNo prefix, or a consignor/broker/buyer name containing it. */
+    readonly q?: string;
+}
+
+export interface DeclarationRow {
+    readonly decl_no: string;
+    readonly decl_date: string;
+    readonly status: string;
+    readonly customs_office: string;
+    readonly exit_port: string;
+    readonly consignor_id: string;
+    readonly broker_id: string;
+    readonly buyer_id: string;
+    readonly dest_country: string;
+    readonly total_value_usd: number;
+    readonly release_date: string | null;
+    readonly exit_date: string | null;
+    readonly customs_events: number;
+    readonly updated_at: string;
+    readonly tx_id: string;
+    readonly block_number: number;
+}
+
+export async function listDeclarations(
+    model: ReadModelHandle,
+    scope: RowScope,
+    filter: DeclarationFilter,
+    spec: PageSpec<DeclarationSort>,
+): Promise<Page<DeclarationRow>> {
+    const { dialect } = model;
+    let query = scoped(
+        model.db
+            .selectFrom('declarations')
+            .select([
+                'declarations.decl_no',
+                'declarations.decl_date',
+                'declarations.status',
+                'declarations.customs_office',
+                'declarations.exit_port',
+                'declarations.consignor_id',
+                'declarations.broker_id',
+                'declarations.buyer_id',
+                'declarations.dest_country',
+                'declarations.total_value_usd',
+                'declarations.release_date',
+                'declarations.exit_date',
+                'declarations.customs_events',
+                'declarations.updated_at',
+                'declarations.tx_id',
+                'declarations.block_number',
+            ]),
+        scope,
+    );
+    query = anyOf(query, 'declarations.status', filter.status);
+    query = equals(query, 'declarations.customs_office', filter.customsOffice);
+    query = inDates(query, 'declarations.decl_date', filter);
+    const { party, q, cluster } = filter;
+    if (cluster !== undefined) {
+        query = query.where((eb) =>
+            eb.exists(
+                eb
+                    .selectFrom('trades')
+                    .select('trades.trade_no')
+                    .whereRef('trades.decl_no', '=', 'declarations.decl_no')
+                    .where('trades.cluster_id', '=', cluster),
+            ),
+        );
+    }
+    if (party !== undefined) {
+        query = query.where((eb) =>
+            eb.or([
+                eb('declarations.consignor_id', '=', party),
+                eb('declarations.broker_id', '=', party),
+                eb('declarations.buyer_id', '=', party),
+            ]),
+        );
+    }
+    if (q !== undefined) {
+        query = query.where((eb) =>
+            eb.or([
+                ...(ID_TEXT.test(q) ? [startsWith(dialect, 'declarations.decl_no', q)] : []),
+                eb('declarations.consignor_id', 'in', partiesNamed(eb, dialect, q)),
+                eb('declarations.broker_id', 'in', partiesNamed(eb, dialect, q)),
+                eb('declarations.buyer_id', 'in', partiesNamed(eb, dialect, q)),
+            ]),
+        );
+    }
+    return page(query, spec, DECLARATION_SORTS, 'declarations.decl_no');
+}
+
+// Receipts ----------------------------------------------------------------------------------------------------
+
+export const RECEIPT_SORTS = { valueDate: 'receipts.value_date', receiptId: 'receipts.receipt_id' } as const;
+export type ReceiptSort = keyof typeof RECEIPT_SORTS;
+
+export interface ReceiptFilter extends DateRange {
+    readonly status?: readonly string[];
+    /** The payee party. */
+    readonly party?: string;
+    readonly currency?: string;
+}
+
+export interface ReceiptRow {
+    readonly receipt_id: string;
+    readonly value_date: string;
+    readonly status: string;
+    readonly verdict: string | null;
+    readonly bank_msp_id: string;
+    readonly bank_party_id: string;
+    readonly payee_party_id: string;
+    readonly currency: string;
+    readonly amount_minor: number;
+    readonly allocated_minor: number;
+    readonly unallocated_minor: number;
+    readonly channel: string;
+    readonly updated_at: string;
+    readonly tx_id: string;
+    readonly block_number: number;
+}
+
+export async function listReceipts(
+    model: ReadModelHandle,
+    scope: RowScope,
+    filter: ReceiptFilter,
+    spec: PageSpec<ReceiptSort>,
+): Promise<Page<ReceiptRow>> {
+    let query = scoped(
+        model.db
+            .selectFrom('receipts')
+            .select([
+                'receipts.receipt_id',
+                'receipts.value_date',
+                'receipts.status',
+                'receipts.verdict',
+                'receipts.bank_msp_id',
+                'receipts.bank_party_id',
+                'receipts.payee_party_id',
+                'receipts.currency',
+                'receipts.amount_minor',
+                'receipts.allocated_minor',
+                'receipts.unallocated_minor',
+                'receipts.channel',
+                'receipts.updated_at',
+                'receipts.tx_id',
+                'receipts.block_number',
+            ]),
+        scope,
+    );
+    query = anyOf(query, 'receipts.status', filter.status);
+    query = equals(query, 'receipts.payee_party_id', filter.party);
+    query = equals(query, 'receipts.currency', filter.currency);
+    query = inDates(query, 'receipts.value_date', filter);
+    return page(query, spec, RECEIPT_SORTS, 'receipts.receipt_id');
+}
+
+/** One currency's totals of the caller's receipts. */
+export interface ReceiptTotals {
+    readonly currency: string;
+    readonly receipts: number;
+    readonly amountMinor: number;
+    /** Σ allocated to trades (every receipt status). */
+    readonly allocatedMinor: number;
+    /** Σ amount of SETTLED receipts (converted into RMB) and CREDITED ones (kept in FX). */
+    readonly settledMinor: number;
+}
+
+/**
+ * Per currency, the received, allocated and settled totals of the receipts in scope (a bank: its own). Financed
+ * totals join here once financings are projected (V33, another branch): a `financings` table summed the same way.
+ */
+export async function receiptTotals(
+    model: ReadModelHandle,
+    scope: RowScope,
+    filter: ReceiptFilter,
+): Promise<ReceiptTotals[]> {
+    let query = scoped(
+        model.db
+            .selectFrom('receipts')
+            .select((eb) => [
+                'receipts.currency',
+                eb.fn.countAll<number | string>().as('receipts'),
+                eb.fn.sum<number | string>('receipts.amount_minor').as('amount_minor'),
+                eb.fn.sum<number | string>('receipts.allocated_minor').as('allocated_minor'),
+                sql<
+                    number | string
+                >`SUM(CASE WHEN receipts.status IN ('SETTLED', 'CREDITED') THEN receipts.amount_minor ELSE 0 END)`.as(
+                    'settled_minor',
+                ),
+            ])
+            .groupBy('receipts.currency')
+            .orderBy('receipts.currency'),
+        scope,
+    );
+    query = anyOf(query, 'receipts.status', filter.status);
+    query = equals(query, 'receipts.payee_party_id', filter.party);
+    query = equals(query, 'receipts.currency', filter.currency);
+    query = inDates(query, 'receipts.value_date', filter);
+    const rows = await query.execute();
+    return rows.map((row) => ({
+        currency: row.currency,
+        receipts: Number(row.receipts),
+        amountMinor: Number(row.amount_minor),
+        allocatedMinor: Number(row.allocated_minor),
+        settledMinor: Number(row.settled_minor),
+    }));
+}
+
+// Risk flags --------------------------------------------------------------------------------------------------
+
+export const RISK_SORTS = { raisedAt: 'risk_flags.raised_at', flagId: 'risk_flags.flag_id' } as const;
+export type RiskSort = keyof typeof RISK_SORTS;
+
+export interface RiskFilter extends DateRange {
+    readonly status?: readonly string[];
+    readonly severity?: readonly string[];
+    readonly subjectType?: string;
+    readonly subjectId?: string;
+    readonly ruleId?: string;
+}
+
+export interface RiskFlagRow {
+    readonly flag_id: string;
+    readonly subject_type: string;
+    readonly subject_id: string;
+    readonly rule_id: string;
+    readonly severity: string;
+    readonly status: string;
+    readonly raised_by_msp: string;
+    readonly raised_at: string;
+    readonly resolved_at: string | null;
+    readonly tx_id: string;
+    readonly block_number: number;
+}
+
+export async function listRiskFlags(
+    model: ReadModelHandle,
+    scope: RowScope,
+    filter: RiskFilter,
+    spec: PageSpec<RiskSort>,
+): Promise<Page<RiskFlagRow>> {
+    let query = scoped(
+        model.db
+            .selectFrom('risk_flags')
+            .select([
+                'risk_flags.flag_id',
+                'risk_flags.subject_type',
+                'risk_flags.subject_id',
+                'risk_flags.rule_id',
+                'risk_flags.severity',
+                'risk_flags.status',
+                'risk_flags.raised_by_msp',
+                'risk_flags.raised_at',
+                'risk_flags.resolved_at',
+                'risk_flags.tx_id',
+                'risk_flags.block_number',
+            ]),
+        scope,
+    );
+    query = anyOf(query, 'risk_flags.status', filter.status);
+    query = anyOf(query, 'risk_flags.severity', filter.severity);
+    query = equals(query, 'risk_flags.subject_type', filter.subjectType);
+    query = equals(query, 'risk_flags.subject_id', filter.subjectId);
+    query = equals(query, 'risk_flags.rule_id', filter.ruleId);
+    query = inDates(query, 'risk_flags.raised_at', filter, 'time');
+    return page(query, spec, RISK_SORTS, 'risk_flags.flag_id');
+}
+
+// Exemption filings -------------------------------------------------------------------------------------------
+
+export const EXEMPTION_SORTS = { period: 'exemptions.period', filingNo: 'exemptions.filing_no' } as const;
+export type ExemptionSort = keyof typeof EXEMPTION_SORTS;
+
+export interface ExemptionFilter {
+    readonly status?: readonly string[];
+    /** The merchant the filing is for. */
+    readonly party?: string;
+    /** VAT periods `YYYY-MM`, inclusive. */
+    readonly periodFrom?: string;
+    readonly periodTo?: string;
+}
+
+export interface ExemptionRow {
+    readonly filing_no: string;
+    readonly merchant_id: string;
+    readonly filer_party_id: string;
+    readonly filer_role: string;
+    readonly period: string;
+    readonly export_month: string;
+    readonly status: string;
+    readonly filed_at: string;
+    readonly tx_id: string;
+    readonly block_number: number;
+}
+
+export async function listExemptions(
+    model: ReadModelHandle,
+    scope: RowScope,
+    filter: ExemptionFilter,
+    spec: PageSpec<ExemptionSort>,
+): Promise<Page<ExemptionRow>> {
+    let query = scoped(
+        model.db
+            .selectFrom('exemptions')
+            .select([
+                'exemptions.filing_no',
+                'exemptions.merchant_id',
+                'exemptions.filer_party_id',
+                'exemptions.filer_role',
+                'exemptions.period',
+                'exemptions.export_month',
+                'exemptions.status',
+                'exemptions.filed_at',
+                'exemptions.tx_id',
+                'exemptions.block_number',
+            ]),
+        scope,
+    );
+    query = anyOf(query, 'exemptions.status', filter.status);
+    query = equals(query, 'exemptions.merchant_id', filter.party);
+    query = inDates(query, 'exemptions.period', { dateFrom: filter.periodFrom, dateTo: filter.periodTo });
+    return page(query, spec, EXEMPTION_SORTS, 'exemptions.filing_no');
+}
+
+// Parties -----------------------------------------------------------------------------------------------------
+
+export const PARTY_SORTS = { filedAt: 'parties.filed_at', partyId: 'parties.party_id' } as const;
+export type PartySort = keyof typeof PARTY_SORTS;
+
+export interface PartyFilter extends DateRange {
+    readonly status?: readonly string[];
+    readonly type?: readonly string[];
+    readonly cluster?: string;
+    /** party ID prefix, or a legal / English name containing it (CJK included). */
+    readonly q?: string;
+}
+
+export interface PartyRow {
+    readonly party_id: string;
+    readonly type: string;
+    readonly legal_name: string;
+    readonly name_en: string | null;
+    readonly status: string;
+    readonly country_code: string;
+    readonly cluster_id: string | null;
+    readonly stall_no: string | null;
+    readonly filed_at: string;
+    readonly updated_at: string;
+    readonly tx_id: string;
+    readonly block_number: number;
+}
+
+export async function listParties(
+    model: ReadModelHandle,
+    scope: RowScope,
+    filter: PartyFilter,
+    spec: PageSpec<PartySort>,
+): Promise<Page<PartyRow>> {
+    const { dialect } = model;
+    let query = scoped(
+        model.db
+            .selectFrom('parties')
+            .select([
+                'parties.party_id',
+                'parties.type',
+                'parties.legal_name',
+                'parties.name_en',
+                'parties.status',
+                'parties.country_code',
+                'parties.cluster_id',
+                'parties.stall_no',
+                'parties.filed_at',
+                'parties.updated_at',
+                'parties.tx_id',
+                'parties.block_number',
+            ]),
+        scope,
+    );
+    query = anyOf(query, 'parties.status', filter.status);
+    query = anyOf(query, 'parties.type', filter.type);
+    query = equals(query, 'parties.cluster_id', filter.cluster);
+    query = inDates(query, 'parties.filed_at', filter, 'time');
+    const { q } = filter;
+    if (q !== undefined) {
+        query = query.where((eb) =>
+            eb.or([
+                ...(ID_TEXT.test(q) ? [startsWith(dialect, 'parties.party_id', q)] : []),
+                contains(dialect, 'parties.legal_name', q),
+                contains(dialect, 'parties.name_en', q),
+            ]),
+        );
+    }
+    return page(query, spec, PARTY_SORTS, 'parties.party_id');
+}
