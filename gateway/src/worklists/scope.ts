@@ -62,11 +62,15 @@ export const WORK_LISTS: Readonly<Record<WorkListName, WorkListSpec>> = {
     parties: { mirrors: ['PartyContract.ListPartiesByType'], own: {} },
 };
 
-/** The widest scope the mirrored transactions give `role`; undefined when none lets it read. */
+/**
+ * The widest scope the mirrored transactions give `role`; undefined when none lets it read, or when the rows are OWN
+ * but not decidable by owner columns (a bank's parties are those its receipts and financings rely on, V34: it reads
+ * them one by one on the ledger).
+ */
 export function scopeOf(list: WorkListName, role: Role): Scope | undefined {
     const scopes = WORK_LISTS[list].mirrors.map((tx) => permissionOf(tx).roles[role]);
     if (scopes.includes('ANY')) return 'ANY';
-    return scopes.includes('OWN') ? 'OWN' : undefined;
+    return scopes.includes('OWN') && WORK_LISTS[list].own[role] !== undefined ? 'OWN' : undefined;
 }
 
 /** Roles that may read a list (the OpenAPI `x-roles` of its route). */
