@@ -181,7 +181,9 @@ export async function listTrades(
                 >`(SELECT COALESCE(SUM(a.trade_amount_minor), 0) FROM allocations a WHERE a.trade_no = trades.trade_no AND a.status <> 'VOID')`.as(
                     'allocated_amount',
                 ),
-                sql<number | string>`(SELECT COUNT(*) FROM allocations a WHERE a.trade_no = trades.trade_no AND a.status <> 'VOID')`.as(
+                sql<
+                    number | string
+                >`(SELECT COUNT(*) FROM allocations a WHERE a.trade_no = trades.trade_no AND a.status <> 'VOID')`.as(
                     'receipt_count',
                 ),
             ]),
