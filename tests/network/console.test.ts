@@ -81,7 +81,7 @@ describe('console on the real network', () => {
             await page.getByLabel('收汇编号').fill(receiptId);
             await go(page, page.getByRole('button', { name: '核验' }).click());
             expect(await text(page.locator('#verdict-title'))).toMatch(/^核验结论: (通过|需人工复核|不通过)$/);
-            expect(await page.locator('ul.checks > li').count()).toBe(9);
+            expect(await page.locator('ul.checks > li').count()).toBe(10); // BK-01..BK-10 (BK-10: financing by any bank, V33)
             expect(await text(page.locator('ul.checks'))).toContain('海关已确认货物出境。');
             expect(await page.locator('.facts-list a.tx').count()).toBeGreaterThan(0);
             expect(await scrollsSideways(page)).toBe(false);
