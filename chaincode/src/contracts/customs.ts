@@ -12,7 +12,7 @@ import {
     type DeclarationStatus,
     type TransactionOf,
 } from '../vocabulary';
-import { recordKey, negativeListId, declarationKey, exchangeRatesVersionId } from '../model/keys';
+import { recordKey, versionId, declarationKey } from '../model/keys';
 import { recordsUnder } from '../store/scan';
 import { loadDeclaration, loadTrade } from '../store/loaders';
 import {
@@ -452,10 +452,10 @@ function snapshotEvidence(s: CheckSnapshot): RecordEvidence[] {
     add(RecordType.consolidation, s.orders);
     if (s.packing !== undefined) entries.push([RecordType.packing, s.packing.packingNo, s.packing]);
     if (s.negativeList !== undefined)
-        entries.push([RecordType.negativeList, negativeListId(s.negativeList.version), s.negativeList]);
+        entries.push([RecordType.negativeList, versionId(s.negativeList.version), s.negativeList]);
     if (s.customsRates !== undefined) {
         const rates = s.customsRates;
-        entries.push([RecordType.exchangeRates, `${rates.month}/${exchangeRatesVersionId(rates.version)}`, rates]);
+        entries.push([RecordType.exchangeRates, `${rates.month}/${versionId(rates.version)}`, rates]);
     }
     return evidenceOf(entries);
 }

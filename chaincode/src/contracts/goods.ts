@@ -20,7 +20,7 @@ import {
 } from '../lib/validate';
 import { listInForce } from '../rules/negative-list';
 import { RecordType } from '../vocabulary';
-import { IndexType, recordKey, negativeListId, qualifiedSuppliersKey } from '../model/keys';
+import { IndexType, recordKey, versionId, qualifiedSuppliersKey } from '../model/keys';
 import {
     loadActiveParty,
     loadCluster,
@@ -189,7 +189,7 @@ export class GoodsContract extends Contract {
             throw invalid(`list.validFrom ${input.validFrom} is before the latest version's ${latest.validFrom}`);
         }
         const list: NegativeList = { docType: 'negativeList', ...input, publishedBy: actor.signature };
-        await putRecord(ctx, recordKey(ctx, RecordType.negativeList, negativeListId(list.version)), list);
+        await putRecord(ctx, recordKey(ctx, RecordType.negativeList, versionId(list.version)), list);
         emit(ctx, 'NegativeListPublished', {
             version: list.version,
             validFrom: list.validFrom,

@@ -4,7 +4,7 @@ import { jsonResult } from '../lib/canonical';
 import { conflict, invalid } from '../lib/errors';
 import { txTime } from '../lib/identity';
 import { CURRENCY, REASON, arrayOf, int, object, optional, parseArg, parseJson, str } from '../lib/validate';
-import { exchangeRatesVersionId, recordKey } from '../model/keys';
+import { versionId, recordKey } from '../model/keys';
 import { type ExchangeRates } from '../model/records';
 import { parseRate } from '../rules/allocation';
 import { ratesInForce } from '../rules/rates';
@@ -64,7 +64,7 @@ export class RatesContract extends Contract {
             ...(input.reason === undefined ? {} : { reason: input.reason }),
             publishedBy: actor.signature,
         };
-        const key = recordKey(ctx, RecordType.exchangeRates, input.month, exchangeRatesVersionId(input.version));
+        const key = recordKey(ctx, RecordType.exchangeRates, input.month, versionId(input.version));
         await putRecord(ctx, key, published);
         await requireCustomsEndorsement(ctx, key);
         emit(ctx, 'RatesPublished', {

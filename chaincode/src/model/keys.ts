@@ -139,19 +139,17 @@ export function declarationKey(ctx: Context, declNo: string): string {
     return recordKey(ctx, 'declaration', declNo);
 }
 
-/** A negative list's record ID: its version as 6 digits. */
-export function negativeListId(version: number): string {
+/**
+ * A versioned list's version as a record ID attribute (negative list, qualified suppliers, rates): 6 digits, so
+ * versions sort in key order.
+ */
+export function versionId(version: number): string {
     return String(version).padStart(6, '0');
 }
 
 /** A cluster's qualified supplier list (V11) of one version; versions sort as 6 digits, as the negative list's. */
 export function qualifiedSuppliersKey(ctx: Context, clusterId: string, version: number): string {
-    return recordKey(ctx, 'qualifiedSuppliers', clusterId, negativeListId(version));
-}
-
-/** A month's exchange-rate version as a record ID attribute: 6 digits, so versions sort in key order. */
-export function exchangeRatesVersionId(version: number): string {
-    return String(version).padStart(6, '0');
+    return recordKey(ctx, 'qualifiedSuppliers', clusterId, versionId(version));
 }
 
 /** Collection names; the definitions (members, policies) are in chaincode/collections_config.json. */

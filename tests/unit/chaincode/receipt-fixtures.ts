@@ -3,7 +3,7 @@ import { FakeLedger, type FakeIdentity } from './support/fake-ledger';
 import { collectionsConfig } from './support/collections';
 import { operator } from './support/identities';
 import { RecordType } from '../../../chaincode/src/vocabulary';
-import { recordKey, IndexType, exchangeRatesVersionId } from '../../../chaincode/src/model/keys';
+import { recordKey, IndexType, versionId } from '../../../chaincode/src/model/keys';
 import { putIndex, putRecord } from '../../../chaincode/src/store/records';
 import {
     type AgencyAgreement,
@@ -147,7 +147,7 @@ export async function seed(
                 await putRecord(ctx, recordKey(ctx, RecordType.declaration, record.declNo), record);
             }
             if (record.docType === 'exchangeRates') {
-                const id = exchangeRatesVersionId(record.version);
+                const id = versionId(record.version);
                 await putRecord(ctx, recordKey(ctx, RecordType.exchangeRates, record.month, id), record);
             }
             if (record.docType === 'agreement') {
