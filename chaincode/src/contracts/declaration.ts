@@ -27,6 +27,7 @@ import { filingDate } from '../rules/dates';
 import { linkFiledLines } from '../rules/filed-lines';
 import { listInForce, negativeListHits } from '../rules/negative-list';
 import { declarationRates, monthOf, ratesInForce } from '../rules/rates';
+import { declarationAgreementViolation } from '../rules/trade-rules';
 import { RecordType } from '../vocabulary';
 import { IndexType, recordKey, declarationKey } from '../model/keys';
 import { lastAttribute, scanAll } from '../store/scan';
@@ -134,6 +135,18 @@ async function atCustomsRates(
         lines: filed === undefined ? built.lines : linkFiledLines(filed, builderLines, rates),
         simplified: built.simplified,
     };
+}
+
+/** V10 on the filing day: each trade's vendor↔agent agreement must still be in force (not terminated, not expired). */
+async function agreementViolations(ctx: Context, trades: readonly Trade[], today: string): Promise<ChaincodeError[]> {
+    const facts = new Facts(ctx);
+    const out: ChaincodeError[] = [];
+    for (const trade of trades) {
+        const agreements = await facts.agreements(trade.vendorId, trade.agentId);
+        const violation = declarationAgreementViolation(trade, agreements, today);
+        if (violation !== null) out.push(violation);
+    }
+    return out;
 }
 
 /** Builds (or links the filed) simplified declaration; trades must be PACKED in the packing list, one buyer, one consignor. */
@@ -258,6 +271,7 @@ export class DeclarationContract extends Contract {
             }
         }
         violations.push(...(await prepackagedFoodViolations(ctx, trades, [...new Set([declDate, today])])));
+        violations.push(...(await agreementViolations(ctx, trades, today)));
         return {
             declDate,
             rates,

@@ -2,7 +2,7 @@ import { Context, Contract, Info, Transaction } from 'fabric-contract-api';
 import { assertOwns, assertSees, authorize, type Actor } from '../lib/auth';
 import { canonicalJson, jsonResult } from '../lib/canonical';
 import { conflict, forbidden, invalid, notFound, precondition, ruleViolation } from '../lib/errors';
-import { txBusinessDate, txTime } from '../lib/identity';
+import { txBusinessDate } from '../lib/identity';
 import { LISTS, listPage } from '../lib/lists';
 import {
     COUNTRY,
@@ -36,12 +36,11 @@ import {
     verificationSummary,
 } from '../rules/bank-check';
 import { futureDate } from '../rules/dates';
-import { assertDealingRate, monthOf, ratesInForce } from '../rules/rates';
+import { assertDealingRate, monthOf } from '../rules/rates';
 import { RecordType, RECEIPT_CHANNELS } from '../vocabulary';
 import {
     receiptIdOf,
     type AllocationRecord,
-    type ExchangeRates,
     type PayerPrivate,
     type ReceiptAllocationEntry,
     type ReceiptByPayee,
@@ -49,15 +48,7 @@ import {
     type Signature,
 } from '../model/records';
 import { raise } from '../store/risk-flags';
-import {
-    findParty,
-    findTrade,
-    allocationsOfTrade,
-    loadExchangeRates,
-    parseReceiptId,
-    loadReceipt,
-    loadTrade,
-} from '../store/loaders';
+import { findParty, findTrade, allocationsOfTrade, parseReceiptId, loadReceipt, loadTrade } from '../store/loaders';
 import { allocationKey, implicitCollection, receiptKey } from '../model/keys';
 import { exists, getRecord, historyOf } from '../store/records';
 import { voidAllocation } from '../rules/allocation-void';
@@ -66,7 +57,7 @@ import { saltedHash } from '../lib/hash';
 import { transientText, getPrivateRecord } from '../store/private';
 import { recordOf } from '../store/scan';
 import { loadEvidence, type RecordEvidence } from '../facts/evidence';
-import { loadBankCheckFacts, storedPayer } from '../facts/bank-check';
+import { customsRatesOf, loadBankCheckFacts, storedPayer } from '../facts/bank-check';
 import {
     allocateToTrade,
     assertDistinctTrades,
@@ -148,11 +139,6 @@ interface Allocated {
     readonly entries: ReceiptAllocationEntry[];
     readonly records: AllocationRecord[];
     readonly flags: string[];
-}
-
-/** V31: customs' rates in force now for the month of a value date (what a bank's dealing rates are held to). */
-async function customsRatesOf(ctx: Context, valueDate: string): Promise<ExchangeRates | undefined> {
-    return ratesInForce(await loadExchangeRates(ctx, monthOf(valueDate)), txTime(ctx));
 }
 
 /** Allocates to each trade in turn (V24, V25, V31) and raises the F2 / F9 flags each allocation signals. */
@@ -276,6 +262,7 @@ async function checkProposed(
             tradeNo: a.tradeNo,
             amountMinor: a.amountMinor,
             rate: a.rate ?? null,
+            lineId: a.lineId,
         })),
         payer: payerFacts(parsePayer(ctx)),
     };

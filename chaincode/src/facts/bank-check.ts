@@ -9,16 +9,18 @@ import {
     payerFacts,
     type PayerFacts,
 } from '../rules/bank-check';
-import { businessDateOf } from '../lib/identity';
+import { businessDateOf, txTime } from '../lib/identity';
+import { monthOf, ratesInForce } from '../rules/rates';
 import {
     type Declaration,
+    type ExchangeRates,
     type Party,
     type Trade,
     type PayerPrivate,
     type ReceiptRecord,
     type RiskFlag,
 } from '../model/records';
-import { allocationsOfTrade, flagsOfSubject, payeeYearToDate } from '../store/loaders';
+import { allocationsOfTrade, flagsOfSubject, loadExchangeRates, payeeYearToDate } from '../store/loaders';
 import { Facts } from './facts';
 import { implicitCollection } from '../model/keys';
 import { getPrivateRecord } from '../store/private';
@@ -47,6 +49,7 @@ type TradeBase = Omit<
     | 'financedByOthersMinor'
     | 'otherFinancingBanksCount'
     | 'financedByThisBankMinor'
+    | 'otherLineCredits'
 >;
 
 function tradeBase(tradeNo: string, trade: Trade | undefined): TradeBase {
@@ -61,6 +64,7 @@ function tradeBase(tradeNo: string, trade: Trade | undefined): TradeBase {
             valueMinor: 1,
             currency: 'USD',
             registeredOn: null,
+            lines: [],
         };
     }
     return {
@@ -73,6 +77,7 @@ function tradeBase(tradeNo: string, trade: Trade | undefined): TradeBase {
         valueMinor: trade.totalAmount,
         currency: trade.currency,
         registeredOn: businessDateOf(trade.registeredBy.at),
+        lines: trade.lines.map((l) => ({ lineId: l.lineId, amount: l.amount })),
     };
 }
 
@@ -90,6 +95,7 @@ async function tradeFacts(ctx: Context, facts: Facts, tradeNo: string, request: 
         financedByOthersMinor: openFinancedMinor(byOthers),
         otherFinancingBanksCount: new Set(byOthers.map((s) => s.bankMspId)).size,
         financedByThisBankMinor: openFinancedMinor(open.filter((s) => s.bankMspId === request.bankMspId)),
+        otherLineCredits: others.map((a) => ({ lineId: a.lineId, tradeAmountMinor: a.tradeAmountMinor })),
     };
 }
 
@@ -157,6 +163,11 @@ async function riskFacts(
     return flagFacts(flags);
 }
 
+/** V31: customs' rates in force now for the month of a value date (what a bank's dealing rates are held to). */
+export async function customsRatesOf(ctx: Context, valueDate: string): Promise<ExchangeRates | undefined> {
+    return ratesInForce(await loadExchangeRates(ctx, monthOf(valueDate)), txTime(ctx));
+}
+
 export async function loadBankCheckFacts(ctx: Context, request: FactsRequest): Promise<BankCheckFacts> {
     const facts = new Facts(ctx);
     const payee = await facts.party(request.payeePartyId);
@@ -176,6 +187,7 @@ export async function loadBankCheckFacts(ctx: Context, request: FactsRequest): P
         buyers: related.buyers,
         flags: await riskFacts(ctx, request, request.tradeNos, related.declNos),
         payeeYtdUsdMinor: ytd.usdMinor,
+        customsRates: await customsRatesOf(ctx, request.valueDate),
     };
 }
 

@@ -21,7 +21,9 @@ import {
     type Verdict,
 } from '../vocabulary';
 import { convertMinor, DEFAULT_TOLERANCE_BPS, summariseReceipt, toleranceCap } from './allocation';
-import { type ReceiptRecord, type Signature, type VerificationSummary } from '../model/records';
+import { type ExchangeRates, type ReceiptRecord, type Signature, type VerificationSummary } from '../model/records';
+import { lineAllocationProblem, type LineCredit } from './line-allocation';
+import { allocationRateProblem } from './rates';
 
 export type CheckId = 'BK-01' | 'BK-02' | 'BK-03' | 'BK-04' | 'BK-05' | 'BK-06' | 'BK-07' | 'BK-08' | 'BK-09' | 'BK-10';
 
@@ -90,6 +92,10 @@ export interface TradeFacts {
     readonly otherFinancingBanksCount: number;
     /** OPEN financings of the trade by the checking bank, in the trade's currency. */
     readonly financedByThisBankMinor: number;
+    /** The trade's lines (empty when no trade record exists), for over-receipt per line. */
+    readonly lines: readonly { readonly lineId: string; readonly amount: number }[];
+    /** The other receipts' allocations to the trade, each with the line it names, if any. */
+    readonly otherLineCredits: readonly LineCredit[];
 }
 
 export interface DeclarationFacts {
@@ -120,6 +126,8 @@ export interface ReceiptAllocationInput {
     readonly amountMinor: number;
     /** Trade-currency units per receipt-currency unit; null when equal. */
     readonly rate: string | null;
+    /** The trade line paid; absent = the whole trade. */
+    readonly lineId?: string | undefined;
 }
 
 export interface PayerFacts {
@@ -149,6 +157,8 @@ export interface BankCheckFacts {
     readonly flags: readonly RiskFlagFacts[];
     /** The payee's receipts this calendar year before this one, in USD cents. */
     readonly payeeYtdUsdMinor: number;
+    /** V31: customs' rates in force for the value-date month; undefined when customs has published none. */
+    readonly customsRates: ExchangeRates | undefined;
     readonly toleranceBps?: number;
 }
 
@@ -318,14 +328,38 @@ function reuseFinding(pair: Pair, credited: number | null, toleranceBps: number)
     return finding(trade.tradeNo, 'BK04_WITHIN_REMAINING', detail);
 }
 
+/** Over-receipt per line (V25 per line), by the rule the filing refuses with; null when the lines take it. */
+function lineFinding(pair: Pair, credited: number | null, toleranceBps: number): Finding | null {
+    const { trade, allocation } = pair;
+    if (credited === null) return null;
+    const problem = lineAllocationProblem(
+        { tradeNo: trade.tradeNo, currency: trade.currency, totalAmount: trade.valueMinor, lines: trade.lines },
+        trade.otherLineCredits,
+        { lineId: allocation.lineId, tradeAmountMinor: credited },
+        toleranceBps,
+    );
+    if (problem === null) return null;
+    if (problem.kind === 'NO_SUCH_LINE')
+        return finding(trade.tradeNo, 'BK04_LINE_NOT_ON_TRADE', { lineId: problem.lineId });
+    return finding(trade.tradeNo, 'BK04_LINE_EXCEEDS_REMAINING', {
+        lineId: problem.lineId,
+        lineValueMinor: problem.lineAmountMinor,
+        creditedAfterMinor: problem.creditedMinor,
+        currency: trade.currency,
+    });
+}
+
 export function checkNoReuse(
     receipt: ReceiptUnderCheck,
     trades: readonly TradeFacts[],
     toleranceBps: number = DEFAULT_TOLERANCE_BPS,
 ): CheckResult {
-    const findings = pairs(receipt, trades).map((pair) =>
-        reuseFinding(pair, creditedMinor(receipt, pair), toleranceBps),
-    );
+    const findings = pairs(receipt, trades).flatMap((pair) => {
+        const credited = creditedMinor(receipt, pair);
+        const line = lineFinding(pair, credited, toleranceBps);
+        const reuse = reuseFinding(pair, credited, toleranceBps);
+        return line === null ? [reuse] : [reuse, line];
+    });
     return check('BK-04', findings, 'BK04_NOT_EVALUATED');
 }
 
@@ -344,12 +378,33 @@ function toleranceFinding(receipt: ReceiptUnderCheck, pair: Pair, toleranceBps: 
     return finding(trade.tradeNo, 'BK07_WITHIN_VALUE', detail);
 }
 
+/** V31 on the allocation's dealing rate, by the rule the filing refuses with; null when there is nothing to report. */
+function rateFinding(receipt: ReceiptUnderCheck, pair: Pair, customsRates: ExchangeRates | undefined): Finding | null {
+    const { trade, allocation } = pair;
+    const problem = allocationRateProblem(customsRates, receipt, trade, allocation.rate);
+    if (problem === null) return null;
+    const detail: Detail = {
+        from: receipt.currency,
+        to: trade.currency,
+        rate: allocation.rate,
+        message: problem.message,
+    };
+    return problem.code === 'V31_RATE_MISSING'
+        ? finding(trade.tradeNo, 'BK07_RATE_NOT_PUBLISHED', detail)
+        : finding(trade.tradeNo, 'BK07_RATE_OUTSIDE_TOLERANCE', detail);
+}
+
 export function checkAmountTolerance(
     receipt: ReceiptUnderCheck,
     trades: readonly TradeFacts[],
+    customsRates: ExchangeRates | undefined,
     toleranceBps: number = DEFAULT_TOLERANCE_BPS,
 ): CheckResult {
-    const findings = pairs(receipt, trades).map((pair) => toleranceFinding(receipt, pair, toleranceBps));
+    const findings = pairs(receipt, trades).flatMap((pair) => {
+        const amount = toleranceFinding(receipt, pair, toleranceBps);
+        const rate = rateFinding(receipt, pair, customsRates);
+        return rate === null ? [amount] : [amount, rate];
+    });
     const totals = summariseReceipt(
         receipt.amountMinor,
         receipt.allocations.map((a) => a.amountMinor),
@@ -529,7 +584,7 @@ export function runBankCheck(receipt: ReceiptUnderCheck, facts: BankCheckFacts):
         checkNoReuse(receipt, facts.trades, toleranceBps),
         checkPayer(receipt, facts.trades, facts.buyers),
         checkReceivingParty(receipt, facts.trades),
-        checkAmountTolerance(receipt, facts.trades, toleranceBps),
+        checkAmountTolerance(receipt, facts.trades, facts.customsRates, toleranceBps),
         checkVolume(receipt, facts.payee, facts.payeeYtdUsdMinor),
         checkRiskFlags(subjects, facts.flags),
         checkFinancing(receipt, facts.trades),
@@ -554,7 +609,12 @@ export function receiptUnderCheck(receipt: ReceiptRecord, payer: PayerFacts | nu
         currency: receipt.currency,
         valueDate: receipt.valueDate,
         usdEquivalentMinor: receipt.usdEquivalentMinor,
-        allocations: receipt.allocations.map((a) => ({ tradeNo: a.tradeNo, amountMinor: a.amountMinor, rate: a.rate })),
+        allocations: receipt.allocations.map((a) => ({
+            tradeNo: a.tradeNo,
+            amountMinor: a.amountMinor,
+            rate: a.rate,
+            lineId: a.lineId,
+        })),
         payer,
     };
 }

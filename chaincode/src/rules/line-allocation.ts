@@ -10,6 +10,14 @@ import { DEFAULT_TOLERANCE_BPS } from './allocation';
 
 const BPS = 10_000n;
 
+/** What the rule needs of a trade: its number, currency, total and each line's amount. */
+export interface LinedTrade {
+    readonly tradeNo: string;
+    readonly currency: string;
+    readonly totalAmount: number;
+    readonly lines: readonly { readonly lineId: string; readonly amount: number }[];
+}
+
 /** What the rule needs of an allocation: the trade-currency amount credited and the line it names, if any. */
 export interface LineCredit {
     readonly lineId?: string | undefined;
@@ -50,19 +58,34 @@ export function creditedPerLine(
     return out;
 }
 
+/** Why an allocation does not fit a trade's lines: a line the trade does not have, or a line it would over-credit. */
+export type LineProblem =
+    | { readonly kind: 'NO_SUCH_LINE'; readonly lineId: string; readonly message: string }
+    | {
+          readonly kind: 'OVER_RECEIPT';
+          readonly lineId: string;
+          readonly lineAmountMinor: number;
+          readonly creditedMinor: number;
+          readonly message: string;
+      };
+
 /**
- * Refuses an allocation of `tradeAmountMinor` (naming `lineId`, or the whole trade) that would credit any line more
- * than its value × (1 + tolerance): `INVALID:` for a line the trade does not have, `RULE_V25_LINE_OVER_RECEIPT:` for
- * the over-receipt.
+ * Whether an allocation of `tradeAmountMinor` (naming `lineId`, or the whole trade) would credit any line more than its
+ * value × (1 + tolerance), given the trade's `existing` allocations: null when it fits. Both the filing (which refuses)
+ * and the bank check (which reports) decide by this one function.
  */
-export function assertLinesWithinValue(
-    trade: Pick<Trade, 'tradeNo' | 'lines' | 'totalAmount' | 'currency'>,
+export function lineAllocationProblem(
+    trade: LinedTrade,
     existing: readonly LineCredit[],
     next: LineCredit,
     toleranceBps: number = DEFAULT_TOLERANCE_BPS,
-): void {
+): LineProblem | null {
     if (next.lineId !== undefined && !trade.lines.some((l) => l.lineId === next.lineId)) {
-        throw invalid(`trade ${trade.tradeNo} has no line ${next.lineId}`);
+        return {
+            kind: 'NO_SUCH_LINE',
+            lineId: next.lineId,
+            message: `trade ${trade.tradeNo} has no line ${next.lineId}`,
+        };
     }
     const { named, whole } = creditsOf([...existing, next]);
     const total = BigInt(trade.totalAmount);
@@ -74,10 +97,31 @@ export function assertLinesWithinValue(
         const credited = ((named.get(line.lineId) ?? 0n) * total + whole * amount) * BPS;
         if (credited > amount * bps * total) {
             const creditedMinor = (named.get(line.lineId) ?? 0n) + (whole * amount) / total;
-            throw ruleViolation(
-                'V25_LINE_OVER_RECEIPT',
-                `trade ${trade.tradeNo} line ${line.lineId}: allocations would credit ${creditedMinor} ${trade.currency} minor units, above its value ${line.amount} plus ${toleranceBps / 100} %`,
-            );
+            return {
+                kind: 'OVER_RECEIPT',
+                lineId: line.lineId,
+                lineAmountMinor: line.amount,
+                creditedMinor: Number(creditedMinor),
+                message: `trade ${trade.tradeNo} line ${line.lineId}: allocations would credit ${creditedMinor} ${trade.currency} minor units, above its value ${line.amount} plus ${toleranceBps / 100} %`,
+            };
         }
     }
+    return null;
+}
+
+/**
+ * {@link lineAllocationProblem} as a refusal: `INVALID:` for a line the trade does not have,
+ * `RULE_V25_LINE_OVER_RECEIPT:` for the over-receipt.
+ */
+export function assertLinesWithinValue(
+    trade: LinedTrade,
+    existing: readonly LineCredit[],
+    next: LineCredit,
+    toleranceBps: number = DEFAULT_TOLERANCE_BPS,
+): void {
+    const problem = lineAllocationProblem(trade, existing, next, toleranceBps);
+    if (problem === null) return;
+    throw problem.kind === 'NO_SUCH_LINE'
+        ? invalid(problem.message)
+        : ruleViolation('V25_LINE_OVER_RECEIPT', problem.message);
 }

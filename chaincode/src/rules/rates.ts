@@ -29,12 +29,16 @@ export function ratesInForce(versions: readonly ExchangeRates[], at: string): Ex
     return best;
 }
 
-function rateMissing(month: string, currency: string, table: ExchangeRates | undefined): ChaincodeError {
+function rateMissingMessage(month: string, currency: string, table: ExchangeRates | undefined): string {
     const published =
         table === undefined
             ? 'customs has published no rates for that month'
             : `version ${table.version} of ${month} has ${table.rates.map((r) => r.currency).join(', ') || 'no currency'}`;
-    return ruleViolation('V31_RATE_MISSING', `no customs rate for ${currency} in ${month} (${published})`);
+    return `no customs rate for ${currency} in ${month} (${published})`;
+}
+
+function rateMissing(month: string, currency: string, table: ExchangeRates | undefined): ChaincodeError {
+    return ruleViolation('V31_RATE_MISSING', rateMissingMessage(month, currency, table));
 }
 
 /** USD per one unit of `currency` as customs published it for `month`; USD is 1. `RULE_V31_RATE_MISSING:` if none. */
@@ -84,42 +88,80 @@ export interface DealingRate {
     readonly what: string;
 }
 
+/** Why a dealing rate is not acceptable under V31: the `RULE_V31_…` code and the sentence that explains it. */
+export interface RateProblem {
+    readonly code: 'V31_RATE_MISSING' | 'V31_RATE_OUTSIDE_TOLERANCE';
+    readonly message: string;
+}
+
+function unpublished(table: ExchangeRates | undefined, dealing: DealingRate): string | undefined {
+    return [dealing.from, dealing.to].find(
+        (currency) => currency !== 'USD' && !(table?.rates.some((r) => r.currency === currency) ?? false),
+    );
+}
+
 /**
  * V31: a bank credits at its own dealing rate, within ±{@link RATE_TOLERANCE_BPS} of the customs cross rate of the
- * month (inclusive, exact arithmetic). `RULE_V31_RATE_OUTSIDE_TOLERANCE:` beyond it, `RULE_V31_RATE_MISSING:` when
- * customs has not published a currency of the pair.
+ * month (inclusive, exact arithmetic). Null when it is; else `V31_RATE_OUTSIDE_TOLERANCE` beyond it, or
+ * `V31_RATE_MISSING` when customs has not published a currency of the pair. Both the filing (which refuses) and the
+ * bank check (which reports) decide by this one function.
  */
-export function assertDealingRate(table: ExchangeRates | undefined, dealing: DealingRate): void {
+export function dealingRateProblem(table: ExchangeRates | undefined, dealing: DealingRate): RateProblem | null {
+    const missing = unpublished(table, dealing);
+    if (missing !== undefined) {
+        return { code: 'V31_RATE_MISSING', message: rateMissingMessage(dealing.month, missing, table) };
+    }
     const customs = customsCrossRate(table, dealing.month, dealing.from, dealing.to);
     const bank = parseRate(dealing.rate);
     // |bank − customs| ≤ customs × bps / 10 000, cross-multiplied by both denominators
     const bankScaled = bank.numerator * customs.denominator;
     const customsScaled = customs.numerator * bank.denominator;
     const gap = bankScaled > customsScaled ? bankScaled - customsScaled : customsScaled - bankScaled;
-    if (gap * BPS <= customsScaled * BigInt(RATE_TOLERANCE_BPS)) return;
+    if (gap * BPS <= customsScaled * BigInt(RATE_TOLERANCE_BPS)) return null;
     const customsValue = Number(customs.numerator) / Number(customs.denominator);
     const deviation = (Number(gap) / Number(customsScaled)) * 100;
-    throw ruleViolation(
-        'V31_RATE_OUTSIDE_TOLERANCE',
-        `${dealing.what}: rate ${dealing.rate} ${dealing.to} per ${dealing.from} is ${deviation.toFixed(2)} % from the ` +
+    return {
+        code: 'V31_RATE_OUTSIDE_TOLERANCE',
+        message:
+            `${dealing.what}: rate ${dealing.rate} ${dealing.to} per ${dealing.from} is ${deviation.toFixed(2)} % from the ` +
             `customs rate ${customsValue.toPrecision(6)} of ${dealing.month} (version ${table?.version ?? 0}); a bank's ` +
             `dealing rate may differ by at most ${RATE_TOLERANCE_BPS / 100} %`,
-    );
+    };
 }
 
-/** V31 on an allocation: the rate a receipt credits a trade in another currency at is a dealing rate of the value date. */
-export function assertAllocationRate(
+/** {@link dealingRateProblem} as a refusal: `RULE_V31_RATE_OUTSIDE_TOLERANCE:` or `RULE_V31_RATE_MISSING:`. */
+export function assertDealingRate(table: ExchangeRates | undefined, dealing: DealingRate): void {
+    const problem = dealingRateProblem(table, dealing);
+    if (problem !== null) throw ruleViolation(problem.code, problem.message);
+}
+
+/**
+ * V31 on an allocation: the rate a receipt credits a trade in another currency at is a dealing rate of the value date.
+ * Null when there is no rate to judge (same currency, or none given) or it is acceptable.
+ */
+export function allocationRateProblem(
     customsRates: ExchangeRates | undefined,
     receipt: { readonly currency: string; readonly valueDate: string },
     trade: { readonly tradeNo: string; readonly currency: string },
     rate: string | null,
-): void {
-    if (rate === null || receipt.currency === trade.currency) return;
-    assertDealingRate(customsRates, {
+): RateProblem | null {
+    if (rate === null || receipt.currency === trade.currency) return null;
+    return dealingRateProblem(customsRates, {
         from: receipt.currency,
         to: trade.currency,
         rate,
         month: monthOf(receipt.valueDate),
         what: `allocation to trade ${trade.tradeNo}`,
     });
+}
+
+/** {@link allocationRateProblem} as a refusal. */
+export function assertAllocationRate(
+    customsRates: ExchangeRates | undefined,
+    receipt: { readonly currency: string; readonly valueDate: string },
+    trade: { readonly tradeNo: string; readonly currency: string },
+    rate: string | null,
+): void {
+    const problem = allocationRateProblem(customsRates, receipt, trade, rate);
+    if (problem !== null) throw ruleViolation(problem.code, problem.message);
 }

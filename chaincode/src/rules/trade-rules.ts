@@ -124,15 +124,42 @@ function checkCluster(draft: TradeDraft, facts: TradeFacts): ChaincodeError | nu
     return null;
 }
 
-function checkAgreement(draft: TradeDraft, agreements: readonly AgencyAgreement[]): ChaincodeError | null {
-    const valid = agreements.some(
+/** V10: a signed (not terminated) agency agreement merchant↔agent covers `date` (YYYY-MM-DD). */
+export function agreementInForce(
+    agreements: readonly AgencyAgreement[],
+    merchantId: string,
+    agentId: string | null,
+    date: string,
+): boolean {
+    return agreements.some(
         (a) =>
             a.status === 'SIGNED' &&
-            a.merchantId === draft.vendorId &&
-            a.agentId === draft.agentId &&
-            a.validFrom <= draft.tradeDate &&
-            draft.tradeDate <= a.validTo,
+            a.merchantId === merchantId &&
+            a.agentId === agentId &&
+            a.validFrom <= date &&
+            date <= a.validTo,
     );
+}
+
+/**
+ * V10 at filing: the agent exports under an agreement in force, so one terminated or expired since the trade was
+ * registered no longer lets it declare the trade. `RULE_V10:` naming the trade, or null.
+ */
+export function declarationAgreementViolation(
+    trade: { readonly tradeNo: string; readonly vendorId: string; readonly agentId: string | null },
+    agreements: readonly AgencyAgreement[],
+    filingDay: string,
+): ChaincodeError | null {
+    if (agreementInForce(agreements, trade.vendorId, trade.agentId, filingDay)) return null;
+    return ruleViolation(
+        'V10',
+        `trade ${trade.tradeNo}: no agency agreement ${trade.vendorId}↔${trade.agentId ?? '?'} in force on ${filingDay} ` +
+            `(terminated or expired since the trade was registered)`,
+    );
+}
+
+function checkAgreement(draft: TradeDraft, agreements: readonly AgencyAgreement[]): ChaincodeError | null {
+    const valid = agreementInForce(agreements, draft.vendorId, draft.agentId, draft.tradeDate);
     return valid
         ? null
         : ruleViolation(

@@ -10,6 +10,23 @@ import {
     worst,
 } from '../../../chaincode/src/rules/bank-check';
 import { type BankCheckReason, BANK_CHECK_REASONS } from '../../../chaincode/src/vocabulary';
+import type { ExchangeRates } from '../../../chaincode/src/model/records';
+
+/** Customs' published rates (V31): 0.14 USD per CNY, i.e. about 7.1429 CNY per USD. */
+const APRIL_RATES: ExchangeRates = {
+    docType: 'exchangeRates',
+    month: '2024-04',
+    version: 1,
+    rates: [{ currency: 'CNY', rate: '0.14' }],
+    publishedBy: {
+        mspId: 'CustomsOrgMSP',
+        id: 'x',
+        role: 'customs',
+        party: null,
+        txId: 'tx-rates',
+        at: '2024-03-30T00:00:00.000Z',
+    },
+};
 
 const trade = (over: Partial<TradeFacts> = {}): TradeFacts => ({
     tradeNo: 'T1',
@@ -27,6 +44,8 @@ const trade = (over: Partial<TradeFacts> = {}): TradeFacts => ({
     financedByOthersMinor: 0,
     otherFinancingBanksCount: 0,
     financedByThisBankMinor: 0,
+    lines: [{ lineId: 'L1', amount: 100_000 }],
+    otherLineCredits: [],
     ...over,
 });
 
@@ -51,6 +70,7 @@ const facts = (over: Partial<BankCheckFacts> = {}): BankCheckFacts => ({
     buyers: [{ partyId: 'B1', names: ['AHMED TRADING L.L.C.', 'Ahmed Trading LLC'], countryCodes: ['AE'] }],
     flags: [],
     payeeYtdUsdMinor: 0,
+    customsRates: APRIL_RATES,
     ...over,
 });
 
@@ -153,6 +173,28 @@ const cases: Case[] = [
         reason: 'BK04_AMOUNT_EXCEEDS_REMAINING',
         facts: { trades: [trade({ allocatedByOthersMinor: 60_000, otherReceiptCount: 1, otherBanksCount: 1 })] },
     },
+    {
+        name: 'a line paid beyond its value (V25 per line) fails though the trade has room',
+        id: 'BK-04',
+        reason: 'BK04_LINE_EXCEEDS_REMAINING',
+        receipt: { allocations: [{ tradeNo: 'T1', amountMinor: 100_000, rate: null, lineId: 'L1' }] },
+        facts: {
+            trades: [
+                trade({
+                    lines: [
+                        { lineId: 'L1', amount: 50_000 },
+                        { lineId: 'L2', amount: 50_000 },
+                    ],
+                }),
+            ],
+        },
+    },
+    {
+        name: 'a line the trade does not have fails',
+        id: 'BK-04',
+        reason: 'BK04_LINE_NOT_ON_TRADE',
+        receipt: { allocations: [{ tradeNo: 'T1', amountMinor: 100_000, rate: null, lineId: 'L7' }] },
+    },
     { name: 'reuse cannot be judged without trades', id: 'BK-04', reason: 'BK04_NOT_EVALUATED', receipt: noAlloc },
     { name: 'the buyer paying passes', id: 'BK-05', reason: 'BK05_PAYER_IS_BUYER' },
     {
@@ -230,6 +272,20 @@ const cases: Case[] = [
         id: 'BK-07',
         reason: 'BK07_RECEIPT_NOT_FULLY_ALLOCATED',
         receipt: { amountMinor: 150_000 },
+    },
+    {
+        name: 'a dealing rate 10 × the customs rate fails (V31)',
+        id: 'BK-07',
+        reason: 'BK07_RATE_OUTSIDE_TOLERANCE',
+        receipt: { allocations: [{ tradeNo: 'T1', amountMinor: 100_000, rate: '71.4286' }] },
+        facts: { trades: [trade({ currency: 'CNY', valueMinor: 7_142_860 })] },
+    },
+    {
+        name: 'a dealing rate in a month customs has not published is referred (V31)',
+        id: 'BK-07',
+        reason: 'BK07_RATE_NOT_PUBLISHED',
+        receipt: { allocations: [{ tradeNo: 'T1', amountMinor: 100_000, rate: '7.1429' }] },
+        facts: { trades: [trade({ currency: 'CNY', valueMinor: 714_290 })], customsRates: undefined },
     },
     {
         name: 'a conversion without a rate fails',
@@ -390,6 +446,80 @@ describe('bank check verdicts', () => {
         const result = runBankCheck(r, facts({ trades: [cnyTrade] }));
         expect(result.trades[0]).toMatchObject({ thisReceiptMinor: 712_340, remainingMinor: 0 });
         expect(result.verdict).toBe('PASS');
+    });
+
+    it('BK-07 fails a dealing rate outside the V31 tolerance, the same rule the filing refuses with', () => {
+        const cnyTrade = trade({ currency: 'CNY', valueMinor: 7_123_400 });
+        const r = receipt({ allocations: [{ tradeNo: 'T1', amountMinor: 100_000, rate: '71.234' }] });
+        const result = runBankCheck(r, facts({ trades: [cnyTrade] }));
+        const bk07 = result.checks.find((c) => c.id === 'BK-07');
+        expect(bk07).toMatchObject({ outcome: 'FAIL', reason: 'BK07_RATE_OUTSIDE_TOLERANCE' });
+        expect(bk07?.findings).toContainEqual(
+            expect.objectContaining({
+                subject: 'T1',
+                reason: 'BK07_RATE_OUTSIDE_TOLERANCE',
+                detail: expect.objectContaining({
+                    rate: '71.234',
+                    message: expect.stringMatching(
+                        /^allocation to trade T1: rate 71\.234 CNY per USD is 897\.28 % from/,
+                    ),
+                }),
+            }),
+        );
+        expect(result.verdict).toBe('FAIL');
+    });
+
+    it('BK-07 passes a dealing rate at the 5 % edge and refers one customs has not published', () => {
+        // customs: 1 / 0.14 = 7.142857… CNY per USD; +5 % is 7.5 exactly
+        const cnyTrade = trade({ currency: 'CNY', valueMinor: 750_000 });
+        const edge = receipt({ allocations: [{ tradeNo: 'T1', amountMinor: 100_000, rate: '7.5' }] });
+        expect(reasonOf('BK-07', edge, facts({ trades: [cnyTrade] }))).toBe('BK07_WITHIN_VALUE');
+        const past = receipt({ allocations: [{ tradeNo: 'T1', amountMinor: 100_000, rate: '7.5001' }] });
+        expect(reasonOf('BK-07', past, facts({ trades: [trade({ currency: 'CNY', valueMinor: 800_000 })] }))).toBe(
+            'BK07_RATE_OUTSIDE_TOLERANCE',
+        );
+        const unpublished = runBankCheck(edge, facts({ trades: [cnyTrade], customsRates: undefined }));
+        expect(unpublished.checks.find((c) => c.id === 'BK-07')).toMatchObject({
+            outcome: 'REFER',
+            reason: 'BK07_RATE_NOT_PUBLISHED',
+        });
+        expect(unpublished.verdict).toBe('REFER');
+    });
+
+    it('BK-04 fails an allocation naming a line it would over-credit, even though the trade has room', () => {
+        const twoLines = trade({
+            valueMinor: 100_000,
+            lines: [
+                { lineId: 'L1', amount: 30_000 },
+                { lineId: 'L2', amount: 70_000 },
+            ],
+            allocatedByOthersMinor: 20_000,
+            otherReceiptCount: 1,
+            otherLineCredits: [{ lineId: 'L1', tradeAmountMinor: 20_000 }],
+        });
+        const r = receipt({
+            amountMinor: 20_000,
+            allocations: [{ tradeNo: 'T1', amountMinor: 20_000, rate: null, lineId: 'L1' }],
+        });
+        const result = runBankCheck(r, facts({ trades: [twoLines] }));
+        const bk04 = result.checks.find((c) => c.id === 'BK-04');
+        expect(bk04).toMatchObject({ outcome: 'FAIL', reason: 'BK04_LINE_EXCEEDS_REMAINING' });
+        expect(bk04?.findings).toContainEqual({
+            subject: 'T1',
+            outcome: 'FAIL',
+            reason: 'BK04_LINE_EXCEEDS_REMAINING',
+            detail: { lineId: 'L1', lineValueMinor: 30_000, creditedAfterMinor: 40_000, currency: 'USD' },
+        });
+        const onL2 = receipt({
+            amountMinor: 20_000,
+            allocations: [{ tradeNo: 'T1', amountMinor: 20_000, rate: null, lineId: 'L2' }],
+        });
+        expect(reasonOf('BK-04', onL2, facts({ trades: [twoLines] }))).toBe('BK04_WITHIN_REMAINING');
+        const noSuchLine = receipt({
+            amountMinor: 20_000,
+            allocations: [{ tradeNo: 'T1', amountMinor: 20_000, rate: null, lineId: 'L9' }],
+        });
+        expect(reasonOf('BK-04', noSuchLine, facts({ trades: [twoLines] }))).toBe('BK04_LINE_NOT_ON_TRADE');
     });
 
     it('takes the worst finding when a receipt pays several trades', () => {

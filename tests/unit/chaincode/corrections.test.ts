@@ -4,7 +4,7 @@ import { declaration, payerJson, seed, trade } from './receipt-fixtures';
 import * as id from './support/identities';
 import { voidAllocation } from '../../../chaincode/src/rules/allocation-void';
 import type { AllocationRecord, ReceiptRecord } from '../../../chaincode/src/model/records';
-import { World } from './support/world';
+import { DECL1, World } from './support/world';
 
 /**
  * Corrections (docs/rules.md "Corrections"): every amend, void, termination and withdrawal needs a reason, is done by
@@ -143,6 +143,31 @@ describe('agency agreements', () => {
             w.submit(id.operator(), (ctx) => w.party.TerminateAgencyAgreement(ctx, 'AG1', 'again')),
         ).rejects.toThrow(/^ALREADY_VOID: agreement AG1 is terminated/);
         await expect(amend('2024-06-30')).rejects.toThrow(/^ALREADY_VOID/);
+    });
+
+    describe('declaring trades registered under it (V10 on the filing day)', () => {
+        beforeEach(async () => {
+            await w.registerTrade('T1', [{ goods: 'G1', qty: 1, unitPrice: 500 }]);
+            await w.consolidate('O1', ['T1']);
+            await w.pack('PK1', ['O1']);
+        });
+
+        it('refuses the declaration once the agreement is terminated, naming the trade, and files nothing', async () => {
+            await w.submit(id.vendor('V1'), (ctx) => w.party.TerminateAgencyAgreement(ctx, 'AG1', 'agent closed'));
+            await expect(w.fileDeclaration(DECL1, 'PK1', ['T1'])).rejects.toThrow(
+                /^RULE_V10: trade T1: no agency agreement V1↔A1 in force on 2024-03-25/,
+            );
+            const t1 = await w.query(id.vendor('V1'), (ctx) => w.trade.GetTrade(ctx, 'T1'));
+            expect(t1).toMatchObject({ status: 'PACKED' });
+        });
+
+        it('files the declaration while the agreement is in force', async () => {
+            await expect(w.fileDeclaration(DECL1, 'PK1', ['T1'])).resolves.toMatchObject({
+                declNo: DECL1,
+                status: 'SUBMITTED',
+                tradeNos: ['T1'],
+            });
+        });
     });
 });
 

@@ -245,4 +245,26 @@ describe('receipts: a bank allocates at its dealing rate only near the customs r
         await seed(ledger, [exchangeRates('2024-02', { CNY: '0.146' })]);
         await expect(file(receipt({ valueDate: '2024-02-28' }))).resolves.toContain('"status":"ALLOCATED"');
     });
+
+    it('CheckReceipt reports what FileReceipt would refuse: BK-07 FAIL at 10×, REFER for an unpublished month', async () => {
+        const check = async (over: Record<string, unknown>): Promise<{ verdict: string; reasons: string[] }> => {
+            const proposal = JSON.parse(receipt({ receiptRef: undefined, channel: undefined, ...over })) as object;
+            const raw = await ledger.evaluate(id.bank('BANK1', BANK1_MSP), (ctx: Context) =>
+                contract.CheckReceipt(ctx, j({ receipt: proposal })),
+            );
+            const result = JSON.parse(raw) as {
+                verdict: string;
+                checks: { id: string; findings: { reason: string }[] }[];
+            };
+            const bk07 = result.checks.find((c) => c.id === 'BK-07');
+            return { verdict: result.verdict, reasons: (bk07?.findings ?? []).map((f) => f.reason) };
+        };
+        expect((await check({})).reasons).toEqual(['BK07_WITHIN_VALUE']);
+        await expect(
+            check({ allocations: [{ tradeNo: 'T3', amountMinor: 100_000, rate: '68.49315' }] }),
+        ).resolves.toEqual({ verdict: 'FAIL', reasons: ['BK07_EXCEEDS_TOLERANCE', 'BK07_RATE_OUTSIDE_TOLERANCE'] });
+        const unpublished = await check({ valueDate: '2024-02-28' });
+        expect(unpublished.reasons).toEqual(['BK07_WITHIN_VALUE', 'BK07_RATE_NOT_PUBLISHED']);
+        expect(unpublished.verdict).not.toBe('PASS');
+    });
 });

@@ -157,6 +157,29 @@ describe('allocations naming a trade line, through ReceiptContract', () => {
             'INVALID: trade T-L has no line L7',
         );
     });
+
+    it('CheckReceipt on a proposal over one line fails BK-04 with the line, before anything is filed', async () => {
+        await fileReceipt(w, 'R1', [{ tradeNo: 'T-L', lineId: 'L1', amountMinor: 52_500 }]);
+        const check = async (lineId: string): Promise<{ verdict: string; checks: { id: string; reason: string }[] }> =>
+            w.query(id.bank('BK1'), (ctx) =>
+                w.receipt.CheckReceipt(
+                    ctx,
+                    j({
+                        receipt: {
+                            payeePartyId: 'V1',
+                            amountMinor: 100,
+                            currency: 'USD',
+                            valueDate: '2024-03-20',
+                            allocations: [{ tradeNo: 'T-L', lineId, amountMinor: 100 }],
+                        },
+                    }),
+                ),
+            );
+        const overL1 = await check('L1');
+        expect(overL1.verdict).toBe('FAIL');
+        expect(overL1.checks.find((c) => c.id === 'BK-04')?.reason).toBe('BK04_LINE_EXCEEDS_REMAINING');
+        expect((await check('L2')).checks.find((c) => c.id === 'BK-04')?.reason).toBe('BK04_WITHIN_REMAINING');
+    });
 });
 
 interface LineView {
