@@ -329,13 +329,15 @@ describe('fraud and refused requests through the gateway on the real network', (
             expect(ok(await m.vendor.api.get(`/v1/trades/${tradeNo}`))).toMatchObject({ status: 'PACKED' });
         });
 
-        it('a bank credit at ten times customs’ rate is refused with 422 RULE_V31_RATE_OUTSIDE_TOLERANCE, one within 5 % kept', async () => {
+        it('a bank credit at ten times customs’ rate fails the check and is refused with 422 RULE_V31_RATE_OUTSIDE_TOLERANCE, one within 5 % kept', async () => {
             await publishCny('0.142857'); // 7.000007 CNY per USD
             const tradeNo = await cnyTrade(852_000, 852);
             await exportTrades(m, [tradeNo]);
             const credit = (rate: string): Record<string, unknown> =>
                 receipt(tradeNo, 100_000, { allocations: [{ tradeNo, amountMinor: 100_000, rate }] });
 
+            const proposed = omit(credit('70'), 'receiptRef', 'channel', 'payer');
+            const checked = ok(await m.bank.api.post('/v1/receipts/check', { receipt: proposed }));
             const tenfold = await m.bank.api.post('/v1/receipts', credit('70'));
             const untouched = ok(await m.bank.api.get(`/v1/trades/${tradeNo}/settlement`));
             ok(await m.bank.api.post('/v1/receipts', credit('7.1')), 201);
@@ -344,6 +346,10 @@ describe('fraud and refused requests through the gateway on the real network', (
             expect(failed(tenfold, 422, 'RULE_V31_RATE_OUTSIDE_TOLERANCE').message).toMatch(
                 /rate 70 CNY per USD is 9\d\d\.\d\d % from the customs rate 7\.00001 of/,
             );
+            // the check, asked first, already says what the filing refuses
+            expect(at(checked, 'result.verdict')).toBe('FAIL');
+            const bk07 = list(checked, 'result.checks').find((c) => str(c, 'id') === 'BK-07');
+            expect(list(bk07, 'findings').map((f) => str(f, 'reason'))).toContain('BK07_RATE_OUTSIDE_TOLERANCE');
             expect(untouched).toMatchObject({ allocatedMinor: 0, allocationCount: 0 });
             expect(settled).toMatchObject({ allocatedMinor: 710_000, allocationCount: 1 });
         });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { at, exportTrades, failed, list, marketSuite, ok, str, today, tradeBody } from './gateway-support';
+import { at, exportTrades, failed, list, marketSuite, ok, omit, str, today, tradeBody } from './gateway-support';
 import { uniqueId } from './support';
 
 /**
@@ -89,6 +89,13 @@ describe('trade lines: V11 prepackaged food, per-line over-receipt, reconciliati
         // L1 paid to its cap (120,000 × 1.05), then a second bank tries to take one more cent of L1
         ok(await m.bank.api.post('/v1/receipts', receipt([{ tradeNo, lineId: 'L1', amountMinor: 126_000 }])), 201);
         const over = receipt([{ tradeNo, lineId: 'L1', amountMinor: 100 }]);
+        const checked = ok(
+            await m.bank2.api.post('/v1/receipts/check', { receipt: omit(over, 'receiptRef', 'channel', 'payer') }),
+        );
+        expect(at(checked, 'result.verdict')).toBe('FAIL');
+        expect(list(checked, 'result.checks').find((c) => str(c, 'id') === 'BK-04')).toMatchObject({
+            reason: 'BK04_LINE_EXCEEDS_REMAINING',
+        });
         const refused = failed(await m.bank2.api.post('/v1/receipts', over), 422, 'RULE_V25_LINE_OVER_RECEIPT');
         expect(refused.message).toContain(`line L1`);
         failed(await m.bank2.api.get(`/v1/receipts/BankOrgMSP:${str(over, 'receiptRef')}`), 404, 'NOT_FOUND');
