@@ -190,6 +190,14 @@ export class FabricNetwork {
         });
     }
 
+    /** Stops a service `startService` started and forgets it: neither `up` nor the watchdog starts it again. */
+    stopService(name: string): Promise<void> {
+        return this.#exclusive(async () => {
+            rmSync(this.#serviceFile(name), { force: true });
+            await stopProcess(this.layout, name);
+        });
+    }
+
     #serviceFile(name: string): string {
         return path.join(this.layout.run, `${name}.service.json`);
     }
