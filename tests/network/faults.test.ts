@@ -41,8 +41,30 @@ interface Write {
     /** When the write was first sent, and when it was acknowledged (201), if it was. */
     readonly sentAt: number;
     ackedAt?: number;
+    /** The process killed last when it was sent (or "none"). */
+    readonly during: string;
     /** What the first attempt got when it was not a 201: a status and code, or the network error. */
     firstAnswer?: string;
+}
+
+/** The process killed last: the writes sent since are told apart by it in the report. */
+let lastKilled = 'none';
+
+/** Runs `work` on every item, `parallel` at a time (reading hundreds of writes back one by one takes minutes). */
+async function eachInParallel<T>(
+    items: readonly T[],
+    parallel: number,
+    work: (item: T) => Promise<void>,
+): Promise<void> {
+    let next = 0;
+    await Promise.all(
+        Array.from({ length: parallel }, async () => {
+            while (next < items.length) {
+                const item = items[next++] as T;
+                await work(item);
+            }
+        }),
+    );
 }
 
 /** A free port on 127.0.0.1 for the gateway process: it must keep its port across restarts. */
@@ -129,15 +151,20 @@ class Load {
 
     async #worker(): Promise<void> {
         while (this.#running) {
-            const write: Write = { key: idem(), body: { sha256: hex64(), kind: 'INVOICE' }, sentAt: Date.now() };
+            const write: Write = {
+                key: idem(),
+                body: { sha256: hex64(), kind: 'INVOICE' },
+                sentAt: Date.now(),
+                during: lastKilled,
+            };
             this.writes.push(write);
             const answer = await this.send(write);
             if (answer.status === 201) {
                 write.ackedAt = Date.now();
             } else {
                 write.firstAnswer = describeAnswer(answer);
-                // a failing network answers fast: do not spin
-                await sleep(200);
+                // a failing network answers fast, an unreachable gateway at once: do not spin
+                await sleep(answer.status === 0 ? 1000 : 200);
             }
         }
     }
@@ -209,6 +236,7 @@ async function crashAndRecover(name: string): Promise<Fault> {
     await load.flowingAgain(`before ${name}`, Date.now());
     const ackedBefore = load.acked();
     const killedAt = Date.now();
+    lastKilled = name;
     network.crash(name);
     const flowing = await load.flowingAgain(`${name} was killed`, killedAt);
     await waitFor(
@@ -236,6 +264,7 @@ describe('SIGKILL of one process at a time under a steady write load', () => {
         await load.flowingAgain(`before ${leader}`, Date.now());
         const ackedBefore = load.acked();
         const killedAt = Date.now();
+        lastKilled = leader;
         network.crash(leader);
         const flowing = await load.flowingAgain(`${leader} was killed`, killedAt);
         const newLeader = await waitForLeader(network.topology);
@@ -293,7 +322,7 @@ describe('SIGKILL of one process at a time under a steady write load', () => {
         // every write not acknowledged at first is retried with its own key until the gateway knows its outcome
         const unacknowledged = load.writes.filter((w) => w.ackedAt === undefined);
         const retried: Record<string, number> = {};
-        for (const write of unacknowledged) {
+        await eachInParallel(unacknowledged, 8, async (write) => {
             const final = await waitFor(
                 `${write.key} to be resolved`,
                 async () => {
@@ -302,20 +331,20 @@ describe('SIGKILL of one process at a time under a steady write load', () => {
                 },
                 { timeoutMs: 90_000, intervalMs: 1000 },
             );
-            const outcome = `${write.firstAnswer ?? '?'} → ${describeAnswer(final)}`;
+            const outcome = `after ${write.during}: ${write.firstAnswer ?? '?'} → ${describeAnswer(final)}`;
             retried[outcome] = (retried[outcome] ?? 0) + 1;
             if (final.status === 201) write.ackedAt = Date.now();
-        }
-        console.log(`writes not acknowledged at first, and their retry: ${JSON.stringify(retried)}`);
+        });
+        console.log(`writes not acknowledged at first, and their retry:\n${JSON.stringify(retried, null, 1)}`);
 
         const acked = load.writes.filter((w) => w.ackedAt !== undefined);
         const missing: string[] = [];
-        for (const write of acked) {
+        await eachInParallel(acked, 8, async (write) => {
             const read = await m.vendor.api.get(`/v1/documents/${write.body.sha256}`);
             if (read.status !== 200 || (read.body as { registered?: boolean }).registered !== true) {
                 missing.push(write.body.sha256);
             }
-        }
+        });
         const vendor = certificatesOf(gw, [m.vendor]);
         const valid = (await transactionsSince(fromBlock)).filter((tx) => tx.valid && vendor.has(tx.creator)).length;
         console.log(
