@@ -6,7 +6,7 @@ import { repoRoot } from '../client';
 import { binary, type Layout } from './layout';
 import { adminEnv } from './nodes';
 import { run, type Reporter } from './run';
-import { peerAddress, type PeerOrg, type Topology } from './topology';
+import { ordererAddress, peerAddress, type PeerOrg, type Topology } from './topology';
 
 export const defaultChaincodeDir = (): string => path.join(repoRoot(), 'dist', 'chaincode');
 
@@ -205,15 +205,14 @@ async function approvedPackageId(
     }
 }
 
-/** How the `peer` CLI reaches the orderer: its address and TLS root. */
+/**
+ * How the `peer` CLI reaches the ordering service: the first node's address (any node forwards a transaction to the
+ * Raft leader) and the TLS root.
+ */
 export function ordererArgs(layout: Layout, topology: Topology): string[] {
-    return [
-        '-o',
-        `${topology.orderer.host}:${topology.orderer.port}`,
-        '--tls',
-        '--cafile',
-        layout.ordererTlsCa(topology),
-    ];
+    const [first] = topology.orderer.nodes;
+    if (!first) throw new Error('the topology has no orderer node');
+    return ['-o', ordererAddress(first), '--tls', '--cafile', layout.ordererTlsCa(topology)];
 }
 
 /**

@@ -2,22 +2,54 @@ import { binary, type Layout } from './layout';
 import { metric } from './health';
 import { adminEnv } from './nodes';
 import { run, waitFor, type Reporter } from './run';
-import type { Topology } from './topology';
+import {
+    ordererName,
+    ordererNodes,
+    ordererOperations,
+    type NumberedOrderer,
+    type OrdererNode,
+    type Topology,
+} from './topology';
+
+/** The orderer nodes that lead the channel now (Raft: one, or none while a majority is missing or electing). */
+export async function channelLeaders(topology: Topology): Promise<NumberedOrderer[]> {
+    const leading = await Promise.all(
+        ordererNodes(topology).map(
+            async (node) =>
+                (await metric(ordererOperations(node), 'consensus_etcdraft_is_leader', {
+                    channel: topology.channel,
+                })) === 1,
+        ),
+    );
+    return ordererNodes(topology).filter((_, i) => leading[i]);
+}
+
+/** Waits until one orderer node leads the channel; returns its process name. */
+export function waitForLeader(topology: Topology, reporter?: Reporter, timeoutMs = 60_000): Promise<string> {
+    return waitFor(
+        `an orderer to lead channel ${topology.channel}`,
+        async () => {
+            const [leader] = await channelLeaders(topology);
+            return leader && ordererName(topology, leader);
+        },
+        { reporter, timeoutMs },
+    );
+}
 
 /**
- * Joins the orderer (channel participation API, from the generated genesis block) and every peer to the
- * channel, skipping whoever has joined already, and waits until the orderer leads the channel. The nodes are
- * listening on every port (FabricNetwork waits for that when it starts them).
+ * Joins every orderer node (channel participation API, from the generated genesis block) and every peer to the
+ * channel, skipping whoever has joined already, and waits until an orderer leads the channel: Raft elects one once
+ * a majority of the nodes has joined. The nodes are listening on every port (FabricNetwork waits for that when it
+ * starts them).
  */
 export async function joinChannel(layout: Layout, topology: Topology, reporter: Reporter): Promise<void> {
-    const { orderer } = topology;
     const adminTls = layout.ordererAdminTls(topology);
-    const osnadmin = (args: string[]): Promise<string> =>
+    const osnadmin = (node: OrdererNode, args: string[]): Promise<string> =>
         run(binary('osnadmin'), [
             'channel',
             ...args,
             '-o',
-            `${orderer.host}:${orderer.adminPort}`,
+            `${node.host}:${node.adminPort}`,
             '--ca-file',
             layout.ordererTlsCa(topology),
             '--client-cert',
@@ -25,17 +57,19 @@ export async function joinChannel(layout: Layout, topology: Topology, reporter: 
             '--client-key',
             adminTls.key,
         ]);
-    const listed = await osnadmin(['list']);
-    if (!listed.includes(`"name": "${topology.channel}"`)) {
-        await osnadmin(['join', '--channelID', topology.channel, '--config-block', layout.channelBlock(topology)]);
+    for (const node of topology.orderer.nodes) {
+        const listed = await osnadmin(node, ['list']);
+        if (!listed.includes(`"name": "${topology.channel}"`)) {
+            await osnadmin(node, [
+                'join',
+                '--channelID',
+                topology.channel,
+                '--config-block',
+                layout.channelBlock(topology),
+            ]);
+        }
     }
-    const ops = `${orderer.host}:${orderer.operationsPort}`;
-    await waitFor(
-        `the orderer to lead channel ${topology.channel}`,
-        async () =>
-            (await metric(ops, 'consensus_etcdraft_is_leader', { channel: topology.channel })) === 1 ? true : undefined,
-        { reporter },
-    );
+    await waitForLeader(topology, reporter);
     for (const org of topology.peerOrgs) {
         const env = adminEnv(layout, org);
         const channels = await run(binary('peer'), ['channel', 'list'], { env });

@@ -4,11 +4,11 @@ import path from 'node:path';
 import { stringify } from 'yaml';
 import { binary, Layout, sampleConfigDir } from './layout';
 import { run } from './run';
-import type { PeerOrg, Topology } from './topology';
+import { ordererAddress, ordererHostname, ordererNodes, type PeerOrg, type Topology } from './topology';
 
 const hosts = (host: string): string[] => [...new Set(['localhost', '127.0.0.1', host])];
 
-/** cryptogen's input: one orderer and one peer per org, TLS names for every host; people come from the CAs. */
+/** cryptogen's input: every orderer node and one peer per org, TLS names for every host; people come from the CAs. */
 export function cryptoConfig(topology: Topology): unknown {
     const { orderer } = topology;
     return {
@@ -17,7 +17,10 @@ export function cryptoConfig(topology: Topology): unknown {
                 Name: orderer.name,
                 Domain: orderer.domain,
                 EnableNodeOUs: true,
-                Specs: [{ Hostname: 'orderer0', SANS: hosts(orderer.host) }],
+                Specs: ordererNodes(topology).map((node) => ({
+                    Hostname: ordererHostname(node),
+                    SANS: hosts(node.host),
+                })),
             },
         ],
         PeerOrgs: topology.peerOrgs.map((org) => ({
@@ -53,7 +56,6 @@ export function peerOrgDefinition(layout: Layout, org: PeerOrg): unknown {
 /** configtxgen's input: the channel profile with its orgs, anchor peers, Raft orderer and policies. */
 export function configtx(layout: Layout, topology: Topology): unknown {
     const { orderer } = topology;
-    const serverCert = path.join(layout.ordererNodeDir(topology), 'tls', 'server.crt');
     const ordererOrg = {
         Name: orderer.name,
         ID: orderer.mspId,
@@ -63,7 +65,8 @@ export function configtx(layout: Layout, topology: Topology): unknown {
             Writers: signature(`OR('${orderer.mspId}.member')`),
             Admins: signature(`OR('${orderer.mspId}.admin')`),
         },
-        OrdererEndpoints: [`${orderer.host}:${orderer.port}`],
+        // peers and clients deliver from / broadcast to any of these, so a node down is routed around
+        OrdererEndpoints: orderer.nodes.map(ordererAddress),
     };
     return {
         Profiles: {
@@ -83,15 +86,16 @@ export function configtx(layout: Layout, topology: Topology): unknown {
                         PreferredMaxBytes: '2 MB',
                     },
                     EtcdRaft: {
-                        Consenters: [
-                            {
-                                Host: orderer.host,
-                                Port: orderer.port,
+                        Consenters: ordererNodes(topology).map((node) => {
+                            const serverCert = path.join(layout.ordererNodeDir(topology, node), 'tls', 'server.crt');
+                            return {
+                                Host: node.host,
+                                Port: node.port,
                                 ClientTLSCert: serverCert,
                                 ServerTLSCert: serverCert,
-                            },
-                        ],
-                        // A 100 ms tick makes the single orderer re-elect itself in about a second after a restart.
+                            };
+                        }),
+                        // A 100 ms tick: the followers of a leader that dies elect a new one in about a second.
                         Options: {
                             TickInterval: '100ms',
                             ElectionTick: 10,

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { toolsDir } from '../client';
-import type { PeerOrg, Topology } from './topology';
+import { ordererName, type NumberedOrderer, type PeerOrg, type Topology } from './topology';
 
 /** Where binaries live: shared by every network on the machine, rebuilt only when the pinned version changes. */
 export const binDir = (): string => path.join(toolsDir(), 'bin');
@@ -59,8 +59,8 @@ export class Layout {
     ordererOrgDir(topology: Topology): string {
         return path.join(this.crypto, 'ordererOrganizations', topology.orderer.domain);
     }
-    ordererNodeDir(topology: Topology): string {
-        return path.join(this.ordererOrgDir(topology), 'orderers', `orderer0.${topology.orderer.domain}`);
+    ordererNodeDir(topology: Topology, node: NumberedOrderer): string {
+        return path.join(this.ordererOrgDir(topology), 'orderers', ordererName(topology, node));
     }
     ordererTlsCa(topology: Topology): string {
         return path.join(this.ordererOrgDir(topology), 'tlsca', `tlsca.${topology.orderer.domain}-cert.pem`);

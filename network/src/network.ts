@@ -15,7 +15,7 @@ import { healthy, metric } from './health';
 import { bootstrapSecret, caClient, ensureIdentities } from './identities';
 import { binary, Layout } from './layout';
 import { ifUnlocked, withLock } from './lock';
-import { adminEnv, caProcess, chaincodeProcess, networkProcessNames, ordererProcess, peerProcess } from './nodes';
+import { adminEnv, caProcess, chaincodeProcess, networkProcessNames, ordererProcesses, peerProcess } from './nodes';
 import { crashProcess, isRunning, startProcess, stopProcess, waitListening, type ProcessSpec } from './processes';
 import { silentReporter, sleep, timed, waitFor, type Reporter } from './run';
 import { networkStatus, queryThrough, type StatusReport } from './status';
@@ -24,6 +24,8 @@ import {
     loadTopology,
     nextBankOrg,
     ordererName,
+    ordererNodes,
+    ordererOperations,
     peerName,
     withAddedOrgs,
     type PeerOrg,
@@ -135,7 +137,7 @@ export class FabricNetwork {
             }
         });
         await timed(report, 'Starting certificate authorities', () => this.#startCas(topology.peerOrgs));
-        await timed(report, 'Starting orderer and peers', () => this.#startNodes());
+        await timed(report, 'Starting orderer nodes and peers', () => this.#startNodes());
         await timed(report, `Joining channel ${topology.channel}`, () => joinChannel(layout, topology, report));
         await timed(report, 'Starting chaincode servers and deploying chaincode', () => this.#deploy());
         await timed(report, 'Enrolling admins and demo users', async () => {
@@ -185,6 +187,14 @@ export class FabricNetwork {
             mkdirSync(this.layout.run, { recursive: true });
             writeFileSync(this.#serviceFile(service.name), JSON.stringify(service, null, 2));
             await this.#start([serviceProcess(service)]);
+        });
+    }
+
+    /** Stops a service `startService` started and forgets it: neither `up` nor the watchdog starts it again. */
+    stopService(name: string): Promise<void> {
+        return this.#exclusive(async () => {
+            rmSync(this.#serviceFile(name), { force: true });
+            await stopProcess(this.layout, name);
         });
     }
 
@@ -305,11 +315,14 @@ export class FabricNetwork {
         assertNonLoopbackIPv4();
         // the orderer's admin port (osnadmin) and the peers' gRPC ports (peer CLI) listen only after /healthz answers
         await this.#start([
-            ordererProcess(layout, topology),
+            ...ordererProcesses(layout, topology),
             ...topology.peerOrgs.map((org) => peerProcess(layout, org)),
         ]);
         await this.#waitHealthy([
-            { name: ordererName(topology), address: `${topology.orderer.host}:${topology.orderer.operationsPort}` },
+            ...ordererNodes(topology).map((node) => ({
+                name: ordererName(topology, node),
+                address: ordererOperations(node),
+            })),
             ...topology.peerOrgs.map((org) => ({ name: peerName(org), address: `${org.host}:${org.operationsPort}` })),
         ]);
     }
@@ -411,7 +424,10 @@ export class FabricNetwork {
             );
         }
         const org = pending ?? nextBankOrg(this.topology, name);
-        if (!existsSync(layout.generatedMarker) || !isRunning(layout, ordererName(this.topology))) {
+        const ordererRuns = ordererNodes(this.topology).some((node) =>
+            isRunning(layout, ordererName(this.topology, node)),
+        );
+        if (!existsSync(layout.generatedMarker) || !ordererRuns) {
             throw new Error(`the network in ${layout.root} is not running: run network:up first`);
         }
         if (pending) {
@@ -439,7 +455,7 @@ export class FabricNetwork {
         });
         return [
             ...topology.peerOrgs.map((org) => caProcess(layout, org, bootstrapSecret(layout, org))),
-            ordererProcess(layout, topology),
+            ...ordererProcesses(layout, topology),
             ...topology.peerOrgs.map((org) => peerProcess(layout, org)),
             ...chaincodeServers,
             ...this.#services(),
@@ -480,7 +496,7 @@ export class FabricNetwork {
     }
 
     /**
-     * Watches the network until `signal` aborts, restarting any process that stops (a crashed peer, orderer,
+     * Watches the network until `signal` aborts, restarting any process that stops (a crashed peer, orderer node,
      * CA or chaincode server comes back within about `intervalMs`).
      */
     async watch(signal: AbortSignal, intervalMs = 2000): Promise<void> {
@@ -512,12 +528,10 @@ export class FabricNetwork {
         // a peer stopped before it committed the last blocks catches up from the orderer after it starts: until then
         // it endorses and answers queries on older state
         const channel = { channel: topology.channel };
-        const ordered =
-            (await metric(
-                `${topology.orderer.host}:${topology.orderer.operationsPort}`,
-                'ledger_blockchain_height',
-                channel,
-            )) ?? 0;
+        const heights = await Promise.all(
+            ordererNodes(topology).map((node) => metric(ordererOperations(node), 'ledger_blockchain_height', channel)),
+        );
+        const ordered = Math.max(0, ...heights.map((height) => height ?? 0));
         for (const org of topology.peerOrgs) {
             await waitFor(
                 `${peerName(org)} to hold the orderer's ${ordered} blocks`,

@@ -2,42 +2,54 @@ import path from 'node:path';
 import { repoRoot } from '../client';
 import { binary, Layout } from './layout';
 import type { ProcessSpec } from './processes';
-import { ordererName, peerAddress, peerName, type PeerOrg, type Topology } from './topology';
+import {
+    ordererName,
+    ordererNodes,
+    peerAddress,
+    peerName,
+    type NumberedOrderer,
+    type PeerOrg,
+    type Topology,
+} from './topology';
 
 const logging = { FABRIC_LOGGING_SPEC: 'INFO' };
 
-export function ordererProcess(layout: Layout, topology: Topology): ProcessSpec {
+/** One Raft orderer node; the nodes talk to each other (cluster traffic) on their client port, with their TLS keys. */
+export function ordererProcess(layout: Layout, topology: Topology, node: NumberedOrderer): ProcessSpec {
     const { orderer } = topology;
-    const node = layout.ordererNodeDir(topology);
-    const tls = path.join(node, 'tls');
-    const data = layout.data(ordererName(topology));
+    const dir = layout.ordererNodeDir(topology, node);
+    const tls = path.join(dir, 'tls');
+    const data = layout.data(ordererName(topology, node));
     return {
-        name: ordererName(topology),
+        name: ordererName(topology, node),
         command: binary('orderer'),
         args: [],
-        ports: [orderer.port, orderer.adminPort, orderer.operationsPort],
+        ports: [node.port, node.adminPort, node.operationsPort],
         env: {
             ...process.env,
             ...logging,
             FABRIC_CFG_PATH: layout.config,
-            ORDERER_GENERAL_LISTENADDRESS: orderer.host,
-            ORDERER_GENERAL_LISTENPORT: String(orderer.port),
+            ORDERER_GENERAL_LISTENADDRESS: node.host,
+            ORDERER_GENERAL_LISTENPORT: String(node.port),
             ORDERER_GENERAL_LOCALMSPID: orderer.mspId,
-            ORDERER_GENERAL_LOCALMSPDIR: path.join(node, 'msp'),
+            ORDERER_GENERAL_LOCALMSPDIR: path.join(dir, 'msp'),
             ORDERER_GENERAL_TLS_ENABLED: 'true',
             ORDERER_GENERAL_TLS_PRIVATEKEY: path.join(tls, 'server.key'),
             ORDERER_GENERAL_TLS_CERTIFICATE: path.join(tls, 'server.crt'),
             ORDERER_GENERAL_TLS_ROOTCAS: `[${path.join(tls, 'ca.crt')}]`,
+            ORDERER_GENERAL_CLUSTER_CLIENTCERTIFICATE: path.join(tls, 'server.crt'),
+            ORDERER_GENERAL_CLUSTER_CLIENTPRIVATEKEY: path.join(tls, 'server.key'),
+            ORDERER_GENERAL_CLUSTER_ROOTCAS: `[${path.join(tls, 'ca.crt')}]`,
             // Fabric 2.5 defaults still assume a system channel; we use the channel participation API.
             ORDERER_GENERAL_BOOTSTRAPMETHOD: 'none',
             ORDERER_CHANNELPARTICIPATION_ENABLED: 'true',
-            ORDERER_ADMIN_LISTENADDRESS: `${orderer.host}:${orderer.adminPort}`,
+            ORDERER_ADMIN_LISTENADDRESS: `${node.host}:${node.adminPort}`,
             ORDERER_ADMIN_TLS_ENABLED: 'true',
             ORDERER_ADMIN_TLS_CERTIFICATE: path.join(tls, 'server.crt'),
             ORDERER_ADMIN_TLS_PRIVATEKEY: path.join(tls, 'server.key'),
             ORDERER_ADMIN_TLS_ROOTCAS: `[${path.join(tls, 'ca.crt')}]`,
             ORDERER_ADMIN_TLS_CLIENTROOTCAS: `[${path.join(tls, 'ca.crt')}]`,
-            ORDERER_OPERATIONS_LISTENADDRESS: `${orderer.host}:${orderer.operationsPort}`,
+            ORDERER_OPERATIONS_LISTENADDRESS: `${node.host}:${node.operationsPort}`,
             ORDERER_METRICS_PROVIDER: 'prometheus',
             ORDERER_FILELEDGER_LOCATION: path.join(data, 'ledger'),
             ORDERER_CONSENSUS_WALDIR: path.join(data, 'etcdraft', 'wal'),
@@ -45,6 +57,9 @@ export function ordererProcess(layout: Layout, topology: Topology): ProcessSpec 
         },
     };
 }
+
+export const ordererProcesses = (layout: Layout, topology: Topology): ProcessSpec[] =>
+    ordererNodes(topology).map((node) => ordererProcess(layout, topology, node));
 
 const builderDir = (): string => path.join(repoRoot(), 'network', 'builders', 'ccaas');
 
@@ -160,7 +175,7 @@ export function chaincodeProcess(topology: Topology, org: PeerOrg, packageId: st
 export function networkProcessNames(topology: Topology): string[] {
     return [
         ...topology.peerOrgs.map(caProcessName),
-        ordererName(topology),
+        ...ordererNodes(topology).map((node) => ordererName(topology, node)),
         ...topology.peerOrgs.map(peerName),
         ...topology.peerOrgs.map((org) => chaincodeProcessName(topology, org)),
     ];

@@ -7,7 +7,7 @@ import { caClient } from './identities';
 import type { Layout } from './layout';
 import { caProcessName, chaincodeProcessName, networkProcessNames } from './nodes';
 import { isRunning, residentMiB } from './processes';
-import { ordererName, peerName, type PeerOrg, type Topology } from './topology';
+import { ordererName, ordererNodes, ordererOperations, peerName, type PeerOrg, type Topology } from './topology';
 
 export interface NodeStatus {
     readonly name: string;
@@ -38,7 +38,7 @@ export async function networkStatus(layout: Layout, topology: Topology): Promise
         nodes.push(await caStatus(layout, org));
     }
     nodes.push(
-        await ordererStatus(topology),
+        ...(await ordererStatuses(topology)),
         ...(await peerStatuses(topology)),
         ...(await chaincodeStatus(layout, topology)),
     );
@@ -66,16 +66,33 @@ export async function queryThrough(layout: Layout, topology: Topology, org: Peer
     }
 }
 
-async function ordererStatus(topology: Topology): Promise<NodeStatus> {
-    const { orderer, channel } = topology;
-    const operations = `${orderer.host}:${orderer.operationsPort}`;
-    const leader = await metric(operations, 'consensus_etcdraft_is_leader', { channel });
-    return nodeStatus(
-        ordererName(topology),
-        operations,
-        leader === 1
-            ? { ok: true, detail: 'raft leader' }
-            : { ok: false, detail: `not raft leader of ${channel} (is_leader=${leader ?? 'absent'})` },
+/**
+ * Every orderer node must be a member of the channel's Raft cluster (leader or follower), and one of them must lead:
+ * without a leader (a majority of the nodes down) nothing is ordered.
+ */
+async function ordererStatuses(topology: Topology): Promise<NodeStatus[]> {
+    const { channel } = topology;
+    const nodes = ordererNodes(topology);
+    const leading = await Promise.all(
+        nodes.map((node) => metric(ordererOperations(node), 'consensus_etcdraft_is_leader', { channel })),
+    );
+    const leader = nodes.find((_, i) => leading[i] === 1);
+    return Promise.all(
+        nodes.map((node, i) => {
+            const isLeader = leading[i];
+            const verdict =
+                isLeader === undefined
+                    ? { ok: false, detail: `not a member of channel ${channel}'s Raft cluster (no is_leader metric)` }
+                    : leader === undefined
+                      ? {
+                            ok: false,
+                            detail: `channel ${channel} has no Raft leader (a majority of the nodes is down?)`,
+                        }
+                      : isLeader === 1
+                        ? { ok: true, detail: 'raft leader' }
+                        : { ok: true, detail: `raft follower of ${ordererName(topology, leader)}` };
+            return nodeStatus(ordererName(topology, node), ordererOperations(node), verdict);
+        }),
     );
 }
 

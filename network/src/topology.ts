@@ -28,6 +28,14 @@ const peerOrgSchema = z.strictObject({
     users: z.array(userSchema).default([]),
 });
 
+/** One Raft orderer node: its client/cluster gRPC port, its channel participation (osnadmin) port, operations. */
+const ordererNodeSchema = z.strictObject({
+    host,
+    port,
+    adminPort: port,
+    operationsPort: port,
+});
+
 const topologySchema = z.strictObject({
     channel: z.string().regex(/^[a-z][a-z0-9.-]*$/),
     chaincode: z.strictObject({ name: z.string().regex(/^[a-z][a-z0-9_-]*$/) }),
@@ -35,18 +43,17 @@ const topologySchema = z.strictObject({
         name,
         mspId: name,
         domain: host,
-        host,
-        port,
-        adminPort: port,
-        operationsPort: port,
         batchTimeout: z.string().regex(/^\d+(ms|s)$/),
         maxMessageCount: z.number().int().positive(),
+        // Raft keeps ordering while a majority of the nodes runs: 3 nodes survive the loss of any one
+        nodes: z.array(ordererNodeSchema).min(1),
     }),
     peerOrgs: z.array(peerOrgSchema).min(1),
 });
 
 export type Topology = z.infer<typeof topologySchema>;
 export type PeerOrg = z.infer<typeof peerOrgSchema>;
+export type OrdererNode = z.infer<typeof ordererNodeSchema>;
 export type DemoUser = z.infer<typeof userSchema>;
 
 export const DEFAULT_TOPOLOGY = (): string => path.join(repoRoot(), 'network', 'topology.yaml');
@@ -110,7 +117,10 @@ export function nextBankOrg(topology: Topology, name: string): PeerOrg {
         peerPort,
         chaincodeListenPort: offset(last.chaincodeListenPort),
         operationsPort:
-            Math.max(topology.orderer.operationsPort, ...topology.peerOrgs.map((o) => o.operationsPort)) + 1,
+            Math.max(
+                ...topology.orderer.nodes.map((node) => node.operationsPort),
+                ...topology.peerOrgs.map((o) => o.operationsPort),
+            ) + 1,
         caPort: offset(last.caPort),
         caOperationsPort: Math.max(...topology.peerOrgs.map((o) => o.caOperationsPort)) + 1,
         chaincodeServerPort: offset(last.chaincodeServerPort),
@@ -134,9 +144,7 @@ export function nextBankOrg(topology: Topology, name: string): PeerOrg {
 export function topologyPorts(topology: Topology): number[] {
     const { orderer, peerOrgs } = topology;
     return [
-        orderer.port,
-        orderer.adminPort,
-        orderer.operationsPort,
+        ...orderer.nodes.flatMap((node) => [node.port, node.adminPort, node.operationsPort]),
         ...peerOrgs.flatMap((org) => [
             org.peerPort,
             org.chaincodeListenPort,
@@ -158,9 +166,12 @@ export function shiftPorts(topology: Topology, offset: number): Topology {
         ...topology,
         orderer: {
             ...orderer,
-            port: orderer.port + offset,
-            adminPort: orderer.adminPort + offset,
-            operationsPort: orderer.operationsPort + offset,
+            nodes: orderer.nodes.map((node) => ({
+                ...node,
+                port: node.port + offset,
+                adminPort: node.adminPort + offset,
+                operationsPort: node.operationsPort + offset,
+            })),
         },
         peerOrgs: topology.peerOrgs.map((org) => ({
             ...org,
@@ -190,5 +201,15 @@ function assertDistinct(topology: Topology): void {
 
 export const peerName = (org: PeerOrg): string => `peer0.${org.domain}`;
 export const peerAddress = (org: PeerOrg): string => `${org.host}:${org.peerPort}`;
-export const ordererName = (topology: Topology): string => `orderer0.${topology.orderer.domain}`;
-export const ordererAddress = (topology: Topology): string => `${topology.orderer.host}:${topology.orderer.port}`;
+/** An orderer node with its place in the topology's list, which names it (orderer0, orderer1, …). */
+export interface NumberedOrderer extends OrdererNode {
+    readonly index: number;
+}
+
+export const ordererNodes = (topology: Topology): NumberedOrderer[] =>
+    topology.orderer.nodes.map((node, index) => ({ ...node, index }));
+export const ordererHostname = (node: NumberedOrderer): string => `orderer${node.index}`;
+export const ordererName = (topology: Topology, node: NumberedOrderer): string =>
+    `${ordererHostname(node)}.${topology.orderer.domain}`;
+export const ordererAddress = (node: OrdererNode): string => `${node.host}:${node.port}`;
+export const ordererOperations = (node: OrdererNode): string => `${node.host}:${node.operationsPort}`;

@@ -89,11 +89,10 @@ describe('a topology with a second bank', () => {
     it('up refuses to start a node whose port is taken, naming the port, and succeeds once it is free', async () => {
         await network.down();
         const blocker = createServer();
-        await new Promise<void>((resolve) => blocker.listen(network.topology.orderer.adminPort, '127.0.0.1', resolve));
+        const adminPort = network.topology.orderer.nodes[0]?.adminPort ?? 0;
+        await new Promise<void>((resolve) => blocker.listen(adminPort, '127.0.0.1', resolve));
         try {
-            await expect(network.up()).rejects.toThrow(
-                `port ${network.topology.orderer.adminPort} on 127.0.0.1 is already in use`,
-            );
+            await expect(network.up()).rejects.toThrow(`port ${adminPort} on 127.0.0.1 is already in use`);
         } finally {
             await new Promise((resolve) => blocker.close(resolve));
         }

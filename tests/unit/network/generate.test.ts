@@ -93,18 +93,44 @@ describe('channel configuration (configtx.yaml)', () => {
 
     it('the Raft orderer batches as the topology says, at its own address, and one orderer validates blocks', () => {
         const { orderer } = fourOrgs;
+        const [node] = orderer.nodes;
         const ordering = channel(fourOrgs, 'Orderer');
         expect(at(ordering, 'OrdererType')).toBe('etcdraft');
         expect(at(ordering, 'BatchTimeout')).toBe(orderer.batchTimeout);
         expect(at(ordering, 'BatchSize', 'MaxMessageCount')).toBe(orderer.maxMessageCount);
         expect(at(ordering, 'EtcdRaft', 'Options', 'TickInterval')).toBe('100ms');
         expect(list(at(ordering, 'EtcdRaft', 'Consenters')).map(({ Host, Port }) => ({ Host, Port }))).toEqual([
-            { Host: orderer.host, Port: orderer.port },
+            { Host: node?.host, Port: node?.port },
         ]);
         const [ordererOrg] = list(at(ordering, 'Organizations'));
         expect(ordererOrg?.ID).toBe(orderer.mspId);
-        expect(ordererOrg?.OrdererEndpoints).toEqual([`${orderer.host}:${orderer.port}`]);
+        expect(ordererOrg?.OrdererEndpoints).toEqual([`${node?.host}:${node?.port}`]);
         expect(at(ordering, 'Policies', 'BlockValidation')).toEqual({ Type: 'ImplicitMeta', Rule: 'ANY Writers' });
+    });
+
+    it('the default network orders with three Raft nodes, each a consenter with its own TLS certificate', () => {
+        const ordering = channel(defaultTopology, 'Orderer');
+        const consenters = list(at(ordering, 'EtcdRaft', 'Consenters'));
+        expect(consenters.map(({ Host, Port }) => `${String(Host)}:${String(Port)}`)).toEqual([
+            '127.0.0.1:7050',
+            '127.0.0.1:7150',
+            '127.0.0.1:7250',
+        ]);
+        expect(consenters.map(({ ServerTLSCert }) => ServerTLSCert)).toEqual(
+            ['orderer0', 'orderer1', 'orderer2'].map((host) =>
+                path.join(layout.ordererOrgDir(defaultTopology), 'orderers', `${host}.trade.test`, 'tls', 'server.crt'),
+            ),
+        );
+        const [ordererOrg] = list(at(ordering, 'Organizations'));
+        expect(ordererOrg?.OrdererEndpoints).toEqual(['127.0.0.1:7050', '127.0.0.1:7150', '127.0.0.1:7250']);
+        expect(at(cryptoConfig(defaultTopology), 'OrdererOrgs')).toEqual([
+            expect.objectContaining({
+                Specs: ['orderer0', 'orderer1', 'orderer2'].map((Hostname) => ({
+                    Hostname,
+                    SANS: ['localhost', '127.0.0.1'],
+                })),
+            }),
+        ]);
     });
 
     it('generates the one channel profile, with the v2.5 application capabilities', () => {
@@ -115,7 +141,7 @@ describe('channel configuration (configtx.yaml)', () => {
 });
 
 describe('crypto configuration (crypto-config.yaml)', () => {
-    it('one orderer and one peer per org, with TLS names for the topology hosts, and no cryptogen users', () => {
+    it('one orderer node (as the topology lists) and one peer per org, with TLS names for the topology hosts, and no cryptogen users', () => {
         const config = cryptoConfig(fourOrgs);
         expect(at(config, 'OrdererOrgs')).toEqual([
             {

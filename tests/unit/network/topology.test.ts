@@ -7,6 +7,9 @@ import {
     DEFAULT_TOPOLOGY,
     loadTopology,
     nextBankOrg,
+    ordererAddress,
+    ordererName,
+    ordererNodes,
     shiftPorts,
     topologyPorts,
     withAddedOrgs,
@@ -37,6 +40,22 @@ describe('topology file', () => {
             'bank',
             'bank',
         ]);
+    });
+
+    it('the default orderer is three Raft nodes on ports of their own, named orderer0 to orderer2', () => {
+        const topology = loadTopology();
+        expect(ordererNodes(topology).map((node) => `${ordererName(topology, node)} ${ordererAddress(node)}`)).toEqual([
+            'orderer0.trade.test 127.0.0.1:7050',
+            'orderer1.trade.test 127.0.0.1:7150',
+            'orderer2.trade.test 127.0.0.1:7250',
+        ]);
+    });
+
+    it('refuses an orderer node on a port another process uses, and an orderer with no node', () => {
+        const file = withEdit((text) => text.replace('adminPort: 7153', 'adminPort: 7053'));
+        expect(() => loadTopology(file)).toThrow('port 7053 is used twice');
+        const none = withEdit((text) => text.replace(/ {4}nodes:\n( {8}- .*\n)+/, '    nodes: []\n'));
+        expect(() => loadTopology(none)).toThrow(/orderer\.nodes/);
     });
 
     it('refuses a port used twice, naming the port', () => {
@@ -78,8 +97,10 @@ describe('a bank added to a running network (network:add-org)', () => {
             chaincodeServerPort: 15999,
             users: [],
         });
-        const ports = topologyPorts(loadTopology());
-        const added = topologyPorts({ ...loadTopology(), peerOrgs: [org] }).slice(3);
+        const topology = loadTopology();
+        const ports = topologyPorts(topology);
+        // each orderer node's three ports come first
+        const added = topologyPorts({ ...topology, peerOrgs: [org] }).slice(3 * topology.orderer.nodes.length);
         expect(added.filter((port) => ports.includes(port))).toEqual([]);
     });
 
