@@ -140,16 +140,27 @@ function refusedOnlyElsewhere(error: unknown, callerMspId: string): boolean {
 }
 
 /**
- * A peer's answer while it cannot reach the external chaincode server (stopped, restarting): "... could not launch
- * chaincode <ccid>: connection to <ccid> failed ...", under ABORTED like any endorsement failure. Only this fixed text
- * tells "the chaincode is not there right now" (retry later) from "the chaincode failed" (an internal error).
+ * Answers that mean "part of the network is down right now" (retry later), not "the call failed":
+ * - a peer that cannot reach the external chaincode server (stopped, restarting): "... could not launch chaincode
+ *   <ccid>: connection to <ccid> failed ...", under ABORTED like any endorsement failure;
+ * - a peer that cannot reach another org's endorsing peer: the detail carries that gRPC call's own status;
+ * - the gateway peer's discovery finding too few live peers for the endorsement policy (FAILED_PRECONDITION "no
+ *   combination of peers can be derived"), as while a peer restarts.
+ * Only these fixed texts tell them from a chaincode that failed (an internal error).
  */
-const CHAINCODE_UNREACHABLE = /could not launch chaincode /;
+const NETWORK_PARTLY_DOWN =
+    /could not launch chaincode |rpc error: code = (?:Unavailable|DeadlineExceeded) |no combination of peers can be derived/;
 
-function isChaincodeUnreachable(error: GatewayError): boolean {
+function isNetworkPartlyDown(error: GatewayError): boolean {
     return [error.message, ...error.details.map((detail) => detail.message)].some((text) =>
-        CHAINCODE_UNREACHABLE.test(text),
+        NETWORK_PARTLY_DOWN.test(text),
     );
+}
+
+/** The peers' own words, which GatewayError's message leaves out ("see attached details"), for the log. */
+function withDetails(error: GatewayError): string {
+    const details = error.details.map((detail) => `${detail.mspId} ${detail.address}: ${detail.message}`);
+    return details.length === 0 ? error.message : `${error.message} [${details.join('; ')}]`;
 }
 
 /** Turns whatever fabric-gateway threw into a {@link LedgerError}. */
@@ -163,10 +174,10 @@ export function toLedgerError(error: unknown, txId?: string): LedgerError {
         if (rejection) {
             return rejection;
         }
-        if (UNAVAILABLE_GRPC.has(error.code) || isChaincodeUnreachable(error)) {
-            return new LedgerUnavailable(`ledger did not answer: ${error.message}`, { txId: id, cause: error });
+        if (UNAVAILABLE_GRPC.has(error.code) || isNetworkPartlyDown(error)) {
+            return new LedgerUnavailable(`ledger did not answer: ${withDetails(error)}`, { txId: id, cause: error });
         }
-        return new LedgerFailure(`ledger call failed: ${error.message}`, { txId: id, cause: error });
+        return new LedgerFailure(`ledger call failed: ${withDetails(error)}`, { txId: id, cause: error });
     }
     return new LedgerFailure(`ledger call failed: ${error instanceof Error ? error.message : String(error)}`, {
         txId,

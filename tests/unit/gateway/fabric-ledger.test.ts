@@ -334,6 +334,33 @@ describe('FabricLedger', () => {
         expect(error).toBeInstanceOf(LedgerUnavailable);
     });
 
+    it.each([
+        [
+            'the gateway peer cannot reach an endorsing peer',
+            grpcStatus.ABORTED,
+            'rpc error: code = Unavailable desc = connection error: desc = "transport: Error while dialing: dial tcp 127.0.0.1:9051: connect: connection refused"',
+        ],
+        [
+            'discovery sees too few live peers for the policy',
+            grpcStatus.FAILED_PRECONDITION,
+            'no combination of peers can be derived which satisfy the endorsement policy: no peer combination can satisfy the endorsement policy',
+        ],
+    ])('maps a write while %s to LedgerUnavailable (503, retry), not an internal error', async (_what, code, text) => {
+        const partlyDown = new EndorseError({
+            code,
+            details: [{ address: 'peer0.market:7051', mspId: 'MarketOrgMSP', message: text }],
+            cause: serviceError(code),
+            transactionId: 'tx1',
+            message: `${code} failed to endorse transaction, see attached details for more info`,
+        });
+        const { ledger } = fakeFabric([{ endorseError: partlyDown }]);
+
+        const error = await ledger.submit(alice, { fn: 'X:Y' }).catch((e: unknown) => e);
+
+        expect(error).toBeInstanceOf(LedgerUnavailable);
+        expect((error as Error).message).toContain('MarketOrgMSP peer0.market:7051');
+    });
+
     it('maps an unreachable peer to LedgerUnavailable and other uncoded errors to LedgerFailure', async () => {
         const unavailable = new GatewayError({
             code: grpcStatus.UNAVAILABLE,
