@@ -197,6 +197,7 @@ async function fixtures(): Promise<Record<string, Probe>> {
         getCustomsEvents: { params: { declNo } },
         checkDeclaration: { params: { declNo } },
         traceDeclarationLine: { params: { declNo, gNo: '1' } },
+        exportDeclarationEpcis: { params: { declNo } },
         ...Object.fromEntries(
             ['acceptDeclaration', 'releaseDeclaration'].map((op) => [op, { params: { declNo: missingDecl } }]),
         ),

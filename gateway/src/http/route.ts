@@ -62,6 +62,8 @@ export interface RouteDef<
     readonly response: RS;
     /** Success status (default 200). */
     readonly status?: number;
+    /** Media type of the success body when it is not plain `application/json` (e.g. `application/ld+json`). */
+    readonly mediaType?: string;
     /**
      * What the idempotency store keeps and a retry gets instead of the response (default: the response itself);
      * used to keep one-time secrets such as a new API key off the disk.
@@ -223,6 +225,7 @@ export function mountRoutes(router: Express, routes: readonly AnyRoute[], deps: 
             };
             if (!route.write) {
                 const reply = await run();
+                if (route.mediaType !== undefined) res.type(route.mediaType);
                 res.status(reply.status).json(reply.body);
                 return;
             }

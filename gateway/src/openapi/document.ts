@@ -192,7 +192,11 @@ function operation(route: AnyRoute, components: Components): JsonSchema {
                   },
               }
             : {}),
-        content: { 'application/json': { schema: components.jsonSchema(route.response, 'output') } },
+        content: {
+            [route.public === true ? 'application/json' : (route.mediaType ?? 'application/json')]: {
+                schema: components.jsonSchema(route.response, 'output'),
+            },
+        },
     };
     return {
         operationId: route.operationId,

@@ -420,10 +420,140 @@ async function addCorrectionStatus(db: Kysely<unknown>): Promise<void> {
     }
 }
 
+/**
+ * Version 4: the records no work list needed until the EPCIS export and the bank's financed totals: consolidation
+ * orders and packing lists (voided ones too, with their status), agency agreements, documents and financings.
+ */
+const V4_TABLES: Readonly<Record<string, TableSpec>> = {
+    consolidation_orders: {
+        columns: [
+            ['order_code', 'text'],
+            ['consolidator_id', 'text'],
+            ['agent_id', 'text'],
+            ['dest_country', 'text'],
+            ['site', 'text'],
+            ['status', 'text'],
+            ['packing_no', 'text', true],
+            ['created_at', 'text'],
+            ['updated_at', 'text'],
+            ['doc', 'text'],
+            ...LAST_CHANGE,
+        ],
+        primaryKey: ['order_code'],
+        indexes: [['consolidator_id', 'order_code'], ['packing_no']],
+    },
+    consolidation_order_trades: {
+        columns: [
+            ['order_code', 'text'],
+            ['trade_no', 'text'],
+        ],
+        primaryKey: ['order_code', 'trade_no'],
+        indexes: [['trade_no']],
+    },
+    packing_lists: {
+        columns: [
+            ['packing_no', 'text'],
+            ['consolidator_id', 'text'],
+            ['broker_id', 'text'],
+            ['agent_id', 'text'],
+            ['pack_date', 'text'],
+            ['site', 'text'],
+            ['dest_country', 'text'],
+            ['bill_of_lading', 'text', true],
+            ['status', 'text'],
+            ['created_at', 'text'],
+            ['doc', 'text'],
+            ...LAST_CHANGE,
+        ],
+        primaryKey: ['packing_no'],
+        indexes: [
+            ['consolidator_id', 'packing_no'],
+            ['pack_date', 'packing_no'],
+        ],
+    },
+    packing_containers: {
+        columns: [
+            ['packing_no', 'text'],
+            ['container_no', 'text'],
+            ['type', 'text'],
+            ['seal_no', 'text'],
+            ['tare_kg', 'bigint'],
+            ['order_codes', 'text'],
+        ],
+        primaryKey: ['packing_no', 'container_no'],
+        indexes: [['container_no']],
+    },
+    agreements: {
+        columns: [
+            ['agreement_no', 'text'],
+            ['merchant_id', 'text'],
+            ['agent_id', 'text'],
+            ['valid_from', 'text'],
+            ['valid_to', 'text'],
+            ['status', 'text'],
+            ['filed_at', 'text'],
+            ['doc', 'text'],
+            ...LAST_CHANGE,
+        ],
+        primaryKey: ['agreement_no'],
+        indexes: [['merchant_id'], ['agent_id']],
+    },
+    documents: {
+        columns: [
+            ['sha256', 'text'],
+            ['kind', 'text'],
+            ['registered_by_msp', 'text'],
+            ['registered_at', 'text'],
+            ['doc', 'text'],
+            ...LAST_CHANGE,
+        ],
+        primaryKey: ['sha256'],
+    },
+    financings: {
+        columns: [
+            ['financing_id', 'text'],
+            ['bank_msp_id', 'text'],
+            ['bank_party_id', 'text'],
+            ['borrower_party_id', 'text'],
+            ['decl_no', 'text', true],
+            ['status', 'text'],
+            ['filed_at', 'text'],
+            ['updated_at', 'text'],
+            ['doc', 'text'],
+            ...LAST_CHANGE,
+        ],
+        primaryKey: ['financing_id'],
+        indexes: [['bank_msp_id', 'bank_party_id'], ['borrower_party_id']],
+    },
+    financing_items: {
+        columns: [
+            ['financing_id', 'text'],
+            ['trade_no', 'text'],
+            ['amount_minor', 'bigint'],
+            ['currency', 'text'],
+        ],
+        primaryKey: ['financing_id', 'trade_no'],
+        indexes: [['trade_no']],
+    },
+    financing_terms: {
+        columns: [
+            ['financing_id', 'text'],
+            ['loan_account', 'text', true],
+            ['contract_ref', 'text', true],
+            ['annual_rate_bps', 'integer', true],
+            ['due_date', 'text', true],
+            ['doc', 'text'],
+            ...LAST_CHANGE,
+        ],
+        primaryKey: ['financing_id'],
+    },
+};
+
 const MIGRATIONS: Readonly<Record<string, Migration>> = {
     '0001_main_records': { up: (db) => createTables(db, V1_TABLES) },
     '0002_correction_status': { up: addCorrectionStatus },
     '0003_work_list_indexes': { up: (db) => createIndexes(db, WORK_LIST_INDEXES) },
+    '0004_epcis_projection_gaps': { up: (db) => createTables(db, V4_TABLES) },
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(MIGRATIONS) };

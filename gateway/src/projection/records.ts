@@ -1,10 +1,16 @@
 import type {
+    AgencyAgreement,
     AllocationRecord,
+    ConsolidationOrder,
     CustomsEvent,
     Declaration,
+    DocumentRecord,
     ExemptionRecord,
+    FinancingRecord,
+    FinancingTermsPrivate,
     Goods,
     MarketCluster,
+    PackingList,
     Party,
     PartyPrivate,
     PayerPrivate,
@@ -294,6 +300,121 @@ const risk = (f: RiskFlag, change: Change): RowChange[] => [
     }),
 ];
 
+const consolidation = (o: ConsolidationOrder, change: Change): RowChange[] => [
+    upsert('consolidation_orders', ['order_code'], {
+        order_code: o.orderCode,
+        consolidator_id: o.consolidatorId,
+        agent_id: o.agentId,
+        dest_country: o.destCountry,
+        site: o.site,
+        status: o.status,
+        packing_no: o.packingNo ?? null,
+        created_at: o.createdBy.at,
+        updated_at: o.updatedBy.at,
+        doc: json(o),
+        ...change,
+    }),
+    {
+        kind: 'replace',
+        table: 'consolidation_order_trades',
+        parent: { order_code: o.orderCode },
+        rows: o.tradeNos.map((tradeNo) => ({ order_code: o.orderCode, trade_no: tradeNo })),
+    },
+];
+
+const packing = (p: PackingList, change: Change): RowChange[] => [
+    upsert('packing_lists', ['packing_no'], {
+        packing_no: p.packingNo,
+        consolidator_id: p.consolidatorId,
+        broker_id: p.brokerId,
+        agent_id: p.agentId,
+        pack_date: p.packDate,
+        site: p.site,
+        dest_country: p.destCountry,
+        bill_of_lading: p.billOfLading ?? null,
+        status: p.status ?? 'PACKED',
+        created_at: p.createdBy.at,
+        doc: json(p),
+        ...change,
+    }),
+    {
+        kind: 'replace',
+        table: 'packing_containers',
+        parent: { packing_no: p.packingNo },
+        rows: p.containers.map((c) => ({
+            packing_no: p.packingNo,
+            container_no: c.containerNo,
+            type: c.type,
+            seal_no: c.sealNo,
+            tare_kg: c.tareKg,
+            order_codes: json(c.orderCodes),
+        })),
+    },
+];
+
+const agreement = (a: AgencyAgreement, change: Change): RowChange[] => [
+    upsert('agreements', ['agreement_no'], {
+        agreement_no: a.agreementNo,
+        merchant_id: a.merchantId,
+        agent_id: a.agentId,
+        valid_from: a.validFrom,
+        valid_to: a.validTo,
+        status: a.status,
+        filed_at: a.filedBy.at,
+        doc: json(a),
+        ...change,
+    }),
+];
+
+const documentAnchor = (d: DocumentRecord, change: Change): RowChange[] => [
+    upsert('documents', ['sha256'], {
+        sha256: d.sha256,
+        kind: d.kind,
+        registered_by_msp: d.registeredBy.mspId,
+        registered_at: d.registeredAt,
+        doc: json(d),
+        ...change,
+    }),
+];
+
+const financing = (f: FinancingRecord, change: Change): RowChange[] => [
+    upsert('financings', ['financing_id'], {
+        financing_id: f.financingId,
+        bank_msp_id: f.bankMspId,
+        bank_party_id: f.bankPartyId,
+        borrower_party_id: f.borrowerPartyId,
+        decl_no: f.declNo,
+        status: f.status,
+        filed_at: f.filedBy.at,
+        updated_at: f.updatedBy.at,
+        doc: json(f),
+        ...change,
+    }),
+    {
+        kind: 'replace',
+        table: 'financing_items',
+        parent: { financing_id: f.financingId },
+        rows: f.items.map((item) => ({
+            financing_id: f.financingId,
+            trade_no: item.tradeNo,
+            amount_minor: item.amountMinor,
+            currency: item.currency,
+        })),
+    },
+];
+
+const financingTerms = (t: FinancingTermsPrivate, change: Change): RowChange[] => [
+    upsert('financing_terms', ['financing_id'], {
+        financing_id: t.financingId,
+        loan_account: t.loanAccount ?? null,
+        contract_ref: t.contractRef ?? null,
+        annual_rate_bps: t.annualRateBps ?? null,
+        due_date: t.dueDate ?? null,
+        doc: json(t),
+        ...change,
+    }),
+];
+
 /** Records on the channel, by docType. */
 const PUBLIC: Readonly<Record<string, Mapper>> = {
     party,
@@ -306,10 +427,15 @@ const PUBLIC: Readonly<Record<string, Mapper>> = {
     allocation,
     exemption,
     risk,
+    consolidation,
+    packing,
+    agreement,
+    document: documentAnchor,
+    financing,
 };
 
 /** Records in private data collections, by docType. */
-const PRIVATE: Readonly<Record<string, Mapper>> = { partyPrivate, receiptPayer };
+const PRIVATE: Readonly<Record<string, Mapper>> = { partyPrivate, receiptPayer, financingTerms };
 
 /**
  * A deleted record key, by its composite key's object type: the rows it leaves behind. The chaincode never deletes a
@@ -339,6 +465,20 @@ const DELETED: Readonly<Record<string, (attributes: readonly string[]) => RowCha
         { kind: 'delete', table: 'allocations', where: { trade_no: tradeNo, receipt_id: `${bank}:${ref}` } },
     ],
     exemption: ([id = '']) => [{ kind: 'delete', table: 'exemptions', where: { filing_no: id } }],
+    consolidation: ([id = '']) => [
+        { kind: 'delete', table: 'consolidation_orders', where: { order_code: id } },
+        { kind: 'delete', table: 'consolidation_order_trades', where: { order_code: id } },
+    ],
+    packing: ([id = '']) => [
+        { kind: 'delete', table: 'packing_lists', where: { packing_no: id } },
+        { kind: 'delete', table: 'packing_containers', where: { packing_no: id } },
+    ],
+    agreement: ([id = '']) => [{ kind: 'delete', table: 'agreements', where: { agreement_no: id } }],
+    document: ([sha256 = '']) => [{ kind: 'delete', table: 'documents', where: { sha256 } }],
+    financing: ([bank = '', ref = '']) => [
+        { kind: 'delete', table: 'financings', where: { financing_id: `${bank}:${ref}` } },
+        { kind: 'delete', table: 'financing_items', where: { financing_id: `${bank}:${ref}` } },
+    ],
 };
 
 /** Object type and attributes of a composite key (U+0000 type U+0000 attr U+0000 …); undefined for a plain key. */
@@ -374,9 +514,12 @@ function privateChanges(write: PrivateWrite, change: Change): RowChange[] {
         if (key?.objectType === 'party') {
             return [{ kind: 'delete', table: 'party_private', where: { party_id: key.attributes[0] ?? '' } }];
         }
-        // a bank's implicit collection keys the payer by the plain receipt ID
+        // a bank's implicit collection keys the payer by the plain receipt ID, the terms by the plain financing ID
         return key === undefined && write.collection.startsWith('_implicit_org_')
-            ? [{ kind: 'delete', table: 'receipt_payers', where: { receipt_id: write.key } }]
+            ? [
+                  { kind: 'delete', table: 'receipt_payers', where: { receipt_id: write.key } },
+                  { kind: 'delete', table: 'financing_terms', where: { financing_id: write.key } },
+              ]
             : [];
     }
     const record = recordOf(write.value);

@@ -236,6 +236,103 @@ export interface RiskFlagTable extends LastChange {
     doc: string;
 }
 
+/** A consolidation order (migration 0004); `status` OPEN, PACKED or VOID (voided before packing). */
+export interface ConsolidationOrderTable extends LastChange {
+    order_code: string;
+    consolidator_id: string;
+    agent_id: string;
+    dest_country: string;
+    site: string;
+    status: string;
+    packing_no: string | null;
+    created_at: string;
+    updated_at: string;
+    doc: string;
+}
+
+/** The trades of a consolidation order, replaced whole with it. */
+export interface ConsolidationOrderTradeTable {
+    order_code: string;
+    trade_no: string;
+}
+
+/** A packing list; `status` PACKED or VOID (voided before declaration). */
+export interface PackingListTable extends LastChange {
+    packing_no: string;
+    consolidator_id: string;
+    broker_id: string;
+    agent_id: string;
+    pack_date: string;
+    site: string;
+    dest_country: string;
+    bill_of_lading: string | null;
+    status: string;
+    created_at: string;
+    doc: string;
+}
+
+/** The containers of a packing list, replaced whole with it; `order_codes` is the JSON array of its orders. */
+export interface PackingContainerTable {
+    packing_no: string;
+    container_no: string;
+    type: string;
+    seal_no: string;
+    tare_kg: number;
+    order_codes: string;
+}
+
+/** An agency agreement between a merchant and its agent: PENDING, SIGNED or TERMINATED. */
+export interface AgreementTable extends LastChange {
+    agreement_no: string;
+    merchant_id: string;
+    agent_id: string;
+    valid_from: string;
+    valid_to: string;
+    status: string;
+    filed_at: string;
+    doc: string;
+}
+
+/** The anchor of an off-chain document's hash. */
+export interface DocumentTable extends LastChange {
+    sha256: string;
+    kind: string;
+    registered_by_msp: string;
+    registered_at: string;
+    doc: string;
+}
+
+/** A bank's financing against exported trades (V33): OPEN, REPAID or SETTLED. */
+export interface FinancingTable extends LastChange {
+    financing_id: string;
+    bank_msp_id: string;
+    bank_party_id: string;
+    borrower_party_id: string;
+    decl_no: string | null;
+    status: string;
+    filed_at: string;
+    updated_at: string;
+    doc: string;
+}
+
+/** The trades a financing covers, each in its own currency, replaced whole with the financing. */
+export interface FinancingItemTable {
+    financing_id: string;
+    trade_no: string;
+    amount_minor: number;
+    currency: string;
+}
+
+/** A financing's terms: only in the financing bank's read model (its implicit collection). */
+export interface FinancingTermsTable extends LastChange {
+    financing_id: string;
+    loan_account: string | null;
+    contract_ref: string | null;
+    annual_rate_bps: number | null;
+    due_date: string | null;
+    doc: string;
+}
+
 export interface ReadModel {
     checkpoint: CheckpointTable;
     transactions: TransactionTable;
@@ -254,6 +351,15 @@ export interface ReadModel {
     allocations: AllocationTable;
     exemptions: ExemptionTable;
     risk_flags: RiskFlagTable;
+    consolidation_orders: ConsolidationOrderTable;
+    consolidation_order_trades: ConsolidationOrderTradeTable;
+    packing_lists: PackingListTable;
+    packing_containers: PackingContainerTable;
+    agreements: AgreementTable;
+    documents: DocumentTable;
+    financings: FinancingTable;
+    financing_items: FinancingItemTable;
+    financing_terms: FinancingTermsTable;
 }
 
 export type TableName = keyof ReadModel;

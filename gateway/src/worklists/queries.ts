@@ -400,11 +400,78 @@ export interface ReceiptTotals {
     readonly allocatedMinor: number;
     /** Σ amount of SETTLED receipts (converted into RMB) and CREDITED ones (kept in FX). */
     readonly settledMinor: number;
+    /** Financings with a trade in this currency (V33): a bank its own, the authorities every bank's. */
+    readonly financings: number;
+    /** Σ financed trade amounts in this currency, every financing status. */
+    readonly financedMinor: number;
+    /** Σ of those still OPEN (not yet repaid or settled by a receipt). */
+    readonly openFinancedMinor: number;
+}
+
+type Financed = Pick<ReceiptTotals, 'financings' | 'financedMinor' | 'openFinancedMinor'>;
+const NOT_FINANCED: Financed = { financings: 0, financedMinor: 0, openFinancedMinor: 0 };
+
+/**
+ * The financings a receipts scope may see, as GetFinancing lets it (V34): the authorities every bank's, a bank its own
+ * (the same MSP and bank party as its receipts); a payee's scope (vendor, agent) none.
+ */
+function financingScope(scope: RowScope): RowScope | undefined {
+    if (scope.kind === 'all') return scope;
+    const columns: Readonly<Record<string, string>> = {
+        'receipts.bank_msp_id': 'financings.bank_msp_id',
+        'receipts.bank_party_id': 'financings.bank_party_id',
+    };
+    const where = scope.where.map(([column, value]) => [columns[column], value] as const);
+    return where.every((entry): entry is readonly [string, string] => entry[0] !== undefined)
+        ? { kind: 'own', where }
+        : undefined;
+}
+
+/** Per currency of the financed trades: the financings in scope, their financed and still-open totals. */
+async function financedTotals(
+    model: ReadModelHandle,
+    scope: RowScope,
+    filter: ReceiptFilter,
+): Promise<Map<string, Financed>> {
+    const visible = financingScope(scope);
+    if (visible === undefined) return new Map();
+    let query = scoped(
+        model.db
+            .selectFrom('financing_items')
+            .innerJoin('financings', 'financings.financing_id', 'financing_items.financing_id')
+            .select((eb) => [
+                'financing_items.currency',
+                eb.fn.count<number | string>('financings.financing_id').distinct().as('financings'),
+                eb.fn.sum<number | string>('financing_items.amount_minor').as('financed_minor'),
+                sql<
+                    number | string
+                >`SUM(CASE WHEN financings.status = 'OPEN' THEN financing_items.amount_minor ELSE 0 END)`.as(
+                    'open_financed_minor',
+                ),
+            ])
+            .groupBy('financing_items.currency'),
+        visible,
+    );
+    query = equals(query, 'financings.borrower_party_id', filter.party);
+    query = equals(query, 'financing_items.currency', filter.currency);
+    const rows = await query.execute();
+    return new Map(
+        rows.map((row) => [
+            row.currency,
+            {
+                financings: Number(row.financings),
+                financedMinor: Number(row.financed_minor),
+                openFinancedMinor: Number(row.open_financed_minor),
+            },
+        ]),
+    );
 }
 
 /**
- * Per currency, the received, allocated and settled totals of the receipts in scope (a bank: its own). Financed
- * totals join here once financings are projected (V33, another branch): a `financings` table summed the same way.
+ * Per currency, the received, allocated and settled totals of the receipts in scope (a bank: its own), and the
+ * financed totals of the financings in scope (a bank: its own; vendors and agents see none, as on the ledger). The
+ * receipt filters (status, stage, value dates) select receipts; party (the borrower) and currency also select
+ * financings.
  */
 export async function receiptTotals(
     model: ReadModelHandle,
@@ -434,12 +501,23 @@ export async function receiptTotals(
     query = equals(query, 'receipts.currency', filter.currency);
     query = inDates(query, 'receipts.value_date', filter);
     const rows = await query.execute();
-    return rows.map((row) => ({
-        currency: row.currency,
-        receipts: Number(row.receipts),
-        amountMinor: Number(row.amount_minor),
-        allocatedMinor: Number(row.allocated_minor),
-        settledMinor: Number(row.settled_minor),
+    const financed = await financedTotals(model, scope, filter);
+    const received = new Map(
+        rows.map((row) => [
+            row.currency,
+            {
+                receipts: Number(row.receipts),
+                amountMinor: Number(row.amount_minor),
+                allocatedMinor: Number(row.allocated_minor),
+                settledMinor: Number(row.settled_minor),
+            },
+        ]),
+    );
+    const nothingReceived = { receipts: 0, amountMinor: 0, allocatedMinor: 0, settledMinor: 0 };
+    return [...new Set([...received.keys(), ...financed.keys()])].sort().map((currency) => ({
+        currency,
+        ...(received.get(currency) ?? nothingReceived),
+        ...(financed.get(currency) ?? NOT_FINANCED),
     }));
 }
 

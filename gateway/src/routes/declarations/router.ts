@@ -1,5 +1,6 @@
 import type { AnyRoute } from '../../http/route';
 import { page } from '../common';
+import { epcisRoute } from './epcis';
 import { txRoute } from '../ledger-route';
 import {
     CustomsCheckReport,
@@ -113,5 +114,6 @@ export function declarationRoutes(): AnyRoute[] {
             tx: 'CustomsContract:TraceDeclarationLine',
             args: ({ params }) => [params.declNo, String(params.gNo)],
         }),
+        epcisRoute(),
     ];
 }

@@ -228,8 +228,9 @@ export function worklistRoutes(readModels: ReadModels | undefined): AnyRoute[] {
             operationId: 'workListReceiptTotals',
             summary: "Per currency, the received, allocated and settled totals of the caller's receipts",
             description:
-                'The same filters and scope as the receipts list (a bank: only its own receipts). Financed totals ' +
-                '(V33) join this answer once financings are on the ledger. ' +
+                'The same filters and scope as the receipts list (a bank: only its own receipts), with the financed ' +
+                'totals (V33) of the financings the caller may read (a bank: its own; authorities: all; payees: ' +
+                'none); status, stage and value dates select receipts only. ' +
                 readsLike('receipts'),
             tag,
             roles: rolesOf('receipts'),

@@ -69,6 +69,15 @@ const TABLES: readonly (keyof ReadModel)[] = [
     'allocations',
     'exemptions',
     'risk_flags',
+    'consolidation_orders',
+    'consolidation_order_trades',
+    'packing_lists',
+    'packing_containers',
+    'agreements',
+    'documents',
+    'financings',
+    'financing_items',
+    'financing_terms',
 ];
 
 /** Every row of every projected table, sorted, with the checkpoint (less its wall-clock time): to compare models. */

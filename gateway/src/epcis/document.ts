@@ -1,0 +1,196 @@
+import type {
+    ConsolidationOrder,
+    CustomsEvent,
+    Declaration,
+    PackingList,
+    Trade,
+} from '../../../chaincode/src/model/records';
+import { EPCIS_CONTEXT, type EpcisDocument, type EpcisEvent } from './schema';
+
+/**
+ * A declaration's trace as one GS1 EPCIS 2.0 document: the goods of every trade line commissioned at the stall,
+ * packed into the containers of the packing list, shipped when customs released them and departing at the exit port.
+ * Pure: the route loads the ledger facts; identifiers and the mapping are documented in docs/epcis.md.
+ */
+
+/**
+ * Base of our private HTTP-URI identifiers (no GTIN, GLN or SSCC is on the ledger). A reserved domain: the
+ * identifiers name ledger records and need not resolve.
+ */
+export const EPCIS_ID_BASE = 'https://id.mpt.example/';
+/** Namespace of our extension fields (`mpt:tradeNo`, …), declared in the document's @context. */
+export const EPCIS_VOCAB = `${EPCIS_ID_BASE}vocab#`;
+/** Business transaction type of a customs declaration: CBV has none. */
+export const CUSTOMS_DECLARATION_TYPE = `${EPCIS_VOCAB}customsDeclaration`;
+/** China's offset, in which the market, customs and the ledger's business days live. */
+const CHINA_OFFSET = '+08:00';
+const CHINA_OFFSET_MS = 8 * 3600 * 1000;
+
+/** What the export reads from the ledger for one declaration. */
+export interface DeclarationFacts {
+    readonly declaration: Declaration;
+    readonly packing: PackingList;
+    readonly orders: readonly ConsolidationOrder[];
+    readonly trades: readonly Trade[];
+    readonly customsEvents: readonly CustomsEvent[];
+}
+
+const segment = (value: string): string => encodeURIComponent(value);
+
+/** Our identifier of a ledger thing: `<base><kind>/<id>[/<id>…]`. */
+export const idOf = (kind: string, ...ids: string[]): string => `${EPCIS_ID_BASE}${kind}/${ids.map(segment).join('/')}`;
+
+/** A ledger time (UTC) as the same instant written in China's offset. */
+export function chinaTime(iso: string): string {
+    const shifted = new Date(Date.parse(iso) + CHINA_OFFSET_MS).toISOString();
+    return `${shifted.slice(0, -1)}${CHINA_OFFSET}`;
+}
+
+const when = (iso: string): { eventTime: string; eventTimeZoneOffset: string } => ({
+    eventTime: chinaTime(iso),
+    eventTimeZoneOffset: CHINA_OFFSET,
+});
+
+const party = (partyId: string): string => idOf('party', partyId);
+
+function commissioning(trade: Trade): EpcisEvent[] {
+    const stall = { id: idOf('stall', trade.clusterId, trade.stallNo) };
+    return trade.lines.map((line) => ({
+        type: 'ObjectEvent',
+        ...when(trade.registeredBy.at),
+        action: 'ADD',
+        bizStep: 'commissioning',
+        disposition: 'active',
+        quantityList: [{ epcClass: idOf('goods', line.goodsCode), quantity: line.qty }],
+        readPoint: stall,
+        bizLocation: stall,
+        bizTransactionList: [{ type: 'po', bizTransaction: idOf('trade', trade.tradeNo) }],
+        sourceList: [{ type: 'owning_party', source: party(trade.vendorId) }],
+        destinationList: [{ type: 'owning_party', destination: party(trade.buyerId) }],
+        'mpt:tradeNo': trade.tradeNo,
+        'mpt:lineId': line.lineId,
+        'mpt:hsCode': line.hsCode,
+        'mpt:unit': line.unit,
+    }));
+}
+
+/** The goods quantities of some trades, summed per goods code (the ledger does not split an order by container). */
+function quantitiesOf(trades: readonly Trade[]): { epcClass: string; quantity: number }[] {
+    const totals = new Map<string, number>();
+    for (const line of trades.flatMap((trade) => trade.lines)) {
+        totals.set(line.goodsCode, (totals.get(line.goodsCode) ?? 0) + line.qty);
+    }
+    return [...totals].map(([goodsCode, quantity]) => ({ epcClass: idOf('goods', goodsCode), quantity }));
+}
+
+function packing(facts: DeclarationFacts): EpcisEvent[] {
+    const { packing: list, orders, trades } = facts;
+    const site = { id: idOf('site', list.site) };
+    const byNo = new Map(trades.map((trade) => [trade.tradeNo, trade]));
+    return list.containers.map((container) => {
+        const tradeNos = orders
+            .filter((order) => container.orderCodes.includes(order.orderCode))
+            .flatMap((order) => order.tradeNos);
+        const packed = tradeNos.flatMap((tradeNo) => byNo.get(tradeNo) ?? []);
+        return {
+            type: 'AggregationEvent',
+            ...when(list.createdBy.at),
+            action: 'ADD',
+            bizStep: 'packing',
+            disposition: 'container_closed',
+            parentID: idOf('container', container.containerNo),
+            childQuantityList: quantitiesOf(packed),
+            readPoint: site,
+            bizLocation: site,
+            bizTransactionList: [
+                { type: 'desadv', bizTransaction: idOf('packing-list', list.packingNo) },
+                ...packed.map((trade) => ({ type: 'po', bizTransaction: idOf('trade', trade.tradeNo) })),
+            ],
+            sourceList: [{ type: 'possessing_party', source: party(list.consolidatorId) }],
+            'mpt:containerNo': container.containerNo,
+            'mpt:sealNo': container.sealNo,
+            'mpt:containerType': container.type,
+            'mpt:orderCodes': container.orderCodes,
+        };
+    });
+}
+
+/** Released (shipping from the site) and exited (departing at the exit port), when customs recorded them. */
+function shipping(facts: DeclarationFacts): EpcisEvent[] {
+    const { declaration, packing: list, customsEvents } = facts;
+    const containers = list.containers.map((container) => idOf('container', container.containerNo));
+    const parties = {
+        bizTransactionList: [
+            { type: CUSTOMS_DECLARATION_TYPE, bizTransaction: idOf('declaration', declaration.declNo) },
+            { type: 'desadv', bizTransaction: idOf('packing-list', list.packingNo) },
+            ...(declaration.billOfLading === undefined
+                ? []
+                : [{ type: 'bol', bizTransaction: idOf('bill-of-lading', declaration.billOfLading) }]),
+        ],
+        sourceList: [
+            { type: 'owning_party', source: party(declaration.consignorId) },
+            { type: 'possessing_party', source: party(list.consolidatorId) },
+        ],
+        destinationList: [{ type: 'owning_party', destination: party(declaration.remarkPurchaser.buyerId) }],
+    };
+    const last = (type: CustomsEvent['type']): CustomsEvent | undefined =>
+        customsEvents.filter((event) => event.type === type).at(-1);
+    const released = last('RELEASED');
+    const exited = last('EXITED');
+    const site = { id: idOf('site', list.site) };
+    const port = { id: idOf('port', declaration.exitPort) };
+    return [
+        ...(released === undefined
+            ? []
+            : [
+                  {
+                      type: 'ObjectEvent' as const,
+                      ...when(released.by.at),
+                      action: 'OBSERVE' as const,
+                      bizStep: 'shipping',
+                      disposition: 'in_transit',
+                      epcList: containers,
+                      readPoint: site,
+                      bizLocation: site,
+                      ...parties,
+                      'mpt:declNo': declaration.declNo,
+                      'mpt:customsOffice': declaration.customsOffice,
+                  },
+              ]),
+        ...(exited === undefined
+            ? []
+            : [
+                  {
+                      type: 'ObjectEvent' as const,
+                      ...when(exited.by.at),
+                      action: 'OBSERVE' as const,
+                      bizStep: 'departing',
+                      disposition: 'in_transit',
+                      epcList: containers,
+                      readPoint: port,
+                      bizLocation: port,
+                      ...parties,
+                      'mpt:declNo': declaration.declNo,
+                      'mpt:exitPort': declaration.exitPort,
+                      'mpt:destCountry': declaration.destCountry,
+                      'mpt:transportMode': declaration.transportMode,
+                  },
+              ]),
+    ];
+}
+
+/** The EPCIS document of a declaration's trace, its events in time order. */
+export function epcisDocumentOf(facts: DeclarationFacts, createdAt: Date): EpcisDocument {
+    const events = [...facts.trades.flatMap(commissioning), ...packing(facts), ...shipping(facts)];
+    const eventList = events
+        .map((event, index) => ({ event, index }))
+        .sort((a, b) => Date.parse(a.event.eventTime) - Date.parse(b.event.eventTime) || a.index - b.index)
+        .map(({ event }) => event);
+    return {
+        '@context': [EPCIS_CONTEXT, { mpt: EPCIS_VOCAB }],
+        type: 'EPCISDocument',
+        schemaVersion: '2.0',
+        creationDate: createdAt.toISOString(),
+        epcisBody: { eventList },
+    };
+}
