@@ -126,6 +126,15 @@ function setSecurityHeaders(res: Response): void {
     res.setHeader('x-content-type-options', 'nosniff');
 }
 
+/** A form's own Idempotency-Key (a fresh token in each rendered form), or the form is refused before anything runs. */
+function formKey(req: Request): string {
+    const token = (req.body as Record<string, unknown> | undefined)?._idem;
+    if (typeof token !== 'string' || !/^[A-Za-z0-9_-]{32,64}$/.test(token)) {
+        throw new ApiError(400, 'INVALID', 'the form has no submission key: reload the page and try again');
+    }
+    return `console-${token}`;
+}
+
 const field = (req: Request, name: string): string => {
     const body = req.body as Record<string, unknown> | undefined;
     const value = body?.[name];
@@ -491,7 +500,7 @@ export function consoleRouter(deps: ConsoleDeps): Router {
                     DECISIONS[decision].operationId,
                     caller(v, res),
                     { params: { declNo }, ...(body === undefined ? {} : { body }) },
-                    `console-${field(req, '_idem')}`,
+                    formKey(req),
                 );
                 res.redirect(303, `/declarations/${declNo}?recorded=1`);
             } catch (error) {
@@ -642,7 +651,7 @@ export function consoleRouter(deps: ConsoleDeps): Router {
                         params: { receiptId },
                     })) as z.output<typeof ReceiptRecord>;
                     const input = action.input(req, receiptId, receipt.currency, receipt.payeePartyId);
-                    await deps.api.write(action.operationId, caller(v, res), input, `console-${field(req, '_idem')}`);
+                    await deps.api.write(action.operationId, caller(v, res), input, formKey(req));
                     res.redirect(303, `/receipts/${encodeURIComponent(receiptId)}?done=${name}`);
                 } catch (error) {
                     const apiError = toApiError(error);
