@@ -21,7 +21,8 @@ import {
  * accepts it, and sees an open risk flag as the CU reason it is; the bank allocates (a V25 over-allocation refused in
  * place), records its verdict, settles, and exports the verdict, whose signature a third party re-checks.
  */
-const { gw, m } = marketSuite();
+// the work lists read the orgs' read models: this suite runs the projection
+const { gw, m } = marketSuite({ MPT_PROJECTION: 'on' });
 const SLOW = 4 * 60_000;
 
 /** Reloads `url` until `ready` holds: the work lists read the org's read model, a block or two behind the ledger. */
