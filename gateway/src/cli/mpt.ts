@@ -3,6 +3,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { GatewayClient, type OperationInput } from '../client';
+import { verifyVerdict } from '../verdicts/signed-verdict';
+import { verdictFromPdf } from '../verdicts/verdict-pdf';
 
 /**
  * `mpt`: the common jobs against the REST gateway, signed by the caller's own API key.
@@ -239,6 +241,26 @@ export function program(io: Io, env: NodeJS.ProcessEnv = process.env): Command {
             } else {
                 json(answer);
             }
+        });
+    cli.command('verify-verdict')
+        .description(
+            'check a bank verdict exported from the console (JSON or PDF): the signature over its canonical JSON with ' +
+                'the certificate inside, and with --ca that the bank’s CA issued that certificate; no gateway needed',
+        )
+        .argument('<file>')
+        .option('--ca <pem>', "the bank organisation's CA certificate (PEM file)")
+        .action((file: string, options: { ca?: string }) => {
+            const bytes = readFileSync(file);
+            const document: unknown =
+                bytes.subarray(0, 5).toString('latin1') === '%PDF-'
+                    ? verdictFromPdf(bytes)
+                    : JSON.parse(bytes.toString('utf8'));
+            const check = verifyVerdict(
+                document,
+                options.ca === undefined ? undefined : readFileSync(options.ca, 'utf8'),
+            );
+            io.out(`${check.valid ? 'valid' : 'INVALID'}: ${check.detail}`);
+            if (!check.valid) process.exitCode = 1;
         });
     return cli;
 }

@@ -45,10 +45,107 @@ export const PAGES = {
         title: 'page.trace',
         calls: each(AUTHORITIES, ['CustomsContract.TraceDeclarationLine']),
     },
+    // the declarations work list mirrors the ledger's list of a day's declarations (gateway/src/worklists/scope.ts)
+    customsQueue: {
+        id: 'customsQueue',
+        path: '/customs/queue',
+        title: 'page.customsQueue',
+        calls: each(AUTHORITIES, ['DeclarationContract.ListDeclarationsByDate']),
+    },
+    declaration: {
+        id: 'declaration',
+        path: '/declarations/:declNo',
+        title: 'page.declaration',
+        calls: each(
+            [...AUTHORITIES, 'agent', 'broker'],
+            [
+                'DeclarationContract.GetDeclaration',
+                'CustomsContract.GetCustomsEvents',
+                'CustomsContract.CheckDeclaration',
+            ],
+        ),
+    },
+    // the decision form on the declaration page posts here: one customs transition per action
+    customsDecision: {
+        id: 'customsDecision',
+        path: '/declarations/:declNo/decision',
+        title: 'page.declaration',
+        calls: each(
+            ['customs'],
+            [
+                'CustomsContract.AcceptDeclaration',
+                'CustomsContract.ReturnDeclaration',
+                'CustomsContract.HoldDeclaration',
+                'CustomsContract.LiftHold',
+                'CustomsContract.ReleaseDeclaration',
+                'CustomsContract.ConfirmExit',
+            ],
+        ),
+    },
+    riskFlags: {
+        id: 'riskFlags',
+        path: '/risk-flags',
+        title: 'page.riskFlags',
+        calls: each([...AUTHORITIES, 'bank'], ['RiskContract.ListFlagsBySubject']),
+    },
+    // the bank's work list (the receipts list mirrors ListReceiptsByPayee, a bank's rows being its own)
+    bankReceipts: {
+        id: 'bankReceipts',
+        path: '/bank/receipts',
+        title: 'page.bankReceipts',
+        calls: { bank: ['ReceiptContract.ListReceiptsByPayee'] },
+    },
+    receipt: {
+        id: 'receipt',
+        path: '/receipts/:receiptId',
+        title: 'page.receipt',
+        calls: each(
+            [...AUTHORITIES, 'bank', 'vendor', 'agent'],
+            ['ReceiptContract.GetReceipt', 'ReceiptContract.GetReceiptHistory'],
+        ),
+    },
+    allocateReceipt: {
+        id: 'allocateReceipt',
+        path: '/receipts/:receiptId/allocate',
+        title: 'page.receipt',
+        calls: { bank: ['ReceiptContract.AllocateReceipt'] },
+    },
+    verifyReceipt: {
+        id: 'verifyReceipt',
+        path: '/receipts/:receiptId/verify',
+        title: 'page.receipt',
+        calls: { bank: ['ReceiptContract.VerifyReceipt', 'ReceiptContract.GetReceiptPayer'] },
+    },
+    settleReceipt: {
+        id: 'settleReceipt',
+        path: '/receipts/:receiptId/settle',
+        title: 'page.receipt',
+        calls: { bank: ['ReceiptContract.SettleReceipt'] },
+    },
+    financeTrade: {
+        id: 'financeTrade',
+        path: '/receipts/:receiptId/finance',
+        title: 'page.receipt',
+        calls: { bank: ['FinancingContract.FinanceTrades'] },
+    },
+    // signs with the exporting person's own key: any role that may run the check may export what it saw
+    exportVerdict: {
+        id: 'exportVerdict',
+        path: '/receipts/check/export',
+        title: 'page.checkReceipt',
+        calls: each([...AUTHORITIES, 'bank'], ['ReceiptContract.CheckReceipt']),
+    },
 } as const satisfies Record<string, ConsolePage>;
 
 /** Pages linked from a role's home page, in this order. */
-export const HOME_PAGES: readonly ConsolePage[] = [PAGES.myTrades, PAGES.checkReceipt, PAGES.trace];
+export const HOME_PAGES: readonly ConsolePage[] = [
+    PAGES.myTrades,
+    PAGES.customsQueue,
+    PAGES.riskFlags,
+    PAGES.bankReceipts,
+    PAGES.checkReceipt,
+    PAGES.trace,
+];
 
 /**
  * Whether `role` may open `page`. Ownership (OWN cells) stays the ledger's to check, record by record, under the

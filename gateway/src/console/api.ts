@@ -1,6 +1,7 @@
 import type { Principal } from '../auth/principal';
 import { ApiError } from '../http/errors';
 import { callerLedger, parse, type AnyRoute } from '../http/route';
+import type { Idempotency } from '../idempotency/idempotent';
 import type { Ledger } from '../ledger/ledger';
 import { TxLocator } from '../ledger/tx-locator';
 
@@ -28,6 +29,7 @@ export class ConsoleApi {
         routes: readonly AnyRoute[],
         readonly ledger: Ledger,
         readonly locator = new TxLocator(ledger),
+        readonly idempotency?: Idempotency,
     ) {
         this.#routes = new Map(routes.map((route) => [route.operationId, route]));
     }
@@ -49,6 +51,40 @@ export class ConsoleApi {
             requestId,
         });
         return route.response.parse(answer);
+    }
+
+    /**
+     * A write operation of the API, as the signed-in person, run at most once per `idempotencyKey` exactly as the API
+     * runs it (a form carries its own key, so a double submit or a reload answers the first outcome).
+     */
+    async write(
+        operationId: string,
+        { principal, requestId }: Caller,
+        input: CallInput,
+        idempotencyKey: string,
+    ): Promise<unknown> {
+        const route = this.#routes.get(operationId);
+        if (route === undefined || route.public === true || route.write !== true || this.idempotency === undefined) {
+            throw new Error(`${operationId} is not a write operation of the API`);
+        }
+        if (route.roles && !route.roles.includes(principal.role)) {
+            throw new ApiError(403, 'FORBIDDEN', `role ${principal.role} may not ${route.summary.toLowerCase()}`);
+        }
+        const params = parse(route.params, input.params, 'params');
+        const query = parse(route.query, input.query, 'query');
+        const body = parse(route.body, input.body, 'body');
+        const path = route.path.replace(/:(\w+)/g, (_all, name: string) => input.params?.[name] ?? '');
+        const reply = await this.idempotency.run(
+            principal,
+            idempotencyKey,
+            { method: route.method, path, body: input.body ?? {} },
+            async (submitter) => {
+                const ledger = callerLedger(this.ledger, this.locator, principal, submitter);
+                const answer = await route.handle({ params, query, body, principal, ledger, requestId });
+                return { status: route.status ?? 200, body: route.response.parse(answer) };
+            },
+        );
+        return reply.body;
     }
 
     /** Where a transaction was committed, as the caller's peer knows it. */

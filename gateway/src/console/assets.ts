@@ -58,6 +58,14 @@ code.wrap { word-break: break-all; }
 .graph { width: 100%; height: 24rem; overflow: hidden; border: 1px solid var(--line); border-radius: 6px; }
 .node { border: 1px solid var(--line); border-radius: 6px; padding: 0.4rem 0.75rem; margin: 0.4rem 0; }
 .node[open] { border-color: var(--accent); }
+select { font: inherit; padding: 0.5rem; border: 1px solid #767676; border-radius: 4px; max-width: 100%; }
+fieldset { border: 1px solid var(--line); border-radius: 4px; margin: 0.5rem 0; padding: 0.25rem 0.75rem 0.5rem; }
+.choice { display: flex; align-items: center; gap: 0.5rem; font-weight: 400; min-height: 44px; margin: 0; }
+.choice input { width: auto; }
+.tabs { display: flex; flex-wrap: wrap; gap: 0.5rem 1rem; list-style: none; padding: 0; }
+.tabs [aria-current] { font-weight: 700; }
+form.inline { display: inline-block; margin-right: 0.5rem; }
+.verify { margin: 0.5rem 0; }
 .node pre { overflow-x: auto; font-size: 0.85rem; background: var(--soft); padding: 0.5rem; }
 @media (min-width: 48rem) { .inline { max-width: none; } }
 `;

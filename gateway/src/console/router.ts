@@ -34,6 +34,34 @@ import { signInPage, type SignInView } from './views/sign-in';
 import { tradeList, tradePage, type TradePage } from './views/trades';
 import { traceForm, traceResult } from './views/trace';
 import { txPage } from './views/ledger-links';
+import {
+    declarationView,
+    decisionForm,
+    DECISIONS,
+    isDecision,
+    queueView,
+    REASONED,
+    riskFlagsView,
+    type DeclarationPage,
+    type DecisionForm,
+    type RiskFlagPage,
+} from './views/customs';
+import {
+    bankReceiptsView,
+    exportForms,
+    isStage,
+    receiptView,
+    type ActionForm,
+    type ReceiptActions,
+    type ReceiptPage,
+    type ReceiptTotals,
+} from './views/bank';
+import { signVerdict, type VerdictStatement } from '../verdicts/signed-verdict';
+import { verdictPdf } from '../verdicts/verdict-pdf';
+import { ApiError } from '../http/errors';
+import type { CustomsCheckReport, CustomsEvents, DeclarationRecord } from '../routes/declarations/schema';
+import type { ReceiptRecord } from '../routes/receipts/schema';
+import type { ReceiptHistory } from '../routes/history/schema';
 import type { BankCheckResult } from '../routes/receipts/schema';
 import type { LineTrace } from '../routes/declarations/schema';
 import type { TradeHistory, TradeRecord } from '../routes/trades/schema';
@@ -68,6 +96,21 @@ interface SignedIn extends Visit {
 }
 
 const visits = new WeakMap<Response, Visit>();
+
+/**
+ * An amount typed by a person (`1234.56`, major units) in integer minor units of `currency`, exactly (no float
+ * arithmetic); anything else is refused as the API refuses bad input.
+ */
+function minorUnits(text: string, currency: string): number {
+    const digits =
+        new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+    const match = /^(\d{1,13})(?:\.(\d+))?$/.exec(text.replace(/,/g, ''));
+    const fraction = match?.[2] ?? '';
+    if (match === null || fraction.length > digits) {
+        throw new ApiError(400, 'INVALID', `amount: give a positive amount with at most ${digits} decimals`);
+    }
+    return Number(`${match[1] ?? ''}${fraction.padEnd(digits, '0')}`);
+}
 const YEAR_MS = 365 * 24 * 3600 * 1000;
 const TX_ID = /^[0-9a-f]{64}$/;
 
@@ -81,6 +124,15 @@ function setSecurityHeaders(res: Response): void {
     res.setHeader('cache-control', 'no-store');
     res.setHeader('referrer-policy', 'same-origin');
     res.setHeader('x-content-type-options', 'nosniff');
+}
+
+/** A form's own Idempotency-Key (a fresh token in each rendered form), or the form is refused before anything runs. */
+function formKey(req: Request): string {
+    const token = (req.body as Record<string, unknown> | undefined)?._idem;
+    if (typeof token !== 'string' || !/^[A-Za-z0-9_-]{32,64}$/.test(token)) {
+        throw new ApiError(400, 'INVALID', 'the form has no submission key: reload the page and try again');
+    }
+    return `console-${token}`;
 }
 
 const field = (req: Request, name: string): string => {
@@ -303,9 +355,10 @@ export function consoleRouter(deps: ConsoleDeps): Router {
         }
     });
 
-    router.get('/receipts/check', visit, requireSession, gate(PAGES.checkReceipt), (_req, res) => {
+    router.get('/receipts/check', visit, requireSession, gate(PAGES.checkReceipt), (req, res) => {
         const v = signedInOf(res);
-        send(res, v, 200, v.t.t('page.checkReceipt'), checkForm(v.t, { csrf: v.session.csrf, receiptId: '' }));
+        const receiptId = queryText(req, 'receiptId');
+        send(res, v, 200, v.t.t('page.checkReceipt'), checkForm(v.t, { csrf: v.session.csrf, receiptId }));
     });
 
     router.post(
@@ -325,7 +378,10 @@ export function consoleRouter(deps: ConsoleDeps): Router {
                     evidence: z.output<typeof Evidence>[];
                 };
                 const body = checkResult(v.t, answer.result, answer.evidence);
-                send(res, v, 200, title, html`${checkForm(v.t, { csrf: v.session.csrf, receiptId })}${body}`);
+                const exports = mayOpen(PAGES.exportVerdict, v.principal.role)
+                    ? exportForms(v.t, v.session.csrf, receiptId)
+                    : html``;
+                send(res, v, 200, title, html`${checkForm(v.t, { csrf: v.session.csrf, receiptId })}${body}${exports}`);
             } catch (error) {
                 const apiError = toApiError(error);
                 const body = checkForm(v.t, { csrf: v.session.csrf, receiptId, error: errorBox(v.t, apiError) });
@@ -362,6 +418,296 @@ export function consoleRouter(deps: ConsoleDeps): Router {
             send(res, v, apiError.status, title, traceForm(v.t, { declNo, gNo, error: errorBox(v.t, apiError) }));
         }
     });
+
+    // ---- customs: the queue, a declaration with its CU check, history and decisions, open risk flags
+    router.get('/customs/queue', visit, requireSession, gate(PAGES.customsQueue), async (req, res) => {
+        const v = signedInOf(res);
+        const filters = { status: queryText(req, 'status'), customsOffice: queryText(req, 'customsOffice') };
+        const query: Record<string, string> = { limit: '50' };
+        if (filters.status !== '') query.status = filters.status;
+        if (filters.customsOffice !== '') query.customsOffice = filters.customsOffice;
+        const cursor = queryText(req, 'cursor');
+        if (cursor !== '') query.cursor = cursor;
+        const title = v.t.t('page.customsQueue');
+        try {
+            const page = (await deps.api.read('workListDeclarations', caller(v, res), { query })) as DeclarationPage;
+            send(res, v, 200, title, queueView(v.t, filters, page));
+        } catch (error) {
+            const apiError = toApiError(error);
+            send(res, v, apiError.status, title, queueView(v.t, filters, undefined, errorBox(v.t, apiError)));
+        }
+    });
+
+    /** A declaration page, with the decision form for customs (its values and refusal when one was just refused). */
+    const declarationPage = async (
+        v: SignedIn,
+        res: Response,
+        declNo: string,
+        status: number,
+        form: Omit<DecisionForm, 'csrf' | 'idempotencyKey'> = {},
+        notice?: SafeHtml,
+    ): Promise<void> => {
+        const title = v.t.t('page.declaration', { declNo });
+        const params = { declNo };
+        try {
+            const who = caller(v, res);
+            const [declaration, events, check] = await Promise.all([
+                deps.api.read('getDeclaration', who, { params }) as Promise<z.output<typeof DeclarationRecord>>,
+                deps.api.read('getCustomsEvents', who, { params }) as Promise<z.output<typeof CustomsEvents>>,
+                deps.api.read('checkDeclaration', who, { params }) as Promise<{
+                    result: z.output<typeof CustomsCheckReport>;
+                    evidence: z.output<typeof Evidence>[];
+                }>,
+            ]);
+            const decide = mayOpen(PAGES.customsDecision, v.principal.role)
+                ? decisionForm(v.t, declaration, { ...form, csrf: v.session.csrf, idempotencyKey: newToken() })
+                : html``;
+            const body = declarationView(v.t, declaration, events.events, check, decide, notice);
+            send(res, v, status, title, body);
+        } catch (error) {
+            const apiError = toApiError(error);
+            send(res, v, apiError.status, title, errorBox(v.t, apiError));
+        }
+    };
+
+    router.get('/declarations/:declNo', visit, requireSession, gate(PAGES.declaration), async (req, res) => {
+        const v = signedInOf(res);
+        const notice =
+            req.query.recorded === '1'
+                ? html`<p class="notice" role="status">${v.t.t('decl.recorded')}</p>`
+                : undefined;
+        await declarationPage(v, res, String(req.params.declNo), 200, {}, notice);
+    });
+
+    router.post(
+        '/declarations/:declNo/decision',
+        visit,
+        requireSession,
+        form,
+        requireCsrf,
+        gate(PAGES.customsDecision),
+        async (req, res) => {
+            const v = signedInOf(res);
+            const declNo = String(req.params.declNo);
+            const decision = field(req, 'decision');
+            const reason = field(req, 'reason');
+            const exitDate = field(req, 'exitDate');
+            const values = { decision, reason, exitDate };
+            try {
+                if (!isDecision(decision)) throw new ApiError(400, 'INVALID', 'choose a decision');
+                const body = decision === 'exit' ? { exitDate } : REASONED.includes(decision) ? { reason } : undefined;
+                await deps.api.write(
+                    DECISIONS[decision].operationId,
+                    caller(v, res),
+                    { params: { declNo }, ...(body === undefined ? {} : { body }) },
+                    formKey(req),
+                );
+                res.redirect(303, `/declarations/${declNo}?recorded=1`);
+            } catch (error) {
+                const apiError = toApiError(error);
+                await declarationPage(v, res, declNo, apiError.status, { ...values, error: errorBox(v.t, apiError) });
+            }
+        },
+    );
+
+    router.get('/risk-flags', visit, requireSession, gate(PAGES.riskFlags), async (req, res) => {
+        const v = signedInOf(res);
+        const cursor = queryText(req, 'cursor');
+        const query: Record<string, string> = { status: 'OPEN', limit: '50', ...(cursor === '' ? {} : { cursor }) };
+        const title = v.t.t('page.riskFlags');
+        try {
+            const page = (await deps.api.read('workListRiskFlags', caller(v, res), { query })) as RiskFlagPage;
+            const next =
+                page.nextCursor === null ? undefined : `/risk-flags?cursor=${encodeURIComponent(page.nextCursor)}`;
+            send(res, v, 200, title, riskFlagsView(v.t, page, next));
+        } catch (error) {
+            const apiError = toApiError(error);
+            send(res, v, apiError.status, title, errorBox(v.t, apiError));
+        }
+    });
+
+    // ---- bank: the receipts work list, a receipt with its history and actions, the signed verdict export
+    router.get('/bank/receipts', visit, requireSession, gate(PAGES.bankReceipts), async (req, res) => {
+        const v = signedInOf(res);
+        const asked = queryText(req, 'stage');
+        const stage = isStage(asked) ? asked : 'allocation';
+        const cursor = queryText(req, 'cursor');
+        const title = v.t.t('page.bankReceipts');
+        try {
+            const who = caller(v, res);
+            const query = { stage, limit: '50', ...(cursor === '' ? {} : { cursor }) };
+            const page = (await deps.api.read('workListReceipts', who, { query })) as ReceiptPage;
+            const totals = (await deps.api.read('workListReceiptTotals', who, {})) as { totals: ReceiptTotals };
+            send(res, v, 200, title, bankReceiptsView(v.t, stage, page, totals.totals));
+        } catch (error) {
+            const apiError = toApiError(error);
+            send(res, v, apiError.status, title, errorBox(v.t, apiError));
+        }
+    });
+
+    type ActionName = 'allocate' | 'verify' | 'settle' | 'finance';
+    const receiptPage = async (
+        v: SignedIn,
+        res: Response,
+        receiptId: string,
+        status: number,
+        refused?: { action: ActionName; values: Record<string, string>; error: SafeHtml },
+        notice?: SafeHtml,
+    ): Promise<void> => {
+        const title = v.t.t('page.receipt', { receiptId });
+        const params = { receiptId };
+        try {
+            const who = caller(v, res);
+            const [receipt, history] = await Promise.all([
+                deps.api.read('getReceipt', who, { params }) as Promise<z.output<typeof ReceiptRecord>>,
+                deps.api.read('getReceiptHistory', who, { params }) as Promise<z.output<typeof ReceiptHistory>>,
+            ]);
+            const formOf = (action: ActionName): ActionForm => ({
+                idempotencyKey: newToken(),
+                ...(refused?.action === action ? { values: refused.values, error: refused.error } : {}),
+            });
+            const actions: ReceiptActions | undefined = mayOpen(PAGES.allocateReceipt, v.principal.role)
+                ? {
+                      csrf: v.session.csrf,
+                      allocate: formOf('allocate'),
+                      verify: formOf('verify'),
+                      settle: formOf('settle'),
+                      finance: formOf('finance'),
+                  }
+                : undefined;
+            send(res, v, status, title, receiptView(v.t, receipt, history.history, actions, notice));
+        } catch (error) {
+            const apiError = toApiError(error);
+            send(res, v, apiError.status, title, errorBox(v.t, apiError));
+        }
+    };
+
+    router.get('/receipts/:receiptId', visit, requireSession, gate(PAGES.receipt), async (req, res) => {
+        const v = signedInOf(res);
+        const done = queryText(req, 'done');
+        const notice = isAction(done)
+            ? html`<p class="notice" role="status">${v.t.t('action.done', { action: v.t.t(`action.${done}`) })}</p>`
+            : undefined;
+        await receiptPage(v, res, String(req.params.receiptId), 200, undefined, notice);
+    });
+
+    const ACTIONS = {
+        allocate: {
+            page: PAGES.allocateReceipt,
+            operationId: 'allocateReceipt',
+            input: (req: Request, receiptId: string, currency: string) => ({
+                params: { receiptId },
+                body: {
+                    allocations: [
+                        { tradeNo: field(req, 'tradeNo'), amountMinor: minorUnits(field(req, 'amount'), currency) },
+                    ],
+                },
+            }),
+        },
+        verify: {
+            page: PAGES.verifyReceipt,
+            operationId: 'verifyReceipt',
+            input: (_req: Request, receiptId: string) => ({ params: { receiptId }, body: {} }),
+        },
+        settle: {
+            page: PAGES.settleReceipt,
+            operationId: 'settleReceipt',
+            input: (req: Request, receiptId: string) => ({
+                params: { receiptId },
+                body: { outcome: field(req, 'outcome') },
+            }),
+        },
+        finance: {
+            page: PAGES.financeTrade,
+            operationId: 'financeTrades',
+            // the borrower is the party the receipt's income goes to; the amount is in the trade's currency
+            input: (req: Request, _receiptId: string, _currency: string, payee: string) => ({
+                body: {
+                    financingRef: field(req, 'financingRef'),
+                    borrowerPartyId: payee,
+                    items: [{ tradeNo: field(req, 'tradeNo'), amountMinor: minorUnits(field(req, 'amount'), 'USD') }],
+                },
+            }),
+        },
+    } as const;
+    const isAction = (value: string): value is ActionName => Object.hasOwn(ACTIONS, value);
+
+    for (const [name, action] of Object.entries(ACTIONS) as [ActionName, (typeof ACTIONS)[ActionName]][]) {
+        router.post(
+            `/receipts/:receiptId/${name}`,
+            visit,
+            requireSession,
+            form,
+            requireCsrf,
+            gate(action.page),
+            async (req, res) => {
+                const v = signedInOf(res);
+                const receiptId = String(req.params.receiptId);
+                const values = Object.fromEntries(
+                    ['tradeNo', 'amount', 'outcome', 'financingRef'].map((key) => [key, field(req, key)]),
+                );
+                try {
+                    const receipt = (await deps.api.read('getReceipt', caller(v, res), {
+                        params: { receiptId },
+                    })) as z.output<typeof ReceiptRecord>;
+                    const input = action.input(req, receiptId, receipt.currency, receipt.payeePartyId);
+                    await deps.api.write(action.operationId, caller(v, res), input, formKey(req));
+                    res.redirect(303, `/receipts/${encodeURIComponent(receiptId)}?done=${name}`);
+                } catch (error) {
+                    const apiError = toApiError(error);
+                    await receiptPage(v, res, receiptId, apiError.status, {
+                        action: name,
+                        values,
+                        error: errorBox(v.t, apiError),
+                    });
+                }
+            },
+        );
+    }
+
+    router.post(
+        '/receipts/check/export',
+        visit,
+        requireSession,
+        form,
+        requireCsrf,
+        gate(PAGES.exportVerdict),
+        async (req, res) => {
+            const v = signedInOf(res);
+            const receiptId = field(req, 'receiptId');
+            const format = field(req, 'format') === 'pdf' ? 'pdf' : 'json';
+            try {
+                const answer = (await deps.api.read('checkReceipt', caller(v, res), { body: { receiptId } })) as {
+                    result: z.output<typeof BankCheckResult>;
+                    evidence: z.output<typeof Evidence>[];
+                };
+                const statement: VerdictStatement = {
+                    kind: 'bank-receipt-check',
+                    receiptId,
+                    checkedAt: new Date(deps.now()).toISOString(),
+                    signedBy: {
+                        username: v.principal.username,
+                        role: v.principal.role,
+                        party: v.principal.party ?? null,
+                    },
+                    result: answer.result,
+                    evidence: answer.evidence,
+                };
+                const signed = signVerdict(statement, v.principal.identity);
+                const file = `verdict-${receiptId.replace(/[^A-Za-z0-9._-]/g, '_')}`;
+                res.setHeader('content-disposition', `attachment; filename="${file}.${format}"`);
+                if (format === 'pdf') {
+                    res.type('application/pdf').send(verdictPdf(signed));
+                } else {
+                    res.type('application/json').send(`${JSON.stringify(signed, null, 2)}\n`);
+                }
+            } catch (error) {
+                const apiError = toApiError(error);
+                const body = checkForm(v.t, { csrf: v.session.csrf, receiptId, error: errorBox(v.t, apiError) });
+                send(res, v, apiError.status, v.t.t('page.checkReceipt'), body);
+            }
+        },
+    );
 
     router.get('/tx/:txId', visit, requireSession, async (req, res, next) => {
         contextOf(res).route = 'console:/tx/:txId';
