@@ -221,7 +221,7 @@ export function buildApp(deps: AppDeps): Express {
     app.use(
         consoleRouter({
             ...deps,
-            api: new ConsoleApi(routes, ledger, locator),
+            api: new ConsoleApi(routes, ledger, locator, idempotency),
             now,
             options: deps.console ?? { idleMs: 30 * 60 * 1000, cookies: { secure: 'auto' } },
         }),

@@ -1,6 +1,7 @@
 import type { Principal } from '../auth/principal';
 import { ApiError } from '../http/errors';
 import { callerLedger, parse, type AnyRoute } from '../http/route';
+import type { Idempotency } from '../idempotency/idempotent';
 import type { Ledger } from '../ledger/ledger';
 import { TxLocator } from '../ledger/tx-locator';
 
@@ -28,18 +29,13 @@ export class ConsoleApi {
         routes: readonly AnyRoute[],
         readonly ledger: Ledger,
         readonly locator = new TxLocator(ledger),
+        readonly idempotency?: Idempotency,
     ) {
         this.#routes = new Map(routes.map((route) => [route.operationId, route]));
     }
 
     async read(operationId: string, { principal, requestId }: Caller, input: CallInput = {}): Promise<unknown> {
-        const route = this.#routes.get(operationId);
-        if (route === undefined || route.public === true || route.write === true) {
-            throw new Error(`${operationId} is not a read operation of the API`);
-        }
-        if (route.roles && !route.roles.includes(principal.role)) {
-            throw new ApiError(403, 'FORBIDDEN', `role ${principal.role} may not ${route.summary.toLowerCase()}`);
-        }
+        const route = this.#route(operationId, false, principal);
         const answer = await route.handle({
             params: parse(route.params, input.params, 'params'),
             query: parse(route.query, input.query, 'query'),
@@ -49,6 +45,45 @@ export class ConsoleApi {
             requestId,
         });
         return route.response.parse(answer);
+    }
+
+    /**
+     * A write operation of the API as the signed-in person, run at most once per `idempotencyKey` exactly as
+     * `POST /v1/...` with that `Idempotency-Key` (a form carries its own key, so a double submit registers once).
+     */
+    async write(
+        operationId: string,
+        { principal, requestId }: Caller,
+        idempotencyKey: string,
+        input: CallInput = {},
+    ): Promise<unknown> {
+        const route = this.#route(operationId, true, principal);
+        if (this.idempotency === undefined) throw new Error('the console was built without the idempotency journal');
+        const params = parse(route.params, input.params, 'params');
+        const query = parse(route.query, input.query, 'query');
+        const body = parse(route.body, input.body, 'body');
+        const reply = await this.idempotency.run(
+            principal,
+            idempotencyKey,
+            { method: route.method, path: route.path, body: input.body },
+            async (submitter) => {
+                const ledger = callerLedger(this.ledger, this.locator, principal, submitter);
+                const answer = await route.handle({ params, query, body, principal, ledger, requestId });
+                return { status: route.status ?? 200, body: route.response.parse(answer) };
+            },
+        );
+        return reply.body;
+    }
+
+    #route(operationId: string, write: boolean, principal: Principal): Exclude<AnyRoute, { public: true }> {
+        const route = this.#routes.get(operationId);
+        if (route === undefined || route.public === true || (route.write === true) !== write) {
+            throw new Error(`${operationId} is not a ${write ? 'write' : 'read'} operation of the API`);
+        }
+        if (route.roles && !route.roles.includes(principal.role)) {
+            throw new ApiError(403, 'FORBIDDEN', `role ${principal.role} may not ${route.summary.toLowerCase()}`);
+        }
+        return route;
     }
 
     /** Where a transaction was committed, as the caller's peer knows it. */

@@ -34,6 +34,7 @@ import { signInPage, type SignInView } from './views/sign-in';
 import { tradeList, tradePage, type TradePage } from './views/trades';
 import { traceForm, traceResult } from './views/trace';
 import { txPage } from './views/ledger-links';
+import { mountWritePages } from './write-pages';
 import type { BankCheckResult } from '../routes/receipts/schema';
 import type { LineTrace } from '../routes/declarations/schema';
 import type { TradeHistory, TradeRecord } from '../routes/trades/schema';
@@ -102,8 +103,22 @@ const caller = (v: SignedIn, res: Response): Caller => ({
 /** A refusal in a sentence of the user's language. */
 const refusal = (text: string): SafeHtml => html`<div class="error" role="alert"><p>${text}</p></div>`;
 
-function send(res: Response, visit: Visit, status: number, title: string, body: SafeHtml): void {
-    const frame = { t: visit.t, title, url: visit.url, principal: visit.principal, csrf: visit.session?.csrf };
+function send(
+    res: Response,
+    visit: Visit,
+    status: number,
+    title: string,
+    body: SafeHtml,
+    refreshSeconds?: number,
+): void {
+    const frame = {
+        t: visit.t,
+        title,
+        url: visit.url,
+        principal: visit.principal,
+        csrf: visit.session?.csrf,
+        ...(refreshSeconds === undefined ? {} : { refreshSeconds }),
+    };
     res.status(status).type('html').send(layout(frame, body));
 }
 
@@ -266,6 +281,19 @@ export function consoleRouter(deps: ConsoleDeps): Router {
         sessions.close(cookiesOf(req)[SESSION_COOKIE]);
         res.clearCookie(SESSION_COOKIE, { path: '/' });
         res.redirect(303, '/sign-in?out=1');
+    });
+
+    // before `/trades/:tradeNo`, which would take `new` and `import` for trade numbers
+    mountWritePages(router, {
+        api: deps.api,
+        now: deps.now,
+        visit,
+        requireSession,
+        requireCsrf,
+        gate,
+        signedInOf,
+        callerOf: caller,
+        send,
     });
 
     // ---- pages
