@@ -100,6 +100,9 @@ function invalidFields(t: Translator, error: ApiError): Record<string, string> {
         const match = /^body\.([A-Za-z]+)(?:\.(\d+)\.([A-Za-z]+))?: (.*)$/.exec(problem);
         if (match === null) continue;
         const [, top = '', line, inner = 'goodsCode', words = ''] = match;
+        // amount is qty × unit price: wrong only because one of them is, unless both look right
+        const lineFields = [`line-${line}-qty`, `line-${line}-unitPrice`];
+        if (inner === 'amount' && lineFields.some((id) => id in fields)) continue;
         const id = line === undefined ? top : `line-${line}-${inner === 'amount' ? 'unitPrice' : inner}`;
         fields[id] ??= `${t.t('form.invalidField')} (${words})`;
     }
