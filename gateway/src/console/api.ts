@@ -18,7 +18,7 @@ export interface CallInput {
 }
 
 /**
- * The REST API's read operations, called in-process as the signed-in person: the same route definitions, request
+ * The REST API's operations, called in-process as the signed-in person: the same route definitions, request
  * schemas, handlers and response schemas, and the caller's own identity for every ledger call (no loopback HTTP, no
  * privileged identity). Errors are thrown as the API would answer them.
  */

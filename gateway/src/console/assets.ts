@@ -75,7 +75,7 @@ button.secondary { background: var(--bg); color: var(--accent); border: 1px soli
 progress { width: 100%; max-width: 30rem; height: 1.25rem; }
 .row-failed th, .row-failed td { background: #fdf0f2; }
 caption { text-align: left; font-weight: 600; padding: 0.25rem 0; }
-#preview .facts { grid-template-columns: minmax(0, 12rem) minmax(0, 1fr); }
+#preview .facts { grid-template-columns: minmax(0, 1fr) max-content; }
 select:focus-visible { outline: 3px solid #f0a800; outline-offset: 2px; }
 `;
 
