@@ -323,7 +323,7 @@ const en = {
     'transport.RAIL': 'Rail',
     'transport.AIR': 'Air',
     'col.allocated': 'Income received',
-    'col.customs': 'Customs status',
+    'trades.income': '{amount} ({count} receipts)',
     'code.READ_MODEL_UNAVAILABLE': 'Your organisation’s read model is not available right now; try again shortly.',
 } as const;
 
@@ -646,7 +646,7 @@ const zh: Readonly<Record<MessageKey, string>> = {
     'transport.RAIL': '铁路运输',
     'transport.AIR': '航空运输',
     'col.allocated': '已收汇',
-    'col.customs': '海关状态',
+    'trades.income': '{amount}（{count} 笔收汇）',
     'code.READ_MODEL_UNAVAILABLE': '贵机构的读模型暂时不可用，请稍后再试。',
 };
 

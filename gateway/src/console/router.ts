@@ -31,7 +31,7 @@ import { homePage } from './views/home';
 import { layout } from './views/layout';
 import { checkForm, checkResult } from './views/receipt-check';
 import { signInPage, type SignInView } from './views/sign-in';
-import { tradeList, tradePage, type TradePage } from './views/trades';
+import { tradeList, tradePage, type TradeIncome, type TradePage } from './views/trades';
 import { traceForm, traceResult } from './views/trace';
 import { txPage } from './views/ledger-links';
 import { mountWritePages } from './write-pages';
@@ -304,6 +304,22 @@ export function consoleRouter(deps: ConsoleDeps): Router {
         send(res, v, 200, v.t.t('home.title'), homePage(v.t, pages));
     });
 
+    /**
+     * The income allocated to the caller's trades, from the trades work list (the org read model); none when the read
+     * model is not there: the list of trades itself is the ledger's.
+     */
+    const incomeOf = async (v: SignedIn, res: Response): Promise<ReadonlyMap<string, TradeIncome> | undefined> => {
+        try {
+            const page = (await deps.api.read('workListTrades', caller(v, res), { query: { limit: '200' } })) as {
+                items: TradeIncome[];
+            };
+            return new Map(page.items.map((item) => [item.tradeNo, item]));
+        } catch (error) {
+            if (toApiError(error).code !== 'READ_MODEL_UNAVAILABLE') throw error;
+            return undefined;
+        }
+    };
+
     router.get('/trades', visit, requireSession, gate(PAGES.myTrades), async (req, res) => {
         const v = signedInOf(res);
         const party = v.principal.party ?? '';
@@ -312,7 +328,7 @@ export function consoleRouter(deps: ConsoleDeps): Router {
         const trades = (await deps.api.read('listTrades', caller(v, res), {
             query: { [filter]: party, pageSize: '50', bookmark },
         })) as TradePage;
-        send(res, v, 200, v.t.t('page.myTrades'), tradeList(v.t, party, trades));
+        send(res, v, 200, v.t.t('page.myTrades'), tradeList(v.t, party, trades, await incomeOf(v, res)));
     });
 
     router.get('/trades/:tradeNo', visit, requireSession, gate(PAGES.trade), async (req, res) => {

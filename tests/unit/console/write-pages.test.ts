@@ -1,10 +1,23 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import type request from 'supertest';
-import { decodeSpreadsheetText, parseCsv, tradesFromRows } from '../../../gateway/src/console/trade-import';
+import { Translator } from '../../../gateway/src/console/i18n';
+import {
+    decodeSpreadsheetText,
+    ImportJobs,
+    parseCsv,
+    tradesFromRows,
+    type BulkAnswer,
+} from '../../../gateway/src/console/trade-import';
+import { importJobPage } from '../../../gateway/src/console/views/trade-import';
+import { tradeList, type TradePage } from '../../../gateway/src/console/views/trades';
+import { trade } from '../gateway/ledger-answers';
 import { harness, type Harness } from '../gateway/harness';
 import { answerConsolePages, answerWritePages, browser, csrfOf, gb18030, signIn, UNREGISTERED_GOODS } from './support';
 
 const TX = '7'.repeat(64);
+
+/** Ledger trades as the listTrades route answers them. */
+const tradePageOf = (items: unknown[]): TradePage => ({ items, bookmark: '' }) as TradePage;
 const ZH_HEADER = '交易单号,交易日期,代理商,采购商,币种,商品编码,数量,单价,付款方式,收款渠道,代理收汇';
 
 /** `count` rows of one-line trades; every tenth names unregistered goods, row 7 has no valid date. */
@@ -314,6 +327,53 @@ describe('console write pages: register, import, declare', () => {
             expect(home.text).toContain('href="/declarations/new"');
             expect(home.text).toContain('href="/trades/import"');
             expect(home.text).not.toContain('href="/trades/new"');
+        });
+    });
+
+    describe('progress and income', () => {
+        it('shows an import’s progress chunk by chunk while the ledger answers', async () => {
+            const parsed = tradesFromRows(parseCsv(importRows(250)), 'vendor', 'V-0001');
+            const answers: ((answer: BulkAnswer) => void)[] = [];
+            const { job, finished } = new ImportJobs().start(
+                'key-1',
+                'a.csv',
+                parsed,
+                (trades) =>
+                    new Promise<BulkAnswer>((resolve) => {
+                        answers.push(resolve);
+                        expect(trades.length).toBeLessThanOrEqual(100);
+                    }),
+                () => ({ code: 'INTERNAL', message: '' }),
+            );
+            const t = new Translator('zh');
+            const chunk = async (n: number): Promise<void> => {
+                while (answers.length < n) await new Promise((resolve) => setImmediate(resolve));
+                const rows = Array.from({ length: 100 }, (_row, index) => ({ index, ok: true }));
+                answers[n - 1]?.({ results: rows });
+            };
+            await chunk(1);
+            await new Promise((resolve) => setImmediate(resolve));
+            // the bad date (row 7) is answered at once; then a chunk of 100 trades
+            expect(importJobPage(t, job).text).toContain('<progress id="import-progress" value="101" max="250">');
+            expect(importJobPage(t, job).text).toContain('已向账本提交 101 / 250 行……');
+            await chunk(2);
+            await chunk(3);
+            await finished;
+            expect(job.state).toBe('done');
+            expect(importJobPage(t, job).text).toContain('<progress id="import-progress" value="250" max="250">');
+        });
+
+        it('lists the vendor’s trades with the income allocated to each, where the read model has it', () => {
+            const t = new Translator('zh');
+            const page = tradeList(
+                t,
+                'V-0001',
+                tradePageOf([trade('T-1', { totalAmount: 100_000 }), trade('T-2')]),
+                new Map([['T-1', { tradeNo: 'T-1', currency: 'USD', allocatedAmount: 95_000, receiptCount: 2 }]]),
+            ).text;
+            expect(page).toContain('<th scope="col" class="num">已收汇</th>');
+            expect(page).toContain('<td class="num">US$950.00（2 笔收汇）</td>');
+            expect(page).toContain('<td class="num">—</td>');
         });
     });
 });
