@@ -58,6 +58,9 @@ export const TRADE_STATUSES = [
     'EXPORTED',
 ] as const;
 export type TradeStatus = (typeof TRADE_STATUSES)[number];
+/** V01: one declaration carries at most USD 150,000 (inclusive), in cents. */
+export const VALUE_CAP_USD_CENTS = 15_000_000;
+
 export const PAYMENT_TERMS = ['PREPAID', 'ON_DELIVERY', 'DEFERRED'] as const;
 export type PaymentTerms = (typeof PAYMENT_TERMS)[number];
 export const PAYMENT_CHANNELS = ['BANK', 'CIPS', 'PAYMENT_INSTITUTION', 'CASH'] as const;

@@ -1,9 +1,10 @@
 import { ruleViolation } from '../lib/errors';
 import { toUsdCents } from './money';
 import { type DeclarationLine, type FxRate, type LineSource, type TradeLine } from '../model/records';
+import { VALUE_CAP_USD_CENTS } from '../vocabulary';
 
-/** V01: one declaration carries at most USD 150,000 (inclusive), in cents. */
-export const VALUE_CAP_USD_CENTS = 15_000_000;
+// the cap lives in the vocabulary so the gateway can show the headroom against it
+export { VALUE_CAP_USD_CENTS };
 /** V14: more than this many kinds → the highest-value ones are itemised, the rest merged by HS chapter. */
 export const MAX_ITEMISED = 5;
 

@@ -135,6 +135,39 @@ export const PAGES = {
         title: 'page.checkReceipt',
         calls: each([...AUTHORITIES, 'bank'], ['ReceiptContract.CheckReceipt']),
     },
+    // goods are picked from those the vendor's own trades carry
+    newTrade: {
+        id: 'newTrade',
+        path: '/trades/new',
+        title: 'page.newTrade',
+        calls: { vendor: ['TradeContract.RegisterTrade', 'TradeContract.ListTradesByVendor'] },
+    },
+    importTrades: {
+        id: 'importTrades',
+        path: '/trades/import',
+        title: 'page.importTrades',
+        calls: each(['vendor', 'agent'], ['TradeContract.RegisterTrades']),
+    },
+    // the declarations work list, authorised as the ledger's GetCustomsEvents: an agent or broker its own
+    declarations: {
+        id: 'declarations',
+        path: '/declarations',
+        title: 'page.declarations',
+        calls: each([...AUTHORITIES, 'agent', 'broker'], ['CustomsContract.GetCustomsEvents']),
+    },
+    // the agent's packed trades to pick from, the preview, the filing
+    newDeclaration: {
+        id: 'newDeclaration',
+        path: '/declarations/new',
+        title: 'page.newDeclaration',
+        calls: {
+            agent: [
+                'TradeContract.ListTradesByAgent',
+                'DeclarationContract.PreviewDeclaration',
+                'DeclarationContract.FileDeclaration',
+            ],
+        },
+    },
 } as const satisfies Record<string, ConsolePage>;
 
 /** Pages linked from a role's home page, in this order. */
@@ -143,6 +176,10 @@ export const HOME_PAGES: readonly ConsolePage[] = [
     PAGES.customsQueue,
     PAGES.riskFlags,
     PAGES.bankReceipts,
+    PAGES.newTrade,
+    PAGES.importTrades,
+    PAGES.declarations,
+    PAGES.newDeclaration,
     PAGES.checkReceipt,
     PAGES.trace,
 ];

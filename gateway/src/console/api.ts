@@ -18,7 +18,7 @@ export interface CallInput {
 }
 
 /**
- * The REST API's read operations, called in-process as the signed-in person: the same route definitions, request
+ * The REST API's operations, called in-process as the signed-in person: the same route definitions, request
  * schemas, handlers and response schemas, and the caller's own identity for every ledger call (no loopback HTTP, no
  * privileged identity). Errors are thrown as the API would answer them.
  */
@@ -35,13 +35,7 @@ export class ConsoleApi {
     }
 
     async read(operationId: string, { principal, requestId }: Caller, input: CallInput = {}): Promise<unknown> {
-        const route = this.#routes.get(operationId);
-        if (route === undefined || route.public === true || route.write === true) {
-            throw new Error(`${operationId} is not a read operation of the API`);
-        }
-        if (route.roles && !route.roles.includes(principal.role)) {
-            throw new ApiError(403, 'FORBIDDEN', `role ${principal.role} may not ${route.summary.toLowerCase()}`);
-        }
+        const route = this.#route(operationId, false, principal);
         const answer = await route.handle({
             params: parse(route.params, input.params, 'params'),
             query: parse(route.query, input.query, 'query'),
@@ -54,25 +48,21 @@ export class ConsoleApi {
     }
 
     /**
-     * A write operation of the API, as the signed-in person, run at most once per `idempotencyKey` exactly as the API
-     * runs it (a form carries its own key, so a double submit or a reload answers the first outcome).
+     * A write operation of the API as the signed-in person, run at most once per `idempotencyKey` exactly as
+     * `POST /v1/...` with that `Idempotency-Key` (a form carries its own key, so a double submit registers once).
      */
     async write(
         operationId: string,
         { principal, requestId }: Caller,
-        input: CallInput,
         idempotencyKey: string,
+        input: CallInput = {},
     ): Promise<unknown> {
-        const route = this.#routes.get(operationId);
-        if (route === undefined || route.public === true || route.write !== true || this.idempotency === undefined) {
-            throw new Error(`${operationId} is not a write operation of the API`);
-        }
-        if (route.roles && !route.roles.includes(principal.role)) {
-            throw new ApiError(403, 'FORBIDDEN', `role ${principal.role} may not ${route.summary.toLowerCase()}`);
-        }
+        const route = this.#route(operationId, true, principal);
+        if (this.idempotency === undefined) throw new Error('the console was built without the idempotency journal');
         const params = parse(route.params, input.params, 'params');
         const query = parse(route.query, input.query, 'query');
         const body = parse(route.body, input.body, 'body');
+        // the request as the API would have received it, so a key reused for another record is refused as there
         const path = route.path.replace(/:(\w+)/g, (_all, name: string) => input.params?.[name] ?? '');
         const reply = await this.idempotency.run(
             principal,
@@ -85,6 +75,17 @@ export class ConsoleApi {
             },
         );
         return reply.body;
+    }
+
+    #route(operationId: string, write: boolean, principal: Principal): Exclude<AnyRoute, { public: true }> {
+        const route = this.#routes.get(operationId);
+        if (route === undefined || route.public === true || (route.write === true) !== write) {
+            throw new Error(`${operationId} is not a ${write ? 'write' : 'read'} operation of the API`);
+        }
+        if (route.roles && !route.roles.includes(principal.role)) {
+            throw new ApiError(403, 'FORBIDDEN', `role ${principal.role} may not ${route.summary.toLowerCase()}`);
+        }
+        return route;
     }
 
     /** Where a transaction was committed, as the caller's peer knows it. */

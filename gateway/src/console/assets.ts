@@ -68,6 +68,23 @@ form.inline { display: inline-block; margin-right: 0.5rem; }
 .verify { margin: 0.5rem 0; }
 .node pre { overflow-x: auto; font-size: 0.85rem; background: var(--soft); padding: 0.5rem; }
 @media (min-width: 48rem) { .inline { max-width: none; } }
+.wide { max-width: 48rem; }
+select { font: inherit; padding: 0.5rem; border: 1px solid #767676; border-radius: 4px; max-width: 100%; }
+fieldset { border: 1px solid var(--line); border-radius: 6px; margin: 0.75rem 0; padding: 0.5rem 0.75rem; min-width: 0; }
+legend { font-weight: 600; }
+.line-row { display: grid; grid-template-columns: repeat(auto-fit, minmax(9rem, 1fr)); gap: 0 0.75rem;
+  align-items: end; border-bottom: 1px dashed var(--line); padding-bottom: 0.5rem; }
+.check { display: flex; flex-wrap: wrap; gap: 0.25rem 0.5rem; align-items: baseline; }
+.check input { width: auto; }
+.check label { font-weight: 400; margin: 0; }
+.check .hint { flex-basis: 100%; }
+button.secondary { background: var(--bg); color: var(--accent); border: 1px solid var(--accent); }
+.field-error { margin: 0.25rem 0; }
+progress { width: 100%; max-width: 30rem; height: 1.25rem; }
+.row-failed th, .row-failed td { background: #fdf0f2; }
+caption { text-align: left; font-weight: 600; padding: 0.25rem 0; }
+#preview .facts { grid-template-columns: minmax(0, 1fr) max-content; }
+select:focus-visible { outline: 3px solid #f0a800; outline-offset: 2px; }
 `;
 
 const TRACE_JS = `'use strict';

@@ -25,13 +25,14 @@ import {
     SIGN_IN_CSRF_COOKIE,
     type CookiePolicy,
     type Session,
+    formKey,
 } from './session';
 import { errorBox, errorSentence } from './views/errors';
 import { homePage } from './views/home';
 import { layout } from './views/layout';
 import { checkForm, checkResult } from './views/receipt-check';
 import { signInPage, type SignInView } from './views/sign-in';
-import { tradeList, tradePage, type TradePage } from './views/trades';
+import { tradeList, tradePage, type TradeIncome, type TradePage } from './views/trades';
 import { traceForm, traceResult } from './views/trace';
 import { txPage } from './views/ledger-links';
 import {
@@ -62,6 +63,7 @@ import { ApiError } from '../http/errors';
 import type { CustomsCheckReport, CustomsEvents, DeclarationRecord } from '../routes/declarations/schema';
 import type { ReceiptRecord } from '../routes/receipts/schema';
 import type { ReceiptHistory } from '../routes/history/schema';
+import { mountWritePages } from './write-pages';
 import type { BankCheckResult } from '../routes/receipts/schema';
 import type { LineTrace } from '../routes/declarations/schema';
 import type { TradeHistory, TradeRecord } from '../routes/trades/schema';
@@ -126,15 +128,6 @@ function setSecurityHeaders(res: Response): void {
     res.setHeader('x-content-type-options', 'nosniff');
 }
 
-/** A form's own Idempotency-Key (a fresh token in each rendered form), or the form is refused before anything runs. */
-function formKey(req: Request): string {
-    const token = (req.body as Record<string, unknown> | undefined)?._idem;
-    if (typeof token !== 'string' || !/^[A-Za-z0-9_-]{32,64}$/.test(token)) {
-        throw new ApiError(400, 'INVALID', 'the form has no submission key: reload the page and try again');
-    }
-    return `console-${token}`;
-}
-
 const field = (req: Request, name: string): string => {
     const body = req.body as Record<string, unknown> | undefined;
     const value = body?.[name];
@@ -154,8 +147,22 @@ const caller = (v: SignedIn, res: Response): Caller => ({
 /** A refusal in a sentence of the user's language. */
 const refusal = (text: string): SafeHtml => html`<div class="error" role="alert"><p>${text}</p></div>`;
 
-function send(res: Response, visit: Visit, status: number, title: string, body: SafeHtml): void {
-    const frame = { t: visit.t, title, url: visit.url, principal: visit.principal, csrf: visit.session?.csrf };
+function send(
+    res: Response,
+    visit: Visit,
+    status: number,
+    title: string,
+    body: SafeHtml,
+    refreshSeconds?: number,
+): void {
+    const frame = {
+        t: visit.t,
+        title,
+        url: visit.url,
+        principal: visit.principal,
+        csrf: visit.session?.csrf,
+        ...(refreshSeconds === undefined ? {} : { refreshSeconds }),
+    };
     res.status(status).type('html').send(layout(frame, body));
 }
 
@@ -320,6 +327,19 @@ export function consoleRouter(deps: ConsoleDeps): Router {
         res.redirect(303, '/sign-in?out=1');
     });
 
+    // before `/trades/:tradeNo`, which would take `new` and `import` for trade numbers
+    mountWritePages(router, {
+        api: deps.api,
+        now: deps.now,
+        visit,
+        requireSession,
+        requireCsrf,
+        gate,
+        signedInOf,
+        callerOf: caller,
+        send,
+    });
+
     // ---- pages
     router.get('/', visit, requireSession, (_req, res) => {
         contextOf(res).route = 'console:/';
@@ -327,6 +347,22 @@ export function consoleRouter(deps: ConsoleDeps): Router {
         const pages = HOME_PAGES.filter((page) => mayOpen(page, v.principal.role));
         send(res, v, 200, v.t.t('home.title'), homePage(v.t, pages));
     });
+
+    /**
+     * The income allocated to the caller's trades, from the trades work list (the org read model); none when the read
+     * model is not there: the list of trades itself is the ledger's.
+     */
+    const incomeOf = async (v: SignedIn, res: Response): Promise<ReadonlyMap<string, TradeIncome> | undefined> => {
+        try {
+            const page = (await deps.api.read('workListTrades', caller(v, res), { query: { limit: '200' } })) as {
+                items: TradeIncome[];
+            };
+            return new Map(page.items.map((item) => [item.tradeNo, item]));
+        } catch (error) {
+            if (toApiError(error).code !== 'READ_MODEL_UNAVAILABLE') throw error;
+            return undefined;
+        }
+    };
 
     router.get('/trades', visit, requireSession, gate(PAGES.myTrades), async (req, res) => {
         const v = signedInOf(res);
@@ -336,7 +372,7 @@ export function consoleRouter(deps: ConsoleDeps): Router {
         const trades = (await deps.api.read('listTrades', caller(v, res), {
             query: { [filter]: party, pageSize: '50', bookmark },
         })) as TradePage;
-        send(res, v, 200, v.t.t('page.myTrades'), tradeList(v.t, party, trades));
+        send(res, v, 200, v.t.t('page.myTrades'), tradeList(v.t, party, trades, await incomeOf(v, res)));
     });
 
     router.get('/trades/:tradeNo', visit, requireSession, gate(PAGES.trade), async (req, res) => {
@@ -496,12 +532,10 @@ export function consoleRouter(deps: ConsoleDeps): Router {
             try {
                 if (!isDecision(decision)) throw new ApiError(400, 'INVALID', 'choose a decision');
                 const body = decision === 'exit' ? { exitDate } : REASONED.includes(decision) ? { reason } : undefined;
-                await deps.api.write(
-                    DECISIONS[decision].operationId,
-                    caller(v, res),
-                    { params: { declNo }, ...(body === undefined ? {} : { body }) },
-                    formKey(req),
-                );
+                await deps.api.write(DECISIONS[decision].operationId, caller(v, res), formKey(req), {
+                    params: { declNo },
+                    ...(body === undefined ? {} : { body }),
+                });
                 res.redirect(303, `/declarations/${declNo}?recorded=1`);
             } catch (error) {
                 const apiError = toApiError(error);
@@ -651,7 +685,7 @@ export function consoleRouter(deps: ConsoleDeps): Router {
                         params: { receiptId },
                     })) as z.output<typeof ReceiptRecord>;
                     const input = action.input(req, receiptId, receipt.currency, receipt.payeePartyId);
-                    await deps.api.write(action.operationId, caller(v, res), input, formKey(req));
+                    await deps.api.write(action.operationId, caller(v, res), formKey(req), input);
                     res.redirect(303, `/receipts/${encodeURIComponent(receiptId)}?done=${name}`);
                 } catch (error) {
                     const apiError = toApiError(error);

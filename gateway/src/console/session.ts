@@ -1,4 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { ApiError } from '../http/errors';
 import type { Request, Response } from 'express';
 
 /** One signed-in browser: which API key it acts as (never the key itself) and its CSRF token. */
@@ -107,4 +108,13 @@ export function setCookie(
         path: '/',
         ...(maxAgeMs === undefined ? {} : { maxAge: maxAgeMs }),
     });
+}
+
+/** A form's own Idempotency-Key (a fresh token in each rendered form), or the form is refused before anything runs. */
+export function formKey(req: Request): string {
+    const token = (req.body as Record<string, unknown> | undefined)?._idem;
+    if (typeof token !== 'string' || !/^[A-Za-z0-9_-]{32,64}$/.test(token)) {
+        throw new ApiError(400, 'INVALID', 'the form has no submission key: reload the page and try again');
+    }
+    return `console-${token}`;
 }

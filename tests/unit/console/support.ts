@@ -1,9 +1,10 @@
 import request from 'supertest';
 import type { Express } from 'express';
-import type { LineTrace } from '../../../gateway/src/routes/declarations/schema';
+import type { DeclarationPreview, LineTrace } from '../../../gateway/src/routes/declarations/schema';
 import type { z } from 'zod';
 import type { FakeLedger } from '../gateway/fake-ledger';
-import { bankCheck, trade } from '../gateway/ledger-answers';
+import { ChaincodeRejection } from '../../../gateway/src/ledger/errors';
+import { bankCheck, declaration, trade } from '../gateway/ledger-answers';
 
 /** The hidden CSRF field of the first form in a page. */
 export function csrfOf(page: string): string {
@@ -161,4 +162,143 @@ export function answerConsolePages(ledger: FakeLedger, committedTx: string): voi
         records: [{ recordType: 'trade', recordId: 'T-1', txId: committedTx }],
     }));
     ledger.on('CustomsContract:TraceDeclarationLine', () => lineTrace());
+}
+
+/** GB18030 bytes of `text` (Node encodes only UTF-8): each character's bytes found by decoding the double-byte range. */
+export function gb18030(text: string): Buffer {
+    const decoder = new TextDecoder('gb18030');
+    const codes = new Map<string, number[]>();
+    for (let lead = 0x81; lead <= 0xfe; lead++)
+        for (let trail = 0x40; trail <= 0xfe; trail++) {
+            if (trail === 0x7f) continue;
+            const char = decoder.decode(Uint8Array.of(lead, trail));
+            if (!codes.has(char)) codes.set(char, [lead, trail]);
+        }
+    const bytes: number[] = [];
+    for (const char of text) {
+        const code = char.charCodeAt(0);
+        const encoded = code < 0x80 ? [code] : codes.get(char);
+        if (encoded === undefined) throw new Error(`no GB18030 double-byte code for ${char}`);
+        bytes.push(...encoded);
+    }
+    return Buffer.from(bytes);
+}
+
+/** Goods the fake registry refuses (V03), as the chaincode would. */
+export const UNREGISTERED_GOODS = 'G-404';
+
+type PreviewLine = z.input<typeof DeclarationPreview>['lines'][number];
+
+const previewLine = (gNo: number, hsCode: string, valueUsd: number, mergedChapter: string | null): PreviewLine => ({
+    gNo,
+    hsCode,
+    name: mergedChapter === null ? `Goods ${gNo}` : `Chapter ${mergedChapter}`,
+    qty: 100 * gNo,
+    unit: 'PCS',
+    valueUsd,
+    mergedChapter,
+    isItemised: mergedChapter === null,
+    sources: [
+        {
+            tradeNo: 'T-P1',
+            lineId: 'L1',
+            goodsCode: `G-${gNo}`,
+            hsCode,
+            qty: 1,
+            amount: valueUsd,
+            currency: 'USD',
+            valueUsd,
+        },
+    ],
+});
+
+/**
+ * The fake ledger answers the write pages as the chaincode would: trades registered (one by one or in bulk, goods
+ * `G-404` refused under V03), the agent's packed trades, a declaration previewed (over the V01 cap when it carries
+ * `T-BIG`) and filed.
+ */
+export function answerWritePages(ledger: FakeLedger): void {
+    type Row = { tradeNo: string; vendorId: string; agentId: string; lines: { goodsCode: string }[] };
+    const registered = (body: Row): ReturnType<typeof trade> =>
+        trade(body.tradeNo, { vendorId: body.vendorId, agentId: body.agentId, status: 'CONFIRMED', declNo: undefined });
+    const line = (goodsCode: string, nameEn: string): ReturnType<typeof trade>['lines'][number] => ({
+        lineId: 'L1',
+        goodsCode,
+        hsCode: '9503006000',
+        nameEn,
+        unit: 'PCS',
+        qty: 10,
+        unitPrice: 250,
+        amount: 2500,
+    });
+    ledger.on('TradeContract:ListTradesByVendor', ([vendorId = '']) => ({
+        items: [
+            trade('T-1', { vendorId, lines: [line('G-1', 'Plush toy')] }),
+            trade('T-2', { vendorId, lines: [line('G-2', 'Yo-yo'), line('G-1', 'Plush toy')] }),
+        ],
+        bookmark: '',
+    }));
+    ledger.on('TradeContract:RegisterTrade', ([json = '{}']) => {
+        const body = JSON.parse(json) as Row;
+        if (body.lines.some((line) => line.goodsCode === UNREGISTERED_GOODS))
+            throw new ChaincodeRejection(
+                'RULE_V03',
+                `goods ${UNREGISTERED_GOODS} is not registered to ${body.vendorId}`,
+            );
+        return registered(body);
+    });
+    ledger.on('TradeContract:RegisterTrades', ([json = '[]']) => {
+        const rows = JSON.parse(json) as Row[];
+        const results = rows.map((row, index) =>
+            row.lines.some((line) => line.goodsCode === UNREGISTERED_GOODS)
+                ? {
+                      index,
+                      ok: false,
+                      tradeNo: row.tradeNo,
+                      code: 'RULE_V03',
+                      message: `goods ${UNREGISTERED_GOODS} is not registered`,
+                  }
+                : { index, ok: true, tradeNo: row.tradeNo },
+        );
+        const failed = results.filter((r) => !r.ok).length;
+        return { results, registered: results.length - failed, failed };
+    });
+    ledger.on('TradeContract:ListTradesByAgent', ([agentId = '']) => ({
+        items: [
+            trade('T-P1', { agentId, status: 'PACKED', packingNo: 'PK-7', declNo: undefined, totalAmount: 4_000_000 }),
+            trade('T-BIG', {
+                agentId,
+                status: 'PACKED',
+                packingNo: 'PK-7',
+                declNo: undefined,
+                totalAmount: 900_000_000,
+            }),
+            trade('T-DONE', { agentId, status: 'DECLARED', packingNo: 'PK-1', declNo: '290120260000000001' }),
+        ],
+        bookmark: '',
+    }));
+    ledger.on('DeclarationContract:PreviewDeclaration', ([json = '{}']) => {
+        const body = JSON.parse(json) as { tradeNos: string[] };
+        const over = body.tradeNos.includes('T-BIG');
+        const lines = [
+            ...[1, 2, 3, 4, 5].map((gNo) => previewLine(gNo, `950300600${gNo}`, 1_000_000 - gNo * 1000, null)),
+            previewLine(6, '6100000000', over ? 12_000_000 : 200_000, '61'),
+        ];
+        const totalValueUsd = lines.reduce((sum, line) => sum + line.valueUsd, 0);
+        return {
+            lines,
+            rates: [],
+            ratesVersion: null,
+            totalValueUsd,
+            simplified: true,
+            withinCap: !over,
+            remarkPurchaser: { buyerId: 'B1', name: 'Buyer', nationality: 'KZ', idType: 'PASSPORT', idNumberHash: 'h' },
+            violations: over ? [{ code: 'RULE_V01', message: `total ${totalValueUsd} exceeds the cap` }] : [],
+        };
+    });
+    ledger.on('DeclarationContract:FileDeclaration', ([json = '{}']) => {
+        const body = JSON.parse(json) as { declNo: string; tradeNos: string[] };
+        if (body.tradeNos.includes('T-BIG')) throw new ChaincodeRejection('RULE_V01', 'total exceeds USD 150,000');
+        return declaration(body.declNo, body.tradeNos, { status: 'SUBMITTED' });
+    });
 }

@@ -11,6 +11,8 @@ export interface Frame {
     readonly url: string;
     readonly principal?: Principal;
     readonly csrf?: string;
+    /** Reload the page after this many seconds (a progress page that works without JavaScript). */
+    readonly refreshSeconds?: number;
 }
 
 const LANGUAGE_NAMES: Readonly<Record<string, string>> = { zh: '中文', en: 'English' };
@@ -68,6 +70,11 @@ export function layout(frame: Frame, body: SafeHtml): string {
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
+                ${
+                    frame.refreshSeconds === undefined
+                        ? ''
+                        : html`<meta http-equiv="refresh" content="${frame.refreshSeconds}" />`
+                }
                 <title>${frame.title} · ${t.t('app.title')}</title>
                 <link rel="stylesheet" href="/console/assets/console.css" />
             </head>

@@ -1,18 +1,37 @@
 import type { z } from 'zod';
 import type { page } from '../../routes/common';
 import type { TradeHistory, TradeRecord } from '../../routes/trades/schema';
+import type { TradeItem } from '../../routes/worklists/schema';
 import { html, type SafeHtml } from '../html';
 import type { Translator } from '../i18n';
 import { txLink } from './ledger-links';
 
 type Trade = z.output<typeof TradeRecord>;
 export type TradePage = z.output<ReturnType<typeof page<typeof TradeRecord>>>;
+/** What the trades work list adds to a trade: the income allocated to it. */
+export type TradeIncome = Pick<z.output<typeof TradeItem>, 'tradeNo' | 'currency' | 'allocatedAmount' | 'receiptCount'>;
 
 const statusOf = (t: Translator, status: string): SafeHtml =>
     html`<span class="status status-${status.toLowerCase()}">${t.lookup(`status.${status}`, status)}</span>`;
 
-/** The caller's trades, with a link to the next page when there is one. */
-export function tradeList(t: Translator, party: string, trades: TradePage): SafeHtml {
+const incomeCell = (t: Translator, income: TradeIncome | undefined): string =>
+    income === undefined
+        ? '—'
+        : t.t('trades.income', {
+              amount: t.money(income.allocatedAmount, income.currency),
+              count: t.count(income.receiptCount),
+          });
+
+/**
+ * The caller's trades with their customs status (the trade status follows the declaration) and, where the read model
+ * has it, the income allocated to each; a link to the next page when there is one.
+ */
+export function tradeList(
+    t: Translator,
+    party: string,
+    trades: TradePage,
+    income?: ReadonlyMap<string, TradeIncome>,
+): SafeHtml {
     const intro = html`<p>${t.t('page.myTrades.intro', { party })}</p>`;
     if (trades.items.length === 0)
         return html`${intro}
@@ -26,6 +45,7 @@ export function tradeList(t: Translator, party: string, trades: TradePage): Safe
                 <td class="num">${t.money(trade.totalAmount, trade.currency)}</td>
                 <td>${statusOf(t, trade.status)}</td>
                 <td>${trade.declNo ?? t.t('trade.notDeclared')}</td>
+                <td class="num">${incomeCell(t, income?.get(trade.tradeNo))}</td>
             </tr>`,
     );
     const next =
@@ -43,6 +63,7 @@ export function tradeList(t: Translator, party: string, trades: TradePage): Safe
                         <th scope="col" class="num">${t.t('col.total')}</th>
                         <th scope="col">${t.t('col.status')}</th>
                         <th scope="col">${t.t('col.declaration')}</th>
+                        <th scope="col" class="num">${t.t('col.income')}</th>
                     </tr>
                 </thead>
                 <tbody>
