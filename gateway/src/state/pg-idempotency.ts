@@ -37,20 +37,26 @@ export class PgIdempotencyJournal implements IdempotencyJournal {
         assertScope(scope);
         const key = lockKeyOf(scope);
         const client = await this.#locks.connect();
+        // a held connection that breaks (the server restarted) takes the lock with it; the end of the run finds out
+        const lost = (): void => undefined;
+        client.on('error', lost);
         try {
             const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS locked', [
                 LOCK_CLASS,
                 key,
             ]);
             if (rows[0]?.locked !== true) {
+                client.off('error', lost);
                 client.release();
                 return undefined;
             }
         } catch (error) {
+            client.off('error', lost);
             client.release(error instanceof Error ? error : true);
             throw error;
         }
         return async (): Promise<void> => {
+            client.off('error', lost);
             try {
                 await client.query('SELECT pg_advisory_unlock($1, $2)', [LOCK_CLASS, key]);
                 client.release();
