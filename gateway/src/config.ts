@@ -14,7 +14,7 @@ const SETTINGS = {
     },
     MPT_GATEWAY_DATA_DIR: {
         default: path.join(toolsDir(), 'gateway'),
-        help: 'API-key hashes, idempotency records and the per-org wallets (created 0700)',
+        help: 'the per-org wallets and, without MPT_DATABASE_URL, API-key hashes, enrolment codes and idempotency records (created 0700)',
     },
     MPT_LOG_LEVEL: { default: 'info', help: 'fatal, error, warn, info, debug, trace or silent' },
     MPT_BODY_LIMIT_BYTES: { default: '1048576', help: 'largest accepted request body' },
