@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { bootstrap } from '../../gateway/src/cli/bootstrap';
+import { csrfOf } from '../../gateway/src/console/session';
 import { dropStateSchema } from '../../gateway/src/state';
 import { Client, connectionProfile, failed, idem, ok, str } from './gateway-support';
 
@@ -203,8 +204,18 @@ describe('two gateway instances on one PostgreSQL', () => {
             const page = (instance: Instance, cookie: string): Promise<Response> =>
                 fetch(`${instance.url}/`, { redirect: 'manual', headers: { cookie } });
 
-            expect((await page(b, `mpt_session=${session ?? ''}`)).status).toBe(200);
+            const cookie = `mpt_session=${session ?? ''}`;
+            expect((await page(b, cookie)).status).toBe(200);
             expect((await page(b, 'mpt_session=not-a-session')).status).toBe(303);
+
+            const signedOut = await fetch(`${b.url}/sign-out`, {
+                method: 'POST',
+                redirect: 'manual',
+                headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+                body: new URLSearchParams({ _csrf: csrfOf(session ?? '') }).toString(),
+            });
+            expect(signedOut.headers.get('location')).toBe('/sign-in?out=1');
+            expect((await page(a, cookie)).headers.get('location')).toBe('/sign-in?ended=1');
         },
         SLOW,
     );
