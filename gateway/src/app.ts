@@ -1,15 +1,16 @@
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
-import type { EnrolmentCodes } from './auth/enrolment-codes';
+import type { EnrolmentCodeStore } from './auth/enrolment-codes';
 import type { CertificateAuthorities, GatewayWallets } from './auth/identities';
-import type { ApiKeyStore } from './auth/key-store';
+import type { ApiKeys } from './auth/key-store';
 import { principalOf } from './auth/principal';
 import { ConsoleApi, consoleRouter, type ConsoleOptions } from './console';
+import type { ConsoleSessions } from './console/session';
 import { checkJsonBody } from './http/body';
 import { contextOf, requestContext } from './http/context';
 import { ApiError, errorHandler } from './http/errors';
 import { mountMethodNotAllowed, mountRoutes, type AnyRoute } from './http/route';
 import { Idempotency } from './idempotency/idempotent';
-import type { IdempotencyStore } from './idempotency/store';
+import type { IdempotencyJournal } from './idempotency/store';
 import type { Ledger } from './ledger/ledger';
 import { TxLocator } from './ledger/tx-locator';
 import { docsRouter } from './openapi/docs-page';
@@ -18,7 +19,7 @@ import type { Logger } from './ops/logger';
 import { MeteredLedger } from './ops/metered-ledger';
 import { Metrics } from './ops/metrics';
 import type { ProjectionStatus, Projections } from './projection';
-import { RateLimiter } from './ops/rate-limit';
+import { RateLimiter, type RateLimit, type RateLimitOptions } from './ops/rate-limit';
 import { allRoutes } from './routes';
 
 export const API_VERSION = '0.1.0';
@@ -31,11 +32,18 @@ export interface OrgInfo {
 
 export interface AppDeps {
     readonly ledger: Ledger;
-    readonly keys: ApiKeyStore;
+    readonly keys: ApiKeys;
     readonly wallets: GatewayWallets;
     readonly cas: CertificateAuthorities;
-    readonly enrolmentCodes: EnrolmentCodes;
-    readonly idempotencyStore: IdempotencyStore;
+    readonly enrolmentCodes: EnrolmentCodeStore;
+    readonly idempotencyStore: IdempotencyJournal;
+    /**
+     * Makes the rate limits' buckets (default: in this process); `name` keeps each limit's buckets apart where they
+     * are shared.
+     */
+    readonly rateLimits?: (name: string, options: RateLimitOptions) => RateLimit;
+    /** The console's sessions (default: in this process). */
+    readonly sessions?: ConsoleSessions;
     readonly orgs: readonly OrgInfo[];
     readonly logger: Logger;
     readonly metrics?: Metrics;
@@ -63,9 +71,9 @@ export interface AppDeps {
 const BEARER = /^Bearer ([^\s]+)$/;
 
 function authenticate(deps: AppDeps) {
-    return (req: Request, res: Response, next: NextFunction): void => {
+    return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
         const match = BEARER.exec(req.get('authorization') ?? '');
-        const record = match?.[1] === undefined ? undefined : deps.keys.verify(match[1]);
+        const record = match?.[1] === undefined ? undefined : await deps.keys.verify(match[1]);
         if (!record) {
             throw new ApiError(401, 'UNAUTHENTICATED', 'send Authorization: Bearer <API key> with an active key');
         }
@@ -75,14 +83,9 @@ function authenticate(deps: AppDeps) {
 }
 
 /** 429 once `client`'s bucket is empty; `client` is the API key after authentication, the IP before it. */
-function rateLimit(
-    limiter: RateLimiter,
-    metrics: Metrics,
-    client: (req: Request, res: Response) => string,
-    who: string,
-) {
-    return (req: Request, res: Response, next: NextFunction): void => {
-        const wait = limiter.take(client(req, res));
+function rateLimit(limiter: RateLimit, metrics: Metrics, client: (req: Request, res: Response) => string, who: string) {
+    return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+        const wait = await limiter.take(client(req, res));
         if (wait > 0) {
             metrics.rateLimited();
             throw new ApiError(429, 'RATE_LIMITED', `too many requests for ${who}; slow down`, {
@@ -166,8 +169,10 @@ export function buildApp(deps: AppDeps): Express {
     const document = openApiDocument(routes, API_VERSION);
     const idempotency = new Idempotency(deps.idempotencyStore, ledger, { lostAfterMs: deps.lostAfterMs });
     const now = deps.now ?? Date.now;
-    const limiter = new RateLimiter({ ...(deps.rateLimit ?? { perSecond: 20, burst: 40 }), now });
-    const ipLimiter = new RateLimiter({ ...(deps.ipRateLimit ?? { perSecond: 100, burst: 200 }), now });
+    const rateLimits =
+        deps.rateLimits ?? ((_name: string, options: RateLimitOptions): RateLimit => new RateLimiter(options));
+    const limiter = rateLimits('key', { ...(deps.rateLimit ?? { perSecond: 20, burst: 40 }), now });
+    const ipLimiter = rateLimits('ip', { ...(deps.ipRateLimit ?? { perSecond: 100, burst: 200 }), now });
     const isReady = readiness(ledger, deps.logger, deps.readyCacheMs ?? 1000, now);
 
     const app = express();

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { defaultConnectionProfileFile, toolsDir } from '../../network/client';
+import { STATE_SCHEMA } from './state/database';
 
 /** Every setting the gateway reads, with its environment variable, default and meaning (also in README). */
 const SETTINGS = {
@@ -13,7 +14,7 @@ const SETTINGS = {
     },
     MPT_GATEWAY_DATA_DIR: {
         default: path.join(toolsDir(), 'gateway'),
-        help: 'API-key hashes, idempotency records and the per-org wallets (created 0700)',
+        help: 'the per-org wallets and, without MPT_DATABASE_URL, API-key hashes, enrolment codes and idempotency records (created 0700)',
     },
     MPT_LOG_LEVEL: { default: 'info', help: 'fatal, error, warn, info, debug, trace or silent' },
     MPT_BODY_LIMIT_BYTES: { default: '1048576', help: 'largest accepted request body' },
@@ -31,7 +32,11 @@ const SETTINGS = {
     },
     MPT_DATABASE_URL: {
         default: '',
-        help: 'PostgreSQL for the read models (postgres://user:password@host:port/database; one schema per org); empty: an SQLite file per org in the data directory',
+        help: "PostgreSQL for the read models (postgres://user:password@host:port/database; one schema per org) and the gateway's own state (API keys, enrolment codes, idempotency records, rate limits, console sessions), so several instances can share it; empty: an SQLite file per org and the state in the data directory (one instance)",
+    },
+    MPT_GATEWAY_STATE_SCHEMA: {
+        default: 'gateway_state',
+        help: "with MPT_DATABASE_URL: the PostgreSQL schema of the gateway's own state (instances of one gateway share it)",
     },
     MPT_PROJECTION: { default: 'on', help: "on: project each org's own peer into its read model; off: no read side" },
     MPT_CONSOLE_IDLE_MINUTES: { default: '30', help: 'a console session unused this long ends (1..1440)' },
@@ -67,6 +72,7 @@ const ENV_SCHEMA = z.object({
         z.literal(''),
         z.string().regex(/^postgres(ql)?:\/\/[^\s]+$/, { error: 'must be empty or a postgres:// URL' }),
     ]),
+    MPT_GATEWAY_STATE_SCHEMA: z.string().regex(STATE_SCHEMA, { error: 'must be a lower-case PostgreSQL name' }),
     MPT_PROJECTION: z.enum(['on', 'off']),
     MPT_CONSOLE_IDLE_MINUTES: int(1, 24 * 60),
     MPT_CONSOLE_SECURE_COOKIES: z.enum(['auto', 'always', 'never']),
@@ -85,8 +91,10 @@ export interface GatewayConfig {
     readonly shutdownGraceMs: number;
     readonly enrolmentCodeTtlMs: number;
     readonly commitLostAfterMs: number;
-    /** PostgreSQL URL of the read models; undefined: SQLite files under the data directory. */
+    /** PostgreSQL URL of the read models and the gateway's state; undefined: files under the data directory. */
     readonly databaseUrl: string | undefined;
+    /** The PostgreSQL schema of the gateway's own state. */
+    readonly stateSchema: string;
     /** Whether the gateway projects each org's peer into its read model. */
     readonly projection: boolean;
     readonly console: { readonly idleMs: number; readonly cookies: { readonly secure: 'auto' | 'always' | 'never' } };
@@ -144,6 +152,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
         enrolmentCodeTtlMs: c.MPT_ENROLMENT_CODE_TTL_HOURS * 3600 * 1000,
         commitLostAfterMs: c.MPT_COMMIT_LOST_AFTER_MS,
         databaseUrl: c.MPT_DATABASE_URL === '' ? undefined : c.MPT_DATABASE_URL,
+        stateSchema: c.MPT_GATEWAY_STATE_SCHEMA,
         projection: c.MPT_PROJECTION === 'on',
         console: { idleMs: c.MPT_CONSOLE_IDLE_MINUTES * 60 * 1000, cookies: { secure: c.MPT_CONSOLE_SECURE_COOKIES } },
     };

@@ -3,17 +3,15 @@ import type { AddressInfo } from 'node:net';
 import { readConnectionProfile, REGISTRAR, Wallet, type ConnectionProfile } from '../../network/client';
 import { buildApp, type AppDeps } from './app';
 import { FabricCertificateAuthorities, GatewayWallets, ledgerIdentity } from './auth/identities';
-import { EnrolmentCodes } from './auth/enrolment-codes';
-import { ApiKeyStore } from './auth/key-store';
 import { loadConfigOrExit, type GatewayConfig } from './config';
-import { IdempotencyStore } from './idempotency/store';
 import { FabricLedger } from './ledger/fabric-ledger';
 import type { LedgerIdentity } from './ledger/ledger';
 import { newLogger, type Logger } from './ops/logger';
 import { startProjections, type Projections } from './projection';
+import { openGatewayState, type GatewayState } from './state';
 
-/** How often expired idempotency records are removed from disk (they expire after 7 days). */
-const IDEMPOTENCY_PRUNE_MS = 60 * 60 * 1000;
+/** How often expired idempotency records (they expire after 7 days) and full rate-limit buckets are removed. */
+const PRUNE_MS = 60 * 60 * 1000;
 
 /**
  * Each org's registrar, by MSP ID: it exists in every org and holds no ledger role, so it answers the readiness probe
@@ -31,16 +29,23 @@ function registrars(profile: ConnectionProfile): Map<string, LedgerIdentity> {
 }
 
 /** Everything the app needs, wired to the real network described by the connection profile. */
-export function createDeps(config: GatewayConfig, logger: Logger, projections?: Projections): AppDeps {
+export function createDeps(
+    config: GatewayConfig,
+    logger: Logger,
+    state: GatewayState,
+    projections?: Projections,
+): AppDeps {
     const profile = readConnectionProfile(config.connectionProfile);
     const probes = registrars(profile);
     return {
         ledger: new FabricLedger({ profile, probes }),
-        keys: new ApiKeyStore(config.dataDir),
+        keys: state.keys,
         wallets: new GatewayWallets(config.dataDir),
         cas: new FabricCertificateAuthorities(profile),
-        enrolmentCodes: new EnrolmentCodes(config.dataDir, { ttlMs: config.enrolmentCodeTtlMs }),
-        idempotencyStore: new IdempotencyStore(config.dataDir),
+        enrolmentCodes: state.enrolmentCodes,
+        idempotencyStore: state.idempotencyStore,
+        ...(state.rateLimits === undefined ? {} : { rateLimits: state.rateLimits }),
+        ...(state.sessions === undefined ? {} : { sessions: state.sessions }),
         orgs: profile.orgs.map(({ org, mspId }) => ({ org, mspId })),
         logger,
         bodyLimitBytes: config.bodyLimitBytes,
@@ -65,6 +70,13 @@ export async function startGateway(
     logger = newLogger(config.logLevel),
 ): Promise<RunningGateway> {
     const profile = readConnectionProfile(config.connectionProfile);
+    const state = await openGatewayState({
+        dataDir: config.dataDir,
+        databaseUrl: config.databaseUrl,
+        schema: config.stateSchema,
+        enrolmentCodeTtlMs: config.enrolmentCodeTtlMs,
+        consoleIdleMs: config.console.idleMs,
+    });
     const projections = config.projection
         ? startProjections({
               profile,
@@ -74,7 +86,7 @@ export async function startGateway(
               logger,
           })
         : undefined;
-    const deps = createDeps(config, logger, projections);
+    const deps = createDeps(config, logger, state, projections);
     const app = buildApp(deps);
     const server = await new Promise<Server>((resolve, reject) => {
         const listening = app.listen(config.port, config.host, (error?: Error) => {
@@ -85,12 +97,15 @@ export async function startGateway(
             }
         });
     });
-    const stopPruning = deps.idempotencyStore.pruneEvery(IDEMPOTENCY_PRUNE_MS, (error: unknown) => {
-        logger.warn({ err: error }, 'idempotency pruning failed');
+    const stopPruning = state.pruneEvery(PRUNE_MS, (error: unknown) => {
+        logger.warn({ err: error }, 'pruning the gateway state failed');
     });
     const { port } = server.address() as AddressInfo;
     const url = `http://${config.host}:${port}`;
-    logger.info({ url, dataDir: config.dataDir, profile: config.connectionProfile }, 'gateway listening');
+    logger.info(
+        { url, dataDir: config.dataDir, state: state.where, profile: config.connectionProfile },
+        'gateway listening',
+    );
     let closing: Promise<void> | undefined;
     const close = (): Promise<void> => {
         closing ??= new Promise<void>((resolve) => {
@@ -102,9 +117,9 @@ export async function startGateway(
             server.close(() => {
                 clearTimeout(force);
                 deps.ledger.close();
-                void (projections?.stop() ?? Promise.resolve())
+                void Promise.all([projections?.stop(), state.close()])
                     .catch((error: unknown) => {
-                        logger.warn({ err: error }, 'stopping the projections failed');
+                        logger.warn({ err: error }, 'stopping the projections or closing the state failed');
                     })
                     .then(() => {
                         logger.info('gateway stopped');

@@ -67,7 +67,13 @@ async function main(): Promise<void> {
 
     say.step('Issuing demo API keys');
     // before the gateway (re)starts: it reads the key store when it starts
-    const issued = bootstrap({ connectionProfile: config.connectionProfile, dataDir: config.dataDir, rotate: true });
+    const issued = await bootstrap({
+        connectionProfile: config.connectionProfile,
+        dataDir: config.dataDir,
+        rotate: true,
+        databaseUrl: config.databaseUrl,
+        stateSchema: config.stateSchema,
+    });
     const keyFile = writeKeyFile(config.dataDir, issued);
 
     say.step(`Starting the gateway on ${url}`);

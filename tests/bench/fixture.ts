@@ -121,7 +121,7 @@ export async function openFixture(): Promise<Fixture> {
     const profile = readConnectionProfile(connectionProfile);
     const dataDir = dataDirOf();
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-    const issued = bootstrap({ connectionProfile, dataDir, rotate: true });
+    const issued = await bootstrap({ connectionProfile, dataDir, rotate: true });
     const gateway: RunningGateway = await startGateway(
         loadConfig({
             MPT_GATEWAY_PORT: '0',

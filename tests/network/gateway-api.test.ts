@@ -25,7 +25,7 @@ const key = (org: string, username: string): string => {
 const as = (apiKey: string | undefined): Client => new Client(gateway.url, apiKey);
 
 beforeAll(async () => {
-    for (const issued of bootstrap({ connectionProfile, dataDir })) {
+    for (const issued of await bootstrap({ connectionProfile, dataDir })) {
         if (issued.apiKey !== undefined) keys.set(`${issued.org}/${issued.username}`, issued.apiKey);
     }
     const config = loadConfig({

@@ -129,7 +129,13 @@ export interface TestGateway {
 export async function startTestGateway(env: Record<string, string> = {}, kept?: string): Promise<TestGateway> {
     const dataDir = kept ?? mkdtempSync(path.join(tmpdir(), 'mpt-gateway-e2e-'));
     const bootstrapKeys = new Map<string, string>();
-    for (const issued of bootstrap({ connectionProfile: env.MPT_CONNECTION_PROFILE ?? connectionProfile, dataDir })) {
+    const issuedKeys = await bootstrap({
+        connectionProfile: env.MPT_CONNECTION_PROFILE ?? connectionProfile,
+        dataDir,
+        databaseUrl: env.MPT_DATABASE_URL,
+        ...(env.MPT_GATEWAY_STATE_SCHEMA === undefined ? {} : { stateSchema: env.MPT_GATEWAY_STATE_SCHEMA }),
+    });
+    for (const issued of issuedKeys) {
         if (issued.apiKey !== undefined) bootstrapKeys.set(`${issued.org}/${issued.username}`, issued.apiKey);
     }
     const config = loadConfig({

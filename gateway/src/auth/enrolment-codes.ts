@@ -2,6 +2,7 @@ import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import type { Awaitable } from '../store/awaitable';
 import { privateDir, readJsonIfExists, writeJsonAtomic } from '../store/files';
 
 const PendingSchema = z.object({
@@ -28,9 +29,15 @@ export function normaliseCode(code: string): string {
     return code.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
 }
 
-const hashOf = (code: string): string => createHash('sha256').update(normaliseCode(code), 'utf8').digest('hex');
+/** What a code is stored as: the SHA-256 (hex) of its normalised form. */
+export const codeHash = (code: string): string =>
+    createHash('sha256').update(normaliseCode(code), 'utf8').digest('hex');
 
-function newCode(): string {
+/** The person's one-use secret at the org CA: an HMAC of the code under the gateway's pepper. */
+export const caSecret = (pepper: Buffer, code: string): string =>
+    createHmac('sha256', pepper).update(normaliseCode(code), 'utf8').digest('base64url');
+
+export function newCode(): string {
     const bytes = randomBytes(CODE_CHARS);
     const chars = [...bytes].map((byte) => ALPHABET[byte % ALPHABET.length] ?? '0').join('');
     return chars.replace(/(.{4})(?!$)/g, '$1-');
@@ -44,6 +51,28 @@ export interface NewEnrolment {
     readonly createdBy: string;
 }
 
+/** A pending enrolment being redeemed, with the CA secret its code stands for. */
+export type ClaimedEnrolment = PendingEnrolment & { readonly secret: string };
+
+/**
+ * Pending enrolment codes: a file beside the wallets (one process, {@link EnrolmentCodes}) or PostgreSQL (several
+ * gateway instances, `state/pg-enrolment-codes.ts`). Either way a code is redeemed at most once, also when two
+ * requests present it at the same moment.
+ */
+export interface EnrolmentCodeStore {
+    /** A fresh code for a person (and its CA secret); any earlier pending code of the same person stops working. */
+    issue(enrolment: NewEnrolment): Awaitable<{ code: string; secret: string; expiresAt: string }>;
+    /**
+     * Claims a code for redemption: the pending enrolment it stands for, with its CA secret; undefined when unknown,
+     * redeemed, expired or being redeemed by another request. End the claim with `consume` or `release`.
+     */
+    claim(code: string): Awaitable<ClaimedEnrolment | undefined>;
+    release(code: string): Awaitable<void>;
+    consume(code: string): Awaitable<void>;
+    pendingFor(org: string, username: string): Awaitable<PendingEnrolment | undefined>;
+    cancel(org: string, username: string): Awaitable<void>;
+}
+
 /**
  * One-time enrolment codes: an onboarding official gets a code for a person, the person redeems it for their own API
  * key. Stored as SHA-256 hashes in `<dataDir>/enrolment-codes.json` (0600), at most one pending code per person,
@@ -51,7 +80,7 @@ export interface NewEnrolment {
  * HMAC of the code under a key only this gateway holds (`enrolment-pepper`, 0600), so the code alone is worth nothing
  * at the CA: not before, not after it expired.
  */
-export class EnrolmentCodes {
+export class EnrolmentCodes implements EnrolmentCodeStore {
     readonly #file: string;
     readonly #pepper: Buffer;
     readonly #ttlMs: number;
@@ -67,23 +96,18 @@ export class EnrolmentCodes {
         this.#now = options.now ?? Date.now;
     }
 
-    /** A fresh code for a person (and its CA secret); any earlier pending code of the same person stops working. */
     issue(enrolment: NewEnrolment): { code: string; secret: string; expiresAt: string } {
         const code = newCode();
         const now = this.#now();
         const expiresAt = new Date(now + this.#ttlMs).toISOString();
         const pending = this.#live().filter((p) => p.org !== enrolment.org || p.username !== enrolment.username);
-        pending.push({ hash: hashOf(code), ...enrolment, createdAt: new Date(now).toISOString(), expiresAt });
+        pending.push({ hash: codeHash(code), ...enrolment, createdAt: new Date(now).toISOString(), expiresAt });
         this.#save(pending);
         return { code, secret: this.#secretOf(code), expiresAt };
     }
 
-    /**
-     * Claims a code for redemption: the pending enrolment it stands for, with its CA secret; undefined when unknown,
-     * redeemed, expired or being redeemed by another request. End the claim with {@link consume} or {@link release}.
-     */
-    claim(code: string): (PendingEnrolment & { readonly secret: string }) | undefined {
-        const hash = hashOf(code);
+    claim(code: string): ClaimedEnrolment | undefined {
+        const hash = codeHash(code);
         if (this.#claimed.has(hash)) return undefined;
         const pending = this.#live().find((p) => p.hash === hash);
         if (pending === undefined) return undefined;
@@ -91,30 +115,26 @@ export class EnrolmentCodes {
         return { ...pending, secret: this.#secretOf(code) };
     }
 
-    /** Gives a claimed code back: the redemption failed in a way that did not use it (the CA could not be reached). */
     release(code: string): void {
-        this.#claimed.delete(hashOf(code));
+        this.#claimed.delete(codeHash(code));
     }
 
-    /** Ends a code: it was redeemed (or the CA says it was used, or the onboarding did not finish). */
     consume(code: string): void {
-        const hash = hashOf(code);
+        const hash = codeHash(code);
         this.#save(this.#live().filter((p) => p.hash !== hash));
         this.#claimed.delete(hash);
     }
 
-    /** The pending (unredeemed) enrolment of a person, if any. */
     pendingFor(org: string, username: string): PendingEnrolment | undefined {
         return this.#live().find((p) => p.org === org && p.username === username);
     }
 
-    /** Ends the pending code of a person (revoked before redeeming it). */
     cancel(org: string, username: string): void {
         this.#save(this.#live().filter((p) => p.org !== org || p.username !== username));
     }
 
     #secretOf(code: string): string {
-        return createHmac('sha256', this.#pepper).update(normaliseCode(code), 'utf8').digest('base64url');
+        return caSecret(this.#pepper, code);
     }
 
     /** Pending codes that have not expired; expired ones are dropped at the next write. */
@@ -130,7 +150,7 @@ export class EnrolmentCodes {
 }
 
 /** The gateway's key for CA secrets, made once (0600) and kept: the secrets of pending codes depend on it. */
-function pepperIn(file: string): Buffer {
+export function pepperIn(file: string): Buffer {
     if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600, flag: 'wx' });
     return Buffer.from(readFileSync(file, 'utf8').trim(), 'hex');
 }

@@ -2,6 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import type { Awaitable } from '../store/awaitable';
 import { privateDir, readJsonIfExists, writeJsonAtomic } from '../store/files';
 import { GATEWAY_ROLES } from './principal';
 
@@ -24,6 +25,24 @@ const FileSchema = z.object({ version: z.literal(1), keys: z.array(KeyRecordSche
 
 const KEY_FORMAT = /^mpt_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
 
+/** The key ID of a well-formed API key, or undefined. */
+export const keyIdOf = (apiKey: string): string | undefined => KEY_FORMAT.exec(apiKey)?.[1];
+
+/** A new API key and its record: the key itself is shown once and never stored. */
+export function newApiKey(key: NewKey, now: Date): { apiKey: string; record: ApiKeyRecord } {
+    const keyId = randomBytes(8).toString('hex');
+    const apiKey = `mpt_${keyId}_${randomBytes(32).toString('base64url')}`;
+    return { apiKey, record: { keyId, hash: sha256Hex(apiKey), ...key, createdAt: now.toISOString() } };
+}
+
+/** Whether a presented key is the one `record` was issued for and is still active. Constant-time compare. */
+export function keyMatches(apiKey: string, record: ApiKeyRecord | undefined): record is ApiKeyRecord {
+    if (record === undefined || record.revokedAt !== undefined) {
+        return false;
+    }
+    return timingSafeEqual(Buffer.from(sha256Hex(apiKey), 'hex'), Buffer.from(record.hash, 'hex'));
+}
+
 export const sha256Hex = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 
 export interface NewKey {
@@ -32,6 +51,22 @@ export interface NewKey {
     readonly role: ApiKeyRecord['role'];
     readonly party: string | null;
     readonly createdBy: string;
+}
+
+/**
+ * The gateway's API keys: a file beside the wallets (one process, {@link ApiKeyStore}) or PostgreSQL (several
+ * gateway instances, `state/pg-api-keys.ts`). A revocation is seen by the next `verify` of every instance.
+ */
+export interface ApiKeys {
+    /** Makes a new key; the returned `apiKey` is the only copy there will ever be. */
+    issue(key: NewKey): Awaitable<{ apiKey: string; record: ApiKeyRecord }>;
+    /** The active record of a presented key, or undefined (unknown, malformed, revoked). */
+    verify(apiKey: string): Awaitable<ApiKeyRecord | undefined>;
+    get(keyId: string): Awaitable<ApiKeyRecord | undefined>;
+    /** Active keys of one identity. */
+    activeFor(org: string, username: string): Awaitable<ApiKeyRecord[]>;
+    /** Revokes one key; returns false when it was unknown or already revoked. */
+    revoke(keyId: string, reason: string): Awaitable<boolean>;
 }
 
 /** What identifies one version of the file: atomic writes rename a new inode into place. */
@@ -55,7 +90,7 @@ function versionOf(file: string): string {
  * writes it back with only that change applied, and reads reload it whenever it changed (a cheap stat), so a
  * revocation made elsewhere takes effect at once and no writer drops another's keys.
  */
-export class ApiKeyStore {
+export class ApiKeyStore implements ApiKeys {
     readonly #file: string;
     #keys = new Map<string, ApiKeyRecord>();
     #version = '';
@@ -67,27 +102,19 @@ export class ApiKeyStore {
         this.#load();
     }
 
-    /** Makes a new key; the returned `apiKey` is the only copy there will ever be. */
     issue(key: NewKey): { apiKey: string; record: ApiKeyRecord } {
-        const keyId = randomBytes(8).toString('hex');
-        const apiKey = `mpt_${keyId}_${randomBytes(32).toString('base64url')}`;
-        const record: ApiKeyRecord = { keyId, hash: sha256Hex(apiKey), ...key, createdAt: this.#now().toISOString() };
+        const { apiKey, record } = newApiKey(key, this.#now());
         this.#load();
-        this.#keys.set(keyId, record);
+        this.#keys.set(record.keyId, record);
         this.#save();
         return { apiKey, record };
     }
 
-    /** The active record of a presented key, or undefined (unknown, malformed, revoked). Constant-time compare. */
     verify(apiKey: string): ApiKeyRecord | undefined {
-        const match = KEY_FORMAT.exec(apiKey);
+        const keyId = keyIdOf(apiKey);
         this.#refresh();
-        const record = match?.[1] === undefined ? undefined : this.#keys.get(match[1]);
-        if (record === undefined || record.revokedAt !== undefined) {
-            return undefined;
-        }
-        const presented = Buffer.from(sha256Hex(apiKey), 'hex');
-        return timingSafeEqual(presented, Buffer.from(record.hash, 'hex')) ? record : undefined;
+        const record = keyId === undefined ? undefined : this.#keys.get(keyId);
+        return keyMatches(apiKey, record) ? record : undefined;
     }
 
     get(keyId: string): ApiKeyRecord | undefined {
@@ -95,7 +122,6 @@ export class ApiKeyStore {
         return this.#keys.get(keyId);
     }
 
-    /** Active keys of one identity. */
     activeFor(org: string, username: string): ApiKeyRecord[] {
         this.#refresh();
         return [...this.#keys.values()].filter(
@@ -103,7 +129,6 @@ export class ApiKeyStore {
         );
     }
 
-    /** Revokes one key; returns false when it was unknown or already revoked. */
     revoke(keyId: string, reason: string): boolean {
         this.#load();
         const record = this.#keys.get(keyId);
@@ -113,6 +138,12 @@ export class ApiKeyStore {
         this.#keys.set(keyId, { ...record, revokedAt: this.#now().toISOString(), revokedReason: reason });
         this.#save();
         return true;
+    }
+
+    /** Every record, revoked ones too (to move the keys into PostgreSQL). */
+    all(): ApiKeyRecord[] {
+        this.#refresh();
+        return [...this.#keys.values()];
     }
 
     /** Reloads the file when another process (or store) has written it since this one last read or wrote it. */

@@ -1,8 +1,9 @@
 import { BOOTSTRAP_ADMIN, readConnectionProfile, REGISTRAR, Wallet } from '../../../network/client';
 import { certificateAttributes, GatewayWallets } from '../auth/identities';
-import { ApiKeyStore } from '../auth/key-store';
+import type { ApiKeys } from '../auth/key-store';
 import { GATEWAY_ROLES, type GatewayRole } from '../auth/principal';
 import { loadConfigOrExit } from '../config';
+import { openGatewayState } from '../state';
 
 export interface IssuedKey {
     readonly org: string;
@@ -20,12 +21,34 @@ const isRole = (value: string | undefined): value is GatewayRole =>
 /**
  * Copies the network's demo users and each org's registrar into the gateway's wallets and issues API keys:
  * demo users get their certificate's mpt.role/mpt.party; the registrar becomes the org's `admin` (onboards
- * officers, no ledger role). Identities that already have a key keep it unless `rotate` is set.
+ * officers, no ledger role). Identities that already have a key keep it unless `rotate` is set. The keys go where
+ * the gateway keeps them: PostgreSQL when `databaseUrl` is set, else the data directory.
  */
-export function bootstrap(options: { connectionProfile: string; dataDir: string; rotate?: boolean }): IssuedKey[] {
+export async function bootstrap(options: {
+    connectionProfile: string;
+    dataDir: string;
+    rotate?: boolean;
+    databaseUrl?: string | undefined;
+    stateSchema?: string;
+}): Promise<IssuedKey[]> {
+    const state = await openGatewayState({
+        dataDir: options.dataDir,
+        databaseUrl: options.databaseUrl,
+        ...(options.stateSchema === undefined ? {} : { schema: options.stateSchema }),
+    });
+    try {
+        return await issueKeys(options, state.keys);
+    } finally {
+        await state.close();
+    }
+}
+
+async function issueKeys(
+    options: { connectionProfile: string; dataDir: string; rotate?: boolean },
+    keys: ApiKeys,
+): Promise<IssuedKey[]> {
     const profile = readConnectionProfile(options.connectionProfile);
     const wallets = new GatewayWallets(options.dataDir);
-    const keys = new ApiKeyStore(options.dataDir);
     const issued: IssuedKey[] = [];
     for (const org of profile.orgs) {
         const network = new Wallet(org.walletDir);
@@ -38,16 +61,16 @@ export function bootstrap(options: { connectionProfile: string; dataDir: string;
             }
             const party = name === REGISTRAR ? null : (attrs['mpt.party'] ?? null);
             wallets.put(org.org, name, identity);
-            const existing = keys.activeFor(org.org, name);
+            const existing = await keys.activeFor(org.org, name);
             const first = existing[0];
             if (first && !options.rotate) {
                 issued.push({ org: org.org, username: name, role, party, keyId: first.keyId });
                 continue;
             }
             for (const old of existing) {
-                keys.revoke(old.keyId, 'rotated by bootstrap');
+                await keys.revoke(old.keyId, 'rotated by bootstrap');
             }
-            const { apiKey, record } = keys.issue({
+            const { apiKey, record } = await keys.issue({
                 org: org.org,
                 username: name,
                 role,
@@ -60,10 +83,16 @@ export function bootstrap(options: { connectionProfile: string; dataDir: string;
     return issued;
 }
 
-function main(): void {
+async function main(): Promise<void> {
     const rotate = process.argv.includes('--rotate');
     const config = loadConfigOrExit();
-    const issued = bootstrap({ connectionProfile: config.connectionProfile, dataDir: config.dataDir, rotate });
+    const issued = await bootstrap({
+        connectionProfile: config.connectionProfile,
+        dataDir: config.dataDir,
+        rotate,
+        databaseUrl: config.databaseUrl,
+        stateSchema: config.stateSchema,
+    });
     const lines = issued.map((k) =>
         [
             k.org.padEnd(11),
@@ -74,10 +103,13 @@ function main(): void {
         ].join(' '),
     );
     process.stdout.write(
-        `API keys (shown once; the gateway keeps only their hashes in ${config.dataDir}):\n${lines.join('\n')}\n`,
+        `API keys (shown once; the gateway keeps only their hashes in ${config.databaseUrl === undefined ? config.dataDir : `PostgreSQL schema ${config.stateSchema}`}):\n${lines.join('\n')}\n`,
     );
 }
 
 if (require.main === module) {
-    main();
+    main().catch((error: unknown) => {
+        process.stderr.write(`bootstrap failed: ${error instanceof Error ? error.message : String(error)}\n`);
+        process.exit(1);
+    });
 }

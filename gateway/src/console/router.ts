@@ -1,7 +1,7 @@
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import type { z } from 'zod';
 import type { GatewayWallets } from '../auth/identities';
-import type { ApiKeyStore } from '../auth/key-store';
+import type { ApiKeys } from '../auth/key-store';
 import { principalOf, type Principal } from '../auth/principal';
 import { contextOf } from '../http/context';
 import { toApiError } from '../http/errors';
@@ -21,6 +21,7 @@ import {
     sameToken,
     SESSION_COOKIE,
     SessionStore,
+    type ConsoleSessions,
     setCookie,
     SIGN_IN_CSRF_COOKIE,
     type CookiePolicy,
@@ -77,11 +78,13 @@ export interface ConsoleOptions {
 
 export interface ConsoleDeps extends OnboardingDeps {
     readonly api: ConsoleApi;
-    readonly keys: ApiKeyStore;
+    readonly keys: ApiKeys;
     readonly wallets: GatewayWallets;
     readonly logger: Logger;
     readonly now: () => number;
     readonly options: ConsoleOptions;
+    /** Where sessions live (default: in this process, ending with it). */
+    readonly sessions?: ConsoleSessions;
 }
 
 /** One console request: its language, and the signed-in person when there is one. */
@@ -182,24 +185,24 @@ function consoleErrors(logger: Logger, visitOf: (res: Response) => Visit | undef
 }
 
 export function consoleRouter(deps: ConsoleDeps): Router {
-    const sessions = new SessionStore(deps.options.idleMs, deps.now);
+    const sessions = deps.sessions ?? new SessionStore(deps.options.idleMs, deps.now);
     const policy = deps.options.cookies;
     const router = Router();
     const form = express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 });
 
     /** Language (`?lang=` remembered in a cookie, else the cookie, else Chinese) and the live session, if any. */
-    const visit = (req: Request, res: Response, next: NextFunction): void => {
+    const visit = async (req: Request, res: Response, next: NextFunction): Promise<void> => {
         setSecurityHeaders(res);
         const cookies = cookiesOf(req);
         const asked = req.query.lang;
         if (isLanguage(asked)) setCookie(req, res, policy, LANGUAGE_COOKIE, asked, YEAR_MS);
         const chosen = isLanguage(asked) ? asked : cookies[LANGUAGE_COOKIE];
         const t = new Translator(isLanguage(chosen) ? chosen : DEFAULT_LANGUAGE);
-        const session = sessions.touch(cookies[SESSION_COOKIE]);
-        const record = session === undefined ? undefined : deps.keys.get(session.keyId);
+        const session = await sessions.touch(cookies[SESSION_COOKIE]);
+        const record = session === undefined ? undefined : await deps.keys.get(session.keyId);
         // a key revoked or rotated away ends its sessions at once, as it ends its API use
         const active = record !== undefined && record.revokedAt === undefined;
-        if (session !== undefined && !active) sessions.close(cookies[SESSION_COOKIE]);
+        if (session !== undefined && !active) await sessions.close(cookies[SESSION_COOKIE]);
         const principal = active ? principalOf(record, deps.wallets) : undefined;
         if (principal !== undefined) contextOf(res).principal = principal;
         visits.set(res, {
@@ -283,8 +286,8 @@ export function consoleRouter(deps: ConsoleDeps): Router {
         signInForm(req, res, 200, message === undefined ? {} : { notice: message });
     });
 
-    const startSession = (req: Request, res: Response, keyId: string): void => {
-        setCookie(req, res, policy, SESSION_COOKIE, sessions.open(keyId));
+    const startSession = async (req: Request, res: Response, keyId: string): Promise<void> => {
+        setCookie(req, res, policy, SESSION_COOKIE, await sessions.open(keyId));
         res.clearCookie(SIGN_IN_CSRF_COOKIE, { path: '/' });
         res.redirect(303, '/');
     };
@@ -304,7 +307,7 @@ export function consoleRouter(deps: ConsoleDeps): Router {
                 >;
                 // the new API key is issued as by POST /v1/enrolment, but never shown: the browser gets a session
                 const enrolled = await enrol(deps, body);
-                startSession(req, res, enrolled.keyId);
+                await startSession(req, res, enrolled.keyId);
             } catch (error) {
                 const apiError = toApiError(error);
                 const text = apiError.code === 'INVALID' ? v.t.t('signIn.badCode') : errorSentence(v.t, apiError.code);
@@ -312,17 +315,17 @@ export function consoleRouter(deps: ConsoleDeps): Router {
             }
             return;
         }
-        const record = deps.keys.verify(field(req, 'apiKey'));
+        const record = await deps.keys.verify(field(req, 'apiKey'));
         if (record === undefined) {
             signInForm(req, res, 401, { error: { form: 'key', text: v.t.t('signIn.badKey') } });
             return;
         }
-        startSession(req, res, record.keyId);
+        await startSession(req, res, record.keyId);
     });
 
-    router.post('/sign-out', visit, requireSession, form, requireCsrf, (req, res) => {
+    router.post('/sign-out', visit, requireSession, form, requireCsrf, async (req, res) => {
         contextOf(res).route = 'console:/sign-out';
-        sessions.close(cookiesOf(req)[SESSION_COOKIE]);
+        await sessions.close(cookiesOf(req)[SESSION_COOKIE]);
         res.clearCookie(SESSION_COOKIE, { path: '/' });
         res.redirect(303, '/sign-in?out=1');
     });

@@ -1,12 +1,25 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { ApiError } from '../http/errors';
 import type { Request, Response } from 'express';
+import type { Awaitable } from '../store/awaitable';
 
 /** One signed-in browser: which API key it acts as (never the key itself) and its CSRF token. */
 export interface Session {
     readonly keyId: string;
     readonly csrf: string;
-    lastSeen: number;
+}
+
+/**
+ * Console sessions with idle expiry: in this process ({@link SessionStore}: a restart signs everyone out) or in
+ * PostgreSQL (`state/pg-sessions.ts`: every gateway instance knows every session). Either keeps only a hash of the
+ * session ID, and no CSRF token at all: that is derived from the session ID ({@link csrfOf}).
+ */
+export interface ConsoleSessions {
+    /** A new session for `keyId`; returns the cookie value. */
+    open(keyId: string): Awaitable<string>;
+    /** The live session of a cookie value, touched; undefined when unknown or idle too long (then ended). */
+    touch(id: string | undefined): Awaitable<Session | undefined>;
+    close(id: string | undefined): Awaitable<void>;
 }
 
 export interface CookiePolicy {
@@ -20,8 +33,14 @@ export const SIGN_IN_CSRF_COOKIE = 'mpt_signin';
 export const LANGUAGE_COOKIE = 'mpt_lang';
 
 export const newToken = (): string => randomBytes(32).toString('base64url');
-/** Sessions are kept under a hash of their ID, so a heap dump does not hand out live cookies. */
-const idHash = (id: string): string => createHash('sha256').update(id).digest('hex');
+/** Sessions are kept under a hash of their ID, so a heap dump or a database dump does not hand out live cookies. */
+export const sessionIdHash = (id: string): string => createHash('sha256').update(id).digest('hex');
+
+/**
+ * The CSRF token of a session: one-way from the session ID, which only the httpOnly cookie carries, so a page's token
+ * says nothing of the cookie and no store has to keep the token.
+ */
+export const csrfOf = (id: string): string => createHash('sha256').update(`csrf\n${id}`).digest('base64url');
 
 /** Constant-time comparison of a submitted token with the expected one. */
 export function sameToken(given: unknown, expected: string): boolean {
@@ -32,26 +51,24 @@ export function sameToken(given: unknown, expected: string): boolean {
 }
 
 /** In-memory sessions with idle expiry: a gateway restart signs everyone out. */
-export class SessionStore {
-    readonly #sessions = new Map<string, Session>();
+export class SessionStore implements ConsoleSessions {
+    readonly #sessions = new Map<string, { readonly keyId: string; lastSeen: number }>();
 
     constructor(
         readonly idleMs: number,
         readonly now: () => number,
     ) {}
 
-    /** A new session for `keyId`; returns the cookie value. */
     open(keyId: string): string {
         this.#sweep();
         const id = newToken();
-        this.#sessions.set(idHash(id), { keyId, csrf: newToken(), lastSeen: this.now() });
+        this.#sessions.set(sessionIdHash(id), { keyId, lastSeen: this.now() });
         return id;
     }
 
-    /** The live session of a cookie value, touched; undefined when unknown or idle too long (then ended). */
     touch(id: string | undefined): Session | undefined {
         if (id === undefined) return undefined;
-        const key = idHash(id);
+        const key = sessionIdHash(id);
         const session = this.#sessions.get(key);
         if (session === undefined) return undefined;
         if (this.now() - session.lastSeen > this.idleMs) {
@@ -59,11 +76,11 @@ export class SessionStore {
             return undefined;
         }
         session.lastSeen = this.now();
-        return session;
+        return { keyId: session.keyId, csrf: csrfOf(id) };
     }
 
     close(id: string | undefined): void {
-        if (id !== undefined) this.#sessions.delete(idHash(id));
+        if (id !== undefined) this.#sessions.delete(sessionIdHash(id));
     }
 
     #sweep(): void {

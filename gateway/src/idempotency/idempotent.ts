@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import type { Principal } from '../auth/principal';
 import { CommitUnknown } from '../ledger/errors';
 import type { Ledger, SubmitResult, TxRequest } from '../ledger/ledger';
+import type { Awaitable } from '../store/awaitable';
 import { IdempotencyInProgress, IdempotencyKeyReused } from './errors';
-import type { IdempotencyRecord, IdempotencyStore } from './store';
+import type { IdempotencyJournal, IdempotencyRecord } from './store';
 
 export const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,128}$/;
 
@@ -46,13 +47,12 @@ export interface IdempotencyOptions {
  * after an unknown commit outcome looks the transaction up on the ledger instead of submitting it again.
  */
 export class Idempotency {
-    readonly #store: IdempotencyStore;
+    readonly #store: IdempotencyJournal;
     readonly #ledger: Ledger;
-    readonly #inFlight = new Set<string>();
     readonly #lostAfterMs: number;
     readonly #now: () => number;
 
-    constructor(store: IdempotencyStore, ledger: Ledger, options: IdempotencyOptions = {}) {
+    constructor(store: IdempotencyJournal, ledger: Ledger, options: IdempotencyOptions = {}) {
         this.#store = store;
         this.#ledger = ledger;
         this.#lostAfterMs = options.lostAfterMs ?? 120_000;
@@ -67,10 +67,24 @@ export class Idempotency {
     ): Promise<Reply & { replayed: boolean }> {
         const scope = sha256(`${principal.org}/${principal.username}\n${key}`);
         const requestHash = sha256(`${request.method} ${request.path}\n${canonical(request.body)}`);
-        if (this.#inFlight.has(scope)) {
+        const end = await this.#store.begin(scope);
+        if (end === undefined) {
             throw new IdempotencyInProgress();
         }
-        const existing = this.#store.get(scope);
+        try {
+            return await this.#runOnce(principal, scope, requestHash, handler);
+        } finally {
+            await end();
+        }
+    }
+
+    async #runOnce(
+        principal: Principal,
+        scope: string,
+        requestHash: string,
+        handler: (submitter: Submitter) => Promise<Reply>,
+    ): Promise<Reply & { replayed: boolean }> {
+        const existing = await this.#store.get(scope);
         if (existing && existing.requestHash !== requestHash) {
             throw new IdempotencyKeyReused();
         }
@@ -83,28 +97,25 @@ export class Idempotency {
             state: 'pending',
             submissions: [],
         };
-        this.#inFlight.add(scope);
         try {
             const reply = await handler(this.#submitter(principal, scope, record));
             if (reply.status < 300) {
                 const response = { status: reply.status, body: 'stored' in reply ? reply.stored : reply.body };
-                this.#store.put(scope, { ...record, state: 'done', response });
+                await this.#store.put(scope, { ...record, state: 'done', response });
             } else {
-                this.#forgetUnlessWritten(scope, record);
+                await this.#forgetUnlessWritten(scope, record);
             }
             return { ...reply, replayed: false };
         } catch (error) {
-            this.#forgetUnlessWritten(scope, record);
+            await this.#forgetUnlessWritten(scope, record);
             throw error;
-        } finally {
-            this.#inFlight.delete(scope);
         }
     }
 
     /** A failed request that wrote nothing may be retried as new; one that (may have) written is kept. */
-    #forgetUnlessWritten(scope: string, record: IdempotencyRecord): void {
+    async #forgetUnlessWritten(scope: string, record: IdempotencyRecord): Promise<void> {
         if (record.submissions.length === 0) {
-            this.#store.delete(scope);
+            await this.#store.delete(scope);
         }
     }
 
@@ -119,11 +130,10 @@ export class Idempotency {
                     return resolved;
                 }
                 // journalled before it is sent for ordering, so a retry after a crash looks it up instead of resending
-                const endorsed = (txId: string, payload: string): void => {
+                const endorsed = (txId: string, payload: string): Awaitable<void> =>
                     this.#journal(scope, record, index, { fn: request.fn, txId, payload, state: 'unknown' });
-                };
                 const result = await this.#ledger.submit(principal.identity, request, { endorsed });
-                this.#journal(scope, record, index, { ...result, fn: request.fn, state: 'committed' });
+                await this.#journal(scope, record, index, { ...result, fn: request.fn, state: 'committed' });
                 return result;
             },
         };
@@ -164,7 +174,7 @@ export class Idempotency {
         record: IdempotencyRecord,
         index: number,
         entry: { fn: string; txId: string; payload: string; blockNumber?: string; state: 'committed' | 'unknown' },
-    ): void {
+    ): Awaitable<void> {
         record.submissions[index] = {
             fn: entry.fn,
             txId: entry.txId,
@@ -173,6 +183,6 @@ export class Idempotency {
             ...(entry.blockNumber === undefined ? {} : { blockNumber: entry.blockNumber }),
             at: new Date(this.#now()).toISOString(),
         };
-        this.#store.put(scope, record);
+        return this.#store.put(scope, record);
     }
 }

@@ -1,6 +1,7 @@
 import { readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import type { Awaitable } from '../store/awaitable';
 import { privateDir, readJsonIfExists, writeJsonAtomic } from '../store/files';
 
 const JournalEntrySchema = z.object({
@@ -14,7 +15,7 @@ const JournalEntrySchema = z.object({
 });
 export type JournalEntry = z.infer<typeof JournalEntrySchema>;
 
-const RecordSchema = z.object({
+export const RecordSchema = z.object({
     /** SHA-256 of method, path and canonical body: the same key with another request is refused. */
     requestHash: z.string(),
     createdAt: z.string(),
@@ -27,12 +28,44 @@ export type IdempotencyRecord = z.infer<typeof RecordSchema>;
 
 const SCOPE = /^[0-9a-f]{64}$/;
 
+/** Ends the run that {@link IdempotencyJournal.begin} let start. */
+export type EndRun = () => Awaitable<void>;
+
+/**
+ * Where idempotency records live: files beside the wallets (one process, {@link IdempotencyStore}) or PostgreSQL
+ * (several gateway instances, `state/pg-idempotency.ts`), keyed by a scope (SHA-256 of caller and Idempotency-Key).
+ */
+export interface IdempotencyJournal {
+    /**
+     * Marks a scope as running, on every instance that shares the journal; undefined when it already runs (then the
+     * request is answered "in progress"). A process that dies mid-run leaves the scope free for the retry.
+     */
+    begin(scope: string): Awaitable<EndRun | undefined>;
+    get(scope: string): Awaitable<IdempotencyRecord | undefined>;
+    put(scope: string, record: IdempotencyRecord): Awaitable<void>;
+    delete(scope: string): Awaitable<void>;
+    /**
+     * Prunes expired records now and then every `intervalMs` until the returned function is called; the timer does
+     * not keep the process alive. `onError` gets what a round threw, and the next round runs anyway.
+     */
+    pruneEvery(intervalMs: number, onError: (error: unknown) => void): () => void;
+}
+
+/** Throws unless `scope` is a SHA-256 hex digest: it names a file or a row, so nothing else may pass. */
+export function assertScope(scope: string): void {
+    if (!SCOPE.test(scope)) {
+        throw new Error('idempotency scope must be a SHA-256 hex digest');
+    }
+}
+
 /**
  * Idempotency records, one file per (caller identity, Idempotency-Key) under `<dataDir>/idempotency`, so a
  * retried write is answered from here after a restart too. Records older than `ttlMs` are forgotten.
  */
-export class IdempotencyStore {
+export class IdempotencyStore implements IdempotencyJournal {
     readonly #dir: string;
+    /** Scopes running in this process: the file store serves one process only. */
+    readonly #running = new Set<string>();
     readonly #ttlMs: number;
     readonly #now: () => number;
 
@@ -40,6 +73,16 @@ export class IdempotencyStore {
         this.#dir = privateDir(path.join(privateDir(dataDir), 'idempotency'));
         this.#ttlMs = options.ttlMs ?? 7 * 24 * 3600 * 1000;
         this.#now = options.now ?? Date.now;
+    }
+
+    begin(scope: string): EndRun | undefined {
+        if (this.#running.has(scope)) {
+            return undefined;
+        }
+        this.#running.add(scope);
+        return () => {
+            this.#running.delete(scope);
+        };
     }
 
     get(scope: string): IdempotencyRecord | undefined {
@@ -84,10 +127,6 @@ export class IdempotencyStore {
         return removed;
     }
 
-    /**
-     * Prunes now and then every `intervalMs` until the returned function is called; the timer does not keep the
-     * process alive. `onError` gets what a round threw (an unreadable file, say), and the next round runs anyway.
-     */
     pruneEvery(intervalMs: number, onError: (error: unknown) => void): () => void {
         const round = (): void => {
             try {
@@ -105,9 +144,7 @@ export class IdempotencyStore {
     }
 
     #file(scope: string): string {
-        if (!SCOPE.test(scope)) {
-            throw new Error('idempotency scope must be a SHA-256 hex digest');
-        }
+        assertScope(scope);
         return path.join(this.#dir, `${scope}.json`);
     }
 }

@@ -287,7 +287,7 @@ export class FabricLedger implements Ledger {
             throw refusedOnlyElsewhere(error, identity.mspId) ? new StaleEndorsement(refusal) : refusal;
         });
         const payload = Buffer.from(transaction.getResult()).toString('utf8');
-        observer?.endorsed(txId, payload);
+        await observer?.endorsed(txId, payload);
         // from here the orderer may have the transaction: a failure says nothing about whether it commits
         const submitted = await transaction.submit().catch((error: unknown) => {
             throw new CommitUnknown(txId, payload, error);

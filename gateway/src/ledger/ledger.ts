@@ -47,9 +47,10 @@ export interface TxStatus {
 export interface SubmitObserver {
     /**
      * The transaction is endorsed and about to be sent for ordering: from here on it may commit even if this process
-     * dies, so this is the moment to journal its ID. Called again for each new proposal after a read conflict.
+     * dies, so this is the moment to journal its ID (ordering waits until a returned promise settles). Called again
+     * for each new proposal after a read conflict.
      */
-    endorsed(txId: string, payload: string): void;
+    endorsed(txId: string, payload: string): Promise<void> | void;
 }
 
 export interface Ledger {

@@ -1,20 +1,37 @@
+import type { Awaitable } from '../store/awaitable';
+
+/**
+ * Token buckets per client: in this process ({@link RateLimiter}) or shared by every gateway instance on one
+ * PostgreSQL (`state/pg-rate-limit.ts`), so a client spreading requests over instances gets one budget.
+ */
+export interface RateLimit {
+    take(client: string): Awaitable<number>;
+}
+
+export interface RateLimitOptions {
+    /** Tokens refilled each second. */
+    readonly perSecond: number;
+    /** Most tokens a bucket holds: the requests a client may make at once. */
+    readonly burst: number;
+    readonly now?: () => number;
+}
+
 /** Most clients tracked at once. */
 export const MAX_CLIENTS = 10_000;
 
 /** Per-client token buckets in memory: `perSecond` tokens refill each second up to `burst`. */
-export class RateLimiter {
+export class RateLimiter implements RateLimit {
     readonly #buckets = new Map<string, { tokens: number; at: number }>();
     readonly #perSecond: number;
     readonly #burst: number;
     readonly #now: () => number;
 
-    constructor(options: { perSecond: number; burst: number; now?: () => number }) {
+    constructor(options: RateLimitOptions) {
         this.#perSecond = options.perSecond;
         this.#burst = options.burst;
         this.#now = options.now ?? Date.now;
     }
 
-    /** Takes one token; returns 0 when allowed, else the seconds until a token is available. */
     take(client: string): number {
         const now = this.#now();
         if (!this.#buckets.has(client) && this.#buckets.size >= MAX_CLIENTS) {

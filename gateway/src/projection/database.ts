@@ -37,7 +37,7 @@ export function schemaName(name: string): string {
  * int8 (block numbers, money in minor units) as a JS number: the ledger writes them as JSON numbers, so every value
  * is a safe integer already.
  */
-const pgTypes: pg.CustomTypesConfig = {
+export const pgTypes: pg.CustomTypesConfig = {
     getTypeParser: ((oid: Parameters<typeof pg.types.getTypeParser>[0], format?: 'text' | 'binary'): unknown =>
         oid === pg.types.builtins.INT8 ? Number : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
 };

@@ -1,6 +1,6 @@
-import type { EnrolmentCodes } from '../auth/enrolment-codes';
+import type { EnrolmentCodeStore } from '../auth/enrolment-codes';
 import type { CertificateAuthorities, GatewayWallets } from '../auth/identities';
-import type { ApiKeyStore } from '../auth/key-store';
+import type { ApiKeys } from '../auth/key-store';
 import type { AnyRoute } from '../http/route';
 import { consolidationRoutes } from './consolidation/router';
 import { correctionRoutes } from './corrections/router';
@@ -23,10 +23,10 @@ import { worklistRoutes } from './worklists/router';
 import type { ReadModels } from './worklists/service';
 
 export interface RoutesDeps {
-    readonly keys: ApiKeyStore;
+    readonly keys: ApiKeys;
     readonly wallets: GatewayWallets;
     readonly cas: CertificateAuthorities;
-    readonly enrolmentCodes: EnrolmentCodes;
+    readonly enrolmentCodes: EnrolmentCodeStore;
     /** The orgs' read models, for the work lists (none when the gateway runs without the read side). */
     readonly readModels?: ReadModels;
 }

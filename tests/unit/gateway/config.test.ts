@@ -24,6 +24,16 @@ describe('gateway configuration', () => {
         expect(config.ipRateLimit).toEqual({ perSecond: 7, burst: 14 });
     });
 
+    it("keeps the gateway's state in schema gateway_state unless told, and refuses a schema name that is not plain", () => {
+        expect(loadConfig({ MPT_CONNECTION_PROFILE: __filename }).stateSchema).toBe('gateway_state');
+        expect(
+            loadConfig({ MPT_CONNECTION_PROFILE: __filename, MPT_GATEWAY_STATE_SCHEMA: 'yiwu_gw2' }).stateSchema,
+        ).toBe('yiwu_gw2');
+        expect(() =>
+            loadConfig({ MPT_CONNECTION_PROFILE: __filename, MPT_GATEWAY_STATE_SCHEMA: 'x; DROP SCHEMA public' }),
+        ).toThrow(/MPT_GATEWAY_STATE_SCHEMA=.*lower-case PostgreSQL name/);
+    });
+
     it('resolves a relative path setting against the working directory', () => {
         const config = loadConfig({ MPT_CONNECTION_PROFILE: __filename, MPT_GATEWAY_DATA_DIR: 'data' }, '/srv/app');
 

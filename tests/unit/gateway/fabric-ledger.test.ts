@@ -200,7 +200,11 @@ describe('FabricLedger', () => {
         await ledger.submit(
             alice,
             { fn: 'X:Y' },
-            { endorsed: (txId, payload) => heard.push(`${txId} ${payload} sent:${log.submitted.length}`) },
+            {
+                endorsed: (txId, payload): void => {
+                    heard.push(`${txId} ${payload} sent:${log.submitted.length}`);
+                },
+            },
         );
 
         expect(heard).toEqual(['tx1 {"n":1} sent:0', 'tx2 {"n":2} sent:1']);

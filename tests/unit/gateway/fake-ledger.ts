@@ -127,12 +127,12 @@ export class FakeLedger implements Ledger {
         } catch (error) {
             // like FabricLedger: an unknown outcome only arises after endorsement, which the observer hears first
             if (error instanceof CommitUnknown && error.txId !== undefined)
-                observer?.endorsed(error.txId, error.payload);
+                void observer?.endorsed(error.txId, error.payload);
             return Promise.reject(error instanceof Error ? error : new Error(String(error)));
         }
         const txId = this.#lastTxId ?? this.#nextTxId();
         this.#lastTxId = undefined;
-        observer?.endorsed(txId, payload);
+        void observer?.endorsed(txId, payload);
         const blockNumber = String(++this.#block);
         this.committed.set(txId, { valid: true, code: 'VALID', blockNumber });
         if (this.#crashAfter.delete(request.fn)) {

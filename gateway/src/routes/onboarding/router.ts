@@ -66,7 +66,7 @@ export function onboardingRoutes(deps: OnboardingDeps): AnyRoute[] {
             status: 201,
             response: RotateResponse,
             replayAs: without('apiKey'),
-            handle: ({ principal }) => Promise.resolve(rotate(deps, principal)),
+            handle: ({ principal }) => rotate(deps, principal),
         }),
         defineRoute({
             method: 'post',

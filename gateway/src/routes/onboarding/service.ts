@@ -1,9 +1,9 @@
 import type { z } from 'zod';
 import { onboardableRoles } from '../../../../chaincode/src/lib/auth';
-import type { EnrolmentCodes } from '../../auth/enrolment-codes';
+import type { EnrolmentCodeStore } from '../../auth/enrolment-codes';
 import { CaRejected } from '../../auth/errors';
 import type { CertificateAuthorities, GatewayWallets } from '../../auth/identities';
-import type { ApiKeyStore } from '../../auth/key-store';
+import type { ApiKeys } from '../../auth/key-store';
 import type { Principal } from '../../auth/principal';
 import { ApiError } from '../../http/errors';
 import type { CallerLedger } from '../../http/route';
@@ -11,10 +11,10 @@ import type { EnrolBody, EnrolResponse, OnboardBody, OnboardResponse, RevokeResp
 import { ROLES, type Role } from '../../../../chaincode/src/vocabulary';
 
 export interface OnboardingDeps {
-    readonly keys: ApiKeyStore;
+    readonly keys: ApiKeys;
     readonly wallets: GatewayWallets;
     readonly cas: CertificateAuthorities;
-    readonly enrolmentCodes: EnrolmentCodes;
+    readonly enrolmentCodes: EnrolmentCodeStore;
 }
 
 function assertMayOnboard(principal: Principal, role: string, verb: string, whom: string): void {
@@ -46,9 +46,9 @@ export async function onboard(
     }
     const recorded = await ledger.submit({ fn: 'IdentityContract:RecordOnboarding', args: [JSON.stringify(body)] });
     const createdBy = `${principal.org}/${principal.username}`;
-    const { code, secret, expiresAt } = deps.enrolmentCodes.issue({ org: principal.org, ...body, createdBy });
-    await deps.cas.register(principal.org, body, secret).catch((error: unknown) => {
-        deps.enrolmentCodes.consume(code);
+    const { code, secret, expiresAt } = await deps.enrolmentCodes.issue({ org: principal.org, ...body, createdBy });
+    await deps.cas.register(principal.org, body, secret).catch(async (error: unknown) => {
+        await deps.enrolmentCodes.consume(code);
         throw error;
     });
     return {
@@ -76,31 +76,33 @@ export async function enrol(
     body: z.output<typeof EnrolBody>,
 ): Promise<z.input<typeof EnrolResponse>> {
     const code = body.enrolmentCode;
-    const pending = deps.enrolmentCodes.claim(code);
+    const pending = await deps.enrolmentCodes.claim(code);
     if (pending === undefined) {
         throw new ApiError(400, 'INVALID', NOT_VALID);
     }
     if (deps.wallets.has(pending.org, pending.username)) {
-        deps.enrolmentCodes.consume(code);
+        await deps.enrolmentCodes.consume(code);
         throw new ApiError(400, 'INVALID', NOT_VALID);
     }
-    const identity = await deps.cas.enroll(pending.org, pending.username, pending.secret).catch((error: unknown) => {
-        // the CA refusing the secret means it was used (its one enrolment is spent) or replaced: the code is done;
-        // a CA that could not be reached leaves the code as it was
-        if (error instanceof CaRejected) deps.enrolmentCodes.consume(code);
-        else deps.enrolmentCodes.release(code);
-        throw error;
-    });
+    const identity = await deps.cas
+        .enroll(pending.org, pending.username, pending.secret)
+        .catch(async (error: unknown) => {
+            // the CA refusing the secret means it was used (its one enrolment is spent) or replaced: the code is done;
+            // a CA that could not be reached leaves the code as it was
+            if (error instanceof CaRejected) await deps.enrolmentCodes.consume(code);
+            else await deps.enrolmentCodes.release(code);
+            throw error;
+        });
     deps.wallets.put(pending.org, pending.username, identity);
     const role = ledgerRole(pending.role);
-    const { apiKey, record } = deps.keys.issue({
+    const { apiKey, record } = await deps.keys.issue({
         org: pending.org,
         username: pending.username,
         role,
         party: pending.party,
         createdBy: pending.createdBy,
     });
-    deps.enrolmentCodes.consume(code);
+    await deps.enrolmentCodes.consume(code);
     return {
         org: pending.org,
         mspId: identity.mspId,
@@ -113,19 +115,19 @@ export async function enrol(
 }
 
 /** A new key for the caller's identity; the presented key stops working at once. */
-export function rotate(deps: OnboardingDeps, principal: Principal): z.output<typeof RotateResponse> {
-    const current = deps.keys.get(principal.keyId);
+export async function rotate(deps: OnboardingDeps, principal: Principal): Promise<z.output<typeof RotateResponse>> {
+    const current = await deps.keys.get(principal.keyId);
     if (!current) {
         throw new ApiError(401, 'UNAUTHENTICATED', 'the presented API key is no longer active');
     }
-    const { apiKey, record } = deps.keys.issue({
+    const { apiKey, record } = await deps.keys.issue({
         org: current.org,
         username: current.username,
         role: current.role,
         party: current.party,
         createdBy: `${principal.org}/${principal.username}`,
     });
-    deps.keys.revoke(principal.keyId, 'rotated');
+    await deps.keys.revoke(principal.keyId, 'rotated');
     return { keyId: record.keyId, apiKey, revokedKeyId: principal.keyId };
 }
 
@@ -135,12 +137,12 @@ async function revokeUnredeemed(
     principal: Principal,
     username: string,
 ): Promise<z.output<typeof RevokeResponse>> {
-    const pending = deps.enrolmentCodes.pendingFor(principal.org, username);
+    const pending = await deps.enrolmentCodes.pendingFor(principal.org, username);
     if (pending === undefined) {
         throw new ApiError(404, 'NOT_FOUND', `no onboarded username ${username} in ${principal.org}`);
     }
     assertMayOnboard(principal, pending.role, 'revoke', username);
-    deps.enrolmentCodes.cancel(principal.org, username);
+    await deps.enrolmentCodes.cancel(principal.org, username);
     await deps.cas.revoke(principal.org, username);
     return { org: principal.org, username, revokedKeyIds: [], revokedAtCa: true };
 }
@@ -158,9 +160,9 @@ export async function revokeIdentity(
     // the role the certificate carries, not the active keys: a person whose keys are all revoked has none to check
     const role = deps.wallets.attributes(principal.org, username)['mpt.role'] ?? 'none';
     assertMayOnboard(principal, role, 'revoke', username);
-    const active = deps.keys.activeFor(principal.org, username);
+    const active = await deps.keys.activeFor(principal.org, username);
     for (const record of active) {
-        deps.keys.revoke(record.keyId, reason);
+        await deps.keys.revoke(record.keyId, reason);
     }
     await deps.cas.revoke(principal.org, username);
     return { org: principal.org, username, revokedKeyIds: active.map((r) => r.keyId), revokedAtCa: true };
