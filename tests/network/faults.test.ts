@@ -85,7 +85,7 @@ function freePort(): Promise<number> {
 async function startGatewayProcess(): Promise<TestGateway> {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'mpt-faults-'));
     const bootstrapKeys = new Map<string, string>();
-    for (const issued of bootstrap({ connectionProfile, dataDir })) {
+    for (const issued of await bootstrap({ connectionProfile, dataDir })) {
         if (issued.apiKey !== undefined) bootstrapKeys.set(`${issued.org}/${issued.username}`, issued.apiKey);
     }
     const port = await freePort();
