@@ -6,11 +6,13 @@ import { FabricCertificateAuthorities, GatewayWallets, ledgerIdentity } from './
 import { EnrolmentCodes } from './auth/enrolment-codes';
 import { ApiKeyStore } from './auth/key-store';
 import { loadConfigOrExit, type GatewayConfig } from './config';
+import { DEFAULT_RETRY_POLICY, WebhookDispatcher } from './events';
 import { IdempotencyStore } from './idempotency/store';
 import { FabricLedger } from './ledger/fabric-ledger';
 import type { LedgerIdentity } from './ledger/ledger';
 import { newLogger, type Logger } from './ops/logger';
-import { startProjections, type Projections } from './projection';
+import { startProjections, type Projections, type ReadModel } from './projection';
+import type { Kysely } from 'kysely';
 
 /** How often expired idempotency records are removed from disk (they expire after 7 days). */
 const IDEMPOTENCY_PRUNE_MS = 60 * 60 * 1000;
@@ -59,6 +61,33 @@ export interface RunningGateway {
     close(): Promise<void>;
 }
 
+/** One webhook dispatcher per projected org, sending from that org's own read model (docs/events.md). */
+function startDispatchers(
+    orgs: readonly { readonly org: string }[],
+    projections: Projections | undefined,
+    config: GatewayConfig,
+    logger: Logger,
+): WebhookDispatcher[] {
+    if (projections === undefined) return [];
+    const policy = {
+        ...DEFAULT_RETRY_POLICY,
+        firstDelayMs: config.webhooks.firstRetryMs,
+        maxAttempts: config.webhooks.maxAttempts,
+    };
+    return orgs.flatMap(({ org }) => {
+        const model = projections.readModel(org);
+        if (model === undefined) return [];
+        const dispatcher = new WebhookDispatcher({
+            org,
+            database: (): Kysely<ReadModel> | undefined => model.database?.db,
+            logger,
+            policy,
+        });
+        dispatcher.start();
+        return [dispatcher];
+    });
+}
+
 /** Starts the gateway on `config.host:config.port` (port 0 = any free port). */
 export async function startGateway(
     config: GatewayConfig,
@@ -75,6 +104,7 @@ export async function startGateway(
           })
         : undefined;
     const deps = createDeps(config, logger, projections);
+    const dispatchers = startDispatchers(profile.orgs, projections, config, logger);
     const app = buildApp(deps);
     const server = await new Promise<Server>((resolve, reject) => {
         const listening = app.listen(config.port, config.host, (error?: Error) => {
@@ -102,7 +132,8 @@ export async function startGateway(
             server.close(() => {
                 clearTimeout(force);
                 deps.ledger.close();
-                void (projections?.stop() ?? Promise.resolve())
+                void Promise.all(dispatchers.map((dispatcher) => dispatcher.stop()))
+                    .then(() => projections?.stop())
                     .catch((error: unknown) => {
                         logger.warn({ err: error }, 'stopping the projections failed');
                     })
