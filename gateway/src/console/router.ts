@@ -38,6 +38,8 @@ import type { BankCheckResult } from '../routes/receipts/schema';
 import type { LineTrace } from '../routes/declarations/schema';
 import type { TradeHistory, TradeRecord } from '../routes/trades/schema';
 import type { Evidence } from '../routes/common';
+import { streamEvents } from '../routes/events/stream';
+import type { ReadModels } from '../routes/worklists/service';
 
 export interface ConsoleOptions {
     /** A session unused this long ends. */
@@ -52,6 +54,8 @@ export interface ConsoleDeps extends OnboardingDeps {
     readonly logger: Logger;
     readonly now: () => number;
     readonly options: ConsoleOptions;
+    /** The orgs' read models, for the pages' event stream (none when the gateway runs without the read side). */
+    readonly readModels?: ReadModels;
 }
 
 /** One console request: its language, and the signed-in person when there is one. */
@@ -266,6 +270,12 @@ export function consoleRouter(deps: ConsoleDeps): Router {
         sessions.close(cookiesOf(req)[SESSION_COOKIE]);
         res.clearCookie(SESSION_COOKIE, { path: '/' });
         res.redirect(303, '/sign-in?out=1');
+    });
+
+    // the API's event stream for pages, by the session cookie: the same caller, the same scoping (docs/events.md)
+    router.get('/console/events/stream', visit, requireSession, async (req, res) => {
+        contextOf(res).route = 'console:/console/events/stream';
+        await streamEvents(deps.readModels, signedInOf(res).principal, req, res);
     });
 
     // ---- pages

@@ -12,6 +12,7 @@ import {
     type RetryPolicy,
 } from '../../../../gateway/src/events';
 import { applyBlock, parseBlock, type OrgReadModel, type ReadModelDatabase } from '../../../../gateway/src/projection';
+import { browser, signIn } from '../../console/support';
 import { bearer, errorOf, harness, idem, listen, type Harness } from '../harness';
 import { buildBlock, CHAINCODE, type TxSpec } from '../projection/blocks';
 import { indexWrite, party, partyWrite, trade, tradeWrite } from '../projection/records';
@@ -347,11 +348,14 @@ describe.each(DIALECTS)('events out on %s', (dialect) => {
             key: string,
             count: number,
             lastEventId?: string,
+            console?: { cookie: string },
         ): Promise<{ id: string; data: { ids: string[]; type: string } }[]> {
             return new Promise((resolve, reject) => {
-                const headers: Record<string, string> = { ...bearer(key) };
+                const headers: Record<string, string> =
+                    console === undefined ? { ...bearer(key) } : { Cookie: console.cookie };
                 if (lastEventId !== undefined) headers['Last-Event-ID'] = lastEventId;
-                const req = get(`${url}/v1/events/stream`, { headers }, (res) => {
+                const path = console === undefined ? '/v1/events/stream' : '/console/events/stream';
+                const req = get(`${url}${path}`, { headers }, (res) => {
                     if (res.statusCode !== 200) {
                         clearTimeout(timer);
                         reject(new Error(`stream answered ${res.statusCode}`));
@@ -408,6 +412,14 @@ describe.each(DIALECTS)('events out on %s', (dialect) => {
 
                 const vendorB = await stream(server.url, keys.vendorB ?? '', 2, 'tx-T-A1');
                 expect(vendorB.map((e) => e.data.ids)).toEqual([['T-B1'], ['T-B2']]);
+
+                // the console's variant: the same stream for the signed-in person, by the session cookie
+                const signedIn = await signIn(browser(h.app), keys.vendorB ?? '');
+                const cookie = (signedIn.headers['set-cookie'] as unknown as string[])
+                    .map((c) => c.split(';')[0])
+                    .join('; ');
+                const page = await stream(server.url, '', 2, 'tx-T-A1', { cookie });
+                expect(page.map((e) => e.data.ids)).toEqual([['T-B1'], ['T-B2']]);
             } finally {
                 await server.close();
             }
