@@ -503,6 +503,59 @@ export interface EventPayloads {
 }
 export type EventName = keyof EventPayloads;
 
+/** Every event name at run time (webhook subscription filters); the check below keeps it equal to EventPayloads. */
+export const EVENT_NAMES = [
+    'ClusterRegistered',
+    'PartyRegistered',
+    'PartyVerified',
+    'PartyActivated',
+    'PartySuspended',
+    'PartyReinstated',
+    'PartyRevoked',
+    'AgencyAgreementFiled',
+    'AgencyAgreementSigned',
+    'DocumentRegistered',
+    'GoodsRegistered',
+    'NegativeListPublished',
+    'QualifiedSuppliersPublished',
+    'RatesPublished',
+    'OnboardingRecorded',
+    'TradeRegistered',
+    'TradesRegistered',
+    'TradeAmended',
+    'TradeCancelled',
+    'TradeFlagResolved',
+    'ConsolidationOrderCreated',
+    'PackingListRecorded',
+    'DeclarationFiled',
+    'CustomsEventRecorded',
+    'CustomsCheckRecorded',
+    'RiskFlagRaised',
+    'RiskFlagCleared',
+    'RiskFlagConfirmed',
+    'ReceiptFiled',
+    'ReceiptAllocated',
+    'ReceiptVerified',
+    'ReceiptSettled',
+    'TradesFinanced',
+    'FinancingClosed',
+    'ExemptionFiled',
+    'GoodsAmended',
+    'GoodsVoided',
+    'ClusterAmended',
+    'AgencyAgreementAmended',
+    'AgencyAgreementTerminated',
+    'ConsolidationOrderAmended',
+    'ConsolidationOrderVoided',
+    'PackingListAmended',
+    'PackingListVoided',
+    'AllocationVoided',
+    'ExemptionWithdrawn',
+] as const satisfies readonly EventName[];
+/** Does not compile while an event of EventPayloads is missing from EVENT_NAMES. */
+export const EVENT_NAMES_COMPLETE: [Exclude<EventName, (typeof EVENT_NAMES)[number]>] extends [never] ? true : false =
+    true;
+
 /** What the chaincode adds to every payload: the transaction and its timestamp (ISO-8601). */
 export interface EventStamp {
     readonly txId: string;

@@ -21,6 +21,7 @@ import { Metrics } from './ops/metrics';
 import type { ProjectionStatus, Projections } from './projection';
 import { RateLimiter, type RateLimit, type RateLimitOptions } from './ops/rate-limit';
 import { allRoutes } from './routes';
+import { EVENT_STREAM_PATH, eventStreamHandler, type EventStreamOptions } from './routes/events/stream';
 
 export const API_VERSION = '0.1.0';
 
@@ -64,6 +65,8 @@ export interface AppDeps {
     readonly projections?: Pick<Projections, 'statuses' | 'blocksOf'>;
     /** Each org's read model, which the work lists read (none when the gateway runs without the read side). */
     readonly readModels?: Pick<Projections, 'readModel'>;
+    /** Poll and heartbeat intervals of GET /v1/events/stream (tests shorten them). */
+    readonly eventStream?: EventStreamOptions;
     /** The console's sessions (default: 30 minutes idle, Secure cookies over https). */
     readonly console?: ConsoleOptions;
 }
@@ -240,6 +243,8 @@ export function buildApp(deps: AppDeps): Express {
     app.use('/v1', json);
     const guarded = routes.filter((route) => route.public !== true);
     mountRoutes(app, guarded, routeDeps);
+    // a stream, not a JSON answer: outside the route table (docs/events.md "Server-Sent Events")
+    app.get(EVENT_STREAM_PATH, eventStreamHandler(deps.readModels, deps.eventStream));
     mountMethodNotAllowed(app, guarded);
 
     app.use(() => {

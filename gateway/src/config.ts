@@ -44,6 +44,11 @@ const SETTINGS = {
         default: 'auto',
         help: 'console cookies Secure: auto (when the request came over https), always (behind a TLS proxy) or never',
     },
+    MPT_WEBHOOK_FIRST_RETRY_MS: {
+        default: '10000',
+        help: 'wait after a webhook delivery first fails; it doubles per attempt up to an hour (100..3600000)',
+    },
+    MPT_WEBHOOK_MAX_ATTEMPTS: { default: '8', help: 'attempts of one webhook delivery before it is DEAD (1..20)' },
 } as const;
 
 export type SettingName = keyof typeof SETTINGS;
@@ -76,6 +81,8 @@ const ENV_SCHEMA = z.object({
     MPT_PROJECTION: z.enum(['on', 'off']),
     MPT_CONSOLE_IDLE_MINUTES: int(1, 24 * 60),
     MPT_CONSOLE_SECURE_COOKIES: z.enum(['auto', 'always', 'never']),
+    MPT_WEBHOOK_FIRST_RETRY_MS: int(100, 3_600_000),
+    MPT_WEBHOOK_MAX_ATTEMPTS: int(1, 20),
 });
 
 export interface GatewayConfig {
@@ -98,6 +105,8 @@ export interface GatewayConfig {
     /** Whether the gateway projects each org's peer into its read model. */
     readonly projection: boolean;
     readonly console: { readonly idleMs: number; readonly cookies: { readonly secure: 'auto' | 'always' | 'never' } };
+    /** Webhook retries (docs/events.md). */
+    readonly webhooks: { readonly firstRetryMs: number; readonly maxAttempts: number };
 }
 
 export class ConfigError extends Error {
@@ -155,6 +164,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
         stateSchema: c.MPT_GATEWAY_STATE_SCHEMA,
         projection: c.MPT_PROJECTION === 'on',
         console: { idleMs: c.MPT_CONSOLE_IDLE_MINUTES * 60 * 1000, cookies: { secure: c.MPT_CONSOLE_SECURE_COOKIES } },
+        webhooks: { firstRetryMs: c.MPT_WEBHOOK_FIRST_RETRY_MS, maxAttempts: c.MPT_WEBHOOK_MAX_ATTEMPTS },
     };
 }
 

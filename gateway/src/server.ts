@@ -7,7 +7,9 @@ import { loadConfigOrExit, type GatewayConfig } from './config';
 import { FabricLedger } from './ledger/fabric-ledger';
 import type { LedgerIdentity } from './ledger/ledger';
 import { newLogger, type Logger } from './ops/logger';
-import { startProjections, type Projections } from './projection';
+import { DEFAULT_RETRY_POLICY, WebhookDispatcher } from './events';
+import { startProjections, type Projections, type ReadModel } from './projection';
+import type { Kysely } from 'kysely';
 import { openGatewayState, type GatewayState } from './state';
 
 /** How often expired idempotency records (they expire after 7 days) and full rate-limit buckets are removed. */
@@ -64,6 +66,33 @@ export interface RunningGateway {
     close(): Promise<void>;
 }
 
+/** One webhook dispatcher per projected org, sending from that org's own read model (docs/events.md). */
+function startDispatchers(
+    orgs: readonly { readonly org: string }[],
+    projections: Projections | undefined,
+    config: GatewayConfig,
+    logger: Logger,
+): WebhookDispatcher[] {
+    if (projections === undefined) return [];
+    const policy = {
+        ...DEFAULT_RETRY_POLICY,
+        firstDelayMs: config.webhooks.firstRetryMs,
+        maxAttempts: config.webhooks.maxAttempts,
+    };
+    return orgs.flatMap(({ org }) => {
+        const model = projections.readModel(org);
+        if (model === undefined) return [];
+        const dispatcher = new WebhookDispatcher({
+            org,
+            database: (): Kysely<ReadModel> | undefined => model.database?.db,
+            logger,
+            policy,
+        });
+        dispatcher.start();
+        return [dispatcher];
+    });
+}
+
 /** Starts the gateway on `config.host:config.port` (port 0 = any free port). */
 export async function startGateway(
     config: GatewayConfig,
@@ -87,6 +116,7 @@ export async function startGateway(
           })
         : undefined;
     const deps = createDeps(config, logger, state, projections);
+    const dispatchers = startDispatchers(profile.orgs, projections, config, logger);
     const app = buildApp(deps);
     const server = await new Promise<Server>((resolve, reject) => {
         const listening = app.listen(config.port, config.host, (error?: Error) => {
@@ -117,7 +147,8 @@ export async function startGateway(
             server.close(() => {
                 clearTimeout(force);
                 deps.ledger.close();
-                void Promise.all([projections?.stop(), state.close()])
+                void Promise.all(dispatchers.map((dispatcher) => dispatcher.stop()))
+                    .then(() => Promise.all([projections?.stop(), state.close()]))
                     .catch((error: unknown) => {
                         logger.warn({ err: error }, 'stopping the projections or closing the state failed');
                     })

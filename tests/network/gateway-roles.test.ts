@@ -39,7 +39,7 @@ const SELF_GUARDED: Readonly<Record<string, (role: Role | 'admin') => boolean>> 
 };
 
 interface Operation {
-    readonly method: 'get' | 'post';
+    readonly method: 'get' | 'post' | 'delete';
     readonly path: string;
     readonly operationId: string;
     readonly ledger: readonly string[];
@@ -272,6 +272,12 @@ async function fixtures(): Promise<Record<string, Probe>> {
         workListExemptions: { query: 'limit=1' },
         workListParties: { query: 'limit=1' },
         workListSearch: { query: 'q=T-' },
+        // webhooks live in the admin's own read model, off the ledger: a subscription to a port nobody serves
+        createWebhookSubscription: { body: { url: 'http://127.0.0.1:9/none', eventTypes: ['ClusterAmended'] } },
+        listWebhookSubscriptions: {},
+        deleteWebhookSubscription: { params: { subscriptionId: 'sub_none' } },
+        listWebhookDeliveries: { query: 'state=dead' },
+        replayWebhookDeliveries: { body: { eventId: none } },
     };
 }
 
@@ -283,7 +289,7 @@ beforeAll(async () => {
         .filter(([path]) => path.startsWith('/v1/'))
         .flatMap(([path, methods]) =>
             Object.entries(methods).map(([method, op]) => ({
-                method: method as 'get' | 'post',
+                method: method as Operation['method'],
                 path,
                 operationId: op.operationId as string,
                 ledger: (op['x-ledger-transactions'] ?? []) as string[],
@@ -349,6 +355,7 @@ function send(client: Client, op: Operation, probe: Probe): Promise<Res> {
         return encodeURIComponent(value);
     });
     const url = probe.query === undefined ? path : `${path}?${probe.query}`;
+    if (op.method === 'delete') return client.delete(url);
     return op.method === 'get' ? client.get(url) : client.post(url, probe.body ?? {});
 }
 

@@ -79,6 +79,11 @@ export class Client {
         return this.#gateway.send('post', pathAndQuery, { body, idempotencyKey });
     }
 
+    /** DELETE, with a fresh Idempotency-Key unless one is given. */
+    delete(pathAndQuery: string, idempotencyKey: string = idem()): Promise<Res> {
+        return this.#gateway.send('delete', pathAndQuery, { idempotencyKey });
+    }
+
     /** POST a raw body with a content type of the caller's choosing (malformed JSON, huge bodies, text). */
     postRaw(pathAndQuery: string, raw: string, contentType = 'application/json'): Promise<Res> {
         return this.#gateway.send('post', pathAndQuery, { raw: { text: raw, contentType }, idempotencyKey: idem() });

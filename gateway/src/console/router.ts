@@ -69,6 +69,8 @@ import type { BankCheckResult } from '../routes/receipts/schema';
 import type { LineTrace } from '../routes/declarations/schema';
 import type { TradeHistory, TradeRecord } from '../routes/trades/schema';
 import type { Evidence } from '../routes/common';
+import { streamEvents } from '../routes/events/stream';
+import type { ReadModels } from '../routes/worklists/service';
 
 export interface ConsoleOptions {
     /** A session unused this long ends. */
@@ -85,6 +87,8 @@ export interface ConsoleDeps extends OnboardingDeps {
     readonly options: ConsoleOptions;
     /** Where sessions live (default: in this process, ending with it). */
     readonly sessions?: ConsoleSessions;
+    /** The orgs' read models, for the pages' event stream (none when the gateway runs without the read side). */
+    readonly readModels?: ReadModels;
 }
 
 /** One console request: its language, and the signed-in person when there is one. */
@@ -341,6 +345,12 @@ export function consoleRouter(deps: ConsoleDeps): Router {
         signedInOf,
         callerOf: caller,
         send,
+    });
+
+    // the API's event stream for pages, by the session cookie: the same caller, the same scoping (docs/events.md)
+    router.get('/console/events/stream', visit, requireSession, async (req, res) => {
+        contextOf(res).route = 'console:/console/events/stream';
+        await streamEvents(deps.readModels, signedInOf(res).principal, req, res);
     });
 
     // ---- pages

@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { LedgerTransaction, ParsedBlock } from './blocks';
+import { outboxEntryOf, writeOutbox } from './outbox';
 import { changesOf, type Row, type RowChange } from './records';
 import type { ReadModel } from './schema';
 
@@ -82,7 +83,7 @@ async function execute(trx: Untyped, change: RowChange): Promise<void> {
     }
 }
 
-/** Writes one VALID transaction's row and its row changes; answers how many rows it wrote. */
+/** Writes one VALID transaction's row, its row changes and its event's outbox row; answers how many rows it wrote. */
 async function applyTransaction(
     trx: Transaction<ReadModel>,
     tx: LedgerTransaction,
@@ -101,10 +102,13 @@ async function applyTransaction(
         })
         .execute();
     let rows = 1;
-    for (const change of changesOf(tx, blockNumber)) {
+    const changes = changesOf(tx, blockNumber);
+    for (const change of changes) {
         await execute(trx as unknown as Untyped, change);
         rows += change.kind === 'replace' ? change.rows.length : 1;
     }
+    const event = outboxEntryOf(tx, blockNumber, changes);
+    if (event !== undefined) await writeOutbox(trx, event);
     return rows;
 }
 

@@ -25,4 +25,5 @@ export {
 } from './projector';
 export { startProjections, type OrgReadModel, type Projections, type ProjectionsOptions } from './projections';
 export { blocksOfTransactions } from './transactions';
-export type { ReadModel } from './schema';
+export { subjectsOf, subscriptionTakes, type SubjectKind } from './outbox';
+export type { DeliveryState, OutboxTable, ReadModel, WebhookDeliveryTable, WebhookSubscriptionTable } from './schema';

@@ -549,11 +549,62 @@ const V4_TABLES: Readonly<Record<string, TableSpec>> = {
     },
 };
 
+/**
+ * Version 5: events out (docs/events.md). The outbox is written in the block's transaction, so an event exists iff its
+ * block is applied; the org's webhook subscriptions and their deliveries live beside it, so a delivery is created in
+ * that same transaction and its state survives a restart.
+ */
+const EVENT_TABLES: Readonly<Record<string, TableSpec>> = {
+    outbox: {
+        columns: [
+            ['event_id', 'text'],
+            ['tx_id', 'text'],
+            ['block_number', 'bigint'],
+            ['tx_index', 'integer'],
+            ['type', 'text'],
+            ['cluster_id', 'text', true],
+            ['subject_kind', 'text', true],
+            ['subject_ids', 'text'],
+            ['payload', 'text'],
+            ['occurred_at', 'text'],
+        ],
+        primaryKey: ['event_id'],
+        indexes: [['block_number', 'tx_index']],
+    },
+    webhook_subscriptions: {
+        columns: [
+            ['subscription_id', 'text'],
+            ['url', 'text'],
+            ['secret', 'text'],
+            ['event_types', 'text', true],
+            ['clusters', 'text', true],
+            ['created_by', 'text'],
+            ['created_at', 'text'],
+        ],
+        primaryKey: ['subscription_id'],
+    },
+    webhook_deliveries: {
+        columns: [
+            ['subscription_id', 'text'],
+            ['event_id', 'text'],
+            ['state', 'text'],
+            ['attempts', 'integer'],
+            ['next_attempt_at', 'bigint'],
+            ['last_status', 'integer', true],
+            ['last_error', 'text', true],
+            ['updated_at', 'text'],
+        ],
+        primaryKey: ['subscription_id', 'event_id'],
+        indexes: [['state', 'next_attempt_at']],
+    },
+};
+
 const MIGRATIONS: Readonly<Record<string, Migration>> = {
     '0001_main_records': { up: (db) => createTables(db, V1_TABLES) },
     '0002_correction_status': { up: addCorrectionStatus },
     '0003_work_list_indexes': { up: (db) => createIndexes(db, WORK_LIST_INDEXES) },
     '0004_epcis_projection_gaps': { up: (db) => createTables(db, V4_TABLES) },
+    '0005_events_outbox': { up: (db) => createTables(db, EVENT_TABLES) },
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(MIGRATIONS) };

@@ -333,6 +333,51 @@ export interface FinancingTermsTable extends LastChange {
     doc: string;
 }
 
+/** One chaincode event, written with its block (docs/events.md): what webhooks and the event stream send. */
+export interface OutboxTable {
+    /** The transaction's ID: Fabric carries one chaincode event per transaction. */
+    event_id: string;
+    tx_id: string;
+    block_number: number;
+    tx_index: number;
+    /** The chaincode event name (vocabulary.ts EventPayloads). */
+    type: string;
+    /** The market cluster of the records the transaction wrote; null when none carries one. */
+    cluster_id: string | null;
+    /** The work list whose records the event is about (trades, declarations, ...); null for other records. */
+    subject_kind: string | null;
+    /** JSON array of those records' IDs. */
+    subject_ids: string;
+    payload: string;
+    occurred_at: string;
+}
+
+/** An org admin's webhook endpoint; null filters take every event type or cluster. */
+export interface WebhookSubscriptionTable {
+    subscription_id: string;
+    url: string;
+    /** `whsec_<base64 key>`: shown once at creation, used to sign every delivery. */
+    secret: string;
+    event_types: string | null;
+    clusters: string | null;
+    created_by: string;
+    created_at: string;
+}
+
+export type DeliveryState = 'PENDING' | 'DELIVERED' | 'DEAD';
+
+export interface WebhookDeliveryTable {
+    subscription_id: string;
+    event_id: string;
+    state: DeliveryState;
+    attempts: number;
+    /** Epoch milliseconds: a PENDING delivery is sent once the clock passes it. */
+    next_attempt_at: number;
+    last_status: number | null;
+    last_error: string | null;
+    updated_at: string;
+}
+
 export interface ReadModel {
     checkpoint: CheckpointTable;
     transactions: TransactionTable;
@@ -360,6 +405,9 @@ export interface ReadModel {
     financings: FinancingTable;
     financing_items: FinancingItemTable;
     financing_terms: FinancingTermsTable;
+    outbox: OutboxTable;
+    webhook_subscriptions: WebhookSubscriptionTable;
+    webhook_deliveries: WebhookDeliveryTable;
 }
 
 export type TableName = keyof ReadModel;

@@ -1,0 +1,149 @@
+import type { Transaction } from 'kysely';
+import type { LedgerTransaction } from './blocks';
+import type { RowChange } from './records';
+import type { OutboxTable, ReadModel } from './schema';
+
+/** The work lists an event's records belong to: the event stream shows an event to whoever may read them. */
+export type SubjectKind = 'trades' | 'declarations' | 'receipts' | 'riskFlags' | 'exemptions' | 'parties';
+
+type Payload = Readonly<Record<string, unknown>>;
+
+type IdsOf = (payload: Payload) => string[];
+
+const one =
+    (field: string): IdsOf =>
+    (payload) => {
+        const value = payload[field];
+        return typeof value === 'string' ? [value] : [];
+    };
+const many =
+    (field: string): IdsOf =>
+    (payload) => {
+        const value = payload[field];
+        return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+    };
+
+/** Per subject kind, which events name its records and where in their payload (vocabulary.ts EventPayloads). */
+const SUBJECTS: Readonly<Record<SubjectKind, Readonly<Record<string, IdsOf>>>> = {
+    trades: {
+        TradeRegistered: one('tradeNo'),
+        TradesRegistered: many('registered'),
+        TradeAmended: one('tradeNo'),
+        TradeCancelled: one('tradeNo'),
+        TradeFlagResolved: one('tradeNo'),
+    },
+    declarations: {
+        DeclarationFiled: one('declNo'),
+        CustomsEventRecorded: one('declNo'),
+        CustomsCheckRecorded: one('declNo'),
+    },
+    receipts: {
+        ReceiptFiled: one('receiptId'),
+        ReceiptAllocated: one('receiptId'),
+        ReceiptVerified: one('receiptId'),
+        ReceiptSettled: one('receiptId'),
+        AllocationVoided: one('receiptId'),
+    },
+    riskFlags: { RiskFlagRaised: one('flagId'), RiskFlagCleared: one('flagId'), RiskFlagConfirmed: one('flagId') },
+    exemptions: { ExemptionFiled: one('filingNo'), ExemptionWithdrawn: one('filingNo') },
+    parties: {
+        PartyRegistered: one('partyId'),
+        PartyVerified: one('partyId'),
+        PartyActivated: one('partyId'),
+        PartySuspended: one('partyId'),
+        PartyReinstated: one('partyId'),
+        PartyRevoked: one('partyId'),
+    },
+};
+
+/** The work list an event is about and the IDs of its records; kind null for events of other records. */
+export function subjectsOf(type: string, payload: Payload): { kind: SubjectKind | null; ids: string[] } {
+    for (const [kind, events] of Object.entries(SUBJECTS) as [SubjectKind, (typeof SUBJECTS)[SubjectKind]][]) {
+        const ids = events[type];
+        if (ids !== undefined) return { kind, ids: ids(payload) };
+    }
+    return { kind: null, ids: [] };
+}
+
+/** The first market cluster among the rows the transaction wrote (a trade, a party's stall, a cluster). */
+function clusterOf(changes: readonly RowChange[]): string | null {
+    for (const change of changes) {
+        if (change.kind !== 'upsert') continue;
+        const cluster = change.row.cluster_id;
+        if (typeof cluster === 'string' && cluster !== '') return cluster;
+    }
+    return null;
+}
+
+function parsePayload(text: string): Payload {
+    try {
+        const parsed: unknown = JSON.parse(text);
+        return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Payload) : {};
+    } catch {
+        return {};
+    }
+}
+
+/** The outbox row of a VALID transaction's chaincode event; undefined when it set none. */
+export function outboxEntryOf(
+    tx: LedgerTransaction,
+    blockNumber: number,
+    changes: readonly RowChange[],
+): OutboxTable | undefined {
+    if (tx.event === undefined) return undefined;
+    const subjects = subjectsOf(tx.event.name, parsePayload(tx.event.payload));
+    return {
+        event_id: tx.txId,
+        tx_id: tx.txId,
+        block_number: blockNumber,
+        tx_index: tx.index,
+        type: tx.event.name,
+        cluster_id: clusterOf(changes),
+        subject_kind: subjects.kind,
+        subject_ids: JSON.stringify(subjects.ids),
+        payload: tx.event.payload,
+        occurred_at: tx.timestamp,
+    };
+}
+
+/** Whether a subscription's filters (null: any) take an event. */
+export function subscriptionTakes(
+    subscription: { readonly event_types: string | null; readonly clusters: string | null },
+    event: { readonly type: string; readonly cluster_id: string | null },
+): boolean {
+    const types = subscription.event_types === null ? null : (JSON.parse(subscription.event_types) as string[]);
+    const clusters = subscription.clusters === null ? null : (JSON.parse(subscription.clusters) as string[]);
+    if (types !== null && !types.includes(event.type)) return false;
+    return clusters === null || (event.cluster_id !== null && clusters.includes(event.cluster_id));
+}
+
+/**
+ * Writes the event to the outbox and a PENDING delivery for each subscription that takes it, inside the block's
+ * database transaction: both exist iff the block is applied. A block applied again adds nothing twice.
+ */
+export async function writeOutbox(trx: Transaction<ReadModel>, entry: OutboxTable): Promise<void> {
+    const inserted = await trx
+        .insertInto('outbox')
+        .values(entry)
+        .onConflict((conflict) => conflict.column('event_id').doNothing())
+        .executeTakeFirst();
+    if (inserted.numInsertedOrUpdatedRows === 0n) return;
+    const subscriptions = await trx
+        .selectFrom('webhook_subscriptions')
+        .select(['subscription_id', 'event_types', 'clusters'])
+        .execute();
+    const now = new Date().toISOString();
+    const deliveries = subscriptions
+        .filter((subscription) => subscriptionTakes(subscription, entry))
+        .map((subscription) => ({
+            subscription_id: subscription.subscription_id,
+            event_id: entry.event_id,
+            state: 'PENDING' as const,
+            attempts: 0,
+            next_attempt_at: 0,
+            last_status: null,
+            last_error: null,
+            updated_at: now,
+        }));
+    if (deliveries.length > 0) await trx.insertInto('webhook_deliveries').values(deliveries).execute();
+}

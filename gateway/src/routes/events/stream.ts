@@ -1,0 +1,132 @@
+import type { Request, RequestHandler, Response } from 'express';
+import type { Principal } from '../../auth/principal';
+import { contextOf } from '../../http/context';
+import { ApiError } from '../../http/errors';
+import type { OutboxTable } from '../../projection';
+import type { ReadModelHandle } from '../../worklists';
+import type { ReadModels } from '../worklists/service';
+import { EventVisibility } from './visibility';
+
+export const EVENT_STREAM_PATH = '/v1/events/stream';
+
+export interface EventStreamOptions {
+    /** How often the outbox is read for new events (default 500 ms). */
+    readonly pollMs?: number;
+    /** How often a comment line keeps idle proxies from closing the stream (default 15 s). */
+    readonly heartbeatMs?: number;
+}
+
+/** Where the stream stands in the outbox: after this (block, transaction index). */
+interface Position {
+    readonly block: number;
+    readonly index: number;
+}
+
+const BATCH = 100;
+
+async function tail(model: ReadModelHandle): Promise<Position> {
+    const last = await model.db
+        .selectFrom('outbox')
+        .select(['block_number', 'tx_index'])
+        .orderBy('block_number', 'desc')
+        .orderBy('tx_index', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+    return last === undefined ? { block: -1, index: -1 } : { block: last.block_number, index: last.tx_index };
+}
+
+/** The position after `Last-Event-ID`; the outbox's end when none is given; a 400 for an ID the outbox lacks. */
+async function startOf(model: ReadModelHandle, lastEventId: string | undefined): Promise<Position> {
+    if (lastEventId === undefined || lastEventId === '') return tail(model);
+    const known = await model.db
+        .selectFrom('outbox')
+        .select(['block_number', 'tx_index'])
+        .where('event_id', '=', lastEventId)
+        .executeTakeFirst();
+    if (known === undefined) {
+        throw new ApiError(
+            400,
+            'INVALID',
+            `Last-Event-ID ${lastEventId} is not an event of this read model; reconnect without it / ` +
+                `Last-Event-ID ${lastEventId} 不是本读模型的事件，请不带该标头重新连接`,
+        );
+    }
+    return { block: known.block_number, index: known.tx_index };
+}
+
+async function eventsAfter(model: ReadModelHandle, after: Position): Promise<OutboxTable[]> {
+    return model.db
+        .selectFrom('outbox')
+        .selectAll()
+        .where((eb) =>
+            eb.or([
+                eb('block_number', '>', after.block),
+                eb.and([eb('block_number', '=', after.block), eb('tx_index', '>', after.index)]),
+            ]),
+        )
+        .orderBy('block_number')
+        .orderBy('tx_index')
+        .limit(BATCH)
+        .execute();
+}
+
+const sleep = (ms: number): Promise<void> =>
+    new Promise((resolve) => {
+        setTimeout(resolve, ms);
+    });
+
+/**
+ * Streams the events of the caller's org read model that the caller may see (routes/events/visibility.ts) as
+ * Server-Sent Events: `id` is the event ID (a reconnecting EventSource sends it back as `Last-Event-ID` and the stream
+ * resumes after it), `event` its type, `data` JSON of its type and record IDs. Comment lines keep idle connections
+ * open. Ends when the client goes.
+ */
+export async function streamEvents(
+    readModels: ReadModels | undefined,
+    principal: Principal,
+    req: Request,
+    res: Response,
+    options: EventStreamOptions = {},
+): Promise<void> {
+    const visibility = await EventVisibility.of(readModels, principal);
+    let position = await startOf(visibility.model, req.get('last-event-id'));
+    const closed = new AbortController();
+    req.on('close', () => {
+        closed.abort();
+    });
+    res.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+    });
+    res.write(': stream open\n\n');
+    const heartbeatMs = options.heartbeatMs ?? 15_000;
+    let lastWrite = Date.now();
+    while (!closed.signal.aborted) {
+        const events = await eventsAfter(visibility.model, position);
+        for (const event of events) {
+            position = { block: event.block_number, index: event.tx_index };
+            const shown = await visibility.visible(event);
+            if (shown === undefined) continue;
+            res.write(`id: ${shown.eventId}\nevent: ${shown.type}\ndata: ${JSON.stringify(shown)}\n\n`);
+            lastWrite = Date.now();
+        }
+        if (Date.now() - lastWrite >= heartbeatMs) {
+            res.write(': heartbeat\n\n');
+            lastWrite = Date.now();
+        }
+        if (events.length < BATCH) await sleep(options.pollMs ?? 500);
+    }
+    res.end();
+}
+
+/** The Bearer-authenticated stream as an Express handler (mounted after the API's authentication). */
+export function eventStreamHandler(readModels: ReadModels | undefined, options?: EventStreamOptions): RequestHandler {
+    return async (req, res) => {
+        const context = contextOf(res);
+        context.route = EVENT_STREAM_PATH;
+        if (context.principal === undefined) throw new ApiError(401, 'UNAUTHENTICATED', 'send an API key');
+        await streamEvents(readModels, context.principal, req, res, options);
+    };
+}

@@ -1,0 +1,428 @@
+import { createServer, get, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import pino from 'pino';
+import { Webhook } from 'standardwebhooks';
+import request from 'supertest';
+import {
+    createSubscription,
+    listDeliveries,
+    replayDeliveries,
+    WebhookDispatcher,
+    type RetryPolicy,
+} from '../../../../gateway/src/events';
+import { applyBlock, parseBlock, type OrgReadModel, type ReadModelDatabase } from '../../../../gateway/src/projection';
+import { browser, signIn } from '../../console/support';
+import { bearer, errorOf, harness, idem, listen, type Harness } from '../harness';
+import { buildBlock, CHAINCODE, type TxSpec } from '../projection/blocks';
+import { indexWrite, party, partyWrite, trade, tradeWrite } from '../projection/records';
+import { DIALECTS, dump, newTestModel, type TestModel } from '../projection/support';
+
+/**
+ * The outbox and what goes out of it, on a real read model (SQLite and PostgreSQL): events written with their block
+ * or not at all, Standard Webhooks deliveries checked by the reference library on a real local receiver, retries,
+ * dead letters and replay, state kept across a restart, the admin routes, and the event stream's scoping and resume.
+ */
+
+const POLICY: RetryPolicy = { firstDelayMs: 1000, maxDelayMs: 60_000, maxAttempts: 3, jitter: 0.2 };
+
+const tradeTx = (tradeNo: string, vendorId: string, clusterId = 'YW-FUTIAN'): TxSpec => ({
+    txId: `tx-${tradeNo}`,
+    writes: [tradeWrite(trade(tradeNo, `tx-${tradeNo}`, { vendorId, clusterId }))],
+    event: { name: 'TradeRegistered', payload: { tradeNo, status: 'CONFIRMED', riskFlags: [] } },
+});
+
+/** A local webhook receiver: answers `status`, keeps what it got. */
+class Receiver {
+    status = 200;
+    readonly received: { headers: IncomingHttpHeaders; body: string }[] = [];
+    #server: Server | undefined;
+    url = '';
+
+    async start(): Promise<void> {
+        this.#server = createServer((req, res) => {
+            const chunks: Buffer[] = [];
+            req.on('data', (chunk: Buffer) => chunks.push(chunk));
+            req.on('end', () => {
+                this.received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+                res.writeHead(this.status).end();
+            });
+        });
+        const server = this.#server;
+        await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+        this.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+    }
+
+    async stop(): Promise<void> {
+        const server = this.#server;
+        if (server !== undefined)
+            await new Promise<void>((resolve) =>
+                server.close(() => {
+                    resolve();
+                }),
+            );
+    }
+}
+
+describe.each(DIALECTS)('events out on %s', (dialect) => {
+    let model: TestModel;
+    let database: ReadModelDatabase;
+    let block = 0;
+    const receiver = new Receiver();
+
+    async function append(txs: TxSpec[]): Promise<void> {
+        await applyBlock(database.db, parseBlock(buildBlock(block, txs), CHAINCODE));
+        block += 1;
+    }
+
+    beforeAll(async () => {
+        await receiver.start();
+    });
+    afterAll(async () => {
+        await receiver.stop();
+    });
+    beforeEach(async () => {
+        model = await newTestModel(dialect);
+        database = model.database;
+        block = 0;
+        receiver.status = 200;
+        receiver.received.length = 0;
+    });
+    afterEach(async () => {
+        await model.cleanup();
+    });
+
+    describe('the outbox', () => {
+        it('holds each event with its block, the cluster of the records written and the records it names', async () => {
+            await append([tradeTx('T-1', 'M001', 'YW-FUTIAN'), { txId: 'no-event', writes: [] }]);
+
+            const rows = await database.db.selectFrom('outbox').selectAll().execute();
+            expect(rows).toEqual([
+                expect.objectContaining({
+                    event_id: 'tx-T-1',
+                    type: 'TradeRegistered',
+                    block_number: 0,
+                    tx_index: 0,
+                    cluster_id: 'YW-FUTIAN',
+                    subject_kind: 'trades',
+                    subject_ids: '["T-1"]',
+                }),
+            ]);
+        });
+
+        it('is written in the block’s transaction: a crash leaves neither event nor rows; applied again, once', async () => {
+            await createSubscription(database.db, { url: receiver.url }, 'admin1');
+            await append([tradeTx('T-0', 'M001')]);
+            const before = await dump(database.db);
+            const parsed = parseBlock(buildBlock(1, [tradeTx('T-1', 'M001'), tradeTx('T-2', 'M001')]), CHAINCODE);
+
+            const crash = (): void => {
+                throw new Error('process killed');
+            };
+            await expect(applyBlock(database.db, parsed, { afterTransaction: crash })).rejects.toThrow('killed');
+            expect(await dump(database.db)).toEqual(before);
+            const events = async (): Promise<string[]> =>
+                (await database.db.selectFrom('outbox').select('event_id').orderBy('event_id').execute()).map(
+                    (r) => r.event_id,
+                );
+            expect(await events()).toEqual(['tx-T-0']);
+            expect(await listDeliveries(database.db, { limit: 10 })).toHaveLength(1);
+
+            await applyBlock(database.db, parsed);
+            await applyBlock(database.db, parsed);
+            expect(await events()).toEqual(['tx-T-0', 'tx-T-1', 'tx-T-2']);
+            const trades = await database.db.selectFrom('trades').select('trade_no').execute();
+            expect(trades).toHaveLength(3);
+            expect(await listDeliveries(database.db, { limit: 10 })).toHaveLength(3);
+        });
+
+        it('fans out only to subscriptions whose event types and clusters take the event', async () => {
+            const all = await createSubscription(database.db, { url: receiver.url }, 'admin1');
+            const flagged = await createSubscription(
+                database.db,
+                { url: receiver.url, eventTypes: ['TradeFlagResolved'] },
+                'admin1',
+            );
+            const dongyang = await createSubscription(
+                database.db,
+                { url: receiver.url, clusters: ['JH-DONGYANG'] },
+                'admin1',
+            );
+            await append([
+                tradeTx('T-1', 'M001', 'YW-FUTIAN'),
+                tradeTx('T-2', 'M002', 'JH-DONGYANG'),
+                {
+                    txId: 'tx-P',
+                    writes: [indexWrite('idx~rates', '2026-11')],
+                    event: { name: 'RatesPublished', payload: { month: '2026-11', version: 1, currencies: ['USD'] } },
+                },
+            ]);
+
+            const of = async (subscriptionId: string): Promise<string[]> =>
+                (await listDeliveries(database.db, { subscriptionId, limit: 10 })).map((d) => d.eventId);
+            expect(await of(all.subscriptionId)).toEqual(['tx-T-1', 'tx-T-2', 'tx-P']);
+            expect(await of(flagged.subscriptionId)).toEqual([]);
+            expect(await of(dongyang.subscriptionId)).toEqual(['tx-T-2']);
+        });
+    });
+
+    describe('deliveries', () => {
+        let clock = 1_700_000_000_000;
+        const dispatcher = (): WebhookDispatcher =>
+            new WebhookDispatcher({
+                org: 'MarketOrg',
+                database: () => database.db,
+                logger: pino({ level: 'silent' }),
+                policy: POLICY,
+                now: () => clock,
+                random: () => 0.5,
+            });
+
+        it('are signed so that the reference library verifies them, and become DELIVERED', async () => {
+            const { secret } = await createSubscription(database.db, { url: receiver.url }, 'admin1');
+            await append([tradeTx('T-1', 'M001')]);
+
+            // the reference library checks the timestamp against the real clock
+            clock = Date.now();
+            expect(await dispatcher().deliverDue()).toBe(1);
+
+            expect(receiver.received).toHaveLength(1);
+            const [got] = receiver.received;
+            const headers = got?.headers as Record<string, string>;
+            const verified = new Webhook(secret).verify(got?.body ?? '', headers);
+            expect(verified).toMatchObject({
+                type: 'TradeRegistered',
+                data: { tradeNo: 'T-1', eventId: 'tx-T-1', blockNumber: 0, clusterId: 'YW-FUTIAN' },
+            });
+            expect(headers['webhook-id']).toBe('tx-T-1');
+            expect(headers['content-type']).toBe('application/json');
+            expect((await listDeliveries(database.db, { limit: 10 }))[0]).toMatchObject({
+                state: 'DELIVERED',
+                attempts: 1,
+                lastStatus: 200,
+            });
+        });
+
+        it('failing are retried after the backoff, DEAD after the last attempt, and sent again when replayed', async () => {
+            clock = 1_700_000_000_000;
+            await createSubscription(database.db, { url: receiver.url }, 'admin1');
+            await append([tradeTx('T-1', 'M001')]);
+            receiver.status = 500;
+
+            const first = dispatcher();
+            expect(await first.deliverDue()).toBe(1);
+            // not due before the backoff has passed
+            clock += 999;
+            expect(await first.deliverDue()).toBe(0);
+            clock += 1;
+            // a restarted gateway (new dispatcher, the read model opened again) carries on from the stored state
+            database = await model.reopen();
+            expect(await dispatcher().deliverDue()).toBe(1);
+            clock += 2000;
+            expect(await dispatcher().deliverDue()).toBe(1);
+            expect(receiver.received).toHaveLength(3);
+
+            const dead = await listDeliveries(database.db, { state: 'DEAD', limit: 10 });
+            expect(dead).toEqual([
+                expect.objectContaining({ eventId: 'tx-T-1', attempts: 3, lastStatus: 500, nextAttemptAt: null }),
+            ]);
+            clock += 3_600_000;
+            expect(await dispatcher().deliverDue()).toBe(0);
+
+            receiver.status = 204;
+            expect(await replayDeliveries(database.db, { eventId: 'tx-T-1' })).toBe(1);
+            expect(await dispatcher().deliverDue()).toBe(1);
+            expect(await listDeliveries(database.db, { state: 'DEAD', limit: 10 })).toEqual([]);
+            expect(await listDeliveries(database.db, { state: 'DELIVERED', limit: 10 })).toHaveLength(1);
+            expect(receiver.received).toHaveLength(4);
+        });
+
+        it('to a receiver that does not answer fail like a 5xx, with the reason kept', async () => {
+            await createSubscription(database.db, { url: 'http://127.0.0.1:1/refused' }, 'admin1');
+            await append([tradeTx('T-1', 'M001')]);
+            await dispatcher().deliverDue();
+            const [delivery] = await listDeliveries(database.db, { limit: 10 });
+            expect(delivery).toMatchObject({ state: 'PENDING', attempts: 1, lastStatus: null });
+            expect(delivery?.lastError).toBeTruthy();
+        });
+    });
+
+    describe('the admin routes and the event stream', () => {
+        let h: Harness;
+        const keys: Record<string, string> = {};
+
+        beforeEach(async () => {
+            await append([
+                {
+                    txId: 'tx-parties',
+                    writes: [
+                        partyWrite(party('M001', 'tx-parties', { status: 'ACTIVE' })),
+                        partyWrite(party('M002', 'tx-parties', { status: 'ACTIVE' })),
+                    ],
+                },
+            ]);
+            const readModel: OrgReadModel = {
+                database,
+                status: () =>
+                    Promise.resolve({
+                        org: 'MarketOrg',
+                        state: 'following',
+                        lastBlock: block - 1,
+                        peerHeight: block,
+                        lagBlocks: 0,
+                        transactions: 0,
+                        database: 'test',
+                    }),
+            };
+            h = harness({
+                readModels: { readModel: (org) => (org === 'MarketOrg' ? readModel : undefined) },
+                eventStream: { pollMs: 20, heartbeatMs: 100 },
+            });
+            keys.admin = h.user('MarketOrg', 'admin1', 'admin', null);
+            keys.operator = h.user('MarketOrg', 'operator1', 'operator', null);
+            keys.vendorA = h.user('MarketOrg', 'vendorA', 'vendor', 'M001');
+            keys.vendorB = h.user('MarketOrg', 'vendorB', 'vendor', 'M002');
+        });
+        afterEach(() => {
+            h.cleanup();
+        });
+
+        it('an admin subscribes (the secret shown once), lists, replays and deletes; others are refused', async () => {
+            const created = await request(h.app)
+                .post('/v1/webhooks/subscriptions')
+                .set(bearer(keys.admin ?? ''))
+                .set('Idempotency-Key', idem())
+                .send({ url: receiver.url, eventTypes: ['TradeRegistered'], clusters: ['YW-FUTIAN'] });
+            expect(created.status).toBe(201);
+            const body = created.body as { subscriptionId: string; secret: string };
+            expect(body.secret).toMatch(/^whsec_/);
+
+            const listed = await request(h.app)
+                .get('/v1/webhooks/subscriptions')
+                .set(bearer(keys.admin ?? ''));
+            expect(listed.status).toBe(200);
+            expect(JSON.stringify(listed.body)).not.toContain(body.secret);
+            expect(listed.body).toMatchObject({
+                items: [{ subscriptionId: body.subscriptionId, eventTypes: ['TradeRegistered'] }],
+            });
+
+            const dead = await request(h.app)
+                .get('/v1/webhooks/deliveries?state=dead')
+                .set(bearer(keys.admin ?? ''));
+            expect(dead.body).toEqual({ items: [] });
+            const replay = await request(h.app)
+                .post('/v1/webhooks/deliveries/replay')
+                .set(bearer(keys.admin ?? ''))
+                .set('Idempotency-Key', idem())
+                .send({});
+            expect(replay.body).toEqual({ replayed: 0 });
+
+            const refused = await request(h.app)
+                .get('/v1/webhooks/subscriptions')
+                .set(bearer(keys.operator ?? ''));
+            expect([refused.status, errorOf(refused).code]).toEqual([403, 'FORBIDDEN']);
+
+            const bad = await request(h.app)
+                .post('/v1/webhooks/subscriptions')
+                .set(bearer(keys.admin ?? ''))
+                .set('Idempotency-Key', idem())
+                .send({ url: 'ftp://example.org/x', eventTypes: ['NoSuchEvent'] });
+            expect([bad.status, errorOf(bad).code]).toEqual([400, 'INVALID']);
+
+            const path = `/v1/webhooks/subscriptions/${body.subscriptionId}`;
+            const deleted = await request(h.app)
+                .delete(path)
+                .set(bearer(keys.admin ?? ''))
+                .set('Idempotency-Key', idem());
+            expect(deleted.body).toEqual({ deleted: true });
+            const again = await request(h.app)
+                .delete(path)
+                .set(bearer(keys.admin ?? ''))
+                .set('Idempotency-Key', idem());
+            expect([again.status, errorOf(again).code]).toEqual([404, 'NOT_FOUND']);
+        });
+
+        /** Reads the stream until `count` events came; answers their ids and data. */
+        async function stream(
+            url: string,
+            key: string,
+            count: number,
+            lastEventId?: string,
+            console?: { cookie: string },
+        ): Promise<{ id: string; data: { ids: string[]; type: string } }[]> {
+            return new Promise((resolve, reject) => {
+                const headers: Record<string, string> =
+                    console === undefined ? { ...bearer(key) } : { Cookie: console.cookie };
+                if (lastEventId !== undefined) headers['Last-Event-ID'] = lastEventId;
+                const path = console === undefined ? '/v1/events/stream' : '/console/events/stream';
+                const req = get(`${url}${path}`, { headers }, (res) => {
+                    if (res.statusCode !== 200) {
+                        clearTimeout(timer);
+                        reject(new Error(`stream answered ${res.statusCode}`));
+                        return;
+                    }
+                    let text = '';
+                    res.on('data', (chunk: Buffer) => {
+                        text += chunk.toString('utf8');
+                        const events = text
+                            .split('\n\n')
+                            .filter((frame) => frame.startsWith('id: '))
+                            .map((frame) => {
+                                const lines = frame.split('\n');
+                                const field = (name: string): string =>
+                                    (lines.find((l) => l.startsWith(`${name}: `)) ?? '').slice(name.length + 2);
+                                return { id: field('id'), data: JSON.parse(field('data')) as never };
+                            });
+                        if (events.length >= count) {
+                            clearTimeout(timer);
+                            req.destroy();
+                            resolve(events.slice(0, count));
+                        }
+                    });
+                });
+                req.on('error', reject);
+                const timer = setTimeout(() => {
+                    req.destroy();
+                    reject(new Error('no events in time'));
+                }, 5000);
+            });
+        }
+
+        it('shows a vendor only events about its own trades, the operator all, and resumes after Last-Event-ID', async () => {
+            const server = await listen(h.app);
+            try {
+                await append([tradeTx('T-A1', 'M001'), tradeTx('T-B1', 'M002'), tradeTx('T-A2', 'M001')]);
+                const first = await stream(server.url, keys.vendorA ?? '', 1, 'tx-parties-none').catch(
+                    (error: unknown) => error,
+                );
+                expect(String(first)).toContain('400');
+
+                // the stream starts at the end; a later block's events arrive live
+                const live = stream(server.url, keys.vendorA ?? '', 1);
+                await new Promise((resolve) => setTimeout(resolve, 200));
+                await append([tradeTx('T-B2', 'M002'), tradeTx('T-A3', 'M001')]);
+                expect((await live).map((e) => e.id)).toEqual(['tx-T-A3']);
+
+                const resumed = await stream(server.url, keys.vendorA ?? '', 2, 'tx-T-A1');
+                expect(resumed.map((e) => e.id)).toEqual(['tx-T-A2', 'tx-T-A3']);
+                expect(resumed[0]?.data).toMatchObject({ type: 'TradeRegistered', ids: ['T-A2'] });
+
+                const operator = await stream(server.url, keys.operator ?? '', 4, 'tx-T-A1');
+                expect(operator.map((e) => e.id)).toEqual(['tx-T-B1', 'tx-T-A2', 'tx-T-B2', 'tx-T-A3']);
+
+                const vendorB = await stream(server.url, keys.vendorB ?? '', 2, 'tx-T-A1');
+                expect(vendorB.map((e) => e.data.ids)).toEqual([['T-B1'], ['T-B2']]);
+
+                // the console's variant: the same stream for the signed-in person, by the session cookie
+                const signedIn = await signIn(browser(h.app), keys.vendorB ?? '');
+                const cookie = (signedIn.headers['set-cookie'] as unknown as string[])
+                    .map((c) => c.split(';')[0])
+                    .join('; ');
+                const page = await stream(server.url, '', 2, 'tx-T-A1', { cookie });
+                expect(page.map((e) => e.data.ids)).toEqual([['T-B1'], ['T-B2']]);
+            } finally {
+                await server.close();
+            }
+        });
+    });
+});
