@@ -19,6 +19,7 @@ import { receiptRoutes } from './receipts/router';
 import { reconciliationRoutes } from './reconciliation/router';
 import { riskRoutes } from './risk/router';
 import { tradeRoutes } from './trades/router';
+import { viewRoutes } from './views/router';
 import { worklistRoutes } from './worklists/router';
 import type { ReadModels } from './worklists/service';
 
@@ -52,5 +53,6 @@ export function allRoutes(deps: RoutesDeps): AnyRoute[] {
         ...correctionRoutes(),
         ...historyRoutes(),
         ...worklistRoutes(deps.readModels),
+        ...viewRoutes(deps.readModels),
     ];
 }
