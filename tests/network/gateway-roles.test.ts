@@ -271,6 +271,13 @@ async function fixtures(): Promise<Record<string, Probe>> {
         workListExemptions: { query: 'limit=1' },
         workListParties: { query: 'limit=1' },
         workListSearch: { query: 'q=T-' },
+        marketIndicators: { query: `from=${today().slice(0, 7)}&to=${today().slice(0, 7)}` },
+        clusterIndicators: {
+            params: { clusterId: m.ids.cluster },
+            query: `from=${today().slice(0, 7)}&to=${today().slice(0, 7)}`,
+        },
+        // the bank's receipt above is paid to the vendor, so the bank may score it (V34)
+        partyRiskScore: { params: { partyId: m.ids.vendor } },
     };
 }
 

@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 
 import { SETTLED_PERCENT, type ReadModelHandle } from '../worklists';
 import { daysBetween } from './months';
@@ -123,9 +123,129 @@ async function bankTrades(model: ReadModelHandle, bank: BankSight): Promise<Set<
     return new Set(rows.map((row) => row.trade_no));
 }
 
-const involves = (partyId: string) => ({
-    trades: sql<boolean>`(trades.vendor_id = ${partyId} OR trades.agent_id = ${partyId} OR trades.buyer_id = ${partyId})`,
-});
+/** The trades the party is on, as vendor, agent or buyer. */
+const onTradeOf = (partyId: string): RawBuilder<boolean> =>
+    sql<boolean>`(trades.vendor_id = ${partyId} OR trades.agent_id = ${partyId} OR trades.buyer_id = ${partyId})`;
+
+interface FlagRow {
+    readonly flag_id: string;
+    readonly subject_type: string;
+    readonly subject_id: string;
+    readonly rule_id: string;
+    readonly severity: string;
+    readonly status: string;
+    readonly tx_id: string;
+    readonly block_number: number;
+}
+
+function flagFacts(flags: readonly FlagRow[]): Fact[] {
+    return flags.flatMap((flag) => {
+        const reason = `FLAG_${flag.status === 'CONFIRMED' ? 'CONFIRMED' : 'OPEN'}_${flag.severity}`;
+        if (!(reason in RISK_POINTS)) return [];
+        return [
+            {
+                reason: reason as RiskReason,
+                detail: `${flag.rule_id} on ${flag.subject_type} ${flag.subject_id}`,
+                records: [{ kind: 'riskFlag', id: flag.flag_id, txId: flag.tx_id, blockNumber: flag.block_number }],
+            },
+        ];
+    });
+}
+
+const EVENT_REASON: Readonly<Record<string, RiskReason>> = {
+    RETURNED: 'DECLARATION_RETURNED',
+    HELD: 'DECLARATION_HELD',
+    AMENDED: 'DECLARATION_AMENDED',
+};
+
+interface EventRow {
+    readonly decl_no: string;
+    readonly seq: number;
+    readonly type: string;
+    readonly tx_id: string;
+    readonly block_number: number;
+}
+
+function eventFacts(events: readonly EventRow[]): Fact[] {
+    return events.flatMap((event) => {
+        const reason = EVENT_REASON[event.type];
+        if (reason === undefined) return [];
+        const id = `${event.decl_no}/${String(event.seq)}`;
+        return [
+            {
+                reason,
+                detail: `declaration ${event.decl_no} event ${String(event.seq)}`,
+                records: [
+                    {
+                        kind: 'customsEvent',
+                        id,
+                        txId: event.tx_id,
+                        blockNumber: event.block_number,
+                        declNo: event.decl_no,
+                    },
+                ],
+            },
+        ];
+    });
+}
+
+interface TradeRow {
+    readonly trade_no: string;
+    readonly status: string;
+    readonly total_amount: number;
+    readonly doc: string;
+    readonly tx_id: string;
+    readonly block_number: number;
+    readonly exit_date: string | null;
+    readonly allocated: number | string;
+    readonly last_income: string | null;
+}
+
+/** Amendments and a cancellation of the trade, and its income after exit: late, or missing once due. */
+function tradeFacts(trade: TradeRow, asOf: string): Fact[] {
+    const records = [
+        {
+            kind: 'trade' as const,
+            id: trade.trade_no,
+            txId: trade.tx_id,
+            blockNumber: trade.block_number,
+            tradeNo: trade.trade_no,
+        },
+    ];
+    const detail = `trade ${trade.trade_no}`;
+    const facts: Fact[] = [];
+    const amendments = Number((JSON.parse(trade.doc) as { amendments?: unknown }).amendments ?? 0);
+    for (let i = 0; i < amendments; i++) facts.push({ reason: 'TRADE_AMENDED', detail, records });
+    if (trade.status === 'CANCELLED') facts.push({ reason: 'TRADE_CANCELLED', detail, records });
+    if (trade.exit_date === null) return facts;
+    const due = daysBetween(trade.exit_date, asOf) > INCOME_DUE_DAYS;
+    const settled = Number(trade.allocated) * 100 >= trade.total_amount * SETTLED_PERCENT;
+    const late =
+        settled && trade.last_income !== null && daysBetween(trade.exit_date, trade.last_income) > INCOME_DUE_DAYS;
+    if (late || (!settled && due)) {
+        facts.push({
+            reason: late ? 'INCOME_LATE' : 'INCOME_MISSING',
+            detail: `${detail} exited ${trade.exit_date}`,
+            records,
+        });
+    }
+    return facts;
+}
+
+/** Whether a cited record is the caller's to see: all for the authorities; for a bank, V34. */
+async function citedVisibility(
+    model: ReadModelHandle,
+    sight: BankSight | null,
+    trades: readonly { trade_no: string; decl_no: string | null }[],
+): Promise<(record: Fact['records'][number]) => boolean> {
+    if (sight === null) return () => true;
+    const relied = await bankTrades(model, sight);
+    const declNos = new Set(trades.filter((t) => relied.has(t.trade_no)).map((t) => t.decl_no ?? ''));
+    return (record) =>
+        record.kind === 'riskFlag' ||
+        (record.tradeNo != null && relied.has(record.tradeNo)) ||
+        (record.declNo != null && declNos.has(record.declNo));
+}
 
 /**
  * The party's score as of `asOf` (a China date): every fact found, worth its row of {@link RISK_POINTS}. `sight`
@@ -137,7 +257,7 @@ export async function riskScore(
     asOf: string,
     sight: BankSight | null,
 ): Promise<RiskScore> {
-    const onTrade = involves(partyId).trades;
+    const onTrade = onTradeOf(partyId);
     const trades = await model.db
         .selectFrom('trades')
         .leftJoin('declarations', 'declarations.decl_no', 'trades.decl_no')
@@ -211,73 +331,8 @@ export async function riskScore(
         .orderBy('flag_id')
         .execute();
 
-    const facts: Fact[] = [];
-    for (const flag of flags) {
-        const reason = `FLAG_${flag.status === 'CONFIRMED' ? 'CONFIRMED' : 'OPEN'}_${flag.severity}`;
-        if (!(reason in RISK_POINTS)) continue;
-        facts.push({
-            reason: reason as RiskReason,
-            detail: `${flag.rule_id} on ${flag.subject_type} ${flag.subject_id}`,
-            records: [{ kind: 'riskFlag', id: flag.flag_id, txId: flag.tx_id, blockNumber: Number(flag.block_number) }],
-        });
-    }
-    const eventReason = { RETURNED: 'DECLARATION_RETURNED', HELD: 'DECLARATION_HELD', AMENDED: 'DECLARATION_AMENDED' };
-    for (const event of events) {
-        facts.push({
-            reason: eventReason[event.type as keyof typeof eventReason] as RiskReason,
-            detail: `declaration ${event.decl_no} event ${String(event.seq)}`,
-            records: [
-                {
-                    kind: 'customsEvent',
-                    id: `${event.decl_no}/${String(event.seq)}`,
-                    txId: event.tx_id,
-                    blockNumber: Number(event.block_number),
-                    declNo: event.decl_no,
-                },
-            ],
-        });
-    }
-    for (const trade of trades) {
-        const cite = [
-            {
-                kind: 'trade' as const,
-                id: trade.trade_no,
-                txId: trade.tx_id,
-                blockNumber: Number(trade.block_number),
-                tradeNo: trade.trade_no,
-            },
-        ];
-        const amendments = Number((JSON.parse(trade.doc) as { amendments?: unknown }).amendments ?? 0);
-        for (let i = 0; i < amendments; i++) {
-            facts.push({ reason: 'TRADE_AMENDED', detail: `trade ${trade.trade_no}`, records: cite });
-        }
-        if (trade.status === 'CANCELLED') {
-            facts.push({ reason: 'TRADE_CANCELLED', detail: `trade ${trade.trade_no}`, records: cite });
-        }
-        if (trade.exit_date === null) continue;
-        const due = daysBetween(trade.exit_date, asOf) > INCOME_DUE_DAYS;
-        const settled = Number(trade.allocated) * 100 >= Number(trade.total_amount) * SETTLED_PERCENT;
-        const late =
-            settled && trade.last_income !== null && daysBetween(trade.exit_date, trade.last_income) > INCOME_DUE_DAYS;
-        if (late || (!settled && due)) {
-            facts.push({
-                reason: late ? 'INCOME_LATE' : 'INCOME_MISSING',
-                detail: `trade ${trade.trade_no} exited ${trade.exit_date}`,
-                records: cite,
-            });
-        }
-    }
-
-    const visibleTrades = sight === null ? null : await bankTrades(model, sight);
-    const visibleDecls =
-        visibleTrades === null
-            ? null
-            : new Set(trades.filter((t) => visibleTrades.has(t.trade_no)).map((t) => t.decl_no ?? ''));
-    const visible = (record: Fact['records'][number]): boolean =>
-        visibleTrades === null ||
-        record.kind === 'riskFlag' ||
-        (record.tradeNo != null && visibleTrades.has(record.tradeNo)) ||
-        (record.declNo != null && visibleDecls !== null && visibleDecls.has(record.declNo));
+    const facts = [...flagFacts(flags), ...eventFacts(events), ...trades.flatMap((t) => tradeFacts(t, asOf))];
+    const visible = await citedVisibility(model, sight, trades);
 
     const items: RiskItem[] = facts.map((fact) => {
         const row = RISK_POINTS[fact.reason];
@@ -295,4 +350,3 @@ export async function riskScore(
     const band = BANDS.find((b) => score < b.below)?.band ?? 'HIGH';
     return { partyId, asOf, score, band, items };
 }
-

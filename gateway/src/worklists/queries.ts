@@ -580,7 +580,10 @@ export async function listExemptions(
 }
 
 /** The exemption filters, on any query over `exemptions` (the list, and the indicators that count it). */
-export function whereExemptions<O>(query: AnyQuery<'exemptions', O>, filter: ExemptionFilter): AnyQuery<'exemptions', O> {
+export function whereExemptions<O>(
+    query: AnyQuery<'exemptions', O>,
+    filter: ExemptionFilter,
+): AnyQuery<'exemptions', O> {
     let q = anyOf(query, 'exemptions.status', filter.status);
     q = equals(q, 'exemptions.merchant_id', filter.party);
     q = inDates(q, 'exemptions.period', { dateFrom: filter.periodFrom, dateTo: filter.periodTo });
@@ -720,4 +723,3 @@ export function whereParties<O>(
     }
     return q;
 }
-

@@ -145,7 +145,11 @@ export function viewRoutes(readModels: ReadModels | undefined): AnyRoute[] {
                     );
                 }
                 const score = await riskScore(model, params.partyId, query.asOf ?? chinaToday(), sight);
-                return { ...score, items: score.items.map((item) => ({ ...item, records: [...item.records] })), readModel };
+                return {
+                    ...score,
+                    items: score.items.map((item) => ({ ...item, records: [...item.records] })),
+                    readModel,
+                };
             },
         }),
     ];

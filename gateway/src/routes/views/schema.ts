@@ -49,7 +49,7 @@ export const MonthIndicatorsItem = z.object({
     activeVendors: described('vendors on a trade (not cancelled) dated this month'),
     activeAgents: described('agents on a trade (not cancelled) dated this month'),
     activeBuyers: described('buyers on a trade (not cancelled) dated this month'),
-    buyerCountries: described("distinct countries of the active buyers (records: the buyers, count: how many)"),
+    buyerCountries: described('distinct countries of the active buyers (records: the buyers, count: how many)'),
     flaggedOrReturnedShare: described('share of exported declarations with a risk flag or a return'),
     incomeUsd: described("USD cents received for this month's exports (each trade's USD value × its share allocated)"),
     settlementRate: described('incomeUsd ÷ exportValueUsd'),
