@@ -19,6 +19,16 @@ const AUTHORITIES = ['operator', 'customs', 'auditor'] as const;
 const each = (roles: readonly Role[], txs: readonly string[]): Partial<Record<Role, readonly string[]>> =>
     Object.fromEntries(roles.map((role) => [role, txs]));
 
+/** The ledger lists the market views mirror (gateway/src/views/access.ts INDICATOR_LISTS). */
+const MARKET_LISTS = [
+    'TradeContract.ListTradesByVendor',
+    'TradeContract.ListTradesByAgent',
+    'DeclarationContract.ListDeclarationsByDate',
+    'CustomsContract.GetCustomsEvents',
+    'PartyContract.ListPartiesByType',
+    'ExemptionContract.ListExemptionsByMerchant',
+];
+
 export const PAGES = {
     // "my trades" lists by the party the role acts as
     myTrades: {
@@ -45,10 +55,23 @@ export const PAGES = {
         title: 'page.trace',
         calls: each(AUTHORITIES, ['CustomsContract.TraceDeclarationLine']),
     },
+    // the indicators count every trade, declaration, party and exemption filing, and open those lists
+    market: {
+        id: 'market',
+        path: '/market',
+        title: 'page.market',
+        calls: each(AUTHORITIES, MARKET_LISTS),
+    },
+    marketRecords: {
+        id: 'marketRecords',
+        path: '/market/records',
+        title: 'page.marketRecords',
+        calls: each(AUTHORITIES, MARKET_LISTS),
+    },
 } as const satisfies Record<string, ConsolePage>;
 
 /** Pages linked from a role's home page, in this order. */
-export const HOME_PAGES: readonly ConsolePage[] = [PAGES.myTrades, PAGES.checkReceipt, PAGES.trace];
+export const HOME_PAGES: readonly ConsolePage[] = [PAGES.myTrades, PAGES.checkReceipt, PAGES.trace, PAGES.market];
 
 /**
  * Whether `role` may open `page`. Ownership (OWN cells) stays the ledger's to check, record by record, under the
