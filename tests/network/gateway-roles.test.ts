@@ -278,6 +278,13 @@ async function fixtures(): Promise<Record<string, Probe>> {
         deleteWebhookSubscription: { params: { subscriptionId: 'sub_none' } },
         listWebhookDeliveries: { query: 'state=dead' },
         replayWebhookDeliveries: { body: { eventId: none } },
+        marketIndicators: { query: `from=${today().slice(0, 7)}&to=${today().slice(0, 7)}` },
+        clusterIndicators: {
+            params: { clusterId: m.ids.cluster },
+            query: `from=${today().slice(0, 7)}&to=${today().slice(0, 7)}`,
+        },
+        // the bank's receipt above is paid to the vendor, so the bank may score it (V34)
+        partyRiskScore: { params: { partyId: m.ids.vendor } },
     };
 }
 

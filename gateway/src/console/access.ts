@@ -19,6 +19,16 @@ const AUTHORITIES = ['operator', 'customs', 'auditor'] as const;
 const each = (roles: readonly Role[], txs: readonly string[]): Partial<Record<Role, readonly string[]>> =>
     Object.fromEntries(roles.map((role) => [role, txs]));
 
+/** The ledger lists the market views mirror (gateway/src/views/access.ts INDICATOR_LISTS). */
+const MARKET_LISTS = [
+    'TradeContract.ListTradesByVendor',
+    'TradeContract.ListTradesByAgent',
+    'DeclarationContract.ListDeclarationsByDate',
+    'CustomsContract.GetCustomsEvents',
+    'PartyContract.ListPartiesByType',
+    'ExemptionContract.ListExemptionsByMerchant',
+];
+
 export const PAGES = {
     // "my trades" lists by the party the role acts as
     myTrades: {
@@ -168,6 +178,19 @@ export const PAGES = {
             ],
         },
     },
+    // the indicators count every trade, declaration, party and exemption filing, and open those lists
+    market: {
+        id: 'market',
+        path: '/market',
+        title: 'page.market',
+        calls: each(AUTHORITIES, MARKET_LISTS),
+    },
+    marketRecords: {
+        id: 'marketRecords',
+        path: '/market/records',
+        title: 'page.marketRecords',
+        calls: each(AUTHORITIES, MARKET_LISTS),
+    },
 } as const satisfies Record<string, ConsolePage>;
 
 /** Pages linked from a role's home page, in this order. */
@@ -182,6 +205,7 @@ export const HOME_PAGES: readonly ConsolePage[] = [
     PAGES.newDeclaration,
     PAGES.checkReceipt,
     PAGES.trace,
+    PAGES.market,
 ];
 
 /**

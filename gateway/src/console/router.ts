@@ -31,6 +31,7 @@ import {
 import { errorBox, errorSentence } from './views/errors';
 import { homePage } from './views/home';
 import { layout } from './views/layout';
+import { marketDashboard, marketForm, RECORD_LISTS, recordsPage, type MonthFigures } from './views/market';
 import { checkForm, checkResult } from './views/receipt-check';
 import { signInPage, type SignInView } from './views/sign-in';
 import { tradeList, tradePage, type TradeIncome, type TradePage } from './views/trades';
@@ -71,6 +72,7 @@ import type { TradeHistory, TradeRecord } from '../routes/trades/schema';
 import type { Evidence } from '../routes/common';
 import { streamEvents } from '../routes/events/stream';
 import type { ReadModels } from '../routes/worklists/service';
+import { addMonths, chinaToday } from '../views';
 
 export interface ConsoleOptions {
     /** A session unused this long ends. */
@@ -755,6 +757,61 @@ export function consoleRouter(deps: ConsoleDeps): Router {
             }
         },
     );
+    router.get('/market', visit, requireSession, gate(PAGES.market), async (req, res) => {
+        const v = signedInOf(res);
+        const title = v.t.t('page.market');
+        const thisMonth = chinaToday().slice(0, 7);
+        const form = {
+            cluster: queryText(req, 'cluster'),
+            from: queryText(req, 'from') || addMonths(thisMonth, -11),
+            to: queryText(req, 'to') || thisMonth,
+        };
+        try {
+            const query = { from: form.from, to: form.to };
+            const answer = (await (form.cluster === ''
+                ? deps.api.read('marketIndicators', caller(v, res), { query })
+                : deps.api.read('clusterIndicators', caller(v, res), {
+                      params: { clusterId: form.cluster },
+                      query,
+                  }))) as {
+                months: MonthFigures[];
+            };
+            send(res, v, 200, title, html`${marketForm(v.t, form)}${marketDashboard(v.t, answer.months)}`);
+        } catch (error) {
+            const apiError = toApiError(error);
+            send(res, v, apiError.status, title, html`${marketForm(v.t, form)}${errorBox(v.t, apiError)}`);
+        }
+    });
+
+    router.get('/market/records', visit, requireSession, gate(PAGES.marketRecords), async (req, res) => {
+        const v = signedInOf(res);
+        const title = v.t.t('page.marketRecords');
+        const list = queryText(req, 'list');
+        const operation = {
+            declarations: 'workListDeclarations',
+            parties: 'workListParties',
+            exemptions: 'workListExemptions',
+        }[list];
+        if (!RECORD_LISTS.includes(list) || operation === undefined) {
+            send(res, v, 404, title, refusal(v.t.t('market.badList')));
+            return;
+        }
+        const query = Object.fromEntries(
+            Object.entries(req.query).filter(
+                (entry): entry is [string, string] =>
+                    typeof entry[1] === 'string' && !['list', 'lang'].includes(entry[0]),
+            ),
+        );
+        const page = (await deps.api.read(operation, caller(v, res), { query })) as {
+            items: Record<string, unknown>[];
+            nextCursor: string | null;
+        };
+        const next =
+            page.nextCursor === null
+                ? null
+                : `/market/records?${new URLSearchParams({ ...query, list, cursor: page.nextCursor }).toString()}`;
+        send(res, v, 200, title, recordsPage(v.t, list, page.items, next));
+    });
 
     router.get('/tx/:txId', visit, requireSession, async (req, res, next) => {
         contextOf(res).route = 'console:/tx/:txId';

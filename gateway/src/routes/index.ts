@@ -20,6 +20,7 @@ import { reconciliationRoutes } from './reconciliation/router';
 import { riskRoutes } from './risk/router';
 import { tradeRoutes } from './trades/router';
 import { webhookRoutes } from './webhooks/router';
+import { viewRoutes } from './views/router';
 import { worklistRoutes } from './worklists/router';
 import type { ReadModels } from './worklists/service';
 
@@ -54,5 +55,6 @@ export function allRoutes(deps: RoutesDeps): AnyRoute[] {
         ...historyRoutes(),
         ...worklistRoutes(deps.readModels),
         ...webhookRoutes(deps.readModels),
+        ...viewRoutes(deps.readModels),
     ];
 }

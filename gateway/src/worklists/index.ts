@@ -9,6 +9,7 @@ export {
     type Direction,
     type Page,
 } from './cursor';
+export * from './measures';
 export * from './queries';
 export {
     ListForbidden,

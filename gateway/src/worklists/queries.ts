@@ -2,6 +2,7 @@ import { sql, type ExpressionBuilder, type Kysely, type SelectQueryBuilder } fro
 import type { Dialect } from '../projection/database';
 import type { ReadModel } from '../projection/schema';
 import { keysetPage, type CursorPosition, type Direction, type Page } from './cursor';
+import { FLAGGED_OR_RETURNED, NOT_FLAGGED_OR_RETURNED, NOT_SETTLED, SETTLED } from './measures';
 import type { RowScope } from './scope';
 import { contains, ID_TEXT, startsWith } from './text-match';
 
@@ -238,6 +239,13 @@ export interface DeclarationFilter extends DateRange {
     readonly party?: string;
     /** declNo prefix, or a consignor/broker/buyer name containing it. */
     readonly q?: string;
+    /** Exit dates, inclusive (a declaration without an exit date is outside any range). */
+    readonly exitDateFrom?: string | undefined;
+    readonly exitDateTo?: string | undefined;
+    /** Only declarations with a risk flag or a return (measures.ts FLAGGED_OR_RETURNED), or only those without. */
+    readonly flaggedOrReturned?: boolean | undefined;
+    /** Only declarations whose every trade is settled (measures.ts SETTLED), or only those that are not. */
+    readonly settled?: boolean | undefined;
 }
 
 export interface DeclarationRow {
@@ -259,14 +267,59 @@ export interface DeclarationRow {
     readonly block_number: number;
 }
 
+/** The declaration filters, on any query over `declarations` (the list, and the indicators that count it). */
+export function whereDeclarations<O>(
+    query: AnyQuery<'declarations', O>,
+    dialect: Dialect,
+    filter: DeclarationFilter,
+): AnyQuery<'declarations', O> {
+    let q = anyOf(query, 'declarations.status', filter.status);
+    q = equals(q, 'declarations.customs_office', filter.customsOffice);
+    q = inDates(q, 'declarations.decl_date', filter);
+    q = inDates(q, 'declarations.exit_date', { dateFrom: filter.exitDateFrom, dateTo: filter.exitDateTo });
+    const { party, q: text, cluster, flaggedOrReturned, settled } = filter;
+    if (cluster !== undefined) {
+        q = q.where((eb) =>
+            eb.exists(
+                eb
+                    .selectFrom('trades')
+                    .select('trades.trade_no')
+                    .whereRef('trades.decl_no', '=', 'declarations.decl_no')
+                    .where('trades.cluster_id', '=', cluster),
+            ),
+        );
+    }
+    if (party !== undefined) {
+        q = q.where((eb) =>
+            eb.or([
+                eb('declarations.consignor_id', '=', party),
+                eb('declarations.broker_id', '=', party),
+                eb('declarations.buyer_id', '=', party),
+            ]),
+        );
+    }
+    if (text !== undefined) {
+        q = q.where((eb) =>
+            eb.or([
+                ...(ID_TEXT.test(text) ? [startsWith(dialect, 'declarations.decl_no', text)] : []),
+                eb('declarations.consignor_id', 'in', partiesNamed(eb, dialect, text)),
+                eb('declarations.broker_id', 'in', partiesNamed(eb, dialect, text)),
+                eb('declarations.buyer_id', 'in', partiesNamed(eb, dialect, text)),
+            ]),
+        );
+    }
+    if (flaggedOrReturned !== undefined) q = q.where(flaggedOrReturned ? FLAGGED_OR_RETURNED : NOT_FLAGGED_OR_RETURNED);
+    if (settled !== undefined) q = q.where(settled ? SETTLED : NOT_SETTLED);
+    return q;
+}
+
 export async function listDeclarations(
     model: ReadModelHandle,
     scope: RowScope,
     filter: DeclarationFilter,
     spec: PageSpec<DeclarationSort>,
 ): Promise<Page<DeclarationRow>> {
-    const { dialect } = model;
-    let query = scoped(
+    const query = scoped(
         model.db
             .selectFrom('declarations')
             .select([
@@ -289,41 +342,7 @@ export async function listDeclarations(
             ]),
         scope,
     );
-    query = anyOf(query, 'declarations.status', filter.status);
-    query = equals(query, 'declarations.customs_office', filter.customsOffice);
-    query = inDates(query, 'declarations.decl_date', filter);
-    const { party, q, cluster } = filter;
-    if (cluster !== undefined) {
-        query = query.where((eb) =>
-            eb.exists(
-                eb
-                    .selectFrom('trades')
-                    .select('trades.trade_no')
-                    .whereRef('trades.decl_no', '=', 'declarations.decl_no')
-                    .where('trades.cluster_id', '=', cluster),
-            ),
-        );
-    }
-    if (party !== undefined) {
-        query = query.where((eb) =>
-            eb.or([
-                eb('declarations.consignor_id', '=', party),
-                eb('declarations.broker_id', '=', party),
-                eb('declarations.buyer_id', '=', party),
-            ]),
-        );
-    }
-    if (q !== undefined) {
-        query = query.where((eb) =>
-            eb.or([
-                ...(ID_TEXT.test(q) ? [startsWith(dialect, 'declarations.decl_no', q)] : []),
-                eb('declarations.consignor_id', 'in', partiesNamed(eb, dialect, q)),
-                eb('declarations.broker_id', 'in', partiesNamed(eb, dialect, q)),
-                eb('declarations.buyer_id', 'in', partiesNamed(eb, dialect, q)),
-            ]),
-        );
-    }
-    return page(query, spec, DECLARATION_SORTS, 'declarations.decl_no');
+    return page(whereDeclarations(query, model.dialect, filter), spec, DECLARATION_SORTS, 'declarations.decl_no');
 }
 
 // Receipts ----------------------------------------------------------------------------------------------------
@@ -593,6 +612,10 @@ export interface ExemptionFilter {
     /** VAT periods `YYYY-MM`, inclusive. */
     readonly periodFrom?: string;
     readonly periodTo?: string;
+    /** The month of the exports the filing claims for (`YYYY-MM`). */
+    readonly exportMonth?: string | undefined;
+    /** The merchant's market cluster (its filed stall). */
+    readonly cluster?: string | undefined;
 }
 
 export interface ExemptionRow {
@@ -614,7 +637,7 @@ export async function listExemptions(
     filter: ExemptionFilter,
     spec: PageSpec<ExemptionSort>,
 ): Promise<Page<ExemptionRow>> {
-    let query = scoped(
+    const query = scoped(
         model.db
             .selectFrom('exemptions')
             .select([
@@ -631,10 +654,31 @@ export async function listExemptions(
             ]),
         scope,
     );
-    query = anyOf(query, 'exemptions.status', filter.status);
-    query = equals(query, 'exemptions.merchant_id', filter.party);
-    query = inDates(query, 'exemptions.period', { dateFrom: filter.periodFrom, dateTo: filter.periodTo });
-    return page(query, spec, EXEMPTION_SORTS, 'exemptions.filing_no');
+    return page(whereExemptions(query, filter), spec, EXEMPTION_SORTS, 'exemptions.filing_no');
+}
+
+/** The exemption filters, on any query over `exemptions` (the list, and the indicators that count it). */
+export function whereExemptions<O>(
+    query: AnyQuery<'exemptions', O>,
+    filter: ExemptionFilter,
+): AnyQuery<'exemptions', O> {
+    let q = anyOf(query, 'exemptions.status', filter.status);
+    q = equals(q, 'exemptions.merchant_id', filter.party);
+    q = inDates(q, 'exemptions.period', { dateFrom: filter.periodFrom, dateTo: filter.periodTo });
+    q = equals(q, 'exemptions.export_month', filter.exportMonth);
+    const { cluster } = filter;
+    if (cluster !== undefined) {
+        q = q.where((eb) =>
+            eb.exists(
+                eb
+                    .selectFrom('parties')
+                    .select('parties.party_id')
+                    .whereRef('parties.party_id', '=', 'exemptions.merchant_id')
+                    .where('parties.cluster_id', '=', cluster),
+            ),
+        );
+    }
+    return q;
 }
 
 // Parties -----------------------------------------------------------------------------------------------------
@@ -648,6 +692,15 @@ export interface PartyFilter extends DateRange {
     readonly cluster?: string;
     /** party ID prefix, or a legal / English name containing it (CJK included). */
     readonly q?: string;
+    /**
+     * Parties on a trade that is not CANCELLED (as vendor, agent or buyer): of this cluster, dated in this range,
+     * whose declaration exited in this range. Any of them narrows to parties on such a trade.
+     */
+    readonly tradeCluster?: string | undefined;
+    readonly tradeDateFrom?: string | undefined;
+    readonly tradeDateTo?: string | undefined;
+    readonly exitDateFrom?: string | undefined;
+    readonly exitDateTo?: string | undefined;
 }
 
 export interface PartyRow {
@@ -671,8 +724,7 @@ export async function listParties(
     filter: PartyFilter,
     spec: PageSpec<PartySort>,
 ): Promise<Page<PartyRow>> {
-    const { dialect } = model;
-    let query = scoped(
+    const query = scoped(
         model.db
             .selectFrom('parties')
             .select([
@@ -691,19 +743,61 @@ export async function listParties(
             ]),
         scope,
     );
-    query = anyOf(query, 'parties.status', filter.status);
-    query = anyOf(query, 'parties.type', filter.type);
-    query = equals(query, 'parties.cluster_id', filter.cluster);
-    query = inDates(query, 'parties.filed_at', filter, 'time');
-    const { q } = filter;
-    if (q !== undefined) {
-        query = query.where((eb) =>
+    return page(whereParties(query, model.dialect, filter), spec, PARTY_SORTS, 'parties.party_id');
+}
+
+/** The party filters, on any query over `parties` (the list, and the indicators that count it). */
+export function whereParties<O>(
+    query: AnyQuery<'parties', O>,
+    dialect: Dialect,
+    filter: PartyFilter,
+): AnyQuery<'parties', O> {
+    let q = anyOf(query, 'parties.status', filter.status);
+    q = anyOf(q, 'parties.type', filter.type);
+    q = equals(q, 'parties.cluster_id', filter.cluster);
+    q = inDates(q, 'parties.filed_at', filter, 'time');
+    const { q: text, tradeCluster, tradeDateFrom, tradeDateTo, exitDateFrom, exitDateTo } = filter;
+    if (text !== undefined) {
+        q = q.where((eb) =>
             eb.or([
-                ...(ID_TEXT.test(q) ? [startsWith(dialect, 'parties.party_id', q)] : []),
-                contains(dialect, 'parties.legal_name', q),
-                contains(dialect, 'parties.name_en', q),
+                ...(ID_TEXT.test(text) ? [startsWith(dialect, 'parties.party_id', text)] : []),
+                contains(dialect, 'parties.legal_name', text),
+                contains(dialect, 'parties.name_en', text),
             ]),
         );
     }
-    return page(query, spec, PARTY_SORTS, 'parties.party_id');
+    const onTrades = [tradeCluster, tradeDateFrom, tradeDateTo, exitDateFrom, exitDateTo].some((v) => v !== undefined);
+    if (onTrades) {
+        q = q.where((eb) => {
+            let trades = eb
+                .selectFrom('trades')
+                .select('trades.trade_no')
+                .where('trades.status', '<>', 'CANCELLED')
+                .where((inner) =>
+                    inner.or([
+                        inner('trades.vendor_id', '=', inner.ref('parties.party_id')),
+                        inner('trades.agent_id', '=', inner.ref('parties.party_id')),
+                        inner('trades.buyer_id', '=', inner.ref('parties.party_id')),
+                    ]),
+                );
+            trades = equals(trades, 'trades.cluster_id', tradeCluster);
+            trades = inDates(trades, 'trades.trade_date', { dateFrom: tradeDateFrom, dateTo: tradeDateTo });
+            if (exitDateFrom !== undefined || exitDateTo !== undefined) {
+                trades = trades.where((inner) =>
+                    inner.exists(
+                        inDates(
+                            inner
+                                .selectFrom('declarations')
+                                .select('declarations.decl_no')
+                                .whereRef('declarations.decl_no', '=', 'trades.decl_no'),
+                            'declarations.exit_date',
+                            { dateFrom: exitDateFrom, dateTo: exitDateTo },
+                        ),
+                    ),
+                );
+            }
+            return eb.exists(trades);
+        });
+    }
+    return q;
 }

@@ -104,6 +104,24 @@ function sortEnum<const T extends readonly [string, ...string[]]>(
         .describe(`default ${defaultSort}`);
 }
 
+/** `true` or `false`, as a query string carries it. */
+const YesNo = (name: string, what: string): z.ZodOptional<z.ZodType<boolean>> =>
+    z
+        .enum(['true', 'false'], { error: `${name} must be true or false / ${name} 只能是 true 或 false` })
+        .transform((text) => text === 'true')
+        .optional()
+        .describe(what);
+
+/** from ≤ to for another pair of date filters, when both are given. */
+const pairInOrder =
+    (from: string, to: string) =>
+    (q: Record<string, unknown>): boolean =>
+        typeof q[from] !== 'string' || typeof q[to] !== 'string' || q[from] <= q[to];
+const pairError = (from: string, to: string): { error: string; path: string[] } => ({
+    error: `${from} must not be after ${to} / ${from} 不能晚于 ${to}`,
+    path: [from],
+});
+
 /** dateFrom ≤ dateTo, when both are given. */
 const rangeInOrder = (q: { dateFrom?: string | undefined; dateTo?: string | undefined }): boolean =>
     q.dateFrom === undefined || q.dateTo === undefined || q.dateFrom <= q.dateTo;
@@ -136,8 +154,19 @@ export const DeclarationListQuery = z
         dateFrom: DateParam('dateFrom'),
         dateTo: DateParam('dateTo'),
         q: SearchText.optional().describe('declNo prefix, or part of a consignor/broker/buyer name'),
+        exitDateFrom: DateParam('exitDateFrom'),
+        exitDateTo: DateParam('exitDateTo'),
+        flaggedOrReturned: YesNo(
+            'flaggedOrReturned',
+            'true: only declarations with a risk flag (on it or a trade it carries) or a RETURNED customs event; false: only those without',
+        ),
+        settled: YesNo(
+            'settled',
+            'true: only declarations whose every trade has ≥ 95 % of its value allocated; false: only the others',
+        ),
     })
-    .refine(rangeInOrder, RANGE_ERROR);
+    .refine(rangeInOrder, RANGE_ERROR)
+    .refine(pairInOrder('exitDateFrom', 'exitDateTo'), pairError('exitDateFrom', 'exitDateTo'));
 
 /** What a bank officer works through: receipts waiting for allocation, for the check, for settlement. */
 export const RECEIPT_STAGES = {
@@ -214,6 +243,8 @@ export const ExemptionListQuery = z
         party: FilterId('party', 'the merchant the filing is for'),
         periodFrom: Period('periodFrom'),
         periodTo: Period('periodTo'),
+        exportMonth: Period('exportMonth').describe('the month of the exports the filing claims for'),
+        cluster: FilterId('cluster', "the merchant's market cluster"),
     })
     .refine((q) => q.periodFrom === undefined || q.periodTo === undefined || q.periodFrom <= q.periodTo, {
         error: 'periodFrom must not be after periodTo / periodFrom 不能晚于 periodTo',
@@ -230,8 +261,15 @@ export const PartyListQuery = z
         dateFrom: DateParam('dateFrom'),
         dateTo: DateParam('dateTo'),
         q: SearchText.optional().describe('party ID prefix, or part of the legal or English name (CJK included)'),
+        tradeCluster: FilterId('tradeCluster', 'parties on a trade (not CANCELLED) made in this cluster'),
+        tradeDateFrom: DateParam('tradeDateFrom').describe('parties on a trade (not CANCELLED) dated from, inclusive'),
+        tradeDateTo: DateParam('tradeDateTo').describe('parties on a trade (not CANCELLED) dated until, inclusive'),
+        exitDateFrom: DateParam('exitDateFrom').describe('parties on a trade whose declaration exited from, inclusive'),
+        exitDateTo: DateParam('exitDateTo').describe('parties on a trade whose declaration exited until, inclusive'),
     })
-    .refine(rangeInOrder, RANGE_ERROR);
+    .refine(rangeInOrder, RANGE_ERROR)
+    .refine(pairInOrder('tradeDateFrom', 'tradeDateTo'), pairError('tradeDateFrom', 'tradeDateTo'))
+    .refine(pairInOrder('exitDateFrom', 'exitDateTo'), pairError('exitDateFrom', 'exitDateTo'));
 
 export const SearchQuery = z.strictObject({
     q: SearchText.describe('a tradeNo or declNo (or its beginning), or part of a party name (CJK included)'),
