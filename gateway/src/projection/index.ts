@@ -25,4 +25,16 @@ export {
 } from './projector';
 export { startProjections, type OrgReadModel, type Projections, type ProjectionsOptions } from './projections';
 export { blocksOfTransactions } from './transactions';
+export {
+    verifyReadModel,
+    type CheckpointProblem,
+    type CheckpointProblemKind,
+    type Divergence,
+    type DivergenceKind,
+    type RowOrigin,
+    type TableResult,
+    type VerifyOptions,
+    type VerifyProgress,
+    type VerifyReport,
+} from './verify';
 export type { ReadModel } from './schema';

@@ -316,6 +316,16 @@ const V1_TABLES: Readonly<Record<string, TableSpec>> = {
 };
 
 /**
+ * The primary key of every projected table (all but the checkpoint): what the verifier (verify.ts) compares rows by.
+ * A migration that adds a table adds its key here.
+ */
+export const PROJECTED_TABLE_KEYS: Readonly<Record<string, readonly string[]>> = Object.fromEntries(
+    Object.entries(V1_TABLES)
+        .filter(([table]) => table !== 'checkpoint')
+        .map(([table, spec]) => [table, spec.primaryKey]),
+);
+
+/**
  * Version 2: the work lists' indexes (gateway/src/worklists). A list page is filter = value, sort column in range,
  * ordered by (sort column, primary key) after the cursor: each index below is (filter, sort column, primary key), so
  * such a page is one index range scan. Per list: its default sort and its primary-key sort, under each column its
