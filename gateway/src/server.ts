@@ -19,7 +19,7 @@ const IDEMPOTENCY_PRUNE_MS = 60 * 60 * 1000;
  * Each org's registrar, by MSP ID: it exists in every org and holds no ledger role, so it answers the readiness probe
  * and reads its org's peer for the projection.
  */
-function registrars(profile: ConnectionProfile): Map<string, LedgerIdentity> {
+export function registrars(profile: ConnectionProfile): Map<string, LedgerIdentity> {
     const found = new Map<string, LedgerIdentity>();
     for (const org of profile.orgs) {
         const wallet = new Wallet(org.walletDir);

@@ -23,7 +23,14 @@ export {
     type ProjectionState,
     type ProjectionStatus,
 } from './projector';
-export { startProjections, type OrgReadModel, type Projections, type ProjectionsOptions } from './projections';
+export {
+    startProjections,
+    verifyOrgReadModel,
+    type OrgReadModel,
+    type Projections,
+    type ProjectionsOptions,
+    type VerifyOrgOptions,
+} from './projections';
 export { blocksOfTransactions } from './transactions';
 export {
     verifyReadModel,
