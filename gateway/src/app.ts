@@ -56,6 +56,8 @@ export interface AppDeps {
     readonly projections?: Pick<Projections, 'statuses' | 'blocksOf'>;
     /** Each org's read model, which the work lists read (none when the gateway runs without the read side). */
     readonly readModels?: Pick<Projections, 'readModel'>;
+    /** Verifies an org's read model against its ledger, for auditors (none when the gateway runs without). */
+    readonly verifier?: Pick<Projections, 'verify'>;
     /** The console's sessions (default: 30 minutes idle, Secure cookies over https). */
     readonly console?: ConsoleOptions;
 }

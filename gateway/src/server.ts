@@ -47,7 +47,7 @@ export function createDeps(config: GatewayConfig, logger: Logger, projections?: 
         rateLimit: config.rateLimit,
         ipRateLimit: config.ipRateLimit,
         lostAfterMs: config.commitLostAfterMs,
-        ...(projections === undefined ? {} : { projections, readModels: projections }),
+        ...(projections === undefined ? {} : { projections, readModels: projections, verifier: projections }),
         console: config.console,
     };
 }

@@ -271,6 +271,8 @@ async function fixtures(): Promise<Record<string, Probe>> {
         workListExemptions: { query: 'limit=1' },
         workListParties: { query: 'limit=1' },
         workListSearch: { query: 'q=T-' },
+        // the auditor's own org (CustomsOrg) read model, verified against its peer; every other role is refused
+        verifyReadModel: { query: 'max=1' },
     };
 }
 

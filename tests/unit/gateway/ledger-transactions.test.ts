@@ -58,6 +58,8 @@ describe('OpenAPI names the chaincode transactions behind each operation', () =>
             ['enrol', 'no key'],
             ['rotateKey', 'any key'],
             ['revokeIdentity', ['operator', 'admin']],
+            // reads the auditor's own org read model against its ledger: docs/read-side.md
+            ['verifyReadModel', ['auditor']],
         ]);
     });
 
