@@ -67,6 +67,8 @@ export interface AppDeps {
     readonly readModels?: Pick<Projections, 'readModel'>;
     /** Poll and heartbeat intervals of GET /v1/events/stream (tests shorten them). */
     readonly eventStream?: EventStreamOptions;
+    /** Verifies an org's read model against its ledger, for auditors (none when the gateway runs without). */
+    readonly verifier?: Pick<Projections, 'verify'>;
     /** The console's sessions (default: 30 minutes idle, Secure cookies over https). */
     readonly console?: ConsoleOptions;
 }

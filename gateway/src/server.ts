@@ -19,7 +19,7 @@ const PRUNE_MS = 60 * 60 * 1000;
  * Each org's registrar, by MSP ID: it exists in every org and holds no ledger role, so it answers the readiness probe
  * and reads its org's peer for the projection.
  */
-function registrars(profile: ConnectionProfile): Map<string, LedgerIdentity> {
+export function registrars(profile: ConnectionProfile): Map<string, LedgerIdentity> {
     const found = new Map<string, LedgerIdentity>();
     for (const org of profile.orgs) {
         const wallet = new Wallet(org.walletDir);
@@ -54,7 +54,7 @@ export function createDeps(
         rateLimit: config.rateLimit,
         ipRateLimit: config.ipRateLimit,
         lostAfterMs: config.commitLostAfterMs,
-        ...(projections === undefined ? {} : { projections, readModels: projections }),
+        ...(projections === undefined ? {} : { projections, readModels: projections, verifier: projections }),
         console: config.console,
     };
 }

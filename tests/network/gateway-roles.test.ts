@@ -285,6 +285,8 @@ async function fixtures(): Promise<Record<string, Probe>> {
         },
         // the bank's receipt above is paid to the vendor, so the bank may score it (V34)
         partyRiskScore: { params: { partyId: m.ids.vendor } },
+        // the auditor's own org (CustomsOrg) read model, verified against its peer; every other role is refused
+        verifyReadModel: { query: 'max=1' },
     };
 }
 

@@ -83,33 +83,147 @@ async function execute(trx: Untyped, change: RowChange): Promise<void> {
     }
 }
 
-/** Writes one VALID transaction's row, its row changes and its event's outbox row; answers how many rows it wrote. */
+/** Writes one VALID transaction's row, its row changes one statement each, and its event's outbox row. */
 async function applyTransaction(
     trx: Transaction<ReadModel>,
     tx: LedgerTransaction,
     blockNumber: number,
-): Promise<number> {
-    await trx
-        .insertInto('transactions')
-        .values({
-            tx_id: tx.txId,
-            block_number: blockNumber,
-            tx_index: tx.index,
-            timestamp: tx.timestamp,
-            creator_msp: tx.creatorMsp,
-            event_name: tx.event?.name ?? null,
-            event_payload: tx.event?.payload ?? null,
-        })
-        .execute();
-    let rows = 1;
-    const changes = changesOf(tx, blockNumber);
+    changes: readonly RowChange[],
+): Promise<void> {
+    const untyped = trx as unknown as Untyped;
+    await untyped.insertInto('transactions').values(transactionRow(tx, blockNumber)).execute();
     for (const change of changes) {
-        await execute(trx as unknown as Untyped, change);
-        rows += change.kind === 'replace' ? change.rows.length : 1;
+        await execute(untyped, change);
     }
+    await writeEvent(trx, tx, blockNumber, changes);
+}
+
+/** The outbox row of a transaction's chaincode event, in the block's own database transaction (docs/events.md). */
+async function writeEvent(
+    trx: Transaction<ReadModel>,
+    tx: LedgerTransaction,
+    blockNumber: number,
+    changes: readonly RowChange[],
+): Promise<void> {
     const event = outboxEntryOf(tx, blockNumber, changes);
     if (event !== undefined) await writeOutbox(trx, event);
-    return rows;
+}
+
+/** Rows of one multi-row statement: well below SQLite's and PostgreSQL's bound-parameter limits at 20 columns. */
+const BATCH_ROWS = 500;
+
+const chunks = <T>(items: readonly T[]): T[][] =>
+    Array.from({ length: Math.ceil(items.length / BATCH_ROWS) }, (_, i) =>
+        items.slice(i * BATCH_ROWS, (i + 1) * BATCH_ROWS),
+    );
+
+/**
+ * A block's row changes merged per table: the last row of each key, the last rows of each parent. Equal to applying
+ * them one by one because an upsert writes every column and a replace every line of its parent, and changes to
+ * different keys or tables never touch the same row.
+ */
+class BlockWrites {
+    readonly transactions: Row[] = [];
+    readonly #upserts = new Map<string, { key: readonly string[]; rows: Map<string, Row> }>();
+    readonly #replaces = new Map<string, { column: string; rows: Map<string | number | null, readonly Row[]> }>();
+
+    /** False for a change it cannot merge (a delete, or a replace under a composite parent). */
+    add(change: RowChange): boolean {
+        if (change.kind === 'upsert') {
+            const table = this.#upserts.get(change.table) ?? { key: change.key, rows: new Map<string, Row>() };
+            table.rows.set(JSON.stringify(change.key.map((column) => change.row[column])), change.row);
+            this.#upserts.set(change.table, table);
+            return true;
+        }
+        const parent = change.kind === 'replace' ? Object.entries(change.parent) : [];
+        const [only] = parent;
+        if (change.kind !== 'replace' || parent.length !== 1 || only === undefined) return false;
+        const table = this.#replaces.get(change.table) ?? { column: only[0], rows: new Map() };
+        if (table.column !== only[0]) return false;
+        table.rows.set(only[1], change.rows);
+        this.#replaces.set(change.table, table);
+        return true;
+    }
+
+    /** The merged changes as multi-row statements: a few per table instead of a few per record. */
+    async write(trx: Untyped): Promise<void> {
+        for (const rows of chunks(this.transactions)) await trx.insertInto('transactions').values(rows).execute();
+        for (const [table, { key, rows }] of this.#upserts) {
+            for (const batch of chunks([...rows.values()])) {
+                const columns = Object.keys(batch[0] ?? {}).filter((column) => !key.includes(column));
+                await trx
+                    .insertInto(table)
+                    .values(batch)
+                    .onConflict((conflict) =>
+                        conflict
+                            .columns([...key])
+                            .doUpdateSet((eb) =>
+                                Object.fromEntries(columns.map((column) => [column, eb.ref(`excluded.${column}`)])),
+                            ),
+                    )
+                    .execute();
+            }
+        }
+        for (const [table, { column, rows }] of this.#replaces) {
+            for (const parents of chunks([...rows.keys()])) {
+                await trx.deleteFrom(table).where(column, 'in', parents).execute();
+            }
+            for (const batch of chunks([...rows.values()].flat())) {
+                await trx.insertInto(table).values(batch).execute();
+            }
+        }
+    }
+}
+
+/** The transactions row of one VALID transaction. */
+const transactionRow = (tx: LedgerTransaction, blockNumber: number): Row => ({
+    tx_id: tx.txId,
+    block_number: blockNumber,
+    tx_index: tx.index,
+    timestamp: tx.timestamp,
+    creator_msp: tx.creatorMsp,
+    event_name: tx.event?.name ?? null,
+    event_payload: tx.event?.payload ?? null,
+});
+
+/**
+ * The rows of a block's VALID chaincode transactions: merged into a few multi-row statements per table (the
+ * projector's writes were ~15 % of the gateway's CPU one statement at a time), or one change at a time when the
+ * block holds a change that cannot be merged (a record deleted: the chaincode never does). Answers the transactions
+ * applied, the rows written and the last txId.
+ */
+async function applyTransactions(
+    trx: Transaction<ReadModel>,
+    block: ParsedBlock,
+    options: ApplyOptions,
+): Promise<{ transactions: number; rows: number; lastTxId: string | undefined }> {
+    const applied = block.transactions
+        .filter((tx) => tx.valid && tx.ofChaincode)
+        .map((tx) => ({ tx, changes: changesOf(tx, block.number) }));
+    const merged = new BlockWrites();
+    let rows = 0;
+    let mergeable = true;
+    for (const { tx, changes } of applied) {
+        merged.transactions.push(transactionRow(tx, block.number));
+        rows += 1;
+        for (const change of changes) {
+            mergeable = merged.add(change) && mergeable;
+            rows += change.kind === 'replace' ? change.rows.length : 1;
+        }
+    }
+    if (mergeable) {
+        await merged.write(trx as unknown as Untyped);
+        for (const { tx, changes } of applied) {
+            await writeEvent(trx, tx, block.number, changes);
+            options.afterTransaction?.(tx);
+        }
+    } else {
+        for (const { tx, changes } of applied) {
+            await applyTransaction(trx, tx, block.number, changes);
+            options.afterTransaction?.(tx);
+        }
+    }
+    return { transactions: applied.length, rows, lastTxId: applied[applied.length - 1]?.tx.txId };
 }
 
 /**
@@ -129,19 +243,10 @@ export async function applyBlock(
             return { blockNumber: block.number, applied: false, transactions: 0, rows: 0 };
         }
         if (block.number > expected) throw new BlockGap(expected, block.number);
-        let transactions = 0;
-        let rows = 0;
-        let lastTxId = checkpoint?.txId ?? null;
-        for (const tx of block.transactions) {
-            if (!tx.valid || !tx.ofChaincode) continue;
-            rows += await applyTransaction(trx, tx, block.number);
-            transactions += 1;
-            lastTxId = tx.txId;
-            options.afterTransaction?.(tx);
-        }
+        const { transactions, rows, lastTxId } = await applyTransactions(trx, block, options);
         const row = {
             block_number: block.number,
-            tx_id: lastTxId,
+            tx_id: lastTxId ?? checkpoint?.txId ?? null,
             tx_count: (checkpoint?.txCount ?? 0) + transactions,
             applied_at: new Date().toISOString(),
         };

@@ -23,7 +23,26 @@ export {
     type ProjectionState,
     type ProjectionStatus,
 } from './projector';
-export { startProjections, type OrgReadModel, type Projections, type ProjectionsOptions } from './projections';
+export {
+    startProjections,
+    verifyOrgReadModel,
+    type OrgReadModel,
+    type Projections,
+    type ProjectionsOptions,
+    type VerifyOrgOptions,
+} from './projections';
 export { blocksOfTransactions } from './transactions';
 export { subjectsOf, subscriptionTakes, type SubjectKind } from './outbox';
 export type { DeliveryState, OutboxTable, ReadModel, WebhookDeliveryTable, WebhookSubscriptionTable } from './schema';
+export {
+    verifyReadModel,
+    type CheckpointProblem,
+    type CheckpointProblemKind,
+    type Divergence,
+    type DivergenceKind,
+    type RowOrigin,
+    type TableResult,
+    type VerifyOptions,
+    type VerifyProgress,
+    type VerifyReport,
+} from './verify';

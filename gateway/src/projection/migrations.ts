@@ -550,6 +550,16 @@ const V4_TABLES: Readonly<Record<string, TableSpec>> = {
 };
 
 /**
+ * The primary key of every table projected from the ledger (all but the checkpoint, the outbox and the webhooks'
+ * own tables): what the verifier (verify.ts) compares rows by. A migration that adds such a table adds its key here.
+ */
+export const PROJECTED_TABLE_KEYS: Readonly<Record<string, readonly string[]>> = Object.fromEntries(
+    Object.entries({ ...V1_TABLES, ...V4_TABLES })
+        .filter(([table]) => table !== 'checkpoint')
+        .map(([table, spec]) => [table, spec.primaryKey]),
+);
+
+/**
  * Version 5: events out (docs/events.md). The outbox is written in the block's transaction, so an event exists iff its
  * block is applied; the org's webhook subscriptions and their deliveries live beside it, so a delivery is created in
  * that same transaction and its state survives a restart.

@@ -5,6 +5,7 @@ import { openReadModel, type ReadModelDatabase } from './database';
 import { FabricBlockSource } from './fabric-source';
 import { Projector, type ProjectionStatus } from './projector';
 import { blocksOfTransactions } from './transactions';
+import { verifyReadModel, type VerifyReport } from './verify';
 
 /** One org's read model as its readers (the work lists) see it: the database once open, and how far it has got. */
 export interface OrgReadModel {
@@ -23,6 +24,11 @@ export interface Projections {
     blocksOf(mspId: string, txIds: readonly string[]): Promise<ReadonlyMap<string, number>>;
     /** The read model of one org (by its name in the connection profile); undefined when it is not projected. */
     readModel(org: string): OrgReadModel | undefined;
+    /**
+     * Verifies one org's read model against its peer's ledger ({@link verifyReadModel}); undefined when that org is not
+     * projected. Calls for an org while one runs share its answer: a verify reads the whole chain.
+     */
+    verify(org: string): Promise<VerifyReport> | undefined;
     /** Stops every projector (each after the block it is applying) and closes their databases and peer streams. */
     stop(): Promise<void>;
 }
@@ -37,9 +43,52 @@ export interface ProjectionsOptions {
     readonly logger: Logger;
 }
 
+export interface VerifyOrgOptions {
+    /** Where the read model lives and how to reach the org's peer, as the projector has them. */
+    readonly profile: ConnectionProfile;
+    readonly org: string;
+    /** The org's registrar (the projector's own reader). */
+    readonly reader: LedgerIdentity;
+    readonly dataDir: string;
+    readonly databaseUrl: string | undefined;
+    readonly maxReported?: number;
+    readonly onProgress?: Parameters<typeof verifyReadModel>[0]['onProgress'];
+}
+
+/**
+ * Verifies one org's read model on a handle and a peer connection of its own, so a running projector is neither
+ * stopped nor slowed by the comparison's long read transaction (the CLI and the auditor's endpoint both use this).
+ */
+export async function verifyOrgReadModel(options: VerifyOrgOptions): Promise<VerifyReport> {
+    const org = options.profile.orgs.find((candidate) => candidate.org === options.org);
+    if (org === undefined) throw new Error(`no org ${options.org} in the connection profile`);
+    const source = new FabricBlockSource(org, options.reader, options.profile.channel);
+    try {
+        const live = await openReadModel({
+            databaseUrl: options.databaseUrl,
+            dataDir: options.dataDir,
+            name: org.org,
+        });
+        try {
+            return await verifyReadModel({
+                live,
+                source,
+                chaincode: options.profile.chaincode,
+                ...(options.maxReported === undefined ? {} : { maxReported: options.maxReported }),
+                ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+            });
+        } finally {
+            await live.close();
+        }
+    } finally {
+        source.close();
+    }
+}
+
 /** Starts each org's projector; each opens (and migrates) its read model itself, retrying until it can. */
 export function startProjections(options: ProjectionsOptions): Projections {
     const running: { mspId: string; projector: Projector; close: () => Promise<void> }[] = [];
+    const verifying = new Map<string, Promise<VerifyReport>>();
     for (const org of options.profile.orgs) {
         const reader = options.readers.get(org.mspId);
         if (reader === undefined) {
@@ -74,6 +123,22 @@ export function startProjections(options: ProjectionsOptions): Projections {
         },
         readModel: (org: string): OrgReadModel | undefined =>
             running.find(({ projector }) => projector.org === org)?.projector,
+        verify: (org: string): Promise<VerifyReport> | undefined => {
+            const profileOrg = options.profile.orgs.find((candidate) => candidate.org === org);
+            const reader = profileOrg === undefined ? undefined : options.readers.get(profileOrg.mspId);
+            if (reader === undefined) return undefined;
+            const under = verifying.get(org);
+            if (under !== undefined) return under;
+            const started = verifyOrgReadModel({
+                profile: options.profile,
+                org,
+                reader,
+                dataDir: options.dataDir,
+                databaseUrl: options.databaseUrl,
+            }).finally(() => verifying.delete(org));
+            verifying.set(org, started);
+            return started;
+        },
         stop: async (): Promise<void> => {
             await Promise.all(running.map(({ close }) => close()));
         },

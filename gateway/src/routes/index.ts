@@ -15,6 +15,7 @@ import { meRoutes } from './me/router';
 import { onboardingRoutes } from './onboarding/router';
 import { partyRoutes } from './parties/router';
 import { rateRoutes } from './rates/router';
+import { readModelRoutes, type ReadModelVerifier } from './readmodel/router';
 import { receiptRoutes } from './receipts/router';
 import { reconciliationRoutes } from './reconciliation/router';
 import { riskRoutes } from './risk/router';
@@ -31,6 +32,8 @@ export interface RoutesDeps {
     readonly enrolmentCodes: EnrolmentCodeStore;
     /** The orgs' read models, for the work lists (none when the gateway runs without the read side). */
     readonly readModels?: ReadModels;
+    /** Verifies an org's read model against its ledger (none when the gateway runs without the read side). */
+    readonly verifier?: ReadModelVerifier;
 }
 
 /** Every API route, in documentation order. */
@@ -56,5 +59,6 @@ export function allRoutes(deps: RoutesDeps): AnyRoute[] {
         ...worklistRoutes(deps.readModels),
         ...webhookRoutes(deps.readModels),
         ...viewRoutes(deps.readModels),
+        ...readModelRoutes(deps.verifier),
     ];
 }

@@ -68,6 +68,8 @@ describe('OpenAPI names the chaincode transactions behind each operation', () =>
             ['deleteWebhookSubscription', ['admin']],
             ['listWebhookDeliveries', ['admin']],
             ['replayWebhookDeliveries', ['admin']],
+            // reads the auditor's own org read model against its ledger: docs/read-side.md
+            ['verifyReadModel', ['auditor']],
         ]);
     });
 
