@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { waitFor } from '../../network/src/run';
 import { failed, hex64, marketSuite, ok, tradeBody, type Client } from './gateway-support';
 import { uniqueId } from './support';
 
@@ -30,6 +31,24 @@ async function listing(api: Client, query: string, tradeNos: readonly string[], 
         if (Date.now() > deadline) throw new Error(`${tradeNos.join(', ')} not listed within ${ms} ms`);
         await new Promise((resolve) => setTimeout(resolve, 200));
     }
+}
+
+/**
+ * The suite's gateway projects the ledger from block 0, so after a long run of other suites it may still be catching
+ * up: wait until MarketOrg's read model holds `block` (a caller whose party is not projected yet is refused 403).
+ */
+async function projected(block: number): Promise<void> {
+    await waitFor(
+        `MarketOrg's read model to reach block ${block}`,
+        async () => {
+            const ready = (await m.vendor.api.get('/readyz')).body as {
+                projections?: { org: string; lastBlock: number | null }[];
+            };
+            const lastBlock = ready.projections?.find((p) => p.org === 'MarketOrg')?.lastBlock ?? null;
+            return lastBlock !== null && lastBlock >= block ? lastBlock : undefined;
+        },
+        { timeoutMs: 180_000, intervalMs: 250 },
+    );
 }
 
 /** The second vendor's own agency agreement with the agent (V10) and goods of its own: then it may trade. */
@@ -78,14 +97,17 @@ describe('work lists on the real network', () => {
             written.set(tradeNo, { txId: body.txId, blockNumber: body.blockNumber });
         }
         const goodsCode = await vendor2MayTrade(run);
+        let lastBlock = 0;
         for (const tradeNo of theirs) {
             const own = tradeBody(m, tradeNo, {
                 vendorId: m.ids.vendor2,
                 lines: [{ lineId: 'L1', goodsCode, qty: 1000, unitPrice: 120, amount: 120_000 }],
                 documents: [hex64()],
             });
-            ok(await m.vendor2.api.post('/v1/trades', own), 201);
+            const body = ok(await m.vendor2.api.post('/v1/trades', own), 201) as { blockNumber: string };
+            lastBlock = Math.max(lastBlock, Number(body.blockNumber));
         }
+        await projected(lastBlock);
 
         const vendor = await listing(m.vendor.api, `q=${run}&limit=200`, mine);
         const operator = await listing(m.operator.api, `q=${run}&sort=tradeNo&order=asc`, [...mine, ...theirs]);

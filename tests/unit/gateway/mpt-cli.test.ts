@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { parseCsv, program, tradesFromCsv } from '../../../gateway/src/cli/mpt';
 import { GatewayClient } from '../../../gateway/src/client';
 import { harness, listen, type Harness, type Listening } from './harness';
@@ -45,6 +45,11 @@ async function mpt(key: string | undefined, ...rest: (string | NodeJS.ProcessEnv
 }
 
 describe('mpt CLI', () => {
+    // a failing command sets the exit code of the process, which jest shares with the test files after this one
+    afterEach(() => {
+        process.exitCode = undefined;
+    });
+
     it('reads CSV with quoted commas and quotes, one row per trade line, into trades', () => {
         const trades = tradesFromCsv(parseCsv(CSV));
 

@@ -75,6 +75,7 @@ describe('signed bank verdicts: a third party re-checks them with the certificat
             lines.push(line);
         };
         const io = { out: keep, err: keep };
+        process.exitCode = undefined;
         try {
             const good = path.join(dir, 'good.json');
             const bad = path.join(dir, 'bad.json');
@@ -96,7 +97,7 @@ describe('signed bank verdicts: a third party re-checks them with the certificat
             expect(lines[1]).toMatch(/^valid: /);
             expect(lines[2]).toMatch(/^INVALID: the signature does not match/);
         } finally {
-            process.exitCode = 0;
+            process.exitCode = undefined;
             rmSync(dir, { recursive: true, force: true });
         }
     });
