@@ -142,14 +142,15 @@ function refusedOnlyElsewhere(error: unknown, callerMspId: string): boolean {
 /**
  * Answers that mean "part of the network is down right now" (retry later), not "the call failed":
  * - a peer that cannot reach the external chaincode server (stopped, restarting): "... could not launch chaincode
- *   <ccid>: connection to <ccid> failed ...", under ABORTED like any endorsement failure;
+ *   <ccid>: connection to <ccid> failed ...", or loses it mid-call ("chaincode stream terminated"), under ABORTED
+ *   like any endorsement failure;
  * - a peer that cannot reach another org's endorsing peer: the detail carries that gRPC call's own status;
  * - the gateway peer's discovery finding too few live peers for the endorsement policy (FAILED_PRECONDITION "no
  *   combination of peers can be derived"), as while a peer restarts.
  * Only these fixed texts tell them from a chaincode that failed (an internal error).
  */
 const NETWORK_PARTLY_DOWN =
-    /could not launch chaincode |rpc error: code = (?:Unavailable|DeadlineExceeded) |no combination of peers can be derived/;
+    /could not launch chaincode |chaincode stream terminated|rpc error: code = (?:Unavailable|DeadlineExceeded) |no combination of peers can be derived/;
 
 function isNetworkPartlyDown(error: GatewayError): boolean {
     return [error.message, ...error.details.map((detail) => detail.message)].some((text) =>

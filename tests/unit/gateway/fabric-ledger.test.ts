@@ -345,6 +345,11 @@ describe('FabricLedger', () => {
             'rpc error: code = Unavailable desc = connection error: desc = "transport: Error while dialing: dial tcp 127.0.0.1:9051: connect: connection refused"',
         ],
         [
+            'the gateway peer loses its chaincode server mid-call',
+            grpcStatus.ABORTED,
+            'error in simulation: failed to execute transaction 22e9: error sending: chaincode stream terminated',
+        ],
+        [
             'discovery sees too few live peers for the policy',
             grpcStatus.FAILED_PRECONDITION,
             'no combination of peers can be derived which satisfy the endorsement policy: no peer combination can satisfy the endorsement policy',
