@@ -7,7 +7,7 @@ import type { Translator } from '../i18n';
 import type { MessageKey } from '../messages';
 import { verifyOnLedger } from './customs';
 import { csrfField } from './layout';
-import { txLink } from './ledger-links';
+import { historyTable, txLink } from './ledger-links';
 
 type Receipt = z.output<typeof ReceiptRecord>;
 type History = readonly z.output<typeof HistoryEntry>[];
@@ -151,31 +151,20 @@ function allocations(t: Translator, r: Receipt): SafeHtml {
 
 /** Every committed version: when, the status it left, who signed it, which transaction. */
 function history(t: Translator, entries: History): SafeHtml {
-    return html`<h2>${t.t('trade.history')}</h2>
-        <div class="table-wrap">
-            <table>
-                <thead>
-                    <tr>
-                        <th scope="col">${t.t('col.time')}</th>
-                        <th scope="col">${t.t('col.change')}</th>
-                        <th scope="col">${t.t('col.by')}</th>
-                        <th scope="col">${t.t('col.tx')}</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    ${entries.map((entry) => {
-                        const status = entry.value?.status;
-                        const by = entry.value?.updatedBy as { party?: string | null; mspId?: string } | undefined;
-                        return html`<tr>
-                            <td>${t.dateTime(entry.timestamp)}</td>
-                            <td>${typeof status === 'string' ? receiptStatus(t, status) : ''}</td>
-                            <td>${by === undefined ? '' : `${by.party ?? ''} · ${by.mspId ?? ''}`}</td>
-                            <td>${txLink(entry.txId)}</td>
-                        </tr>`;
-                    })}
-                </tbody>
-            </table>
-        </div>`;
+    return historyTable(
+        t,
+        entries.map((entry) => {
+            const status = entry.value?.status;
+            const by = entry.value?.updatedBy as { party?: string | null; mspId?: string } | undefined;
+            return html`<tr>
+                <td>${t.dateTime(entry.timestamp)}</td>
+                <td>${typeof status === 'string' ? receiptStatus(t, status) : ''}</td>
+                <td>${by === undefined ? '' : `${by.party ?? ''} · ${by.mspId ?? ''}`}</td>
+                <td>${txLink(entry.txId)}</td>
+            </tr>`;
+        }),
+        { signer: true },
+    );
 }
 
 /** One bank action's form state: its fresh Idempotency-Key, the values sent back, and the refusal at the form. */

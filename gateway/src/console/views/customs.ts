@@ -6,7 +6,7 @@ import { html, type SafeHtml } from '../html';
 import type { Translator } from '../i18n';
 import type { MessageKey } from '../messages';
 import { csrfField } from './layout';
-import { evidenceLink, txLink } from './ledger-links';
+import { evidenceLink, historyTable, txLink } from './ledger-links';
 
 type Declaration = z.output<typeof DeclarationRecord>;
 type Events = z.output<typeof CustomsEvents>['events'];
@@ -224,34 +224,25 @@ function history(t: Translator, d: Declaration, events: Events): SafeHtml {
         <td>${signer(t, d.filedBy)}</td>
         <td>${d.filedBy.txId === undefined ? '' : txLink(d.filedBy.txId)}</td>
     </tr>`;
-    return html`<h2>${t.t('trade.history')}</h2>
-        <div class="table-wrap">
-            <table>
-                <thead>
-                    <tr>
-                        <th scope="col">${t.t('col.time')}</th>
-                        <th scope="col">${t.t('col.change')}</th>
-                        <th scope="col">${t.t('col.by')}</th>
-                        <th scope="col">${t.t('col.tx')}</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    ${filed}
-                    ${events.map(
-                        (e) =>
-                            html`<tr>
-                                <td>${e.by.at === undefined ? '' : t.dateTime(e.by.at)}</td>
-                                <td>
-                                    ${t.lookup(`event.${e.type}`, e.type)} → ${declStatus(t, e.toStatus)}
-                                    ${e.reason === undefined ? '' : html`<br /><q>${e.reason}</q>`}
-                                </td>
-                                <td>${signer(t, e.by)}</td>
-                                <td>${e.by.txId === undefined ? '' : txLink(e.by.txId)}</td>
-                            </tr>`,
-                    )}
-                </tbody>
-            </table>
-        </div>`;
+    return historyTable(
+        t,
+        [
+            filed,
+            ...events.map(
+                (e) =>
+                    html`<tr>
+                        <td>${e.by.at === undefined ? '' : t.dateTime(e.by.at)}</td>
+                        <td>
+                            ${t.lookup(`event.${e.type}`, e.type)} → ${declStatus(t, e.toStatus)}
+                            ${e.reason === undefined ? '' : html`<br /><q>${e.reason}</q>`}
+                        </td>
+                        <td>${signer(t, e.by)}</td>
+                        <td>${e.by.txId === undefined ? '' : txLink(e.by.txId)}</td>
+                    </tr>`,
+            ),
+        ],
+        { signer: true },
+    );
 }
 
 export interface DecisionForm {

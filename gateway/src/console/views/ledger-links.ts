@@ -20,3 +20,26 @@ export function txPage(t: Translator, txId: string, status: TxStatus | undefined
         <p>${t.t('tx.block', { block: status.blockNumber })}</p>
         <p>${status.valid ? t.t('tx.valid') : t.t('tx.invalid')}</p>`;
 }
+
+/**
+ * A record's history: one row per committed change (time, change, who when the page names the signer, the
+ * transaction), headed the same on every record page.
+ */
+export function historyTable(t: Translator, rows: readonly SafeHtml[], { signer }: { signer: boolean }): SafeHtml {
+    return html`<h2>${t.t('trade.history')}</h2>
+        <div class="table-wrap">
+            <table>
+                <thead>
+                    <tr>
+                        <th scope="col">${t.t('col.time')}</th>
+                        <th scope="col">${t.t('col.change')}</th>
+                        ${signer ? html`<th scope="col">${t.t('col.by')}</th>` : ''}
+                        <th scope="col">${t.t('col.tx')}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    ${rows}
+                </tbody>
+            </table>
+        </div>`;
+}

@@ -4,7 +4,7 @@ import type { TradeHistory, TradeRecord } from '../../routes/trades/schema';
 import type { TradeItem } from '../../routes/worklists/schema';
 import { html, type SafeHtml } from '../html';
 import type { Translator } from '../i18n';
-import { txLink } from './ledger-links';
+import { historyTable, txLink } from './ledger-links';
 
 type Trade = z.output<typeof TradeRecord>;
 export type TradePage = z.output<ReturnType<typeof page<typeof TradeRecord>>>;
@@ -123,28 +123,18 @@ function lines(t: Translator, trade: Trade): SafeHtml {
 }
 
 function history(t: Translator, entries: z.output<typeof TradeHistory>['history']): SafeHtml {
-    return html`<h2>${t.t('trade.history')}</h2>
-        <div class="table-wrap">
-            <table>
-                <thead>
-                    <tr>
-                        <th scope="col">${t.t('col.time')}</th>
-                        <th scope="col">${t.t('col.change')}</th>
-                        <th scope="col">${t.t('col.tx')}</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    ${entries.map((entry) => {
-                        const status = entry.value?.status;
-                        return html`<tr>
-                            <td>${t.dateTime(entry.timestamp)}</td>
-                            <td>${typeof status === 'string' ? statusOf(t, status) : ''}</td>
-                            <td>${txLink(entry.txId)}</td>
-                        </tr>`;
-                    })}
-                </tbody>
-            </table>
-        </div>`;
+    return historyTable(
+        t,
+        entries.map((entry) => {
+            const status = entry.value?.status;
+            return html`<tr>
+                <td>${t.dateTime(entry.timestamp)}</td>
+                <td>${typeof status === 'string' ? statusOf(t, status) : ''}</td>
+                <td>${txLink(entry.txId)}</td>
+            </tr>`;
+        }),
+        { signer: false },
+    );
 }
 
 /** One trade: its facts, goods lines and every committed version. */
