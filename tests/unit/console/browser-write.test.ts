@@ -4,12 +4,20 @@
  * Screenshots go to .ci/out/console/.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { harness, type Harness } from '../gateway/harness';
-import { go, heading, launchChromium, PHONE, scrollsSideways, SHOTS, signInWith, text } from './chromium';
+import {
+    go,
+    heading,
+    PHONE,
+    serveInChromium,
+    scrollsSideways,
+    SHOTS,
+    signInWith,
+    text,
+    type ServedConsole,
+} from './chromium';
 import { answerConsolePages, answerWritePages, gb18030, UNREGISTERED_GOODS } from './support';
 
 const TX = '7'.repeat(64);
@@ -17,7 +25,7 @@ const SLOW = 90_000;
 
 describe('console write pages in Chromium', () => {
     let h: Harness;
-    let server: Server;
+    let site: ServedConsole;
     let base: string;
     let browser: Browser;
     const keys: Record<'vendor' | 'agent', string> = { vendor: '', agent: '' };
@@ -28,22 +36,12 @@ describe('console write pages in Chromium', () => {
         keys.agent = h.user('MarketOrg', 'agent1', 'agent', 'A-0001');
         answerConsolePages(h.ledger, TX);
         answerWritePages(h.ledger);
-        server = await new Promise<Server>((resolve) => {
-            const listening = h.app.listen(0, '127.0.0.1', () => {
-                resolve(listening);
-            });
-        });
-        base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-        browser = await launchChromium();
+        site = await serveInChromium(h.app);
+        ({ base, browser } = site);
     }, 5 * 60_000);
 
     afterAll(async () => {
-        await browser.close();
-        await new Promise<void>((resolve) =>
-            server.close(() => {
-                resolve();
-            }),
-        );
+        await site.close();
         h.cleanup();
     });
 

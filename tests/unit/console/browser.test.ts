@@ -4,13 +4,22 @@
  * pages go to .ci/out/console/.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { ChaincodeRejection } from '../../../gateway/src/ledger/errors';
 import { harness, type Harness } from '../gateway/harness';
-import { DESKTOP, go, heading, launchChromium, PHONE, scrollsSideways, SHOTS, signInWith, text } from './chromium';
+import {
+    DESKTOP,
+    go,
+    heading,
+    PHONE,
+    serveInChromium,
+    scrollsSideways,
+    SHOTS,
+    signInWith,
+    text,
+    type ServedConsole,
+} from './chromium';
 import { answerConsolePages } from './support';
 
 const TX = '7'.repeat(64);
@@ -18,7 +27,7 @@ const SLOW = 60_000;
 
 describe('console in Chromium', () => {
     let h: Harness;
-    let server: Server;
+    let site: ServedConsole;
     let base: string;
     let browser: Browser;
     const keys: Record<'vendor' | 'bank' | 'customs', string> = { vendor: '', bank: '', customs: '' };
@@ -30,22 +39,12 @@ describe('console in Chromium', () => {
         keys.customs = h.user('CustomsOrg', 'officer1', 'customs', null);
         h.ledger.committed.set(TX, { valid: true, code: 'VALID', blockNumber: '42' });
         answerConsolePages(h.ledger, TX);
-        server = await new Promise<Server>((resolve) => {
-            const listening = h.app.listen(0, '127.0.0.1', () => {
-                resolve(listening);
-            });
-        });
-        base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-        browser = await launchChromium();
+        site = await serveInChromium(h.app);
+        ({ base, browser } = site);
     }, 5 * 60_000);
 
     afterAll(async () => {
-        await browser.close();
-        await new Promise<void>((resolve) =>
-            server.close(() => {
-                resolve();
-            }),
-        );
+        await site.close();
         h.cleanup();
     });
 

@@ -1,6 +1,9 @@
 import { execFileSync } from 'node:child_process';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import type { Express } from 'express';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -53,4 +56,33 @@ export async function signInWith(
     await page.getByLabel('API 密钥').fill(apiKey);
     await go(page, page.getByRole('button', { name: '登录' }).first().click());
     return { context, page };
+}
+
+/** A console app served on a free 127.0.0.1 port, with a Chromium to drive it. */
+export interface ServedConsole {
+    readonly base: string;
+    readonly browser: Browser;
+    /** Closes the browser, then the server. */
+    close(): Promise<void>;
+}
+
+export async function serveInChromium(app: Express): Promise<ServedConsole> {
+    const server = await new Promise<Server>((resolve) => {
+        const listening = app.listen(0, '127.0.0.1', () => {
+            resolve(listening);
+        });
+    });
+    const browser = await launchChromium();
+    return {
+        base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        browser,
+        close: async (): Promise<void> => {
+            await browser.close();
+            await new Promise<void>((resolve) =>
+                server.close(() => {
+                    resolve();
+                }),
+            );
+        },
+    };
 }

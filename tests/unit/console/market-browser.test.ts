@@ -3,8 +3,6 @@
  * month's figures at phone width and a figure opens exactly the records it counts; a vendor is refused.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import type { MarketCluster } from '../../../chaincode/src/model/records';
@@ -21,7 +19,17 @@ import {
     tradeWrite,
 } from '../gateway/projection/records';
 import { newTestModel, type TestModel } from '../gateway/projection/support';
-import { go, heading, launchChromium, PHONE, scrollsSideways, SHOTS, signInWith, text } from './chromium';
+import {
+    go,
+    heading,
+    PHONE,
+    serveInChromium,
+    scrollsSideways,
+    SHOTS,
+    signInWith,
+    text,
+    type ServedConsole,
+} from './chromium';
 
 const SLOW = 60_000;
 
@@ -53,7 +61,7 @@ function market(): TxSpec[] {
 describe('market dashboard in Chromium', () => {
     let model: TestModel;
     let h: Harness;
-    let server: Server;
+    let site: ServedConsole;
     let base: string;
     let browser: Browser;
     const keys: Record<'operator' | 'vendor', string> = { operator: '', vendor: '' };
@@ -79,22 +87,12 @@ describe('market dashboard in Chromium', () => {
         h = harness({ readModels: { readModel: () => readModel } });
         keys.operator = h.user('MarketOrg', 'operator1', 'operator', null);
         keys.vendor = h.user('MarketOrg', 'vendor1', 'vendor', 'M001');
-        server = await new Promise<Server>((resolve) => {
-            const listening = h.app.listen(0, '127.0.0.1', () => {
-                resolve(listening);
-            });
-        });
-        base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-        browser = await launchChromium();
+        site = await serveInChromium(h.app);
+        ({ base, browser } = site);
     }, 5 * 60_000);
 
     afterAll(async () => {
-        await browser.close();
-        await new Promise<void>((resolve) =>
-            server.close(() => {
-                resolve();
-            }),
-        );
+        await site.close();
         h.cleanup();
         await model.cleanup();
     });
