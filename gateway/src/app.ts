@@ -65,7 +65,7 @@ export interface AppDeps {
     readonly projections?: Pick<Projections, 'statuses' | 'blocksOf'>;
     /** Each org's read model, which the work lists read (none when the gateway runs without the read side). */
     readonly readModels?: Pick<Projections, 'readModel'>;
-    /** Poll and heartbeat intervals of GET /v1/events/stream (tests shorten them). */
+    /** Poll, heartbeat and recheck intervals of the event streams, API and console (tests shorten them). */
     readonly eventStream?: EventStreamOptions;
     /** Verifies an org's read model against its ledger, for auditors (none when the gateway runs without). */
     readonly verifier?: Pick<Projections, 'verify'>;
@@ -246,7 +246,7 @@ export function buildApp(deps: AppDeps): Express {
     const guarded = routes.filter((route) => route.public !== true);
     mountRoutes(app, guarded, routeDeps);
     // a stream, not a JSON answer: outside the route table (docs/events.md "Server-Sent Events")
-    app.get(EVENT_STREAM_PATH, eventStreamHandler(deps.readModels, deps.eventStream));
+    app.get(EVENT_STREAM_PATH, eventStreamHandler(deps.readModels, deps.keys, deps.eventStream));
     mountMethodNotAllowed(app, guarded);
 
     app.use(() => {

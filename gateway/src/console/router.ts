@@ -70,7 +70,7 @@ import type { BankCheckResult } from '../routes/receipts/schema';
 import type { LineTrace } from '../routes/declarations/schema';
 import type { TradeHistory, TradeRecord } from '../routes/trades/schema';
 import type { Evidence } from '../routes/common';
-import { streamEvents } from '../routes/events/stream';
+import { keyGrant, streamEvents, type EventStreamOptions, type StreamGrant } from '../routes/events/stream';
 import type { ReadModels } from '../routes/worklists/service';
 import { addMonths, chinaToday } from '../views';
 
@@ -91,7 +91,12 @@ export interface ConsoleDeps extends OnboardingDeps {
     readonly sessions?: ConsoleSessions;
     /** The orgs' read models, for the pages' event stream (none when the gateway runs without the read side). */
     readonly readModels?: ReadModels;
+    /** Poll, heartbeat and recheck intervals of the pages' event stream (tests shorten them). */
+    readonly eventStream?: EventStreamOptions;
 }
+
+/** The header of a list page's own refresh (console/live-script.ts): it reads the session without touching it. */
+export const LIVE_REFRESH_HEADER = 'x-console-live';
 
 /** One console request: its language, and the signed-in person when there is one. */
 interface Visit {
@@ -204,7 +209,11 @@ export function consoleRouter(deps: ConsoleDeps): Router {
         if (isLanguage(asked)) setCookie(req, res, policy, LANGUAGE_COOKIE, asked, YEAR_MS);
         const chosen = isLanguage(asked) ? asked : cookies[LANGUAGE_COOKIE];
         const t = new Translator(isLanguage(chosen) ? chosen : DEFAULT_LANGUAGE);
-        const session = await sessions.touch(cookies[SESSION_COOKIE]);
+        // a live refresh is the page's doing, not the person's: it must not keep an unattended session alive
+        const session =
+            req.get(LIVE_REFRESH_HEADER) === '1'
+                ? await sessions.live(cookies[SESSION_COOKIE])
+                : await sessions.touch(cookies[SESSION_COOKIE]);
         const record = session === undefined ? undefined : await deps.keys.get(session.keyId);
         // a key revoked or rotated away ends its sessions at once, as it ends its API use
         const active = record !== undefined && record.revokedAt === undefined;
@@ -349,10 +358,19 @@ export function consoleRouter(deps: ConsoleDeps): Router {
         send,
     });
 
+    /** A page's stream holds while its session is live (untouched: the stream is not the person) and its key active. */
+    const sessionGrant = (cookie: string | undefined): StreamGrant => {
+        return async () => {
+            const session = await sessions.live(cookie);
+            return session === undefined ? 'session-ended' : keyGrant(deps.keys, session.keyId)();
+        };
+    };
+
     // the API's event stream for pages, by the session cookie: the same caller, the same scoping (docs/events.md)
     router.get('/console/events/stream', visit, requireSession, async (req, res) => {
         contextOf(res).route = 'console:/console/events/stream';
-        await streamEvents(deps.readModels, signedInOf(res).principal, req, res);
+        const grant = sessionGrant(cookiesOf(req)[SESSION_COOKIE]);
+        await streamEvents(deps.readModels, signedInOf(res).principal, grant, req, res, deps.eventStream);
     });
 
     // ---- pages

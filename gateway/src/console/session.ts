@@ -19,6 +19,11 @@ export interface ConsoleSessions {
     open(keyId: string): Awaitable<string>;
     /** The live session of a cookie value, touched; undefined when unknown or idle too long (then ended). */
     touch(id: string | undefined): Awaitable<Session | undefined>;
+    /**
+     * The live session of a cookie value, not touched: what a page's event stream and its live refreshes ask, so that
+     * an open tab nobody uses still idles out.
+     */
+    live(id: string | undefined): Awaitable<Session | undefined>;
     close(id: string | undefined): Awaitable<void>;
 }
 
@@ -67,20 +72,31 @@ export class SessionStore implements ConsoleSessions {
     }
 
     touch(id: string | undefined): Session | undefined {
-        if (id === undefined) return undefined;
-        const key = sessionIdHash(id);
-        const session = this.#sessions.get(key);
-        if (session === undefined) return undefined;
-        if (this.now() - session.lastSeen > this.idleMs) {
-            this.#sessions.delete(key);
-            return undefined;
-        }
-        session.lastSeen = this.now();
-        return { keyId: session.keyId, csrf: csrfOf(id) };
+        const found = this.#find(id);
+        if (found === undefined) return undefined;
+        found.entry.lastSeen = this.now();
+        return found.session;
+    }
+
+    live(id: string | undefined): Session | undefined {
+        return this.#find(id)?.session;
     }
 
     close(id: string | undefined): void {
         if (id !== undefined) this.#sessions.delete(sessionIdHash(id));
+    }
+
+    /** The session of a cookie value and its entry; an idle one is ended here. */
+    #find(id: string | undefined): { entry: { lastSeen: number }; session: Session } | undefined {
+        if (id === undefined) return undefined;
+        const key = sessionIdHash(id);
+        const entry = this.#sessions.get(key);
+        if (entry === undefined) return undefined;
+        if (this.now() - entry.lastSeen > this.idleMs) {
+            this.#sessions.delete(key);
+            return undefined;
+        }
+        return { entry, session: { keyId: entry.keyId, csrf: csrfOf(id) } };
     }
 
     #sweep(): void {

@@ -49,6 +49,17 @@ export class PgSessions implements ConsoleSessions {
         return { keyId: live.key_id, csrf: csrfOf(id) };
     }
 
+    async live(id: string | undefined): Promise<Session | undefined> {
+        if (id === undefined) return undefined;
+        const found = await this.#db
+            .selectFrom('console_sessions')
+            .select('key_id')
+            .where('id_hash', '=', sessionIdHash(id))
+            .where('last_seen_ms', '>=', this.#now() - this.#idleMs)
+            .executeTakeFirst();
+        return found === undefined ? undefined : { keyId: found.key_id, csrf: csrfOf(id) };
+    }
+
     async close(id: string | undefined): Promise<void> {
         if (id === undefined) return;
         await this.#db.deleteFrom('console_sessions').where('id_hash', '=', sessionIdHash(id)).execute();
