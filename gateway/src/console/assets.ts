@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Request, Response } from 'express';
+import { LIVE_JS } from './live-script';
 
 /**
  * The console's static files, all served by the gateway itself (no CDN: many users and machines have no internet).
@@ -85,6 +86,9 @@ progress { width: 100%; max-width: 30rem; height: 1.25rem; }
 caption { text-align: left; font-weight: 600; padding: 0.25rem 0; }
 #preview .facts { grid-template-columns: minmax(0, 1fr) max-content; }
 select:focus-visible { outline: 3px solid #f0a800; outline-offset: 2px; }
+.live-new th, .live-new td { background: #fff4cc; }
+.live-changed th, .live-changed td { background: #eaf2fb; }
+.live-status { color: var(--muted); font-size: 0.9rem; min-height: 1.5em; }
 `;
 
 const TRACE_JS = `'use strict';
@@ -136,6 +140,7 @@ let cytoscapeText: string | undefined;
 export const ASSETS: Readonly<Record<string, Asset>> = {
     'console.css': { type: 'text/css; charset=utf-8', body: () => CSS },
     'trace.js': { type: 'text/javascript; charset=utf-8', body: () => TRACE_JS },
+    'live.js': { type: 'text/javascript; charset=utf-8', body: () => LIVE_JS },
     'cytoscape.min.js': {
         type: 'text/javascript; charset=utf-8',
         body: () => (cytoscapeText ??= readFileSync(CYTOSCAPE, 'utf8')),

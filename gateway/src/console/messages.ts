@@ -497,6 +497,9 @@ const en = {
     'col.income': 'Income received',
     'trades.income': '{amount} ({count} receipts)',
     'code.READ_MODEL_UNAVAILABLE': 'Your organisation’s read model is not available right now; try again shortly.',
+    'live.updated': 'List updated: {added} new, {changed} changed.',
+    'live.ended': 'Your session ended, so this list no longer updates itself. Sign in again to carry on.',
+    'live.interrupted': 'Live updates are interrupted; reconnecting…',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -991,6 +994,9 @@ const zh: Readonly<Record<MessageKey, string>> = {
     'col.income': '已收汇',
     'trades.income': '{amount}（{count} 笔收汇）',
     'code.READ_MODEL_UNAVAILABLE': '贵机构的读模型暂时不可用，请稍后再试。',
+    'live.updated': '列表已更新：新增 {added} 条，变更 {changed} 条。',
+    'live.ended': '会话已结束，列表不再自动更新。请重新登录后继续。',
+    'live.interrupted': '实时更新已中断，正在重新连接……',
 };
 
 export const CATALOGUES = { zh, en } as const;

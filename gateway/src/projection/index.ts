@@ -32,7 +32,7 @@ export {
     type VerifyOrgOptions,
 } from './projections';
 export { blocksOfTransactions } from './transactions';
-export { subjectsOf, subscriptionTakes, type SubjectKind } from './outbox';
+export { eventTypesOf, subjectsOf, subscriptionTakes, type SubjectKind } from './outbox';
 export type { DeliveryState, OutboxTable, ReadModel, WebhookDeliveryTable, WebhookSubscriptionTable } from './schema';
 export {
     verifyReadModel,

@@ -56,6 +56,11 @@ const SUBJECTS: Readonly<Record<SubjectKind, Readonly<Record<string, IdsOf>>>> =
     },
 };
 
+/** The events that name records of the `kinds` work lists (what a list page listens for). */
+export function eventTypesOf(kinds: readonly SubjectKind[]): string[] {
+    return kinds.flatMap((kind) => Object.keys(SUBJECTS[kind]));
+}
+
 /** The work list an event is about and the IDs of its records; kind null for events of other records. */
 export function subjectsOf(type: string, payload: Payload): { kind: SubjectKind | null; ids: string[] } {
     for (const [kind, events] of Object.entries(SUBJECTS) as [SubjectKind, (typeof SUBJECTS)[SubjectKind]][]) {

@@ -8,6 +8,7 @@ import type { MessageKey } from '../messages';
 import { verifyOnLedger } from './customs';
 import { csrfField } from './layout';
 import { historyTable, txLink } from './ledger-links';
+import { liveList } from './live';
 
 type Receipt = z.output<typeof ReceiptRecord>;
 type History = readonly z.output<typeof HistoryEntry>[];
@@ -76,7 +77,7 @@ export function bankReceiptsView(t: Translator, stage: Stage, page: ReceiptPage,
                               <th scope="col">${t.t('col.tx')}</th>
                           </tr>
                       </thead>
-                      <tbody>
+                      <tbody data-live-rows>
                           ${page.items.map(
                               (r) =>
                                   html`<tr>
@@ -100,7 +101,8 @@ export function bankReceiptsView(t: Translator, stage: Stage, page: ReceiptPage,
                       >${t.t('trades.next')}</a
                   >
               </p>`;
-    return html`${tabs}${list}${next}${totalsTable}`;
+    // the totals change with the list: both are refreshed
+    return html`${tabs}${liveList(t, ['receipts'], html`${list}${next}${totalsTable}`)}`;
 }
 
 function facts(t: Translator, r: Receipt): SafeHtml {

@@ -7,6 +7,7 @@ import type { Translator } from '../i18n';
 import type { MessageKey } from '../messages';
 import { csrfField } from './layout';
 import { evidenceLink, historyTable, txLink } from './ledger-links';
+import { liveList } from './live';
 
 type Declaration = z.output<typeof DeclarationRecord>;
 type Events = z.output<typeof CustomsEvents>['events'];
@@ -76,8 +77,7 @@ export function queueView(
     </form>`;
     if (page === undefined) return html`${form}${error ?? ''}`;
     if (page.items.length === 0)
-        return html`${form}
-            <p>${t.t('queue.empty')}</p>`;
+        return html`${form}${liveList(t, ['declarations'], html`<p>${t.t('queue.empty')}</p>`)}`;
     const rows = page.items.map(
         (d) =>
             html`<tr>
@@ -94,8 +94,7 @@ export function queueView(
     if (filters.status !== '') next.set('status', filters.status);
     if (filters.customsOffice !== '') next.set('customsOffice', filters.customsOffice);
     if (page.nextCursor !== null) next.set('cursor', page.nextCursor);
-    return html`${form}
-        <div class="table-wrap">
+    const list = html`<div class="table-wrap">
             <table>
                 <thead>
                     <tr>
@@ -108,12 +107,13 @@ export function queueView(
                         <th scope="col">${t.t('col.tx')}</th>
                     </tr>
                 </thead>
-                <tbody>
+                <tbody data-live-rows>
                     ${rows}
                 </tbody>
             </table>
         </div>
         ${page.nextCursor === null ? '' : html`<p><a href="/customs/queue?${next.toString()}">${t.t('trades.next')}</a></p>`}`;
+    return html`${form}${liveList(t, ['declarations'], list)}`;
 }
 
 function facts(t: Translator, d: Declaration): SafeHtml {
@@ -326,7 +326,7 @@ export function declarationView(
 
 /** Open risk flags, newest first, each with the record it flags. */
 export function riskFlagsView(t: Translator, page: RiskFlagPage, cursorLink: string | undefined): SafeHtml {
-    if (page.items.length === 0) return html`<p>${t.t('flags.empty')}</p>`;
+    if (page.items.length === 0) return liveList(t, ['riskFlags'], html`<p>${t.t('flags.empty')}</p>`);
     const subjectLink = (f: RiskFlagPage['items'][number]): SafeHtml =>
         f.subjectType === 'declaration'
             ? html`<a href="/declarations/${f.subjectId}">${f.subjectId}</a>`
@@ -335,7 +335,7 @@ export function riskFlagsView(t: Translator, page: RiskFlagPage, cursorLink: str
               : f.subjectType === 'receipt'
                 ? html`<a href="/receipts/${encodeURIComponent(f.subjectId)}">${f.subjectId}</a>`
                 : html`${f.subjectId}`;
-    return html`<div class="table-wrap">
+    const list = html`<div class="table-wrap">
             <table>
                 <thead>
                     <tr>
@@ -347,7 +347,7 @@ export function riskFlagsView(t: Translator, page: RiskFlagPage, cursorLink: str
                         <th scope="col">${t.t('col.tx')}</th>
                     </tr>
                 </thead>
-                <tbody>
+                <tbody data-live-rows>
                     ${page.items.map(
                         (f) =>
                             html`<tr>
@@ -363,4 +363,5 @@ export function riskFlagsView(t: Translator, page: RiskFlagPage, cursorLink: str
             </table>
         </div>
         ${cursorLink === undefined ? '' : html`<p><a href="${cursorLink}">${t.t('trades.next')}</a></p>`}`;
+    return liveList(t, ['riskFlags'], list);
 }

@@ -6,6 +6,7 @@ import { html, type SafeHtml } from '../html';
 import type { Translator } from '../i18n';
 import { errorSentence } from './errors';
 import { csrfField } from './layout';
+import { liveList } from './live';
 
 type Declaration = z.output<typeof DeclarationItem>;
 type Preview = z.output<typeof DeclarationPreview>;
@@ -23,40 +24,39 @@ export function declarationList(t: Translator, items: readonly Declaration[], fi
         <p>${t.t('page.declarations.intro')}</p>
         <p><a href="/declarations/new">${t.t('page.newDeclaration')}</a></p>`;
     if (items.length === 0)
-        return html`${intro}
-            <p>${t.t('declarations.empty')}</p>`;
-    return html`${intro}
-        <div class="table-wrap">
-            <table>
-                <thead>
-                    <tr>
-                        <th scope="col">${t.t('col.declaration')}</th>
-                        <th scope="col">${t.t('decl.date')}</th>
-                        <th scope="col">${t.t('col.status')}</th>
-                        <th scope="col">${t.t('decl.customsOffice')}</th>
-                        <th scope="col">${t.t('decl.destCountry')}</th>
-                        <th scope="col" class="num">${t.t('decl.valueUsd')}</th>
-                        <th scope="col">${t.t('decl.releaseDate')}</th>
-                        <th scope="col">${t.t('decl.exitedOn')}</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    ${items.map(
-                        (d) =>
-                            html`<tr>
-                                <th scope="row">${d.declNo}</th>
-                                <td>${t.date(d.declDate)}</td>
-                                <td>${statusOf(t, d.status)}</td>
-                                <td>${d.customsOffice}</td>
-                                <td>${d.destCountry}</td>
-                                <td class="num">${t.money(d.totalValueUsd, 'USD')}</td>
-                                <td>${d.releaseDate === null ? '—' : t.date(d.releaseDate)}</td>
-                                <td>${d.exitDate === null ? '—' : t.date(d.exitDate)}</td>
-                            </tr>`,
-                    )}
-                </tbody>
-            </table>
-        </div>`;
+        return html`${intro}${liveList(t, ['declarations'], html`<p>${t.t('declarations.empty')}</p>`)}`;
+    const list = html`<div class="table-wrap">
+        <table>
+            <thead>
+                <tr>
+                    <th scope="col">${t.t('col.declaration')}</th>
+                    <th scope="col">${t.t('decl.date')}</th>
+                    <th scope="col">${t.t('col.status')}</th>
+                    <th scope="col">${t.t('decl.customsOffice')}</th>
+                    <th scope="col">${t.t('decl.destCountry')}</th>
+                    <th scope="col" class="num">${t.t('decl.valueUsd')}</th>
+                    <th scope="col">${t.t('decl.releaseDate')}</th>
+                    <th scope="col">${t.t('decl.exitedOn')}</th>
+                </tr>
+            </thead>
+            <tbody data-live-rows>
+                ${items.map(
+                    (d) =>
+                        html`<tr>
+                            <th scope="row">${d.declNo}</th>
+                            <td>${t.date(d.declDate)}</td>
+                            <td>${statusOf(t, d.status)}</td>
+                            <td>${d.customsOffice}</td>
+                            <td>${d.destCountry}</td>
+                            <td class="num">${t.money(d.totalValueUsd, 'USD')}</td>
+                            <td>${d.releaseDate === null ? '—' : t.date(d.releaseDate)}</td>
+                            <td>${d.exitDate === null ? '—' : t.date(d.exitDate)}</td>
+                        </tr>`,
+                )}
+            </tbody>
+        </table>
+    </div>`;
+    return html`${intro}${liveList(t, ['declarations'], list)}`;
 }
 
 /** One of the agent's trades that may go on a declaration (packed, not declared yet). */

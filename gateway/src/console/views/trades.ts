@@ -5,6 +5,10 @@ import type { TradeItem } from '../../routes/worklists/schema';
 import { html, type SafeHtml } from '../html';
 import type { Translator } from '../i18n';
 import { historyTable, txLink } from './ledger-links';
+import { liveList } from './live';
+
+/** What changes a row of the trades list: its trade, its declaration (the status follows it), its income. */
+const TRADE_LIST_SUBJECTS = ['trades', 'declarations', 'receipts'] as const;
 
 type Trade = z.output<typeof TradeRecord>;
 export type TradePage = z.output<ReturnType<typeof page<typeof TradeRecord>>>;
@@ -34,8 +38,7 @@ export function tradeList(
 ): SafeHtml {
     const intro = html`<p>${t.t('page.myTrades.intro', { party })}</p>`;
     if (trades.items.length === 0)
-        return html`${intro}
-            <p>${t.t('trades.empty')}</p>`;
+        return html`${intro}${liveList(t, TRADE_LIST_SUBJECTS, html`<p>${t.t('trades.empty')}</p>`)}`;
     const rows = trades.items.map(
         (trade) =>
             html`<tr>
@@ -52,8 +55,7 @@ export function tradeList(
         trades.bookmark === ''
             ? ''
             : html`<p><a href="/trades?bookmark=${encodeURIComponent(trades.bookmark)}">${t.t('trades.next')}</a></p>`;
-    return html`${intro}
-        <div class="table-wrap">
+    const list = html`<div class="table-wrap">
             <table>
                 <thead>
                     <tr>
@@ -66,12 +68,13 @@ export function tradeList(
                         <th scope="col" class="num">${t.t('col.income')}</th>
                     </tr>
                 </thead>
-                <tbody>
+                <tbody data-live-rows>
                     ${rows}
                 </tbody>
             </table>
         </div>
         ${next}`;
+    return html`${intro}${liveList(t, TRADE_LIST_SUBJECTS, list)}`;
 }
 
 function facts(t: Translator, trade: Trade): SafeHtml {
