@@ -1,3 +1,8 @@
+import { LIVE_LIST_ID } from './views/live';
+
+/** The header of a list page's own refresh: the console reads the session without touching it (router.ts `visit`). */
+export const LIVE_REFRESH_HEADER = 'x-console-live';
+
 /**
  * The list pages' live updates (views/live.ts renders what it needs): an EventSource on the page's own event stream
  * (`/console/events/stream`, by the session cookie); on an event about the list it fetches the page's own URL (its
@@ -8,7 +13,7 @@
  */
 export const LIVE_JS = `'use strict';
 (function () {
-  var list = document.getElementById('live-list');
+  var list = document.getElementById('${LIVE_LIST_ID}');
   var status = document.getElementById('live-status');
   if (!list || !status || typeof EventSource !== 'function' || typeof fetch !== 'function') return;
   var types = (list.getAttribute('data-live-events') || '').split(' ').filter(Boolean);
@@ -65,14 +70,14 @@ export const LIVE_JS = `'use strict';
     if (ended) return;
     if (busy) { again = true; return; }
     busy = true;
-    fetch(location.href, { headers: { 'x-console-live': '1' }, credentials: 'same-origin' })
+    fetch(location.href, { headers: { '${LIVE_REFRESH_HEADER}': '1' }, credentials: 'same-origin' })
       .then(function (res) {
         if (res.redirected && new URL(res.url).pathname === '/sign-in') { end(); return null; }
         return res.ok ? res.text() : null;
       })
       .then(function (text) {
         if (text === null || ended) return;
-        var fresh = new DOMParser().parseFromString(text, 'text/html').getElementById('live-list');
+        var fresh = new DOMParser().parseFromString(text, 'text/html').getElementById('${LIVE_LIST_ID}');
         if (fresh) swap(fresh);
       })
       .catch(function () {

@@ -12,6 +12,7 @@ import { EnrolBody } from '../routes/onboarding/schema';
 import { HOME_PAGES, mayOpen, PAGES, type ConsolePage } from './access';
 import type { Caller, ConsoleApi } from './api';
 import { serveAsset } from './assets';
+import { LIVE_REFRESH_HEADER } from './live-script';
 import { html, type SafeHtml } from './html';
 import { DEFAULT_LANGUAGE, isLanguage, Translator } from './i18n';
 import {
@@ -94,9 +95,6 @@ export interface ConsoleDeps extends OnboardingDeps {
     /** Poll, heartbeat and recheck intervals of the pages' event stream (tests shorten them). */
     readonly eventStream?: EventStreamOptions;
 }
-
-/** The header of a list page's own refresh (console/live-script.ts): it reads the session without touching it. */
-export const LIVE_REFRESH_HEADER = 'x-console-live';
 
 /** One console request: its language, and the signed-in person when there is one. */
 interface Visit {
