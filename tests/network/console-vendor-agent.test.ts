@@ -116,6 +116,7 @@ describe('console vendor, agent and market pages on the real network', () => {
         );
         // a browser that signs in now and then waits: the last test finds its session ended
         idle = { ...(await signIn(m.vendor)), since: Date.now() };
+        expect(await heading(idle.page)).toBe('您可以办理的业务');
     }, SLOW);
 
     describe('vendor', () => {
@@ -150,7 +151,7 @@ describe('console vendor, agent and market pages on the real network', () => {
                 await go(page, page.getByRole('button', { name: '登记交易', exact: true }).click());
                 expect(await heading(page)).toBe(`交易 ${tradeNo}`);
 
-                await go(page, page.getByRole('link', { name: '我的交易' }).click());
+                await page.goto(`${gw.url}/trades`);
                 expect(await text(page.getByRole('row', { name: new RegExp(tradeNo) }))).toContain('已登记');
                 expect(await scrollsSideways(page)).toBe(false);
                 await screenshots(page, 'network-vendor-trades');
