@@ -58,12 +58,15 @@ export async function openWhen(page: Page, url: string, ready: () => Promise<boo
     throw new Error(`${url} never showed what the test waits for`);
 }
 
-/** Screenshots of the page as it is at 360 px (`<name>-360.png`) and on a desktop (`<name>.png`), full length. */
-export async function screenshots(page: Page, name: string): Promise<void> {
+/**
+ * Screenshots of the page as it is at 360 px (`<name>-360.png`) and on a desktop (`<name>.png`), full length unless
+ * `fullPage` is false (a page of 500 rows: its first screen is the picture).
+ */
+export async function screenshots(page: Page, name: string, { fullPage = true } = {}): Promise<void> {
     const before = page.viewportSize();
     await page.setViewportSize(PHONE);
-    await page.screenshot({ path: path.join(SHOTS, `${name}-360.png`), fullPage: true });
+    await page.screenshot({ path: path.join(SHOTS, `${name}-360.png`), fullPage });
     await page.setViewportSize(DESKTOP);
-    await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+    await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage });
     if (before !== null) await page.setViewportSize(before);
 }
