@@ -1,15 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
 import { verifyVerdict } from '../../gateway/src/verdicts/signed-verdict';
-import { go, heading, launchChromium, PHONE, scrollsSideways, SHOTS, signInWith, text } from '../unit/console/chromium';
+import { go, heading, PHONE, scrollsSideways, SHOTS, text } from '../unit/console/chromium';
+import { consoleSuite, openWhen } from './console-support';
 import {
     BUYER_COUNTRY,
     BUYER_NAME,
     consolidateAndPack,
     exportShipment,
-    marketSuite,
     ok,
     str,
     today,
@@ -22,29 +21,17 @@ import {
  * place), records its verdict, settles, and exports the verdict, whose signature a third party re-checks.
  */
 // the work lists read the orgs' read models: this suite runs the projection
-const { gw, m } = marketSuite({ MPT_PROJECTION: 'on' });
+const { gw, m, signIn } = consoleSuite({ MPT_PROJECTION: 'on' });
 const SLOW = 4 * 60_000;
-
-/** Reloads `url` until `ready` holds: the work lists read the org's read model, a block or two behind the ledger. */
-async function openWhen(page: Page, url: string, ready: () => Promise<boolean>): Promise<void> {
-    for (let tries = 0; tries < 60; tries++) {
-        await page.goto(url);
-        if (await ready()) return;
-        await page.waitForTimeout(1000);
-    }
-    throw new Error(`${url} never showed what the test waits for`);
-}
 
 describe('console customs and bank pages on the real network', () => {
     const run = Date.now().toString(36).toUpperCase();
     const declaredTrade = `TQ-${run}`;
     const exportedTrade = `TB-${run}`;
-    let browser: Browser;
     let submittedDecl: string;
     let receiptId: string;
 
     beforeAll(async () => {
-        browser = await launchChromium();
         ok(await m.vendor.api.post('/v1/trades', tradeBody(m, declaredTrade)), 201);
         ok(await m.vendor.api.post('/v1/trades', tradeBody(m, exportedTrade)), 201);
         const { declaration } = await consolidateAndPack(m, [declaredTrade]);
@@ -67,16 +54,10 @@ describe('console customs and bank pages on the real network', () => {
         receiptId = str(filed, 'result.receiptId');
     }, SLOW);
 
-    afterAll(async () => {
-        await browser.close();
-    });
-
-    const key = (actor: { api: { apiKey: string | undefined } }): string => actor.api.apiKey ?? '';
-
     it(
         'customs opens its queue, the submitted declaration with its CU checks, and accepts it',
         async () => {
-            const { context, page } = await signInWith(browser, gw.url, key(m.customs), PHONE);
+            const { context, page } = await signIn(m.customs, PHONE);
             await go(page, page.getByRole('link', { name: '海关待办' }).click());
             const row = page.getByRole('row', { name: new RegExp(submittedDecl) });
             await openWhen(page, `${gw.url}/customs/queue?status=SUBMITTED`, async () => (await row.count()) > 0);
@@ -110,7 +91,7 @@ describe('console customs and bank pages on the real network', () => {
                 }),
                 201,
             );
-            const { context, page } = await signInWith(browser, gw.url, key(m.customs));
+            const { context, page } = await signIn(m.customs);
             await page.goto(`${gw.url}/declarations/${submittedDecl}`);
             expect(await text(page.locator('ul.checks'))).toContain('该报关单有未处理的风险标记。');
             const flagged = page.getByRole('row', { name: new RegExp(submittedDecl) });
@@ -124,7 +105,7 @@ describe('console customs and bank pages on the real network', () => {
     it(
         'the bank is refused an over-allocation (V25) in place, then allocates, records its verdict and settles',
         async () => {
-            const { context, page } = await signInWith(browser, gw.url, key(m.bank), PHONE);
+            const { context, page } = await signIn(m.bank, PHONE);
             const row = page.getByRole('row', { name: new RegExp(receiptId) });
             await openWhen(page, `${gw.url}/bank/receipts?stage=allocation`, async () => (await row.count()) > 0);
             await go(page, page.getByRole('link', { name: receiptId }).click());
@@ -153,7 +134,7 @@ describe('console customs and bank pages on the real network', () => {
     it(
         'the bank exports its verdict as JSON signed with its officer’s key, and a third party verifies it',
         async () => {
-            const { context, page } = await signInWith(browser, gw.url, key(m.bank));
+            const { context, page } = await signIn(m.bank);
             await page.goto(`${gw.url}/receipts/check?receiptId=${encodeURIComponent(receiptId)}`);
             await go(page, page.getByRole('button', { name: '核验' }).click());
             const [download] = await Promise.all([
@@ -178,7 +159,7 @@ describe('console customs and bank pages on the real network', () => {
     it(
         'refuses a vendor the customs queue and the bank’s receipts, in Chinese',
         async () => {
-            const { context, page } = await signInWith(browser, gw.url, key(m.vendor));
+            const { context, page } = await signIn(m.vendor);
             for (const path of ['/customs/queue', '/bank/receipts']) {
                 const res = await page.goto(`${gw.url}${path}`);
                 expect(res?.status()).toBe(403);

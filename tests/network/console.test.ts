@@ -1,25 +1,23 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { go, heading, launchChromium, PHONE, scrollsSideways, SHOTS, signInWith, text } from '../unit/console/chromium';
-import { exportShipment, marketSuite, ok, str, today, tradeBody } from './gateway-support';
+import { go, heading, PHONE, scrollsSideways, SHOTS, text } from '../unit/console/chromium';
+import { consoleSuite } from './console-support';
+import { exportShipment, ok, str, today, tradeBody } from './gateway-support';
 
 /**
  * The console on the real network, in Chromium, with a market of its own: a vendor sees the trade it registered and
  * its history with the block that committed it, customs traces the exported declaration line as a graph, the bank
  * checks its receipt, and another vendor and a wrong role are refused in Chinese.
  */
-const { gw, m } = marketSuite();
+const { gw, m, signIn } = consoleSuite();
 const SLOW = 3 * 60_000;
 
 describe('console on the real network', () => {
     const tradeNo = `TC-${Date.now().toString(36).toUpperCase()}`;
-    let browser: Browser;
     let declNo: string;
     let receiptId: string;
 
     beforeAll(async () => {
-        browser = await launchChromium();
         ok(await m.vendor.api.post('/v1/trades', tradeBody(m, tradeNo)), 201);
         declNo = (await exportShipment(m, [tradeNo])).declNo;
         const filed = ok(
@@ -37,16 +35,10 @@ describe('console on the real network', () => {
         receiptId = str(filed, 'result.receiptId');
     }, SLOW);
 
-    afterAll(async () => {
-        await browser.close();
-    });
-
-    const key = (actor: { api: { apiKey: string | undefined } }): string => actor.api.apiKey ?? '';
-
     it(
         'shows the vendor its exported trade and the history with the block of each transaction',
         async () => {
-            const { context, page } = await signInWith(browser, gw.url, key(m.vendor), PHONE);
+            const { context, page } = await signIn(m.vendor, PHONE);
             await go(page, page.getByRole('link', { name: '我的交易' }).click());
             expect(await text(page.getByRole('row', { name: new RegExp(tradeNo) }))).toContain('已出口');
             expect(await scrollsSideways(page)).toBe(false);
@@ -62,7 +54,7 @@ describe('console on the real network', () => {
     it(
         'draws the customs trace of the declaration line back to the vendor',
         async () => {
-            const { context, page } = await signInWith(browser, gw.url, key(m.customs));
+            const { context, page } = await signIn(m.customs);
             await page.goto(`${gw.url}/trace?declNo=${declNo}&gNo=1`);
             await page.locator('#trace-graph[data-ready]').waitFor();
             expect(await text(page.locator('details.node-vendor summary'))).toContain('经营户');
@@ -76,7 +68,7 @@ describe('console on the real network', () => {
     it(
         'checks the bank’s receipt: a verdict with every BK check in plain words and links to the facts',
         async () => {
-            const { context, page } = await signInWith(browser, gw.url, key(m.bank), PHONE);
+            const { context, page } = await signIn(m.bank, PHONE);
             await go(page, page.getByRole('link', { name: '核验收汇' }).click());
             await page.getByLabel('收汇编号').fill(receiptId);
             await go(page, page.getByRole('button', { name: '核验' }).click());
@@ -94,7 +86,7 @@ describe('console on the real network', () => {
     it(
         'shows another vendor nothing of the trade, and refuses a bank the trades page, in Chinese',
         async () => {
-            const other = await signInWith(browser, gw.url, key(m.vendor2));
+            const other = await signIn(m.vendor2);
             // the ledger does not even confirm that another owner's trade exists
             const refused = await other.page.goto(`${gw.url}/trades/${tradeNo}`);
             expect(refused?.status()).toBe(404);
@@ -102,7 +94,7 @@ describe('console on the real network', () => {
             expect(await other.page.content()).not.toContain(m.ids.buyer);
             await other.context.close();
 
-            const bank = await signInWith(browser, gw.url, key(m.bank));
+            const bank = await signIn(m.bank);
             const page = await bank.page.goto(`${gw.url}/trades`);
             expect(page?.status()).toBe(403);
             expect(await text(bank.page.getByRole('alert'))).toContain('无权打开此页面');

@@ -475,10 +475,17 @@ export function mountWritePages(router: Router, kit: PageKit): void {
     });
 
     const declarableTrades = async (v: PageVisit, res: Response): Promise<DeclarableTrade[]> => {
-        const trades = (await api.read('listTrades', callerOf(v, res), {
-            query: { agentId: v.principal.party ?? '', pageSize: '200' },
-        })) as TradePage;
-        return trades.items
+        // every page: the ledger lists an agent's trades oldest first, and the packed ones are usually the newest
+        const items: TradePage['items'] = [];
+        let bookmark = '';
+        do {
+            const trades = (await api.read('listTrades', callerOf(v, res), {
+                query: { agentId: v.principal.party ?? '', pageSize: '500', bookmark },
+            })) as TradePage;
+            items.push(...trades.items);
+            bookmark = trades.bookmark;
+        } while (bookmark !== '');
+        return items
             .filter((trade) => trade.status === 'PACKED' && trade.declNo === undefined)
             .map((trade) => ({
                 tradeNo: trade.tradeNo,

@@ -319,6 +319,21 @@ describe('console write pages: register, import, declare', () => {
             expect(filed.text).toMatch(/value="T-BIG"\s+checked/);
         });
 
+        it('offers a packed trade the ledger lists on a later page of the agent’s trades', async () => {
+            // the ledger lists an agent's trades oldest first: a busy agent's packed trades come after its first page
+            h.ledger.on('TradeContract:ListTradesByAgent', ([agentId = '', , bookmark = '']) =>
+                bookmark === ''
+                    ? { items: [trade('T-OLD', { agentId, status: 'EXPORTED', declNo: 'D-OLD' })], bookmark: 'next' }
+                    : {
+                          items: [trade('T-NEW', { agentId, status: 'PACKED', packingNo: 'PK-9', declNo: undefined })],
+                          bookmark: '',
+                      },
+            );
+            const page = await (await signedIn(agent)).get('/declarations/new');
+            expect(page.text).toContain('value="T-NEW"');
+            expect(page.text).not.toContain('value="T-OLD"');
+        });
+
         it('keeps the declaration pages to the agent', async () => {
             const client = await signedIn(vendor);
             expect((await client.get('/declarations/new')).status).toBe(403);
