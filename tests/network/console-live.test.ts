@@ -1,16 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium, signInWith, text } from '../unit/console/chromium';
-import {
-    BUYER_COUNTRY,
-    BUYER_NAME,
-    consolidateAndPack,
-    marketSuite,
-    ok,
-    str,
-    today,
-    tradeBody,
-} from './gateway-support';
+import { describe, expect, it } from '@jest/globals';
+import type { Page } from 'playwright-core';
+import { text } from '../unit/console/chromium';
+import { consoleSuite } from './console-support';
+import { BUYER_COUNTRY, BUYER_NAME, consolidateAndPack, ok, str, today, tradeBody } from './gateway-support';
 
 /**
  * Live list pages on the real network, in Chromium: a customs officer's open queue shows a declaration an agent files
@@ -18,7 +10,7 @@ import {
  * the page's window survives) and announced in the page's live region.
  */
 // the list pages read the orgs' read models, and their event streams come out of them
-const { gw, m } = marketSuite({ MPT_PROJECTION: 'on' });
+const { gw, m, signIn } = consoleSuite({ MPT_PROJECTION: 'on' });
 const SLOW = 4 * 60_000;
 /** How long a write may take to reach an open page: commit, the org's read model, the stream's poll, the refresh. */
 const ARRIVAL_MS = 60_000;
@@ -32,17 +24,6 @@ async function openLive(page: Page, url: string): Promise<void> {
 
 describe('console live list pages on the real network', () => {
     const run = Date.now().toString(36).toUpperCase();
-    let browser: Browser;
-
-    beforeAll(async () => {
-        browser = await launchChromium();
-    }, SLOW);
-
-    afterAll(async () => {
-        await browser.close();
-    });
-
-    const key = (actor: { api: { apiKey: string | undefined } }): string => actor.api.apiKey ?? '';
 
     it(
         'a declaration an agent files appears in the customs officer’s open queue without a reload',
@@ -51,7 +32,7 @@ describe('console live list pages on the real network', () => {
             ok(await m.vendor.api.post('/v1/trades', tradeBody(m, tradeNo)), 201);
             const { declaration } = await consolidateAndPack(m, [tradeNo]);
             const declNo = declaration.declNo as string;
-            const { context, page } = await signInWith(browser, gw.url, key(m.customs));
+            const { context, page } = await signIn(m.customs);
             await openLive(page, `${gw.url}/customs/queue?status=SUBMITTED`);
             expect(await page.locator('#live-list').textContent()).not.toContain(declNo);
 
@@ -70,7 +51,7 @@ describe('console live list pages on the real network', () => {
     it(
         'a receipt filed through REST appears in the bank’s open receipts without a reload',
         async () => {
-            const { context, page } = await signInWith(browser, gw.url, key(m.bank));
+            const { context, page } = await signIn(m.bank);
             await openLive(page, `${gw.url}/bank/receipts?stage=allocation&lang=en`);
 
             const filed = ok(
