@@ -1,7 +1,7 @@
 import { cpus, loadavg } from 'node:os';
 import { catchUp } from './catch-up';
 import { openFixture, tradeNumbers, type Fixture } from './fixture';
-import { measure, type Measured } from './measure';
+import { measureAlternating, type Measured } from './measure';
 
 /**
  * What users do, each two ways in one run on the same ledger: through the REST gateway (the typed client, an API
@@ -60,15 +60,17 @@ interface Pair {
     readonly raw: (i: number) => Promise<unknown>;
 }
 
-/** Raw first, then the gateway, each after one unmeasured call (connections, caches) whose failure is measured. */
+/**
+ * Raw and the gateway in alternating rounds (raw first), each after one unmeasured call (connections, caches) whose
+ * failure is measured.
+ */
 async function run(pair: Pair): Promise<Row & { measured: { gateway: Measured; raw: Measured } }> {
     process.stderr.write(`${pair.scenario}: ${pair.total} calls each way, ${pair.inFlight} in flight\n`);
     if (pair.cold !== true) {
         await pair.raw(-1).catch(() => undefined);
         await pair.gateway(-1).catch(() => undefined);
     }
-    const raw = await measure(pair.total, pair.inFlight, pair.raw, pair.units);
-    const gateway = await measure(pair.total, pair.inFlight, pair.gateway, pair.units);
+    const [raw, gateway] = await measureAlternating(pair.total, pair.inFlight, [pair.raw, pair.gateway], pair.units);
     return {
         scenario: pair.scenario,
         cells: { gateway, raw, unit: pair.unit ?? 'calls/s', ...(pair.goal === undefined ? {} : { goal: pair.goal }) },
