@@ -9,16 +9,22 @@ export interface Measured {
     readonly firstError: string | undefined;
 }
 
-/**
- * Runs `op` `total` times with at most `inFlight` at once. Each call counts `units` (a bulk request of 500 rows is
- * 500 trades); a call that throws counts all of them as errors.
- */
-export async function measure(
+/** What one stretch of calls gave, before it is summed with others. */
+interface Sample {
+    readonly latencies: number[];
+    readonly seconds: number;
+    readonly done: number;
+    readonly errors: number;
+    readonly firstError: string | undefined;
+}
+
+async function sample(
     total: number,
     inFlight: number,
     op: (i: number) => Promise<unknown>,
-    units = 1,
-): Promise<Measured> {
+    units: number,
+    firstIndex: number,
+): Promise<Sample> {
     const latencies: number[] = [];
     let next = 0;
     let done = 0;
@@ -27,7 +33,7 @@ export async function measure(
     const started = performance.now();
     const worker = async (): Promise<void> => {
         while (next < total) {
-            const i = next++;
+            const i = firstIndex + next++;
             const t = performance.now();
             try {
                 await op(i);
@@ -40,9 +46,60 @@ export async function measure(
         }
     };
     await Promise.all(Array.from({ length: Math.min(inFlight, total) }, worker));
-    const seconds = (performance.now() - started) / 1000;
-    latencies.sort((a, b) => a - b);
+    return { latencies, seconds: (performance.now() - started) / 1000, done, errors, firstError };
+}
+
+function summarise(samples: readonly Sample[]): Measured {
+    const latencies = samples.flatMap((s) => s.latencies).sort((a, b) => a - b);
+    const seconds = samples.reduce((sum, s) => sum + s.seconds, 0);
     const at = (q: number): number =>
         latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
-    return { perSecond: done / seconds, p50: at(0.5), p99: at(0.99), errors, firstError };
+    return {
+        perSecond: samples.reduce((sum, s) => sum + s.done, 0) / seconds,
+        p50: at(0.5),
+        p99: at(0.99),
+        errors: samples.reduce((sum, s) => sum + s.errors, 0),
+        firstError: samples.find((s) => s.firstError !== undefined)?.firstError,
+    };
+}
+
+/**
+ * Runs `op` `total` times with at most `inFlight` at once. Each call counts `units` (a bulk request of 500 rows is
+ * 500 trades); a call that throws counts all of them as errors.
+ */
+export async function measure(
+    total: number,
+    inFlight: number,
+    op: (i: number) => Promise<unknown>,
+    units = 1,
+): Promise<Measured> {
+    return summarise([await sample(total, inFlight, op, units, 0)]);
+}
+
+/** At most this many rounds each way; a round keeps at least two waves of `inFlight` calls. */
+const MAX_ROUNDS = 5;
+
+/**
+ * Measures two ways of doing the same thing, `total` calls each, in alternating rounds (a, b, then b, a, ...): on a
+ * shared machine the load changes within a minute, and one way measured wholly after the other would take that change
+ * for a difference between them. Each round keeps at least two waves of `inFlight` calls, so a short run is one round
+ * each way (a first, then b).
+ */
+export async function measureAlternating(
+    total: number,
+    inFlight: number,
+    ops: readonly [(i: number) => Promise<unknown>, (i: number) => Promise<unknown>],
+    units = 1,
+): Promise<[Measured, Measured]> {
+    const rounds = Math.max(1, Math.min(MAX_ROUNDS, Math.floor(total / (2 * inFlight))));
+    const samples: [Sample[], Sample[]] = [[], []];
+    for (let round = 0; round < rounds; round++) {
+        const from = Math.floor((round * total) / rounds);
+        const count = Math.floor(((round + 1) * total) / rounds) - from;
+        const order = round % 2 === 0 ? ([0, 1] as const) : ([1, 0] as const);
+        for (const side of order) {
+            samples[side].push(await sample(count, inFlight, ops[side], units, from));
+        }
+    }
+    return [summarise(samples[0]), summarise(samples[1])];
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { measure } from '../../bench/measure';
+import { measure, measureAlternating } from '../../bench/measure';
 
 const tick = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 1));
 
@@ -48,5 +48,56 @@ describe("the bench's measure", () => {
 
         expect(measured).toMatchObject({ perSecond: 0, errors: 2, firstError: 'down' });
         expect(measured.p99).toBeNaN();
+    });
+
+    it('alternates the two ways in rounds of at least two waves, each way running every call once', async () => {
+        const log: string[] = [];
+        const way =
+            (name: 'a' | 'b') =>
+            async (i: number): Promise<void> => {
+                log.push(`${name}:${i}`);
+                await tick();
+            };
+
+        const [a, b] = await measureAlternating(40, 4, [way('a'), way('b')]);
+
+        // five rounds of 8 calls (two waves of 4): a then b, b then a, a then b, ...
+        const at = (call: string): number => log.indexOf(call);
+        expect(at('a:7')).toBeLessThan(at('b:0'));
+        expect(at('b:15')).toBeLessThan(at('a:8'));
+        expect(at('a:23')).toBeLessThan(at('b:16'));
+        expect(at('b:31')).toBeLessThan(at('a:24'));
+        expect(at('a:39')).toBeLessThan(at('b:32'));
+        const calls = Array.from({ length: 40 }, (_, i) => i);
+        for (const name of ['a', 'b']) {
+            const indices = log.filter((c) => c.startsWith(`${name}:`)).map((c) => Number(c.slice(2)));
+            expect(indices.sort((x, y) => x - y)).toEqual(calls);
+        }
+        expect(a).toMatchObject({ errors: 0 });
+        expect(b.perSecond).toBeGreaterThan(0);
+    });
+
+    it('runs a short pair as one round each way, the first way first, and sums failures over rounds', async () => {
+        const order: string[] = [];
+        const [a, b] = await measureAlternating(
+            2,
+            1,
+            [
+                async (): Promise<void> => {
+                    order.push('a');
+                    await tick();
+                },
+                async (i): Promise<void> => {
+                    order.push('b');
+                    await tick();
+                    throw new Error(`refused ${i}`);
+                },
+            ],
+            500,
+        );
+
+        expect(order).toEqual(['a', 'a', 'b', 'b']);
+        expect(a).toMatchObject({ errors: 0 });
+        expect(b).toMatchObject({ perSecond: 0, errors: 1000, firstError: 'refused 0' });
     });
 });
