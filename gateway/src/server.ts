@@ -14,6 +14,8 @@ import { openGatewayState, type GatewayState } from './state';
 
 /** How often expired idempotency records (they expire after 7 days) and full rate-limit buckets are removed. */
 const PRUNE_MS = 60 * 60 * 1000;
+/** Longer than any client keeps an idle connection, so the client is the side that closes it. */
+const KEEP_ALIVE_MS = 65_000;
 
 /**
  * Each org's registrar, by MSP ID: it exists in every org and holds no ledger role, so it answers the readiness probe
@@ -127,6 +129,10 @@ export async function startGateway(
             }
         });
     });
+    // Idle keep-alive connections are closed by the client first (fetch keeps them 4 s): a server closing at Node's
+    // default 5 s raced a busy client into sending on a socket being closed (ECONNRESET at 50 in flight).
+    server.keepAliveTimeout = KEEP_ALIVE_MS;
+    server.headersTimeout = KEEP_ALIVE_MS + 1000;
     const stopPruning = state.pruneEvery(PRUNE_MS, (error: unknown) => {
         logger.warn({ err: error }, 'pruning the gateway state failed');
     });
