@@ -311,6 +311,8 @@ const en = {
     'newTrade.unitPrice': 'Unit price',
     'newTrade.removeLine': 'Remove line {n}',
     'newTrade.addLine': 'Add a line',
+    'newTrade.goodsUnavailable':
+        'Your goods list cannot be read just now: type the goods codes; they are checked on submit.',
     'newTrade.tradeNoHint': 'Your own number for this trade, e.g. T-2026-0001',
     'newTrade.partyHint': 'The party ID filed on the ledger',
     'newTrade.currency': 'Currency',
@@ -888,6 +890,7 @@ const zh: Readonly<Record<MessageKey, string>> = {
     'newTrade.unitPrice': '单价',
     'newTrade.removeLine': '删除第 {n} 行',
     'newTrade.addLine': '添加一行',
+    'newTrade.goodsUnavailable': '暂时无法读取您的商品清单：请直接输入商品编码，提交时会核验。',
     'newTrade.tradeNoHint': '您为这笔交易编的单号，例如 T-2026-0001',
     'newTrade.partyHint': '在账本上备案的主体编号',
     'newTrade.currency': '币种',

@@ -4,7 +4,7 @@ import { businessDateOf } from '../../../chaincode/src/lib/identity';
 import { toApiError, type ApiError } from '../http/errors';
 import type { DeclarationPreview } from '../routes/declarations/schema';
 import type { BulkResult } from '../routes/trades/schema';
-import type { DeclarationItem } from '../routes/worklists/schema';
+import type { DeclarationItem, GoodsItem } from '../routes/worklists/schema';
 import { PAGES, type ConsolePage } from './access';
 import type { Caller, ConsoleApi } from './api';
 import { html, type SafeHtml } from './html';
@@ -72,6 +72,8 @@ export interface PageKit {
 }
 
 const MAX_UPLOAD_BYTES = 5 * 1024 * 1024;
+/** Goods offered in the trade form's picker: one work-list page (a stall registers tens, not thousands). */
+const MAX_PICKER_GOODS = 200;
 
 const text = (body: unknown, name: string): string => {
     const value = (body as Record<string, unknown> | undefined)?.[name];
@@ -248,15 +250,26 @@ export function mountWritePages(router: Router, kit: PageKit): void {
     const today = (): string => businessDateOf(new Date(kit.now()).toISOString());
 
     // ---- register a trade
-    const goodsOf = async (v: PageVisit, res: Response): Promise<GoodsChoice[]> => {
-        const trades = (await api.read('listTrades', callerOf(v, res), {
-            query: { vendorId: v.principal.party ?? '', pageSize: '100' },
-        })) as TradePage;
-        const goods = new Map<string, string>();
-        for (const trade of trades.items)
-            for (const line of trade.lines)
-                goods.set(line.goodsCode, `${line.goodsCode} · ${line.nameEn} · ${line.hsCode} · ${line.unit}`);
-        return [...goods].map(([goodsCode, label]) => ({ goodsCode, label }));
+    /** The vendor's own ACTIVE goods from its registry (the read model's goods list); none when it is not open. */
+    const goodsOf = async (v: PageVisit, res: Response): Promise<GoodsChoice[] | undefined> => {
+        try {
+            const page = (await api.read('workListGoods', callerOf(v, res), {
+                query: { status: 'ACTIVE', limit: String(MAX_PICKER_GOODS) },
+            })) as { items: z.output<typeof GoodsItem>[] };
+            return page.items.map((goods) => ({
+                goodsCode: goods.goodsCode,
+                label: [
+                    goods.goodsCode,
+                    v.t.language === 'zh' ? goods.nameCn : goods.nameEn,
+                    goods.hsCode,
+                    goods.unit,
+                ].join(' · '),
+            }));
+        } catch (error) {
+            // the form still works by typing goods codes; the ledger checks them (V03) on submit
+            if (toApiError(error).code === 'READ_MODEL_UNAVAILABLE') return undefined;
+            throw error;
+        }
     };
 
     const renderTradeForm = async (
@@ -272,7 +285,8 @@ export function mountWritePages(router: Router, kit: PageKit): void {
             csrf: v.session.csrf,
             formKey: newToken(),
             values,
-            goods,
+            goods: goods ?? [],
+            goodsUnavailable: goods === undefined,
             fieldErrors,
             ...(formError === undefined ? {} : { formError }),
         });

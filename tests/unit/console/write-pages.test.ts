@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import type request from 'supertest';
 import { Translator } from '../../../gateway/src/console/i18n';
 import {
@@ -12,6 +12,7 @@ import { importJobPage } from '../../../gateway/src/console/views/trade-import';
 import { tradeList, type TradePage } from '../../../gateway/src/console/views/trades';
 import { trade } from '../gateway/ledger-answers';
 import { harness, type Harness } from '../gateway/harness';
+import { registryReadModel } from './registry';
 import { answerConsolePages, answerWritePages, browser, csrfOf, gb18030, signIn, UNREGISTERED_GOODS } from './support';
 
 const TX = '7'.repeat(64);
@@ -34,9 +35,25 @@ describe('console write pages: register, import, declare', () => {
     let h: Harness;
     let vendor: string;
     let agent: string;
+    let registry: Awaited<ReturnType<typeof registryReadModel>>;
+
+    beforeAll(async () => {
+        // V-0001 keeps two goods (one voided); another vendor's goods are never offered to it
+        registry = await registryReadModel(
+            ['V-0001', 'V-0002'],
+            [
+                ['G-1', 'V-0001', { nameCn: '毛绒玩具', nameEn: 'Plush toy', hsCode: '9503006000' }],
+                ['G-OLD', 'V-0001', { status: 'VOID' }],
+                ['G-THEIRS', 'V-0002'],
+            ],
+        );
+    });
+    afterAll(async () => {
+        await registry.cleanup();
+    });
 
     beforeEach(() => {
-        h = harness();
+        h = harness({ readModels: registry.readModels });
         vendor = h.user('MarketOrg', 'vendor1', 'vendor', 'V-0001');
         agent = h.user('MarketOrg', 'agent1', 'agent', 'A-0001');
         answerConsolePages(h.ledger, TX);
@@ -75,7 +92,9 @@ describe('console write pages: register, import, declare', () => {
             const client = await signedIn(vendor);
             const page = await client.get('/trades/new');
             expect(page.status).toBe(200);
-            expect(page.text).toContain('<option value="G-1">G-1 · Plush toy · 9503006000 · PCS</option>');
+            const offered = [...page.text.matchAll(/<option value="(G-[^"]*)">([^<]*)</g)].map((m) => [m[1], m[2]]);
+            expect(offered).toEqual([['G-1', 'G-1 · 毛绒玩具 · 9503006000 · PCS']]);
+            expect((await client.get('/trades/new?lang=en')).text).toContain('G-1 · Plush toy · 9503006000 · PCS');
             const form = registerForm(csrfOf(page.text));
             const res = await client.post('/trades/new').type('form').send(form);
             expect(res.status).toBe(303);
@@ -91,6 +110,21 @@ describe('console write pages: register, import, declare', () => {
                 lines: [{ lineId: 'L1', goodsCode: 'G-1', qty: 1200, unitPrice: 250, amount: 300_000 }],
             });
             expect(submits[0]?.certificate).toContain('|vendor1|vendor|V-0001');
+        });
+
+        it('still lets the vendor type goods codes when its registry cannot be read (read model not open)', async () => {
+            const bare = harness();
+            try {
+                const client = browser(bare.app);
+                await signIn(client, bare.user('MarketOrg', 'vendor1', 'vendor', 'V-0001'));
+                const page = await client.get('/trades/new');
+
+                expect(page.status).toBe(200);
+                expect(page.text).toContain('暂时无法读取您的商品清单');
+                expect(page.text).toContain('id="line-0-goodsCode"');
+            } finally {
+                bare.cleanup();
+            }
         });
 
         it('shows goods not in the registry refused under V03, in Chinese, at the goods field', async () => {

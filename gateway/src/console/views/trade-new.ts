@@ -23,7 +23,7 @@ export interface TradeFormValues {
     readonly lines: readonly TradeLineValues[];
 }
 
-/** Goods the vendor may pick (its registry as its trades show it). */
+/** Goods the vendor may pick (its own ACTIVE registry entries). */
 export interface GoodsChoice {
     readonly goodsCode: string;
     readonly label: string;
@@ -35,6 +35,8 @@ export interface TradeForm {
     readonly formKey: string;
     readonly values: TradeFormValues;
     readonly goods: readonly GoodsChoice[];
+    /** The registry could not be read (the read model is not open): goods codes are typed, not picked. */
+    readonly goodsUnavailable?: boolean;
     /** Field ID → the sentence shown at that field. */
     readonly fieldErrors: Readonly<Record<string, string>>;
     /** An error that belongs to no single field. */
@@ -113,6 +115,7 @@ function lineRows(t: Translator, form: TradeForm): SafeHtml {
                     }
                 </div>`,
         )}
+        ${form.goodsUnavailable === true ? html`<p class="hint" id="my-goods-unavailable">${t.t('newTrade.goodsUnavailable')}</p>` : ''}
         <datalist id="my-goods">
             ${form.goods.map((g) => html`<option value="${g.goodsCode}">${g.label}</option>`)}
         </datalist>
