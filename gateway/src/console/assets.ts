@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Request, Response } from 'express';
+import { TRADE_VALIDATE_JS } from './trade-validate-script';
 
 /**
  * The console's static files, all served by the gateway itself (no CDN: many users and machines have no internet).
@@ -136,6 +137,7 @@ let cytoscapeText: string | undefined;
 export const ASSETS: Readonly<Record<string, Asset>> = {
     'console.css': { type: 'text/css; charset=utf-8', body: () => CSS },
     'trace.js': { type: 'text/javascript; charset=utf-8', body: () => TRACE_JS },
+    'trade-validate.js': { type: 'text/javascript; charset=utf-8', body: () => TRADE_VALIDATE_JS },
     'cytoscape.min.js': {
         type: 'text/javascript; charset=utf-8',
         body: () => (cytoscapeText ??= readFileSync(CYTOSCAPE, 'utf8')),

@@ -11,6 +11,7 @@ import { html, type SafeHtml } from './html';
 import type { Translator } from './i18n';
 import { formParts } from './multipart';
 import { formKey, newToken, sameToken, type Session } from './session';
+import { goodsCodesOf, tradeProblems, type KnownGoods } from './trade-validate';
 import {
     csvWithBom,
     decodeSpreadsheetText,
@@ -74,6 +75,7 @@ export interface PageKit {
 const MAX_UPLOAD_BYTES = 5 * 1024 * 1024;
 /** Goods offered in the trade form's picker: one work-list page (a stall registers tens, not thousands). */
 const MAX_PICKER_GOODS = 200;
+const GOODS_CODE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 const text = (body: unknown, name: string): string => {
     const value = (body as Record<string, unknown> | undefined)?.[name];
@@ -344,6 +346,52 @@ export function mountWritePages(router: Router, kit: PageKit): void {
                     rest === undefined ? undefined : errorBox(v.t, rest),
                 );
             }
+        },
+    );
+
+    /** The registry entries of `codes` the vendor can see (its own); undefined when the read model is not open. */
+    const knownGoods = async (
+        v: PageVisit,
+        res: Response,
+        codes: readonly string[],
+    ): Promise<KnownGoods | undefined> => {
+        const known = new Map<string, { ownerId: string; status: 'ACTIVE' | 'VOID' }>();
+        try {
+            for (const code of codes.filter((c) => GOODS_CODE.test(c))) {
+                // goodsCode order: an exact code comes before every longer code it begins
+                const page = (await api.read('workListGoods', callerOf(v, res), {
+                    query: { q: code, sort: 'goodsCode', limit: '1' },
+                })) as { items: z.output<typeof GoodsItem>[] };
+                const found = page.items.find((goods) => goods.goodsCode === code);
+                if (found !== undefined) known.set(code, { ownerId: found.ownerId, status: found.status });
+            }
+        } catch (error) {
+            if (toApiError(error).code === 'READ_MODEL_UNAVAILABLE') return undefined;
+            throw error;
+        }
+        return known;
+    };
+
+    // the live check of the form while it is filled in: the submit's own schema and rules, per field, as JSON
+    router.post(
+        '/trades/new/validate',
+        visit,
+        requireSession,
+        form,
+        requireCsrf,
+        gate(PAGES.newTrade),
+        async (req: Request, res: Response) => {
+            const v = signedInOf(res);
+            const values = tradeValuesOf(req.body);
+            const body = tradeBodyOf(values, v.principal.party ?? '');
+            const known = await knownGoods(v, res, goodsCodesOf(body));
+            const fields: Record<string, string> = {};
+            for (const problem of tradeProblems(body, known, today())) {
+                for (const [id, message] of Object.entries(fieldErrorsOf(v.t, problem, values).fields)) {
+                    fields[id] ??= message;
+                }
+            }
+            res.json({ fields });
         },
     );
 

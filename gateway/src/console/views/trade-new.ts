@@ -142,7 +142,7 @@ export function tradeForm(t: Translator, form: TradeForm): SafeHtml {
                 : ''
         }
         ${form.formError ?? ''}
-        <form method="post" action="/trades/new" class="card wide" novalidate>
+        <form method="post" action="/trades/new" class="card wide" novalidate data-validate="/trades/new/validate">
             ${csrfField(form.csrf)}<input type="hidden" name="_idem" value="${form.formKey}" />
             <input type="hidden" name="lineCount" value="${v.lines.length}" />
             <button type="submit" name="op" value="register" hidden></button>
@@ -182,5 +182,6 @@ export function tradeForm(t: Translator, form: TradeForm): SafeHtml {
             </div>
             ${lineRows(t, form)} ${field(t, form, 'remark', t.t('newTrade.remark'), input(v.remark))}
             <button type="submit" name="op" value="register">${t.t('newTrade.submit')}</button>
-        </form>`;
+        </form>
+        <script src="/console/assets/trade-validate.js"></script>`;
 }
