@@ -14,13 +14,12 @@ import { formKey, newToken, sameToken, type Session } from './session';
 import { goodsCodesOf, tradeProblems, type KnownGoods } from './trade-validate';
 import {
     csvWithBom,
-    decodeSpreadsheetText,
     IMPORT_COLUMNS,
     ImportJobs,
     ImportRefused,
     MAX_IMPORT_TRADES,
     minorUnits,
-    parseCsv,
+    spreadsheetRows,
     templateColumns,
     tradesFromRows,
     type ImportJob,
@@ -229,12 +228,14 @@ function previewBodyOf(values: DeclarationFormValues, consignorId: string): Reco
 /** A file's trades, or why the whole file is refused (in the user's language). */
 function importOf(t: Translator, data: Buffer, role: 'vendor' | 'agent', party: string | null): ParsedImport | string {
     try {
-        return tradesFromRows(parseCsv(decodeSpreadsheetText(data)), role, party ?? '');
+        return tradesFromRows(spreadsheetRows(data), role, party ?? '');
     } catch (error) {
         if (!(error instanceof ImportRefused)) throw error;
         if (error.reason === 'noHeader') return t.t('import.noHeader', { columns: error.detail });
         if (error.reason === 'tooMany') return t.t('import.tooMany', { max: MAX_IMPORT_TRADES });
         if (error.reason === 'badCsv') return t.t('import.badCsv', { where: error.detail });
+        if (error.reason === 'badXlsx') return t.t('import.badXlsx', { why: error.detail });
+        if (error.reason === 'oldExcel') return t.t('import.oldExcel');
         return t.t('import.empty');
     }
 }

@@ -13,6 +13,7 @@ import { tradeList, type TradePage } from '../../../gateway/src/console/views/tr
 import { trade } from '../gateway/ledger-answers';
 import { harness, type Harness } from '../gateway/harness';
 import { registryReadModel } from './registry';
+import { xlsxOf, type Cell } from './xlsx-fixture';
 import { answerConsolePages, answerWritePages, browser, csrfOf, gb18030, signIn, UNREGISTERED_GOODS } from './support';
 
 const TX = '7'.repeat(64);
@@ -229,6 +230,49 @@ describe('console write pages: register, import, declare', () => {
                 `11,T-IMP-0010,违反规则 V03：商品不在适用范围：未备案，或并非该经营户备案的商品,RULE_V03,goods ${UNREGISTERED_GOODS} is not registered`,
             );
             expect(text.trim().split('\r\n')).toHaveLength(501);
+        });
+
+        it('imports an .xlsx workbook as it imports the same rows in CSV: dates and prices from cells, per-row results', async () => {
+            const client = await signedIn(vendor);
+            const csv = parseCsv(importRows(500));
+            // as Excel saves it: the date a date-styled serial (46082 is 2026-03-01), quantities and prices numbers
+            const rows: Cell[][] = csv.map((row, i) =>
+                i === 0
+                    ? row
+                    : row.map((value, column) =>
+                          column === 1 && value === '2026-03-01'
+                              ? { number: '46082', style: 'date' }
+                              : column === 6 || column === 7
+                                ? { number: value.replace(/,/g, '') }
+                                : value,
+                      ),
+            );
+            const res = await upload(client, xlsxOf([{ name: '交易', rows }]), 'trades.xlsx');
+            expect(res.status).toBe(303);
+            const page = await finished(client, String(res.headers.location));
+            expect(page.text).toContain('完成：共 500 行，449 行已登记，51 行被拒绝。');
+            expect(page.text).toMatch(/<td class="num">7<\/td>\s*<th scope="row">T-IMP-0006<\/th>\s*<td>\s*输入无效。/);
+            const chunks = h.ledger.submits('TradeContract:RegisterTrades');
+            const first = (
+                JSON.parse(chunks[0]?.args[0] ?? '[]') as { tradeDate: string; lines: { unitPrice: number }[] }[]
+            )[0];
+            expect(first).toMatchObject({ tradeDate: '2026-03-01', lines: [{ unitPrice: 123_450 }] });
+        });
+
+        it('refuses a damaged workbook whole, saying so in the person’s language, and sends nothing', async () => {
+            const client = await signedIn(vendor);
+            const workbook = xlsxOf([{ name: 'S', rows: [['交易单号']] }]);
+            const res = await upload(client, workbook.subarray(0, workbook.length - 40), 'trades.xlsx');
+            const old = await upload(
+                client,
+                Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(512)]),
+                'trades.xls',
+            );
+
+            expect([res.status, old.status]).toEqual([400, 400]);
+            expect(res.text).toContain('无法按 Excel 工作簿读取此文件');
+            expect(old.text).toContain('这是旧版（.xls）或设有密码的工作簿');
+            expect(h.ledger.submits('TradeContract:RegisterTrades')).toHaveLength(0);
         });
 
         it('reads UTF-8 with a BOM and English headers; one trade’s lines on several rows', async () => {
