@@ -78,7 +78,9 @@ export function tradeProblems(body: unknown, known: KnownGoods | undefined, toda
     const own = checkDraftAlone(draft, today);
     if (own !== null) problems.push(rejection(own));
     if (known !== undefined) {
-        for (const line of lines.filter((l) => l.goodsCode !== '')) {
+        // V03 needs only the goods code: a line whose numbers are not typed yet is judged too
+        for (const goodsCode of goodsCodesOf(body)) {
+            const line = { lineId: '', goodsCode, qty: 0, unitPrice: 0, amount: 0 };
             const refused = checkGoods({ ...draft, lines: [line] }, known);
             if (refused !== null) problems.push(rejection(refused));
         }

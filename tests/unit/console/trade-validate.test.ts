@@ -101,6 +101,12 @@ describe('the trade form’s live check', () => {
         expect(await fieldsOf({ 'line-1-goodsCode': code })).toEqual({ 'line-1-goodsCode': V03 });
     });
 
+    it('judges a line’s goods as soon as its code is typed, before its quantity and price', async () => {
+        const fields = await fieldsOf({ 'line-1-goodsCode': 'G-THEIRS', 'line-1-qty': '', 'line-1-unitPrice': '' });
+
+        expect(fields['line-1-goodsCode']).toBe(V03);
+    });
+
     it('answers in English for an English page', async () => {
         const { client, csrf } = await formPage(vendor);
         await client.get('/trades/new?lang=en');
