@@ -27,7 +27,7 @@ describe('the trade form’s live check', () => {
                 ['G-THEIRS', 'V-0002'],
             ],
         );
-    });
+    }, 60_000);
     afterAll(async () => {
         await registry.cleanup();
     });

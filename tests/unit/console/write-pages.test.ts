@@ -48,7 +48,7 @@ describe('console write pages: register, import, declare', () => {
                 ['G-THEIRS', 'V-0002'],
             ],
         );
-    });
+    }, 60_000);
     afterAll(async () => {
         await registry.cleanup();
     });

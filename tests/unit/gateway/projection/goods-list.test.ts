@@ -98,7 +98,8 @@ describe.each(DIALECTS)('the goods registry list on %s', (dialect) => {
         keys.operator = h.user('MarketOrg', 'operator1', 'operator', null);
         keys.agent = h.user('MarketOrg', 'agent1', 'agent', 'A001');
         keys.customs = h.user('CustomsOrg', 'customs1', 'customs', null);
-    });
+        // opening a PostgreSQL read model on a loaded machine takes longer than a test's default 5 s
+    }, 60_000);
 
     afterAll(async () => {
         h.cleanup();
