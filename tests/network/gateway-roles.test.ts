@@ -271,6 +271,7 @@ async function fixtures(): Promise<Record<string, Probe>> {
         workListRiskFlags: { query: 'limit=1' },
         workListExemptions: { query: 'limit=1' },
         workListParties: { query: 'limit=1' },
+        workListGoods: { query: 'limit=1' },
         workListSearch: { query: 'q=T-' },
         // webhooks live in the admin's own read model, off the ledger: a subscription to a port nobody serves
         createWebhookSubscription: { body: { url: 'http://127.0.0.1:9/none', eventTypes: ['ClusterAmended'] } },

@@ -52,15 +52,22 @@ export const OUTLIER_FACTOR = 2;
 /** The first violated rule, or null. Order: V32 and shape, V26, V07, V08, V02/V12, V10, V03, V05, V11. */
 export function checkTrade(draft: TradeDraft, facts: TradeFacts): ChaincodeError | null {
     return (
-        checkShape(draft, facts.today) ??
-        checkCash(draft) ??
+        checkDraftAlone(draft, facts.today) ??
         checkParties(draft, facts) ??
         checkCluster(draft, facts) ??
         checkAgreement(draft, facts.agreements) ??
-        checkGoods(draft, facts) ??
+        checkGoods(draft, facts.goods) ??
         checkNegativeList(draft, facts) ??
         checkPrepackagedFood(draft, facts)
     );
+}
+
+/**
+ * The rules a draft breaks on its own, before any ledger record is read (V32 and shape, V26): the gateway's console
+ * runs them while a vendor types, so its messages are the ledger's.
+ */
+export function checkDraftAlone(draft: TradeDraft, today: string): ChaincodeError | null {
+    return checkShape(draft, today) ?? checkCash(draft);
 }
 
 function checkShape(draft: TradeDraft, today: string): ChaincodeError | null {
@@ -168,9 +175,13 @@ function checkAgreement(draft: TradeDraft, agreements: readonly AgencyAgreement[
           );
 }
 
-function checkGoods(draft: TradeDraft, facts: TradeFacts): ChaincodeError | null {
+/** V03: every line's goods are registered, not void, and the vendor's own (the console checks a line against the read model). */
+export function checkGoods(
+    draft: Pick<TradeDraft, 'tradeNo' | 'vendorId' | 'lines'>,
+    registry: ReadonlyMap<string, Pick<Goods, 'ownerId' | 'status'>>,
+): ChaincodeError | null {
     for (const line of draft.lines) {
-        const goods = facts.goods.get(line.goodsCode);
+        const goods = registry.get(line.goodsCode);
         if (goods === undefined)
             return ruleViolation('V03', `trade ${draft.tradeNo}: goods ${line.goodsCode} is not registered`);
         if (goods.status === 'VOID')

@@ -150,7 +150,8 @@ export const PAGES = {
         id: 'newTrade',
         path: '/trades/new',
         title: 'page.newTrade',
-        calls: { vendor: ['TradeContract.RegisterTrade', 'TradeContract.ListTradesByVendor'] },
+        // the goods picker reads the goods work list, authorised as RegisterGoods (a vendor: the goods it owns)
+        calls: { vendor: ['TradeContract.RegisterTrade', 'GoodsContract.RegisterGoods'] },
     },
     importTrades: {
         id: 'importTrades',

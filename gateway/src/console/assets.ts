@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Request, Response } from 'express';
 import { LIVE_JS } from './live-script';
+import { TRADE_VALIDATE_JS } from './trade-validate-script';
 
 /**
  * The console's static files, all served by the gateway itself (no CDN: many users and machines have no internet).
@@ -141,6 +142,7 @@ export const ASSETS: Readonly<Record<string, Asset>> = {
     'console.css': { type: 'text/css; charset=utf-8', body: () => CSS },
     'trace.js': { type: 'text/javascript; charset=utf-8', body: () => TRACE_JS },
     'live.js': { type: 'text/javascript; charset=utf-8', body: () => LIVE_JS },
+    'trade-validate.js': { type: 'text/javascript; charset=utf-8', body: () => TRADE_VALIDATE_JS },
     'cytoscape.min.js': {
         type: 'text/javascript; charset=utf-8',
         body: () => (cytoscapeText ??= readFileSync(CYTOSCAPE, 'utf8')),

@@ -297,7 +297,7 @@ const en = {
         'A trade you made at your stall. Pick goods from your registry; the ledger checks every rule when you register.',
     'page.importTrades': 'Import trades',
     'page.importTrades.intro':
-        'Upload a CSV saved from Excel or WPS (UTF-8 or GB18030). Rows with the same trade number are one trade’s goods lines. Each row gets its own result.',
+        'Upload an Excel workbook (.xlsx) or a CSV saved from Excel or WPS (UTF-8 or GB18030). Rows with the same trade number are one trade’s goods lines. Each row gets its own result.',
     'page.declarations': 'Declarations',
     'page.declarations.intro': 'Declarations with their customs status, as your organisation’s read model has them.',
     'page.newDeclaration': 'Build a declaration',
@@ -311,6 +311,8 @@ const en = {
     'newTrade.unitPrice': 'Unit price',
     'newTrade.removeLine': 'Remove line {n}',
     'newTrade.addLine': 'Add a line',
+    'newTrade.goodsUnavailable':
+        'Your goods list cannot be read just now: type the goods codes; they are checked on submit.',
     'newTrade.tradeNoHint': 'Your own number for this trade, e.g. T-2026-0001',
     'newTrade.partyHint': 'The party ID filed on the ledger',
     'newTrade.currency': 'Currency',
@@ -344,7 +346,8 @@ const en = {
     'import.col.agencyReceipt': '是/否 or yes/no',
     'import.col.remark': 'optional',
     'import.file': 'CSV file',
-    'import.fileHint': 'UTF-8 (with or without BOM) or GB18030; at most 2,000 trades.',
+    'import.fileHint':
+        'An Excel workbook (.xlsx, its first sheet) or CSV in UTF-8 (with or without BOM) or GB18030; at most 2,000 trades.',
     'import.submit': 'Import',
     'import.ok': 'Registered',
     'import.running': 'Sent {done} of {total} rows to the ledger…',
@@ -359,7 +362,11 @@ const en = {
     'import.tooMany': 'The file has more than {max} trades; split it.',
     'import.empty': 'The file has no rows under its header.',
     'import.badCsv': 'The file is not CSV the import can read ({where}): a quote is not closed.',
-    'import.notCsv': 'Choose a CSV file to upload.',
+    'import.notCsv': 'Choose a CSV or Excel (.xlsx) file to upload.',
+    'import.badXlsx':
+        'The file cannot be read as an Excel workbook ({why}); nothing was imported. Save it again as .xlsx or CSV.',
+    'import.oldExcel':
+        'This is an old-format (.xls) or password-protected workbook; nothing was imported. Save it as .xlsx (without a password) or CSV.',
     'import.gone': 'This import is not known (any more) in your session.',
     'decl.SUBMITTED': 'Submitted',
     'decl.ACCEPTED': 'Accepted by customs',
@@ -878,7 +885,7 @@ const zh: Readonly<Record<MessageKey, string>> = {
     'page.newTrade.intro': '您在摊位达成的一笔交易。从您备案的商品中选择；登记时账本会核验每一条规则。',
     'page.importTrades': '批量导入交易',
     'page.importTrades.intro':
-        '上传从 Excel 或 WPS 保存的 CSV 文件（UTF-8 或 GB18030）。交易单号相同的行是同一笔交易的商品明细。每一行都有各自的结果。',
+        '上传 Excel 工作簿（.xlsx），或从 Excel 或 WPS 保存的 CSV 文件（UTF-8 或 GB18030）。交易单号相同的行是同一笔交易的商品明细。每一行都有各自的结果。',
     'page.declarations': '报关单',
     'page.declarations.intro': '报关单及其海关状态（来自贵机构的读模型）。',
     'page.newDeclaration': '制作报关单',
@@ -891,6 +898,7 @@ const zh: Readonly<Record<MessageKey, string>> = {
     'newTrade.unitPrice': '单价',
     'newTrade.removeLine': '删除第 {n} 行',
     'newTrade.addLine': '添加一行',
+    'newTrade.goodsUnavailable': '暂时无法读取您的商品清单：请直接输入商品编码，提交时会核验。',
     'newTrade.tradeNoHint': '您为这笔交易编的单号，例如 T-2026-0001',
     'newTrade.partyHint': '在账本上备案的主体编号',
     'newTrade.currency': '币种',
@@ -924,7 +932,8 @@ const zh: Readonly<Record<MessageKey, string>> = {
     'import.col.agencyReceipt': '是/否 或 yes/no',
     'import.col.remark': '可选',
     'import.file': 'CSV 文件',
-    'import.fileHint': 'UTF-8（带或不带 BOM）或 GB18030；最多 2,000 笔交易。',
+    'import.fileHint':
+        'Excel 工作簿（.xlsx，读取第一个工作表），或 UTF-8（带或不带 BOM）/GB18030 编码的 CSV；最多 2,000 笔交易。',
     'import.submit': '导入',
     'import.ok': '已登记',
     'import.running': '已向账本提交 {done} / {total} 行……',
@@ -939,7 +948,9 @@ const zh: Readonly<Record<MessageKey, string>> = {
     'import.tooMany': '文件超过 {max} 笔交易，请拆分。',
     'import.empty': '表头下没有数据行。',
     'import.badCsv': '无法读取此 CSV 文件（{where}）：有引号未闭合。',
-    'import.notCsv': '请选择要上传的 CSV 文件。',
+    'import.notCsv': '请选择要上传的 CSV 或 Excel（.xlsx）文件。',
+    'import.badXlsx': '无法按 Excel 工作簿读取此文件（{why}），未导入任何数据。请重新另存为 .xlsx 或 CSV。',
+    'import.oldExcel': '这是旧版（.xls）或设有密码的工作簿，未导入任何数据。请另存为不带密码的 .xlsx 或 CSV。',
     'import.gone': '您的会话中没有（或已不再有）这次导入。',
     'decl.SUBMITTED': '已申报',
     'decl.ACCEPTED': '海关已接受',

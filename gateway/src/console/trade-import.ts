@@ -2,10 +2,11 @@ import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
 import type { Role } from '../../../chaincode/src/vocabulary';
 import { MAX_BULK, TradeBody } from '../routes/trades/schema';
+import { isOleCompoundFile, isZip, readFirstSheet, WorkbookUnreadable } from './xlsx';
 
 /**
- * Trades imported from a spreadsheet: the file is decoded (UTF-8 with or without BOM, else GB18030, as Excel and WPS
- * save CSV in China), its rows become `POST /v1/trades` bodies (rows with the same trade number are one trade's
+ * Trades imported from a spreadsheet: an .xlsx workbook's first sheet (xlsx.ts), or a CSV file decoded (UTF-8 with or
+ * without BOM, else GB18030, as Excel and WPS save CSV in China); its rows become `POST /v1/trades` bodies (rows with the same trade number are one trade's
  * lines), each body is checked with the route's own schema, and the well-formed ones go to the ledger in chunks
  * through `POST /v1/trades/bulk`, answered per row.
  */
@@ -60,6 +61,18 @@ export function decodeSpreadsheetText(bytes: Uint8Array): string {
     }
 }
 
+/** A file's rows: an .xlsx workbook's first sheet, or CSV text; the file's content decides, not its name. */
+export function spreadsheetRows(bytes: Uint8Array): string[][] {
+    if (isOleCompoundFile(bytes)) throw new ImportRefused('oldExcel');
+    if (!isZip(bytes)) return parseCsv(decodeSpreadsheetText(bytes));
+    try {
+        return readFirstSheet(bytes);
+    } catch (error) {
+        if (error instanceof WorkbookUnreadable) throw new ImportRefused('badXlsx', error.detail);
+        throw error;
+    }
+}
+
 /** RFC 4180 CSV (quoted fields, doubled quotes, CRLF or LF); a tab-separated file (Excel "Unicode text") too. */
 export function parseCsv(text: string): string[][] {
     const firstLine = text.slice(0, text.search(/\r?\n|$/));
@@ -109,7 +122,7 @@ export interface ParsedImport {
 /** Why a whole file is refused (no header we know, too many trades). */
 export class ImportRefused extends Error {
     constructor(
-        readonly reason: 'noHeader' | 'tooMany' | 'empty' | 'badCsv',
+        readonly reason: 'noHeader' | 'tooMany' | 'empty' | 'badCsv' | 'badXlsx' | 'oldExcel',
         readonly detail = '',
     ) {
         super(`import refused: ${reason} ${detail}`);
@@ -142,7 +155,14 @@ const YES = new Set(['是', 'y', 'yes', 'true', '1']);
 
 /** Rows → trade bodies of the caller's party, each checked by the route's own schema. */
 export function tradesFromRows(rows: readonly string[][], role: Role, party: string): ParsedImport {
-    const [header = [], ...data] = rows;
+    const blank = (row: readonly string[]): boolean => row.every((value) => value.trim() === '');
+    // the header is the first row with anything in it; row numbers stay the sheet's (the header's is headerAt + 1)
+    const headerAt = Math.max(
+        0,
+        rows.findIndex((row) => !blank(row)),
+    );
+    const header = rows[headerAt] ?? [];
+    const data = rows.slice(headerAt + 1);
     const index = new Map<ImportColumn, number>();
     header.forEach((name, i) => {
         const column = (Object.keys(IMPORT_COLUMNS) as ImportColumn[]).find((key) =>
@@ -153,7 +173,7 @@ export function tradesFromRows(rows: readonly string[][], role: Role, party: str
     const missing = REQUIRED.filter((column) => !index.has(column));
     if (missing.length > 0)
         throw new ImportRefused('noHeader', missing.map((c) => IMPORT_COLUMNS[c].join(' / ')).join(', '));
-    if (data.length === 0) throw new ImportRefused('empty');
+    if (data.every(blank)) throw new ImportRefused('empty');
     const cell = (row: readonly string[], column: ImportColumn): string => {
         const at = index.get(column);
         return at === undefined ? '' : (row[at] ?? '').trim();
@@ -161,9 +181,10 @@ export function tradesFromRows(rows: readonly string[][], role: Role, party: str
 
     const grouped = new Map<string, { rowNos: number[]; rows: (readonly string[])[] }>();
     data.forEach((row, i) => {
+        if (blank(row)) return;
         const tradeNo = cell(row, 'tradeNo');
         const group = grouped.get(tradeNo) ?? { rowNos: [], rows: [] };
-        group.rowNos.push(i + 2);
+        group.rowNos.push(headerAt + i + 2);
         group.rows.push(row);
         grouped.set(tradeNo, group);
     });

@@ -4,22 +4,22 @@ import { businessDateOf } from '../../../chaincode/src/lib/identity';
 import { toApiError, type ApiError } from '../http/errors';
 import type { DeclarationPreview } from '../routes/declarations/schema';
 import type { BulkResult } from '../routes/trades/schema';
-import type { DeclarationItem } from '../routes/worklists/schema';
+import type { DeclarationItem, GoodsItem } from '../routes/worklists/schema';
 import { PAGES, type ConsolePage } from './access';
 import type { Caller, ConsoleApi } from './api';
 import { html, type SafeHtml } from './html';
 import type { Translator } from './i18n';
 import { formParts } from './multipart';
 import { formKey, newToken, sameToken, type Session } from './session';
+import { goodsCodesOf, tradeProblems, type KnownGoods } from './trade-validate';
 import {
     csvWithBom,
-    decodeSpreadsheetText,
     IMPORT_COLUMNS,
     ImportJobs,
     ImportRefused,
     MAX_IMPORT_TRADES,
     minorUnits,
-    parseCsv,
+    spreadsheetRows,
     templateColumns,
     tradesFromRows,
     type ImportJob,
@@ -72,6 +72,9 @@ export interface PageKit {
 }
 
 const MAX_UPLOAD_BYTES = 5 * 1024 * 1024;
+/** Goods offered in the trade form's picker: one work-list page (a stall registers tens, not thousands). */
+const MAX_PICKER_GOODS = 200;
+const GOODS_CODE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 const text = (body: unknown, name: string): string => {
     const value = (body as Record<string, unknown> | undefined)?.[name];
@@ -225,12 +228,14 @@ function previewBodyOf(values: DeclarationFormValues, consignorId: string): Reco
 /** A file's trades, or why the whole file is refused (in the user's language). */
 function importOf(t: Translator, data: Buffer, role: 'vendor' | 'agent', party: string | null): ParsedImport | string {
     try {
-        return tradesFromRows(parseCsv(decodeSpreadsheetText(data)), role, party ?? '');
+        return tradesFromRows(spreadsheetRows(data), role, party ?? '');
     } catch (error) {
         if (!(error instanceof ImportRefused)) throw error;
         if (error.reason === 'noHeader') return t.t('import.noHeader', { columns: error.detail });
         if (error.reason === 'tooMany') return t.t('import.tooMany', { max: MAX_IMPORT_TRADES });
         if (error.reason === 'badCsv') return t.t('import.badCsv', { where: error.detail });
+        if (error.reason === 'badXlsx') return t.t('import.badXlsx', { why: error.detail });
+        if (error.reason === 'oldExcel') return t.t('import.oldExcel');
         return t.t('import.empty');
     }
 }
@@ -248,15 +253,26 @@ export function mountWritePages(router: Router, kit: PageKit): void {
     const today = (): string => businessDateOf(new Date(kit.now()).toISOString());
 
     // ---- register a trade
-    const goodsOf = async (v: PageVisit, res: Response): Promise<GoodsChoice[]> => {
-        const trades = (await api.read('listTrades', callerOf(v, res), {
-            query: { vendorId: v.principal.party ?? '', pageSize: '100' },
-        })) as TradePage;
-        const goods = new Map<string, string>();
-        for (const trade of trades.items)
-            for (const line of trade.lines)
-                goods.set(line.goodsCode, `${line.goodsCode} · ${line.nameEn} · ${line.hsCode} · ${line.unit}`);
-        return [...goods].map(([goodsCode, label]) => ({ goodsCode, label }));
+    /** The vendor's own ACTIVE goods from its registry (the read model's goods list); none when it is not open. */
+    const goodsOf = async (v: PageVisit, res: Response): Promise<GoodsChoice[] | undefined> => {
+        try {
+            const page = (await api.read('workListGoods', callerOf(v, res), {
+                query: { status: 'ACTIVE', limit: String(MAX_PICKER_GOODS) },
+            })) as { items: z.output<typeof GoodsItem>[] };
+            return page.items.map((goods) => ({
+                goodsCode: goods.goodsCode,
+                label: [
+                    goods.goodsCode,
+                    v.t.language === 'zh' ? goods.nameCn : goods.nameEn,
+                    goods.hsCode,
+                    goods.unit,
+                ].join(' · '),
+            }));
+        } catch (error) {
+            // the form still works by typing goods codes; the ledger checks them (V03) on submit
+            if (toApiError(error).code === 'READ_MODEL_UNAVAILABLE') return undefined;
+            throw error;
+        }
     };
 
     const renderTradeForm = async (
@@ -272,7 +288,8 @@ export function mountWritePages(router: Router, kit: PageKit): void {
             csrf: v.session.csrf,
             formKey: newToken(),
             values,
-            goods,
+            goods: goods ?? [],
+            goodsUnavailable: goods === undefined,
             fieldErrors,
             ...(formError === undefined ? {} : { formError }),
         });
@@ -330,6 +347,52 @@ export function mountWritePages(router: Router, kit: PageKit): void {
                     rest === undefined ? undefined : errorBox(v.t, rest),
                 );
             }
+        },
+    );
+
+    /** The registry entries of `codes` the vendor can see (its own); undefined when the read model is not open. */
+    const knownGoods = async (
+        v: PageVisit,
+        res: Response,
+        codes: readonly string[],
+    ): Promise<KnownGoods | undefined> => {
+        const known = new Map<string, { ownerId: string; status: 'ACTIVE' | 'VOID' }>();
+        try {
+            for (const code of codes.filter((c) => GOODS_CODE.test(c))) {
+                // goodsCode order: an exact code comes before every longer code it begins
+                const page = (await api.read('workListGoods', callerOf(v, res), {
+                    query: { q: code, sort: 'goodsCode', limit: '1' },
+                })) as { items: z.output<typeof GoodsItem>[] };
+                const found = page.items.find((goods) => goods.goodsCode === code);
+                if (found !== undefined) known.set(code, { ownerId: found.ownerId, status: found.status });
+            }
+        } catch (error) {
+            if (toApiError(error).code === 'READ_MODEL_UNAVAILABLE') return undefined;
+            throw error;
+        }
+        return known;
+    };
+
+    // the live check of the form while it is filled in: the submit's own schema and rules, per field, as JSON
+    router.post(
+        '/trades/new/validate',
+        visit,
+        requireSession,
+        form,
+        requireCsrf,
+        gate(PAGES.newTrade),
+        async (req: Request, res: Response) => {
+            const v = signedInOf(res);
+            const values = tradeValuesOf(req.body);
+            const body = tradeBodyOf(values, v.principal.party ?? '');
+            const known = await knownGoods(v, res, goodsCodesOf(body));
+            const fields: Record<string, string> = {};
+            for (const problem of tradeProblems(body, known, today())) {
+                for (const [id, message] of Object.entries(fieldErrorsOf(v.t, problem, values).fields)) {
+                    fields[id] ??= message;
+                }
+            }
+            res.json({ fields });
         },
     );
 

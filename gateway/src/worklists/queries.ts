@@ -801,3 +801,73 @@ export function whereParties<O>(
     }
     return q;
 }
+
+// Goods registry ----------------------------------------------------------------------------------------------
+
+export const GOODS_SORTS = { filedAt: 'goods.filed_at', goodsCode: 'goods.goods_code' } as const;
+export type GoodsSort = keyof typeof GOODS_SORTS;
+
+export interface GoodsFilter {
+    readonly status?: readonly string[];
+    /** The merchant that owns the entry. */
+    readonly owner?: string | undefined;
+    /** HS code prefix. */
+    readonly hsCode?: string | undefined;
+    /** goodsCode prefix, or a Chinese / English name containing it. */
+    readonly q?: string | undefined;
+}
+
+export interface GoodsRow {
+    readonly goods_code: string;
+    readonly owner_id: string;
+    readonly producer_id: string;
+    readonly hs_code: string;
+    readonly name_cn: string;
+    readonly name_en: string;
+    readonly unit: string;
+    readonly status: string;
+    readonly filed_at: string;
+    readonly tx_id: string;
+    readonly block_number: number;
+}
+
+export async function listGoods(
+    model: ReadModelHandle,
+    scope: RowScope,
+    filter: GoodsFilter,
+    spec: PageSpec<GoodsSort>,
+): Promise<Page<GoodsRow>> {
+    const { dialect } = model;
+    let query = scoped(
+        model.db
+            .selectFrom('goods')
+            .select([
+                'goods.goods_code',
+                'goods.owner_id',
+                'goods.producer_id',
+                'goods.hs_code',
+                'goods.name_cn',
+                'goods.name_en',
+                'goods.unit',
+                'goods.status',
+                'goods.filed_at',
+                'goods.tx_id',
+                'goods.block_number',
+            ]),
+        scope,
+    );
+    query = anyOf(query, 'goods.status', filter.status);
+    query = equals(query, 'goods.owner_id', filter.owner);
+    const { hsCode, q: text } = filter;
+    if (hsCode !== undefined) query = query.where(startsWith(dialect, 'goods.hs_code', hsCode));
+    if (text !== undefined) {
+        query = query.where((eb) =>
+            eb.or([
+                ...(ID_TEXT.test(text) ? [startsWith(dialect, 'goods.goods_code', text)] : []),
+                contains(dialect, 'goods.name_cn', text),
+                contains(dialect, 'goods.name_en', text),
+            ]),
+        );
+    }
+    return page(query, spec, GOODS_SORTS, 'goods.goods_code');
+}

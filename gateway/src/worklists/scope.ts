@@ -8,7 +8,7 @@ import { ROLES, type Role } from '../../../chaincode/src/vocabulary';
  * the caller, as the chaincode's `own` rule for that transaction does.
  */
 
-export type WorkListName = 'trades' | 'declarations' | 'receipts' | 'riskFlags' | 'exemptions' | 'parties';
+export type WorkListName = 'trades' | 'declarations' | 'receipts' | 'riskFlags' | 'exemptions' | 'parties' | 'goods';
 
 /** The caller as the ledger sees it: MSP, role and party from its certificate. */
 export interface ListCaller {
@@ -60,6 +60,8 @@ export const WORK_LISTS: Readonly<Record<WorkListName, WorkListSpec>> = {
         own: { vendor: asParty('exemptions.merchant_id') },
     },
     parties: { mirrors: ['PartyContract.ListPartiesByType'], own: {} },
+    // the registry a caller keeps: the operator all of it, a vendor the goods it owns (it reads others' one by one)
+    goods: { mirrors: ['GoodsContract.RegisterGoods'], own: { vendor: asParty('goods.owner_id') } },
 };
 
 /**

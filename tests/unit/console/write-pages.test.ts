@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import type request from 'supertest';
 import { Translator } from '../../../gateway/src/console/i18n';
 import {
@@ -12,6 +12,8 @@ import { importJobPage } from '../../../gateway/src/console/views/trade-import';
 import { tradeList, type TradePage } from '../../../gateway/src/console/views/trades';
 import { trade } from '../gateway/ledger-answers';
 import { harness, type Harness } from '../gateway/harness';
+import { registryReadModel } from './registry';
+import { xlsxOf, type Cell } from './xlsx-fixture';
 import { answerConsolePages, answerWritePages, browser, csrfOf, gb18030, signIn, UNREGISTERED_GOODS } from './support';
 
 const TX = '7'.repeat(64);
@@ -34,9 +36,25 @@ describe('console write pages: register, import, declare', () => {
     let h: Harness;
     let vendor: string;
     let agent: string;
+    let registry: Awaited<ReturnType<typeof registryReadModel>>;
+
+    beforeAll(async () => {
+        // V-0001 keeps two goods (one voided); another vendor's goods are never offered to it
+        registry = await registryReadModel(
+            ['V-0001', 'V-0002'],
+            [
+                ['G-1', 'V-0001', { nameCn: '毛绒玩具', nameEn: 'Plush toy', hsCode: '9503006000' }],
+                ['G-OLD', 'V-0001', { status: 'VOID' }],
+                ['G-THEIRS', 'V-0002'],
+            ],
+        );
+    }, 60_000);
+    afterAll(async () => {
+        await registry.cleanup();
+    });
 
     beforeEach(() => {
-        h = harness();
+        h = harness({ readModels: registry.readModels });
         vendor = h.user('MarketOrg', 'vendor1', 'vendor', 'V-0001');
         agent = h.user('MarketOrg', 'agent1', 'agent', 'A-0001');
         answerConsolePages(h.ledger, TX);
@@ -75,7 +93,9 @@ describe('console write pages: register, import, declare', () => {
             const client = await signedIn(vendor);
             const page = await client.get('/trades/new');
             expect(page.status).toBe(200);
-            expect(page.text).toContain('<option value="G-1">G-1 · Plush toy · 9503006000 · PCS</option>');
+            const offered = [...page.text.matchAll(/<option value="(G-[^"]*)">([^<]*)</g)].map((m) => [m[1], m[2]]);
+            expect(offered).toEqual([['G-1', 'G-1 · 毛绒玩具 · 9503006000 · PCS']]);
+            expect((await client.get('/trades/new?lang=en')).text).toContain('G-1 · Plush toy · 9503006000 · PCS');
             const form = registerForm(csrfOf(page.text));
             const res = await client.post('/trades/new').type('form').send(form);
             expect(res.status).toBe(303);
@@ -91,6 +111,21 @@ describe('console write pages: register, import, declare', () => {
                 lines: [{ lineId: 'L1', goodsCode: 'G-1', qty: 1200, unitPrice: 250, amount: 300_000 }],
             });
             expect(submits[0]?.certificate).toContain('|vendor1|vendor|V-0001');
+        });
+
+        it('still lets the vendor type goods codes when its registry cannot be read (read model not open)', async () => {
+            const bare = harness();
+            try {
+                const client = browser(bare.app);
+                await signIn(client, bare.user('MarketOrg', 'vendor1', 'vendor', 'V-0001'));
+                const page = await client.get('/trades/new');
+
+                expect(page.status).toBe(200);
+                expect(page.text).toContain('暂时无法读取您的商品清单');
+                expect(page.text).toContain('id="line-0-goodsCode"');
+            } finally {
+                bare.cleanup();
+            }
         });
 
         it('shows goods not in the registry refused under V03, in Chinese, at the goods field', async () => {
@@ -195,6 +230,49 @@ describe('console write pages: register, import, declare', () => {
                 `11,T-IMP-0010,违反规则 V03：商品不在适用范围：未备案，或并非该经营户备案的商品,RULE_V03,goods ${UNREGISTERED_GOODS} is not registered`,
             );
             expect(text.trim().split('\r\n')).toHaveLength(501);
+        });
+
+        it('imports an .xlsx workbook as it imports the same rows in CSV: dates and prices from cells, per-row results', async () => {
+            const client = await signedIn(vendor);
+            const csv = parseCsv(importRows(500));
+            // as Excel saves it: the date a date-styled serial (46082 is 2026-03-01), quantities and prices numbers
+            const rows: Cell[][] = csv.map((row, i) =>
+                i === 0
+                    ? row
+                    : row.map((value, column) =>
+                          column === 1 && value === '2026-03-01'
+                              ? { number: '46082', style: 'date' }
+                              : column === 6 || column === 7
+                                ? { number: value.replace(/,/g, '') }
+                                : value,
+                      ),
+            );
+            const res = await upload(client, xlsxOf([{ name: '交易', rows }]), 'trades.xlsx');
+            expect(res.status).toBe(303);
+            const page = await finished(client, String(res.headers.location));
+            expect(page.text).toContain('完成：共 500 行，449 行已登记，51 行被拒绝。');
+            expect(page.text).toMatch(/<td class="num">7<\/td>\s*<th scope="row">T-IMP-0006<\/th>\s*<td>\s*输入无效。/);
+            const chunks = h.ledger.submits('TradeContract:RegisterTrades');
+            const first = (
+                JSON.parse(chunks[0]?.args[0] ?? '[]') as { tradeDate: string; lines: { unitPrice: number }[] }[]
+            )[0];
+            expect(first).toMatchObject({ tradeDate: '2026-03-01', lines: [{ unitPrice: 123_450 }] });
+        });
+
+        it('refuses a damaged workbook whole, saying so in the person’s language, and sends nothing', async () => {
+            const client = await signedIn(vendor);
+            const workbook = xlsxOf([{ name: 'S', rows: [['交易单号']] }]);
+            const res = await upload(client, workbook.subarray(0, workbook.length - 40), 'trades.xlsx');
+            const old = await upload(
+                client,
+                Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(512)]),
+                'trades.xls',
+            );
+
+            expect([res.status, old.status]).toEqual([400, 400]);
+            expect(res.text).toContain('无法按 Excel 工作簿读取此文件');
+            expect(old.text).toContain('这是旧版（.xls）或设有密码的工作簿');
+            expect(h.ledger.submits('TradeContract:RegisterTrades')).toHaveLength(0);
         });
 
         it('reads UTF-8 with a BOM and English headers; one trade’s lines on several rows', async () => {

@@ -94,6 +94,7 @@ describe('OpenAPI names the chaincode transactions behind each operation', () =>
             ['workListRiskFlags', 'riskFlags'],
             ['workListExemptions', 'exemptions'],
             ['workListParties', 'parties'],
+            ['workListGoods', 'goods'],
         ];
         const matrix = new Map(permissionTable());
         for (const [operationId, list] of lists) {

@@ -34,7 +34,7 @@ export function importForm(t: Translator, form: ImportForm): SafeHtml {
                 id="file"
                 name="file"
                 type="file"
-                accept=".csv,.txt,text/csv"
+                accept=".csv,.txt,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
                 required
                 aria-describedby="file-hint${invalid ? ' file-error' : ''}"
                 ${invalid ? html`aria-invalid="true"` : ''}

@@ -23,7 +23,7 @@ export interface TradeFormValues {
     readonly lines: readonly TradeLineValues[];
 }
 
-/** Goods the vendor may pick (its registry as its trades show it). */
+/** Goods the vendor may pick (its own ACTIVE registry entries). */
 export interface GoodsChoice {
     readonly goodsCode: string;
     readonly label: string;
@@ -35,6 +35,8 @@ export interface TradeForm {
     readonly formKey: string;
     readonly values: TradeFormValues;
     readonly goods: readonly GoodsChoice[];
+    /** The registry could not be read (the read model is not open): goods codes are typed, not picked. */
+    readonly goodsUnavailable?: boolean;
     /** Field ID → the sentence shown at that field. */
     readonly fieldErrors: Readonly<Record<string, string>>;
     /** An error that belongs to no single field. */
@@ -113,6 +115,7 @@ function lineRows(t: Translator, form: TradeForm): SafeHtml {
                     }
                 </div>`,
         )}
+        ${form.goodsUnavailable === true ? html`<p class="hint" id="my-goods-unavailable">${t.t('newTrade.goodsUnavailable')}</p>` : ''}
         <datalist id="my-goods">
             ${form.goods.map((g) => html`<option value="${g.goodsCode}">${g.label}</option>`)}
         </datalist>
@@ -139,7 +142,7 @@ export function tradeForm(t: Translator, form: TradeForm): SafeHtml {
                 : ''
         }
         ${form.formError ?? ''}
-        <form method="post" action="/trades/new" class="card wide" novalidate>
+        <form method="post" action="/trades/new" class="card wide" novalidate data-validate="/trades/new/validate">
             ${csrfField(form.csrf)}<input type="hidden" name="_idem" value="${form.formKey}" />
             <input type="hidden" name="lineCount" value="${v.lines.length}" />
             <button type="submit" name="op" value="register" hidden></button>
@@ -179,5 +182,6 @@ export function tradeForm(t: Translator, form: TradeForm): SafeHtml {
             </div>
             ${lineRows(t, form)} ${field(t, form, 'remark', t.t('newTrade.remark'), input(v.remark))}
             <button type="submit" name="op" value="register">${t.t('newTrade.submit')}</button>
-        </form>`;
+        </form>
+        <script src="/console/assets/trade-validate.js"></script>`;
 }

@@ -3,6 +3,7 @@ import { defineRoute, type AnyRoute } from '../../http/route';
 import {
     listDeclarations,
     listExemptions,
+    listGoods,
     listParties,
     listReceipts,
     listRiskFlags,
@@ -12,6 +13,7 @@ import {
     WORK_LISTS,
     type DeclarationRow,
     type ExemptionRow,
+    type GoodsRow,
     type PartyRow,
     type ReceiptRow,
     type RiskFlagRow,
@@ -23,6 +25,8 @@ import {
     DeclarationListQuery,
     ExemptionItem,
     ExemptionListQuery,
+    GoodsItem,
+    GoodsListQuery,
     PartyItem,
     PartyListQuery,
     RECEIPT_STAGES,
@@ -140,6 +144,19 @@ const partyItem = (row: PartyRow): z.input<typeof PartyItem> => ({
     stallNo: row.stall_no,
     filedAt: row.filed_at,
     updatedAt: row.updated_at,
+    ...onLedger(row),
+});
+
+const goodsItem = (row: GoodsRow): z.input<typeof GoodsItem> => ({
+    goodsCode: row.goods_code,
+    ownerId: row.owner_id,
+    producerId: row.producer_id,
+    hsCode: row.hs_code,
+    nameCn: row.name_cn,
+    nameEn: row.name_en,
+    unit: row.unit,
+    status: row.status as z.input<typeof GoodsItem>['status'],
+    filedAt: row.filed_at,
     ...onLedger(row),
 });
 
@@ -298,6 +315,26 @@ export function worklistRoutes(readModels: ReadModels | undefined): AnyRoute[] {
                 const { model, scope, readModel } = await openList(readModels, principal, 'parties');
                 const result = await listParties(model, scope, query, pageOf(query, DATE_SORTS));
                 return { items: result.rows.map(partyItem), nextCursor: result.nextCursor, readModel };
+            },
+        }),
+        defineRoute({
+            method: 'get',
+            path: '/v1/worklists/goods',
+            operationId: 'workListGoods',
+            summary:
+                'The goods registry: a vendor the goods it owns (its trade form picks from them), the operator all',
+            description:
+                'Filters: status, owner, hsCode (prefix), q (goodsCode prefix or part of a name). ' +
+                readsLike('goods'),
+            tag,
+            roles: rolesOf('goods'),
+            errors,
+            query: GoodsListQuery,
+            response: workListPage(GoodsItem),
+            handle: async ({ principal, query }) => {
+                const { model, scope, readModel } = await openList(readModels, principal, 'goods');
+                const result = await listGoods(model, scope, query, pageOf(query, DATE_SORTS));
+                return { items: result.rows.map(goodsItem), nextCursor: result.nextCursor, readModel };
             },
         }),
         defineRoute({

@@ -271,6 +271,19 @@ export const PartyListQuery = z
     .refine(pairInOrder('tradeDateFrom', 'tradeDateTo'), pairError('tradeDateFrom', 'tradeDateTo'))
     .refine(pairInOrder('exitDateFrom', 'exitDateTo'), pairError('exitDateFrom', 'exitDateTo'));
 
+export const GoodsListQuery = z.strictObject({
+    ...common,
+    sort: sortEnum(['goodsCode', 'filedAt'], 'goodsCode'),
+    status: oneOrMore('status', ['ACTIVE', 'VOID']),
+    owner: FilterId('owner', 'the merchant that owns the entry (a vendor sees only its own whatever this says)'),
+    hsCode: z
+        .string()
+        .regex(/^\d{2,10}$/, { error: 'hsCode must be 2..10 digits / hsCode 必须是 2 到 10 位数字' })
+        .optional()
+        .describe('HS code prefix'),
+    q: SearchText.optional().describe('goodsCode prefix, or part of the Chinese or English name'),
+});
+
 export const SearchQuery = z.strictObject({
     q: SearchText.describe('a tradeNo or declNo (or its beginning), or part of a party name (CJK included)'),
     limit: z.coerce
@@ -394,6 +407,19 @@ export const PartyItem = z.object({
     stallNo: z.string().nullable(),
     filedAt: z.string(),
     updatedAt: z.string(),
+    ...onLedger,
+});
+
+export const GoodsItem = z.object({
+    goodsCode: z.string(),
+    ownerId: z.string(),
+    producerId: z.string(),
+    hsCode: z.string(),
+    nameCn: z.string(),
+    nameEn: z.string(),
+    unit: z.string(),
+    status: z.enum(['ACTIVE', 'VOID']).describe('VOID goods take no new trade (V03)'),
+    filedAt: z.string(),
     ...onLedger,
 });
 

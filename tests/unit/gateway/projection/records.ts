@@ -2,6 +2,7 @@ import type {
     AllocationRecord,
     CustomsEvent,
     Declaration,
+    Goods,
     Party,
     PartyPrivate,
     PayerPrivate,
@@ -270,4 +271,27 @@ export function riskWrite(flagId: string, txId: string, overrides: Partial<RiskF
         ...overrides,
     };
     return { key: compositeKey('risk', flagId), value };
+}
+
+/** A goods registry entry of `ownerId`, as RegisterGoods writes it. */
+export function goodsWrite(
+    goodsCode: string,
+    ownerId: string,
+    txId: string,
+    overrides: Partial<Goods> = {},
+): WriteSpec {
+    const value: Goods = {
+        docType: 'goods',
+        goodsCode,
+        ownerId,
+        nameCn: '塑料玩具',
+        nameEn: 'plastic toys',
+        hsCode: '9503000090',
+        unit: 'PCS',
+        producerId: 'P001',
+        priceRange: { currency: 'USD', minUnitPrice: 10, maxUnitPrice: 5000 },
+        filedBy: signature(txId, 'MarketOrgMSP', 'vendor'),
+        ...overrides,
+    };
+    return { key: compositeKey('goods', goodsCode), value };
 }
