@@ -1,0 +1,123 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { peer } from '@hyperledger/fabric-protos';
+import { newLogger } from '../../gateway/src/ops/logger';
+import {
+    applyBlock,
+    dropPostgresReadModel,
+    openReadModel,
+    parseBlock,
+    Projector,
+    type BlockSource,
+    type BlockStream,
+    type ReadModelDatabase,
+} from '../../gateway/src/projection';
+import { genesisBlock, marketHistory } from './history';
+
+/**
+ * Projection catch-up over a generated market history (tests/bench/history.ts), no network: the blocks are real
+ * Fabric protobufs in memory, so what is timed is the projection alone. Three passes, each on a new read model:
+ * decode (parseBlock only), apply (the parsed blocks through applyBlock, timed as mapping rows, SQL and commit) and
+ * the whole projector (Projector over an in-memory peer: decode, apply and commit as the gateway runs them).
+ * BENCH_DATABASE_URL (postgres://…) measures PostgreSQL instead of SQLite.
+ */
+
+const CHAINCODE = 'mpt';
+const DATABASE_URL = process.env.BENCH_DATABASE_URL;
+
+/** A peer holding `blocks`: a stream delivers them from any block on, then stays open as the deliver service does. */
+function memoryPeer(blocks: readonly peer.BlockAndPrivateData[]): BlockSource {
+    return {
+        height: () => Promise.resolve(blocks.length),
+        open: (start: number): Promise<BlockStream> => {
+            let closed = false;
+            let wake: (() => void) | undefined;
+            const stream: BlockStream = {
+                close: (): void => {
+                    closed = true;
+                    wake?.();
+                },
+                [Symbol.asyncIterator]: async function* (): AsyncGenerator<peer.BlockAndPrivateData> {
+                    for (const block of blocks.slice(start)) {
+                        if (closed) return;
+                        yield block;
+                    }
+                    if (!closed) await new Promise<void>((resolve) => (wake = resolve));
+                },
+            };
+            return Promise.resolve(stream);
+        },
+        close: (): void => undefined,
+    };
+}
+
+async function withReadModel<T>(run: (model: ReadModelDatabase) => Promise<T>): Promise<T> {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'mpt-bench-catch-up-'));
+    const name = `bench_catch_up_${process.pid}`;
+    const model = await openReadModel({ databaseUrl: DATABASE_URL, dataDir, name });
+    try {
+        return await run(model);
+    } finally {
+        await model.close();
+        if (DATABASE_URL !== undefined) await dropPostgresReadModel(DATABASE_URL, name);
+        rmSync(dataDir, { recursive: true, force: true });
+    }
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The whole projector from block 0 to the last block: ms. */
+function project(blocks: readonly peer.BlockAndPrivateData[]): Promise<number> {
+    return withReadModel(async (model) => {
+        const started = performance.now();
+        const projector = new Projector({
+            org: 'MarketOrg',
+            open: (): Promise<ReadModelDatabase> => Promise.resolve(model),
+            source: memoryPeer(blocks),
+            chaincode: CHAINCODE,
+            logger: newLogger('silent'),
+        });
+        projector.start();
+        try {
+            for (;;) {
+                const status = await projector.status();
+                if ((status.lastBlock ?? -1) >= blocks.length - 1) return performance.now() - started;
+                if (status.error !== undefined) throw new Error(status.error);
+                await sleep(5);
+            }
+        } finally {
+            await projector.stop();
+        }
+    });
+}
+
+const rate = (count: number, ms: number): string => `${Math.round((count * 1000) / ms).toLocaleString('en')}/s`;
+const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
+
+/** Runs the three passes over a history of `transactions` transactions and answers the report. */
+export async function catchUpHistory(transactions: number): Promise<string> {
+    const blocks = [genesisBlock(), ...marketHistory(transactions)];
+
+    let started = performance.now();
+    const parsed = blocks.map((block) => parseBlock(block, CHAINCODE));
+    const decodeMs = performance.now() - started;
+    const txs = parsed.reduce((sum, block) => sum + block.transactions.length, 0);
+
+    const applied = await withReadModel(async (model) => {
+        let rows = 0;
+        started = performance.now();
+        for (const block of parsed) rows += (await applyBlock(model.db, block)).rows;
+        return { rows, ms: performance.now() - started };
+    });
+
+    const projectedMs = await project(blocks);
+
+    return [
+        `catch-up of a market history (${DATABASE_URL === undefined ? 'SQLite' : 'PostgreSQL'}): ${txs} transactions in ${blocks.length} blocks, ${applied.rows} rows`,
+        `  decode (parseBlock)          ${seconds(decodeMs).padStart(9)}  ${rate(txs, decodeMs)} tx`,
+        `  apply (applyBlock, parsed)   ${seconds(applied.ms).padStart(9)}  ${rate(txs, applied.ms)} tx, ${rate(applied.rows, applied.ms)} rows`,
+        `  projector (decode + apply)   ${seconds(projectedMs).padStart(9)}  ${rate(txs, projectedMs)} tx, ${rate(applied.rows, projectedMs)} rows`,
+        '',
+    ].join('\n');
+}
