@@ -112,6 +112,12 @@ function groups(blocks: readonly ParsedBlock[]): ParsedBlock[][] {
     return group.length > 0 ? [...out, group] : out;
 }
 
+/** CPU time of this process (SQLite runs on its thread): on a shared machine, steadier than the wall clock. */
+const cpuMs = (): number => {
+    const { user, system } = process.cpuUsage();
+    return (user + system) / 1000;
+};
+
 const rate = (count: number, ms: number): string => `${Math.round((count * 1000) / ms).toLocaleString('en')}/s`;
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
 
@@ -120,8 +126,10 @@ export async function catchUpHistory(transactions: number): Promise<string> {
     const blocks = [genesisBlock(), ...marketHistory(transactions)];
 
     let started = performance.now();
+    let cpu = cpuMs();
     const parsed = blocks.map((block) => parseBlock(block, CHAINCODE));
     const decodeMs = performance.now() - started;
+    const decodeCpuMs = cpuMs() - cpu;
     const txs = parsed.reduce((sum, block) => sum + block.transactions.length, 0);
 
     const applied = await withReadModel(async (model) => {
@@ -129,24 +137,31 @@ export async function catchUpHistory(transactions: number): Promise<string> {
         let writeMs = 0;
         let commitMs = 0;
         started = performance.now();
+        const cpuStarted = cpuMs();
         for (const group of groups(parsed)) {
             const { timings, ...done } = await applyBlocks(model.db, group);
             rows += done.rows;
             writeMs += timings.writeMs;
             commitMs += timings.commitMs;
         }
-        return { rows, ms: performance.now() - started, writeMs, commitMs };
+        return { rows, ms: performance.now() - started, cpuMs: cpuMs() - cpuStarted, writeMs, commitMs };
     });
 
+    cpu = cpuMs();
     const projectedMs = await project(blocks);
+    const projectedCpuMs = cpuMs() - cpu;
 
+    const line = (name: string, ms: number, cpu: number, rows?: number): string =>
+        `  ${name.padEnd(28)} ${seconds(ms).padStart(9)} ${rate(txs, ms).padStart(8)} tx` +
+        (rows === undefined ? '' : `, ${rate(rows, ms)} rows`) +
+        `; CPU ${seconds(cpu)}: ${rate(txs, cpu)} tx per CPU-second`;
     return [
         `catch-up of a market history (${DATABASE_URL === undefined ? 'SQLite' : 'PostgreSQL'}): ${txs} transactions in ${blocks.length} blocks, ${applied.rows} rows`,
-        `  decode (parseBlock)          ${seconds(decodeMs).padStart(9)}  ${rate(txs, decodeMs)} tx`,
-        `  apply (applyBlocks, parsed)  ${seconds(applied.ms).padStart(9)}  ${rate(txs, applied.ms)} tx, ${rate(applied.rows, applied.ms)} rows`,
+        line('decode (parseBlock)', decodeMs, decodeCpuMs),
+        line('apply (applyBlocks, parsed)', applied.ms, applied.cpuMs, applied.rows),
         `    of which rows and SQL      ${seconds(applied.writeMs).padStart(9)}`,
         `    of which commit            ${seconds(applied.commitMs).padStart(9)}`,
-        `  projector (decode + apply)   ${seconds(projectedMs).padStart(9)}  ${rate(txs, projectedMs)} tx, ${rate(applied.rows, projectedMs)} rows`,
+        line('projector (decode + apply)', projectedMs, projectedCpuMs, applied.rows),
         '',
     ].join('\n');
 }
