@@ -4,11 +4,14 @@ import path from 'node:path';
 import { newLogger } from '../../gateway/src/ops/logger';
 import { startProjections } from '../../gateway/src/projection';
 import { FabricBlockSource } from '../../gateway/src/projection/fabric-source';
+import { transactionsIn } from '../../gateway/src/projection/groups';
 import type { Fixture } from './fixture';
 
 export interface CatchUp {
     /** Blocks 0..last, as many as the ledger had when the run began. */
     readonly blocks: number;
+    /** The transactions in those blocks (every envelope, configuration and invalid ones included). */
+    readonly transactions: number;
     /** A fresh MarketOrg read model projecting them (the gateway's read side: `startProjections`). */
     readonly projectedMs: number;
     /** The same blocks with their private data, only streamed from the same peer by the same identity. */
@@ -17,12 +20,17 @@ export interface CatchUp {
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Streams blocks 0..`last` from MarketOrg's peer and drops them: what the projection reads, without applying it. */
-async function stream(source: FabricBlockSource, last: number): Promise<number> {
+/**
+ * Streams blocks 0..`last` from MarketOrg's peer and drops them: what the projection reads, without applying it.
+ * Answers the time taken and the transactions in those blocks.
+ */
+async function stream(source: FabricBlockSource, last: number): Promise<{ ms: number; transactions: number }> {
     const started = performance.now();
     const blocks = await source.open(0);
+    let transactions = 0;
     try {
         for await (const item of blocks) {
+            transactions += transactionsIn(item);
             if ((item.getBlock()?.getHeader()?.getNumber() ?? -1) >= last) {
                 break;
             }
@@ -30,7 +38,7 @@ async function stream(source: FabricBlockSource, last: number): Promise<number> 
     } finally {
         blocks.close();
     }
-    return performance.now() - started;
+    return { ms: performance.now() - started, transactions };
 }
 
 /** A new MarketOrg read model, from block 0 until it holds block `last`; fails after `timeoutMs`. */
@@ -69,9 +77,9 @@ export async function catchUp(fixture: Fixture, timeoutMs: number): Promise<Catc
     const source = new FabricBlockSource(fixture.marketOrg, fixture.registrar, fixture.profile.channel);
     try {
         const last = (await source.height()) - 1;
-        const streamedMs = await stream(source, last);
+        const streamed = await stream(source, last);
         const projectedMs = await project(fixture, last, timeoutMs);
-        return { blocks: last + 1, projectedMs, streamedMs };
+        return { blocks: last + 1, transactions: streamed.transactions, projectedMs, streamedMs: streamed.ms };
     } finally {
         source.close();
     }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { applyBlock, openReadModel, type ParsedBlock, type ReadModelDatabase } from '../../gateway/src/projection';
 import type { LedgerTransaction, LedgerWrite } from '../../gateway/src/projection/blocks';
 import { listDeclarations, listTrades, type RowScope } from '../../gateway/src/worklists';
+import { catchUpHistory } from './catch-up-history';
 import { measure, type Measured } from './measure';
 
 /**
@@ -13,7 +14,11 @@ import { measure, type Measured } from './measure';
  * transaction) followed by the declaration of those trades. See tests/bench/README.md "Read model at 1M trades".
  */
 
-const SIZES = (process.env.BENCH_READ_MODEL_SIZES ?? '10000,100000,1000000').split(',').map(Number);
+const SIZES = (process.env.BENCH_READ_MODEL_SIZES ?? '10000,100000,1000000')
+    .split(',')
+    .filter((size) => size !== '')
+    .map(Number);
+const CATCH_UP_TXS = Number(process.env.BENCH_CATCH_UP_TXS ?? 20_000);
 const TRADES_PER_TX = 50;
 const TXS_PER_BLOCK = 10;
 const CALLS = Number(process.env.BENCH_READ_MODEL_CALLS ?? 300);
@@ -199,7 +204,7 @@ async function measurements(model: ReadModelDatabase, trades: number): Promise<R
 
 const ms = (n: number): string => n.toFixed(2).padStart(8);
 
-async function main(): Promise<void> {
+async function readModelSizes(): Promise<void> {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'mpt-bench-read-model-'));
     const model = await openReadModel({ dataDir, name: 'MarketOrg' });
     const results: Row[] = [];
@@ -252,6 +257,11 @@ async function main(): Promise<void> {
         }
     }
     if (results.some((r) => r.measured.errors > 0)) process.exitCode = 1;
+}
+
+async function main(): Promise<void> {
+    if (CATCH_UP_TXS > 0) process.stdout.write(await catchUpHistory(CATCH_UP_TXS));
+    if (SIZES.length > 0) await readModelSizes();
 }
 
 void main();

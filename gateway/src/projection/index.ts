@@ -1,6 +1,7 @@
 /** The read side: each organisation's projection of its own peer's ledger (see docs/read-side.md). */
 export {
     applyBlock,
+    applyBlocks,
     BlockGap,
     nextBlock,
     readCheckpoint,

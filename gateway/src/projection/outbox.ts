@@ -1,4 +1,5 @@
 import type { Transaction } from 'kysely';
+import { chunks } from './batches';
 import type { LedgerTransaction } from './blocks';
 import type { RowChange } from './records';
 import type { OutboxTable, ReadModel } from './schema';
@@ -123,32 +124,42 @@ export function subscriptionTakes(
 }
 
 /**
- * Writes the event to the outbox and a PENDING delivery for each subscription that takes it, inside the block's
- * database transaction: both exist iff the block is applied. A block applied again adds nothing twice.
+ * Writes the events to the outbox and a PENDING delivery for each subscription that takes one, inside the blocks'
+ * database transaction: both exist iff the blocks are applied. An event already in the outbox (its block applied
+ * again) adds nothing twice. A few multi-row statements for any number of events.
  */
-export async function writeOutbox(trx: Transaction<ReadModel>, entry: OutboxTable): Promise<void> {
-    const inserted = await trx
-        .insertInto('outbox')
-        .values(entry)
-        .onConflict((conflict) => conflict.column('event_id').doNothing())
-        .executeTakeFirst();
-    if (inserted.numInsertedOrUpdatedRows === 0n) return;
+export async function writeOutbox(trx: Transaction<ReadModel>, entries: readonly OutboxTable[]): Promise<void> {
+    const inserted: OutboxTable[] = [];
+    for (const batch of chunks(entries)) {
+        const ids = await trx
+            .insertInto('outbox')
+            .values(batch)
+            .onConflict((conflict) => conflict.column('event_id').doNothing())
+            .returning('event_id')
+            .execute();
+        const fresh = new Set(ids.map(({ event_id }) => event_id));
+        inserted.push(...batch.filter((entry) => fresh.has(entry.event_id)));
+    }
+    if (inserted.length === 0) return;
     const subscriptions = await trx
         .selectFrom('webhook_subscriptions')
         .select(['subscription_id', 'event_types', 'clusters'])
         .execute();
+    if (subscriptions.length === 0) return;
     const now = new Date().toISOString();
-    const deliveries = subscriptions
-        .filter((subscription) => subscriptionTakes(subscription, entry))
-        .map((subscription) => ({
-            subscription_id: subscription.subscription_id,
-            event_id: entry.event_id,
-            state: 'PENDING' as const,
-            attempts: 0,
-            next_attempt_at: 0,
-            last_status: null,
-            last_error: null,
-            updated_at: now,
-        }));
-    if (deliveries.length > 0) await trx.insertInto('webhook_deliveries').values(deliveries).execute();
+    const deliveries = inserted.flatMap((entry) =>
+        subscriptions
+            .filter((subscription) => subscriptionTakes(subscription, entry))
+            .map((subscription) => ({
+                subscription_id: subscription.subscription_id,
+                event_id: entry.event_id,
+                state: 'PENDING' as const,
+                attempts: 0,
+                next_attempt_at: 0,
+                last_status: null,
+                last_error: null,
+                updated_at: now,
+            })),
+    );
+    for (const batch of chunks(deliveries)) await trx.insertInto('webhook_deliveries').values(batch).execute();
 }

@@ -1,8 +1,9 @@
 import type { peer } from '@hyperledger/fabric-protos';
 import type { Logger } from '../ops/logger';
-import { applyBlock, nextBlock, readCheckpoint, type ApplyOptions } from './apply';
+import { applyBlocks, nextBlock, readCheckpoint, type ApplyOptions } from './apply';
 import { parseBlock } from './blocks';
 import type { ReadModelDatabase } from './database';
+import { deliveredGroups, transactionsIn, type GroupLimits } from './groups';
 
 /** Blocks with private data from one org's peer. */
 export interface BlockSource {
@@ -51,6 +52,8 @@ export interface ProjectorOptions {
     /** How long a peer height lookup for the status may take (default 2 s). */
     readonly heightTimeoutMs?: number;
     readonly apply?: ApplyOptions;
+    /** How many blocks already delivered one database transaction may take (default: GROUP_LIMITS of groups.ts). */
+    readonly groupLimits?: GroupLimits;
 }
 
 /** How long a peer height asked for {@link Projector.status} is reused. */
@@ -81,8 +84,9 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 
 /**
  * Keeps one organisation's read model equal to its peer's ledger: reads the checkpoint, asks the peer for every
- * block after it (with the private data the peer holds), applies each block in one database transaction with the
- * checkpoint, and follows new blocks as they commit. Any failure (peer gone, database full) is logged, shown in
+ * block after it (with the private data the peer holds), applies the blocks delivered so far in one database
+ * transaction with the checkpoint (many while catching up, each new block alone once following), and follows new
+ * blocks as they commit. Any failure (peer gone, database full) is logged, shown in
  * {@link status}, and followed by a reconnect from the checkpoint after a backoff: never a gap, never a duplicate.
  */
 export class Projector {
@@ -116,7 +120,7 @@ export class Projector {
         this.#running ??= this.#run();
     }
 
-    /** Stops after the block being applied (its database transaction commits or rolls back whole). */
+    /** Stops after the blocks being applied (their database transaction commits or rolls back whole). */
     async stop(): Promise<void> {
         this.#stop.abort();
         this.#stream?.close();
@@ -193,16 +197,17 @@ export class Projector {
             'projection started',
         );
         try {
-            for await (const delivered of stream) {
+            const groups = deliveredGroups(stream, transactionsIn, this.#options.groupLimits);
+            for await (const delivered of groups) {
                 if (this.#stopped()) return;
-                const block = parseBlock(delivered, this.#options.chaincode);
-                const applied = await applyBlock(db, block, this.#options.apply);
+                const blocks = delivered.map((block) => parseBlock(block, this.#options.chaincode));
+                const applied = await applyBlocks(db, blocks, this.#options.apply);
                 if (applied.applied) {
-                    this.#lastBlock = block.number;
+                    this.#lastBlock = applied.blockNumber;
                     this.#transactions += applied.transactions;
                 }
                 this.#error = undefined;
-                if (block.number + 1 >= this.#knownHeight) this.#state = 'following';
+                if (applied.blockNumber + 1 >= this.#knownHeight) this.#state = 'following';
             }
         } finally {
             stream.close();

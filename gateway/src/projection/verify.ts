@@ -2,16 +2,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import { applyBlock, readCheckpoint, type Checkpoint } from './apply';
+import { applyBlocks, readCheckpoint, type Checkpoint } from './apply';
 import { parseBlock } from './blocks';
 import { openReadModel, type ReadModelDatabase } from './database';
+import { deliveredGroups, transactionsIn } from './groups';
 import { PROJECTED_TABLE_KEYS } from './migrations';
 import type { BlockSource } from './projector';
 import type { ReadModel } from './schema';
 
 /**
  * Proof that a read model equals its ledger (issue #9 item 7): the chain is read again from block 0 from the org's
- * own peer, applied with the projector's own code (applyBlock) into a scratch SQLite read model, and every table is
+ * own peer, applied with the projector's own code (applyBlocks) into a scratch SQLite read model, and every table is
  * compared with the live one, row by row, by primary key. The live model is read in one snapshot (a read transaction)
  * so a projector still following cannot make a row look altered; the scratch model is built up to that snapshot's
  * checkpoint. Memory stays bounded: both models are read in pages of PAGE rows.
@@ -359,16 +360,18 @@ async function checkpointProblems(
     return problems.sort((a, b) => a.blockNumber - b.blockNumber);
 }
 
-/** Applies blocks 0..`lastBlock` from `source` to the scratch read model with the projector's own code. */
+/** Applies blocks 0..`lastBlock` from `source` to the scratch read model with the projector's own code, grouped alike. */
 async function replay(scratch: Kysely<ReadModel>, options: VerifyOptions, lastBlock: number): Promise<void> {
     if (lastBlock < 0) return;
     const stream = await options.source.open(0);
     try {
-        for await (const delivered of stream) {
-            const block = parseBlock(delivered, options.chaincode);
-            await applyBlock(scratch, block);
-            options.onProgress?.({ phase: 'replay', blockNumber: block.number, lastBlock });
-            if (block.number >= lastBlock) return;
+        for await (const delivered of deliveredGroups(stream, transactionsIn)) {
+            const blocks = delivered
+                .map((block) => parseBlock(block, options.chaincode))
+                .filter((block) => block.number <= lastBlock);
+            const applied = await applyBlocks(scratch, blocks);
+            options.onProgress?.({ phase: 'replay', blockNumber: applied.blockNumber, lastBlock });
+            if (applied.blockNumber >= lastBlock) return;
         }
     } finally {
         stream.close();

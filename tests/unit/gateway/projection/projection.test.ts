@@ -6,6 +6,7 @@ import { peer } from '@hyperledger/fabric-protos';
 import pino from 'pino';
 import {
     applyBlock,
+    applyBlocks,
     BlockGap,
     openReadModel,
     parseBlock,
@@ -277,6 +278,36 @@ describe.each(DIALECTS)('the read model on %s', (dialect) => {
         expect(await readCheckpoint(db)).toEqual({ blockNumber: 5, txId: 'tx8', txCount: 7 });
     });
 
+    test('blocks applied together give the read model blocks applied one by one give, in one transaction', async () => {
+        const blocks = market();
+        const { db } = await open();
+        const oneByOne = await newTestModel(dialect);
+        await applyAll(oneByOne.database, blocks);
+        await applyBlock(db, parseBlock(blocks[0] ?? buildBlock(0, []), CHAINCODE));
+        const rest = blocks.map((block) => parseBlock(block, CHAINCODE));
+        // the first block again is skipped as a redelivery; the failure in the last block leaves none of them
+        const crash = (): void => {
+            throw new Error('process killed');
+        };
+        await expect(applyBlocks(db, rest, { afterTransaction: crash })).rejects.toThrow('process killed');
+        expect(await readCheckpoint(db)).toMatchObject({ blockNumber: 0 });
+
+        expect(await applyBlocks(db, rest)).toMatchObject({ blockNumber: 6, applied: true, transactions: 8 });
+        expect(await dump(db)).toEqual(await dump(oneByOne.database.db));
+        await oneByOne.cleanup();
+        expect(await applyBlocks(db, rest)).toMatchObject({ applied: false, transactions: 0 });
+        await expect(applyBlocks(db, [...rest.slice(0, 2), ...rest.slice(3)])).resolves.toMatchObject({
+            applied: false,
+        });
+    });
+
+    test('blocks with a gap among them are refused whole', async () => {
+        const { db } = await open();
+        const blocks = market().map((block) => parseBlock(block, CHAINCODE));
+        await expect(applyBlocks(db, [...blocks.slice(0, 2), ...blocks.slice(3)])).rejects.toThrow(BlockGap);
+        expect(await readCheckpoint(db)).toBeUndefined();
+    });
+
     test('a lifecycle transaction is no transaction of the chaincode: not in the transactions table', async () => {
         const { db } = await open();
         const lifecycle: TxSpec = {
@@ -348,7 +379,9 @@ describe.each(DIALECTS)('the read model on %s', (dialect) => {
     test('after a failure the projector reconnects and resumes from its checkpoint', async () => {
         const database = await open();
         const source = new MemoryPeer();
-        source.append(...market());
+        const blocks = market();
+        // the first blocks committed before the failing one arrives (blocks delivered together share a transaction)
+        source.append(...blocks.slice(0, 4));
         let failures = 1;
         const projector = new Projector({
             org: 'MarketOrg',
@@ -367,6 +400,8 @@ describe.each(DIALECTS)('the read model on %s', (dialect) => {
             },
         });
         projector.start();
+        await eventually(async () => (await readCheckpoint(database.db))?.blockNumber === 3);
+        source.append(...blocks.slice(4));
         await eventually(async () => (await readCheckpoint(database.db))?.blockNumber === 6);
         await projector.stop();
         expect(source.opens).toEqual([0, 4]);
