@@ -35,14 +35,14 @@ describe('a bulk registration split into transactions', () => {
     const post = (body: object, key = idem()): request.Test =>
         request(h.app).post('/v1/trades/bulk').set(bearer(vendor)).set('Idempotency-Key', key).send(body);
 
-    it('submits consecutive rows in transactions of 100 and answers every row at its place in the request', async () => {
-        const tradeNos = Array.from({ length: 250 }, (_, i) => (i === 130 ? 'TAKEN-130' : `T-${i}`));
+    it('submits consecutive rows in transactions of 50 and answers every row at its place in the request', async () => {
+        const tradeNos = Array.from({ length: 120 }, (_, i) => (i === 60 ? 'TAKEN-60' : `T-${i}`));
 
         const res = await post({ trades: tradeNos.map((no) => tradeRequest(no)) });
 
         expect(res.status).toBe(201);
         const submits = h.ledger.submits('TradeContract:RegisterTrades');
-        expect(submits.map(rowsOf)).toEqual([tradeNos.slice(0, 100), tradeNos.slice(100, 200), tradeNos.slice(200)]);
+        expect(submits.map(rowsOf)).toEqual([tradeNos.slice(0, 50), tradeNos.slice(50, 100), tradeNos.slice(100)]);
         const body = res.body as {
             result: {
                 results: { index: number; tradeNo: string; ok: boolean; code?: string }[];
@@ -54,20 +54,20 @@ describe('a bulk registration split into transactions', () => {
             blockNumber: string;
         };
         expect(body.result.results.map((row) => [row.index, row.tradeNo])).toEqual(tradeNos.map((no, i) => [i, no]));
-        expect(body.result.results[130]).toMatchObject({ ok: false, code: 'CONFLICT' });
-        expect([body.result.registered, body.result.failed]).toEqual([249, 1]);
+        expect(body.result.results[60]).toMatchObject({ ok: false, code: 'CONFLICT' });
+        expect([body.result.registered, body.result.failed]).toEqual([119, 1]);
         expect(body.result.transactions.map((t) => [t.firstIndex, t.rows])).toEqual([
-            [0, 100],
-            [100, 100],
-            [200, 50],
+            [0, 50],
+            [50, 50],
+            [100, 20],
         ]);
         expect(new Set(body.result.transactions.map((t) => t.txId)).size).toBe(3);
         expect(body).toMatchObject({ txId: body.result.transactions[0]?.txId });
-        expect(ROWS_PER_TRANSACTION).toBe(100);
+        expect(ROWS_PER_TRANSACTION).toBe(50);
     });
 
     it('sends a request in which a tradeNo repeats as one transaction, so the chaincode refuses the repeat', async () => {
-        const tradeNos = Array.from({ length: 150 }, (_, i) => (i === 149 ? 'T-0' : `T-${i}`));
+        const tradeNos = Array.from({ length: 80 }, (_, i) => (i === 79 ? 'T-0' : `T-${i}`));
 
         const res = await post({ trades: tradeNos.map((no) => tradeRequest(no)) });
 
@@ -76,10 +76,10 @@ describe('a bulk registration split into transactions', () => {
     });
 
     it('fails the request when one transaction fails; the retry submits only that one and answers every row', async () => {
-        const trades = Array.from({ length: 300 }, (_, i) => tradeRequest(`T-${i}`));
+        const trades = Array.from({ length: 150 }, (_, i) => tradeRequest(`T-${i}`));
         let failOnce = true;
         h.ledger.on('TradeContract:RegisterTrades', (args) => {
-            if (failOnce && rowsOf({ args }).includes('T-150')) {
+            if (failOnce && rowsOf({ args }).includes('T-75')) {
                 failOnce = false;
                 throw new LedgerUnavailable('peer unreachable');
             }
@@ -94,9 +94,9 @@ describe('a bulk registration split into transactions', () => {
         expect(retry.status).toBe(201);
         const submitted = h.ledger.submits('TradeContract:RegisterTrades').map((call) => rowsOf(call)[0]);
         // three at once, then only the one that failed
-        expect(submitted).toEqual(['T-0', 'T-100', 'T-200', 'T-100']);
+        expect(submitted).toEqual(['T-0', 'T-50', 'T-100', 'T-50']);
         const result = (retry.body as { result: { results: { index: number }[]; registered: number } }).result;
-        expect(result.registered).toBe(300);
+        expect(result.registered).toBe(150);
         expect(result.results.map((row) => row.index)).toEqual(trades.map((_, i) => i));
     });
 });

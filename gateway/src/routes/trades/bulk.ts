@@ -9,7 +9,7 @@ import type { BulkRegistration, BulkResult } from './schema';
  * once overlap those waits on the peers. Fixed here, not configured: a retry with the same Idempotency-Key must split
  * the same body the same way, so each journalled submission answers for the same rows.
  */
-export const ROWS_PER_TRANSACTION = 100;
+export const ROWS_PER_TRANSACTION = 50;
 
 export interface BulkChunk<T> {
     readonly firstIndex: number;

@@ -45,7 +45,7 @@ export function tradeRoutes(): AnyRoute[] {
             description:
                 'Every row must have the shape of `POST /v1/trades`: one malformed row refuses the whole request ' +
                 '(400, naming each bad row) and nothing is submitted. Well-formed rows go to the ledger in ' +
-                'transactions of up to 100 consecutive rows, submitted at once (one transaction when a tradeNo ' +
+                'transactions of up to 50 consecutive rows, submitted at once (one transaction when a tradeNo ' +
                 'repeats), where each row is registered or answers `{ok:false, code, message}` on its own ' +
                 '(a rule it breaks, a duplicate, a party it may not act for). Each transaction commits or fails as ' +
                 'a whole, not the request: when one fails the request answers that error, and a retry with the same ' +

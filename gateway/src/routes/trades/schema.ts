@@ -63,7 +63,7 @@ export const BulkRegistration = BulkResult.extend({
                 rows: z.number().int().describe('how many consecutive rows, from firstIndex, it carried'),
             }),
         )
-        .describe('the transactions that carried the rows, in row order (one per 100 rows)'),
+        .describe('the transactions that carried the rows, in row order (one per 50 rows)'),
 });
 
 export const TradeParams = z.strictObject({ tradeNo: Id });
