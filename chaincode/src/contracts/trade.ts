@@ -94,14 +94,28 @@ function tradeIndexes(trade: Trade): [IndexType, string[]][] {
         [IndexType.tradeByBuyer, [trade.buyerId, trade.tradeDate, trade.tradeNo]],
         [IndexType.tradeByAgent, [trade.agentId, trade.tradeDate, trade.tradeNo]],
         [IndexType.tradeByDate, [trade.tradeDate, trade.tradeNo]],
-        ...goodsIndexes(trade),
     ];
 }
 
-/** Which goods a trade uses, so a goods amendment knows when its HS code and unit are fixed (AMEND_AFTER_USE). */
-function goodsIndexes(trade: Trade): [IndexType, string[]][] {
-    const codes = [...new Set(trade.lines.map((line) => line.goodsCode))];
-    return codes.map((code) => [IndexType.tradeByGoods, [code, trade.tradeNo]]);
+/**
+ * Marks the goods a trade uses as used, so a goods amendment knows when its HS code and unit are fixed
+ * (AMEND_AFTER_USE, which asks only whether any mark exists). One key per goods, written once a transaction
+ * (`marked` holds those already written): a bulk of trades of the same goods costs one peer round trip, not one a
+ * row. Transactions may write the same mark at once: a write that was not read never conflicts at commit.
+ */
+async function markGoodsUsed(ctx: Context, trade: Trade, marked: Set<string>): Promise<void> {
+    for (const { goodsCode } of trade.lines) {
+        if (marked.has(goodsCode)) continue;
+        marked.add(goodsCode);
+        await putIndex(ctx, IndexType.tradeByGoods, [goodsCode]);
+    }
+}
+
+/** What the rows of one bulk registration share: facts read once, tradeNos seen, goods already marked used. */
+interface Batch {
+    readonly facts: Facts;
+    readonly seen: Set<string>;
+    readonly marked: Set<string>;
 }
 
 /** Statuses in which a trade may still be amended or cancelled (before consolidation). */
@@ -121,7 +135,7 @@ export class TradeContract extends Contract {
     async RegisterTrade(ctx: Context, tradeJson: string): Promise<string> {
         const input = parseJson(tradeJson, TRADE, 'trade');
         const actor = await authorize(ctx, 'TradeContract.RegisterTrade');
-        const trade = await this.#register(ctx, actor, input, new Facts(ctx));
+        const trade = await this.#register(ctx, actor, input, new Facts(ctx), new Set());
         emit(ctx, 'TradeRegistered', { tradeNo: trade.tradeNo, status: trade.status, riskFlags: trade.riskFlags });
         return jsonResult(trade);
     }
@@ -135,11 +149,10 @@ export class TradeContract extends Contract {
             'trades',
         );
         const actor = await authorize(ctx, 'TradeContract.RegisterTrades');
-        const cache = new Facts(ctx);
-        const seen = new Set<string>();
+        const batch: Batch = { facts: new Facts(ctx), seen: new Set(), marked: new Set() };
         const results: RowResult[] = [];
         for (const [index, row] of rows.entries()) {
-            results.push(await this.#registerRow(ctx, actor, cache, seen, index, row));
+            results.push(await this.#registerRow(ctx, actor, batch, index, row));
         }
         const ok = results.filter((r) => r.ok);
         emit(ctx, 'TradesRegistered', {
@@ -149,23 +162,16 @@ export class TradeContract extends Contract {
         return jsonResult({ results, registered: ok.length, failed: results.length - ok.length });
     }
 
-    async #registerRow(
-        ctx: Context,
-        actor: Actor,
-        cache: Facts,
-        seen: Set<string>,
-        index: number,
-        row: unknown,
-    ): Promise<RowResult> {
+    async #registerRow(ctx: Context, actor: Actor, batch: Batch, index: number, row: unknown): Promise<RowResult> {
         const tradeNo =
             typeof (row as { tradeNo?: unknown } | null)?.tradeNo === 'string'
                 ? (row as { tradeNo: string }).tradeNo
                 : null;
         try {
             const input = TRADE(row, `trades[${index}]`);
-            if (seen.has(input.tradeNo)) throw conflict(`trade ${input.tradeNo} appears twice in this batch`);
-            seen.add(input.tradeNo);
-            const trade = await this.#register(ctx, actor, input, cache);
+            if (batch.seen.has(input.tradeNo)) throw conflict(`trade ${input.tradeNo} appears twice in this batch`);
+            batch.seen.add(input.tradeNo);
+            const trade = await this.#register(ctx, actor, input, batch.facts, batch.marked);
             return { index, tradeNo, ok: true, status: trade.status, riskFlags: trade.riskFlags };
         } catch (error) {
             if (!(error instanceof ChaincodeError)) throw error;
@@ -173,7 +179,7 @@ export class TradeContract extends Contract {
         }
     }
 
-    async #register(ctx: Context, actor: Actor, input: TradeInput, cache: Facts): Promise<Trade> {
+    async #register(ctx: Context, actor: Actor, input: TradeInput, cache: Facts, marked: Set<string>): Promise<Trade> {
         assertOwns(actor, { vendor: input.vendorId, agent: input.agentId }, `trade ${input.tradeNo}`);
         const key = recordKey(ctx, RecordType.trade, input.tradeNo);
         if (await exists(ctx, key)) throw conflict(`trade ${input.tradeNo} is already registered`);
@@ -197,6 +203,7 @@ export class TradeContract extends Contract {
         const trade = await this.#withPriceFlags(ctx, actor, draft, facts.goods);
         await putRecord(ctx, key, trade);
         for (const [index, attributes] of tradeIndexes(trade)) await putIndex(ctx, index, attributes);
+        await markGoodsUsed(ctx, trade, marked);
         return trade;
     }
 
@@ -251,7 +258,7 @@ export class TradeContract extends Contract {
         };
         const result = await this.#withPriceFlags(ctx, actor, amended, facts.goods);
         await putRecord(ctx, recordKey(ctx, RecordType.trade, id), result);
-        for (const [index, attributes] of goodsIndexes(result)) await putIndex(ctx, index, attributes);
+        await markGoodsUsed(ctx, result, new Set());
         emit(ctx, 'TradeAmended', { tradeNo: id, status: result.status, amendments: result.amendments, reason: why });
         return jsonResult(result);
     }

@@ -16,7 +16,8 @@ export const IndexType = {
     tradeByBuyer: 'idx~trade~buyer', // [buyerId, tradeDate, tradeNo]
     tradeByAgent: 'idx~trade~agent', // [agentId, tradeDate, tradeNo]
     tradeByDate: 'idx~trade~date', // [tradeDate, tradeNo]
-    tradeByGoods: 'idx~trade~goods', // [goodsCode, tradeNo]: any version of the trade used the goods
+    // [goodsCode]: some trade used the goods, written once a transaction (older ledgers also hold [goodsCode, tradeNo])
+    tradeByGoods: 'idx~trade~goods',
     declarationByDate: 'idx~decl~date', // [declDate, declNo]
     declarationByConsignor: 'idx~decl~consignor', // [consignorId, declDate, declNo]
     declarationByBuyer: 'idx~decl~buyer', // [buyerId, declDate, declNo]

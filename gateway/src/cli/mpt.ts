@@ -125,7 +125,8 @@ export async function importTrades(gateway: GatewayClient, file: string, io: Io)
             body: { trades: rows },
             idempotencyKey: `mpt-import-${digest}-${start / CHUNK}`,
         });
-        io.err(`rows ${start + 1}-${start + chunk.length}: transaction ${answer.txId} in block ${answer.blockNumber}`);
+        const landed = answer.result.transactions.map((tx) => `${tx.txId} in block ${tx.blockNumber}`).join(', ');
+        io.err(`rows ${start + 1}-${start + chunk.length}: transactions ${landed}`);
         for (const row of answer.result.results) {
             const where = `row ${start + row.index + 1}${row.tradeNo ? ` (${row.tradeNo})` : ''}`;
             if (row.ok) {

@@ -17,7 +17,7 @@ import {
 import { FilingParams } from '../routes/exemptions/schema';
 import { EnrolBody, EnrolResponse, OnboardBody, OnboardResponse } from '../routes/onboarding/schema';
 import { BankCheckResult, CheckReceiptBody, ReceiptParams } from '../routes/receipts/schema';
-import { BulkResult, BulkTradesBody, TradeBody, TradeListQuery, TradeRecord } from '../routes/trades/schema';
+import { BulkRegistration, BulkTradesBody, TradeBody, TradeListQuery, TradeRecord } from '../routes/trades/schema';
 import { TradeItem, TradeListQuery as WorkListTradesQuery, workListPage } from '../routes/worklists/schema';
 
 /** One operation of `/openapi.json` as the client calls it, typed by the gateway's own zod schemas. */
@@ -73,7 +73,7 @@ export const OPERATIONS = {
         path: '/v1/trades/bulk',
         write: true,
         body: BulkTradesBody,
-        response: WriteResponse(BulkResult),
+        response: WriteResponse(BulkRegistration),
     },
     traceDeclarationLine: {
         method: 'get',

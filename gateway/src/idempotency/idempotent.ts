@@ -22,6 +22,14 @@ export interface Reply {
     readonly stored?: unknown;
 }
 
+interface JournalInput {
+    readonly fn: string;
+    readonly txId: string;
+    readonly payload: string;
+    readonly blockNumber?: string;
+    readonly state: 'committed' | 'unknown';
+}
+
 const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 
 /** JSON with sorted object keys, so equal bodies hash equally whatever the key order. */
@@ -114,13 +122,19 @@ export class Idempotency {
 
     /** A failed request that wrote nothing may be retried as new; one that (may have) written is kept. */
     async #forgetUnlessWritten(scope: string, record: IdempotencyRecord): Promise<void> {
-        if (record.submissions.length === 0) {
+        if (record.submissions.every((entry) => entry === null)) {
             await this.#store.delete(scope);
         }
     }
 
     #submitter(principal: Principal, scope: string, record: IdempotencyRecord): Submitter {
         let call = 0;
+        // submissions made at once (a split bulk request) journal in turn: an older copy of the record never lands last
+        let journalled: Promise<void> = Promise.resolve();
+        const journal = (index: number, entry: JournalInput): Promise<void> => {
+            journalled = journalled.catch(() => undefined).then(() => this.#journal(scope, record, index, entry));
+            return journalled;
+        };
         return {
             derivedId: (prefix) => `${prefix}-${scope.slice(0, 20).toUpperCase()}`,
             submit: async (request): Promise<SubmitResult> => {
@@ -130,10 +144,10 @@ export class Idempotency {
                     return resolved;
                 }
                 // journalled before it is sent for ordering, so a retry after a crash looks it up instead of resending
-                const endorsed = (txId: string, payload: string): Awaitable<void> =>
-                    this.#journal(scope, record, index, { fn: request.fn, txId, payload, state: 'unknown' });
+                const endorsed = (txId: string, payload: string): Promise<void> =>
+                    journal(index, { fn: request.fn, txId, payload, state: 'unknown' });
                 const result = await this.#ledger.submit(principal.identity, request, { endorsed });
-                await this.#journal(scope, record, index, { ...result, fn: request.fn, state: 'committed' });
+                await journal(index, { ...result, fn: request.fn, state: 'committed' });
                 return result;
             },
         };
@@ -164,17 +178,13 @@ export class Idempotency {
         if (status === undefined && this.#now() - Date.parse(entry.at) < this.#lostAfterMs) {
             throw new CommitUnknown(entry.txId, entry.payload);
         }
-        // committed as invalid, or lost: nothing was written, so it is safe to submit it anew
-        record.submissions.length = index;
+        // committed as invalid, or lost: nothing was written, so it is safe to submit it anew (later submissions were
+        // made at once with this one, or not yet: each keeps its own entry)
+        record.submissions[index] = null;
         return undefined;
     }
 
-    #journal(
-        scope: string,
-        record: IdempotencyRecord,
-        index: number,
-        entry: { fn: string; txId: string; payload: string; blockNumber?: string; state: 'committed' | 'unknown' },
-    ): Awaitable<void> {
+    #journal(scope: string, record: IdempotencyRecord, index: number, entry: JournalInput): Awaitable<void> {
         record.submissions[index] = {
             fn: entry.fn,
             txId: entry.txId,

@@ -21,8 +21,11 @@ export const RecordSchema = z.object({
     createdAt: z.string(),
     state: z.enum(['pending', 'done']),
     response: z.object({ status: z.number().int(), body: z.unknown() }).optional(),
-    /** Ledger submissions made for this request, in call order. */
-    submissions: z.array(JournalEntrySchema),
+    /**
+     * Ledger submissions made for this request, by call order; null where a submission made at once with later ones
+     * (a split bulk request) has not been journalled yet, or was lost and is to be submitted anew.
+     */
+    submissions: z.array(JournalEntrySchema.nullable()),
 });
 export type IdempotencyRecord = z.infer<typeof RecordSchema>;
 

@@ -54,3 +54,37 @@ describe('bulk registration reads', () => {
         expect([...one.keys()].filter((what) => what.includes(IndexType.agreementByPair))).toHaveLength(1);
     });
 });
+
+describe('bulk registration writes', () => {
+    it('writes each row’s record and list indexes, and marks each goods used once a request', async () => {
+        const w = await World.market();
+        const trades = Array.from({ length: 20 }, (_, i) =>
+            w.tradeInput(`W-${i}`, [
+                { goods: 'G1', qty: 1 + i, unitPrice: 500 },
+                { goods: 'G2', qty: 2, unitPrice: 1000 },
+            ]),
+        );
+        const writes: string[] = [];
+        const out = await w.json<{ registered: number }>(id.vendor('V1'), (ctx) => {
+            const putState = ctx.stub.putState.bind(ctx.stub);
+            ctx.stub.putState = (key, value): ReturnType<typeof putState> => {
+                writes.push(key);
+                return putState(key, value);
+            };
+            return w.trade.RegisterTrades(ctx, JSON.stringify(trades));
+        });
+
+        expect(out.registered).toBe(20);
+        const goodsMarks = writes.filter((key) => key.startsWith(`\u0000${IndexType.tradeByGoods}\u0000`));
+        expect(goodsMarks.sort()).toEqual([
+            `\u0000${IndexType.tradeByGoods}\u0000G1\u0000`,
+            `\u0000${IndexType.tradeByGoods}\u0000G2\u0000`,
+        ]);
+        expect(writes.length - goodsMarks.length).toBe(20 * 5);
+        await expect(
+            w.submit(id.vendor('V1'), (ctx) =>
+                w.goods.AmendGoods(ctx, 'G2', JSON.stringify({ unit: 'KG' }), 'unit mistyped'),
+            ),
+        ).rejects.toThrow(/^AMEND_AFTER_USE: goods G2 is used by trades/);
+    });
+});

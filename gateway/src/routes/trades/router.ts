@@ -3,9 +3,10 @@ import { defineRoute, type AnyRoute } from '../../http/route';
 import { page, Reason, Resolution, WriteResponse } from '../common';
 import { txRoute } from '../ledger-route';
 import { TradeExemption } from '../exemptions/schema';
+import { bulkChunks, mergeChunkAnswers, submitChunks } from './bulk';
 import {
     AmendBody,
-    BulkResult,
+    BulkRegistration,
     BulkTradesBody,
     TradeBody,
     TradeHistory,
@@ -40,26 +41,28 @@ export function tradeRoutes(): AnyRoute[] {
             path: '/v1/trades/bulk',
             operationId: 'registerTrades',
             ledger: ['TradeContract.RegisterTrades'],
-            summary: 'Register up to 500 trades in one transaction, answered per row',
+            summary: 'Register up to 500 trades, answered per row',
             description:
                 'Every row must have the shape of `POST /v1/trades`: one malformed row refuses the whole request ' +
-                '(400, naming each bad row) and nothing is submitted. Well-formed rows go to the ledger as one ' +
-                'transaction, where each row is registered or answers `{ok:false, code, message}` on its own ' +
-                '(a rule it breaks, a duplicate, a party it may not act for).',
+                '(400, naming each bad row) and nothing is submitted. Well-formed rows go to the ledger in ' +
+                'transactions of up to 50 consecutive rows, submitted at once (one transaction when a tradeNo ' +
+                'repeats), where each row is registered or answers `{ok:false, code, message}` on its own ' +
+                '(a rule it breaks, a duplicate, a party it may not act for). Each transaction commits or fails as ' +
+                'a whole, not the request: when one fails the request answers that error, and a retry with the same ' +
+                'Idempotency-Key answers the committed transactions from the journal and submits only the rest. ' +
+                '`result.transactions` names each transaction and its rows; `txId` and `blockNumber` are the first.',
             tag,
             write: true,
             status: 201,
             body: BulkTradesBody,
-            response: WriteResponse(BulkResult),
+            response: WriteResponse(BulkRegistration),
             handle: async ({ ledger, body }) => {
-                const result = await ledger.submit({
-                    fn: 'TradeContract:RegisterTrades',
-                    args: [JSON.stringify(body.trades)],
-                });
+                const chunks = await submitChunks(ledger, bulkChunks(body.trades));
+                const [first] = chunks as [(typeof chunks)[number]];
                 return {
-                    result: JSON.parse(result.payload) as z.input<typeof BulkResult>,
-                    txId: result.txId,
-                    blockNumber: result.blockNumber,
+                    result: mergeChunkAnswers(chunks),
+                    txId: first.submitted.txId,
+                    blockNumber: first.submitted.blockNumber,
                 };
             },
         }),

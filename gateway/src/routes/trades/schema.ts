@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Currency, HistoryEntry, Id, IsoDate, PageQuery, Sha256, Signature, Text } from '../common';
+import { Currency, HistoryEntry, Id, IsoDate, LedgerReceipt, PageQuery, Sha256, Signature, Text } from '../common';
 import {
     PAYMENT_CHANNELS,
     PAYMENT_TERMS,
@@ -53,6 +53,17 @@ export const BulkResult = z.looseObject({
     results: z.array(BulkRowResult),
     registered: z.number().int(),
     failed: z.number().int(),
+});
+/** What `POST /v1/trades/bulk` answers: the rows of every transaction the request was split into, in request order. */
+export const BulkRegistration = BulkResult.extend({
+    transactions: z
+        .array(
+            LedgerReceipt.extend({
+                firstIndex: z.number().int().describe('index of the first row this transaction registered'),
+                rows: z.number().int().describe('how many consecutive rows, from firstIndex, it carried'),
+            }),
+        )
+        .describe('the transactions that carried the rows, in row order (one per 50 rows)'),
 });
 
 export const TradeParams = z.strictObject({ tradeNo: Id });
