@@ -71,6 +71,8 @@ export interface AppDeps {
     readonly verifier?: Pick<Projections, 'verify'>;
     /** The console's sessions (default: 30 minutes idle, Secure cookies over https). */
     readonly console?: ConsoleOptions;
+    /** Base of the EPCIS export's identifiers (default https://id.mpt.example/). */
+    readonly epcisIdBase?: string;
 }
 
 const BEARER = /^Bearer ([^\s]+)$/;

@@ -56,6 +56,7 @@ export function createDeps(
         lostAfterMs: config.commitLostAfterMs,
         ...(projections === undefined ? {} : { projections, readModels: projections, verifier: projections }),
         console: config.console,
+        epcisIdBase: config.epcisIdBase,
     };
 }
 

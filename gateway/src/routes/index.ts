@@ -34,6 +34,8 @@ export interface RoutesDeps {
     readonly readModels?: ReadModels;
     /** Verifies an org's read model against its ledger (none when the gateway runs without the read side). */
     readonly verifier?: ReadModelVerifier;
+    /** Base of the EPCIS export's identifiers (default https://id.mpt.example/). */
+    readonly epcisIdBase?: string;
 }
 
 /** Every API route, in documentation order. */
@@ -46,7 +48,7 @@ export function allRoutes(deps: RoutesDeps): AnyRoute[] {
         ...goodsRoutes(),
         ...tradeRoutes(),
         ...consolidationRoutes(),
-        ...declarationRoutes(),
+        ...declarationRoutes(deps.epcisIdBase),
         ...customsRoutes(),
         ...rateRoutes(),
         ...receiptRoutes(),

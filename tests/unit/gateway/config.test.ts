@@ -34,6 +34,19 @@ describe('gateway configuration', () => {
         ).toThrow(/MPT_GATEWAY_STATE_SCHEMA=.*lower-case PostgreSQL name/);
     });
 
+    it('bases EPCIS identifiers on https://id.mpt.example/ unless told, and refuses a base that is no http(s) folder', () => {
+        expect(loadConfig({ MPT_CONNECTION_PROFILE: __filename }).epcisIdBase).toBe('https://id.mpt.example/');
+        expect(
+            loadConfig({ MPT_CONNECTION_PROFILE: __filename, MPT_EPCIS_ID_BASE: 'https://trace.yiwu.example/id/' })
+                .epcisIdBase,
+        ).toBe('https://trace.yiwu.example/id/');
+        for (const base of ['https://trace.yiwu.example/id', 'urn:epc:id:', 'https://x.example/?q=/']) {
+            expect(() => loadConfig({ MPT_CONNECTION_PROFILE: __filename, MPT_EPCIS_ID_BASE: base })).toThrow(
+                /MPT_EPCIS_ID_BASE=.*http\(s\) URL ending in \//,
+            );
+        }
+    });
+
     it('resolves a relative path setting against the working directory', () => {
         const config = loadConfig({ MPT_CONNECTION_PROFILE: __filename, MPT_GATEWAY_DATA_DIR: 'data' }, '/srv/app');
 
