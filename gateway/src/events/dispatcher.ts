@@ -1,8 +1,11 @@
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import type { Kysely } from 'kysely';
 import type { ReadModel } from '../projection';
 import type { Logger } from '../ops/logger';
 import { DEFAULT_RETRY_POLICY, retryDelayMs, type RetryPolicy } from './backoff';
 import { webhookHeaders } from './signing';
+import { WebhookUrlPolicy, WebhookUrlRefused } from './url-policy';
 
 /** Sends one request; answers the HTTP status, or throws when no answer came (refused, timed out). */
 export type WebhookPost = (
@@ -12,17 +15,32 @@ export type WebhookPost = (
     timeoutMs: number,
 ) => Promise<number>;
 
-const fetchPost: WebhookPost = async (url, headers, body, timeoutMs) => {
-    const response = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...headers },
-        body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(timeoutMs),
-    });
-    await response.body?.cancel();
-    return response.status;
-};
+/**
+ * POSTs with node's http client, its DNS lookup guarded by the URL policy (so the address connected to is the one
+ * checked); redirects are not followed.
+ */
+export function guardedPost(policy: WebhookUrlPolicy): WebhookPost {
+    return (url, headers, body, timeoutMs) =>
+        new Promise<number>((resolve, reject) => {
+            const target = policy.checkUrl(url);
+            const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
+            const req = send(
+                target,
+                {
+                    method: 'POST',
+                    headers: { 'content-type': 'application/json', ...headers },
+                    lookup: policy.guardedLookup,
+                    signal: AbortSignal.timeout(timeoutMs),
+                },
+                (res) => {
+                    res.resume();
+                    resolve(res.statusCode ?? 0);
+                },
+            );
+            req.on('error', reject);
+            req.end(body);
+        });
+}
 
 export interface DispatcherOptions {
     readonly org: string;
@@ -38,6 +56,9 @@ export interface DispatcherOptions {
     readonly batch?: number;
     readonly now?: () => number;
     readonly random?: () => number;
+    /** Where deliveries may go (default: public addresses only). */
+    readonly urls?: WebhookUrlPolicy;
+    /** Sends one delivery (default {@link guardedPost} of `urls`). */
     readonly post?: WebhookPost;
 }
 
@@ -71,6 +92,7 @@ export class WebhookDispatcher {
     readonly #options: DispatcherOptions;
     readonly #policy: RetryPolicy;
     readonly #now: () => number;
+    readonly #urls: WebhookUrlPolicy;
     readonly #post: WebhookPost;
     #timer: NodeJS.Timeout | undefined;
     #round: Promise<void> | undefined;
@@ -80,7 +102,8 @@ export class WebhookDispatcher {
         this.#options = options;
         this.#policy = options.policy ?? DEFAULT_RETRY_POLICY;
         this.#now = options.now ?? Date.now;
-        this.#post = options.post ?? fetchPost;
+        this.#urls = options.urls ?? new WebhookUrlPolicy();
+        this.#post = options.post ?? guardedPost(this.#urls);
     }
 
     /** Looks for due deliveries every `pollMs` until {@link stop}. */
@@ -144,6 +167,28 @@ export class WebhookDispatcher {
         return due.length;
     }
 
+    /** One POST: its status, the error when it failed, and whether the URL policy refused it. */
+    async #send(
+        url: string,
+        headers: Readonly<Record<string, string>>,
+        body: string,
+    ): Promise<{ status: number | null; error: string | null; refused: boolean }> {
+        try {
+            this.#urls.checkUrl(url);
+            const status = await this.#post(url, headers, body, this.#options.timeoutMs ?? 10_000);
+            return {
+                status,
+                error: status >= 200 && status < 300 ? null : `receiver answered HTTP ${status}`,
+                refused: false,
+            };
+        } catch (failure) {
+            // a refused address is not retried: it stays refused until the allow-list changes and an admin replays
+            const refused = failure instanceof WebhookUrlRefused;
+            const text = failure instanceof Error ? failure.message : String(failure);
+            return { status: null, error: (refused ? `refused: ${text}` : text).slice(0, MAX_ERROR_TEXT), refused };
+        }
+    }
+
     async #attempt(
         db: Kysely<ReadModel>,
         delivery: Parameters<typeof webhookBody>[0] & {
@@ -155,16 +200,9 @@ export class WebhookDispatcher {
     ): Promise<void> {
         const body = webhookBody(delivery);
         const headers = webhookHeaders(delivery.secret, delivery.event_id, Math.floor(this.#now() / 1000), body);
-        let status: number | null = null;
-        let error: string | null = null;
-        try {
-            status = await this.#post(delivery.url, headers, body, this.#options.timeoutMs ?? 10_000);
-            if (status < 200 || status >= 300) error = `receiver answered HTTP ${status}`;
-        } catch (failure) {
-            error = (failure instanceof Error ? failure.message : String(failure)).slice(0, MAX_ERROR_TEXT);
-        }
+        const { status, error, refused } = await this.#send(delivery.url, headers, body);
         const attempts = delivery.attempts + 1;
-        const wait = error === null ? undefined : retryDelayMs(attempts, this.#policy, this.#options.random);
+        const wait = error === null || refused ? undefined : retryDelayMs(attempts, this.#policy, this.#options.random);
         const state = error === null ? 'DELIVERED' : wait === undefined ? 'DEAD' : 'PENDING';
         await db
             .updateTable('webhook_deliveries')

@@ -47,6 +47,19 @@ describe('gateway configuration', () => {
         }
     });
 
+    it('sends webhooks to public addresses only unless MPT_WEBHOOK_ALLOWED_HOSTS lists hosts, addresses or CIDRs', () => {
+        expect(loadConfig({ MPT_CONNECTION_PROFILE: __filename }).webhooks.allowedHosts).toEqual([]);
+        expect(
+            loadConfig({
+                MPT_CONNECTION_PROFILE: __filename,
+                MPT_WEBHOOK_ALLOWED_HOSTS: '127.0.0.1, 10.20.0.0/16,hooks.internal',
+            }).webhooks.allowedHosts,
+        ).toEqual(['127.0.0.1', '10.20.0.0/16', 'hooks.internal']);
+        expect(() =>
+            loadConfig({ MPT_CONNECTION_PROFILE: __filename, MPT_WEBHOOK_ALLOWED_HOSTS: 'http://10.0.0.1/' }),
+        ).toThrow(/MPT_WEBHOOK_ALLOWED_HOSTS=.*host names, IP addresses or CIDRs/);
+    });
+
     it('resolves a relative path setting against the working directory', () => {
         const config = loadConfig({ MPT_CONNECTION_PROFILE: __filename, MPT_GATEWAY_DATA_DIR: 'data' }, '/srv/app');
 
