@@ -5,6 +5,7 @@ import type { ApiKeys } from './auth/key-store';
 import { principalOf } from './auth/principal';
 import { ConsoleApi, consoleRouter, type ConsoleOptions } from './console';
 import type { ConsoleSessions } from './console/session';
+import type { WebhookUrlPolicy } from './events';
 import { checkJsonBody } from './http/body';
 import { contextOf, requestContext } from './http/context';
 import { ApiError, errorHandler } from './http/errors';
@@ -71,6 +72,10 @@ export interface AppDeps {
     readonly verifier?: Pick<Projections, 'verify'>;
     /** The console's sessions (default: 30 minutes idle, Secure cookies over https). */
     readonly console?: ConsoleOptions;
+    /** Base of the EPCIS export's identifiers (default https://id.mpt.example/). */
+    readonly epcisIdBase?: string;
+    /** Where webhook deliveries may go (default: public addresses only). */
+    readonly webhookUrls?: WebhookUrlPolicy;
 }
 
 const BEARER = /^Bearer ([^\s]+)$/;

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { defaultConnectionProfileFile, toolsDir } from '../../network/client';
+import { isAllowListEntry } from './events/url-policy';
 import { STATE_SCHEMA } from './state/database';
 
 /** Every setting the gateway reads, with its environment variable, default and meaning (also in README). */
@@ -49,6 +50,14 @@ const SETTINGS = {
         help: 'wait after a webhook delivery first fails; it doubles per attempt up to an hour (100..3600000)',
     },
     MPT_WEBHOOK_MAX_ATTEMPTS: { default: '8', help: 'attempts of one webhook delivery before it is DEAD (1..20)' },
+    MPT_WEBHOOK_ALLOWED_HOSTS: {
+        default: '',
+        help: 'host names, IP addresses and CIDRs (comma-separated) webhooks may reach although they are not public (loopback, private, link-local, unique-local); empty: public addresses only',
+    },
+    MPT_EPCIS_ID_BASE: {
+        default: 'https://id.mpt.example/',
+        help: "base of the EPCIS export's identifiers and vocabulary (an http(s) URL ending in /, e.g. your own domain)",
+    },
 } as const;
 
 export type SettingName = keyof typeof SETTINGS;
@@ -59,6 +68,11 @@ const existingFile = z
     .string()
     .min(1)
     .refine((file) => existsSync(file), { error: 'file does not exist (is the network up?)' });
+
+/** An http(s) URL naming a folder (ending in `/`, no query or fragment): identifiers are appended to it. */
+function isBaseUrl(text: string): boolean {
+    return /^https?:\/\/[^\s?#]+\/$/.test(text) && URL.canParse(text);
+}
 
 const ENV_SCHEMA = z.object({
     MPT_GATEWAY_HOST: z.string().min(1),
@@ -83,6 +97,18 @@ const ENV_SCHEMA = z.object({
     MPT_CONSOLE_SECURE_COOKIES: z.enum(['auto', 'always', 'never']),
     MPT_WEBHOOK_FIRST_RETRY_MS: int(100, 3_600_000),
     MPT_WEBHOOK_MAX_ATTEMPTS: int(1, 20),
+    MPT_WEBHOOK_ALLOWED_HOSTS: z
+        .string()
+        .transform((text) =>
+            text
+                .split(',')
+                .map((entry) => entry.trim())
+                .filter((entry) => entry !== ''),
+        )
+        .refine((entries) => entries.every(isAllowListEntry), {
+            error: 'must be host names, IP addresses or CIDRs separated by commas',
+        }),
+    MPT_EPCIS_ID_BASE: z.string().refine(isBaseUrl, { error: 'must be an http(s) URL ending in /' }),
 });
 
 export interface GatewayConfig {
@@ -106,7 +132,14 @@ export interface GatewayConfig {
     readonly projection: boolean;
     readonly console: { readonly idleMs: number; readonly cookies: { readonly secure: 'auto' | 'always' | 'never' } };
     /** Webhook retries (docs/events.md). */
-    readonly webhooks: { readonly firstRetryMs: number; readonly maxAttempts: number };
+    readonly webhooks: {
+        readonly firstRetryMs: number;
+        readonly maxAttempts: number;
+        /** Non-public hosts, addresses and CIDRs deliveries may reach (docs/events.md). */
+        readonly allowedHosts: readonly string[];
+    };
+    /** Base of the EPCIS export's identifiers (docs/epcis.md). */
+    readonly epcisIdBase: string;
 }
 
 export class ConfigError extends Error {
@@ -164,7 +197,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
         stateSchema: c.MPT_GATEWAY_STATE_SCHEMA,
         projection: c.MPT_PROJECTION === 'on',
         console: { idleMs: c.MPT_CONSOLE_IDLE_MINUTES * 60 * 1000, cookies: { secure: c.MPT_CONSOLE_SECURE_COOKIES } },
-        webhooks: { firstRetryMs: c.MPT_WEBHOOK_FIRST_RETRY_MS, maxAttempts: c.MPT_WEBHOOK_MAX_ATTEMPTS },
+        webhooks: {
+            firstRetryMs: c.MPT_WEBHOOK_FIRST_RETRY_MS,
+            maxAttempts: c.MPT_WEBHOOK_MAX_ATTEMPTS,
+            allowedHosts: c.MPT_WEBHOOK_ALLOWED_HOSTS,
+        },
+        epcisIdBase: c.MPT_EPCIS_ID_BASE,
     };
 }
 

@@ -7,7 +7,7 @@ import { loadConfigOrExit, type GatewayConfig } from './config';
 import { FabricLedger } from './ledger/fabric-ledger';
 import type { LedgerIdentity } from './ledger/ledger';
 import { newLogger, type Logger } from './ops/logger';
-import { DEFAULT_RETRY_POLICY, WebhookDispatcher } from './events';
+import { DEFAULT_RETRY_POLICY, WebhookDispatcher, WebhookUrlPolicy } from './events';
 import { startProjections, type Projections, type ReadModel } from './projection';
 import type { Kysely } from 'kysely';
 import { openGatewayState, type GatewayState } from './state';
@@ -41,6 +41,7 @@ export function createDeps(
 ): AppDeps {
     const profile = readConnectionProfile(config.connectionProfile);
     const probes = registrars(profile);
+    const webhookUrls = new WebhookUrlPolicy(config.webhooks.allowedHosts);
     return {
         ledger: new FabricLedger({ profile, probes }),
         keys: state.keys,
@@ -58,6 +59,8 @@ export function createDeps(
         lostAfterMs: config.commitLostAfterMs,
         ...(projections === undefined ? {} : { projections, readModels: projections, verifier: projections }),
         console: config.console,
+        epcisIdBase: config.epcisIdBase,
+        webhookUrls,
     };
 }
 
@@ -89,6 +92,7 @@ function startDispatchers(
             database: (): Kysely<ReadModel> | undefined => model.database?.db,
             logger,
             policy,
+            urls: new WebhookUrlPolicy(config.webhooks.allowedHosts),
         });
         dispatcher.start();
         return [dispatcher];

@@ -1,7 +1,9 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { EpcisDocument, idOf } from '../../gateway/src/epcis';
+import { EpcisDocument, epcisIds } from '../../gateway/src/epcis';
 import { at, exportShipment, marketSuite, ok, tradeBody, type Res } from './gateway-support';
 import { uniqueId } from './support';
+
+const idOf = epcisIds().of;
 
 /**
  * Issue #9 item 9 on the real network: a declaration of the happy path (two trades, three lines, consolidated,

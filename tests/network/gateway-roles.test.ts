@@ -274,7 +274,7 @@ async function fixtures(): Promise<Record<string, Probe>> {
         workListGoods: { query: 'limit=1' },
         workListSearch: { query: 'q=T-' },
         // webhooks live in the admin's own read model, off the ledger: a subscription to a port nobody serves
-        createWebhookSubscription: { body: { url: 'http://127.0.0.1:9/none', eventTypes: ['ClusterAmended'] } },
+        createWebhookSubscription: { body: { url: 'http://203.0.113.9:9/none', eventTypes: ['ClusterAmended'] } },
         listWebhookSubscriptions: {},
         deleteWebhookSubscription: { params: { subscriptionId: 'sub_none' } },
         listWebhookDeliveries: { query: 'state=dead' },

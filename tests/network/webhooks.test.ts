@@ -10,7 +10,13 @@ import { uniqueId } from './support';
  * and is POSTed to the admin's subscribed receiver on 127.0.0.1, whose signature the Standard Webhooks reference
  * library verifies; a receiver answering 500 gets retries, then the delivery is dead, and a replay delivers it.
  */
-const { m } = marketSuite({ MPT_PROJECTION: 'on', MPT_WEBHOOK_FIRST_RETRY_MS: '200', MPT_WEBHOOK_MAX_ATTEMPTS: '3' });
+const { m } = marketSuite({
+    MPT_PROJECTION: 'on',
+    MPT_WEBHOOK_FIRST_RETRY_MS: '200',
+    MPT_WEBHOOK_MAX_ATTEMPTS: '3',
+    // the receiver is on loopback, which webhooks may reach only when allowed
+    MPT_WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
+});
 
 interface Received {
     readonly headers: IncomingHttpHeaders;

@@ -14,14 +14,29 @@ import { EPCIS_CONTEXT, type EpcisDocument, type EpcisEvent } from './schema';
  */
 
 /**
- * Base of our private HTTP-URI identifiers (no GTIN, GLN or SSCC is on the ledger). A reserved domain: the
- * identifiers name ledger records and need not resolve.
+ * Default base of our private HTTP-URI identifiers (no GTIN, GLN or SSCC is on the ledger), `MPT_EPCIS_ID_BASE`. A
+ * reserved domain: the identifiers name ledger records and need not resolve.
  */
 export const EPCIS_ID_BASE = 'https://id.mpt.example/';
-/** Namespace of our extension fields (`mpt:tradeNo`, …), declared in the document's @context. */
-export const EPCIS_VOCAB = `${EPCIS_ID_BASE}vocab#`;
-/** Business transaction type of a customs declaration: CBV has none. */
-export const CUSTOMS_DECLARATION_TYPE = `${EPCIS_VOCAB}customsDeclaration`;
+
+/** The identifiers under one base (ending in `/`): of ledger things, of our vocabulary. */
+export interface EpcisIds {
+    /** `<base><kind>/<id>[/<id>…]`, each ID one URI-encoded path segment. */
+    readonly of: (kind: string, ...ids: string[]) => string;
+    /** Namespace of our extension fields (`mpt:tradeNo`, …), declared in the document's @context. */
+    readonly vocab: string;
+    /** Business transaction type of a customs declaration: CBV has none. */
+    readonly customsDeclarationType: string;
+}
+
+export function epcisIds(base: string = EPCIS_ID_BASE): EpcisIds {
+    const vocab = `${base}vocab#`;
+    return {
+        of: (kind, ...ids) => `${base}${kind}/${ids.map(segment).join('/')}`,
+        vocab,
+        customsDeclarationType: `${vocab}customsDeclaration`,
+    };
+}
 /** China's offset, in which the market, customs and the ledger's business days live. */
 const CHINA_OFFSET = '+08:00';
 const CHINA_OFFSET_MS = 8 * 3600 * 1000;
@@ -35,10 +50,9 @@ export interface DeclarationFacts {
     readonly customsEvents: readonly CustomsEvent[];
 }
 
-const segment = (value: string): string => encodeURIComponent(value);
-
-/** Our identifier of a ledger thing: `<base><kind>/<id>[/<id>…]`. */
-export const idOf = (kind: string, ...ids: string[]): string => `${EPCIS_ID_BASE}${kind}/${ids.map(segment).join('/')}`;
+function segment(value: string): string {
+    return encodeURIComponent(value);
+}
 
 /** A ledger time (UTC) as the same instant written in China's offset. */
 export function chinaTime(iso: string): string {
@@ -51,20 +65,19 @@ const when = (iso: string): { eventTime: string; eventTimeZoneOffset: string } =
     eventTimeZoneOffset: CHINA_OFFSET,
 });
 
-const party = (partyId: string): string => idOf('party', partyId);
-
-function commissioning(trade: Trade): EpcisEvent[] {
-    const stall = { id: idOf('stall', trade.clusterId, trade.stallNo) };
+function commissioning(ids: EpcisIds, trade: Trade): EpcisEvent[] {
+    const party = (partyId: string): string => ids.of('party', partyId);
+    const stall = { id: ids.of('stall', trade.clusterId, trade.stallNo) };
     return trade.lines.map((line) => ({
         type: 'ObjectEvent',
         ...when(trade.registeredBy.at),
         action: 'ADD',
         bizStep: 'commissioning',
         disposition: 'active',
-        quantityList: [{ epcClass: idOf('goods', line.goodsCode), quantity: line.qty }],
+        quantityList: [{ epcClass: ids.of('goods', line.goodsCode), quantity: line.qty }],
         readPoint: stall,
         bizLocation: stall,
-        bizTransactionList: [{ type: 'po', bizTransaction: idOf('trade', trade.tradeNo) }],
+        bizTransactionList: [{ type: 'po', bizTransaction: ids.of('trade', trade.tradeNo) }],
         sourceList: [{ type: 'owning_party', source: party(trade.vendorId) }],
         destinationList: [{ type: 'owning_party', destination: party(trade.buyerId) }],
         'mpt:tradeNo': trade.tradeNo,
@@ -75,17 +88,17 @@ function commissioning(trade: Trade): EpcisEvent[] {
 }
 
 /** The goods quantities of some trades, summed per goods code (the ledger does not split an order by container). */
-function quantitiesOf(trades: readonly Trade[]): { epcClass: string; quantity: number }[] {
+function quantitiesOf(ids: EpcisIds, trades: readonly Trade[]): { epcClass: string; quantity: number }[] {
     const totals = new Map<string, number>();
     for (const line of trades.flatMap((trade) => trade.lines)) {
         totals.set(line.goodsCode, (totals.get(line.goodsCode) ?? 0) + line.qty);
     }
-    return [...totals].map(([goodsCode, quantity]) => ({ epcClass: idOf('goods', goodsCode), quantity }));
+    return [...totals].map(([goodsCode, quantity]) => ({ epcClass: ids.of('goods', goodsCode), quantity }));
 }
 
-function packing(facts: DeclarationFacts): EpcisEvent[] {
+function packing(ids: EpcisIds, facts: DeclarationFacts): EpcisEvent[] {
     const { packing: list, orders, trades } = facts;
-    const site = { id: idOf('site', list.site) };
+    const site = { id: ids.of('site', list.site) };
     const byNo = new Map(trades.map((trade) => [trade.tradeNo, trade]));
     return list.containers.map((container) => {
         const tradeNos = orders
@@ -98,15 +111,15 @@ function packing(facts: DeclarationFacts): EpcisEvent[] {
             action: 'ADD',
             bizStep: 'packing',
             disposition: 'container_closed',
-            parentID: idOf('container', container.containerNo),
-            childQuantityList: quantitiesOf(packed),
+            parentID: ids.of('container', container.containerNo),
+            childQuantityList: quantitiesOf(ids, packed),
             readPoint: site,
             bizLocation: site,
             bizTransactionList: [
-                { type: 'desadv', bizTransaction: idOf('packing-list', list.packingNo) },
-                ...packed.map((trade) => ({ type: 'po', bizTransaction: idOf('trade', trade.tradeNo) })),
+                { type: 'desadv', bizTransaction: ids.of('packing-list', list.packingNo) },
+                ...packed.map((trade) => ({ type: 'po', bizTransaction: ids.of('trade', trade.tradeNo) })),
             ],
-            sourceList: [{ type: 'possessing_party', source: party(list.consolidatorId) }],
+            sourceList: [{ type: 'possessing_party', source: ids.of('party', list.consolidatorId) }],
             'mpt:containerNo': container.containerNo,
             'mpt:sealNo': container.sealNo,
             'mpt:containerType': container.type,
@@ -116,16 +129,17 @@ function packing(facts: DeclarationFacts): EpcisEvent[] {
 }
 
 /** Released (shipping from the site) and exited (departing at the exit port), when customs recorded them. */
-function shipping(facts: DeclarationFacts): EpcisEvent[] {
+function shipping(ids: EpcisIds, facts: DeclarationFacts): EpcisEvent[] {
+    const party = (partyId: string): string => ids.of('party', partyId);
     const { declaration, packing: list, customsEvents } = facts;
-    const containers = list.containers.map((container) => idOf('container', container.containerNo));
+    const containers = list.containers.map((container) => ids.of('container', container.containerNo));
     const parties = {
         bizTransactionList: [
-            { type: CUSTOMS_DECLARATION_TYPE, bizTransaction: idOf('declaration', declaration.declNo) },
-            { type: 'desadv', bizTransaction: idOf('packing-list', list.packingNo) },
+            { type: ids.customsDeclarationType, bizTransaction: ids.of('declaration', declaration.declNo) },
+            { type: 'desadv', bizTransaction: ids.of('packing-list', list.packingNo) },
             ...(declaration.billOfLading === undefined
                 ? []
-                : [{ type: 'bol', bizTransaction: idOf('bill-of-lading', declaration.billOfLading) }]),
+                : [{ type: 'bol', bizTransaction: ids.of('bill-of-lading', declaration.billOfLading) }]),
         ],
         sourceList: [
             { type: 'owning_party', source: party(declaration.consignorId) },
@@ -137,8 +151,8 @@ function shipping(facts: DeclarationFacts): EpcisEvent[] {
         customsEvents.filter((event) => event.type === type).at(-1);
     const released = last('RELEASED');
     const exited = last('EXITED');
-    const site = { id: idOf('site', list.site) };
-    const port = { id: idOf('port', declaration.exitPort) };
+    const site = { id: ids.of('site', list.site) };
+    const port = { id: ids.of('port', declaration.exitPort) };
     return [
         ...(released === undefined
             ? []
@@ -179,15 +193,19 @@ function shipping(facts: DeclarationFacts): EpcisEvent[] {
     ];
 }
 
-/** The EPCIS document of a declaration's trace, its events in time order. */
-export function epcisDocumentOf(facts: DeclarationFacts, createdAt: Date): EpcisDocument {
-    const events = [...facts.trades.flatMap(commissioning), ...packing(facts), ...shipping(facts)];
+/** The EPCIS document of a declaration's trace, its events in time order, identifiers under `ids`. */
+export function epcisDocumentOf(facts: DeclarationFacts, createdAt: Date, ids: EpcisIds = epcisIds()): EpcisDocument {
+    const events = [
+        ...facts.trades.flatMap((trade) => commissioning(ids, trade)),
+        ...packing(ids, facts),
+        ...shipping(ids, facts),
+    ];
     const eventList = events
         .map((event, index) => ({ event, index }))
         .sort((a, b) => Date.parse(a.event.eventTime) - Date.parse(b.event.eventTime) || a.index - b.index)
         .map(({ event }) => event);
     return {
-        '@context': [EPCIS_CONTEXT, { mpt: EPCIS_VOCAB }],
+        '@context': [EPCIS_CONTEXT, { mpt: ids.vocab }],
         type: 'EPCISDocument',
         schemaVersion: '2.0',
         creationDate: createdAt.toISOString(),

@@ -1,2 +1,2 @@
-export { epcisDocumentOf, chinaTime, idOf, EPCIS_ID_BASE, EPCIS_VOCAB, type DeclarationFacts } from './document';
+export { epcisDocumentOf, epcisIds, chinaTime, EPCIS_ID_BASE, type DeclarationFacts, type EpcisIds } from './document';
 export { EpcisDocument, EpcisEvent, EPCIS_CONTEXT } from './schema';

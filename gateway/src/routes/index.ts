@@ -1,6 +1,7 @@
 import type { EnrolmentCodeStore } from '../auth/enrolment-codes';
 import type { CertificateAuthorities, GatewayWallets } from '../auth/identities';
 import type { ApiKeys } from '../auth/key-store';
+import type { WebhookUrlPolicy } from '../events';
 import type { AnyRoute } from '../http/route';
 import { consolidationRoutes } from './consolidation/router';
 import { correctionRoutes } from './corrections/router';
@@ -34,6 +35,10 @@ export interface RoutesDeps {
     readonly readModels?: ReadModels;
     /** Verifies an org's read model against its ledger (none when the gateway runs without the read side). */
     readonly verifier?: ReadModelVerifier;
+    /** Base of the EPCIS export's identifiers (default https://id.mpt.example/). */
+    readonly epcisIdBase?: string;
+    /** Where webhook deliveries may go (default: public addresses only). */
+    readonly webhookUrls?: WebhookUrlPolicy;
 }
 
 /** Every API route, in documentation order. */
@@ -46,7 +51,7 @@ export function allRoutes(deps: RoutesDeps): AnyRoute[] {
         ...goodsRoutes(),
         ...tradeRoutes(),
         ...consolidationRoutes(),
-        ...declarationRoutes(),
+        ...declarationRoutes(deps.epcisIdBase),
         ...customsRoutes(),
         ...rateRoutes(),
         ...receiptRoutes(),
@@ -57,7 +62,7 @@ export function allRoutes(deps: RoutesDeps): AnyRoute[] {
         ...correctionRoutes(),
         ...historyRoutes(),
         ...worklistRoutes(deps.readModels),
-        ...webhookRoutes(deps.readModels),
+        ...webhookRoutes(deps.readModels, deps.webhookUrls),
         ...viewRoutes(deps.readModels),
         ...readModelRoutes(deps.verifier),
     ];

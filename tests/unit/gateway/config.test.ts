@@ -34,6 +34,32 @@ describe('gateway configuration', () => {
         ).toThrow(/MPT_GATEWAY_STATE_SCHEMA=.*lower-case PostgreSQL name/);
     });
 
+    it('bases EPCIS identifiers on https://id.mpt.example/ unless told, and refuses a base that is no http(s) folder', () => {
+        expect(loadConfig({ MPT_CONNECTION_PROFILE: __filename }).epcisIdBase).toBe('https://id.mpt.example/');
+        expect(
+            loadConfig({ MPT_CONNECTION_PROFILE: __filename, MPT_EPCIS_ID_BASE: 'https://trace.yiwu.example/id/' })
+                .epcisIdBase,
+        ).toBe('https://trace.yiwu.example/id/');
+        for (const base of ['https://trace.yiwu.example/id', 'urn:epc:id:', 'https://x.example/?q=/']) {
+            expect(() => loadConfig({ MPT_CONNECTION_PROFILE: __filename, MPT_EPCIS_ID_BASE: base })).toThrow(
+                /MPT_EPCIS_ID_BASE=.*http\(s\) URL ending in \//,
+            );
+        }
+    });
+
+    it('sends webhooks to public addresses only unless MPT_WEBHOOK_ALLOWED_HOSTS lists hosts, addresses or CIDRs', () => {
+        expect(loadConfig({ MPT_CONNECTION_PROFILE: __filename }).webhooks.allowedHosts).toEqual([]);
+        expect(
+            loadConfig({
+                MPT_CONNECTION_PROFILE: __filename,
+                MPT_WEBHOOK_ALLOWED_HOSTS: '127.0.0.1, 10.20.0.0/16,hooks.internal',
+            }).webhooks.allowedHosts,
+        ).toEqual(['127.0.0.1', '10.20.0.0/16', 'hooks.internal']);
+        expect(() =>
+            loadConfig({ MPT_CONNECTION_PROFILE: __filename, MPT_WEBHOOK_ALLOWED_HOSTS: 'http://10.0.0.1/' }),
+        ).toThrow(/MPT_WEBHOOK_ALLOWED_HOSTS=.*host names, IP addresses or CIDRs/);
+    });
+
     it('resolves a relative path setting against the working directory', () => {
         const config = loadConfig({ MPT_CONNECTION_PROFILE: __filename, MPT_GATEWAY_DATA_DIR: 'data' }, '/srv/app');
 

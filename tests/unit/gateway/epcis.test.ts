@@ -8,11 +8,12 @@ import type {
     Signature,
     Trade,
 } from '../../../chaincode/src/model/records';
-import { chinaTime, EpcisDocument, epcisDocumentOf, idOf, type DeclarationFacts } from '../../../gateway/src/epcis';
+import { chinaTime, EpcisDocument, epcisDocumentOf, epcisIds, type DeclarationFacts } from '../../../gateway/src/epcis';
 import { ChaincodeRejection } from '../../../gateway/src/ledger/errors';
 import { bearer, errorOf, harness, type Harness } from './harness';
 
 const DECL_NO = '290120260000000001';
+const idOf = epcisIds().of;
 const signed = (at: string): Signature => ({
     mspId: 'MarketOrgMSP',
     id: 'x509::/CN=u',
@@ -117,6 +118,18 @@ describe('a declaration as a GS1 EPCIS 2.0 document', () => {
     it('follows the EPCIS 2.0 rules', () => {
         const checked = EpcisDocument.safeParse(exported());
         expect(checked.error?.issues ?? []).toEqual([]);
+    });
+
+    it('names every identifier and the vocabulary under the configured base, none under the default', () => {
+        const base = 'https://trace.yiwu.example/id/';
+        const text = JSON.stringify(epcisDocumentOf(facts(), new Date('2026-11-30T17:00:00.000Z'), epcisIds(base)));
+        const document = JSON.parse(text) as Record<string, unknown>;
+
+        expect(document['@context']).toEqual([expect.any(String), { mpt: `${base}vocab#` }]);
+        expect(text).toContain(`${base}stall/YW-FUTIAN/F1-001`);
+        expect(text).toContain(`"${base}vocab#customsDeclaration"`);
+        expect(text).not.toContain('id.mpt.example');
+        expect(EpcisDocument.safeParse(document).success).toBe(true);
     });
 
     it('commissions every trade line’s goods at the vendor’s stall, sold to the buyer', () => {

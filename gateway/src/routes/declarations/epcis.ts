@@ -7,7 +7,7 @@ import type {
     Trade,
 } from '../../../../chaincode/src/model/records';
 import type { GatewayRole } from '../../auth/principal';
-import { epcisDocumentOf, EpcisDocument, type DeclarationFacts } from '../../epcis';
+import { epcisDocumentOf, EpcisDocument, type DeclarationFacts, type EpcisIds } from '../../epcis';
 import { defineRoute, type AnyRoute, type CallerLedger } from '../../http/route';
 import { DeclParams } from './schema';
 
@@ -34,7 +34,8 @@ async function declarationFacts(ledger: CallerLedger, declNo: string): Promise<D
     return { declaration, packing, orders, trades, customsEvents: events.events };
 }
 
-export function epcisRoute(): AnyRoute {
+/** The export, its identifiers under `ids` (MPT_EPCIS_ID_BASE). */
+export function epcisRoute(ids: EpcisIds): AnyRoute {
     return defineRoute({
         method: 'get',
         path: '/v1/declarations/:declNo/epcis',
@@ -58,6 +59,6 @@ export function epcisRoute(): AnyRoute {
         mediaType: 'application/ld+json',
         response: EpcisDocument,
         handle: async ({ ledger, params }) =>
-            epcisDocumentOf(await declarationFacts(ledger, params.declNo), new Date()),
+            epcisDocumentOf(await declarationFacts(ledger, params.declNo), new Date(), ids),
     });
 }

@@ -1,5 +1,6 @@
 import type { AnyRoute } from '../../http/route';
 import { page } from '../common';
+import { epcisIds } from '../../epcis';
 import { epcisRoute } from './epcis';
 import { txRoute } from '../ledger-route';
 import {
@@ -18,7 +19,7 @@ import { declListArgs } from './service';
 
 const tag = 'declarations';
 
-export function declarationRoutes(): AnyRoute[] {
+export function declarationRoutes(epcisIdBase?: string): AnyRoute[] {
     return [
         txRoute({
             method: 'post',
@@ -114,6 +115,6 @@ export function declarationRoutes(): AnyRoute[] {
             tx: 'CustomsContract:TraceDeclarationLine',
             args: ({ params }) => [params.declNo, String(params.gNo)],
         }),
-        epcisRoute(),
+        epcisRoute(epcisIds(epcisIdBase)),
     ];
 }

@@ -5,6 +5,8 @@ import {
     listDeliveries,
     listSubscriptions,
     replayDeliveries,
+    WebhookUrlPolicy,
+    WebhookUrlRefused,
 } from '../../events';
 import { ApiError } from '../../http/errors';
 import { defineRoute, type AnyRoute } from '../../http/route';
@@ -44,8 +46,24 @@ function modelOf(readModels: ReadModels | undefined, principal: Principal): Read
 const subscriptionMissing = (id: string): ApiError =>
     new ApiError(404, 'NOT_FOUND', `no webhook subscription ${id} in your org / 本机构没有 Webhook 订阅 ${id}`);
 
-/** An org admin's webhooks (docs/events.md): subscriptions, and the deliveries that failed for good. */
-export function webhookRoutes(readModels: ReadModels | undefined): AnyRoute[] {
+/** 400 for a URL the policy refuses (another scheme, a non-public address not allowed), before anything is stored. */
+async function checkedUrl(urls: WebhookUrlPolicy, url: string): Promise<void> {
+    try {
+        await urls.checkSubscription(url);
+    } catch (error) {
+        if (error instanceof WebhookUrlRefused) throw new ApiError(400, 'INVALID', error.message);
+        throw error;
+    }
+}
+
+/**
+ * An org admin's webhooks (docs/events.md): subscriptions, and the deliveries that failed for good. `urls`: where
+ * deliveries may go (default: public addresses only).
+ */
+export function webhookRoutes(
+    readModels: ReadModels | undefined,
+    urls: WebhookUrlPolicy = new WebhookUrlPolicy(),
+): AnyRoute[] {
     const errors = ['READ_MODEL_UNAVAILABLE'] as const;
     return [
         defineRoute({
@@ -56,7 +74,9 @@ export function webhookRoutes(readModels: ReadModels | undefined): AnyRoute[] {
             description:
                 "Every event of the org's own read model that passes the filters is POSTed to `url`, signed with " +
                 'the secret in this answer (shown once): headers `webhook-id`, `webhook-timestamp`, ' +
-                '`webhook-signature`. A delivery not answered 2xx is retried with exponential backoff, then DEAD.',
+                '`webhook-signature`. A delivery not answered 2xx is retried with exponential backoff, then DEAD. ' +
+                'The URL must reach a public address unless MPT_WEBHOOK_ALLOWED_HOSTS allows its host (400 INVALID ' +
+                'otherwise); each delivery checks the address again.',
             tag,
             roles,
             write: true,
@@ -65,8 +85,11 @@ export function webhookRoutes(readModels: ReadModels | undefined): AnyRoute[] {
             response: CreatedSubscription,
             replayAs: (body) => Object.fromEntries(Object.entries(body).filter(([name]) => name !== 'secret')),
             errors,
-            handle: async ({ principal, body }) =>
-                createSubscription(modelOf(readModels, principal).db, body, principal.username),
+            handle: async ({ principal, body }) => {
+                const db = modelOf(readModels, principal).db;
+                await checkedUrl(urls, body.url);
+                return createSubscription(db, body, principal.username);
+            },
         }),
         defineRoute({
             method: 'get',

@@ -9,6 +9,7 @@ import {
     listDeliveries,
     replayDeliveries,
     WebhookDispatcher,
+    WebhookUrlPolicy,
     type RetryPolicy,
 } from '../../../../gateway/src/events';
 import { applyBlock, parseBlock, type OrgReadModel, type ReadModelDatabase } from '../../../../gateway/src/projection';
@@ -25,6 +26,8 @@ import { DIALECTS, dump, newTestModel, type TestModel } from '../projection/supp
  */
 
 const POLICY: RetryPolicy = { firstDelayMs: 1000, maxDelayMs: 60_000, maxAttempts: 3, jitter: 0.2 };
+/** The receivers run on loopback, which the default policy refuses. */
+const LOCAL_RECEIVERS = new WebhookUrlPolicy(['127.0.0.1']);
 
 const tradeTx = (tradeNo: string, vendorId: string, clusterId = 'YW-FUTIAN'): TxSpec => ({
     txId: `tx-${tradeNo}`,
@@ -174,6 +177,7 @@ describe.each(DIALECTS)('events out on %s', (dialect) => {
                 database: () => database.db,
                 logger: pino({ level: 'silent' }),
                 policy: POLICY,
+                urls: LOCAL_RECEIVERS,
                 now: () => clock,
                 random: () => 0.5,
             });
@@ -245,6 +249,25 @@ describe.each(DIALECTS)('events out on %s', (dialect) => {
             expect(delivery).toMatchObject({ state: 'PENDING', attempts: 1, lastStatus: null });
             expect(delivery?.lastError).toBeTruthy();
         });
+
+        it('to an address the URL policy refuses are not sent nor retried: DEAD at once, with the reason', async () => {
+            await createSubscription(database.db, { url: receiver.url }, 'admin1');
+            await append([tradeTx('T-1', 'M001')]);
+            const strict = new WebhookDispatcher({
+                org: 'MarketOrg',
+                database: (): ReadModelDatabase['db'] => database.db,
+                logger: pino({ level: 'silent' }),
+                policy: POLICY,
+                now: (): number => clock,
+            });
+
+            expect(await strict.deliverDue()).toBe(1);
+
+            expect(receiver.received).toHaveLength(0);
+            const [delivery] = await listDeliveries(database.db, { limit: 10 });
+            expect(delivery).toMatchObject({ state: 'DEAD', attempts: 1, lastStatus: null });
+            expect(delivery?.lastError).toMatch(/^refused: 127\.0\.0\.1 is a loopback address/);
+        });
     });
 
     describe('the admin routes and the event stream', () => {
@@ -276,6 +299,7 @@ describe.each(DIALECTS)('events out on %s', (dialect) => {
             };
             h = harness({
                 readModels: { readModel: (org) => (org === 'MarketOrg' ? readModel : undefined) },
+                webhookUrls: LOCAL_RECEIVERS,
                 eventStream: { pollMs: 20, heartbeatMs: 100 },
             });
             keys.admin = h.user('MarketOrg', 'admin1', 'admin', null);
@@ -328,6 +352,14 @@ describe.each(DIALECTS)('events out on %s', (dialect) => {
                 .set('Idempotency-Key', idem())
                 .send({ url: 'ftp://example.org/x', eventTypes: ['NoSuchEvent'] });
             expect([bad.status, errorOf(bad).code]).toEqual([400, 'INVALID']);
+
+            const metadata = await request(h.app)
+                .post('/v1/webhooks/subscriptions')
+                .set(bearer(keys.admin ?? ''))
+                .set('Idempotency-Key', idem())
+                .send({ url: 'http://169.254.169.254/latest/meta-data/' });
+            expect([metadata.status, errorOf(metadata).code]).toEqual([400, 'INVALID']);
+            expect(errorOf(metadata).message).toMatch(/link-local address .* \/ .*链路本地地址/);
 
             const path = `/v1/webhooks/subscriptions/${body.subscriptionId}`;
             const deleted = await request(h.app)
