@@ -349,8 +349,11 @@ export async function deployChaincode(
         await installAndApprove(layout, topology, org, { sequence, hash }, reporter);
     }
     await switchServers();
+    // once committed, an org that approves later changes nothing for the others
     const missing =
-        admins.length < topology.peerOrgs.length ? await unapproved(layout, topology, first, sequence, hash) : [];
+        !upToDate && admins.length < topology.peerOrgs.length
+            ? await unapproved(layout, topology, first, sequence, hash)
+            : [];
     if (!upToDate && missing.length * 2 >= topology.peerOrgs.length) {
         reporter.detail(`  not committing yet: ${missing.map((org) => org.mspId).join(', ')} have not approved`);
         return missing;
