@@ -1,7 +1,7 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from '@jest/globals';
+import { afterAll, describe, expect, it } from '@jest/globals';
 import { exportBundle, importBundle, writeBundle } from '../../../network/src/bundle';
 import { topologyHash } from '../../../network/src/generate';
 import { hostLabels, hostPart, ordererHost } from '../../../network/src/hosts';
@@ -9,7 +9,11 @@ import { Layout } from '../../../network/src/layout';
 import { DEFAULT_TOPOLOGY, loadTopology, type PeerOrg, type Topology } from '../../../network/src/topology';
 
 const fixture = path.join(__dirname, '..', '..', 'network', 'fixtures', 'multihost.yaml');
-const dir = mkdtempSync(path.join(tmpdir(), 'mpt-multihost-'));
+const dir = mkdtempSync(path.join(tmpdir(), 'mpt-multihost-unit-'));
+
+afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+});
 
 function edited(edit: (text: string) => string): string {
     const file = path.join(dir, `${Math.random().toString(36).slice(2)}.yaml`);
