@@ -175,20 +175,19 @@ export function nextBankOrg(topology: Topology, name: string): PeerOrg {
     return org;
 }
 
+const ordererNodePorts = (node: OrdererNode): number[] => [node.port, node.adminPort, node.operationsPort];
+const peerOrgPorts = (org: PeerOrg): number[] => [
+    org.peerPort,
+    org.chaincodeListenPort,
+    org.operationsPort,
+    org.caPort,
+    org.caOperationsPort,
+    org.chaincodeServerPort,
+];
+
 /** Every port the topology's processes listen on. */
 export function topologyPorts(topology: Topology): number[] {
-    const { orderer, peerOrgs } = topology;
-    return [
-        ...orderer.nodes.flatMap((node) => [node.port, node.adminPort, node.operationsPort]),
-        ...peerOrgs.flatMap((org) => [
-            org.peerPort,
-            org.chaincodeListenPort,
-            org.operationsPort,
-            org.caPort,
-            org.caOperationsPort,
-            org.chaincodeServerPort,
-        ]),
-    ];
+    return [...topology.orderer.nodes.flatMap(ordererNodePorts), ...topology.peerOrgs.flatMap(peerOrgPorts)];
 }
 
 /**
@@ -222,10 +221,15 @@ export function shiftPorts(topology: Topology, offset: number): Topology {
 
 function assertDistinct(topology: Topology): void {
     const { orderer, peerOrgs } = topology;
-    const ports = topologyPorts(topology);
-    const duplicatePort = ports.find((p, i) => ports.indexOf(p) !== i);
-    if (duplicatePort !== undefined) {
-        throw new Error(`invalid topology: port ${duplicatePort} is used twice`);
+    // a port is taken per address: hosts of a network spread over machines may all use the same ports
+    const endpoints = [
+        ...orderer.nodes.flatMap((node) => ordererNodePorts(node).map((port) => ({ host: node.host, port }))),
+        ...peerOrgs.flatMap((org) => peerOrgPorts(org).map((port) => ({ host: org.host, port }))),
+    ];
+    const keys = endpoints.map(({ host, port }) => `${host}:${port}`);
+    const duplicate = endpoints.find((_, i) => keys.indexOf(keys[i] ?? '') !== i);
+    if (duplicate !== undefined) {
+        throw new Error(`invalid topology: port ${duplicate.port} is used twice on ${duplicate.host}`);
     }
     const names = [orderer.mspId, ...peerOrgs.flatMap((org) => [org.name, org.mspId])];
     const duplicateName = names.find((n, i) => names.indexOf(n) !== i);

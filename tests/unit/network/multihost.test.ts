@@ -79,6 +79,13 @@ describe('topology spread over hosts', () => {
         expect(hostLabels(topology)).toEqual(['127.0.0.1']);
     });
 
+    it('hosts may use the same ports; one host may not use a port twice', () => {
+        const samePorts = edited((text) => text.replace('peerPort: 9051', 'peerPort: 7051'));
+        expect(loadTopology(samePorts).peerOrgs.map((org) => org.peerPort)).toEqual([7051, 8051, 7051]);
+        const clash = edited((text) => text.replace('peerPort: 9051', 'peerPort: 9054'));
+        expect(() => loadTopology(clash)).toThrow('port 9054 is used twice on 10.77.0.13');
+    });
+
     it('refuses a host that is not one of the topology’s hosts, naming it', () => {
         const file = edited((text) => text.replace('host: bank\n', 'host: bnak\n'));
         expect(() => loadTopology(file)).toThrow(
