@@ -252,10 +252,15 @@ function definitionArgs(topology: Topology, sequence: number, version: string): 
 async function unapproved(
     layout: Layout,
     topology: Topology,
-    org: PeerOrg,
+    admins: readonly PeerOrg[],
     sequence: number,
     hash: string,
 ): Promise<PeerOrg[]> {
+    const [org] = admins;
+    if (!org || admins.length === topology.peerOrgs.length) {
+        // every org's admin acts here, and has just approved
+        return [];
+    }
     const out = await peerCli(layout, org, [
         'lifecycle',
         'chaincode',
@@ -350,10 +355,7 @@ export async function deployChaincode(
     }
     await switchServers();
     // once committed, an org that approves later changes nothing for the others
-    const missing =
-        !upToDate && admins.length < topology.peerOrgs.length
-            ? await unapproved(layout, topology, first, sequence, hash)
-            : [];
+    const missing = upToDate ? [] : await unapproved(layout, topology, admins, sequence, hash);
     if (!upToDate && missing.length * 2 >= topology.peerOrgs.length) {
         reporter.detail(`  not committing yet: ${missing.map((org) => org.mspId).join(', ')} have not approved`);
         return missing;
