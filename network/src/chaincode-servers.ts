@@ -17,23 +17,33 @@ export interface DeployedChaincode {
 /**
  * Deploys the compiled chaincode in `chaincodeDir` (next sequence when it changed) and runs each org's
  * chaincode server on the new package; when the commit fails after the switch, serves the old packages again.
+ * `admins`: the orgs whose admins and chaincode servers are here (see `deployChaincode`); returns the orgs whose
+ * approval the commit still waits for.
  */
 export async function deployAndServe(
     layout: Layout,
     topology: Topology,
     chaincodeDir: string,
     reporter: Reporter,
-): Promise<void> {
+    admins: readonly PeerOrg[] = topology.peerOrgs,
+): Promise<PeerOrg[]> {
     const hash = codeHash(chaincodeDir);
     const code = snapshotChaincode(layout, chaincodeDir, hash);
-    const previous = new Map(topology.peerOrgs.map((org) => [org, deployedChaincode(layout, topology, org)]));
+    const previous = new Map(admins.map((org) => [org, deployedChaincode(layout, topology, org)]));
     try {
-        await deployChaincode(layout, topology, hash, reporter, async () => {
-            for (const org of topology.peerOrgs) {
-                const { packageId } = await packageFor(layout, topology, org, hash);
-                await runChaincodeServer(layout, topology, org, { packageId, codeDir: code }, reporter);
-            }
-        });
+        return await deployChaincode(
+            layout,
+            topology,
+            hash,
+            reporter,
+            async () => {
+                for (const org of admins) {
+                    const { packageId } = await packageFor(layout, topology, org, hash);
+                    await runChaincodeServer(layout, topology, org, { packageId, codeDir: code }, reporter);
+                }
+            },
+            admins,
+        );
     } catch (error) {
         // the commit failed after the switch: peers still name the old packages, so serve those again
         for (const [org, deployed] of previous) {

@@ -246,11 +246,94 @@ function definitionArgs(topology: Topology, sequence: number, version: string): 
 }
 
 /**
+ * The orgs whose admins have not approved the definition yet, as the channel sees it: the commit needs a majority
+ * of the orgs (the channel's `MAJORITY Endorsement` lifecycle policy).
+ */
+async function unapproved(
+    layout: Layout,
+    topology: Topology,
+    admins: readonly PeerOrg[],
+    sequence: number,
+    hash: string,
+): Promise<PeerOrg[]> {
+    const [org] = admins;
+    if (!org || admins.length === topology.peerOrgs.length) {
+        // every org's admin acts here, and has just approved
+        return [];
+    }
+    const out = await peerCli(layout, org, [
+        'lifecycle',
+        'chaincode',
+        'checkcommitreadiness',
+        ...definitionArgs(topology, sequence, hash),
+        '--output',
+        'json',
+    ]);
+    const { approvals } = JSON.parse(out) as { approvals: Record<string, boolean> };
+    return topology.peerOrgs.filter((candidate) => approvals[candidate.mspId] !== true);
+}
+
+/** Installs `org`'s package on its peer and approves the definition for it, unless done already. */
+async function installAndApprove(
+    layout: Layout,
+    topology: Topology,
+    org: PeerOrg,
+    { sequence, hash }: { sequence: number; hash: string },
+    reporter: Reporter,
+): Promise<void> {
+    const pkg = await packageFor(layout, topology, org, hash);
+    if (!(await installedPackageIds(layout, org)).includes(pkg.packageId)) {
+        reporter.detail(`  installing ${pkg.label} on ${org.name}`);
+        await peerCli(layout, org, ['lifecycle', 'chaincode', 'install', pkg.file]);
+    }
+    if ((await approvedPackageId(layout, topology, org, sequence)) !== pkg.packageId) {
+        reporter.detail(`  approving sequence ${sequence} for ${org.name}`);
+        await peerCli(layout, org, [
+            'lifecycle',
+            'chaincode',
+            'approveformyorg',
+            ...ordererArgs(layout, topology),
+            ...definitionArgs(topology, sequence, hash),
+            '--package-id',
+            pkg.packageId,
+        ]);
+    }
+}
+
+/** Commits the definition as `committer`'s admin, endorsed by the peers of `endorsers`. */
+async function commitDefinition(
+    layout: Layout,
+    topology: Topology,
+    committer: PeerOrg,
+    { sequence, hash }: { sequence: number; hash: string },
+    endorsers: readonly PeerOrg[],
+): Promise<void> {
+    const peers = endorsers.flatMap((org) => [
+        '--peerAddresses',
+        peerAddress(org),
+        '--tlsRootCertFiles',
+        layout.peerTlsCa(org),
+    ]);
+    await peerCli(layout, committer, [
+        'lifecycle',
+        'chaincode',
+        'commit',
+        ...ordererArgs(layout, topology),
+        ...definitionArgs(topology, sequence, hash),
+        ...peers,
+    ]);
+}
+
+/**
  * Brings the committed chaincode definition to the code with hash `hash` and the topology's orgs: install each org's package,
  * approve it for every org, then `switchServers` (start the chaincode servers of the new packages), then
  * commit the next sequence at once. A peer that reaches a server of another package than its definition
  * names refuses it, so the switch sits right before the commit: old code serves until then. Every step
  * checks first, so running it again after a crash continues where it stopped.
+ *
+ * `admins` are the orgs whose admins act here (all of them on one machine; a host's own orgs when the network spans
+ * several): only they install and approve, and the commit waits until a majority of all orgs has approved. Returns
+ * the orgs whose approval is still missing (none on one machine).
  */
 export async function deployChaincode(
     layout: Layout,
@@ -258,49 +341,35 @@ export async function deployChaincode(
     hash: string,
     reporter: Reporter,
     switchServers: () => Promise<void>,
-): Promise<void> {
-    const first = topology.peerOrgs[0];
+    admins: readonly PeerOrg[] = topology.peerOrgs,
+): Promise<PeerOrg[]> {
+    const first = admins[0];
     if (!first) {
         throw new Error('the topology has no peer organisations');
     }
     const committed = await queryCommitted(layout, topology, first);
     const upToDate = committed !== undefined && isCurrent(committed, topology, hash);
     const sequence = upToDate ? committed.sequence : (committed?.sequence ?? 0) + 1;
-    for (const org of topology.peerOrgs) {
-        const pkg = await packageFor(layout, topology, org, hash);
-        if (!(await installedPackageIds(layout, org)).includes(pkg.packageId)) {
-            reporter.detail(`  installing ${pkg.label} on ${org.name}`);
-            await peerCli(layout, org, ['lifecycle', 'chaincode', 'install', pkg.file]);
-        }
-        if ((await approvedPackageId(layout, topology, org, sequence)) !== pkg.packageId) {
-            reporter.detail(`  approving sequence ${sequence} for ${org.name}`);
-            await peerCli(layout, org, [
-                'lifecycle',
-                'chaincode',
-                'approveformyorg',
-                ...ordererArgs(layout, topology),
-                ...definitionArgs(topology, sequence, hash),
-                '--package-id',
-                pkg.packageId,
-            ]);
-        }
+    for (const org of admins) {
+        await installAndApprove(layout, topology, org, { sequence, hash }, reporter);
     }
     await switchServers();
+    // once committed, an org that approves later changes nothing for the others
+    const missing = upToDate ? [] : await unapproved(layout, topology, admins, sequence, hash);
+    if (!upToDate && missing.length * 2 >= topology.peerOrgs.length) {
+        reporter.detail(`  not committing yet: ${missing.map((org) => org.mspId).join(', ')} have not approved`);
+        return missing;
+    }
     if (!upToDate) {
         reporter.detail(`  committing ${topology.chaincode.name} version ${hash} sequence ${sequence}`);
-        const peers = topology.peerOrgs.flatMap((org) => [
-            '--peerAddresses',
-            peerAddress(org),
-            '--tlsRootCertFiles',
-            layout.peerTlsCa(org),
-        ]);
-        await peerCli(layout, first, [
-            'lifecycle',
-            'chaincode',
-            'commit',
-            ...ordererArgs(layout, topology),
-            ...definitionArgs(topology, sequence, hash),
-            ...peers,
-        ]);
+        await commitDefinition(
+            layout,
+            topology,
+            first,
+            { sequence, hash },
+            // the approving orgs' peers endorse the commit: they have joined the channel, and they are a majority
+            topology.peerOrgs.filter((org) => !missing.includes(org)),
+        );
     }
+    return missing;
 }

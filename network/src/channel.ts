@@ -8,6 +8,7 @@ import {
     ordererOperations,
     type NumberedOrderer,
     type OrdererNode,
+    type PeerOrg,
     type Topology,
 } from './topology';
 
@@ -43,6 +44,12 @@ export function waitForLeader(topology: Topology, reporter?: Reporter, timeoutMs
  * starts them).
  */
 export async function joinChannel(layout: Layout, topology: Topology, reporter: Reporter): Promise<void> {
+    await joinOrderers(layout, topology, reporter);
+    await joinPeers(layout, topology, topology.peerOrgs);
+}
+
+/** Joins every orderer node not in the channel yet, and waits until one leads it. */
+export async function joinOrderers(layout: Layout, topology: Topology, reporter: Reporter): Promise<void> {
     const adminTls = layout.ordererAdminTls(topology);
     const osnadmin = (node: OrdererNode, args: string[]): Promise<string> =>
         run(binary('osnadmin'), [
@@ -70,7 +77,11 @@ export async function joinChannel(layout: Layout, topology: Topology, reporter: 
         }
     }
     await waitForLeader(topology, reporter);
-    for (const org of topology.peerOrgs) {
+}
+
+/** Joins the peers of `orgs` not in the channel yet, from the genesis block (they catch up from the orderer). */
+export async function joinPeers(layout: Layout, topology: Topology, orgs: readonly PeerOrg[]): Promise<void> {
+    for (const org of orgs) {
         const env = adminEnv(layout, org);
         const channels = await run(binary('peer'), ['channel', 'list'], { env });
         if (!channels.split('\n').includes(topology.channel)) {

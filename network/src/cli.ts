@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { ensureBinaries } from './binaries';
 import { connectionProfileFile } from './connection';
+import { HostNetwork } from './host-network';
 import { FabricNetwork } from './network';
 import type { Reporter } from './run';
 
@@ -36,10 +37,44 @@ program
     .description('build or find the pinned Fabric and Fabric CA binaries')
     .action(() => ensureBinaries(consoleReporter));
 
+interface HostOptions {
+    host?: string;
+    import?: string[];
+}
+
+/** `up --host`: this machine's share of a network spread over several hosts; says what other hosts must do next. */
+async function upHost(command: Command, host: string, imports: readonly string[]): Promise<void> {
+    const { topology, stateDir } = command.optsWithGlobals<GlobalOptions>();
+    const network = new HostNetwork({ reporter: consoleReporter, topologyFile: topology, stateDir, host });
+    const started = Date.now();
+    const next = await network.up(imports);
+    const took = `${((Date.now() - started) / 1000).toFixed(1)}s`;
+    if (next.length === 0) {
+        console.log(`\nHost ${network.host.name} is up and in the channel in ${took}.`);
+        console.log(`  state:       ${network.layout.root}`);
+        console.log(`  connection:  ${connectionProfileFile(network.layout)}`);
+        return;
+    }
+    console.log(`\nHost ${network.host.name} has started its nodes (${took}) and waits for other hosts:`);
+    for (const step of next) {
+        console.log(`  host ${step.host}: ${step.action}`);
+    }
+    console.log(`Then run network:up --host ${network.host.name} again (with the files they give you as --import).`);
+}
+
 program
     .command('up')
     .description('start everything (idempotent) and wait until the network answers')
-    .action(async (_options: unknown, command: Command) => {
+    .option('--host <name>', "start only this host's nodes (a name in the topology's hosts, or an address)")
+    .option('--import <bundle...>', 'with --host: bundle files other hosts exported (network:export)')
+    .action(async (options: HostOptions, command: Command) => {
+        if (options.host) {
+            await upHost(command, options.host, options.import ?? []);
+            return;
+        }
+        if (options.import) {
+            throw new Error('--import needs --host: bundles are for a network spread over several hosts');
+        }
         const network = open(command);
         const started = Date.now();
         await network.up();
@@ -47,6 +82,20 @@ program
         console.log(`  state:       ${network.layout.root}`);
         console.log(`  logs:        ${network.layout.logs}`);
         console.log(`  connection:  ${connectionProfileFile(network.layout)}`);
+    });
+
+program
+    .command('export')
+    .description("write what other hosts need of this host's nodes (certificates, channel block; no private key)")
+    .requiredOption('--host <name>', "this host (a name in the topology's hosts, or an address)")
+    .requiredOption('--out <file>', 'the bundle file to write')
+    .action((options: { host: string; out: string }, command: Command) => {
+        const { topology, stateDir } = command.optsWithGlobals<GlobalOptions>();
+        const network = new HostNetwork({ topologyFile: topology, stateDir, host: options.host });
+        const bundle = network.export(options.out);
+        console.log(
+            `Wrote ${Object.keys(bundle.files).length} public files of host ${network.host.name} to ${options.out}.`,
+        );
     });
 
 program

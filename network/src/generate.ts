@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
+import type { HostPart } from './hosts';
 import { binary, Layout, sampleConfigDir } from './layout';
 import { run } from './run';
 import { ordererAddress, ordererHostname, ordererNodes, type PeerOrg, type Topology } from './topology';
@@ -184,14 +185,7 @@ export async function generate(layout: Layout, topology: Topology): Promise<bool
         staging.channelBlock(topology),
     ]);
     writeFileSync(path.join(staging.config, 'configtx.yaml'), stringify(configtx(layout, topology)));
-    writeFileSync(
-        path.join(staging.config, 'core.yaml'),
-        patchCoreYaml(readFileSync(path.join(sampleConfigDir(), 'core.yaml'), 'utf8')),
-    );
-    writeFileSync(
-        path.join(staging.config, 'orderer.yaml'),
-        readFileSync(path.join(sampleConfigDir(), 'orderer.yaml'), 'utf8'),
-    );
+    writeNodeConfig(staging.config);
     for (const dir of ['config', 'crypto', 'artifacts'] as const) {
         rmSync(layout[dir], { recursive: true, force: true });
         renameSync(staging[dir], layout[dir]);
@@ -199,4 +193,80 @@ export async function generate(layout: Layout, topology: Topology): Promise<bool
     rmSync(staging.root, { recursive: true, force: true });
     writeFileSync(layout.generatedMarker, JSON.stringify({ topology: topologyHash(topology) }));
     return true;
+}
+
+/** The node configuration every host writes for itself: the sample core.yaml (patched) and orderer.yaml. */
+function writeNodeConfig(config: string): void {
+    writeFileSync(
+        path.join(config, 'core.yaml'),
+        patchCoreYaml(readFileSync(path.join(sampleConfigDir(), 'core.yaml'), 'utf8')),
+    );
+    writeFileSync(
+        path.join(config, 'orderer.yaml'),
+        readFileSync(path.join(sampleConfigDir(), 'orderer.yaml'), 'utf8'),
+    );
+}
+
+/**
+ * One host's part of a network spread over several: the crypto material of the orgs it runs (their private keys
+ * stay here) and its node config, once per state directory. The channel's genesis block needs every org's
+ * certificates, so the orderer's host makes it later ({@link generateChannelBlock}).
+ */
+export async function generateHost(layout: Layout, topology: Topology, host: HostPart): Promise<boolean> {
+    const marker = { topology: topologyHash(topology), host: host.name };
+    if (existsSync(layout.generatedMarker)) {
+        const existing = JSON.parse(readFileSync(layout.generatedMarker, 'utf8')) as {
+            topology: string;
+            host?: string;
+        };
+        if (existing.topology !== marker.topology || existing.host !== marker.host) {
+            throw new Error(
+                `the state in ${layout.root} was generated for ${existing.host ? `host ${existing.host}` : 'one machine'} ` +
+                    'or from another topology; use another --state-dir, or network:reset it first',
+            );
+        }
+        return false;
+    }
+    mkdirSync(layout.root, { recursive: true });
+    const staging = new Layout(path.join(layout.root, '.staging'));
+    rmSync(staging.root, { recursive: true, force: true });
+    mkdirSync(staging.config, { recursive: true });
+    mkdirSync(staging.crypto, { recursive: true });
+    const all = cryptoConfig({ ...topology, peerOrgs: [...host.peerOrgs] }) as {
+        OrdererOrgs: unknown[];
+        PeerOrgs: unknown[];
+    };
+    const own = { ...(host.ordererNodes.length > 0 ? { OrdererOrgs: all.OrdererOrgs } : {}), PeerOrgs: all.PeerOrgs };
+    writeFileSync(path.join(staging.config, 'crypto-config.yaml'), stringify(own));
+    await run(binary('cryptogen'), [
+        'generate',
+        `--config=${path.join(staging.config, 'crypto-config.yaml')}`,
+        `--output=${staging.crypto}`,
+    ]);
+    writeNodeConfig(staging.config);
+    for (const dir of ['config', 'crypto'] as const) {
+        rmSync(layout[dir], { recursive: true, force: true });
+        renameSync(staging[dir], layout[dir]);
+    }
+    mkdirSync(layout.artifacts, { recursive: true });
+    rmSync(staging.root, { recursive: true, force: true });
+    writeFileSync(layout.generatedMarker, JSON.stringify(marker));
+    return true;
+}
+
+/** The channel's genesis block, made on the orderer's host from every org's (own or imported) certificates. */
+export async function generateChannelBlock(layout: Layout, topology: Topology): Promise<void> {
+    writeFileSync(path.join(layout.config, 'configtx.yaml'), stringify(configtx(layout, topology)));
+    const staging = `${layout.channelBlock(topology)}.staging`;
+    await run(binary('configtxgen'), [
+        '-configPath',
+        layout.config,
+        '-profile',
+        'TradeChannel',
+        '-channelID',
+        topology.channel,
+        '-outputBlock',
+        staging,
+    ]);
+    renameSync(staging, layout.channelBlock(topology));
 }

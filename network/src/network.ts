@@ -345,8 +345,8 @@ export class FabricNetwork {
         }
     }
 
-    #deploy(): Promise<void> {
-        return deployAndServe(this.layout, this.topology, this.#chaincodeDir, this.#reporter);
+    async #deploy(): Promise<void> {
+        await deployAndServe(this.layout, this.topology, this.#chaincodeDir, this.#reporter);
     }
 
     /**

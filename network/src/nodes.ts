@@ -25,6 +25,7 @@ export function ordererProcess(layout: Layout, topology: Topology, node: Numbere
         command: binary('orderer'),
         args: [],
         ports: [node.port, node.adminPort, node.operationsPort],
+        host: node.host,
         env: {
             ...process.env,
             ...logging,
@@ -73,6 +74,7 @@ export function peerProcess(layout: Layout, org: PeerOrg): ProcessSpec {
         command: binary('peer'),
         args: ['node', 'start'],
         ports: [org.peerPort, org.chaincodeListenPort, org.operationsPort],
+        host: org.host,
         env: {
             ...process.env,
             ...logging,
@@ -135,6 +137,7 @@ export function caProcess(layout: Layout, org: PeerOrg, bootstrapSecret: string)
             ['localhost', '127.0.0.1', org.host].join(','),
         ],
         ports: [org.caPort, org.caOperationsPort],
+        host: org.host,
         env: {
             ...process.env,
             // in the environment, not the arguments: /proc/<pid>/environ is readable only by the owner
@@ -167,6 +170,7 @@ export function chaincodeProcess(topology: Topology, org: PeerOrg, packageId: st
             codeDir,
         ],
         ports: [org.chaincodeServerPort],
+        host: org.host,
         env: { ...process.env, NODE_PATH: modules, CORE_CHAINCODE_LOGGING_LEVEL: 'info' },
     };
 }

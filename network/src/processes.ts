@@ -13,6 +13,8 @@ export interface ProcessSpec {
     cwd?: string;
     /** Ports this process listens on; checked free before it starts. */
     ports: number[];
+    /** The address it listens on (default 127.0.0.1; a host's own address when the network spans machines). */
+    host?: string;
 }
 
 interface PidRecord {
@@ -103,10 +105,11 @@ export async function startProcess(layout: Layout, spec: ProcessSpec): Promise<v
     if (isRunning(layout, spec.name)) {
         return;
     }
+    const host = spec.host ?? '127.0.0.1';
     for (const port of spec.ports) {
-        if (!(await isPortFree(port))) {
+        if (!(await isPortFree(port, host))) {
             throw new Error(
-                `cannot start ${spec.name}: port ${port} on 127.0.0.1 is already in use by another program ` +
+                `cannot start ${spec.name}: port ${port} on ${host} is already in use by another program ` +
                     `(find it with: ss -ltnp 'sport = :${port}')`,
             );
         }
@@ -158,7 +161,7 @@ export async function waitListening(
                 throw new GiveUp(`${spec.name} is not running (see ${layout.log(spec.name)})`);
             }
             for (const port of spec.ports) {
-                if (!(await isListening(port))) {
+                if (!(await isListening(port, spec.host))) {
                     return undefined;
                 }
             }

@@ -36,7 +36,15 @@ const ordererNodeSchema = z.strictObject({
     operationsPort: port,
 });
 
+/** A machine of a network spread over several: its name (what `network:up --host` takes) and its address. */
+const hostName = z.string().regex(/^[a-z][a-z0-9-]*$/, 'lower-case letters, digits and dashes, starting with a letter');
+
 const topologySchema = z.strictObject({
+    /**
+     * Optional: the machines, by name. An org's or orderer node's `host` may name one of them instead of giving an
+     * address; without this section every `host` is an address (127.0.0.1 for the network on one machine).
+     */
+    hosts: z.record(hostName, host).optional(),
     channel: z.string().regex(/^[a-z][a-z0-9.-]*$/),
     chaincode: z.strictObject({ name: z.string().regex(/^[a-z][a-z0-9_-]*$/) }),
     orderer: z.strictObject({
@@ -65,8 +73,35 @@ export function loadTopology(file: string = DEFAULT_TOPOLOGY()): Topology {
         const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.') || '(root)'}: ${issue.message}`);
         throw new Error(`invalid topology ${file}:\n${problems.join('\n')}`);
     }
-    assertDistinct(parsed.data);
-    return parsed.data;
+    const topology = withHostAddresses(parsed.data);
+    assertDistinct(topology);
+    return topology;
+}
+
+/** Every `host` that names one of the topology's `hosts` replaced by that host's address. */
+function withHostAddresses(topology: Topology): Topology {
+    const { hosts } = topology;
+    if (!hosts) {
+        return topology;
+    }
+    const addresses = Object.values(hosts);
+    const address = (host: string): string => {
+        const named = hosts[host];
+        if (named === undefined && !addresses.includes(host)) {
+            throw new Error(
+                `invalid topology: host "${host}" is not one of its hosts (${Object.keys(hosts).join(', ')})`,
+            );
+        }
+        return named ?? host;
+    };
+    return {
+        ...topology,
+        orderer: {
+            ...topology.orderer,
+            nodes: topology.orderer.nodes.map((node) => ({ ...node, host: address(node.host) })),
+        },
+        peerOrgs: topology.peerOrgs.map((org) => ({ ...org, host: address(org.host) })),
+    };
 }
 
 /**
@@ -140,20 +175,19 @@ export function nextBankOrg(topology: Topology, name: string): PeerOrg {
     return org;
 }
 
+const ordererNodePorts = (node: OrdererNode): number[] => [node.port, node.adminPort, node.operationsPort];
+const peerOrgPorts = (org: PeerOrg): number[] => [
+    org.peerPort,
+    org.chaincodeListenPort,
+    org.operationsPort,
+    org.caPort,
+    org.caOperationsPort,
+    org.chaincodeServerPort,
+];
+
 /** Every port the topology's processes listen on. */
 export function topologyPorts(topology: Topology): number[] {
-    const { orderer, peerOrgs } = topology;
-    return [
-        ...orderer.nodes.flatMap((node) => [node.port, node.adminPort, node.operationsPort]),
-        ...peerOrgs.flatMap((org) => [
-            org.peerPort,
-            org.chaincodeListenPort,
-            org.operationsPort,
-            org.caPort,
-            org.caOperationsPort,
-            org.chaincodeServerPort,
-        ]),
-    ];
+    return [...topology.orderer.nodes.flatMap(ordererNodePorts), ...topology.peerOrgs.flatMap(peerOrgPorts)];
 }
 
 /**
@@ -187,10 +221,15 @@ export function shiftPorts(topology: Topology, offset: number): Topology {
 
 function assertDistinct(topology: Topology): void {
     const { orderer, peerOrgs } = topology;
-    const ports = topologyPorts(topology);
-    const duplicatePort = ports.find((p, i) => ports.indexOf(p) !== i);
-    if (duplicatePort !== undefined) {
-        throw new Error(`invalid topology: port ${duplicatePort} is used twice`);
+    // a port is taken per address: hosts of a network spread over machines may all use the same ports
+    const endpoints = [
+        ...orderer.nodes.flatMap((node) => ordererNodePorts(node).map((port) => ({ host: node.host, port }))),
+        ...peerOrgs.flatMap((org) => peerOrgPorts(org).map((port) => ({ host: org.host, port }))),
+    ];
+    const keys = endpoints.map(({ host, port }) => `${host}:${port}`);
+    const duplicate = endpoints.find((_, i) => keys.indexOf(keys[i] ?? '') !== i);
+    if (duplicate !== undefined) {
+        throw new Error(`invalid topology: port ${duplicate.port} is used twice on ${duplicate.host}`);
     }
     const names = [orderer.mspId, ...peerOrgs.flatMap((org) => [org.name, org.mspId])];
     const duplicateName = names.find((n, i) => names.indexOf(n) !== i);
