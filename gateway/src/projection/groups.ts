@@ -24,7 +24,11 @@ function settledNow<T>(promise: Promise<T>): Promise<boolean> {
             () => true,
             () => true,
         ),
-        new Promise<typeof ANSWERED>((resolve) => setImmediate(() => { resolve(ANSWERED); })).then(() => false),
+        new Promise<typeof ANSWERED>((resolve) =>
+            setImmediate(() => {
+                resolve(ANSWERED);
+            }),
+        ).then(() => false),
     ]);
 }
 
