@@ -8,7 +8,7 @@ import { deployAndServe } from './chaincode-servers';
 import { joinOrderers, joinPeers } from './channel';
 import { writeConnectionProfile } from './connection';
 import { generateChannelBlock, generateHost } from './generate';
-import { healthy } from './health';
+import { healthy, metric } from './health';
 import { hostPart, ordererHost, orgHost, type HostPart } from './hosts';
 import { bootstrapSecret, caClient, ensureIdentities } from './identities';
 import { Layout } from './layout';
@@ -124,6 +124,22 @@ export class HostNetwork {
                 });
             }
         });
+        if (topology.peerOrgs.length > 1) {
+            // a write needs a second org's endorsement, which discovery offers only once gossip has met that org's
+            // peer: right after the commit, the first write could otherwise find "no combination of peers"
+            await timed(report, "Waiting until this host's peers meet another org's peer", async () => {
+                for (const org of host.peerOrgs) {
+                    await waitFor(
+                        `${peerName(org)} to see another org's peer through gossip`,
+                        () => knowsOtherPeers(topology, org),
+                        {
+                            timeoutMs: 90_000,
+                            reporter: report,
+                        },
+                    );
+                }
+            });
+        }
         return [];
     }
 
@@ -217,4 +233,11 @@ export class HostNetwork {
             })),
         );
     }
+}
+
+async function knowsOtherPeers(topology: Topology, org: PeerOrg): Promise<true | undefined> {
+    const known = await metric(`${org.host}:${org.operationsPort}`, 'gossip_membership_total_peers_known', {
+        channel: topology.channel,
+    });
+    return (known ?? 0) > 0 ? true : undefined;
 }
