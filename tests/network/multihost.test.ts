@@ -3,14 +3,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { peer } from '@hyperledger/fabric-protos';
-import { businessDateOf } from '../../chaincode/src/lib/identity';
-import { REGISTRAR, userAttributes, type StoredIdentity } from '../../network/client';
+import type { StoredIdentity } from '../../network/client';
 import { metric } from '../../network/src/health';
-import { caClient } from '../../network/src/identities';
 import { FabricNetwork } from '../../network/src/network';
 import { waitFor } from '../../network/src/run';
 import { NamespaceHosts } from './hosts-in-namespaces';
-import { onChannelAs, runIds, uniqueId } from './support';
+import { enrol, fileMarket, marketFixture, proposalOptions, type Call, type Json } from './market-fixture';
+import { onChannelAs, uniqueId } from './support';
 
 /**
  * Issue #12 §4 on one machine: the network of fixtures/multihost.yaml spread over four hosts, each a network
@@ -58,10 +57,8 @@ const exportFrom = (host: string): Promise<string> =>
 /** Each host's view of the network: its connection profile and its orgs' wallets. */
 const view = (host: string): FabricNetwork => new FabricNetwork({ topologyFile, stateDir: stateDir(host) });
 
-const run = uniqueId('MH');
-const ids = runIds(run);
-const today = businessDateOf(new Date().toISOString());
-type Json = Record<string, unknown>;
+const market = marketFixture(uniqueId('MH'));
+const { run, ids } = market;
 
 async function submit(
     host: string,
@@ -69,16 +66,14 @@ async function submit(
     who: StoredIdentity,
     fn: string,
     args: unknown[],
-    options: { transient?: Record<string, string>; endorsingOrganizations?: string[] } = {},
+    call: Call = {},
 ): Promise<{ result: Json; txId: string }> {
     const network = view(host);
     const [contract, transaction] = fn.split('.') as [string, string];
     return onChannelAs(network, org, who, async (channel) => {
-        const proposal = channel.getContract(network.connectionProfile().chaincode, contract).newProposal(transaction, {
-            arguments: args.map((arg) => (typeof arg === 'string' ? arg : JSON.stringify(arg))),
-            ...(options.transient ? { transientData: options.transient } : {}),
-            ...(options.endorsingOrganizations ? { endorsingOrganizations: options.endorsingOrganizations } : {}),
-        });
+        const proposal = channel
+            .getContract(network.connectionProfile().chaincode, contract)
+            .newProposal(transaction, proposalOptions(args, call));
         const submitted = await (await proposal.endorse()).submit();
         const status = await submitted.getStatus();
         if (!status.successful) {
@@ -89,28 +84,6 @@ async function submit(
             txId: status.transactionId,
         };
     });
-}
-
-async function enrol(host: string, org: string, role: string, party: string): Promise<StoredIdentity> {
-    const network = view(host);
-    const ca = caClient(network.layout, network.org(org));
-    try {
-        const name = `${role}-${party}`.toLowerCase();
-        const secret = await ca.register(network.wallet(org).get(REGISTRAR), {
-            id: name,
-            attributes: userAttributes({ role, party }),
-        });
-        return { mspId: network.org(org).mspId, ...(await ca.enroll(name, secret)) };
-    } finally {
-        ca.close();
-    }
-}
-
-async function fileParty(operator: StoredIdentity, party: Json, transient?: Record<string, string>): Promise<void> {
-    const pii = transient ? { transient, endorsingOrganizations: ['MarketOrgMSP', 'CustomsOrgMSP'] } : {};
-    await submit('market', 'MarketOrg', operator, 'PartyContract.RegisterParty', [party], pii);
-    await submit('market', 'MarketOrg', operator, 'PartyContract.VerifyParty', [party.partyId, 'documents checked']);
-    await submit('market', 'MarketOrg', operator, 'PartyContract.ActivateParty', [party.partyId, 'filing complete']);
 }
 
 /** The channel height a host's peer holds (its operations endpoint, reached over the bridge). */
@@ -172,106 +145,34 @@ describe('a network spread over hosts (network namespaces)', () => {
 
     it('the vendor writes a trade from the market host; the bank files a receipt and checks it from the bank host', async () => {
         const operator = view('market').wallet('MarketOrg').get('operator1');
-        await submit('market', 'MarketOrg', operator, 'PartyContract.RegisterCluster', [
-            {
-                clusterId: ids.cluster,
-                name: 'Yiwu International Trade City',
-                city: 'Yiwu',
-                customsOffice: '2920',
-                acceptanceDate: '2014-01-01',
-                streets: [{ streetId: 'D1', name: 'District 1', stalls: ['S-101'] }],
-            },
+        await fileMarket(market, (fn, args, call) => submit('market', 'MarketOrg', operator, fn, args, call), [
+            'vendor',
+            'agent',
+            'buyer',
+            'producer',
+            'bank',
         ]);
-        const base = { countryCode: 'CN' };
-        await fileParty(operator, {
-            ...base,
-            partyId: ids.vendor,
-            type: 'MERCHANT',
-            legalName: '义乌测试商行',
-            clusterId: ids.cluster,
-            stallNo: 'S-101',
-        });
-        await fileParty(operator, {
-            ...base,
-            partyId: ids.agent,
-            type: 'AGENT',
-            legalName: 'Test Agent',
-            commerceFilingNo: 'CF-1',
-            customsRegNo: 'CR-1',
-        });
-        await fileParty(
-            operator,
-            {
-                partyId: ids.buyer,
-                type: 'BUYER',
-                legalName: 'Omar Haddad',
-                nameEn: 'Omar Haddad',
-                countryCode: 'AE',
-                nationality: 'AE',
-                idType: 'PASSPORT',
-            },
-            { idNumber: `P${run}`, salt: `salt-${run}-0123456789` },
-        );
-        await fileParty(operator, { ...base, partyId: ids.producer, type: 'PRODUCER', legalName: 'Test Producer' });
-        await fileParty(operator, {
-            ...base,
-            partyId: ids.bank,
-            type: 'BANK',
-            legalName: 'Test Bank',
-            orgMspId: 'BankOrgMSP',
-        });
-        vendor = await enrol('market', 'MarketOrg', 'vendor', ids.vendor);
-        const agent = await enrol('market', 'MarketOrg', 'agent', ids.agent);
-        bank = await enrol('bank', 'BankOrg', 'bank', ids.bank);
+        vendor = await enrol(view('market'), 'MarketOrg', 'vendor', ids.vendor);
+        const agent = await enrol(view('market'), 'MarketOrg', 'agent', ids.agent);
+        bank = await enrol(view('bank'), 'BankOrg', 'bank', ids.bank);
 
-        const agreementNo = `AG-${run}`;
-        await submit('market', 'MarketOrg', agent, 'PartyContract.FileAgencyAgreement', [
-            {
-                agreementNo,
-                merchantId: ids.vendor,
-                agentId: ids.agent,
-                validFrom: '2026-01-01',
-                validTo: '2027-12-31',
-                documentHash: 'a'.repeat(64),
-            },
+        await submit('market', 'MarketOrg', agent, 'PartyContract.FileAgencyAgreement', [market.agencyAgreement]);
+        await submit('market', 'MarketOrg', vendor, 'PartyContract.SignAgencyAgreement', [
+            market.agencyAgreement.agreementNo,
         ]);
-        await submit('market', 'MarketOrg', vendor, 'PartyContract.SignAgencyAgreement', [agreementNo]);
-        await submit('market', 'MarketOrg', vendor, 'GoodsContract.RegisterGoods', [goods(goodsCode)]);
+        await submit('market', 'MarketOrg', vendor, 'GoodsContract.RegisterGoods', [market.goods(goodsCode)]);
         const trade = await submit('market', 'MarketOrg', vendor, 'TradeContract.RegisterTrade', [
-            {
-                tradeNo,
-                vendorId: ids.vendor,
-                agentId: ids.agent,
-                buyerId: ids.buyer,
-                tradeDate: today,
-                currency: 'USD',
-                agencyReceipt: false,
-                paymentTerms: 'PREPAID',
-                paymentChannel: 'BANK',
-                lines: [{ lineId: 'L1', goodsCode, qty: 1000, unitPrice: 120, amount: 120_000 }],
-                documents: ['b'.repeat(64)],
-            },
+            market.trade(tradeNo, goodsCode),
         ]);
         expect(trade.result).toMatchObject({ status: 'CONFIRMED', totalAmount: 120_000 });
 
-        const payer = JSON.stringify({ salt: `salt-${run}-payer-0123`, name: 'Omar Haddad', country: 'AE' });
         const receipt = await submit(
             'bank',
             'BankOrg',
             bank,
             'ReceiptContract.FileReceipt',
-            [
-                {
-                    receiptRef: `R-${run}`,
-                    payeePartyId: ids.vendor,
-                    amountMinor: 120_000,
-                    currency: 'USD',
-                    valueDate: today,
-                    channel: 'SWIFT',
-                    allocations: [{ tradeNo, amountMinor: 120_000 }],
-                },
-            ],
-            { transient: { payer }, endorsingOrganizations: ['BankOrgMSP', 'MarketOrgMSP'] },
+            [market.receipt(tradeNo)],
+            market.receiptCall,
         );
         const checked = await submit(
             'bank',
@@ -279,7 +180,7 @@ describe('a network spread over hosts (network namespaces)', () => {
             bank,
             'ReceiptContract.VerifyReceipt',
             [String(receipt.result.receiptId)],
-            { transient: { payer }, endorsingOrganizations: ['BankOrgMSP', 'MarketOrgMSP'] },
+            market.receiptCall,
         );
         // the bank's check reads the trade the vendor wrote on another host; REFER only because it has not left China yet
         expect(checked.result).toMatchObject({
@@ -304,7 +205,7 @@ describe('a network spread over hosts (network namespaces)', () => {
             for (let i = 0; i < 12; i++) {
                 try {
                     const { txId } = await submit('market', 'MarketOrg', vendor, 'GoodsContract.RegisterGoods', [
-                        goods(`${goodsCode}-CUT-${i}`),
+                        market.goods(`${goodsCode}-CUT-${i}`),
                     ]);
                     acknowledged.push(txId);
                 } catch (error) {
@@ -352,16 +253,3 @@ describe('a network spread over hosts (network namespaces)', () => {
         expect(lost).toEqual([]);
     });
 });
-
-function goods(code: string): Json {
-    return {
-        goodsCode: code,
-        ownerId: ids.vendor,
-        nameCn: '塑料玩具',
-        nameEn: 'Plastic toy',
-        hsCode: '9503008900',
-        unit: 'PCS',
-        producerId: ids.producer,
-        priceRange: { currency: 'USD', minUnitPrice: 50, maxUnitPrice: 2000 },
-    };
-}
