@@ -1,10 +1,10 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import { ordererArgs } from './chaincode';
 import { cryptoConfig, peerOrgDefinition } from './generate';
 import { binary, type Layout } from './layout';
 import { adminEnv } from './nodes';
+import { ordererArgs } from './ordering';
 import { run, waitFor, type Reporter } from './run';
 import type { PeerOrg, Topology } from './topology';
 
@@ -46,14 +46,20 @@ async function decode(input: string, type: string): Promise<unknown> {
     return JSON.parse(readFileSync(output, 'utf8')) as unknown;
 }
 
-/** The channel's current config (a `common.Config` as JSON), fetched from the orderer as `org`'s admin. */
-async function fetchConfig(layout: Layout, topology: Topology, org: PeerOrg, dir: string): Promise<Json> {
+/**
+ * The channel's current config (a `common.Config` as JSON), fetched as `org`'s admin from the orderer node that
+ * `ordering` (the `peer` CLI's orderer flags) names.
+ */
+async function fetchConfig(
+    layout: Layout,
+    topology: Topology,
+    org: PeerOrg,
+    { dir, ordering }: { dir: string; ordering: readonly string[] },
+): Promise<Json> {
     const block = path.join(dir, 'config_block.pb');
-    await run(
-        binary('peer'),
-        ['channel', 'fetch', 'config', block, '-c', topology.channel, ...ordererArgs(layout, topology)],
-        { env: adminEnv(layout, org) },
-    );
+    await run(binary('peer'), ['channel', 'fetch', 'config', block, '-c', topology.channel, ...ordering], {
+        env: adminEnv(layout, org),
+    });
     const decoded = (await decode(block, 'common.Block')) as {
         data: { data: { payload: { data: { config: Json } } }[] };
     };
@@ -114,7 +120,8 @@ export async function addOrgToChannel(
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
     try {
-        const original = await fetchConfig(layout, topology, first, dir);
+        const ordering = await ordererArgs(layout, topology, reporter);
+        const original = await fetchConfig(layout, topology, first, { dir, ordering });
         if (org.mspId in applicationOrgs(original)) {
             reporter.detail(`  channel ${topology.channel} already has ${org.mspId}`);
             return [];
@@ -174,13 +181,15 @@ export async function addOrgToChannel(
         reporter.detail(`  signed and submitted by the admin of ${submitter.mspId}`);
         await run(
             binary('peer'),
-            ['channel', 'update', '-f', file('envelope.pb'), '-c', topology.channel, ...ordererArgs(layout, topology)],
+            ['channel', 'update', '-f', file('envelope.pb'), '-c', topology.channel, ...ordering],
             { env: adminEnv(layout, submitter) },
         );
         await waitFor(
             `channel ${topology.channel}'s config to name ${org.mspId}`,
             async () =>
-                org.mspId in applicationOrgs(await fetchConfig(layout, topology, first, dir)) ? true : undefined,
+                org.mspId in applicationOrgs(await fetchConfig(layout, topology, first, { dir, ordering }))
+                    ? true
+                    : undefined,
             { timeoutMs: 60_000, intervalMs: 500, reporter },
         );
         return signers;

@@ -5,8 +5,9 @@ import { msp, peer } from '@hyperledger/fabric-protos';
 import { repoRoot } from '../client';
 import { binary, type Layout } from './layout';
 import { adminEnv } from './nodes';
+import { ordererArgs } from './ordering';
 import { run, type Reporter } from './run';
-import { ordererAddress, peerAddress, type PeerOrg, type Topology } from './topology';
+import { peerAddress, type PeerOrg, type Topology } from './topology';
 
 export const defaultChaincodeDir = (): string => path.join(repoRoot(), 'dist', 'chaincode');
 
@@ -206,16 +207,6 @@ async function approvedPackageId(
 }
 
 /**
- * How the `peer` CLI reaches the ordering service: the first node's address (any node forwards a transaction to the
- * Raft leader) and the TLS root.
- */
-export function ordererArgs(layout: Layout, topology: Topology): string[] {
-    const [first] = topology.orderer.nodes;
-    if (!first) throw new Error('the topology has no orderer node');
-    return ['-o', ordererAddress(first), '--tls', '--cafile', layout.ordererTlsCa(topology)];
-}
-
-/**
  * The chaincode's endorsement policy: a peer of any two organisations. Not the channel's MAJORITY: with two banks a
  * majority is three of four orgs, so every write that reads the market's private collection (members MarketOrg and
  * CustomsOrg) would need a bank's peer, which cannot read that collection and so endorses a different result; and
@@ -292,7 +283,7 @@ async function installAndApprove(
             'lifecycle',
             'chaincode',
             'approveformyorg',
-            ...ordererArgs(layout, topology),
+            ...(await ordererArgs(layout, topology, reporter)),
             ...definitionArgs(topology, sequence, hash),
             '--package-id',
             pkg.packageId,
@@ -307,6 +298,7 @@ async function commitDefinition(
     committer: PeerOrg,
     { sequence, hash }: { sequence: number; hash: string },
     endorsers: readonly PeerOrg[],
+    reporter: Reporter,
 ): Promise<void> {
     const peers = endorsers.flatMap((org) => [
         '--peerAddresses',
@@ -318,7 +310,7 @@ async function commitDefinition(
         'lifecycle',
         'chaincode',
         'commit',
-        ...ordererArgs(layout, topology),
+        ...(await ordererArgs(layout, topology, reporter)),
         ...definitionArgs(topology, sequence, hash),
         ...peers,
     ]);
@@ -369,6 +361,7 @@ export async function deployChaincode(
             { sequence, hash },
             // the approving orgs' peers endorse the commit: they have joined the channel, and they are a majority
             topology.peerOrgs.filter((org) => !missing.includes(org)),
+            reporter,
         );
     }
     return missing;

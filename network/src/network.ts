@@ -6,7 +6,7 @@ import { repoRoot, Wallet, type ConnectionProfile } from '../client';
 import { DEFAULT_STATE_DIR } from '../client/paths';
 import { addOrgToChannel, generateOrgCrypto } from './add-org';
 import { ensureBinaries } from './binaries';
-import { joinChannel } from './channel';
+import { joinChannel, joinPeers } from './channel';
 import { defaultChaincodeDir, queryCommitted } from './chaincode';
 import { deployAndServe, deployedChaincode } from './chaincode-servers';
 import { connectionProfile, connectionProfileFile, writeConnectionProfile } from './connection';
@@ -385,7 +385,8 @@ export class FabricNetwork {
         );
         await timed(report, `Starting ${peerName(org)} and joining it to ${topology.channel}`, async () => {
             await this.#startPeer(org);
-            await joinChannel(layout, topology, report);
+            // the peer only: the orderer nodes are in the channel already, and one of them may be down
+            await joinPeers(layout, topology, [org]);
         });
         await timed(report, `Approving the chaincode for ${org.name} and committing its next sequence`, () =>
             deployAndServe(layout, topology, this.#deployedCode(), report),
