@@ -41,6 +41,12 @@ export function ordererProcess(layout: Layout, topology: Topology, node: Numbere
             ORDERER_GENERAL_CLUSTER_CLIENTCERTIFICATE: path.join(tls, 'server.crt'),
             ORDERER_GENERAL_CLUSTER_CLIENTPRIVATEKEY: path.join(tls, 'server.key'),
             ORDERER_GENERAL_CLUSTER_ROOTCAS: `[${path.join(tls, 'ca.crt')}]`,
+            // A follower that forwards a transaction to a leader which has just died waits this long before it
+            // answers SERVICE_UNAVAILABLE (Fabric 2.5 waits out the timer even when the stream cannot be opened): with
+            // the default 7 s, writes stopped ~7.5 s after a leader's SIGKILL although the election took ~1 s. It also
+            // bounds each send to another node; at 2 s it is still twice the 1 s election timeout, so a node too slow
+            // for it has lost its leadership already (network/README.md, "Raft ordering and fault tolerance").
+            ORDERER_GENERAL_CLUSTER_RPCTIMEOUT: '2s',
             // Fabric 2.5 defaults still assume a system channel; we use the channel participation API.
             ORDERER_GENERAL_BOOTSTRAPMETHOD: 'none',
             ORDERER_CHANNELPARTICIPATION_ENABLED: 'true',

@@ -1,6 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { GatewayWallets } from '../../gateway/src/auth/identities';
@@ -202,6 +202,37 @@ const describeAnswer = (answer: Res): string => {
     return code === undefined ? String(answer.status) : `${answer.status} ${code}`;
 };
 
+/** When `name`'s log says something matching `pattern` at `since` or later: ms after `since` (the log's times are UTC). */
+function logged(name: string, pattern: RegExp, since: number): number[] {
+    return readFileSync(network.layout.log(name), 'utf8')
+        .split('\n')
+        .flatMap((line) => {
+            const stamp = /(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d\.\d{3}) UTC/.exec(line);
+            const at = stamp ? Date.parse(`${stamp[1]}T${stamp[2]}Z`) : Number.NaN;
+            return at >= since && pattern.test(line) ? [at - since] : [];
+        });
+}
+
+/**
+ * Where the time after a Raft leader's SIGKILL went, from the other nodes' logs: when the followers noticed, when one
+ * was elected and served, and how long transactions a follower forwarded to the dead leader waited for it.
+ */
+function raftFailoverPhases(leader: string, killedAt: number): string {
+    const others = network.processNames().filter((name) => name.startsWith('orderer') && name !== leader);
+    const first = (pattern: RegExp): string => {
+        const times = others.flatMap((name) => logged(name, pattern, killedAt));
+        return times.length > 0 ? `+${(Math.min(...times) / 1000).toFixed(2)} s` : 'not logged';
+    };
+    const stuck = others.flatMap((name) => logged(name, /waiting on forwarding/, killedAt));
+    return [
+        `followers noticed ${first(/lost leader|Raft leader changed: \d+ -> 0 /)}`,
+        `new leader elected ${first(/became leader at term/)}`,
+        `serving ${first(/Start accepting requests as Raft leader/)}`,
+        `${stuck.length} forwards to the dead leader gave up`,
+        ...(stuck.length > 0 ? [`the last at +${(Math.max(...stuck) / 1000).toFixed(2)} s`] : []),
+    ].join(', ');
+}
+
 interface Fault {
     readonly process: string;
     readonly ackedBefore: number;
@@ -287,8 +318,9 @@ describe('SIGKILL of one process at a time under a steady write load', () => {
             recoveryMs: flowing - killedAt,
         });
         console.log(
-            `${leader} (Raft leader) SIGKILL: ${ackedWhileDown} writes acknowledged in the ${((Date.now() - killedAt) / 1000).toFixed(0)} s ` +
-                `it was down, ${newLeader} leads now, first write after the kill acknowledged in ${flowing - killedAt} ms`,
+            `${leader} (Raft leader) SIGKILL at ${new Date(killedAt).toISOString()}: ${ackedWhileDown} writes acknowledged in the ` +
+                `${((Date.now() - killedAt) / 1000).toFixed(0)} s it was down, ${newLeader} leads now, first write after the kill ` +
+                `acknowledged in ${flowing - killedAt} ms; ${raftFailoverPhases(leader, killedAt)} (load average ${loadavg()[0]?.toFixed(1)})`,
         );
         expect(newLeader).not.toBe(leader);
         expect(ackedWhileDown).toBeGreaterThan(5);
