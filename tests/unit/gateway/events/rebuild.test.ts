@@ -192,7 +192,7 @@ describe.each(DIALECTS)('webhooks kept in the gateway state (%s)', (dialect) => 
             await old.cleanup().catch(() => undefined);
             await fresh?.cleanup();
         }
-    });
+    }, 60_000);
 
     it('keeps secrets sealed: not in the stored rows nor the store’s files, bound to their row, refused under another key', async () => {
         const created = await createSubscription(hooks.store, ORG, { url: receiver.url }, 'admin1', OUTBOX_START);
@@ -219,7 +219,7 @@ describe.each(DIALECTS)('webhooks kept in the gateway state (%s)', (dialect) => 
         // and another org's admin neither sees nor deletes it
         expect(await listSubscriptions(hooks.store, 'BankOrg')).toEqual([]);
         expect(await deleteSubscription(hooks.store, 'BankOrg', created.subscriptionId)).toBe(false);
-    });
+    }, 60_000);
 
     it('moves an old read model’s subscriptions and deliveries into the state once, sealing the secret', async () => {
         const dataDir = mkdtempSync(path.join(tmpdir(), 'mpt-upgrade-'));
@@ -272,7 +272,7 @@ describe.each(DIALECTS)('webhooks kept in the gateway state (%s)', (dialect) => 
             if (location.databaseUrl !== undefined) await dropPostgresReadModel(location.databaseUrl, location.name);
             rmSync(dataDir, { recursive: true, force: true });
         }
-    });
+    }, 60_000);
 
     if (dialect === 'sqlite') {
         it('file mode keeps its key in the data directory, created 0600 on first use, and finds it again', async () => {
@@ -295,7 +295,7 @@ describe.each(DIALECTS)('webhooks kept in the gateway state (%s)', (dialect) => 
             } finally {
                 rmSync(dataDir, { recursive: true, force: true });
             }
-        });
+        }, 60_000);
     }
 
     if (dialect === 'postgres') {
@@ -329,7 +329,7 @@ describe.each(DIALECTS)('webhooks kept in the gateway state (%s)', (dialect) => 
             } finally {
                 await model.cleanup();
             }
-        });
+        }, 60_000);
     }
 });
 
