@@ -258,8 +258,11 @@ describe.each(DIALECTS)('events out on %s', (dialect) => {
     describe('the admin routes and the event stream', () => {
         let h: Harness;
         const keys: Record<string, string> = {};
+        /** Blocks the peer holds that the read model has not applied yet. */
+        let peerAhead = 0;
 
         beforeEach(async () => {
+            peerAhead = 0;
             await append([
                 {
                     txId: 'tx-parties',
@@ -276,7 +279,7 @@ describe.each(DIALECTS)('events out on %s', (dialect) => {
                         org: 'MarketOrg',
                         state: 'following',
                         lastBlock: block - 1,
-                        peerHeight: block,
+                        peerHeight: block + peerAhead,
                         lagBlocks: 0,
                         transactions: 0,
                         database: 'test',
@@ -358,6 +361,35 @@ describe.each(DIALECTS)('events out on %s', (dialect) => {
                 .set(bearer(keys.admin ?? ''))
                 .set('Idempotency-Key', idem());
             expect([again.status, errorOf(again).code]).toEqual([404, 'NOT_FOUND']);
+        });
+
+        it('a subscription made while the read model catches up is sent only the events after the peer’s height', async () => {
+            peerAhead = 2;
+            const created = await request(h.app)
+                .post('/v1/webhooks/subscriptions')
+                .set(bearer(keys.admin ?? ''))
+                .set('Idempotency-Key', idem())
+                .send({ url: receiver.url });
+            expect(created.status).toBe(201);
+            // the catch-up applies the two blocks the peer already held, then a new one
+            await append([tradeTx('T-OLD1', 'M001')]);
+            await append([tradeTx('T-OLD2', 'M001')]);
+            await append([tradeTx('T-NEW', 'M001')]);
+
+            const sent = new WebhookDispatcher({
+                org: ORG,
+                store: hooks.store,
+                readModel: (): ReadModelDatabase['db'] => database.db,
+                logger: pino({ level: 'silent' }),
+                urls: LOCAL_RECEIVERS,
+            });
+            expect(await sent.deliverDue()).toBe(1);
+            const [got] = receiver.received;
+            const verified = new Webhook((created.body as { secret: string }).secret).verify(
+                got?.body ?? '',
+                got?.headers as Record<string, string>,
+            );
+            expect(verified).toMatchObject({ data: { tradeNo: 'T-NEW' } });
         });
 
         /** Reads the stream until `count` events came; answers their ids and data. */
