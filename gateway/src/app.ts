@@ -6,6 +6,7 @@ import { principalOf } from './auth/principal';
 import { ConsoleApi, consoleRouter, type ConsoleOptions } from './console';
 import type { ConsoleSessions } from './console/session';
 import type { WebhookUrlPolicy } from './events';
+import type { WebhookStore } from './state';
 import { checkJsonBody } from './http/body';
 import { contextOf, requestContext } from './http/context';
 import { ApiError, errorHandler } from './http/errors';
@@ -76,6 +77,8 @@ export interface AppDeps {
     readonly epcisIdBase?: string;
     /** Where webhook deliveries may go (default: public addresses only). */
     readonly webhookUrls?: WebhookUrlPolicy;
+    /** Webhook subscriptions and deliveries (the gateway's own state; none: the webhook routes answer 409). */
+    readonly webhooks?: WebhookStore;
 }
 
 const BEARER = /^Bearer ([^\s]+)$/;

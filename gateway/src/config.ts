@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { defaultConnectionProfileFile, toolsDir } from '../../network/client';
 import { isAllowListEntry } from './events/url-policy';
 import { STATE_SCHEMA } from './state/database';
+import { secretKeyOf } from './state/secret-box';
 
 /** Every setting the gateway reads, with its environment variable, default and meaning (also in README). */
 const SETTINGS = {
@@ -53,6 +54,10 @@ const SETTINGS = {
     MPT_WEBHOOK_ALLOWED_HOSTS: {
         default: '',
         help: 'host names, IP addresses and CIDRs (comma-separated) webhooks may reach although they are not public (loopback, private, link-local, unique-local); empty: public addresses only',
+    },
+    MPT_WEBHOOK_SECRET_KEY: {
+        default: '',
+        help: '32 bytes (base64 or hex) that seal webhook secrets at rest (AES-256-GCM); with MPT_DATABASE_URL needed once there are subscriptions, the same on every instance; empty without it: <data dir>/webhook-secret.key (created 0600)',
     },
     MPT_EPCIS_ID_BASE: {
         default: 'https://id.mpt.example/',
@@ -108,6 +113,9 @@ const ENV_SCHEMA = z.object({
         .refine((entries) => entries.every(isAllowListEntry), {
             error: 'must be host names, IP addresses or CIDRs separated by commas',
         }),
+    MPT_WEBHOOK_SECRET_KEY: z.string().refine((text) => text === '' || secretKeyOf(text) !== undefined, {
+        error: 'must be empty or 32 bytes in base64 or hex (e.g. `openssl rand -base64 32`)',
+    }),
     MPT_EPCIS_ID_BASE: z.string().refine(isBaseUrl, { error: 'must be an http(s) URL ending in /' }),
 });
 
@@ -137,6 +145,8 @@ export interface GatewayConfig {
         readonly maxAttempts: number;
         /** Non-public hosts, addresses and CIDRs deliveries may reach (docs/events.md). */
         readonly allowedHosts: readonly string[];
+        /** Seals the subscriptions' secrets (`MPT_WEBHOOK_SECRET_KEY`); undefined: the data directory's key file. */
+        readonly secretKey: Buffer | undefined;
     };
     /** Base of the EPCIS export's identifiers (docs/epcis.md). */
     readonly epcisIdBase: string;
@@ -174,8 +184,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
         throw new ConfigError(
             parsed.error.issues.map((issue) => {
                 const name = String(issue.path[0]);
-                // a database URL may hold a password: never echoed
-                const shown = name === 'MPT_DATABASE_URL' ? '(not shown)' : JSON.stringify(raw[name]);
+                // a database URL may hold a password, and a key is secret: never echoed
+                const secret = name === 'MPT_DATABASE_URL' || name === 'MPT_WEBHOOK_SECRET_KEY';
+                const shown = secret ? '(not shown)' : JSON.stringify(raw[name]);
                 return `${name}=${shown}: ${issue.message}`;
             }),
         );
@@ -201,6 +212,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
             firstRetryMs: c.MPT_WEBHOOK_FIRST_RETRY_MS,
             maxAttempts: c.MPT_WEBHOOK_MAX_ATTEMPTS,
             allowedHosts: c.MPT_WEBHOOK_ALLOWED_HOSTS,
+            secretKey: c.MPT_WEBHOOK_SECRET_KEY === '' ? undefined : secretKeyOf(c.MPT_WEBHOOK_SECRET_KEY),
         },
         epcisIdBase: c.MPT_EPCIS_ID_BASE,
     };

@@ -7,7 +7,13 @@ import { loadConfigOrExit, type GatewayConfig } from './config';
 import { FabricLedger } from './ledger/fabric-ledger';
 import type { LedgerIdentity } from './ledger/ledger';
 import { newLogger, type Logger } from './ops/logger';
-import { DEFAULT_RETRY_POLICY, WebhookDispatcher, WebhookUrlPolicy } from './events';
+import {
+    copyLegacyWebhooks,
+    DEFAULT_RETRY_POLICY,
+    requireWebhookKey,
+    WebhookDispatcher,
+    WebhookUrlPolicy,
+} from './events';
 import { startProjections, type Projections, type ReadModel } from './projection';
 import type { Kysely } from 'kysely';
 import { openGatewayState, type GatewayState } from './state';
@@ -61,6 +67,7 @@ export function createDeps(
         console: config.console,
         epcisIdBase: config.epcisIdBase,
         webhookUrls,
+        webhooks: state.webhooks,
     };
 }
 
@@ -71,10 +78,11 @@ export interface RunningGateway {
     close(): Promise<void>;
 }
 
-/** One webhook dispatcher per projected org, sending from that org's own read model (docs/events.md). */
+/** One webhook dispatcher per projected org, making deliveries from that org's own read model (docs/events.md). */
 function startDispatchers(
     orgs: readonly { readonly org: string }[],
     projections: Projections | undefined,
+    state: GatewayState,
     config: GatewayConfig,
     logger: Logger,
 ): WebhookDispatcher[] {
@@ -89,7 +97,8 @@ function startDispatchers(
         if (model === undefined) return [];
         const dispatcher = new WebhookDispatcher({
             org,
-            database: (): Kysely<ReadModel> | undefined => model.database?.db,
+            store: state.webhooks,
+            readModel: (): Kysely<ReadModel> | undefined => model.database?.db,
             logger,
             policy,
             urls: new WebhookUrlPolicy(config.webhooks.allowedHosts),
@@ -111,7 +120,18 @@ export async function startGateway(
         schema: config.stateSchema,
         enrolmentCodeTtlMs: config.enrolmentCodeTtlMs,
         consoleIdleMs: config.console.idleMs,
+        webhookSecretKey: config.webhooks.secretKey,
     });
+    try {
+        await requireWebhookKey(
+            state.webhooks,
+            config.databaseUrl,
+            profile.orgs.map(({ org }) => org),
+        );
+    } catch (error) {
+        await state.close();
+        throw error;
+    }
     const projections = config.projection
         ? startProjections({
               profile,
@@ -119,10 +139,15 @@ export async function startGateway(
               dataDir: config.dataDir,
               databaseUrl: config.databaseUrl,
               logger,
+              // before a read model's migration 0006 drops its old webhook tables, their rows move to the state
+              beforeMigrate: async (org, database) => {
+                  const moved = await copyLegacyWebhooks(database, org, state.webhooks);
+                  if (moved > 0) logger.info({ org, subscriptions: moved }, 'webhooks moved from the read model');
+              },
           })
         : undefined;
     const deps = createDeps(config, logger, state, projections);
-    const dispatchers = startDispatchers(profile.orgs, projections, config, logger);
+    const dispatchers = startDispatchers(profile.orgs, projections, state, config, logger);
     const app = buildApp(deps);
     const server = await new Promise<Server>((resolve, reject) => {
         const listening = app.listen(config.port, config.host, (error?: Error) => {

@@ -273,7 +273,7 @@ async function fixtures(): Promise<Record<string, Probe>> {
         workListParties: { query: 'limit=1' },
         workListGoods: { query: 'limit=1' },
         workListSearch: { query: 'q=T-' },
-        // webhooks live in the admin's own read model, off the ledger: a subscription to a port nobody serves
+        // webhooks are the admin's own org's, off the ledger: a subscription to a port nobody serves
         createWebhookSubscription: { body: { url: 'http://203.0.113.9:9/none', eventTypes: ['ClusterAmended'] } },
         listWebhookSubscriptions: {},
         deleteWebhookSubscription: { params: { subscriptionId: 'sub_none' } },

@@ -1,10 +1,13 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { PostgresAdapter, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { ReadModel } from '../projection';
 import type { Logger } from '../ops/logger';
+import type { SecretBox, WebhookStore } from '../state';
 import { DEFAULT_RETRY_POLICY, retryDelayMs, type RetryPolicy } from './backoff';
+import { fanOut } from './fan-out';
 import { webhookHeaders } from './signing';
+import { secretContext } from './subscriptions';
 import { WebhookUrlPolicy, WebhookUrlRefused } from './url-policy';
 
 /** Sends one request; answers the HTTP status, or throws when no answer came (refused, timed out). */
@@ -44,8 +47,13 @@ export function guardedPost(policy: WebhookUrlPolicy): WebhookPost {
 
 export interface DispatcherOptions {
     readonly org: string;
-    /** The org's read model; undefined while it is not open yet (the dispatcher waits). */
-    readonly database: () => Kysely<ReadModel> | undefined;
+    /** Where the org's subscriptions and deliveries are kept. */
+    readonly store: WebhookStore;
+    /**
+     * The org's read model, whose outbox new deliveries are made from; undefined while it is not open yet (deliveries
+     * already made are still sent).
+     */
+    readonly readModel: () => Kysely<ReadModel> | undefined;
     readonly logger: Logger;
     readonly policy?: RetryPolicy;
     /** How often due deliveries are looked for (default 1 s). */
@@ -67,32 +75,16 @@ export interface DispatcherOptions {
     readonly post?: WebhookPost;
 }
 
-/** The webhook body: Standard Webhooks' `{type, timestamp, data}`, data being the chaincode event and where it is. */
-export function webhookBody(event: {
-    readonly event_id: string;
-    readonly type: string;
-    readonly occurred_at: string;
-    readonly payload: string;
-    readonly block_number: number;
-    readonly cluster_id: string | null;
-}): string {
-    const payload = JSON.parse(event.payload) as Record<string, unknown>;
-    return JSON.stringify({
-        type: event.type,
-        timestamp: event.occurred_at,
-        data: { ...payload, eventId: event.event_id, blockNumber: event.block_number, clusterId: event.cluster_id },
-    });
-}
-
 const MAX_ERROR_TEXT = 300;
 const DEFAULT_TIMEOUT_MS = 10_000;
 
 /**
  * Sends one org's PENDING webhook deliveries whose time has come, signed per Standard Webhooks. A 2xx answer makes a
  * delivery DELIVERED; anything else (another status, no answer in time, refused) is retried with exponential backoff
- * and jitter, and after the last attempt the delivery is DEAD until an admin replays it. The state is in the read
- * model, so a restart resumes where it stopped (a delivery sent just before a crash may be sent again: receivers
- * deduplicate on `webhook-id`); dispatchers of several instances on one database claim each delivery for one of them.
+ * and jitter, and after the last attempt the delivery is DEAD until an admin replays it. Each round first makes the
+ * deliveries of new outbox events (fan-out.ts). The state is in the gateway's own state, so a restart or a rebuilt
+ * read model resumes where it stopped (a delivery sent just before a crash may be sent again: receivers deduplicate
+ * on `webhook-id`); dispatchers of several instances on one database claim each delivery for one of them.
  */
 export class WebhookDispatcher {
     readonly #options: DispatcherOptions;
@@ -142,31 +134,39 @@ export class WebhookDispatcher {
     }
 
     /**
-     * One round: claims the due deliveries, sends each once (at the same time), answers how many were attempted.
-     * Claiming moves a delivery's next attempt to the end of a lease in one conditional UPDATE (on PostgreSQL over
-     * rows locked `FOR UPDATE SKIP LOCKED`), so of several dispatchers on one database only one sends it; the
-     * outcome is written only while that lease is still the claimer's, and a claimer that dies mid-delivery leaves
-     * the row due again when its lease ends.
+     * One round: makes the deliveries of the outbox's new events, claims the due ones, sends each once (at the same
+     * time), answers how many were attempted. Claiming moves a delivery's next attempt to the end of a lease in one
+     * conditional UPDATE (on PostgreSQL over rows locked `FOR UPDATE SKIP LOCKED`), so of several dispatchers on one
+     * database only one sends it; the outcome is written only while that lease is still the claimer's, and a claimer
+     * that dies mid-delivery leaves the row due again when its lease ends.
      */
     async deliverDue(): Promise<number> {
-        const db = this.#options.database();
-        if (db === undefined) return 0;
+        const { org, store } = this.#options;
+        const readModel = this.#options.readModel();
+        if (readModel !== undefined) {
+            // a read model that fails (being rebuilt, its database down) holds up new deliveries, not the made ones
+            await fanOut(store, org, readModel, this.#now).catch((error: unknown) => {
+                this.#options.logger.warn({ err: error, org }, 'making webhook deliveries from the outbox failed');
+            });
+        }
+        const box = store.box;
+        if (box === undefined) return 0;
         const now = this.#now();
         const lease = now + this.#leaseMs;
-        let due = db
-            .selectFrom('webhook_deliveries as d')
-            .innerJoin('outbox as o', 'o.event_id', 'd.event_id')
-            .select(['d.subscription_id', 'd.event_id'])
-            .where('d.state', '=', 'PENDING')
-            .where('d.next_attempt_at', '<=', now)
-            .orderBy('d.next_attempt_at')
-            .orderBy('o.block_number')
-            .orderBy('o.tx_index')
+        let due = store.db
+            .selectFrom('webhook_deliveries')
+            .select(['subscription_id', 'event_id'])
+            .where('org', '=', org)
+            .where('state', '=', 'PENDING')
+            .where('next_attempt_at', '<=', now)
+            .orderBy('next_attempt_at')
+            .orderBy('block_number')
+            .orderBy('tx_index')
             .limit(this.#options.batch ?? 50);
-        if (db.getExecutor().adapter instanceof PostgresAdapter) due = due.forUpdate(['d']).skipLocked();
+        if (store.dialect === 'postgres') due = due.forUpdate().skipLocked();
         // materialized: a subquery in the UPDATE itself would be run again per row, each run skipping the rows the
         // previous ones locked, and claim far more than the batch
-        const claimed = await db
+        const claimed = await store.db
             .with(
                 (cte) => cte('due').materialized(),
                 () => due,
@@ -188,22 +188,10 @@ export class WebhookDispatcher {
             .returning(['subscription_id', 'event_id'])
             .execute();
         if (claimed.length === 0) return 0;
-        const deliveries = await db
+        const deliveries = await store.db
             .selectFrom('webhook_deliveries as d')
-            .innerJoin('outbox as o', 'o.event_id', 'd.event_id')
             .innerJoin('webhook_subscriptions as s', 's.subscription_id', 'd.subscription_id')
-            .select([
-                'd.subscription_id',
-                'd.attempts',
-                'o.event_id',
-                'o.type',
-                'o.occurred_at',
-                'o.payload',
-                'o.block_number',
-                'o.cluster_id',
-                's.url',
-                's.secret',
-            ])
+            .select(['d.subscription_id', 'd.event_id', 'd.attempts', 'd.body', 's.url', 's.secret_sealed'])
             .where((eb) =>
                 eb(
                     eb.refTuple('d.subscription_id', 'd.event_id'),
@@ -212,7 +200,7 @@ export class WebhookDispatcher {
                 ),
             )
             .execute();
-        await Promise.all(deliveries.map((delivery) => this.#attempt(db, delivery, lease)));
+        await Promise.all(deliveries.map((delivery) => this.#attempt(box, delivery, lease)));
         return deliveries.length;
     }
 
@@ -239,22 +227,24 @@ export class WebhookDispatcher {
     }
 
     async #attempt(
-        db: Kysely<ReadModel>,
-        delivery: Parameters<typeof webhookBody>[0] & {
+        box: SecretBox,
+        delivery: {
             subscription_id: string;
+            event_id: string;
             attempts: number;
+            body: string;
             url: string;
-            secret: string;
+            secret_sealed: string;
         },
         lease: number,
     ): Promise<void> {
-        const body = webhookBody(delivery);
-        const headers = webhookHeaders(delivery.secret, delivery.event_id, Math.floor(this.#now() / 1000), body);
-        const { status, error, refused } = await this.#send(delivery.url, headers, body);
+        const secret = box.open(delivery.secret_sealed, secretContext(this.#options.org, delivery.subscription_id));
+        const headers = webhookHeaders(secret, delivery.event_id, Math.floor(this.#now() / 1000), delivery.body);
+        const { status, error, refused } = await this.#send(delivery.url, headers, delivery.body);
         const attempts = delivery.attempts + 1;
         const wait = error === null || refused ? undefined : retryDelayMs(attempts, this.#policy, this.#options.random);
         const state = error === null ? 'DELIVERED' : wait === undefined ? 'DEAD' : 'PENDING';
-        const written = await db
+        const written = await this.#options.store.db
             .updateTable('webhook_deliveries')
             .set({
                 state,

@@ -1,6 +1,8 @@
-/** Events out (docs/events.md): Standard Webhooks deliveries from the read model's outbox. */
+/** Events out (docs/events.md): Standard Webhooks deliveries made from the read model's outbox. */
 export { DEFAULT_RETRY_POLICY, retryDelayMs, type RetryPolicy } from './backoff';
-export { guardedPost, WebhookDispatcher, webhookBody, type DispatcherOptions, type WebhookPost } from './dispatcher';
+export { webhookBody } from './body';
+export { guardedPost, WebhookDispatcher, type DispatcherOptions, type WebhookPost } from './dispatcher';
+export { fanOut, outboxEnd } from './fan-out';
 export { isAllowListEntry, WebhookUrlPolicy, WebhookUrlRefused } from './url-policy';
 export { newWebhookSecret, signatureOf, webhookHeaders } from './signing';
 export {
@@ -8,10 +10,15 @@ export {
     deleteSubscription,
     listDeliveries,
     listSubscriptions,
+    OUTBOX_START,
     replayDeliveries,
+    secretContext,
+    WebhookKeyMissing,
     type Delivery,
     type DeliveryFilter,
     type NewSubscription,
+    type OutboxPosition,
     type ReplayTarget,
     type Subscription,
 } from './subscriptions';
+export { copyLegacyWebhooks, legacySubscriptionsIn, requireWebhookKey } from './upgrade';

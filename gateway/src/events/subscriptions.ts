@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import type { Kysely } from 'kysely';
-import type { DeliveryState, ReadModel, WebhookDeliveryTable, WebhookSubscriptionTable } from '../projection';
+import type { DeliveryState, WebhookDeliveryTable, WebhookStore, WebhookSubscriptionTable } from '../state';
 import { newWebhookSecret } from './signing';
 
-/** An org's webhook subscriptions and their deliveries, in that org's read model (docs/events.md). */
+/**
+ * An org's webhook subscriptions and their deliveries, in the gateway's own state (docs/events.md): a rebuilt read
+ * model loses none of them. Every function takes the org, and touches only that org's rows.
+ */
 
 export interface NewSubscription {
     readonly url: string;
@@ -22,9 +24,21 @@ export interface Subscription {
     readonly createdAt: string;
 }
 
+/** A place in an org's outbox: events after it (by block, then transaction index) are later. */
+export interface OutboxPosition {
+    readonly block: number;
+    readonly txIndex: number;
+}
+
+/** Before the first event of the chain. */
+export const OUTBOX_START: OutboxPosition = { block: -1, txIndex: -1 };
+
+/** The AES-GCM context of a subscription's secret: a sealed value moved onto another row does not open. */
+export const secretContext = (org: string, subscriptionId: string): string => `webhook:${org}:${subscriptionId}`;
+
 const listOrNull = (text: string | null): string[] | null => (text === null ? null : (JSON.parse(text) as string[]));
 
-const subscriptionOf = (row: Omit<WebhookSubscriptionTable, 'secret'>): Subscription => ({
+const subscriptionOf = (row: Omit<WebhookSubscriptionTable, 'secret_sealed'>): Subscription => ({
     subscriptionId: row.subscription_id,
     url: row.url,
     eventTypes: listOrNull(row.event_types),
@@ -33,46 +47,78 @@ const subscriptionOf = (row: Omit<WebhookSubscriptionTable, 'secret'>): Subscrip
     createdAt: row.created_at,
 });
 
-/** Files a subscription; the answer holds its secret, which no later answer shows again. */
+/** Thrown when the store has no key to seal a new secret with (PostgreSQL mode without MPT_WEBHOOK_SECRET_KEY). */
+export class WebhookKeyMissing extends Error {
+    constructor() {
+        super('no key to seal webhook secrets with: set MPT_WEBHOOK_SECRET_KEY');
+        this.name = 'WebhookKeyMissing';
+    }
+}
+
+/**
+ * Files a subscription that receives the events after `after` (the outbox's end when it is made); the answer holds
+ * its secret, which no later answer shows again and the store keeps only sealed.
+ */
 export async function createSubscription(
-    db: Kysely<ReadModel>,
+    store: WebhookStore,
+    org: string,
     input: NewSubscription,
     createdBy: string,
+    after: OutboxPosition,
 ): Promise<Subscription & { readonly secret: string }> {
+    if (store.box === undefined) throw new WebhookKeyMissing();
+    const subscriptionId = `sub_${randomBytes(12).toString('hex')}`;
+    const secret = newWebhookSecret();
     const row: WebhookSubscriptionTable = {
-        subscription_id: `sub_${randomBytes(12).toString('hex')}`,
+        subscription_id: subscriptionId,
+        org,
         url: input.url,
-        secret: newWebhookSecret(),
+        secret_sealed: store.box.seal(secret, secretContext(org, subscriptionId)),
         event_types: input.eventTypes === undefined ? null : JSON.stringify([...new Set(input.eventTypes)]),
         clusters: input.clusters === undefined ? null : JSON.stringify([...new Set(input.clusters)]),
         created_by: createdBy,
         created_at: new Date().toISOString(),
+        after_block: after.block,
+        after_tx_index: after.txIndex,
     };
-    await db.insertInto('webhook_subscriptions').values(row).execute();
-    return { ...subscriptionOf(row), secret: row.secret };
+    await store.db.insertInto('webhook_subscriptions').values(row).execute();
+    return { ...subscriptionOf(row), secret };
 }
 
-const SUBSCRIPTION_COLUMNS = ['subscription_id', 'url', 'event_types', 'clusters', 'created_by', 'created_at'] as const;
+const SUBSCRIPTION_COLUMNS = [
+    'subscription_id',
+    'org',
+    'url',
+    'event_types',
+    'clusters',
+    'created_by',
+    'created_at',
+    'after_block',
+    'after_tx_index',
+] as const;
 
-export async function listSubscriptions(db: Kysely<ReadModel>): Promise<Subscription[]> {
-    const rows = await db
+export async function listSubscriptions(store: WebhookStore, org: string): Promise<Subscription[]> {
+    const rows = await store.db
         .selectFrom('webhook_subscriptions')
         .select(SUBSCRIPTION_COLUMNS)
+        .where('org', '=', org)
         .orderBy('created_at')
         .orderBy('subscription_id')
         .execute();
     return rows.map(subscriptionOf);
 }
 
-/** Removes a subscription and its deliveries (pending ones are never sent); false when there was none. */
-export async function deleteSubscription(db: Kysely<ReadModel>, subscriptionId: string): Promise<boolean> {
-    return db.transaction().execute(async (trx) => {
-        await trx.deleteFrom('webhook_deliveries').where('subscription_id', '=', subscriptionId).execute();
+/** Removes a subscription and its deliveries (pending ones are never sent); false when the org has none such. */
+export async function deleteSubscription(store: WebhookStore, org: string, subscriptionId: string): Promise<boolean> {
+    return store.db.transaction().execute(async (trx) => {
         const deleted = await trx
             .deleteFrom('webhook_subscriptions')
             .where('subscription_id', '=', subscriptionId)
+            .where('org', '=', org)
             .executeTakeFirst();
-        return deleted.numDeletedRows > 0n;
+        if (deleted.numDeletedRows === 0n) return false;
+        await trx.deleteFrom('webhook_deliveries').where('subscription_id', '=', subscriptionId).execute();
+        return true;
     });
 }
 
@@ -90,7 +136,7 @@ export interface Delivery {
     readonly updatedAt: string;
 }
 
-const deliveryOf = (row: WebhookDeliveryTable & { type: string; block_number: number }): Delivery => ({
+const deliveryOf = (row: Omit<WebhookDeliveryTable, 'body' | 'org'>): Delivery => ({
     subscriptionId: row.subscription_id,
     eventId: row.event_id,
     type: row.type,
@@ -109,19 +155,30 @@ export interface DeliveryFilter {
     readonly limit: number;
 }
 
-/** Deliveries, oldest event first. */
-export async function listDeliveries(db: Kysely<ReadModel>, filter: DeliveryFilter): Promise<Delivery[]> {
-    let query = db
-        .selectFrom('webhook_deliveries as d')
-        .innerJoin('outbox as o', 'o.event_id', 'd.event_id')
-        .selectAll('d')
-        .select(['o.type', 'o.block_number']);
-    if (filter.state !== undefined) query = query.where('d.state', '=', filter.state);
-    if (filter.subscriptionId !== undefined) query = query.where('d.subscription_id', '=', filter.subscriptionId);
+/** The org's deliveries, oldest event first. */
+export async function listDeliveries(store: WebhookStore, org: string, filter: DeliveryFilter): Promise<Delivery[]> {
+    let query = store.db
+        .selectFrom('webhook_deliveries')
+        .select([
+            'subscription_id',
+            'event_id',
+            'block_number',
+            'tx_index',
+            'type',
+            'state',
+            'attempts',
+            'next_attempt_at',
+            'last_status',
+            'last_error',
+            'updated_at',
+        ])
+        .where('org', '=', org);
+    if (filter.state !== undefined) query = query.where('state', '=', filter.state);
+    if (filter.subscriptionId !== undefined) query = query.where('subscription_id', '=', filter.subscriptionId);
     const rows = await query
-        .orderBy('o.block_number')
-        .orderBy('o.tx_index')
-        .orderBy('d.subscription_id')
+        .orderBy('block_number')
+        .orderBy('tx_index')
+        .orderBy('subscription_id')
         .limit(filter.limit)
         .execute();
     return rows.map(deliveryOf);
@@ -132,11 +189,12 @@ export interface ReplayTarget {
     readonly eventId?: string | undefined;
 }
 
-/** Puts DEAD deliveries (all, one subscription's, or one event's) back to PENDING with a fresh set of attempts. */
-export async function replayDeliveries(db: Kysely<ReadModel>, target: ReplayTarget): Promise<number> {
-    let query = db
+/** Puts the org's DEAD deliveries (all, one subscription's, or one event's) back to PENDING with fresh attempts. */
+export async function replayDeliveries(store: WebhookStore, org: string, target: ReplayTarget): Promise<number> {
+    let query = store.db
         .updateTable('webhook_deliveries')
         .set({ state: 'PENDING', attempts: 0, next_attempt_at: 0, updated_at: new Date().toISOString() })
+        .where('org', '=', org)
         .where('state', '=', 'DEAD');
     if (target.subscriptionId !== undefined) query = query.where('subscription_id', '=', target.subscriptionId);
     if (target.eventId !== undefined) query = query.where('event_id', '=', target.eventId);

@@ -115,13 +115,23 @@ function migrateSqlite(file: string, database: SqliteDatabase.Database, db: Kyse
     return run;
 }
 
+/**
+ * Runs on a read model just opened, before its migrations: what must be moved out of a table a migration drops (the
+ * old webhook tables, events/upgrade.ts).
+ */
+export type BeforeMigrate = (database: ReadModelDatabase) => Promise<void>;
+
 /** Opens (creating when missing) one organisation's read model and migrates it to the latest version. */
-export async function openReadModel(location: ReadModelLocation): Promise<ReadModelDatabase> {
+export async function openReadModel(
+    location: ReadModelLocation,
+    beforeMigrate?: BeforeMigrate,
+): Promise<ReadModelDatabase> {
     const opened =
         location.databaseUrl === undefined
             ? openSqlite(location.dataDir, location.name)
             : await openPostgres(location.databaseUrl, location.name);
     try {
+        await beforeMigrate?.(opened);
         await opened.migrate();
     } catch (error) {
         await opened.close();

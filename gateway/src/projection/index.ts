@@ -14,6 +14,7 @@ export {
     dropPostgresReadModel,
     openReadModel,
     schemaName,
+    type BeforeMigrate,
     type ReadModelDatabase,
     type ReadModelLocation,
 } from './database';
@@ -34,7 +35,7 @@ export {
 } from './projections';
 export { blocksOfTransactions } from './transactions';
 export { eventTypesOf, subjectsOf, subscriptionTakes, type SubjectKind } from './outbox';
-export type { DeliveryState, OutboxTable, ReadModel, WebhookDeliveryTable, WebhookSubscriptionTable } from './schema';
+export type { OutboxTable, ReadModel } from './schema';
 export {
     verifyReadModel,
     type CheckpointProblem,

@@ -561,8 +561,8 @@ export const PROJECTED_TABLE_KEYS: Readonly<Record<string, readonly string[]>> =
 
 /**
  * Version 5: events out (docs/events.md). The outbox is written in the block's transaction, so an event exists iff its
- * block is applied; the org's webhook subscriptions and their deliveries live beside it, so a delivery is created in
- * that same transaction and its state survives a restart.
+ * block is applied; the org's webhook subscriptions and their deliveries lived beside it until version 6 moved them
+ * to the gateway's own state.
  */
 const EVENT_TABLES: Readonly<Record<string, TableSpec>> = {
     outbox: {
@@ -609,12 +609,31 @@ const EVENT_TABLES: Readonly<Record<string, TableSpec>> = {
     },
 };
 
+/**
+ * Version 6: webhook subscriptions and deliveries moved to the gateway's own state (docs/events.md), so a rebuilt read
+ * model loses none. The gateway copies them out before it migrates (events/upgrade.ts); a read model opened first by
+ * something that did not (a tool of this version) is refused here rather than emptied of subscriptions.
+ */
+async function dropWebhookTables(db: Kysely<unknown>): Promise<void> {
+    const { rows } = await sql<{ n: number | string }>`SELECT count(*) AS n FROM webhook_subscriptions`.execute(db);
+    const left = Number(rows[0]?.n ?? 0);
+    if (left > 0) {
+        throw new Error(
+            `the read model still holds ${left} webhook subscription(s): start the gateway (it moves them to its own ` +
+                'state) before another tool opens this read model / 读模型中仍有 Webhook 订阅：请先启动网关（它会将订阅迁入自身状态）',
+        );
+    }
+    await db.schema.dropTable('webhook_deliveries').execute();
+    await db.schema.dropTable('webhook_subscriptions').execute();
+}
+
 const MIGRATIONS: Readonly<Record<string, Migration>> = {
     '0001_main_records': { up: (db) => createTables(db, V1_TABLES) },
     '0002_correction_status': { up: addCorrectionStatus },
     '0003_work_list_indexes': { up: (db) => createIndexes(db, WORK_LIST_INDEXES) },
     '0004_epcis_projection_gaps': { up: (db) => createTables(db, V4_TABLES) },
     '0005_events_outbox': { up: (db) => createTables(db, EVENT_TABLES) },
+    '0006_events_webhooks_to_gateway_state': { up: dropWebhookTables },
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(MIGRATIONS) };

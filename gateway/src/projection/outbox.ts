@@ -124,42 +124,16 @@ export function subscriptionTakes(
 }
 
 /**
- * Writes the events to the outbox and a PENDING delivery for each subscription that takes one, inside the blocks'
- * database transaction: both exist iff the blocks are applied. An event already in the outbox (its block applied
- * again) adds nothing twice. A few multi-row statements for any number of events.
+ * Writes the events to the outbox inside the blocks' database transaction: they exist iff the blocks are applied. An
+ * event already in the outbox (its block applied again) is not written twice. Webhook deliveries are made from the
+ * outbox afterwards, in the gateway's own state (events/fan-out.ts). One multi-row statement per 500 events.
  */
 export async function writeOutbox(trx: Transaction<ReadModel>, entries: readonly OutboxTable[]): Promise<void> {
-    const inserted: OutboxTable[] = [];
     for (const batch of chunks(entries)) {
-        const ids = await trx
+        await trx
             .insertInto('outbox')
             .values(batch)
             .onConflict((conflict) => conflict.column('event_id').doNothing())
-            .returning('event_id')
             .execute();
-        const fresh = new Set(ids.map(({ event_id }) => event_id));
-        inserted.push(...batch.filter((entry) => fresh.has(entry.event_id)));
     }
-    if (inserted.length === 0) return;
-    const subscriptions = await trx
-        .selectFrom('webhook_subscriptions')
-        .select(['subscription_id', 'event_types', 'clusters'])
-        .execute();
-    if (subscriptions.length === 0) return;
-    const now = new Date().toISOString();
-    const deliveries = inserted.flatMap((entry) =>
-        subscriptions
-            .filter((subscription) => subscriptionTakes(subscription, entry))
-            .map((subscription) => ({
-                subscription_id: subscription.subscription_id,
-                event_id: entry.event_id,
-                state: 'PENDING' as const,
-                attempts: 0,
-                next_attempt_at: 0,
-                last_status: null,
-                last_error: null,
-                updated_at: now,
-            })),
-    );
-    for (const batch of chunks(deliveries)) await trx.insertInto('webhook_deliveries').values(batch).execute();
 }

@@ -1,7 +1,7 @@
 import type { ConnectionProfile } from '../../../network/client';
 import type { LedgerIdentity } from '../ledger/ledger';
 import type { Logger } from '../ops/logger';
-import { openReadModel, type ReadModelDatabase } from './database';
+import { openReadModel, type BeforeMigrate, type ReadModelDatabase } from './database';
 import { FabricBlockSource } from './fabric-source';
 import { Projector, type ProjectionStatus } from './projector';
 import { blocksOfTransactions } from './transactions';
@@ -41,6 +41,8 @@ export interface ProjectionsOptions {
     /** PostgreSQL URL; undefined for SQLite files under the data directory. */
     readonly databaseUrl: string | undefined;
     readonly logger: Logger;
+    /** Runs on each org's read model before it is migrated (the move of its old webhook tables). */
+    readonly beforeMigrate?: (org: string, database: ReadModelDatabase) => Promise<void>;
 }
 
 export interface VerifyOrgOptions {
@@ -96,10 +98,13 @@ export function startProjections(options: ProjectionsOptions): Projections {
             continue;
         }
         const source = new FabricBlockSource(org, reader, options.profile.channel);
+        const { beforeMigrate } = options;
+        const upgrade: BeforeMigrate | undefined =
+            beforeMigrate === undefined ? undefined : (database): Promise<void> => beforeMigrate(org.org, database);
         const projector = new Projector({
             org: org.org,
             open: (): Promise<ReadModelDatabase> =>
-                openReadModel({ databaseUrl: options.databaseUrl, dataDir: options.dataDir, name: org.org }),
+                openReadModel({ databaseUrl: options.databaseUrl, dataDir: options.dataDir, name: org.org }, upgrade),
             source,
             chaincode: options.profile.chaincode,
             logger: options.logger,

@@ -352,32 +352,6 @@ export interface OutboxTable {
     occurred_at: string;
 }
 
-/** An org admin's webhook endpoint; null filters take every event type or cluster. */
-export interface WebhookSubscriptionTable {
-    subscription_id: string;
-    url: string;
-    /** `whsec_<base64 key>`: shown once at creation, used to sign every delivery. */
-    secret: string;
-    event_types: string | null;
-    clusters: string | null;
-    created_by: string;
-    created_at: string;
-}
-
-export type DeliveryState = 'PENDING' | 'DELIVERED' | 'DEAD';
-
-export interface WebhookDeliveryTable {
-    subscription_id: string;
-    event_id: string;
-    state: DeliveryState;
-    attempts: number;
-    /** Epoch milliseconds: a PENDING delivery is sent once the clock passes it. */
-    next_attempt_at: number;
-    last_status: number | null;
-    last_error: string | null;
-    updated_at: string;
-}
-
 export interface ReadModel {
     checkpoint: CheckpointTable;
     transactions: TransactionTable;
@@ -406,8 +380,6 @@ export interface ReadModel {
     financing_items: FinancingItemTable;
     financing_terms: FinancingTermsTable;
     outbox: OutboxTable;
-    webhook_subscriptions: WebhookSubscriptionTable;
-    webhook_deliveries: WebhookDeliveryTable;
 }
 
 export type TableName = keyof ReadModel;

@@ -2,6 +2,7 @@ import type { EnrolmentCodeStore } from '../auth/enrolment-codes';
 import type { CertificateAuthorities, GatewayWallets } from '../auth/identities';
 import type { ApiKeys } from '../auth/key-store';
 import type { WebhookUrlPolicy } from '../events';
+import type { WebhookStore } from '../state';
 import type { AnyRoute } from '../http/route';
 import { consolidationRoutes } from './consolidation/router';
 import { correctionRoutes } from './corrections/router';
@@ -39,6 +40,8 @@ export interface RoutesDeps {
     readonly epcisIdBase?: string;
     /** Where webhook deliveries may go (default: public addresses only). */
     readonly webhookUrls?: WebhookUrlPolicy;
+    /** Webhook subscriptions and deliveries (the gateway's own state; none: the webhook routes answer 409). */
+    readonly webhooks?: WebhookStore;
 }
 
 /** Every API route, in documentation order. */
@@ -62,7 +65,7 @@ export function allRoutes(deps: RoutesDeps): AnyRoute[] {
         ...correctionRoutes(),
         ...historyRoutes(),
         ...worklistRoutes(deps.readModels),
-        ...webhookRoutes(deps.readModels, deps.webhookUrls),
+        ...webhookRoutes(deps.readModels, deps.webhooks, deps.webhookUrls),
         ...viewRoutes(deps.readModels),
         ...readModelRoutes(deps.verifier),
     ];

@@ -2,6 +2,7 @@ import { Kysely, Migrator, PostgresDialect, sql, type Migration, type MigrationP
 import pg from 'pg';
 import { pgTypes } from '../projection/database';
 import type { GatewayStateTables } from './schema';
+import { createWebhookTables } from './webhook-tables';
 
 /** The gateway's state tables, opened and migrated; `locks` holds connections that keep advisory locks. */
 export interface StateDatabase {
@@ -84,6 +85,7 @@ const MIGRATIONS: Record<string, Migration> = {
                 .execute();
         },
     },
+    '0002_webhooks': { up: createWebhookTables },
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(MIGRATIONS) };

@@ -11,8 +11,20 @@ import { PgEnrolmentCodes, sharedPepper } from './pg-enrolment-codes';
 import { PgIdempotencyJournal } from './pg-idempotency';
 import { PgRateLimiter } from './pg-rate-limit';
 import { PgSessions } from './pg-sessions';
+import { SecretBox, secretKeyIn } from './secret-box';
+import { openFileWebhookStore, postgresWebhookStore, type WebhookStore } from './webhook-store';
 
 export { DEFAULT_STATE_SCHEMA, dropStateSchema, STATE_SCHEMA } from './database';
+export { SecretBox, SecretBoxError, secretKeyIn, secretKeyOf, SECRET_KEY_FILE } from './secret-box';
+export {
+    openFileWebhookStore,
+    postgresWebhookStore,
+    subscriptionCount,
+    WEBHOOK_STORE_FILE,
+    WebhookKeyError,
+    type WebhookStore,
+} from './webhook-store';
+export type { DeliveryState, WebhookDeliveryTable, WebhookSubscriptionTable, WebhookTables } from './webhook-tables';
 
 /** Where the gateway keeps its own state (not the ledger's, not the read models'). */
 export interface StateLocation {
@@ -25,6 +37,11 @@ export interface StateLocation {
     readonly enrolmentCodeTtlMs?: number;
     /** A console session unused this long ends. */
     readonly consoleIdleMs?: number;
+    /**
+     * `MPT_WEBHOOK_SECRET_KEY`: seals the webhook secrets. File mode without it uses `<dataDir>/webhook-secret.key`
+     * (created 0600); PostgreSQL mode needs it once there are subscriptions (every instance the same).
+     */
+    readonly webhookSecretKey?: Buffer | undefined;
     readonly now?: () => number;
 }
 
@@ -38,6 +55,8 @@ export interface GatewayState {
     readonly idempotencyStore: IdempotencyJournal;
     readonly rateLimits?: (name: string, options: RateLimitOptions) => RateLimit;
     readonly sessions?: ConsoleSessions;
+    /** Webhook subscriptions and deliveries, with their secrets sealed. */
+    readonly webhooks: WebhookStore;
     /** The data directory or `schema@host:port/database`, for logs. */
     readonly where: string;
     /** Removes expired records now and every `intervalMs` until the returned function is called. */
@@ -45,7 +64,9 @@ export interface GatewayState {
     close(): Promise<void>;
 }
 
-function fileState(location: StateLocation): GatewayState {
+async function fileState(location: StateLocation): Promise<GatewayState> {
+    const box = new SecretBox(location.webhookSecretKey ?? secretKeyIn(location.dataDir));
+    const webhooks = await openFileWebhookStore(location.dataDir, box);
     const options = {
         ...(location.enrolmentCodeTtlMs === undefined ? {} : { ttlMs: location.enrolmentCodeTtlMs }),
         ...(location.now === undefined ? {} : { now: location.now }),
@@ -55,9 +76,10 @@ function fileState(location: StateLocation): GatewayState {
         keys: new ApiKeyStore(location.dataDir),
         enrolmentCodes: new EnrolmentCodes(location.dataDir, options),
         idempotencyStore,
+        webhooks,
         where: location.dataDir,
         pruneEvery: (intervalMs, onError) => idempotencyStore.pruneEvery(intervalMs, onError),
-        close: () => Promise.resolve(),
+        close: () => webhooks.close(),
     };
 }
 
@@ -71,6 +93,7 @@ async function postgresState(url: string, location: StateLocation): Promise<Gate
         const pepper = await sharedPepper(database.db, existsSync(pepperFile) ? pepperIn(pepperFile) : undefined);
         const idempotencyStore = new PgIdempotencyJournal(database.db, database.locks, { now });
         const limiters: PgRateLimiter[] = [];
+        const webhooks = await postgresWebhookStore(database.db, location.webhookSecretKey, database.where);
         return {
             keys,
             enrolmentCodes: new PgEnrolmentCodes(database.db, pepper, {
@@ -84,6 +107,7 @@ async function postgresState(url: string, location: StateLocation): Promise<Gate
                 return limiter;
             },
             sessions: new PgSessions(database.db, location.consoleIdleMs ?? 30 * 60 * 1000, now),
+            webhooks,
             where: database.where,
             pruneEvery: (intervalMs, onError): (() => void) => {
                 const stopJournal = idempotencyStore.pruneEvery(intervalMs, onError);

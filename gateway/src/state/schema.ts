@@ -1,10 +1,11 @@
 import type { Generated } from 'kysely';
+import type { WebhookTables } from './webhook-tables';
 
 /**
  * The gateway's own state in PostgreSQL (one schema, `MPT_GATEWAY_STATE_SCHEMA`, apart from the read models'
  * `projection_<org>` schemas). Times the stores compute with are epoch milliseconds (int8).
  */
-export interface GatewayStateTables {
+export interface GatewayStateTables extends WebhookTables {
     api_keys: {
         key_id: string;
         /** SHA-256 (hex) of the whole API key. */

@@ -60,6 +60,18 @@ describe('gateway configuration', () => {
         ).toThrow(/MPT_WEBHOOK_ALLOWED_HOSTS=.*host names, IP addresses or CIDRs/);
     });
 
+    it('takes the webhook secret key as 32 bytes of base64 or hex, and never echoes a wrong one', () => {
+        const key = Buffer.alloc(32, 7);
+        const of = (text: string): Buffer | undefined =>
+            loadConfig({ MPT_CONNECTION_PROFILE: __filename, MPT_WEBHOOK_SECRET_KEY: text }).webhooks.secretKey;
+        expect(of('')).toBeUndefined();
+        expect(of(key.toString('base64'))).toEqual(key);
+        expect(of(key.toString('hex'))).toEqual(key);
+        const short = Buffer.alloc(16, 7).toString('base64');
+        expect(() => of(short)).toThrow(/MPT_WEBHOOK_SECRET_KEY=\(not shown\): must be empty or 32 bytes/);
+        expect(() => of(short)).not.toThrow(short);
+    });
+
     it('resolves a relative path setting against the working directory', () => {
         const config = loadConfig({ MPT_CONNECTION_PROFILE: __filename, MPT_GATEWAY_DATA_DIR: 'data' }, '/srv/app');
 

@@ -62,7 +62,7 @@ describe('OpenAPI names the chaincode transactions behind each operation', () =>
             ['enrol', 'no key'],
             ['rotateKey', 'any key'],
             ['revokeIdentity', ['operator', 'admin']],
-            // webhooks live in the org's read model: its admin's alone (docs/events.md)
+            // webhooks are kept per org in the gateway's own state: its admin's alone (docs/events.md)
             ['createWebhookSubscription', ['admin']],
             ['listWebhookSubscriptions', ['admin']],
             ['deleteWebhookSubscription', ['admin']],

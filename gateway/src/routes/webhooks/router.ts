@@ -4,13 +4,15 @@ import {
     deleteSubscription,
     listDeliveries,
     listSubscriptions,
+    outboxEnd,
     replayDeliveries,
     WebhookUrlPolicy,
     WebhookUrlRefused,
+    type OutboxPosition,
 } from '../../events';
 import { ApiError } from '../../http/errors';
 import { defineRoute, type AnyRoute } from '../../http/route';
-import type { ReadModelHandle } from '../../worklists';
+import type { WebhookStore } from '../../state';
 import type { ReadModels } from '../worklists/service';
 import {
     CreatedSubscription,
@@ -28,19 +30,39 @@ import {
 const tag = 'events';
 const roles = ['admin'] as const;
 
-/** The admin's own org read model, where its subscriptions and deliveries are kept (never another org's). */
-function modelOf(readModels: ReadModels | undefined, principal: Principal): ReadModelHandle {
-    const database = readModels?.readModel(principal.org)?.database;
-    if (database === undefined) {
+/**
+ * Where the admin's own org's events stand now: a new subscription receives those after it. The peer's height counts
+ * too, so a subscription made while the read model catches up (after a rebuild) is not sent the events of the past.
+ */
+async function outboxNow(readModels: ReadModels | undefined, principal: Principal): Promise<OutboxPosition> {
+    const model = readModels?.readModel(principal.org);
+    const database = model?.database;
+    if (model === undefined || database === undefined) {
         throw new ApiError(
             503,
             'READ_MODEL_UNAVAILABLE',
-            `the read model of ${principal.org} is not available, and webhooks live there; retry later / ` +
-                `${principal.org} 的读模型暂不可用（Webhook 存于其中），请稍后重试`,
+            `the read model of ${principal.org} is not available, and webhooks are sent from its events; retry later / ` +
+                `${principal.org} 的读模型暂不可用（Webhook 由其事件发出），请稍后重试`,
             { headers: { 'retry-after': '5' } },
         );
     }
-    return database;
+    const [end, status] = await Promise.all([outboxEnd(database.db), model.status()]);
+    const peerEnd = status.peerHeight === null ? -1 : status.peerHeight;
+    // (peer height, -1): every event of the blocks the peer held is before it
+    return end.block >= peerEnd ? end : { block: peerEnd, txIndex: -1 };
+}
+
+/** The gateway's webhook store, which can seal a new secret; 409 when the deployment has no key for it. */
+function storeOf(webhooks: WebhookStore | undefined, sealing = false): WebhookStore {
+    if (webhooks === undefined || (sealing && webhooks.box === undefined)) {
+        throw new ApiError(
+            409,
+            'PRECONDITION',
+            'webhooks need a key to seal their secrets: with PostgreSQL set MPT_WEBHOOK_SECRET_KEY (the same on every ' +
+                'gateway instance) / Webhook 密钥需加密保存：使用 PostgreSQL 时请在每个网关实例上设置相同的 MPT_WEBHOOK_SECRET_KEY',
+        );
+    }
+    return webhooks;
 }
 
 const subscriptionMissing = (id: string): ApiError =>
@@ -62,9 +84,10 @@ async function checkedUrl(urls: WebhookUrlPolicy, url: string): Promise<void> {
  */
 export function webhookRoutes(
     readModels: ReadModels | undefined,
+    webhooks: WebhookStore | undefined,
     urls: WebhookUrlPolicy = new WebhookUrlPolicy(),
 ): AnyRoute[] {
-    const errors = ['READ_MODEL_UNAVAILABLE'] as const;
+    const errors = ['PRECONDITION'] as const;
     return [
         defineRoute({
             method: 'post',
@@ -84,11 +107,12 @@ export function webhookRoutes(
             body: SubscriptionBody,
             response: CreatedSubscription,
             replayAs: (body) => Object.fromEntries(Object.entries(body).filter(([name]) => name !== 'secret')),
-            errors,
+            errors: [...errors, 'READ_MODEL_UNAVAILABLE'],
             handle: async ({ principal, body }) => {
-                const db = modelOf(readModels, principal).db;
+                const store = storeOf(webhooks, true);
                 await checkedUrl(urls, body.url);
-                return createSubscription(db, body, principal.username);
+                const after = await outboxNow(readModels, principal);
+                return createSubscription(store, principal.org, body, principal.username, after);
             },
         }),
         defineRoute({
@@ -100,7 +124,7 @@ export function webhookRoutes(
             roles,
             response: SubscriptionList,
             errors,
-            handle: async ({ principal }) => ({ items: await listSubscriptions(modelOf(readModels, principal).db) }),
+            handle: async ({ principal }) => ({ items: await listSubscriptions(storeOf(webhooks), principal.org) }),
         }),
         defineRoute({
             method: 'delete',
@@ -114,7 +138,7 @@ export function webhookRoutes(
             response: Deleted,
             errors: [...errors, 'NOT_FOUND'],
             handle: async ({ principal, params }) => {
-                const deleted = await deleteSubscription(modelOf(readModels, principal).db, params.subscriptionId);
+                const deleted = await deleteSubscription(storeOf(webhooks), principal.org, params.subscriptionId);
                 if (!deleted) throw subscriptionMissing(params.subscriptionId);
                 return { deleted: true as const };
             },
@@ -130,7 +154,7 @@ export function webhookRoutes(
             response: DeliveryList,
             errors,
             handle: async ({ principal, query }) => ({
-                items: await listDeliveries(modelOf(readModels, principal).db, {
+                items: await listDeliveries(storeOf(webhooks), principal.org, {
                     state: query.state === undefined ? undefined : DELIVERY_STATES[query.state],
                     subscriptionId: query.subscriptionId,
                     limit: query.limit,
@@ -149,7 +173,7 @@ export function webhookRoutes(
             response: ReplayResponse,
             errors,
             handle: async ({ principal, body }) => ({
-                replayed: await replayDeliveries(modelOf(readModels, principal).db, body),
+                replayed: await replayDeliveries(storeOf(webhooks), principal.org, body),
             }),
         }),
     ];

@@ -4,16 +4,20 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import pino from 'pino';
 import {
     createSubscription,
+    fanOut,
     guardedPost,
     listDeliveries,
+    OUTBOX_START,
     WebhookDispatcher,
     WebhookUrlPolicy,
     type WebhookPost,
 } from '../../../../gateway/src/events';
+import type { WebhookStore } from '../../../../gateway/src/state';
 import { applyBlock, parseBlock, type ReadModelDatabase } from '../../../../gateway/src/projection';
 import { buildBlock, CHAINCODE, type TxSpec } from '../projection/blocks';
 import { trade, tradeWrite } from '../projection/records';
 import { newTestModel, type TestModel } from '../projection/support';
+import { newTestStore, type TestStore } from './support';
 
 /**
  * Several gateway instances on one PostgreSQL each run a dispatcher over the same deliveries (docs/events.md,
@@ -33,6 +37,9 @@ const tradeTx = (tradeNo: string): TxSpec => ({
 describe('webhook deliveries claimed across instances on PostgreSQL', () => {
     let model: TestModel;
     let database: ReadModelDatabase;
+    let hooks: TestStore;
+    /** The second instance's handle on the same state schema. */
+    let other: WebhookStore;
     let server: Server;
     let url = '';
     /** webhook-id of every request the receiver got. */
@@ -62,8 +69,10 @@ describe('webhook deliveries claimed across instances on PostgreSQL', () => {
     beforeEach(async () => {
         model = await newTestModel('postgres');
         database = model.database;
+        hooks = await newTestStore('postgres');
+        other = await hooks.open();
         received.length = 0;
-        await createSubscription(database.db, { url }, 'admin1');
+        await createSubscription(hooks.store, 'MarketOrg', { url }, 'admin1', OUTBOX_START);
         const txs = Array.from({ length: EVENTS }, (_, i) => tradeTx(`T-${String(i).padStart(3, '0')}`));
         for (let block = 0; block < EVENTS / 4; block += 1) {
             await applyBlock(
@@ -71,15 +80,23 @@ describe('webhook deliveries claimed across instances on PostgreSQL', () => {
                 parseBlock(buildBlock(block, txs.slice(block * 4, block * 4 + 4)), CHAINCODE),
             );
         }
-    });
+        await fanOut(hooks.store, 'MarketOrg', database.db);
+    }, 60_000); // a read model, a state schema migrated and two instances' handles: slow on a busy machine
     afterEach(async () => {
         await model.cleanup();
-    });
+        await hooks.cleanup();
+    }, 60_000);
 
-    const dispatcher = (post: WebhookPost, now: () => number = Date.now): WebhookDispatcher =>
+    /** A dispatcher of instance `a` or `b`, each with its own connections to the state. */
+    const dispatcher = (
+        post: WebhookPost,
+        now: () => number = Date.now,
+        instance: 'a' | 'b' = 'a',
+    ): WebhookDispatcher =>
         new WebhookDispatcher({
             org: 'MarketOrg',
-            database: (): ReadModelDatabase['db'] => database.db,
+            store: instance === 'a' ? hooks.store : other,
+            readModel: (): ReadModelDatabase['db'] => database.db,
             logger: pino({ level: 'silent' }),
             urls,
             post,
@@ -96,8 +113,8 @@ describe('webhook deliveries claimed across instances on PostgreSQL', () => {
                 sentBy[who] += 1;
                 return send(...args);
             };
-        const a = dispatcher(counting('a'));
-        const b = dispatcher(counting('b'));
+        const a = dispatcher(counting('a'), Date.now, 'a');
+        const b = dispatcher(counting('b'), Date.now, 'b');
 
         for (let round = 0; round < 20 && received.length < EVENTS; round += 1) {
             await Promise.all([a.deliverDue(), b.deliverDue()]);
@@ -109,7 +126,7 @@ describe('webhook deliveries claimed across instances on PostgreSQL', () => {
         expect(sentBy.a).toBeGreaterThan(0);
         expect(sentBy.b).toBeGreaterThan(0);
         expect(sentBy.a + sentBy.b).toBe(EVENTS);
-        const delivered = await listDeliveries(database.db, { state: 'DELIVERED', limit: 500 });
+        const delivered = await listDeliveries(hooks.store, 'MarketOrg', { state: 'DELIVERED', limit: 500 });
         expect(delivered.map((d) => d.attempts)).toEqual(Array.from({ length: EVENTS }, () => 1));
     });
 
@@ -120,8 +137,8 @@ describe('webhook deliveries claimed across instances on PostgreSQL', () => {
             new Promise<number>((_, reject) => {
                 killed.push(reject);
             });
-        const crashed = dispatcher(dying, () => clock);
-        const survivor = dispatcher(send, () => clock);
+        const crashed = dispatcher(dying, () => clock, 'a');
+        const survivor = dispatcher(send, () => clock, 'b');
 
         const stuck = crashed.deliverDue();
         await new Promise((resolve) => setTimeout(resolve, 200));
@@ -144,7 +161,7 @@ describe('webhook deliveries claimed across instances on PostgreSQL', () => {
         for (const reject of killed) reject(new Error('socket hang up'));
         killed = [];
         await stuck;
-        const deliveries = await listDeliveries(database.db, { limit: 500 });
+        const deliveries = await listDeliveries(hooks.store, 'MarketOrg', { limit: 500 });
         expect(deliveries.filter((d) => d.state !== 'DELIVERED')).toEqual([]);
     });
 });

@@ -1,15 +1,19 @@
-import { createServer, get, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { get } from 'node:http';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import pino from 'pino';
 import { Webhook } from 'standardwebhooks';
 import request from 'supertest';
 import {
     createSubscription,
+    fanOut,
     listDeliveries,
+    OUTBOX_START,
     replayDeliveries,
     WebhookDispatcher,
     WebhookUrlPolicy,
+    type Delivery,
+    type DeliveryFilter,
+    type NewSubscription,
     type RetryPolicy,
 } from '../../../../gateway/src/events';
 import { applyBlock, parseBlock, type OrgReadModel, type ReadModelDatabase } from '../../../../gateway/src/projection';
@@ -18,10 +22,11 @@ import { bearer, errorOf, harness, idem, listen, type Harness } from '../harness
 import { buildBlock, CHAINCODE, type TxSpec } from '../projection/blocks';
 import { indexWrite, party, partyWrite, trade, tradeWrite } from '../projection/records';
 import { DIALECTS, dump, newTestModel, type TestModel } from '../projection/support';
+import { newTestStore, Receiver, type TestStore } from './support';
 
 /**
- * The outbox and what goes out of it, on a real read model (SQLite and PostgreSQL): events written with their block
- * or not at all, Standard Webhooks deliveries checked by the reference library on a real local receiver, retries,
+ * The outbox and what goes out of it, on a real read model and webhook store (SQLite files and PostgreSQL): events
+ * written with their block or not at all, deliveries made from them once, Standard Webhooks deliveries checked by the reference library on a real local receiver, retries,
  * dead letters and replay, state kept across a restart, the admin routes, and the event stream's scoping and resume.
  */
 
@@ -35,43 +40,20 @@ const tradeTx = (tradeNo: string, vendorId: string, clusterId = 'YW-FUTIAN'): Tx
     event: { name: 'TradeRegistered', payload: { tradeNo, status: 'CONFIRMED', riskFlags: [] } },
 });
 
-/** A local webhook receiver: answers `status`, keeps what it got. */
-class Receiver {
-    status = 200;
-    readonly received: { headers: IncomingHttpHeaders; body: string }[] = [];
-    #server: Server | undefined;
-    url = '';
-
-    async start(): Promise<void> {
-        this.#server = createServer((req, res) => {
-            const chunks: Buffer[] = [];
-            req.on('data', (chunk: Buffer) => chunks.push(chunk));
-            req.on('end', () => {
-                this.received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-                res.writeHead(this.status).end();
-            });
-        });
-        const server = this.#server;
-        await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-        this.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
-    }
-
-    async stop(): Promise<void> {
-        const server = this.#server;
-        if (server !== undefined)
-            await new Promise<void>((resolve) =>
-                server.close(() => {
-                    resolve();
-                }),
-            );
-    }
-}
+const ORG = 'MarketOrg';
 
 describe.each(DIALECTS)('events out on %s', (dialect) => {
     let model: TestModel;
     let database: ReadModelDatabase;
+    let hooks: TestStore;
     let block = 0;
     const receiver = new Receiver();
+
+    /** A subscription to every event from the start of the outbox. */
+    const subscribe = (input: NewSubscription): ReturnType<typeof createSubscription> =>
+        createSubscription(hooks.store, ORG, input, 'admin1', OUTBOX_START);
+    const deliveries = (filter: Omit<DeliveryFilter, 'limit'> = {}): Promise<Delivery[]> =>
+        listDeliveries(hooks.store, ORG, { ...filter, limit: 10 });
 
     async function append(txs: TxSpec[]): Promise<void> {
         await applyBlock(database.db, parseBlock(buildBlock(block, txs), CHAINCODE));
@@ -87,13 +69,15 @@ describe.each(DIALECTS)('events out on %s', (dialect) => {
     beforeEach(async () => {
         model = await newTestModel(dialect);
         database = model.database;
+        hooks = await newTestStore(dialect);
         block = 0;
         receiver.status = 200;
         receiver.received.length = 0;
-    });
+    }, 60_000);
     afterEach(async () => {
         await model.cleanup();
-    });
+        await hooks.cleanup();
+    }, 60_000);
 
     describe('the outbox', () => {
         it('holds each event with its block, the cluster of the records written and the records it names', async () => {
@@ -114,8 +98,9 @@ describe.each(DIALECTS)('events out on %s', (dialect) => {
         });
 
         it('is written in the block’s transaction: a crash leaves neither event nor rows; applied again, once', async () => {
-            await createSubscription(database.db, { url: receiver.url }, 'admin1');
+            await subscribe({ url: receiver.url });
             await append([tradeTx('T-0', 'M001')]);
+            await fanOut(hooks.store, ORG, database.db);
             const before = await dump(database.db);
             const parsed = parseBlock(buildBlock(1, [tradeTx('T-1', 'M001'), tradeTx('T-2', 'M001')]), CHAINCODE);
 
@@ -129,28 +114,24 @@ describe.each(DIALECTS)('events out on %s', (dialect) => {
                     (r) => r.event_id,
                 );
             expect(await events()).toEqual(['tx-T-0']);
-            expect(await listDeliveries(database.db, { limit: 10 })).toHaveLength(1);
+            expect(await fanOut(hooks.store, ORG, database.db)).toBe(0);
+            expect(await deliveries()).toHaveLength(1);
 
             await applyBlock(database.db, parsed);
             await applyBlock(database.db, parsed);
             expect(await events()).toEqual(['tx-T-0', 'tx-T-1', 'tx-T-2']);
             const trades = await database.db.selectFrom('trades').select('trade_no').execute();
             expect(trades).toHaveLength(3);
-            expect(await listDeliveries(database.db, { limit: 10 })).toHaveLength(3);
+            // the deliveries are made from the outbox once, however often a block was applied or fanned out
+            expect(await fanOut(hooks.store, ORG, database.db)).toBe(2);
+            expect(await fanOut(hooks.store, ORG, database.db)).toBe(0);
+            expect((await deliveries()).map((d) => d.eventId)).toEqual(['tx-T-0', 'tx-T-1', 'tx-T-2']);
         });
 
         it('fans out only to subscriptions whose event types and clusters take the event', async () => {
-            const all = await createSubscription(database.db, { url: receiver.url }, 'admin1');
-            const flagged = await createSubscription(
-                database.db,
-                { url: receiver.url, eventTypes: ['TradeFlagResolved'] },
-                'admin1',
-            );
-            const dongyang = await createSubscription(
-                database.db,
-                { url: receiver.url, clusters: ['JH-DONGYANG'] },
-                'admin1',
-            );
+            const all = await subscribe({ url: receiver.url });
+            const flagged = await subscribe({ url: receiver.url, eventTypes: ['TradeFlagResolved'] });
+            const dongyang = await subscribe({ url: receiver.url, clusters: ['JH-DONGYANG'] });
             await append([
                 tradeTx('T-1', 'M001', 'YW-FUTIAN'),
                 tradeTx('T-2', 'M002', 'JH-DONGYANG'),
@@ -160,9 +141,10 @@ describe.each(DIALECTS)('events out on %s', (dialect) => {
                     event: { name: 'RatesPublished', payload: { month: '2026-11', version: 1, currencies: ['USD'] } },
                 },
             ]);
+            await fanOut(hooks.store, ORG, database.db);
 
             const of = async (subscriptionId: string): Promise<string[]> =>
-                (await listDeliveries(database.db, { subscriptionId, limit: 10 })).map((d) => d.eventId);
+                (await deliveries({ subscriptionId })).map((d) => d.eventId);
             expect(await of(all.subscriptionId)).toEqual(['tx-T-1', 'tx-T-2', 'tx-P']);
             expect(await of(flagged.subscriptionId)).toEqual([]);
             expect(await of(dongyang.subscriptionId)).toEqual(['tx-T-2']);
@@ -173,8 +155,9 @@ describe.each(DIALECTS)('events out on %s', (dialect) => {
         let clock = 1_700_000_000_000;
         const dispatcher = (): WebhookDispatcher =>
             new WebhookDispatcher({
-                org: 'MarketOrg',
-                database: () => database.db,
+                org: ORG,
+                store: hooks.store,
+                readModel: () => database.db,
                 logger: pino({ level: 'silent' }),
                 policy: POLICY,
                 urls: LOCAL_RECEIVERS,
@@ -183,7 +166,7 @@ describe.each(DIALECTS)('events out on %s', (dialect) => {
             });
 
         it('are signed so that the reference library verifies them, and become DELIVERED', async () => {
-            const { secret } = await createSubscription(database.db, { url: receiver.url }, 'admin1');
+            const { secret } = await subscribe({ url: receiver.url });
             await append([tradeTx('T-1', 'M001')]);
 
             // the reference library checks the timestamp against the real clock
@@ -200,7 +183,7 @@ describe.each(DIALECTS)('events out on %s', (dialect) => {
             });
             expect(headers['webhook-id']).toBe('tx-T-1');
             expect(headers['content-type']).toBe('application/json');
-            expect((await listDeliveries(database.db, { limit: 10 }))[0]).toMatchObject({
+            expect((await deliveries())[0]).toMatchObject({
                 state: 'DELIVERED',
                 attempts: 1,
                 lastStatus: 200,
@@ -209,7 +192,7 @@ describe.each(DIALECTS)('events out on %s', (dialect) => {
 
         it('failing are retried after the backoff, DEAD after the last attempt, and sent again when replayed', async () => {
             clock = 1_700_000_000_000;
-            await createSubscription(database.db, { url: receiver.url }, 'admin1');
+            await subscribe({ url: receiver.url });
             await append([tradeTx('T-1', 'M001')]);
             receiver.status = 500;
 
@@ -219,14 +202,15 @@ describe.each(DIALECTS)('events out on %s', (dialect) => {
             clock += 999;
             expect(await first.deliverDue()).toBe(0);
             clock += 1;
-            // a restarted gateway (new dispatcher, the read model opened again) carries on from the stored state
+            // a restarted gateway (new dispatcher, the read model and the store opened again) carries on
             database = await model.reopen();
+            hooks = { ...hooks, store: await hooks.open() };
             expect(await dispatcher().deliverDue()).toBe(1);
             clock += 2000;
             expect(await dispatcher().deliverDue()).toBe(1);
             expect(receiver.received).toHaveLength(3);
 
-            const dead = await listDeliveries(database.db, { state: 'DEAD', limit: 10 });
+            const dead = await deliveries({ state: 'DEAD' });
             expect(dead).toEqual([
                 expect.objectContaining({ eventId: 'tx-T-1', attempts: 3, lastStatus: 500, nextAttemptAt: null }),
             ]);
@@ -234,28 +218,29 @@ describe.each(DIALECTS)('events out on %s', (dialect) => {
             expect(await dispatcher().deliverDue()).toBe(0);
 
             receiver.status = 204;
-            expect(await replayDeliveries(database.db, { eventId: 'tx-T-1' })).toBe(1);
+            expect(await replayDeliveries(hooks.store, ORG, { eventId: 'tx-T-1' })).toBe(1);
             expect(await dispatcher().deliverDue()).toBe(1);
-            expect(await listDeliveries(database.db, { state: 'DEAD', limit: 10 })).toEqual([]);
-            expect(await listDeliveries(database.db, { state: 'DELIVERED', limit: 10 })).toHaveLength(1);
+            expect(await deliveries({ state: 'DEAD' })).toEqual([]);
+            expect(await deliveries({ state: 'DELIVERED' })).toHaveLength(1);
             expect(receiver.received).toHaveLength(4);
         });
 
         it('to a receiver that does not answer fail like a 5xx, with the reason kept', async () => {
-            await createSubscription(database.db, { url: 'http://127.0.0.1:1/refused' }, 'admin1');
+            await subscribe({ url: 'http://127.0.0.1:1/refused' });
             await append([tradeTx('T-1', 'M001')]);
             await dispatcher().deliverDue();
-            const [delivery] = await listDeliveries(database.db, { limit: 10 });
+            const [delivery] = await deliveries();
             expect(delivery).toMatchObject({ state: 'PENDING', attempts: 1, lastStatus: null });
             expect(delivery?.lastError).toBeTruthy();
         });
 
         it('to an address the URL policy refuses are not sent nor retried: DEAD at once, with the reason', async () => {
-            await createSubscription(database.db, { url: receiver.url }, 'admin1');
+            await subscribe({ url: receiver.url });
             await append([tradeTx('T-1', 'M001')]);
             const strict = new WebhookDispatcher({
-                org: 'MarketOrg',
-                database: (): ReadModelDatabase['db'] => database.db,
+                org: ORG,
+                store: hooks.store,
+                readModel: (): ReadModelDatabase['db'] => database.db,
                 logger: pino({ level: 'silent' }),
                 policy: POLICY,
                 now: (): number => clock,
@@ -264,7 +249,7 @@ describe.each(DIALECTS)('events out on %s', (dialect) => {
             expect(await strict.deliverDue()).toBe(1);
 
             expect(receiver.received).toHaveLength(0);
-            const [delivery] = await listDeliveries(database.db, { limit: 10 });
+            const [delivery] = await deliveries();
             expect(delivery).toMatchObject({ state: 'DEAD', attempts: 1, lastStatus: null });
             expect(delivery?.lastError).toMatch(/^refused: 127\.0\.0\.1 is a loopback address/);
         });
@@ -273,8 +258,11 @@ describe.each(DIALECTS)('events out on %s', (dialect) => {
     describe('the admin routes and the event stream', () => {
         let h: Harness;
         const keys: Record<string, string> = {};
+        /** Blocks the peer holds that the read model has not applied yet. */
+        let peerAhead = 0;
 
         beforeEach(async () => {
+            peerAhead = 0;
             await append([
                 {
                     txId: 'tx-parties',
@@ -291,7 +279,7 @@ describe.each(DIALECTS)('events out on %s', (dialect) => {
                         org: 'MarketOrg',
                         state: 'following',
                         lastBlock: block - 1,
-                        peerHeight: block,
+                        peerHeight: block + peerAhead,
                         lagBlocks: 0,
                         transactions: 0,
                         database: 'test',
@@ -299,6 +287,7 @@ describe.each(DIALECTS)('events out on %s', (dialect) => {
             };
             h = harness({
                 readModels: { readModel: (org) => (org === 'MarketOrg' ? readModel : undefined) },
+                webhooks: hooks.store,
                 webhookUrls: LOCAL_RECEIVERS,
                 eventStream: { pollMs: 20, heartbeatMs: 100 },
             });
@@ -372,6 +361,35 @@ describe.each(DIALECTS)('events out on %s', (dialect) => {
                 .set(bearer(keys.admin ?? ''))
                 .set('Idempotency-Key', idem());
             expect([again.status, errorOf(again).code]).toEqual([404, 'NOT_FOUND']);
+        });
+
+        it('a subscription made while the read model catches up is sent only the events after the peer’s height', async () => {
+            peerAhead = 2;
+            const created = await request(h.app)
+                .post('/v1/webhooks/subscriptions')
+                .set(bearer(keys.admin ?? ''))
+                .set('Idempotency-Key', idem())
+                .send({ url: receiver.url });
+            expect(created.status).toBe(201);
+            // the catch-up applies the two blocks the peer already held, then a new one
+            await append([tradeTx('T-OLD1', 'M001')]);
+            await append([tradeTx('T-OLD2', 'M001')]);
+            await append([tradeTx('T-NEW', 'M001')]);
+
+            const sent = new WebhookDispatcher({
+                org: ORG,
+                store: hooks.store,
+                readModel: (): ReadModelDatabase['db'] => database.db,
+                logger: pino({ level: 'silent' }),
+                urls: LOCAL_RECEIVERS,
+            });
+            expect(await sent.deliverDue()).toBe(1);
+            const [got] = receiver.received;
+            const verified = new Webhook((created.body as { secret: string }).secret).verify(
+                got?.body ?? '',
+                got?.headers as Record<string, string>,
+            );
+            expect(verified).toMatchObject({ data: { tradeNo: 'T-NEW' } });
         });
 
         /** Reads the stream until `count` events came; answers their ids and data. */
