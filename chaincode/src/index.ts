@@ -13,6 +13,9 @@ import { ReceiptContract } from './contracts/receipt';
 import { ReconciliationContract } from './contracts/reconciliation';
 import { RiskContract } from './contracts/risk';
 import { TradeContract } from './contracts/trade';
+import { skipDroppedShimLogs } from './lib/shim-logging';
+
+skipDroppedShimLogs();
 
 export {
     ConsolidationContract,

@@ -37,7 +37,7 @@ import {
 } from '../rules/bank-check';
 import { futureDate } from '../rules/dates';
 import { assertDealingRate, monthOf } from '../rules/rates';
-import { RecordType, RECEIPT_CHANNELS } from '../vocabulary';
+import { RECEIPT_CHANNELS } from '../vocabulary';
 import {
     receiptIdOf,
     type AllocationRecord,
@@ -56,8 +56,8 @@ import { emit } from '../store/events';
 import { saltedHash } from '../lib/hash';
 import { transientText, getPrivateRecord } from '../store/private';
 import { recordOf } from '../store/scan';
-import { loadEvidence, type RecordEvidence } from '../facts/evidence';
-import { customsRatesOf, loadBankCheckFacts, storedPayer } from '../facts/bank-check';
+import type { RecordEvidence } from '../facts/evidence';
+import { bankCheckEvidence, customsRatesOf, loadBankCheckFacts, storedPayer } from '../facts/bank-check';
 import {
     allocateToTrade,
     assertDistinctTrades,
@@ -166,11 +166,11 @@ async function allocateAll(
 
 /** Totals and status of a receipt with these allocations (a prepayment is PENDING_EXPORT until every trade left). */
 async function allocationState(
-    ctx: Context,
+    facts: Facts,
     amountMinor: number,
     entries: readonly ReceiptAllocationEntry[],
 ): Promise<Pick<ReceiptRecord, 'allocatedMinor' | 'unallocatedMinor' | 'status'>> {
-    const exported = await new Facts(ctx).allExported(entries.map((e) => e.tradeNo));
+    const exported = await facts.allExported(entries.map((e) => e.tradeNo));
     return receiptAllocationState(amountMinor, entries, exported);
 }
 
@@ -210,29 +210,29 @@ async function loadVisibleReceipt(ctx: Context, actor: Actor, receiptId: string)
 
 // Bank check -------------------------------------------------------------------------------------------------
 
-async function checkFiled(ctx: Context, receipt: ReceiptRecord, payer: PayerFacts | null): Promise<BankCheckResult> {
-    const facts = await loadBankCheckFacts(ctx, {
+async function checkFiled(
+    ctx: Context,
+    facts: Facts,
+    receipt: ReceiptRecord,
+    payer: PayerFacts | null,
+): Promise<BankCheckResult> {
+    const checked = await loadBankCheckFacts(ctx, facts, {
         payeePartyId: receipt.payeePartyId,
         tradeNos: receipt.allocations.map((a) => a.tradeNo),
         valueDate: receipt.valueDate,
         receiptId: receipt.receiptId,
         bankMspId: receipt.bankMspId,
     });
-    return withEvidence(ctx, runBankCheck(receiptUnderCheck(receipt, payer), facts), receipt.payeePartyId);
+    return withEvidence(facts, runBankCheck(receiptUnderCheck(receipt, payer), checked), receipt.payeePartyId);
 }
 
 /** Adds the records the verdict relied on (payee, trades, declarations), each with its last change's txId. */
 async function withEvidence(
-    ctx: Context,
+    facts: Facts,
     result: BankCheckResult,
     payeePartyId: string,
 ): Promise<BankCheckResult & { records: RecordEvidence[] }> {
-    const records = await loadEvidence(ctx, [
-        [RecordType.party, payeePartyId],
-        ...result.reliedOn.tradeNos.map((id) => [RecordType.trade, id] as const),
-        ...result.reliedOn.declNos.map((id) => [RecordType.declaration, id] as const),
-    ]);
-    return { ...result, records };
+    return { ...result, records: await bankCheckEvidence(facts, payeePartyId, result.reliedOn) };
 }
 
 async function checkProposed(
@@ -244,7 +244,8 @@ async function checkProposed(
     const bankMspId = actor.role === 'bank' ? actor.caller.mspId : null;
     const receiptId =
         proposal.receiptRef === undefined || bankMspId === null ? null : receiptIdOf(bankMspId, proposal.receiptRef);
-    const facts = await loadBankCheckFacts(ctx, {
+    const facts = new Facts(ctx);
+    const checked = await loadBankCheckFacts(ctx, facts, {
         payeePartyId: proposal.payeePartyId,
         tradeNos: proposal.allocations.map((a) => a.tradeNo),
         valueDate: proposal.valueDate,
@@ -266,7 +267,7 @@ async function checkProposed(
         })),
         payer: payerFacts(parsePayer(ctx)),
     };
-    return withEvidence(ctx, runBankCheck(receipt, facts), proposal.payeePartyId);
+    return withEvidence(facts, runBankCheck(receipt, checked), proposal.payeePartyId);
 }
 
 // Contract ---------------------------------------------------------------------------------------------------
@@ -327,7 +328,7 @@ export class ReceiptContract extends Contract {
             usdEquivalentMinor,
             payerHash: payer === null ? null : payerDigest(payer),
             allocations: allocated.entries,
-            ...(await allocationState(ctx, input.amountMinor, allocated.entries)),
+            ...(await allocationState(new Facts(ctx), input.amountMinor, allocated.entries)),
             flags: allocated.flags,
             filedBy: actor.signature,
             updatedBy: actor.signature,
@@ -361,7 +362,7 @@ export class ReceiptContract extends Contract {
         const next: ReceiptRecord = {
             ...receipt,
             allocations: entries,
-            ...(await allocationState(ctx, receipt.amountMinor, entries)),
+            ...(await allocationState(new Facts(ctx), receipt.amountMinor, entries)),
             flags: [...receipt.flags, ...allocated.flags],
             updatedBy: actor.signature,
         };
@@ -392,8 +393,9 @@ export class ReceiptContract extends Contract {
         if (payer !== null && payerDigest(payer) !== receipt.payerHash) {
             throw invalid('transient payer does not match the payer details filed with the receipt');
         }
-        const result = await checkFiled(ctx, receipt, payerFacts(payer));
-        const state = await allocationState(ctx, receipt.amountMinor, receipt.allocations);
+        const facts = new Facts(ctx);
+        const result = await checkFiled(ctx, facts, receipt, payerFacts(payer));
+        const state = await allocationState(facts, receipt.amountMinor, receipt.allocations);
         const next: ReceiptRecord = {
             ...receipt,
             status: result.verdict === 'PASS' ? 'VERIFIED' : state.status,
@@ -450,7 +452,7 @@ export class ReceiptContract extends Contract {
         const voided = voidAllocation(receipt, record, trade, { reason: why, by: actor.signature });
         const next: ReceiptRecord = {
             ...voided.receipt,
-            ...(await allocationState(ctx, receipt.amountMinor, voided.receipt.allocations)),
+            ...(await allocationState(new Facts(ctx), receipt.amountMinor, voided.receipt.allocations)),
             amendments: (receipt.amendments ?? 0) + 1,
             correction: { reason: why, by: actor.signature },
             updatedBy: actor.signature,
@@ -551,7 +553,8 @@ export class ReceiptContract extends Contract {
         assertFilingBank(actor, parseReceiptId(receiptId).bankMspId);
         const receipt = await loadReceipt(ctx, receiptId);
         assertFilingBank(actor, receipt.bankMspId, receipt);
-        return jsonResult(await checkFiled(ctx, receipt, await storedPayer(ctx, actor.caller.mspId, receipt)));
+        const payer = await storedPayer(ctx, actor.caller.mspId, receipt);
+        return jsonResult(await checkFiled(ctx, new Facts(ctx), receipt, payer));
     }
 
     /**

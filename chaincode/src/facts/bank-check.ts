@@ -1,6 +1,7 @@
 import type { Context } from 'fabric-contract-api';
 import {
     type BankCheckFacts,
+    type BankCheckResult,
     type BuyerFacts,
     type DeclarationFacts,
     type PayeeFacts,
@@ -21,11 +22,13 @@ import {
     type RiskFlag,
 } from '../model/records';
 import { allocationsOfTrade, flagsOfSubject, loadExchangeRates, payeeYearToDate } from '../store/loaders';
-import { Facts } from './facts';
+import { evidenceOf, type RecordEvidence } from './evidence';
+import type { Facts } from './facts';
 import { implicitCollection } from '../model/keys';
 import { getPrivateRecord } from '../store/private';
 import { sharesOfTrade } from '../store/financings';
 import { openFinancedMinor } from '../rules/financing';
+import { RecordType } from '../vocabulary';
 
 /**
  * Loads what the bank check needs from the ledger. Other banks' allocations and financings are reduced to amounts and
@@ -168,8 +171,8 @@ export async function customsRatesOf(ctx: Context, valueDate: string): Promise<E
     return ratesInForce(await loadExchangeRates(ctx, monthOf(valueDate)), txTime(ctx));
 }
 
-export async function loadBankCheckFacts(ctx: Context, request: FactsRequest): Promise<BankCheckFacts> {
-    const facts = new Facts(ctx);
+/** `facts` is the transaction's record cache: the evidence of the verdict is then read from it, not again. */
+export async function loadBankCheckFacts(ctx: Context, facts: Facts, request: FactsRequest): Promise<BankCheckFacts> {
     const payee = await facts.party(request.payeePartyId);
     const payeeFacts: PayeeFacts = {
         partyId: request.payeePartyId,
@@ -189,6 +192,18 @@ export async function loadBankCheckFacts(ctx: Context, request: FactsRequest): P
         payeeYtdUsdMinor: ytd.usdMinor,
         customsRates: await customsRatesOf(ctx, request.valueDate),
     };
+}
+
+/** The records a bank verdict relied on (payee, trades, declarations), from the facts it was judged on. */
+export async function bankCheckEvidence(
+    facts: Facts,
+    payeePartyId: string,
+    reliedOn: BankCheckResult['reliedOn'],
+): Promise<RecordEvidence[]> {
+    const loaded: [RecordType, string, unknown][] = [[RecordType.party, payeePartyId, await facts.party(payeePartyId)]];
+    for (const id of reliedOn.tradeNos) loaded.push([RecordType.trade, id, await facts.trade(id)]);
+    for (const id of reliedOn.declNos) loaded.push([RecordType.declaration, id, await facts.declaration(id)]);
+    return evidenceOf(loaded);
 }
 
 /**

@@ -1,7 +1,4 @@
-import type { Context } from 'fabric-contract-api';
 import { RecordType } from '../vocabulary';
-import { recordKey } from '../model/keys';
-import { getRecord } from '../store/records';
 
 /** A record a verdict relied on, and the transaction that last changed it (so a reader can find its block). */
 export interface RecordEvidence {
@@ -37,18 +34,4 @@ export function evidenceOf(entries: Iterable<readonly [RecordType, string, unkno
         found.push({ recordType, recordId, txId });
     }
     return found;
-}
-
-/** Loads records by type and ID and returns their evidence (for verdicts whose facts hold no signatures). */
-export async function loadEvidence(
-    ctx: Context,
-    refs: readonly (readonly [RecordType, string])[],
-): Promise<RecordEvidence[]> {
-    const loaded: [RecordType, string, unknown][] = [];
-    for (const [recordType, recordId] of refs) {
-        // every record type's docType is its RecordType name
-        const record = await getRecord<{ docType: RecordType }>(ctx, recordKey(ctx, recordType, recordId), recordType);
-        if (record !== undefined) loaded.push([recordType, recordId, record]);
-    }
-    return evidenceOf(loaded);
 }

@@ -63,7 +63,7 @@ export interface HistoryEntry {
     readonly value: unknown;
 }
 
-/** Every committed version of a key, as the history database returns it. */
+/** Every committed version of a key, as the history database returns it (drained, so not closed: see scan.ts). */
 export async function historyOf(ctx: Context, key: string): Promise<HistoryEntry[]> {
     const iterator = await ctx.stub.getHistoryForKey(key);
     const entries: HistoryEntry[] = [];
@@ -78,8 +78,9 @@ export async function historyOf(ctx: Context, key: string): Promise<HistoryEntry
                 value: mod.isDelete || mod.value.length === 0 ? null : decode(mod.value, key),
             });
         }
-    } finally {
+    } catch (error) {
         await iterator.close();
+        throw error;
     }
     return entries;
 }

@@ -53,7 +53,11 @@ export async function scanPage(
 
 type StateIterator = Awaited<ReturnType<Context['stub']['getStateByPartialCompositeKey']>>;
 
-/** Drains a state iterator into key entries, closing it whatever happens. */
+/**
+ * Drains a state iterator into key entries. A drained iterator is not closed: the peer frees it when it sends the
+ * last batch (and every iterator when the transaction ends), and fabric-shim's `close()` is one more round trip to
+ * the peer, queued behind the transaction's other reads. One that fails half-way is closed.
+ */
 async function entriesOf(ctx: Context, iterator: StateIterator): Promise<KeyEntry[]> {
     const items: KeyEntry[] = [];
     try {
@@ -61,8 +65,9 @@ async function entriesOf(ctx: Context, iterator: StateIterator): Promise<KeyEntr
             const { key, value } = next.value;
             items.push({ key, attributes: ctx.stub.splitCompositeKey(key).attributes, value });
         }
-    } finally {
+    } catch (error) {
         await iterator.close();
+        throw error;
     }
     return items;
 }

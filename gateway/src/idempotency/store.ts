@@ -2,7 +2,7 @@ import { readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import type { Awaitable } from '../store/awaitable';
-import { privateDir, readJsonIfExists, writeJsonAtomic } from '../store/files';
+import { privateDir, readJsonIfExists, writeJsonAtomicAsync } from '../store/files';
 
 const JournalEntrySchema = z.object({
     fn: z.string(),
@@ -101,8 +101,9 @@ export class IdempotencyStore implements IdempotencyJournal {
         return record;
     }
 
-    put(scope: string, record: IdempotencyRecord): void {
-        writeJsonAtomic(this.#file(scope), record);
+    /** Three writes a write request (submitted, committed, answered): off the event loop, which serves the others. */
+    put(scope: string, record: IdempotencyRecord): Promise<void> {
+        return writeJsonAtomicAsync(this.#file(scope), record);
     }
 
     delete(scope: string): void {

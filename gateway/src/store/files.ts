@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 /** Creates a directory readable only by this user (0700), parents included. */
@@ -15,6 +16,18 @@ export function writeJsonAtomic(file: string, value: unknown): void {
     const temp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
     writeFileSync(temp, JSON.stringify(value), { mode: 0o600 });
     renameSync(temp, file);
+}
+
+let tempFiles = 0;
+
+/**
+ * {@link writeJsonAtomic} for files written on every request: the system calls run off the event loop, in a
+ * directory that must exist already (0600).
+ */
+export async function writeJsonAtomicAsync(file: string, value: unknown): Promise<void> {
+    const temp = `${file}.${process.pid}-${++tempFiles}.tmp`;
+    await writeFile(temp, JSON.stringify(value), { mode: 0o600 });
+    await rename(temp, file);
 }
 
 /** Parsed JSON of a file, or undefined when there is no such file. */

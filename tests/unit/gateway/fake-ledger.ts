@@ -120,25 +120,26 @@ export class FakeLedger implements Ledger {
         this.#crashAfter.add(fn);
     }
 
-    submit(identity: LedgerIdentity, request: TxRequest, observer?: SubmitObserver): Promise<SubmitResult> {
+    async submit(identity: LedgerIdentity, request: TxRequest, observer?: SubmitObserver): Promise<SubmitResult> {
         let payload: string;
         try {
             payload = this.#run('submit', identity, request);
         } catch (error) {
-            // like FabricLedger: an unknown outcome only arises after endorsement, which the observer hears first
+            // like FabricLedger: an unknown outcome only arises after endorsement, which the observer hears (and
+            // journals) first
             if (error instanceof CommitUnknown && error.txId !== undefined)
-                void observer?.endorsed(error.txId, error.payload);
-            return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+                await observer?.endorsed(error.txId, error.payload);
+            throw error instanceof Error ? error : new Error(String(error));
         }
         const txId = this.#lastTxId ?? this.#nextTxId();
         this.#lastTxId = undefined;
-        void observer?.endorsed(txId, payload);
+        await observer?.endorsed(txId, payload);
         const blockNumber = String(++this.#block);
         this.committed.set(txId, { valid: true, code: 'VALID', blockNumber });
         if (this.#crashAfter.delete(request.fn)) {
-            return Promise.reject(new Error(`process killed after ${txId} committed`));
+            throw new Error(`process killed after ${txId} committed`);
         }
-        return Promise.resolve({ payload, txId, blockNumber, attempts: 1 });
+        return { payload, txId, blockNumber, attempts: 1 };
     }
 
     status(_identity: LedgerIdentity, txId: string): Promise<TxStatus | undefined> {

@@ -13,14 +13,13 @@ describe('idempotency records on disk', () => {
     let clock: number;
     let store: IdempotencyStore;
     const files = (): string[] => readdirSync(path.join(dataDir, 'idempotency')).sort();
-    const put = (seed: string): void => {
+    const put = (seed: string): Promise<void> =>
         store.put(scope(seed), {
             requestHash: 'h',
             createdAt: new Date(clock).toISOString(),
             state: 'done',
             submissions: [],
         });
-    };
 
     beforeEach(() => {
         jest.useFakeTimers({ doNotFake: ['Date'] });
@@ -33,16 +32,16 @@ describe('idempotency records on disk', () => {
         rmSync(dataDir, { recursive: true, force: true });
     });
 
-    it('are pruned at once and then on schedule, until pruning is stopped', () => {
-        put('old');
+    it('are pruned at once and then on schedule, until pruning is stopped', async () => {
+        await put('old');
         clock += 8 * DAY;
-        put('fresh');
+        await put('fresh');
 
         const stop = store.pruneEvery(3600_000, () => undefined);
         expect(files()).toEqual([`${scope('fresh')}.json`]);
 
         clock += 8 * DAY;
-        put('newer');
+        await put('newer');
         jest.advanceTimersByTime(3600_000);
         expect(files()).toEqual([`${scope('newer')}.json`]);
 
@@ -53,9 +52,9 @@ describe('idempotency records on disk', () => {
         expect(jest.getTimerCount()).toBe(0);
     });
 
-    it('keep pruning after a round fails, and report the failure', () => {
+    it('keep pruning after a round fails, and report the failure', async () => {
         const failures: unknown[] = [];
-        put('old');
+        await put('old');
         rmSync(path.join(dataDir, 'idempotency'), { recursive: true });
 
         const stop = store.pruneEvery(1000, (error) => failures.push(error));
@@ -65,8 +64,8 @@ describe('idempotency records on disk', () => {
         expect(failures).toHaveLength(2);
     });
 
-    it('prune every expired record even when another record cannot be read, and say which failed', () => {
-        put('old');
+    it('prune every expired record even when another record cannot be read, and say which failed', async () => {
+        await put('old');
         writeFileSync(path.join(dataDir, 'idempotency', `${scope('torn')}.json`), '{"requestHash":');
         clock += 8 * DAY;
 
