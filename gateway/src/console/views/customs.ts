@@ -6,6 +6,7 @@ import { html, type SafeHtml } from '../html';
 import type { Translator } from '../i18n';
 import type { MessageKey } from '../messages';
 import { csrfField } from './layout';
+import { flagRule } from './flag-rules';
 import { evidenceLink, historyTable, signer, txLink } from './ledger-links';
 import { liveList } from './live';
 
@@ -349,7 +350,7 @@ export function riskFlagsView(t: Translator, page: RiskFlagPage, cursorLink: str
                             html`<tr>
                                 <th scope="row">${f.flagId}</th>
                                 <td>${t.lookup(`subject.${f.subjectType}`, f.subjectType)} ${subjectLink(f)}</td>
-                                <td><code>${f.ruleId}</code></td>
+                                <td>${flagRule(t, f.ruleId)}</td>
                                 <td>${t.lookup(`severity.${f.severity}`, f.severity)}</td>
                                 <td>${t.dateTime(f.raisedAt)} · ${f.raisedByMsp}</td>
                                 <td>${txLink(f.txId)}</td>
