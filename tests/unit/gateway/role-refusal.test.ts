@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { GATEWAY_ROLES, type GatewayRole } from '../../../gateway/src/auth/principal';
-import { bearer, errorOf, harness, type Harness } from './harness';
+import { bearer, errorOf, harness, servedOperations, type Harness } from './harness';
 
 interface GatedOperation {
     readonly operationId: string;
@@ -19,25 +19,16 @@ describe('a role the gateway gate leaves out', () => {
 
     beforeAll(async () => {
         h = harness();
-        const doc = (await request(h.app).get('/openapi.json')).body as {
-            paths: Record<string, Record<string, { operationId: string; 'x-roles'?: string[] }>>;
-        };
-        gated = Object.entries(doc.paths).flatMap(([path, methods]) =>
-            Object.entries(methods).flatMap(([method, op]) => {
-                const allowed = op['x-roles'];
-                const refused = GATEWAY_ROLES.find((role) => allowed !== undefined && !allowed.includes(role));
-                return refused === undefined
-                    ? []
-                    : [
-                          {
-                              operationId: op.operationId,
-                              method: method as GatedOperation['method'],
-                              pattern: path.replace(/\{(\w+)\}/g, ':$1'),
-                              refused,
-                          },
-                      ];
-            }),
-        );
+        const served = await servedOperations<{ operationId: string; 'x-roles'?: string[] }>(h.app);
+        gated = served.flatMap(({ path, method, operation }) => {
+            const allowed = operation['x-roles'];
+            const refused = GATEWAY_ROLES.find((role) => allowed !== undefined && !allowed.includes(role));
+            if (refused === undefined) return [];
+            const pattern = path.replace(/\{(\w+)\}/g, ':$1');
+            return [
+                { operationId: operation.operationId, method: method as GatedOperation['method'], pattern, refused },
+            ];
+        });
     });
     afterAll(() => {
         h.cleanup();
