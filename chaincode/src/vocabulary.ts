@@ -99,6 +99,13 @@ export const RISK_SUBJECTS = ['party', 'trade', 'declaration', 'receipt'] as con
 export type RiskSubject = (typeof RISK_SUBJECTS)[number];
 export const RISK_SEVERITIES = ['LOW', 'MEDIUM', 'HIGH'] as const;
 export type RiskSeverity = (typeof RISK_SEVERITIES)[number];
+/** The fraud patterns of domain.md §7; the rules raise F2, F3, F4, F9 and F11 themselves, the others are raised by hand. */
+export const FRAUD_PATTERNS = ['F1', 'F2', 'F3', 'F4', 'F5', 'F6', 'F7', 'F8', 'F9', 'F10', 'F11'] as const;
+/** The validation rules of domain.md §5 (docs/rules.md), V01..V34. */
+export const DOMAIN_RULES = Array.from({ length: 34 }, (_, i) => `V${String(i + 1).padStart(2, '0')}` as const);
+/** What a risk flag names as its reason: a fraud pattern, or (raised by hand) a domain rule. */
+export const FLAG_RULES = [...FRAUD_PATTERNS, ...DOMAIN_RULES] as const;
+export type FlagRule = (typeof FLAG_RULES)[number];
 
 export const RECEIPT_STATUSES = ['RECEIVED', 'PENDING_EXPORT', 'ALLOCATED', 'VERIFIED', 'SETTLED', 'CREDITED'] as const;
 export type ReceiptStatus = (typeof RECEIPT_STATUSES)[number];

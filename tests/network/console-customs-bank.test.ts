@@ -79,7 +79,7 @@ describe('console customs and bank pages on the real network', () => {
     );
 
     it(
-        'customs sees an open risk flag on the declaration as its CU-07 reason, and lists it among open flags',
+        'customs sees an open risk flag on the declaration as its CU-07 reason, and lists it among open flags with what F4 means',
         async () => {
             ok(
                 await m.customs.api.post('/v1/risk-flags', {
@@ -96,7 +96,7 @@ describe('console customs and bank pages on the real network', () => {
             expect(await text(page.locator('ul.checks'))).toContain('该报关单有未处理的风险标记。');
             const flagged = page.getByRole('row', { name: new RegExp(submittedDecl) });
             await openWhen(page, `${gw.url}/risk-flags`, async () => (await flagged.count()) > 0);
-            expect(await text(flagged)).toContain('F4');
+            expect(await text(flagged)).toContain('F4 拆单：同一天多份接近 15 万美元上限的报关单');
             await context.close();
         },
         SLOW,

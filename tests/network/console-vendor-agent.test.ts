@@ -341,7 +341,7 @@ describe('console vendor, agent and market pages on the real network', () => {
                 const { context, page } = await signIn(m.operator, PHONE);
                 const flagged = page.getByRole('row', { name: new RegExp(exportedTrade) });
                 await openWhen(page, `${gw.url}/risk-flags`, async () => (await flagged.count()) > 0);
-                expect(await text(flagged)).toContain('F3');
+                expect(await text(flagged)).toContain('F3 高报低报：单价远超出该商品备案的价格区间');
                 expect(await text(flagged)).toContain('交易');
                 await go(page, flagged.getByRole('link', { name: exportedTrade }).click());
                 expect(await heading(page)).toBe(`交易 ${exportedTrade}`);

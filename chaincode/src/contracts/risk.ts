@@ -4,7 +4,7 @@ import { invalid, precondition } from '../lib/errors';
 import { LISTS, listPage } from '../lib/lists';
 import { jsonTextProblem } from '../lib/text';
 import { ID, PAGE_SIZE, REASON, object, oneOf, parseArg, parseJson, str } from '../lib/validate';
-import { RecordType, RISK_SEVERITIES, RISK_SUBJECTS, type RiskSubject } from '../vocabulary';
+import { FLAG_RULES, RecordType, RISK_SEVERITIES, RISK_SUBJECTS, type RiskSubject } from '../vocabulary';
 import { lastAttribute } from '../store/scan';
 import { recordKey } from '../model/keys';
 import { type RiskFlag, splitReceiptId } from '../model/records';
@@ -16,7 +16,7 @@ import { jsonResult } from '../lib/canonical';
 const FLAG = object({
     subjectType: oneOf(RISK_SUBJECTS),
     subjectId: str({ max: 130 }),
-    ruleId: str({ pattern: /^(F\d{1,2}|V\d{2})$/, max: 3, hint: 'must be a fraud pattern F1..F11 or a rule Vnn' }),
+    ruleId: oneOf(FLAG_RULES),
     severity: oneOf(RISK_SEVERITIES),
     evidence: (value: unknown, path: string): Record<string, unknown> => {
         if (value === null || typeof value !== 'object' || Array.isArray(value))

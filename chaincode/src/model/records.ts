@@ -1,6 +1,7 @@
 import {
     type CustomsEventType,
     type DeclarationStatus,
+    type FlagRule,
     type PartyStatus,
     type PartyType,
     type PaymentChannel,
@@ -387,8 +388,8 @@ export interface RiskFlag {
 export interface RaiseInput {
     readonly subjectType: RiskSubject;
     readonly subjectId: string;
-    /** F1..F11 or Vnn. */
-    readonly ruleId: string;
+    /** F1..F11 or V01..V34 (vocabulary.ts FLAG_RULES). */
+    readonly ruleId: FlagRule;
     readonly severity: RiskSeverity;
     readonly evidence: Record<string, unknown>;
 }

@@ -1,6 +1,5 @@
 import type { Principal } from '../auth/principal';
-import { ApiError } from '../http/errors';
-import { callerLedger, parse, type AnyRoute } from '../http/route';
+import { callerLedger, parse, roleRefused, type AnyRoute } from '../http/route';
 import type { Idempotency } from '../idempotency/idempotent';
 import type { Ledger } from '../ledger/ledger';
 import { TxLocator } from '../ledger/tx-locator';
@@ -83,7 +82,7 @@ export class ConsoleApi {
             throw new Error(`${operationId} is not a ${write ? 'write' : 'read'} operation of the API`);
         }
         if (route.roles && !route.roles.includes(principal.role)) {
-            throw new ApiError(403, 'FORBIDDEN', `role ${principal.role} may not ${route.summary.toLowerCase()}`);
+            throw roleRefused(route, principal.role);
         }
         return route;
     }

@@ -66,7 +66,7 @@ import { ApiError } from '../http/errors';
 import type { CustomsCheckReport, CustomsEvents, DeclarationRecord } from '../routes/declarations/schema';
 import type { ReceiptRecord } from '../routes/receipts/schema';
 import type { ReceiptHistory } from '../routes/history/schema';
-import { mountWritePages } from './write-pages';
+import { mountWritePages, type PageOptions } from './write-pages';
 import type { BankCheckResult } from '../routes/receipts/schema';
 import type { LineTrace } from '../routes/declarations/schema';
 import type { TradeHistory, TradeRecord } from '../routes/trades/schema';
@@ -178,6 +178,14 @@ function send(
     res.status(status).type('html').send(layout(frame, body));
 }
 
+/** What a page failed with, as the API would answer it: a 5xx is logged (server side only), the code is counted. */
+function pageError(logger: Logger, error: unknown, res: Response, path: string): ApiError {
+    const apiError = toApiError(error);
+    if (apiError.status >= 500) logger.error({ err: error, path }, 'console page failed');
+    contextOf(res).errorCode = apiError.code;
+    return apiError;
+}
+
 /** Anything a page handler throws becomes a page in the user's language; 5xx are logged and not detailed. */
 function consoleErrors(logger: Logger, visitOf: (res: Response) => Visit | undefined) {
     return (error: unknown, req: Request, res: Response, next: NextFunction): void => {
@@ -185,9 +193,7 @@ function consoleErrors(logger: Logger, visitOf: (res: Response) => Visit | undef
             next(error);
             return;
         }
-        const apiError = toApiError(error);
-        if (apiError.status >= 500) logger.error({ err: error, path: req.path }, 'console page failed');
-        contextOf(res).errorCode = apiError.code;
+        const apiError = pageError(logger, error, res, req.path);
         const v = visitOf(res) ?? { t: new Translator(DEFAULT_LANGUAGE), url: req.originalUrl };
         send(res, v, apiError.status, v.t.t('error.title'), errorBox(v.t, apiError));
     };
@@ -273,6 +279,28 @@ export function consoleRouter(deps: ConsoleDeps): Router {
             send(res, v, 403, v.t.t('error.title'), refusal(v.t.t('error.pageForbidden', { role })));
         };
 
+    /**
+     * A page that reads before it shows: what `render` returns, at `status`; or, when it throws, the error's box at
+     * the error's status, inside the page's own form when `around` puts it there.
+     */
+    const showPage = async (
+        res: Response,
+        v: Visit,
+        title: string,
+        render: () => Promise<SafeHtml>,
+        { status = 200, around = (box: SafeHtml): SafeHtml => box }: PageOptions = {},
+    ): Promise<void> => {
+        let body: SafeHtml;
+        try {
+            body = await render();
+        } catch (error) {
+            const apiError = pageError(deps.logger, error, res, v.url);
+            send(res, v, apiError.status, title, around(errorBox(v.t, apiError)));
+            return;
+        }
+        send(res, v, status, title, body);
+    };
+
     router.get('/console/assets/:name', serveAsset);
 
     // ---- sign-in and sign-out
@@ -354,6 +382,7 @@ export function consoleRouter(deps: ConsoleDeps): Router {
         signedInOf,
         callerOf: caller,
         send,
+        showPage,
     });
 
     /** A page's stream holds while its session is live (untouched: the stream is not the person) and its key active. */
@@ -409,17 +438,13 @@ export function consoleRouter(deps: ConsoleDeps): Router {
     router.get('/trades/:tradeNo', visit, requireSession, gate(PAGES.trade), async (req, res) => {
         const v = signedInOf(res);
         const params = { tradeNo: String(req.params.tradeNo) };
-        const title = v.t.t('page.trade', { tradeNo: params.tradeNo });
-        try {
+        await showPage(res, v, v.t.t('page.trade', { tradeNo: params.tradeNo }), async () => {
             const trade = (await deps.api.read('getTrade', caller(v, res), { params })) as z.output<typeof TradeRecord>;
             const history = (await deps.api.read('getTradeHistory', caller(v, res), { params })) as z.output<
                 typeof TradeHistory
             >;
-            send(res, v, 200, title, tradePage(v.t, trade, history.history));
-        } catch (error) {
-            const apiError = toApiError(error);
-            send(res, v, apiError.status, title, errorBox(v.t, apiError));
-        }
+            return tradePage(v.t, trade, history.history);
+        });
     });
 
     router.get('/receipts/check', visit, requireSession, gate(PAGES.checkReceipt), (req, res) => {
@@ -438,22 +463,23 @@ export function consoleRouter(deps: ConsoleDeps): Router {
         async (req, res) => {
             const v = signedInOf(res);
             const receiptId = field(req, 'receiptId');
-            const title = v.t.t('page.checkReceipt');
-            try {
-                const answer = (await deps.api.read('checkReceipt', caller(v, res), { body: { receiptId } })) as {
-                    result: z.output<typeof BankCheckResult>;
-                    evidence: z.output<typeof Evidence>[];
-                };
-                const body = checkResult(v.t, answer.result, answer.evidence);
-                const exports = mayOpen(PAGES.exportVerdict, v.principal.role)
-                    ? exportForms(v.t, v.session.csrf, receiptId)
-                    : html``;
-                send(res, v, 200, title, html`${checkForm(v.t, { csrf: v.session.csrf, receiptId })}${body}${exports}`);
-            } catch (error) {
-                const apiError = toApiError(error);
-                const body = checkForm(v.t, { csrf: v.session.csrf, receiptId, error: errorBox(v.t, apiError) });
-                send(res, v, apiError.status, title, body);
-            }
+            await showPage(
+                res,
+                v,
+                v.t.t('page.checkReceipt'),
+                async () => {
+                    const answer = (await deps.api.read('checkReceipt', caller(v, res), { body: { receiptId } })) as {
+                        result: z.output<typeof BankCheckResult>;
+                        evidence: z.output<typeof Evidence>[];
+                    };
+                    const body = checkResult(v.t, answer.result, answer.evidence);
+                    const exports = mayOpen(PAGES.exportVerdict, v.principal.role)
+                        ? exportForms(v.t, v.session.csrf, receiptId)
+                        : html``;
+                    return html`${checkForm(v.t, { csrf: v.session.csrf, receiptId })}${body}${exports}`;
+                },
+                { around: (error) => checkForm(v.t, { csrf: v.session.csrf, receiptId, error }) },
+            );
         },
     );
 
@@ -466,24 +492,21 @@ export function consoleRouter(deps: ConsoleDeps): Router {
             send(res, v, 200, title, traceForm(v.t, { declNo, gNo }));
             return;
         }
-        try {
-            const answer = (await deps.api.read('traceDeclarationLine', caller(v, res), {
-                params: { declNo, gNo },
-            })) as {
-                result: z.output<typeof LineTrace>;
-                evidence: z.output<typeof Evidence>[];
-            };
-            send(
-                res,
-                v,
-                200,
-                title,
-                html`${traceForm(v.t, { declNo, gNo })}${traceResult(v.t, answer.result, answer.evidence)}`,
-            );
-        } catch (error) {
-            const apiError = toApiError(error);
-            send(res, v, apiError.status, title, traceForm(v.t, { declNo, gNo, error: errorBox(v.t, apiError) }));
-        }
+        await showPage(
+            res,
+            v,
+            title,
+            async () => {
+                const answer = (await deps.api.read('traceDeclarationLine', caller(v, res), {
+                    params: { declNo, gNo },
+                })) as {
+                    result: z.output<typeof LineTrace>;
+                    evidence: z.output<typeof Evidence>[];
+                };
+                return html`${traceForm(v.t, { declNo, gNo })}${traceResult(v.t, answer.result, answer.evidence)}`;
+            },
+            { around: (error) => traceForm(v.t, { declNo, gNo, error }) },
+        );
     });
 
     // ---- customs: the queue, a declaration with its CU check, history and decisions, open risk flags
@@ -495,14 +518,18 @@ export function consoleRouter(deps: ConsoleDeps): Router {
         if (filters.customsOffice !== '') query.customsOffice = filters.customsOffice;
         const cursor = queryText(req, 'cursor');
         if (cursor !== '') query.cursor = cursor;
-        const title = v.t.t('page.customsQueue');
-        try {
-            const page = (await deps.api.read('workListDeclarations', caller(v, res), { query })) as DeclarationPage;
-            send(res, v, 200, title, queueView(v.t, filters, page));
-        } catch (error) {
-            const apiError = toApiError(error);
-            send(res, v, apiError.status, title, queueView(v.t, filters, undefined, errorBox(v.t, apiError)));
-        }
+        await showPage(
+            res,
+            v,
+            v.t.t('page.customsQueue'),
+            async () => {
+                const list = (await deps.api.read('workListDeclarations', caller(v, res), {
+                    query,
+                })) as DeclarationPage;
+                return queueView(v.t, filters, list);
+            },
+            { around: (error) => queueView(v.t, filters, undefined, error) },
+        );
     });
 
     /** A declaration page, with the decision form for customs (its values and refusal when one was just refused). */
@@ -514,27 +541,28 @@ export function consoleRouter(deps: ConsoleDeps): Router {
         form: Omit<DecisionForm, 'csrf' | 'idempotencyKey'> = {},
         notice?: SafeHtml,
     ): Promise<void> => {
-        const title = v.t.t('page.declaration', { declNo });
         const params = { declNo };
-        try {
-            const who = caller(v, res);
-            const [declaration, events, check] = await Promise.all([
-                deps.api.read('getDeclaration', who, { params }) as Promise<z.output<typeof DeclarationRecord>>,
-                deps.api.read('getCustomsEvents', who, { params }) as Promise<z.output<typeof CustomsEvents>>,
-                deps.api.read('checkDeclaration', who, { params }) as Promise<{
-                    result: z.output<typeof CustomsCheckReport>;
-                    evidence: z.output<typeof Evidence>[];
-                }>,
-            ]);
-            const decide = mayOpen(PAGES.customsDecision, v.principal.role)
-                ? decisionForm(v.t, declaration, { ...form, csrf: v.session.csrf, idempotencyKey: newToken() })
-                : html``;
-            const body = declarationView(v.t, declaration, events.events, check, decide, notice);
-            send(res, v, status, title, body);
-        } catch (error) {
-            const apiError = toApiError(error);
-            send(res, v, apiError.status, title, errorBox(v.t, apiError));
-        }
+        await showPage(
+            res,
+            v,
+            v.t.t('page.declaration', { declNo }),
+            async () => {
+                const who = caller(v, res);
+                const [declaration, events, check] = await Promise.all([
+                    deps.api.read('getDeclaration', who, { params }) as Promise<z.output<typeof DeclarationRecord>>,
+                    deps.api.read('getCustomsEvents', who, { params }) as Promise<z.output<typeof CustomsEvents>>,
+                    deps.api.read('checkDeclaration', who, { params }) as Promise<{
+                        result: z.output<typeof CustomsCheckReport>;
+                        evidence: z.output<typeof Evidence>[];
+                    }>,
+                ]);
+                const decide = mayOpen(PAGES.customsDecision, v.principal.role)
+                    ? decisionForm(v.t, declaration, { ...form, csrf: v.session.csrf, idempotencyKey: newToken() })
+                    : html``;
+                return declarationView(v.t, declaration, events.events, check, decide, notice);
+            },
+            { status },
+        );
     };
 
     router.get('/declarations/:declNo', visit, requireSession, gate(PAGES.declaration), async (req, res) => {
@@ -579,16 +607,12 @@ export function consoleRouter(deps: ConsoleDeps): Router {
         const v = signedInOf(res);
         const cursor = queryText(req, 'cursor');
         const query: Record<string, string> = { status: 'OPEN', limit: '50', ...(cursor === '' ? {} : { cursor }) };
-        const title = v.t.t('page.riskFlags');
-        try {
-            const page = (await deps.api.read('workListRiskFlags', caller(v, res), { query })) as RiskFlagPage;
+        await showPage(res, v, v.t.t('page.riskFlags'), async () => {
+            const flags = (await deps.api.read('workListRiskFlags', caller(v, res), { query })) as RiskFlagPage;
             const next =
-                page.nextCursor === null ? undefined : `/risk-flags?cursor=${encodeURIComponent(page.nextCursor)}`;
-            send(res, v, 200, title, riskFlagsView(v.t, page, next));
-        } catch (error) {
-            const apiError = toApiError(error);
-            send(res, v, apiError.status, title, errorBox(v.t, apiError));
-        }
+                flags.nextCursor === null ? undefined : `/risk-flags?cursor=${encodeURIComponent(flags.nextCursor)}`;
+            return riskFlagsView(v.t, flags, next);
+        });
     });
 
     // ---- bank: the receipts work list, a receipt with its history and actions, the signed verdict export
@@ -597,17 +621,13 @@ export function consoleRouter(deps: ConsoleDeps): Router {
         const asked = queryText(req, 'stage');
         const stage = isStage(asked) ? asked : 'allocation';
         const cursor = queryText(req, 'cursor');
-        const title = v.t.t('page.bankReceipts');
-        try {
+        await showPage(res, v, v.t.t('page.bankReceipts'), async () => {
             const who = caller(v, res);
             const query = { stage, limit: '50', ...(cursor === '' ? {} : { cursor }) };
-            const page = (await deps.api.read('workListReceipts', who, { query })) as ReceiptPage;
+            const receipts = (await deps.api.read('workListReceipts', who, { query })) as ReceiptPage;
             const totals = (await deps.api.read('workListReceiptTotals', who, {})) as { totals: ReceiptTotals };
-            send(res, v, 200, title, bankReceiptsView(v.t, stage, page, totals.totals));
-        } catch (error) {
-            const apiError = toApiError(error);
-            send(res, v, apiError.status, title, errorBox(v.t, apiError));
-        }
+            return bankReceiptsView(v.t, stage, receipts, totals.totals);
+        });
     });
 
     type ActionName = 'allocate' | 'verify' | 'settle' | 'finance';
@@ -619,32 +639,34 @@ export function consoleRouter(deps: ConsoleDeps): Router {
         refused?: { action: ActionName; values: Record<string, string>; error: SafeHtml },
         notice?: SafeHtml,
     ): Promise<void> => {
-        const title = v.t.t('page.receipt', { receiptId });
         const params = { receiptId };
-        try {
-            const who = caller(v, res);
-            const [receipt, history] = await Promise.all([
-                deps.api.read('getReceipt', who, { params }) as Promise<z.output<typeof ReceiptRecord>>,
-                deps.api.read('getReceiptHistory', who, { params }) as Promise<z.output<typeof ReceiptHistory>>,
-            ]);
-            const formOf = (action: ActionName): ActionForm => ({
-                idempotencyKey: newToken(),
-                ...(refused?.action === action ? { values: refused.values, error: refused.error } : {}),
-            });
-            const actions: ReceiptActions | undefined = mayOpen(PAGES.allocateReceipt, v.principal.role)
-                ? {
-                      csrf: v.session.csrf,
-                      allocate: formOf('allocate'),
-                      verify: formOf('verify'),
-                      settle: formOf('settle'),
-                      finance: formOf('finance'),
-                  }
-                : undefined;
-            send(res, v, status, title, receiptView(v.t, receipt, history.history, actions, notice));
-        } catch (error) {
-            const apiError = toApiError(error);
-            send(res, v, apiError.status, title, errorBox(v.t, apiError));
-        }
+        await showPage(
+            res,
+            v,
+            v.t.t('page.receipt', { receiptId }),
+            async () => {
+                const who = caller(v, res);
+                const [receipt, history] = await Promise.all([
+                    deps.api.read('getReceipt', who, { params }) as Promise<z.output<typeof ReceiptRecord>>,
+                    deps.api.read('getReceiptHistory', who, { params }) as Promise<z.output<typeof ReceiptHistory>>,
+                ]);
+                const formOf = (action: ActionName): ActionForm => ({
+                    idempotencyKey: newToken(),
+                    ...(refused?.action === action ? { values: refused.values, error: refused.error } : {}),
+                });
+                const actions: ReceiptActions | undefined = mayOpen(PAGES.allocateReceipt, v.principal.role)
+                    ? {
+                          csrf: v.session.csrf,
+                          allocate: formOf('allocate'),
+                          verify: formOf('verify'),
+                          settle: formOf('settle'),
+                          finance: formOf('finance'),
+                      }
+                    : undefined;
+                return receiptView(v.t, receipt, history.history, actions, notice);
+            },
+            { status },
+        );
     };
 
     router.get('/receipts/:receiptId', visit, requireSession, gate(PAGES.receipt), async (req, res) => {
@@ -782,21 +804,24 @@ export function consoleRouter(deps: ConsoleDeps): Router {
             from: queryText(req, 'from') || addMonths(thisMonth, -11),
             to: queryText(req, 'to') || thisMonth,
         };
-        try {
-            const query = { from: form.from, to: form.to };
-            const answer = (await (form.cluster === ''
-                ? deps.api.read('marketIndicators', caller(v, res), { query })
-                : deps.api.read('clusterIndicators', caller(v, res), {
-                      params: { clusterId: form.cluster },
-                      query,
-                  }))) as {
-                months: MonthFigures[];
-            };
-            send(res, v, 200, title, html`${marketForm(v.t, form)}${marketDashboard(v.t, answer.months)}`);
-        } catch (error) {
-            const apiError = toApiError(error);
-            send(res, v, apiError.status, title, html`${marketForm(v.t, form)}${errorBox(v.t, apiError)}`);
-        }
+        await showPage(
+            res,
+            v,
+            title,
+            async () => {
+                const query = { from: form.from, to: form.to };
+                const answer = (await (form.cluster === ''
+                    ? deps.api.read('marketIndicators', caller(v, res), { query })
+                    : deps.api.read('clusterIndicators', caller(v, res), {
+                          params: { clusterId: form.cluster },
+                          query,
+                      }))) as {
+                    months: MonthFigures[];
+                };
+                return html`${marketForm(v.t, form)}${marketDashboard(v.t, answer.months)}`;
+            },
+            { around: (error) => html`${marketForm(v.t, form)}${error}` },
+        );
     });
 
     router.get('/market/records', visit, requireSession, gate(PAGES.marketRecords), async (req, res) => {

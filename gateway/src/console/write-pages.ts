@@ -51,6 +51,14 @@ export interface PageVisit {
     readonly principal: Caller['principal'];
 }
 
+/** How a page that reads before it shows answers (see {@link PageKit.showPage}). */
+export interface PageOptions {
+    /** The page's status when it reads fine (default 200): a form shown again after a refusal keeps the refusal's. */
+    readonly status?: number;
+    /** The page around the error box when the read fails (default: the box alone), e.g. the page's form above it. */
+    readonly around?: (errorBox: SafeHtml) => SafeHtml;
+}
+
 /** What the write pages use of the console router: its middleware and how it sends a page. */
 export interface PageKit {
     readonly api: ConsoleApi;
@@ -69,6 +77,14 @@ export interface PageKit {
         body: SafeHtml,
         refreshSeconds?: number,
     ) => void;
+    /** Sends what `render` reads and shows, or the error it throws in a box at the error's status. */
+    readonly showPage: (
+        res: Response,
+        v: PageVisit,
+        title: string,
+        render: () => Promise<SafeHtml>,
+        options?: PageOptions,
+    ) => Promise<void>;
 }
 
 const MAX_UPLOAD_BYTES = 5 * 1024 * 1024;
@@ -246,7 +262,7 @@ function importOf(t: Translator, data: Buffer, role: 'vendor' | 'agent', party: 
  * signed-in person, under an Idempotency-Key the form carries.
  */
 export function mountWritePages(router: Router, kit: PageKit): void {
-    const { api, visit, requireSession, requireCsrf, gate, signedInOf, callerOf, send } = kit;
+    const { api, visit, requireSession, requireCsrf, gate, signedInOf, callerOf, send, showPage } = kit;
     const form = express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 });
     const upload = express.raw({ type: 'multipart/form-data', limit: MAX_UPLOAD_BYTES });
     const jobs = new ImportJobs();
@@ -524,17 +540,19 @@ export function mountWritePages(router: Router, kit: PageKit): void {
     // ---- declarations
     router.get('/declarations', visit, requireSession, gate(PAGES.declarations), async (req, res) => {
         const v = signedInOf(res);
-        const title = v.t.t('page.declarations');
         const filed = typeof req.query.filed === 'string' ? req.query.filed : undefined;
-        try {
-            const page = (await api.read('workListDeclarations', callerOf(v, res), { query: {} })) as {
-                items: z.output<typeof DeclarationItem>[];
-            };
-            send(res, v, 200, title, declarationList(v.t, page.items, filed));
-        } catch (error) {
-            const apiError = toApiError(error);
-            send(res, v, apiError.status, title, html`${declarationList(v.t, [], filed)}${errorBox(v.t, apiError)}`);
-        }
+        await showPage(
+            res,
+            v,
+            v.t.t('page.declarations'),
+            async () => {
+                const list = (await api.read('workListDeclarations', callerOf(v, res), { query: {} })) as {
+                    items: z.output<typeof DeclarationItem>[];
+                };
+                return declarationList(v.t, list.items, filed);
+            },
+            { around: (error) => html`${declarationList(v.t, [], filed)}${error}` },
+        );
     });
 
     const declarableTrades = async (v: PageVisit, res: Response): Promise<DeclarableTrade[]> => {

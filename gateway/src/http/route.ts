@@ -156,9 +156,22 @@ export function callerLedger(
     };
 }
 
+/**
+ * The 403 for a role the route's gate leaves out, in English and Chinese. It names the operation and its method and
+ * path rather than paraphrasing the summary: summaries are noun phrases as often as verbs ("The goods registry").
+ */
+export function roleRefused(route: AnyRoute, role: string): ApiError {
+    const operation = `${route.operationId} (${route.method.toUpperCase()} ${route.path})`;
+    return new ApiError(
+        403,
+        'FORBIDDEN',
+        `role ${role} may not call ${operation} / 角色 ${role} 无权调用 ${operation}`,
+    );
+}
+
 function checkRequest(route: AnyRoute, req: Request, principal: Principal | undefined): void {
     if (route.roles && principal && !route.roles.includes(principal.role)) {
-        throw new ApiError(403, 'FORBIDDEN', `role ${principal.role} may not ${route.summary.toLowerCase()}`);
+        throw roleRefused(route, principal.role);
     }
     if (route.body && !req.is('application/json')) {
         throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', 'send the request body as application/json');

@@ -2,8 +2,8 @@ import { beforeEach, describe, expect, it } from '@jest/globals';
 import * as id from './support/identities';
 import { World } from './support/world';
 
-const flagJson = (subjectType: string, subjectId: string): string =>
-    JSON.stringify({ subjectType, subjectId, ruleId: 'F2', severity: 'HIGH', evidence: { note: 'reused trade' } });
+const flagJson = (subjectType: string, subjectId: string, ruleId = 'F2'): string =>
+    JSON.stringify({ subjectType, subjectId, ruleId, severity: 'HIGH', evidence: { note: 'reused trade' } });
 
 describe('risk flags name their subject as the ledger names it', () => {
     let w: World;
@@ -34,5 +34,22 @@ describe('risk flags name their subject as the ledger names it', () => {
         await expect(
             w.query(id.customs(), (ctx) => w.risk.ListFlagsBySubject(ctx, type, subjectId, '10', '')),
         ).rejects.toThrow(/^INVALID: subjectId /);
+    });
+
+    it('raises a flag naming a domain rule, and refuses a rule or pattern the vocabulary does not know', async () => {
+        const byRule = await w.json<{ ruleId: string }>(id.customs(), (ctx) =>
+            w.risk.RaiseFlag(ctx, flagJson('trade', 'T-1', 'V05')),
+        );
+        expect(byRule.ruleId).toBe('V05');
+
+        for (const ruleId of ['F12', 'F0', 'V00', 'V35']) {
+            await expect(
+                w.submit(id.customs(), (ctx) => w.risk.RaiseFlag(ctx, flagJson('trade', 'T-2', ruleId))),
+            ).rejects.toThrow(/^INVALID: flag\.ruleId must be one of F1, F2, .*, V34$/);
+        }
+        const listed = await w.query<{ items: unknown[] }>(id.customs(), (ctx) =>
+            w.risk.ListFlagsBySubject(ctx, 'trade', 'T-2', '10', ''),
+        );
+        expect(listed.items).toEqual([]);
     });
 });

@@ -1,5 +1,6 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import type request from 'supertest';
+import { Translator } from '../../../gateway/src/console/i18n';
 import { ChaincodeRejection } from '../../../gateway/src/ledger/errors';
 import { verifyVerdict } from '../../../gateway/src/verdicts/signed-verdict';
 import { harness, type Harness } from '../gateway/harness';
@@ -227,6 +228,35 @@ describe('console: customs and bank pages over the API’s own routes (fake ledg
         expect(tried.map((c) => c.args)).toEqual([
             [RECEIPT, JSON.stringify([{ tradeNo: 'T-1', amountMinor: 200_050 }])],
         ]);
+    });
+
+    it('names who signed each receipt version as the customs pages do: party (else identity), org and time', async () => {
+        const unnamed = {
+            mspId: 'CustomsOrgMSP',
+            id: 'x509::officer1',
+            role: 'customs',
+            party: null,
+            txId: TX,
+            at: '2026-03-02T01:30:00.000Z',
+        };
+        h.ledger.on('ReceiptContract:GetReceiptHistory', ([receiptId = '']) => ({
+            receiptId,
+            history: [
+                { txId: TX, timestamp: '2026-03-02T01:00:00.000Z', isDelete: false, value: receiptRecord() },
+                {
+                    txId: TX,
+                    timestamp: '2026-03-02T01:30:00.000Z',
+                    isDelete: false,
+                    value: receiptRecord({ status: 'VERIFIED', updatedBy: unnamed }),
+                },
+            ],
+        }));
+        const agent = await signedIn(bank);
+        const page = await agent.get(`/receipts/${encodeURIComponent(RECEIPT)}?lang=en`);
+        const en = new Translator('en');
+        expect(page.status).toBe(200);
+        expect(page.text).toContain(`OP-MARKET · MarketOrgMSP · ${en.dateTime('2024-03-01T08:00:00.000Z')}`);
+        expect(page.text).toContain(`x509::officer1 · CustomsOrgMSP · ${en.dateTime('2026-03-02T01:30:00.000Z')}`);
     });
 
     it('exports the verdict as JSON signed with the officer’s own key, which a third party verifies', async () => {

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import type { Express } from 'express';
+import request from 'supertest';
 import { buildApp, type AppDeps } from '../../../gateway/src/app';
 import { EnrolmentCodes } from '../../../gateway/src/auth/enrolment-codes';
 import { CaRejected, UsernameTaken } from '../../../gateway/src/auth/errors';
@@ -199,4 +200,19 @@ export async function listen(app: Express): Promise<Listening> {
                 });
             }),
     };
+}
+
+/** One operation of the app's served `/openapi.json`, with its path (OpenAPI form, `{param}`) and method. */
+export interface ServedOperation<T> {
+    readonly path: string;
+    readonly method: string;
+    readonly operation: T;
+}
+
+/** Every operation the app's `/openapi.json` documents, `T` being the fields the test reads. */
+export async function servedOperations<T>(app: Express): Promise<ServedOperation<T>[]> {
+    const doc = (await request(app).get('/openapi.json')).body as { paths: Record<string, Record<string, T>> };
+    return Object.entries(doc.paths).flatMap(([path, methods]) =>
+        Object.entries(methods).map(([method, operation]) => ({ path, method, operation })),
+    );
 }

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import request from 'supertest';
 import '../../../chaincode/src/index';
 import { permissionTable } from '../../../chaincode/src/lib/auth';
 import type { Role } from '../../../chaincode/src/vocabulary';
 import { WORK_LISTS, type WorkListName } from '../../../gateway/src/worklists';
-import { harness, type Harness } from './harness';
+import { harness, servedOperations, type Harness } from './harness';
 
 interface Operation {
     operationId: string;
@@ -27,12 +26,9 @@ describe('OpenAPI names the chaincode transactions behind each operation', () =>
 
     beforeAll(async () => {
         h = harness();
-        const doc = (await request(h.app).get('/openapi.json')).body as {
-            paths: Record<string, Record<string, Operation>>;
-        };
-        operations = Object.entries(doc.paths)
-            .filter(([path]) => path.startsWith('/v1/'))
-            .flatMap(([, methods]) => Object.values(methods));
+        operations = (await servedOperations<Operation>(h.app))
+            .filter((served) => served.path.startsWith('/v1/'))
+            .map((served) => served.operation);
     });
     afterAll(() => {
         h.cleanup();

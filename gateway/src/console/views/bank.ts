@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { HistoryEntry } from '../../routes/common';
+import { Signature, type HistoryEntry } from '../../routes/common';
 import type { ReceiptRecord } from '../../routes/receipts/schema';
 import type { ReceiptItem, ReceiptTotalsResponse, workListPage } from '../../routes/worklists/schema';
 import { html, type SafeHtml } from '../html';
@@ -7,7 +7,7 @@ import type { Translator } from '../i18n';
 import type { MessageKey } from '../messages';
 import { verifyOnLedger } from './customs';
 import { csrfField } from './layout';
-import { historyTable, txLink } from './ledger-links';
+import { historyTable, signer, txLink } from './ledger-links';
 import { liveList } from './live';
 
 type Receipt = z.output<typeof ReceiptRecord>;
@@ -157,11 +157,11 @@ function history(t: Translator, entries: History): SafeHtml {
         t,
         entries.map((entry) => {
             const status = entry.value?.status;
-            const by = entry.value?.updatedBy as { party?: string | null; mspId?: string } | undefined;
+            const by = Signature.safeParse(entry.value?.updatedBy);
             return html`<tr>
                 <td>${t.dateTime(entry.timestamp)}</td>
                 <td>${typeof status === 'string' ? receiptStatus(t, status) : ''}</td>
-                <td>${by === undefined ? '' : `${by.party ?? ''} · ${by.mspId ?? ''}`}</td>
+                <td>${by.success ? signer(t, by.data) : ''}</td>
                 <td>${txLink(entry.txId)}</td>
             </tr>`;
         }),

@@ -1,12 +1,13 @@
 import type { z } from 'zod';
-import type { Evidence, Signature } from '../../routes/common';
+import type { Evidence } from '../../routes/common';
 import type { CustomsCheckReport, CustomsEvents, DeclarationRecord } from '../../routes/declarations/schema';
 import type { DeclarationItem, RiskFlagItem, workListPage } from '../../routes/worklists/schema';
 import { html, type SafeHtml } from '../html';
 import type { Translator } from '../i18n';
 import type { MessageKey } from '../messages';
 import { csrfField } from './layout';
-import { evidenceLink, historyTable, txLink } from './ledger-links';
+import { flagRule } from './flag-rules';
+import { evidenceLink, historyTable, signer, txLink } from './ledger-links';
 import { liveList } from './live';
 
 type Declaration = z.output<typeof DeclarationRecord>;
@@ -37,10 +38,6 @@ export const declStatus = (t: Translator, status: string): SafeHtml =>
     html`<span class="status status-${status.toLowerCase()}">${t.lookup(`decl.${status}`, status)}</span>`;
 
 const usd = (t: Translator, cents: number): string => t.money(cents, 'USD');
-
-/** Who signed, when, and in which transaction. */
-const signer = (t: Translator, by: z.output<typeof Signature>): SafeHtml =>
-    html`${by.party ?? by.id} · ${by.mspId}${by.at === undefined ? '' : html` · ${t.dateTime(by.at)}`}`;
 
 /** The link every record page carries: its last transaction on the ledger's own transaction page. */
 export const verifyOnLedger = (t: Translator, txId: string | undefined): SafeHtml =>
@@ -353,7 +350,7 @@ export function riskFlagsView(t: Translator, page: RiskFlagPage, cursorLink: str
                             html`<tr>
                                 <th scope="row">${f.flagId}</th>
                                 <td>${t.lookup(`subject.${f.subjectType}`, f.subjectType)} ${subjectLink(f)}</td>
-                                <td><code>${f.ruleId}</code></td>
+                                <td>${flagRule(t, f.ruleId)}</td>
                                 <td>${t.lookup(`severity.${f.severity}`, f.severity)}</td>
                                 <td>${t.dateTime(f.raisedAt)} · ${f.raisedByMsp}</td>
                                 <td>${txLink(f.txId)}</td>

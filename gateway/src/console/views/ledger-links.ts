@@ -1,10 +1,16 @@
+import type { z } from 'zod';
 import type { TxStatus } from '../../ledger/ledger';
+import type { Signature } from '../../routes/common';
 import { html, type SafeHtml } from '../html';
 import type { Translator } from '../i18n';
 
 /** A ledger transaction ID, shortened, linking to its page (block and validity as the caller's peer sees them). */
 export const txLink = (txId: string): SafeHtml =>
     html`<a class="tx" href="/tx/${txId}" title="${txId}"><code>${txId.slice(0, 12)}…</code></a>`;
+
+/** Who signed (their party, else their identity), in which org, and when: the same on every record page. */
+export const signer = (t: Translator, by: z.output<typeof Signature>): SafeHtml =>
+    html`${by.party ?? by.id} · ${by.mspId}${by.at === undefined ? '' : html` · ${t.dateTime(by.at)}`}`;
 
 /** A txId with the block that committed it, as a verdict cites it. */
 export function evidenceLink(t: Translator, txId: string, blockNumber: string | null): SafeHtml {

@@ -5,6 +5,7 @@ import { html, type SafeHtml } from '../html';
 import type { Translator } from '../i18n';
 import type { MessageKey } from '../messages';
 import { csrfField } from './layout';
+import { flagRule } from './flag-rules';
 import { evidenceLink } from './ledger-links';
 
 type Check = z.output<typeof BankCheckResult>;
@@ -60,6 +61,7 @@ function checks(t: Translator, check: Check): SafeHtml {
                                           (f) =>
                                               html`<li>
                                                   ${f.subject}: ${outcome(t, f.outcome)} ${reason(t, f.reason)}
+                                                  ${typeof f.detail.ruleId === 'string' ? html`· ${flagRule(t, f.detail.ruleId)}` : ''}
                                               </li>`,
                                       )}
                                   </ul>`

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { jsonTextProblem } from '../../../../chaincode/src/lib/text';
 import { Id, PageQuery, Signature } from '../common';
 import { ReceiptId } from '../receipts/schema';
-import { RISK_STATUSES, RISK_SUBJECTS } from '../../../../chaincode/src/vocabulary';
+import { FLAG_RULES, RISK_STATUSES, RISK_SUBJECTS } from '../../../../chaincode/src/vocabulary';
 
 /** A receipt is named `<bankMspId>:<receiptRef>`; every other subject by a plain ID. */
 const subjectIdFits = (flag: { subjectType: string; subjectId: string }): boolean =>
@@ -17,7 +17,9 @@ export const FlagBody = z
     .strictObject({
         subjectType: z.enum(RISK_SUBJECTS),
         subjectId: SubjectId,
-        ruleId: z.string().regex(/^(F\d{1,2}|V\d{2})$/, 'must be a fraud pattern F1..F11 or a rule Vnn'),
+        ruleId: z
+            .enum(FLAG_RULES, { error: 'must be a fraud pattern F1..F11 or a domain rule V01..V34' })
+            .describe('fraud pattern F1..F11, or a domain rule V01..V34'),
         severity: z.enum(['LOW', 'MEDIUM', 'HIGH']),
         evidence: z
             .record(z.string(), z.unknown())
@@ -42,7 +44,7 @@ export const RiskFlagRecord = z
         flagId: z.string(),
         subjectType: z.enum(RISK_SUBJECTS),
         subjectId: z.string(),
-        ruleId: z.string().describe('fraud pattern F1..F11 or rule Vnn'),
+        ruleId: z.string().describe('fraud pattern F1..F11 or domain rule V01..V34'),
         severity: z.enum(['LOW', 'MEDIUM', 'HIGH']),
         evidence: z.record(z.string(), z.unknown()),
         status: z.enum(RISK_STATUSES),
