@@ -335,8 +335,6 @@ export const TRANSACTIONS = {
         'GetTrade',
         'GetTradeHistory',
         'ListTradesByAgent',
-        'ListTradesByBuyer',
-        'ListTradesByDate',
         'ListTradesByVendor',
         'RegisterTrade',
         'RegisterTrades',
