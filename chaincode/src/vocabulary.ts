@@ -342,8 +342,6 @@ export const TRANSACTIONS = {
         'GetTrade',
         'GetTradeHistory',
         'ListTradesByAgent',
-        'ListTradesByBuyer',
-        'ListTradesByDate',
         'ListTradesByVendor',
         'RegisterTrade',
         'RegisterTrades',

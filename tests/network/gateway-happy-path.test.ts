@@ -4,6 +4,7 @@ import {
     BUYER_COUNTRY,
     BUYER_NAME,
     consolidateAndPack,
+    failed,
     list,
     marketSuite,
     ok,
@@ -82,6 +83,13 @@ describe('main path through the gateway on the real network', () => {
         expect(Number(str(bulk, 'blockNumber'))).toBeGreaterThan(Number(str(single, 'blockNumber')));
         const listed = ok(await m.vendor.api.get(`/v1/trades?vendorId=${m.ids.vendor}`));
         expect(list(listed, 'items').map((t) => at(t, 'tradeNo'))).toEqual(expect.arrayContaining([t1, t2]));
+    });
+
+    it('trades by buyer are not a ledger list any more: 400 naming the work list, not the vendor list', async () => {
+        const byBuyer = failed(await m.operator.api.get(`/v1/trades?buyerId=${m.ids.buyer}`), 400, 'INVALID');
+
+        expect(byBuyer.message).toContain('use GET /v1/worklists/trades?party=<buyerId>');
+        expect(byBuyer.message).toContain('请改用 GET /v1/worklists/trades?party=<buyerId>');
     });
 
     it('the consolidator packs them, the broker previews then files the simplified declaration', async () => {

@@ -91,9 +91,7 @@ function tradeLines(input: Pick<TradeInput, 'lines'>, goods: ReadonlyMap<string,
 function tradeIndexes(trade: Trade): [IndexType, string[]][] {
     return [
         [IndexType.tradeByVendor, [trade.vendorId, trade.tradeDate, trade.tradeNo]],
-        [IndexType.tradeByBuyer, [trade.buyerId, trade.tradeDate, trade.tradeNo]],
         [IndexType.tradeByAgent, [trade.agentId, trade.tradeDate, trade.tradeNo]],
-        [IndexType.tradeByDate, [trade.tradeDate, trade.tradeNo]],
     ];
 }
 
@@ -325,20 +323,6 @@ export class TradeContract extends Contract {
         const actor = await authorize(ctx, 'TradeContract.ListTradesByAgent');
         assertOwns(actor, { agent: id }, `trades of agent ${id}`);
         return this.#list(ctx, actor, LISTS['TradeContract.ListTradesByAgent'], [id], pageSize, bookmark);
-    }
-
-    @Transaction(false)
-    async ListTradesByBuyer(ctx: Context, buyerId: string, pageSize: string, bookmark: string): Promise<string> {
-        const id = parseArg(buyerId, ID, 'buyerId');
-        const actor = await authorize(ctx, 'TradeContract.ListTradesByBuyer');
-        return this.#list(ctx, actor, LISTS['TradeContract.ListTradesByBuyer'], [id], pageSize, bookmark);
-    }
-
-    @Transaction(false)
-    async ListTradesByDate(ctx: Context, tradeDate: string, pageSize: string, bookmark: string): Promise<string> {
-        const date = parseArg(tradeDate, DATE, 'tradeDate');
-        const actor = await authorize(ctx, 'TradeContract.ListTradesByDate');
-        return this.#list(ctx, actor, LISTS['TradeContract.ListTradesByDate'], [date], pageSize, bookmark);
     }
 
     async #list(

@@ -190,8 +190,6 @@ const PERMISSIONS: Readonly<Record<TransactionName, Permission>> = {
         roles: { ...AUTHORITIES_READ, agent: 'OWN' },
         own: 'agent = agentId argument',
     },
-    'TradeContract.ListTradesByBuyer': { access: 'read', roles: AUTHORITIES_READ },
-    'TradeContract.ListTradesByDate': { access: 'read', roles: AUTHORITIES_READ },
     'ConsolidationContract.CreateConsolidationOrder': {
         access: 'write',
         roles: { consolidator: 'OWN' },

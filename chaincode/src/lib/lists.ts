@@ -65,18 +65,6 @@ export const LISTS = {
         owners: tradeOwners,
         keeps: TRADE_KEEPS,
     } satisfies ListSpec<Trade>,
-    'TradeContract.ListTradesByBuyer': {
-        scans: IndexType.tradeByBuyer,
-        keyedBy: ['buyerId'],
-        owners: tradeOwners,
-        keeps: TRADE_KEEPS,
-    } satisfies ListSpec<Trade>,
-    'TradeContract.ListTradesByDate': {
-        scans: IndexType.tradeByDate,
-        keyedBy: ['tradeDate'],
-        owners: tradeOwners,
-        keeps: TRADE_KEEPS,
-    } satisfies ListSpec<Trade>,
     'DeclarationContract.ListDeclarationsByDate': {
         scans: IndexType.declarationByDate,
         keyedBy: ['declDate'],

@@ -13,9 +13,7 @@ export const IndexType = {
     partyByType: 'idx~party~type', // [type, partyId]
     agreementByPair: 'idx~agreement~pair', // [merchantId, agentId, agreementNo]
     tradeByVendor: 'idx~trade~vendor', // [vendorId, tradeDate, tradeNo]
-    tradeByBuyer: 'idx~trade~buyer', // [buyerId, tradeDate, tradeNo]
     tradeByAgent: 'idx~trade~agent', // [agentId, tradeDate, tradeNo]
-    tradeByDate: 'idx~trade~date', // [tradeDate, tradeNo]
     // [goodsCode]: some trade used the goods, written once a transaction (older ledgers also hold [goodsCode, tradeNo])
     tradeByGoods: 'idx~trade~goods',
     declarationByDate: 'idx~decl~date', // [declDate, declNo]

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Context } from 'fabric-contract-api';
 import { IndexType } from '../../../chaincode/src/model/keys';
+import { RecordType } from '../../../chaincode/src/vocabulary';
 import * as id from './support/identities';
 import { World } from './support/world';
 
@@ -56,7 +57,7 @@ describe('bulk registration reads', () => {
 });
 
 describe('bulk registration writes', () => {
-    it('writes each row’s record and list indexes, and marks each goods used once a request', async () => {
+    it('writes each row’s record and its vendor and agent list indexes, and marks each goods used once a request', async () => {
         const w = await World.market();
         const trades = Array.from({ length: 20 }, (_, i) =>
             w.tradeInput(`W-${i}`, [
@@ -75,16 +76,84 @@ describe('bulk registration writes', () => {
         });
 
         expect(out.registered).toBe(20);
-        const goodsMarks = writes.filter((key) => key.startsWith(`\u0000${IndexType.tradeByGoods}\u0000`));
-        expect(goodsMarks.sort()).toEqual([
-            `\u0000${IndexType.tradeByGoods}\u0000G1\u0000`,
-            `\u0000${IndexType.tradeByGoods}\u0000G2\u0000`,
-        ]);
-        expect(writes.length - goodsMarks.length).toBe(20 * 5);
+        const key = (type: string, ...attributes: string[]): string =>
+            `\u0000${[type, ...attributes].join('\u0000')}\u0000`;
+        const goodsMarks = writes.filter((k) => k.startsWith(key(IndexType.tradeByGoods).slice(0, -1)));
+        expect(goodsMarks.sort()).toEqual([key(IndexType.tradeByGoods, 'G1'), key(IndexType.tradeByGoods, 'G2')]);
+        const rowWrites = writes.filter((k) => !goodsMarks.includes(k));
+        expect(rowWrites).toEqual(
+            trades.flatMap((t) => {
+                const { tradeNo, vendorId, agentId, tradeDate } = t as Record<
+                    'tradeNo' | 'vendorId' | 'agentId' | 'tradeDate',
+                    string
+                >;
+                return [
+                    key(RecordType.trade, tradeNo),
+                    key(IndexType.tradeByVendor, vendorId, tradeDate, tradeNo),
+                    key(IndexType.tradeByAgent, agentId, tradeDate, tradeNo),
+                ];
+            }),
+        );
         await expect(
             w.submit(id.vendor('V1'), (ctx) =>
                 w.goods.AmendGoods(ctx, 'G2', JSON.stringify({ unit: 'KG' }), 'unit mistyped'),
             ),
         ).rejects.toThrow(/^AMEND_AFTER_USE: goods G2 is used by trades/);
+    });
+});
+
+/** The stub calls that are a round trip to the peer in the real shim (setEvent and key building are local). */
+const PEER_CALLS = [
+    'getState',
+    'putState',
+    'deleteState',
+    'getStateByRange',
+    'getStateByPartialCompositeKey',
+    'getHistoryForKey',
+    'getPrivateData',
+    'getPrivateDataHash',
+    'putPrivateData',
+    'deletePrivateData',
+    'getStateValidationParameter',
+    'setStateValidationParameter',
+] as const;
+
+function countRoundTrips(ctx: Context): { calls: number } {
+    const counter = { calls: 0 };
+    const stub = ctx.stub as unknown as Record<string, (...args: unknown[]) => unknown>;
+    for (const name of PEER_CALLS) {
+        const call = stub[name]?.bind(stub);
+        if (call === undefined) continue;
+        stub[name] = (...args: unknown[]): unknown => {
+            counter.calls++;
+            return call(...args);
+        };
+    }
+    return counter;
+}
+
+describe('bulk registration round trips', () => {
+    /** Peer round trips of one bulk request of `rows` one-goods trades. */
+    async function roundTrips(w: World, prefix: string, rows: number): Promise<number> {
+        const trades = Array.from({ length: rows }, (_, i) =>
+            w.tradeInput(`${prefix}-${i}`, [{ goods: 'G1', qty: 1 + (i % 50), unitPrice: 500 }]),
+        );
+        let counter = { calls: 0 };
+        const out = await w.json<{ registered: number }>(id.vendor('V1'), (ctx) => {
+            counter = countRoundTrips(ctx);
+            return w.trade.RegisterTrades(ctx, JSON.stringify(trades));
+        });
+        expect(out.registered).toBe(rows);
+        return counter.calls;
+    }
+
+    it('costs four a row (the duplicate check, the record, two list indexes); the shared reads are asked once', async () => {
+        const w = await World.market();
+
+        const one = await roundTrips(w, 'RT1', 1);
+        const many = await roundTrips(w, 'RT500', 500);
+
+        expect(many - one).toBe(4 * 499);
+        expect(one).toBeGreaterThan(4);
     });
 });

@@ -75,18 +75,6 @@ const CASES: Record<ListTx, ListCase> = {
         prefix: same,
         foreign: () => ['A2'],
     },
-    'TradeContract.ListTradesByBuyer': {
-        call: (arg, size, bookmark) => (ctx) => trades.ListTradesByBuyer(ctx, arg, size, bookmark),
-        arg: () => 'B1',
-        prefix: same,
-        foreign: () => ['B2'],
-    },
-    'TradeContract.ListTradesByDate': {
-        call: (arg, size, bookmark) => (ctx) => trades.ListTradesByDate(ctx, arg, size, bookmark),
-        arg: () => '2024-03-01',
-        prefix: same,
-        foreign: () => ['2024-03-02'],
-    },
     'DeclarationContract.ListDeclarationsByDate': {
         call: (arg, size, bookmark) => (ctx) => declarations.ListDeclarationsByDate(ctx, arg, size, bookmark),
         arg: () => '2024-03-15',
@@ -152,8 +140,6 @@ const BOOKMARKS: readonly Bookmark[] = [
 const TRADE_INDEXES = (t: Trade): [IndexType, string[]][] => [
     [IndexType.tradeByVendor, [t.vendorId, t.tradeDate, t.tradeNo]],
     [IndexType.tradeByAgent, [t.agentId, t.tradeDate, t.tradeNo]],
-    [IndexType.tradeByBuyer, [t.buyerId, t.tradeDate, t.tradeNo]],
-    [IndexType.tradeByDate, [t.tradeDate, t.tradeNo]],
 ];
 
 /**
@@ -297,7 +283,7 @@ describe('list bookmarks (every list transaction × every role, generated from t
             .map(([tx]) => tx)
             .filter((tx) => /\.List[A-Z]/.test(tx));
         expect(listTable().map(([tx]) => tx)).toEqual(lists);
-        expect(lists).toHaveLength(11);
+        expect(lists).toHaveLength(9);
     });
 
     it.each(cells)('$tx × $role refuses a bookmark from $kind', async ({ tx, role, bookmark, scope }) => {

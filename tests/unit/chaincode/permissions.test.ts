@@ -179,8 +179,6 @@ const SCENARIOS: Record<string, Scenario> = {
     'TradeContract.GetTradeHistory': { invoke: (w) => (ctx) => w.trade.GetTradeHistory(ctx, 'T-OPEN') },
     'TradeContract.ListTradesByVendor': { invoke: (w) => (ctx) => w.trade.ListTradesByVendor(ctx, 'V1', '5', '') },
     'TradeContract.ListTradesByAgent': { invoke: (w) => (ctx) => w.trade.ListTradesByAgent(ctx, 'A1', '5', '') },
-    'TradeContract.ListTradesByBuyer': { invoke: (w) => (ctx) => w.trade.ListTradesByBuyer(ctx, 'B1', '5', '') },
-    'TradeContract.ListTradesByDate': { invoke: (w) => (ctx) => w.trade.ListTradesByDate(ctx, '2024-03-10', '5', '') },
     'ConsolidationContract.CreateConsolidationOrder': {
         invoke: (w) => (ctx) =>
             w.consolidation.CreateConsolidationOrder(

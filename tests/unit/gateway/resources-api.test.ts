@@ -101,8 +101,7 @@ describe('ledger resources on a fake ledger', () => {
 
     it.each([
         ['vendorId=V-0001', 'TradeContract:ListTradesByVendor', ['V-0001', '50', '']],
-        ['buyerId=B-1&pageSize=5&bookmark=abc', 'TradeContract:ListTradesByBuyer', ['B-1', '5', 'abc']],
-        ['tradeDate=2026-03-01', 'TradeContract:ListTradesByDate', ['2026-03-01', '50', '']],
+        ['agentId=A-1&pageSize=5&bookmark=abc', 'TradeContract:ListTradesByAgent', ['A-1', '5', 'abc']],
     ])('lists trades by ?%s through %s', async (query, fn, args) => {
         h.ledger.on(fn, () => ({ items: [storedTrade('T-1')], bookmark: 'next' }));
 
@@ -112,6 +111,24 @@ describe('ledger resources on a fake ledger', () => {
         expect(res.body).toEqual({ items: [storedTrade('T-1')], bookmark: 'next' });
         expect(h.ledger.calls[0]).toMatchObject({ fn, args });
     });
+
+    it.each([
+        ['buyerId=B-1', 'GET /v1/worklists/trades?party=<buyerId>'],
+        ['tradeDate=2026-03-01&pageSize=5', 'GET /v1/worklists/trades?dateFrom=<tradeDate>&dateTo=<tradeDate>'],
+        ['vendorId=V-0001&buyerId=B-1', 'GET /v1/worklists/trades?party=<buyerId>'],
+    ])(
+        'answers ?%s with 400 naming the work list that replaced the filter, in English and Chinese',
+        async (query, use) => {
+            const res = await request(h.app).get(`/v1/trades?${query}`).set(bearer(operator));
+
+            expect(res.status).toBe(400);
+            const error = errorOf(res);
+            expect(error.code).toBe('INVALID');
+            expect(error.message).toContain(`is no longer a filter of GET /v1/trades: use ${use}`);
+            expect(error.message).toContain(`请改用 ${use}`);
+            expect(h.ledger.calls).toHaveLength(0);
+        },
+    );
 
     it('refuses a trade list with no filter, two filters or a page size over 500', async () => {
         for (const query of [

@@ -70,13 +70,11 @@ export function tradeRoutes(): AnyRoute[] {
             method: 'get',
             path: '/v1/trades',
             operationId: 'listTrades',
-            ledger: [
-                'TradeContract.ListTradesByVendor',
-                'TradeContract.ListTradesByAgent',
-                'TradeContract.ListTradesByBuyer',
-                'TradeContract.ListTradesByDate',
-            ],
-            summary: 'List trades by vendor, agent, buyer or date (exactly one filter)',
+            ledger: ['TradeContract.ListTradesByVendor', 'TradeContract.ListTradesByAgent'],
+            summary: 'List trades by vendor or agent (exactly one filter)',
+            description:
+                'By buyer or by trade date: `GET /v1/worklists/trades?party=…` or `?dateFrom=…&dateTo=…` (the read ' +
+                'model, same rows for the same caller); `buyerId` or `tradeDate` here answers 400 naming that.',
             tag,
             query: TradeListQuery,
             response: page(TradeRecord),

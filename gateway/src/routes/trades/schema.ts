@@ -80,15 +80,39 @@ export const AmendBody = z.strictObject({
     reason: Text,
 });
 
-export const TradeListQuery = PageQuery.extend({
-    vendorId: Id.optional(),
-    agentId: Id.optional(),
-    buyerId: Id.optional(),
-    tradeDate: IsoDate.optional(),
-}).refine(
-    (q) => [q.vendorId, q.agentId, q.buyerId, q.tradeDate].filter((v) => v !== undefined).length === 1,
-    'filter by exactly one of vendorId, agentId, buyerId, tradeDate',
-);
+/**
+ * Filters `GET /v1/trades` no longer takes, with the work list that serves them from the read model (same rows for the
+ * same caller): the ledger stopped writing the index keys behind them. A request that sends one is told where to go,
+ * rather than listed by another filter.
+ */
+const MOVED_TRADE_FILTERS: ReadonlyMap<PropertyKey, string> = new Map([
+    ['buyerId', 'GET /v1/worklists/trades?party=<buyerId>'],
+    ['tradeDate', 'GET /v1/worklists/trades?dateFrom=<tradeDate>&dateTo=<tradeDate>'],
+]);
+
+/** Names the replacement of each moved filter among unknown query keys; undefined (zod's own message) when none. */
+function movedFilterMessage(keys: readonly PropertyKey[]): string | undefined {
+    if (!keys.some((key) => MOVED_TRADE_FILTERS.has(key))) return undefined;
+    return keys
+        .map((key) => {
+            const use = MOVED_TRADE_FILTERS.get(key);
+            return use === undefined
+                ? `unrecognized key ${JSON.stringify(String(key))}`
+                : `${String(key)} is no longer a filter of GET /v1/trades: use ${use} / ` +
+                      `GET /v1/trades 不再按 ${String(key)} 筛选：请改用 ${use}`;
+        })
+        .join('; ');
+}
+
+export const TradeListQuery = z
+    .strictObject(
+        { ...PageQuery.shape, vendorId: Id.optional(), agentId: Id.optional() },
+        { error: (issue) => (issue.code === 'unrecognized_keys' ? movedFilterMessage(issue.keys) : undefined) },
+    )
+    .refine(
+        (q) => [q.vendorId, q.agentId].filter((v) => v !== undefined).length === 1,
+        'filter by exactly one of vendorId, agentId',
+    );
 
 /** A trade as the chaincode stores it (chaincode/src/lib/records.ts Trade). */
 export const TradeRecord = z

@@ -7,8 +7,6 @@ export function tradeListCall(query: z.output<typeof TradeListQuery>): { fn: str
     const filters = [
         ['ListTradesByVendor', query.vendorId],
         ['ListTradesByAgent', query.agentId],
-        ['ListTradesByBuyer', query.buyerId],
-        ['ListTradesByDate', query.tradeDate],
     ] as const;
     const [fn, value] = filters.find(([, v]) => v !== undefined) ?? filters[0];
     return { fn: `TradeContract:${fn}`, args: [value ?? '', ...pageArgs(query)] };
