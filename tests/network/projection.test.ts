@@ -13,6 +13,8 @@ import {
     type ReadModelDatabase,
 } from '../../gateway/src/projection';
 import { readCheckpoint } from '../../gateway/src/projection/apply';
+import { FabricBlockSource } from '../../gateway/src/projection/fabric-source';
+import { parseBlockWithProtos } from '../unit/gateway/projection/protos-oracle';
 import { dump } from '../unit/gateway/projection/support';
 import { common, peer } from '@hyperledger/fabric-protos';
 import { channelHeight, marketSuite, network, ok, str, tradeBody } from './gateway-support';
@@ -207,4 +209,51 @@ describe('each organisation projects its own peer', () => {
             await second.stop();
         }
     });
+});
+
+describe('the block parser on what real peers deliver', () => {
+    it.each(['MarketOrg', 'BankOrg'] as const)(
+        "every block %s's peer delivers (with its private data) reads as fabric-protos' decoders read it",
+        async (orgName) => {
+            ok(await m.vendor.api.post('/v1/trades', tradeBody(m, uniqueId('PW'))), 201);
+            const profile = network.connectionProfile();
+            const org = profile.orgs.find((candidate) => candidate.org === orgName);
+            if (org === undefined) throw new Error(`no ${orgName} in the connection profile`);
+            const source = new FabricBlockSource(
+                org,
+                ledgerIdentity(network.wallet(orgName).get(REGISTRAR)),
+                profile.channel,
+            );
+            const height = await channelHeight();
+            const shapes = { config: 0, ofChaincode: 0, otherNamespace: 0, privateWrites: 0 };
+            try {
+                const stream = await source.open(0);
+                try {
+                    for await (const delivered of stream) {
+                        const parsed = parseBlock(delivered, profile.chaincode);
+                        expect(parsed).toEqual(parseBlockWithProtos(delivered, profile.chaincode));
+                        if (parsed.transactions.length < (delivered.getBlock()?.getData()?.getDataList().length ?? 0)) {
+                            shapes.config += 1;
+                        }
+                        for (const tx of parsed.transactions) {
+                            if (tx.ofChaincode) shapes.ofChaincode += 1;
+                            if (tx.valid && !tx.ofChaincode) shapes.otherNamespace += 1;
+                            if (tx.privateWrites.length > 0) shapes.privateWrites += 1;
+                        }
+                        if (parsed.number >= height - 1) break;
+                    }
+                } finally {
+                    stream.close();
+                }
+            } finally {
+                source.close();
+            }
+            // the comparison covered the shapes a channel's history holds: its configuration blocks, the lifecycle's
+            // transactions, the chaincode's own, and private data where the org is a member of a collection
+            expect(shapes.config).toBeGreaterThan(0);
+            expect(shapes.otherNamespace).toBeGreaterThan(0);
+            expect(shapes.ofChaincode).toBeGreaterThan(0);
+            if (orgName === 'MarketOrg') expect(shapes.privateWrites).toBeGreaterThan(0);
+        },
+    );
 });
