@@ -1,9 +1,10 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Compilable, Kysely, Transaction } from 'kysely';
 import { chunks } from './batches';
 import type { LedgerTransaction, ParsedBlock } from './blocks';
 import { outboxEntryOf, writeOutbox } from './outbox';
 import { changesOf, type Row, type RowChange } from './records';
 import type { ReadModel } from './schema';
+import { executeShaped, rowParameters } from './shapes';
 
 /** The last block applied in full, and its last transaction (the checkpoint row). */
 export interface Checkpoint {
@@ -131,32 +132,57 @@ class BlockWrites {
 
     /** The merged changes as multi-row statements: a few per table instead of a few per record. */
     async write(trx: Untyped): Promise<void> {
-        for (const rows of chunks(this.transactions)) await trx.insertInto('transactions').values(rows).execute();
+        for (const rows of chunks(this.transactions)) await insertRows(trx, 'transactions', rows);
         for (const [table, { key, rows }] of this.#upserts) {
-            for (const batch of chunks([...rows.values()])) {
-                const columns = Object.keys(batch[0] ?? {}).filter((column) => !key.includes(column));
-                await trx
-                    .insertInto(table)
-                    .values(batch)
-                    .onConflict((conflict) =>
-                        conflict
-                            .columns([...key])
-                            .doUpdateSet((eb) =>
-                                Object.fromEntries(columns.map((column) => [column, eb.ref(`excluded.${column}`)])),
-                            ),
-                    )
-                    .execute();
-            }
+            for (const batch of chunks([...rows.values()])) await upsertRows(trx, table, key, batch);
         }
         for (const [table, { column, rows }] of this.#replaces) {
             for (const parents of chunks([...rows.keys()])) {
-                await trx.deleteFrom(table).where(column, 'in', parents).execute();
+                await executeShaped(
+                    trx,
+                    `delete ${table} where ${column} in ${parents.length}`,
+                    () => trx.deleteFrom(table).where(column, 'in', parents),
+                    parents,
+                );
             }
-            for (const batch of chunks([...rows.values()].flat())) {
-                await trx.insertInto(table).values(batch).execute();
-            }
+            for (const batch of chunks([...rows.values()].flat())) await insertRows(trx, table, batch);
         }
     }
+}
+
+/** One multi-row INSERT (its SQL compiled once per table, columns and row count: {@link executeShaped}). */
+async function insertRows(trx: Untyped, table: string, rows: readonly Row[]): Promise<void> {
+    const columns = Object.keys(rows[0] ?? {});
+    const build = (): Compilable => trx.insertInto(table).values([...rows]);
+    const parameters = rowParameters(rows, columns);
+    if (parameters === undefined) await trx.executeQuery(build().compile());
+    else await executeShaped(trx, `insert ${table} (${columns.join()}) ${rows.length}`, build, parameters);
+}
+
+/** One multi-row INSERT … ON CONFLICT (key) DO UPDATE of every other column, compiled once per shape likewise. */
+async function upsertRows(trx: Untyped, table: string, key: readonly string[], rows: readonly Row[]): Promise<void> {
+    const columns = Object.keys(rows[0] ?? {});
+    const updated = columns.filter((column) => !key.includes(column));
+    const build = (): Compilable =>
+        trx
+            .insertInto(table)
+            .values([...rows])
+            .onConflict((conflict) =>
+                conflict
+                    .columns([...key])
+                    .doUpdateSet((eb) =>
+                        Object.fromEntries(updated.map((column) => [column, eb.ref(`excluded.${column}`)])),
+                    ),
+            );
+    const parameters = rowParameters(rows, columns);
+    if (parameters === undefined) await trx.executeQuery(build().compile());
+    else
+        await executeShaped(
+            trx,
+            `upsert ${table} (${columns.join()}) on (${key.join()}) ${rows.length}`,
+            build,
+            parameters,
+        );
 }
 
 /** The transactions row of one VALID transaction. */

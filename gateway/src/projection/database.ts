@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { migrateToLatest } from './migrations';
 import type { ReadModel } from './schema';
+import { withPreparedStatements } from './statements';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -78,7 +79,7 @@ function openSqlite(dataDir: string, name: string): Opened {
     database.pragma('journal_mode = WAL');
     database.pragma('synchronous = NORMAL');
     database.pragma('busy_timeout = 5000');
-    const db = new Kysely<ReadModel>({ dialect: new SqliteDialect({ database }) });
+    const db = new Kysely<ReadModel>({ dialect: new SqliteDialect({ database: withPreparedStatements(database) }) });
     return {
         db,
         dialect: 'sqlite',

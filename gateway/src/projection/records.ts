@@ -47,9 +47,10 @@ const upsert = <T extends TableName>(
     row: ReadModel[T],
 ): RowChange => ({ kind: 'upsert', table, key, row: row as unknown as Row });
 
-type Mapper = (doc: never, change: Change) => RowChange[];
+/** `doc`: the record's JSON text as the ledger holds it (canonical JSON, the column's value as it is). */
+type Mapper = (record: never, change: Change, doc: string) => RowChange[];
 
-const party = (p: Party, change: Change): RowChange[] => [
+const party = (p: Party, change: Change, doc: string): RowChange[] => [
     upsert('parties', ['party_id'], {
         party_id: p.partyId,
         type: p.type,
@@ -63,22 +64,22 @@ const party = (p: Party, change: Change): RowChange[] => [
         filed_by_msp: p.filedBy.mspId,
         filed_at: p.filedBy.at,
         updated_at: p.updatedBy.at,
-        doc: json(p),
+        doc,
         ...change,
     }),
 ];
 
-const partyPrivate = (p: PartyPrivate, change: Change): RowChange[] => [
+const partyPrivate = (p: PartyPrivate, change: Change, doc: string): RowChange[] => [
     upsert('party_private', ['party_id'], {
         party_id: p.partyId,
         id_number: p.idNumber ?? null,
         bank_account: p.bankAccount ?? null,
-        doc: json(p),
+        doc,
         ...change,
     }),
 ];
 
-const cluster = (c: MarketCluster, change: Change): RowChange[] => [
+const cluster = (c: MarketCluster, change: Change, doc: string): RowChange[] => [
     upsert('clusters', ['cluster_id'], {
         cluster_id: c.clusterId,
         name: c.name,
@@ -86,12 +87,12 @@ const cluster = (c: MarketCluster, change: Change): RowChange[] => [
         customs_office: c.customsOffice,
         acceptance_date: c.acceptanceDate,
         filed_at: c.filedBy.at,
-        doc: json(c),
+        doc,
         ...change,
     }),
 ];
 
-const goods = (g: Goods, change: Change): RowChange[] => [
+const goods = (g: Goods, change: Change, doc: string): RowChange[] => [
     upsert('goods', ['goods_code'], {
         goods_code: g.goodsCode,
         owner_id: g.ownerId,
@@ -102,12 +103,12 @@ const goods = (g: Goods, change: Change): RowChange[] => [
         unit: g.unit,
         status: g.status ?? 'ACTIVE',
         filed_at: g.filedBy.at,
-        doc: json(g),
+        doc,
         ...change,
     }),
 ];
 
-const trade = (t: Trade, change: Change): RowChange[] => [
+const trade = (t: Trade, change: Change, doc: string): RowChange[] => [
     upsert('trades', ['trade_no'], {
         trade_no: t.tradeNo,
         vendor_id: t.vendorId,
@@ -126,7 +127,7 @@ const trade = (t: Trade, change: Change): RowChange[] => [
         owner_msp: t.registeredBy.mspId,
         registered_at: t.registeredBy.at,
         updated_at: t.updatedBy.at,
-        doc: json(t),
+        doc,
         ...change,
     }),
     {
@@ -147,7 +148,7 @@ const trade = (t: Trade, change: Change): RowChange[] => [
     },
 ];
 
-const declaration = (d: Declaration, change: Change): RowChange[] => [
+const declaration = (d: Declaration, change: Change, doc: string): RowChange[] => [
     upsert('declarations', ['decl_no'], {
         decl_no: d.declNo,
         packing_no: d.packingNo,
@@ -167,7 +168,7 @@ const declaration = (d: Declaration, change: Change): RowChange[] => [
         filed_by_msp: d.filedBy.mspId,
         filed_at: d.filedBy.at,
         updated_at: d.updatedBy.at,
-        doc: json(d),
+        doc,
         ...change,
     }),
     {
@@ -206,7 +207,7 @@ const declaration = (d: Declaration, change: Change): RowChange[] => [
     },
 ];
 
-const customsEvent = (e: CustomsEvent, change: Change): RowChange[] => [
+const customsEvent = (e: CustomsEvent, change: Change, doc: string): RowChange[] => [
     upsert('customs_events', ['decl_no', 'seq'], {
         decl_no: e.declNo,
         seq: e.seq,
@@ -216,12 +217,12 @@ const customsEvent = (e: CustomsEvent, change: Change): RowChange[] => [
         reason: e.reason ?? null,
         by_msp: e.by.mspId,
         at: e.by.at,
-        doc: json(e),
+        doc,
         ...change,
     }),
 ];
 
-const receipt = (r: ReceiptRecord, change: Change): RowChange[] => [
+const receipt = (r: ReceiptRecord, change: Change, doc: string): RowChange[] => [
     upsert('receipts', ['receipt_id'], {
         receipt_id: r.receiptId,
         bank_msp_id: r.bankMspId,
@@ -238,17 +239,17 @@ const receipt = (r: ReceiptRecord, change: Change): RowChange[] => [
         verdict: r.verification?.verdict ?? null,
         filed_at: r.filedBy.at,
         updated_at: r.updatedBy.at,
-        doc: json(r),
+        doc,
         ...change,
     }),
 ];
 
-const receiptPayer = (p: PayerPrivate, change: Change): RowChange[] => [
+const receiptPayer = (p: PayerPrivate, change: Change, doc: string): RowChange[] => [
     upsert('receipt_payers', ['receipt_id'], {
         receipt_id: p.receiptId,
         name: p.name,
         country: p.country,
-        doc: json(p),
+        doc,
         ...change,
     }),
 ];
@@ -269,7 +270,7 @@ const allocation = (a: AllocationRecord, change: Change): RowChange[] => [
     }),
 ];
 
-const exemption = (e: ExemptionRecord, change: Change): RowChange[] => [
+const exemption = (e: ExemptionRecord, change: Change, doc: string): RowChange[] => [
     upsert('exemptions', ['filing_no'], {
         filing_no: e.filingNo,
         merchant_id: e.merchantId,
@@ -279,12 +280,12 @@ const exemption = (e: ExemptionRecord, change: Change): RowChange[] => [
         export_month: e.exportMonth,
         status: e.status,
         filed_at: e.filedBy.at,
-        doc: json(e),
+        doc,
         ...change,
     }),
 ];
 
-const risk = (f: RiskFlag, change: Change): RowChange[] => [
+const risk = (f: RiskFlag, change: Change, doc: string): RowChange[] => [
     upsert('risk_flags', ['flag_id'], {
         flag_id: f.flagId,
         subject_type: f.subjectType,
@@ -295,12 +296,12 @@ const risk = (f: RiskFlag, change: Change): RowChange[] => [
         raised_by_msp: f.raisedBy.mspId,
         raised_at: f.raisedBy.at,
         resolved_at: f.resolvedBy?.at ?? null,
-        doc: json(f),
+        doc,
         ...change,
     }),
 ];
 
-const consolidation = (o: ConsolidationOrder, change: Change): RowChange[] => [
+const consolidation = (o: ConsolidationOrder, change: Change, doc: string): RowChange[] => [
     upsert('consolidation_orders', ['order_code'], {
         order_code: o.orderCode,
         consolidator_id: o.consolidatorId,
@@ -311,7 +312,7 @@ const consolidation = (o: ConsolidationOrder, change: Change): RowChange[] => [
         packing_no: o.packingNo ?? null,
         created_at: o.createdBy.at,
         updated_at: o.updatedBy.at,
-        doc: json(o),
+        doc,
         ...change,
     }),
     {
@@ -322,7 +323,7 @@ const consolidation = (o: ConsolidationOrder, change: Change): RowChange[] => [
     },
 ];
 
-const packing = (p: PackingList, change: Change): RowChange[] => [
+const packing = (p: PackingList, change: Change, doc: string): RowChange[] => [
     upsert('packing_lists', ['packing_no'], {
         packing_no: p.packingNo,
         consolidator_id: p.consolidatorId,
@@ -334,7 +335,7 @@ const packing = (p: PackingList, change: Change): RowChange[] => [
         bill_of_lading: p.billOfLading ?? null,
         status: p.status ?? 'PACKED',
         created_at: p.createdBy.at,
-        doc: json(p),
+        doc,
         ...change,
     }),
     {
@@ -352,7 +353,7 @@ const packing = (p: PackingList, change: Change): RowChange[] => [
     },
 ];
 
-const agreement = (a: AgencyAgreement, change: Change): RowChange[] => [
+const agreement = (a: AgencyAgreement, change: Change, doc: string): RowChange[] => [
     upsert('agreements', ['agreement_no'], {
         agreement_no: a.agreementNo,
         merchant_id: a.merchantId,
@@ -361,23 +362,23 @@ const agreement = (a: AgencyAgreement, change: Change): RowChange[] => [
         valid_to: a.validTo,
         status: a.status,
         filed_at: a.filedBy.at,
-        doc: json(a),
+        doc,
         ...change,
     }),
 ];
 
-const documentAnchor = (d: DocumentRecord, change: Change): RowChange[] => [
+const documentAnchor = (d: DocumentRecord, change: Change, doc: string): RowChange[] => [
     upsert('documents', ['sha256'], {
         sha256: d.sha256,
         kind: d.kind,
         registered_by_msp: d.registeredBy.mspId,
         registered_at: d.registeredAt,
-        doc: json(d),
+        doc,
         ...change,
     }),
 ];
 
-const financing = (f: FinancingRecord, change: Change): RowChange[] => [
+const financing = (f: FinancingRecord, change: Change, doc: string): RowChange[] => [
     upsert('financings', ['financing_id'], {
         financing_id: f.financingId,
         bank_msp_id: f.bankMspId,
@@ -387,7 +388,7 @@ const financing = (f: FinancingRecord, change: Change): RowChange[] => [
         status: f.status,
         filed_at: f.filedBy.at,
         updated_at: f.updatedBy.at,
-        doc: json(f),
+        doc,
         ...change,
     }),
     {
@@ -403,14 +404,14 @@ const financing = (f: FinancingRecord, change: Change): RowChange[] => [
     },
 ];
 
-const financingTerms = (t: FinancingTermsPrivate, change: Change): RowChange[] => [
+const financingTerms = (t: FinancingTermsPrivate, change: Change, doc: string): RowChange[] => [
     upsert('financing_terms', ['financing_id'], {
         financing_id: t.financingId,
         loan_account: t.loanAccount ?? null,
         contract_ref: t.contractRef ?? null,
         annual_rate_bps: t.annualRateBps ?? null,
         due_date: t.dueDate ?? null,
-        doc: json(t),
+        doc,
         ...change,
     }),
 ];
@@ -488,14 +489,22 @@ export function splitCompositeKey(key: string): { objectType: string; attributes
     return { objectType: parts[0] ?? '', attributes: parts.slice(1, -1) };
 }
 
-/** The record a value holds, when it is a JSON object with a docType. */
-function recordOf(value: Uint8Array): { docType: string } | undefined {
+/** The record a value holds, with its JSON text, when it is a JSON object with a docType. */
+function recordOf(value: Uint8Array): { readonly record: { docType: string }; readonly text: string } | undefined {
     // index keys hold one byte (0x01) and other values may be anything: only a JSON object can be a record
     if (value[0] !== 0x7b) return undefined;
-    const parsed = JSON.parse(Buffer.from(value).toString('utf8')) as unknown;
+    const text = Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('utf8');
+    const parsed = JSON.parse(text) as unknown;
     if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return undefined;
     const { docType } = parsed as { docType?: unknown };
-    return typeof docType === 'string' ? (parsed as { docType: string }) : undefined;
+    return typeof docType === 'string' ? { record: parsed as { docType: string }, text } : undefined;
+}
+
+/** The row changes of a record written, by the mapper of its docType; none for a value that is no record of `mappers`. */
+function recordChanges(value: Uint8Array, mappers: Readonly<Record<string, Mapper>>, change: Change): RowChange[] {
+    const found = recordOf(value);
+    const mapper = found === undefined ? undefined : mappers[found.record.docType];
+    return found === undefined || mapper === undefined ? [] : mapper(found.record as never, change, found.text);
 }
 
 function publicChanges(write: LedgerWrite, change: Change): RowChange[] {
@@ -503,9 +512,7 @@ function publicChanges(write: LedgerWrite, change: Change): RowChange[] {
         const key = splitCompositeKey(write.key);
         return key === undefined ? [] : (DELETED[key.objectType]?.(key.attributes) ?? []);
     }
-    const record = recordOf(write.value);
-    const mapper = record === undefined ? undefined : PUBLIC[record.docType];
-    return mapper === undefined ? [] : mapper(record as never, change);
+    return recordChanges(write.value, PUBLIC, change);
 }
 
 function privateChanges(write: PrivateWrite, change: Change): RowChange[] {
@@ -522,9 +529,7 @@ function privateChanges(write: PrivateWrite, change: Change): RowChange[] {
               ]
             : [];
     }
-    const record = recordOf(write.value);
-    const mapper = record === undefined ? undefined : PRIVATE[record.docType];
-    return mapper === undefined ? [] : mapper(record as never, change);
+    return recordChanges(write.value, PRIVATE, change);
 }
 
 /** The row changes of one VALID transaction, public writes first, then the private data this peer holds. */

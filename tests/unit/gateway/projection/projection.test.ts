@@ -222,6 +222,17 @@ describe.each(DIALECTS)('the read model on %s', (dialect) => {
         expect(await readCheckpoint(db)).toEqual({ blockNumber: 6, txId: 'tx9', txCount: 8 });
     });
 
+    test("a record's doc is the JSON text the ledger holds, byte for byte", async () => {
+        const { db } = await open();
+        const text = JSON.stringify(party('M007', 'd1', { legalName: '义乌 "七" 商行' }), null, 1);
+        await applyAll({ db } as ReadModelDatabase, [
+            buildBlock(0, [], { config: true }),
+            buildBlock(1, [{ txId: 'd1', writes: [{ key: compositeKey('party', 'M007'), value: Buffer.from(text) }] }]),
+        ]);
+        const row = await db.selectFrom('parties').select(['legal_name', 'doc']).executeTakeFirstOrThrow();
+        expect(row).toEqual({ legal_name: '义乌 "七" 商行', doc: text });
+    });
+
     test('an invalid transaction changes nothing: neither its records nor the transactions table', async () => {
         const { db } = await open();
         await applyAll({ db } as ReadModelDatabase, market().slice(0, 3));
