@@ -328,43 +328,37 @@ export function mountWritePages(router: Router, kit: PageKit): void {
         });
     });
 
-    router.post(
-        '/trades/new',
-        visit,
-        requireSession,
-        form,
-        requireCsrf,
-        gate(PAGES.newTrade),
-        async (req: Request, res: Response) => {
-            const v = signedInOf(res);
-            const values = tradeValuesOf(req.body);
-            const op = text(req.body, 'op');
-            if (op === 'add' || op.startsWith('remove-')) {
-                const removed = op === 'add' ? -1 : Number(op.slice('remove-'.length));
-                const lines = values.lines.filter((_line, i) => i !== removed);
-                if (op === 'add' && lines.length < MAX_FORM_LINES) lines.push(emptyLine());
-                await renderTradeForm(res, v, 200, { ...values, lines: lines.length > 0 ? lines : [emptyLine()] });
-                return;
-            }
-            try {
-                await api.write('registerTrade', callerOf(v, res), formKey(req), {
-                    body: tradeBodyOf(values, v.principal.party ?? ''),
-                });
-                res.redirect(303, `/trades/${encodeURIComponent(values.tradeNo)}?registered=1`);
-            } catch (error) {
-                const apiError = toApiError(error);
-                const { fields, rest } = fieldErrorsOf(v.t, apiError, values);
-                await renderTradeForm(
-                    res,
-                    v,
-                    apiError.status,
-                    values,
-                    fields,
-                    rest === undefined ? undefined : errorBox(v.t, rest),
-                );
-            }
-        },
-    );
+    // the form's submit and its live check: a signed-in vendor's session, the form body, its CSRF token
+    const tradeFormPost = [visit, requireSession, form, requireCsrf, gate(PAGES.newTrade)];
+    router.post('/trades/new', ...tradeFormPost, async (req: Request, res: Response) => {
+        const v = signedInOf(res);
+        const values = tradeValuesOf(req.body);
+        const op = text(req.body, 'op');
+        if (op === 'add' || op.startsWith('remove-')) {
+            const removed = op === 'add' ? -1 : Number(op.slice('remove-'.length));
+            const lines = values.lines.filter((_line, i) => i !== removed);
+            if (op === 'add' && lines.length < MAX_FORM_LINES) lines.push(emptyLine());
+            await renderTradeForm(res, v, 200, { ...values, lines: lines.length > 0 ? lines : [emptyLine()] });
+            return;
+        }
+        try {
+            await api.write('registerTrade', callerOf(v, res), formKey(req), {
+                body: tradeBodyOf(values, v.principal.party ?? ''),
+            });
+            res.redirect(303, `/trades/${encodeURIComponent(values.tradeNo)}?registered=1`);
+        } catch (error) {
+            const apiError = toApiError(error);
+            const { fields, rest } = fieldErrorsOf(v.t, apiError, values);
+            await renderTradeForm(
+                res,
+                v,
+                apiError.status,
+                values,
+                fields,
+                rest === undefined ? undefined : errorBox(v.t, rest),
+            );
+        }
+    });
 
     /** The registry entries of `codes` the vendor can see (its own); undefined when the read model is not open. */
     const knownGoods = async (
@@ -390,27 +384,19 @@ export function mountWritePages(router: Router, kit: PageKit): void {
     };
 
     // the live check of the form while it is filled in: the submit's own schema and rules, per field, as JSON
-    router.post(
-        '/trades/new/validate',
-        visit,
-        requireSession,
-        form,
-        requireCsrf,
-        gate(PAGES.newTrade),
-        async (req: Request, res: Response) => {
-            const v = signedInOf(res);
-            const values = tradeValuesOf(req.body);
-            const body = tradeBodyOf(values, v.principal.party ?? '');
-            const known = await knownGoods(v, res, goodsCodesOf(body));
-            const fields: Record<string, string> = {};
-            for (const problem of tradeProblems(body, known, today())) {
-                for (const [id, message] of Object.entries(fieldErrorsOf(v.t, problem, values).fields)) {
-                    fields[id] ??= message;
-                }
+    router.post('/trades/new/validate', ...tradeFormPost, async (req: Request, res: Response) => {
+        const v = signedInOf(res);
+        const values = tradeValuesOf(req.body);
+        const body = tradeBodyOf(values, v.principal.party ?? '');
+        const known = await knownGoods(v, res, goodsCodesOf(body));
+        const fields: Record<string, string> = {};
+        for (const problem of tradeProblems(body, known, today())) {
+            for (const [id, message] of Object.entries(fieldErrorsOf(v.t, problem, values).fields)) {
+                fields[id] ??= message;
             }
-            res.json({ fields });
-        },
-    );
+        }
+        res.json({ fields });
+    });
 
     // ---- import trades from a spreadsheet
     const importPage = (res: Response, v: PageVisit, status: number, error?: string): void => {
