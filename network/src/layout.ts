@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { toolsDir } from '../client';
+import { pidFile, runDir, toolsDir } from '../client';
 import { ordererName, type NumberedOrderer, type PeerOrg, type Topology } from './topology';
 
 /** Where binaries live: shared by every network on the machine, rebuilt only when the pinned version changes. */
@@ -24,7 +24,7 @@ export class Layout {
         return path.join(this.root, 'logs');
     }
     get run(): string {
-        return path.join(this.root, 'run');
+        return runDir(this.root);
     }
     get generatedMarker(): string {
         return path.join(this.root, 'generated.json');
@@ -47,7 +47,7 @@ export class Layout {
         return path.join(this.logs, `${processName}.log`);
     }
     pidFile(processName: string): string {
-        return path.join(this.run, `${processName}.pid`);
+        return pidFile(this.root, processName);
     }
     caHome(org: PeerOrg): string {
         return path.join(this.root, 'ca', org.name);

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { networkInterfaces } from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import { repoRoot, Wallet, type ConnectionProfile } from '../client';
+import { recordedProcessNames, repoRoot, Wallet, type ConnectionProfile } from '../client';
 import { DEFAULT_STATE_DIR } from '../client/paths';
 import { addOrgToChannel, generateOrgCrypto } from './add-org';
 import { ensureBinaries } from './binaries';
@@ -162,11 +162,7 @@ export class FabricNetwork {
     async #down(): Promise<void> {
         // the watchdog first, or it would restart what is being stopped; then the services that use the network
         await this.stopWatchdog();
-        const names = existsSync(this.layout.run)
-            ? readdirSync(this.layout.run)
-                  .filter((file) => file.endsWith('.pid'))
-                  .map((file) => file.slice(0, -'.pid'.length))
-            : [];
+        const names = recordedProcessNames(this.layout.root);
         const nodes = this.processNames();
         const order = (name: string): number => (nodes.includes(name) ? nodes.indexOf(name) : nodes.length);
         for (const name of names.sort((a, b) => order(b) - order(a))) {

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
+import { readPidRecord, type PidRecord } from '../client';
 import type { Layout } from './layout';
 import { GiveUp, sleep, waitFor, type Reporter } from './run';
 
@@ -17,20 +18,7 @@ export interface ProcessSpec {
     host?: string;
 }
 
-interface PidRecord {
-    pid: number;
-    /** Start time of the process in clock ticks since boot (/proc/<pid>/stat field 22): tells a reused PID apart. */
-    startTicks: string;
-    startedAt: string;
-}
-
-function readPid(layout: Layout, name: string): PidRecord | undefined {
-    const file = layout.pidFile(name);
-    if (!existsSync(file)) {
-        return undefined;
-    }
-    return JSON.parse(readFileSync(file, 'utf8')) as PidRecord;
-}
+const readPid = (layout: Layout, name: string): PidRecord | undefined => readPidRecord(layout.pidFile(name));
 
 /**
  * State letter, process group and start time of a process (or of one thread: `<pid>/task/<tid>`), from its
