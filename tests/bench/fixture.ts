@@ -15,6 +15,7 @@ import {
     connectAs,
     DEFAULT_STATE_DIR,
     defaultConnectionProfileFile,
+    networkCpuMs,
     newPeerClient,
     orgConnection,
     readConnectionProfile,
@@ -24,6 +25,7 @@ import {
     type OrgConnection,
 } from '../../network/client';
 import { buildPlan, consoleReporter, generateMarket, loadPlan, onboardedKeyRing, type Market } from '../../seeds/src';
+import { ownCpuMs, type CpuClock } from './measure';
 
 /** A demo user two ways: its API key through the REST gateway, and its own certificate straight to its org's peer. */
 export interface Actor {
@@ -51,6 +53,11 @@ export interface Fixture {
     /** MarketOrg's connection and registrar: who reads its peer's blocks for the read side. */
     readonly marketOrg: OrgConnection;
     readonly registrar: LedgerIdentity;
+    /**
+     * CPU time of the system under test: every process of the network (peers, orderers, chaincode servers, CAs) and
+     * the bench's own (its gateway, projectors and clients), not the rest of a shared machine.
+     */
+    readonly cpuMs: CpuClock;
     /** A trade body of the vendor's, numbered `tradeNo`. */
     trade(tradeNo: string): NonNullable<Targets['tradeTemplate']>;
     close(): Promise<void>;
@@ -174,6 +181,7 @@ export async function openFixture(): Promise<Fixture> {
             targets,
             marketOrg,
             registrar: ledgerIdentity(new Wallet(marketOrg.walletDir).get(REGISTRAR)),
+            cpuMs: () => ownCpuMs() + networkCpuMs(path.dirname(connectionProfile)),
             trade: (tradeNo): NonNullable<Targets['tradeTemplate']> => {
                 if (targets.tradeTemplate === undefined) {
                     throw new Error(`the demo market has no clean trade of ${vendor.party ?? 'vendor1'}`);

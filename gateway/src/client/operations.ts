@@ -16,7 +16,7 @@ import {
 } from '../routes/history/schema';
 import { FilingParams } from '../routes/exemptions/schema';
 import { EnrolBody, EnrolResponse, OnboardBody, OnboardResponse } from '../routes/onboarding/schema';
-import { BankCheckResult, CheckReceiptBody, ReceiptParams } from '../routes/receipts/schema';
+import { BankCheckResult, CheckReceiptBody, ReceiptParams, ReceiptRecord } from '../routes/receipts/schema';
 import { BulkRegistration, BulkTradesBody, TradeBody, TradeListQuery, TradeRecord } from '../routes/trades/schema';
 import { TradeItem, TradeListQuery as WorkListTradesQuery, workListPage } from '../routes/worklists/schema';
 
@@ -93,6 +93,7 @@ export const OPERATIONS = {
         body: CheckReceiptBody,
         response: Evidenced(BankCheckResult),
     },
+    getReceipt: { method: 'get', path: '/v1/receipts/:receiptId', params: ReceiptParams, response: ReceiptRecord },
     getHistory: {
         method: 'get',
         path: '/v1/history/:recordType/:recordId',

@@ -43,6 +43,33 @@ describe("the bench's measure", () => {
         expect(measured).toMatchObject({ errors: 20, firstError: 'refused 1' });
     });
 
+    it('charges each side the CPU time its own calls used, per unit done', async () => {
+        let used = 0;
+        const clock = (): number => used;
+        const costing = (ms: number) => async (): Promise<void> => {
+            used += ms;
+            await tick();
+        };
+
+        const [cheap, dear] = await measureAlternating(8, 2, [costing(3), costing(40)], 4, clock);
+        const alone = await measure(5, 1, costing(10), 2, clock);
+
+        expect(cheap.cpuMsPerUnit).toBeCloseTo(3 / 4);
+        expect(dear.cpuMsPerUnit).toBeCloseTo(40 / 4);
+        expect(alone.cpuMsPerUnit).toBeCloseTo(10 / 2);
+    });
+
+    it("counts this process's own CPU time by default", async () => {
+        const measured = await measure(3, 1, async () => {
+            let x = 0;
+            for (let i = 0; i < 3e5; i++) x += Math.sqrt(i);
+            expect(x).toBeGreaterThan(0);
+            await tick();
+        });
+
+        expect(measured.cpuMsPerUnit).toBeGreaterThan(0);
+    });
+
     it('answers no latency when nothing succeeded', async () => {
         const measured = await measure(2, 2, () => Promise.reject(new Error('down')));
 
