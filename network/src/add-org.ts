@@ -160,21 +160,17 @@ async function updateEnvelope(
 }
 
 /**
- * One try at the update, from the config on: picks the orderer node, fetches the config (done when it names the org
- * already), computes the update, has it signed by the admins of a majority of the member orgs (the channel's Admins
+ * One try at the update, from the config on: picks the orderer node, fetches the config as `first`'s admin (done when
+ * it names the org already), computes the update, has it signed by the admins of a majority of the member orgs (the channel's Admins
  * policy is MAJORITY) and submits it. Returns the orgs that signed and the orderer flags used.
  */
 async function tryAddOrg(
     layout: Layout,
     topology: Topology,
     org: PeerOrg,
-    { dir, reporter }: { dir: string; reporter: Reporter },
+    { dir, first, reporter }: { dir: string; first: PeerOrg; reporter: Reporter },
 ): Promise<{ signers: PeerOrg[]; ordering: string[] }> {
     const members = topology.peerOrgs;
-    const first = members[0];
-    if (!first) {
-        throw new Error('the topology has no peer organisations');
-    }
     const ordering = await ordererArgs(layout, topology, reporter);
     const original = await fetchConfig(layout, topology, first, { dir, ordering });
     if (org.mspId in applicationOrgs(original)) {
@@ -217,7 +213,7 @@ export async function addOrgToChannel(
     mkdirSync(dir, { recursive: true });
     try {
         const { signers, ordering } = await retryTransientRefusals(
-            () => tryAddOrg(layout, topology, org, { dir, reporter }),
+            () => tryAddOrg(layout, topology, org, { dir, first, reporter }),
             'the config is fetched again from the first orderer node that answers and the update computed, signed and submitted anew',
             reporter,
         );
