@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
+import { retryTransientRefusals } from './config-update-retry';
 import { cryptoConfig, peerOrgDefinition } from './generate';
 import { binary, type Layout } from './layout';
 import { adminEnv } from './nodes';
@@ -101,9 +102,101 @@ async function orgGroup(layout: Layout, org: PeerOrg, dir: string): Promise<Json
 export const majority = (count: number): number => Math.floor(count / 2) + 1;
 
 /**
- * Adds the org (MSP and anchor peer) to the channel's Application group: fetches the config, computes the update with
- * configtxlator, has it signed by the admins of a majority of the member orgs (the channel's Admins policy is
- * MAJORITY) and submits it. Does nothing when the channel already has the org. Returns the orgs that signed.
+ * The config update envelope that adds the org to `original` (a `common.Config` as JSON), computed with
+ * configtxlator, as a file in `dir`.
+ */
+async function updateEnvelope(
+    layout: Layout,
+    topology: Topology,
+    org: PeerOrg,
+    original: Json,
+    dir: string,
+): Promise<string> {
+    const updated = structuredClone(original);
+    applicationOrgs(updated)[org.mspId] = await orgGroup(layout, org, dir);
+    const file = (name: string): string => path.join(dir, name);
+    writeFileSync(file('original.json'), JSON.stringify(original));
+    writeFileSync(file('updated.json'), JSON.stringify(updated));
+    for (const name of ['original', 'updated']) {
+        await configtxlator([
+            'proto_encode',
+            '--input',
+            file(`${name}.json`),
+            '--type',
+            'common.Config',
+            '--output',
+            file(`${name}.pb`),
+        ]);
+    }
+    await configtxlator([
+        'compute_update',
+        '--channel_id',
+        topology.channel,
+        '--original',
+        file('original.pb'),
+        '--updated',
+        file('updated.pb'),
+        '--output',
+        file('update.pb'),
+    ]);
+    const update = await decode(file('update.pb'), 'common.ConfigUpdate');
+    const envelope = {
+        payload: {
+            header: { channel_header: { channel_id: topology.channel, type: 2 } },
+            data: { config_update: update },
+        },
+    };
+    writeFileSync(file('envelope.json'), JSON.stringify(envelope));
+    await configtxlator([
+        'proto_encode',
+        '--input',
+        file('envelope.json'),
+        '--type',
+        'common.Envelope',
+        '--output',
+        file('envelope.pb'),
+    ]);
+    return file('envelope.pb');
+}
+
+/**
+ * One try at the update, from the config on: picks the orderer node, fetches the config as `first`'s admin (done when
+ * it names the org already), computes the update, has it signed by the admins of a majority of the member orgs (the channel's Admins
+ * policy is MAJORITY) and submits it. Returns the orgs that signed and the orderer flags used.
+ */
+async function tryAddOrg(
+    layout: Layout,
+    topology: Topology,
+    org: PeerOrg,
+    { dir, first, reporter }: { dir: string; first: PeerOrg; reporter: Reporter },
+): Promise<{ signers: PeerOrg[]; ordering: string[] }> {
+    const members = topology.peerOrgs;
+    const ordering = await ordererArgs(layout, topology, reporter);
+    const original = await fetchConfig(layout, topology, first, { dir, ordering });
+    if (org.mspId in applicationOrgs(original)) {
+        reporter.detail(`  channel ${topology.channel} already has ${org.mspId}`);
+        return { signers: [], ordering };
+    }
+    const envelope = await updateEnvelope(layout, topology, org, original, dir);
+    const signers = members.slice(0, majority(members.length));
+    for (const signer of signers.slice(0, -1)) {
+        reporter.detail(`  signed by the admin of ${signer.mspId}`);
+        await run(binary('peer'), ['channel', 'signconfigtx', '-f', envelope], { env: adminEnv(layout, signer) });
+    }
+    const submitter = signers[signers.length - 1] ?? first;
+    reporter.detail(`  signed and submitted by the admin of ${submitter.mspId}`);
+    await run(binary('peer'), ['channel', 'update', '-f', envelope, '-c', topology.channel, ...ordering], {
+        env: adminEnv(layout, submitter),
+    });
+    return { signers, ordering };
+}
+
+/**
+ * Adds the org (MSP and anchor peer) to the channel's Application group (see {@link tryAddOrg}), then waits until the
+ * channel's config names it. Does nothing when the channel already has the org. An update the orderer refuses for a
+ * passing reason — a config fetched from a node still catching up, or no Raft leader during an election — is tried
+ * again from a fresh config, a few times ({@link retryTransientRefusals}); any other refusal fails at once. Returns
+ * the orgs that signed.
  */
 export async function addOrgToChannel(
     layout: Layout,
@@ -111,8 +204,7 @@ export async function addOrgToChannel(
     org: PeerOrg,
     reporter: Reporter,
 ): Promise<PeerOrg[]> {
-    const members = topology.peerOrgs;
-    const first = members[0];
+    const first = topology.peerOrgs[0];
     if (!first) {
         throw new Error('the topology has no peer organisations');
     }
@@ -120,70 +212,14 @@ export async function addOrgToChannel(
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
     try {
-        const ordering = await ordererArgs(layout, topology, reporter);
-        const original = await fetchConfig(layout, topology, first, { dir, ordering });
-        if (org.mspId in applicationOrgs(original)) {
-            reporter.detail(`  channel ${topology.channel} already has ${org.mspId}`);
-            return [];
-        }
-        const updated = structuredClone(original);
-        applicationOrgs(updated)[org.mspId] = await orgGroup(layout, org, dir);
-        const file = (name: string): string => path.join(dir, name);
-        writeFileSync(file('original.json'), JSON.stringify(original));
-        writeFileSync(file('updated.json'), JSON.stringify(updated));
-        for (const name of ['original', 'updated']) {
-            await configtxlator([
-                'proto_encode',
-                '--input',
-                file(`${name}.json`),
-                '--type',
-                'common.Config',
-                '--output',
-                file(`${name}.pb`),
-            ]);
-        }
-        await configtxlator([
-            'compute_update',
-            '--channel_id',
-            topology.channel,
-            '--original',
-            file('original.pb'),
-            '--updated',
-            file('updated.pb'),
-            '--output',
-            file('update.pb'),
-        ]);
-        const update = await decode(file('update.pb'), 'common.ConfigUpdate');
-        const envelope = {
-            payload: {
-                header: { channel_header: { channel_id: topology.channel, type: 2 } },
-                data: { config_update: update },
-            },
-        };
-        writeFileSync(file('envelope.json'), JSON.stringify(envelope));
-        await configtxlator([
-            'proto_encode',
-            '--input',
-            file('envelope.json'),
-            '--type',
-            'common.Envelope',
-            '--output',
-            file('envelope.pb'),
-        ]);
-        const signers = members.slice(0, majority(members.length));
-        for (const signer of signers.slice(0, -1)) {
-            reporter.detail(`  signed by the admin of ${signer.mspId}`);
-            await run(binary('peer'), ['channel', 'signconfigtx', '-f', file('envelope.pb')], {
-                env: adminEnv(layout, signer),
-            });
-        }
-        const submitter = signers[signers.length - 1] ?? first;
-        reporter.detail(`  signed and submitted by the admin of ${submitter.mspId}`);
-        await run(
-            binary('peer'),
-            ['channel', 'update', '-f', file('envelope.pb'), '-c', topology.channel, ...ordering],
-            { env: adminEnv(layout, submitter) },
+        const { signers, ordering } = await retryTransientRefusals(
+            () => tryAddOrg(layout, topology, org, { dir, first, reporter }),
+            'the config is fetched again from the first orderer node that answers and the update computed, signed and submitted anew',
+            reporter,
         );
+        if (signers.length === 0) {
+            return signers;
+        }
         await waitFor(
             `channel ${topology.channel}'s config to name ${org.mspId}`,
             async () =>
