@@ -24,7 +24,8 @@ export async function outboxEnd(readModel: Kysely<ReadModel>): Promise<OutboxPos
 const isAfter = (event: Pick<OutboxTable, 'block_number' | 'tx_index'>, position: OutboxPosition): boolean =>
     event.block_number > position.block || (event.block_number === position.block && event.tx_index > position.txIndex);
 
-const afterPosition =
+/** The outbox events after `position`, as a Kysely filter (webhook fan-out and the event stream alike). */
+export const afterPosition =
     (position: OutboxPosition) =>
     (eb: ExpressionBuilder<ReadModel, 'outbox'>): ReturnType<typeof eb.or> =>
         eb.or([

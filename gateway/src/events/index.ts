@@ -2,7 +2,7 @@
 export { DEFAULT_RETRY_POLICY, retryDelayMs, type RetryPolicy } from './backoff';
 export { webhookBody } from './body';
 export { guardedPost, WebhookDispatcher, type DispatcherOptions, type WebhookPost } from './dispatcher';
-export { fanOut, outboxEnd } from './fan-out';
+export { afterPosition, fanOut, outboxEnd } from './fan-out';
 export { isAllowListEntry, WebhookUrlPolicy, WebhookUrlRefused } from './url-policy';
 export { newWebhookSecret, signatureOf, webhookHeaders } from './signing';
 export {

@@ -2,6 +2,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import type { ApiKeys } from '../../auth/key-store';
 import type { Principal } from '../../auth/principal';
 import { contextOf } from '../../http/context';
+import { afterPosition, outboxEnd, type OutboxPosition } from '../../events';
 import { ApiError } from '../../http/errors';
 import type { OutboxTable } from '../../projection';
 import type { ReadModelHandle } from '../../worklists';
@@ -36,28 +37,11 @@ export function keyGrant(keys: ApiKeys, keyId: string): StreamGrant {
     };
 }
 
-/** Where the stream stands in the outbox: after this (block, transaction index). */
-interface Position {
-    readonly block: number;
-    readonly index: number;
-}
-
 const BATCH = 100;
 
-async function tail(model: ReadModelHandle): Promise<Position> {
-    const last = await model.db
-        .selectFrom('outbox')
-        .select(['block_number', 'tx_index'])
-        .orderBy('block_number', 'desc')
-        .orderBy('tx_index', 'desc')
-        .limit(1)
-        .executeTakeFirst();
-    return last === undefined ? { block: -1, index: -1 } : { block: last.block_number, index: last.tx_index };
-}
-
 /** The position after `Last-Event-ID`; the outbox's end when none is given; a 400 for an ID the outbox lacks. */
-async function startOf(model: ReadModelHandle, lastEventId: string | undefined): Promise<Position> {
-    if (lastEventId === undefined || lastEventId === '') return tail(model);
+async function startOf(model: ReadModelHandle, lastEventId: string | undefined): Promise<OutboxPosition> {
+    if (lastEventId === undefined || lastEventId === '') return outboxEnd(model.db);
     const known = await model.db
         .selectFrom('outbox')
         .select(['block_number', 'tx_index'])
@@ -71,19 +55,14 @@ async function startOf(model: ReadModelHandle, lastEventId: string | undefined):
                 `Last-Event-ID ${lastEventId} 不是本读模型的事件，请不带该标头重新连接`,
         );
     }
-    return { block: known.block_number, index: known.tx_index };
+    return { block: known.block_number, txIndex: known.tx_index };
 }
 
-async function eventsAfter(model: ReadModelHandle, after: Position): Promise<OutboxTable[]> {
+async function eventsAfter(model: ReadModelHandle, after: OutboxPosition): Promise<OutboxTable[]> {
     return model.db
         .selectFrom('outbox')
         .selectAll()
-        .where((eb) =>
-            eb.or([
-                eb('block_number', '>', after.block),
-                eb.and([eb('block_number', '=', after.block), eb('tx_index', '>', after.index)]),
-            ]),
-        )
+        .where(afterPosition(after))
         .orderBy('block_number')
         .orderBy('tx_index')
         .limit(BATCH)
@@ -145,7 +124,7 @@ export async function streamEvents(
             break;
         }
         for (const event of events) {
-            position = { block: event.block_number, index: event.tx_index };
+            position = { block: event.block_number, txIndex: event.tx_index };
             const shown = await visibility.visible(event);
             if (shown === undefined) continue;
             res.write(`id: ${shown.eventId}\nevent: ${shown.type}\ndata: ${JSON.stringify(shown)}\n\n`);
