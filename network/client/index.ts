@@ -23,5 +23,13 @@ export {
 export { connectAs, newPeerClient } from './fabric-client';
 export { BOOTSTRAP_ADMIN, REGISTRAR, userAttributes } from './identities';
 export { DEFAULT_STATE_DIR, repoRoot, toolsDir } from './paths';
-export { networkCpuMs, pidFile, readPidRecord, recordedProcessNames, runDir, type PidRecord } from './processes';
+export {
+    networkCpuMs,
+    pidFile,
+    procStat,
+    readPidRecord,
+    recordedProcessNames,
+    runDir,
+    type PidRecord,
+} from './processes';
 export { Wallet, type StoredIdentity } from './wallet';

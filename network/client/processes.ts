@@ -39,6 +39,29 @@ export function readPidRecord(file: string): PidRecord | undefined {
     return JSON.parse(text) as PidRecord;
 }
 
+/**
+ * State letter, process group, start time and CPU time so far (user + system, in clock ticks) of a process (or of
+ * one thread: `<pid>/task/<tid>`), from its /proc stat file; undefined when there is no such process.
+ */
+export function procStat(
+    pid: number | string,
+): { state: string; group: string; startTicks: string; cpuTicks: number } | undefined {
+    let stat: string;
+    try {
+        stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    } catch {
+        return undefined;
+    }
+    // the command name in field 2 may contain spaces; the fields after its closing parenthesis do not
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return {
+        state: fields[0] ?? '',
+        group: fields[2] ?? '',
+        startTicks: fields[19] ?? '',
+        cpuTicks: Number(fields[11]) + Number(fields[12]),
+    };
+}
+
 /** Linux's USER_HZ: /proc counts CPU time in hundredths of a second. */
 const TICKS_PER_SECOND = 100;
 
@@ -53,16 +76,9 @@ export function networkCpuMs(stateDir: string): number {
     for (const name of recordedProcessNames(stateDir)) {
         const record = readPidRecord(pidFile(stateDir, name));
         if (record === undefined) continue;
-        let stat: string;
-        try {
-            stat = readFileSync(`/proc/${record.pid}/stat`, 'utf8');
-        } catch {
-            continue;
-        }
-        // the command name in field 2 may contain spaces; the fields after its closing parenthesis do not
-        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        if (fields[19] !== record.startTicks) continue;
-        ticks += Number(fields[11]) + Number(fields[12]);
+        const stat = procStat(record.pid);
+        if (stat === undefined || stat.startTicks !== record.startTicks) continue;
+        ticks += stat.cpuTicks;
     }
     return (ticks * 1000) / TICKS_PER_SECOND;
 }

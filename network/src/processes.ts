@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
-import { readPidRecord, type PidRecord } from '../client';
+import { procStat, readPidRecord, type PidRecord } from '../client';
 import type { Layout } from './layout';
 import { GiveUp, sleep, waitFor, type Reporter } from './run';
 
@@ -19,22 +19,6 @@ export interface ProcessSpec {
 }
 
 const readPid = (layout: Layout, name: string): PidRecord | undefined => readPidRecord(layout.pidFile(name));
-
-/**
- * State letter, process group and start time of a process (or of one thread: `<pid>/task/<tid>`), from its
- * /proc stat file; undefined when there is no such process.
- */
-function procStat(pid: number | string): { state: string; group: string; startTicks: string } | undefined {
-    let stat: string;
-    try {
-        stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    } catch {
-        return undefined;
-    }
-    // the command name in field 2 may contain spaces; the fields after its closing parenthesis do not
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { state: fields[0] ?? '', group: fields[2] ?? '', startTicks: fields[19] ?? '' };
-}
 
 /** Start time of a live (not zombie) process in clock ticks since boot, or undefined. */
 export function processStartTicks(pid: number): string | undefined {
