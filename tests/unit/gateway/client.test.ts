@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { GatewayClient, GatewayError, GatewayUnreachable, OPERATIONS } from '../../../gateway/src/client';
@@ -131,6 +133,39 @@ describe('the gateway client', () => {
         });
 
         expect(answer).toMatchObject({ status: 400, body: { error: { code: 'MALFORMED_JSON' } } });
+    });
+
+    it('sends a body with Chinese text whole, and calls one after another over one kept-open connection', async () => {
+        let connections = 0;
+        const echo = createServer((req, res) => {
+            const chunks: Buffer[] = [];
+            req.on('data', (chunk: Buffer) => chunks.push(chunk));
+            req.on('end', () => {
+                res.setHeader('content-type', 'application/json; charset=utf-8');
+                res.setHeader('set-cookie', ['a=1', 'b=2']);
+                res.end(Buffer.concat(chunks));
+            });
+        });
+        echo.on('connection', () => {
+            connections++;
+        });
+        await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
+        const client = new GatewayClient({ baseUrl: `http://127.0.0.1:${(echo.address() as AddressInfo).port}` });
+        const body = { goods: '义乌小商品：圣诞装饰 🎄', quantity: 3 };
+
+        const answers = [];
+        for (let i = 0; i < 3; i++) answers.push(await client.send('post', '/echo', { body }));
+        const closed = new Promise<void>((resolve) => {
+            echo.close(() => {
+                resolve();
+            });
+        });
+        echo.closeAllConnections();
+        await closed;
+
+        expect(answers.map((a) => a.body)).toEqual([body, body, body]);
+        expect(answers[0]?.headers).toMatchObject({ 'set-cookie': 'a=1, b=2' });
+        expect(connections).toBe(1);
     });
 
     it('says which gateway it could not reach, and what to do', async () => {
