@@ -67,19 +67,52 @@ export async function queryThrough(layout: Layout, topology: Topology, org: Peer
 }
 
 /**
- * Every orderer node must be a member of the channel's Raft cluster (leader or follower), and one of them must lead:
- * without a leader (a majority of the nodes down) nothing is ordered.
+ * How long a node seen behind the others gets before it is reported as catching up: a follower learns of the latest
+ * commit at the next Raft heartbeat (every 100 ms, `generate.ts`), so right after a write it can trail for a moment.
  */
-async function ordererStatuses(topology: Topology): Promise<NodeStatus[]> {
+const CATCH_UP_GRACE_MS = 1000;
+
+/**
+ * The block each node has committed, and the highest any has. A node below the highest is read again after
+ * {@link CATCH_UP_GRACE_MS}, and counts as behind only if it still has not reached it.
+ */
+async function committedBlocks(topology: Topology): Promise<{ committed: (number | undefined)[]; highest: number }> {
+    const read = (): Promise<(number | undefined)[]> =>
+        Promise.all(
+            ordererNodes(topology).map((node) =>
+                metric(ordererOperations(node), 'consensus_etcdraft_committed_block_number', {
+                    channel: topology.channel,
+                }),
+            ),
+        );
+    const first = await read();
+    const highest = Math.max(0, ...first.map((block) => block ?? 0));
+    if (first.every((block) => block === undefined || block >= highest)) return { committed: first, highest };
+    await new Promise((resolve) => setTimeout(resolve, CATCH_UP_GRACE_MS));
+    return { committed: await read(), highest };
+}
+
+/**
+ * Every orderer node must be a member of the channel's Raft cluster (leader or follower) and have committed what the
+ * others have, and one of them must lead: without a leader (a majority of the nodes down) nothing is ordered. A node
+ * restarted moments ago is a member before it has caught up, and until it has the config blocks it missed it refuses
+ * what they allow (a bank added meanwhile gets FORBIDDEN from it, and the Fabric Gateway service does not try another
+ * node after that answer).
+ */
+export async function ordererStatuses(topology: Topology): Promise<NodeStatus[]> {
     const { channel } = topology;
     const nodes = ordererNodes(topology);
-    const leading = await Promise.all(
-        nodes.map((node) => metric(ordererOperations(node), 'consensus_etcdraft_is_leader', { channel })),
-    );
+    const [leading, { committed, highest }] = await Promise.all([
+        Promise.all(nodes.map((node) => metric(ordererOperations(node), 'consensus_etcdraft_is_leader', { channel }))),
+        committedBlocks(topology),
+    ]);
     const leader = nodes.find((_, i) => leading[i] === 1);
     return Promise.all(
         nodes.map((node, i) => {
             const isLeader = leading[i];
+            const block = committed[i] ?? 0;
+            const role =
+                isLeader === 1 ? 'raft leader' : `raft follower of ${leader ? ordererName(topology, leader) : '?'}`;
             const verdict =
                 isLeader === undefined
                     ? { ok: false, detail: `not a member of channel ${channel}'s Raft cluster (no is_leader metric)` }
@@ -88,9 +121,9 @@ async function ordererStatuses(topology: Topology): Promise<NodeStatus[]> {
                             ok: false,
                             detail: `channel ${channel} has no Raft leader (a majority of the nodes is down?)`,
                         }
-                      : isLeader === 1
-                        ? { ok: true, detail: 'raft leader' }
-                        : { ok: true, detail: `raft follower of ${ordererName(topology, leader)}` };
+                      : block < highest
+                        ? { ok: false, detail: `${role}, catching up: committed block ${block}, others ${highest}` }
+                        : { ok: true, detail: role };
             return nodeStatus(ordererName(topology, node), ordererOperations(node), verdict);
         }),
     );
