@@ -110,7 +110,7 @@ export async function ordererStatuses(topology: Topology): Promise<NodeStatus[]>
     return Promise.all(
         nodes.map((node, i) => {
             const isLeader = leading[i];
-            const block = committed[i] ?? 0;
+            const block = committed[i];
             const role =
                 isLeader === 1 ? 'raft leader' : `raft follower of ${leader ? ordererName(topology, leader) : '?'}`;
             const verdict =
@@ -121,8 +121,11 @@ export async function ordererStatuses(topology: Topology): Promise<NodeStatus[]>
                             ok: false,
                             detail: `channel ${channel} has no Raft leader (a majority of the nodes is down?)`,
                         }
-                      : block < highest
-                        ? { ok: false, detail: `${role}, catching up: committed block ${block}, others ${highest}` }
+                      : block === undefined || block < highest
+                        ? {
+                              ok: false,
+                              detail: `${role}, catching up: committed block ${block ?? 'unknown'}, others ${highest}`,
+                          }
                         : { ok: true, detail: role };
             return nodeStatus(ordererName(topology, node), ordererOperations(node), verdict);
         }),
