@@ -10,7 +10,12 @@ export interface ClientOptions {
     readonly apiKey?: string | undefined;
     /** Appended to the message of {@link GatewayUnreachable}: what to do when the gateway is not there. */
     readonly whenUnreachable?: string;
+    /** How long a request may go without a byte of answer before it fails as unreachable (default 300 s). */
+    readonly answerTimeoutMs?: number;
 }
+
+/** As long as `fetch` waited for an answer's headers. */
+const DEFAULT_ANSWER_TIMEOUT_MS = 300_000;
 
 export interface SendOptions {
     /** Sent as JSON. */
@@ -65,10 +70,14 @@ function requestOf(apiKey: string | undefined, method: string, options: SendOpti
  */
 const AGENTS = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
 
-/** One HTTP exchange: the status, the headers (names in lower case, repeated ones joined) and the body as text. */
+/**
+ * One HTTP exchange: the status, the headers (names in lower case, repeated ones joined) and the body as text. Fails
+ * when the connection does, or when nothing arrives for `timeoutMs`.
+ */
 function exchange(
     url: URL,
     request: Request,
+    timeoutMs: number,
 ): Promise<{ status: number; headers: Record<string, string>; text: string }> {
     const secure = url.protocol === 'https:';
     const options = { method: request.method, headers: request.headers, agent: secure ? AGENTS.https : AGENTS.http };
@@ -86,6 +95,9 @@ function exchange(
             });
         });
         outgoing.on('error', reject);
+        outgoing.setTimeout(timeoutMs, () => {
+            outgoing.destroy(new Error(`no answer within ${timeoutMs / 1000} s`));
+        });
         outgoing.end(request.body);
     });
 }
@@ -115,30 +127,30 @@ function pathOf(
 export class GatewayClient {
     readonly baseUrl: string;
     readonly apiKey: string | undefined;
-    readonly #whenUnreachable: string | undefined;
+    readonly #options: ClientOptions;
 
     constructor(options: ClientOptions) {
         this.baseUrl = options.baseUrl.replace(/\/+$/, '');
         this.apiKey = options.apiKey;
-        this.#whenUnreachable = options.whenUnreachable;
+        this.#options = options;
     }
 
     /** The same gateway with another API key (or none). */
     as(apiKey: string | undefined): GatewayClient {
-        return new GatewayClient({
-            baseUrl: this.baseUrl,
-            apiKey,
-            ...(this.#whenUnreachable === undefined ? {} : { whenUnreachable: this.#whenUnreachable }),
-        });
+        return new GatewayClient({ ...this.#options, apiKey });
     }
 
     /** Any request; throws only when the gateway cannot be reached. */
     async send(method: string, pathAndQuery: string, options: SendOptions = {}): Promise<Answer> {
         let answer: Awaited<ReturnType<typeof exchange>>;
         try {
-            answer = await exchange(new URL(`${this.baseUrl}${pathAndQuery}`), requestOf(this.apiKey, method, options));
+            answer = await exchange(
+                new URL(`${this.baseUrl}${pathAndQuery}`),
+                requestOf(this.apiKey, method, options),
+                this.#options.answerTimeoutMs ?? DEFAULT_ANSWER_TIMEOUT_MS,
+            );
         } catch (error) {
-            throw new GatewayUnreachable(this.baseUrl, error, this.#whenUnreachable);
+            throw new GatewayUnreachable(this.baseUrl, error, this.#options.whenUnreachable);
         }
         let body: unknown = answer.text;
         try {

@@ -168,6 +168,24 @@ describe('the gateway client', () => {
         expect(connections).toBe(1);
     });
 
+    it('gives up on a gateway that accepts the connection and never answers, saying how long it waited', async () => {
+        const hung = createServer(() => undefined);
+        await new Promise<void>((resolve) => {
+            hung.listen(0, '127.0.0.1', resolve);
+        });
+        const client = new GatewayClient({
+            baseUrl: `http://127.0.0.1:${(hung.address() as AddressInfo).port}`,
+            answerTimeoutMs: 200,
+        }).as('mpt_0000000000000000_key');
+
+        const error = await client.send('get', '/healthz').catch((e: unknown) => e);
+        hung.closeAllConnections();
+        hung.close();
+
+        expect(error).toBeInstanceOf(GatewayUnreachable);
+        expect((error as Error).message).toMatch(/\(no answer within 0\.2 s\)$/);
+    });
+
     it('says which gateway it could not reach, and what to do', async () => {
         const closed = await listen(h.app);
         await closed.close();
