@@ -1,5 +1,3 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { GatewayClient, GatewayError, GatewayUnreachable, OPERATIONS } from '../../../gateway/src/client';
@@ -136,8 +134,9 @@ describe('the gateway client', () => {
     });
 
     it('sends a body with Chinese text whole, and calls one after another over one kept-open connection', async () => {
-        let connections = 0;
-        const echo = createServer((req, res) => {
+        const connections = new Set<unknown>();
+        const echo = await listen((req, res) => {
+            connections.add(req.socket);
             const chunks: Buffer[] = [];
             req.on('data', (chunk: Buffer) => chunks.push(chunk));
             req.on('end', () => {
@@ -146,41 +145,24 @@ describe('the gateway client', () => {
                 res.end(Buffer.concat(chunks));
             });
         });
-        echo.on('connection', () => {
-            connections++;
-        });
-        await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
-        const client = new GatewayClient({ baseUrl: `http://127.0.0.1:${(echo.address() as AddressInfo).port}` });
+        const client = new GatewayClient({ baseUrl: echo.url });
         const body = { goods: '义乌小商品：圣诞装饰 🎄', quantity: 3 };
 
         const answers = [];
         for (let i = 0; i < 3; i++) answers.push(await client.send('post', '/echo', { body }));
-        const closed = new Promise<void>((resolve) => {
-            echo.close(() => {
-                resolve();
-            });
-        });
-        echo.closeAllConnections();
-        await closed;
+        await echo.close();
 
         expect(answers.map((a) => a.body)).toEqual([body, body, body]);
         expect(answers[0]?.headers).toMatchObject({ 'set-cookie': 'a=1, b=2' });
-        expect(connections).toBe(1);
+        expect(connections.size).toBe(1);
     });
 
     it('gives up on a gateway that accepts the connection and never answers, saying how long it waited', async () => {
-        const hung = createServer(() => undefined);
-        await new Promise<void>((resolve) => {
-            hung.listen(0, '127.0.0.1', resolve);
-        });
-        const client = new GatewayClient({
-            baseUrl: `http://127.0.0.1:${(hung.address() as AddressInfo).port}`,
-            answerTimeoutMs: 200,
-        }).as('mpt_0000000000000000_key');
+        const hung = await listen(() => undefined);
+        const client = new GatewayClient({ baseUrl: hung.url, answerTimeoutMs: 200 }).as('mpt_0000000000000000_key');
 
         const error = await client.send('get', '/healthz').catch((e: unknown) => e);
-        hung.closeAllConnections();
-        hung.close();
+        await hung.close();
 
         expect(error).toBeInstanceOf(GatewayUnreachable);
         expect((error as Error).message).toMatch(/\(no answer within 0\.2 s\)$/);

@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { Server } from 'node:http';
+import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -179,17 +179,16 @@ export const tradeRequest = (tradeNo: string, extra: Record<string, unknown> = {
     ...extra,
 });
 
-/** An app listening on an ephemeral local port, for tests that reach it over HTTP as a client would. */
+/** An app (or any request handler) listening on an ephemeral local port, for tests that reach it over HTTP. */
 export interface Listening {
     readonly url: string;
     close(): Promise<void>;
 }
 
-export async function listen(app: Express): Promise<Listening> {
-    const server = await new Promise<Server>((resolve) => {
-        const listening = app.listen(0, '127.0.0.1', () => {
-            resolve(listening);
-        });
+export async function listen(handler: RequestListener): Promise<Listening> {
+    const server = createServer(handler);
+    await new Promise<void>((resolve) => {
+        server.listen(0, '127.0.0.1', resolve);
     });
     return {
         url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
