@@ -15,22 +15,36 @@ export async function metric(
     name: string,
     labels: Record<string, string> = {},
 ): Promise<number | undefined> {
+    return (await metrics(operationsAddress, [name], labels)).get(name);
+}
+
+/**
+ * Values of several metrics from one read of /metrics: for each name, its first sample whose labels include all of
+ * `labels`. A name without such a sample, or a node that does not answer, leaves it out.
+ */
+export async function metrics(
+    operationsAddress: string,
+    names: readonly string[],
+    labels: Record<string, string> = {},
+): Promise<Map<string, number>> {
+    const found = new Map<string, number>();
     let text: string;
     try {
         const res = await fetch(`http://${operationsAddress}/metrics`, { signal: AbortSignal.timeout(2000) });
         text = await res.text();
     } catch {
-        return undefined;
+        return found;
     }
     const wanted = Object.entries(labels).map(([key, value]) => `${key}="${value}"`);
     for (const line of text.split('\n')) {
-        if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) {
+        const name = names.find((n) => !found.has(n) && (line.startsWith(`${n}{`) || line.startsWith(`${n} `)));
+        if (name === undefined) {
             continue;
         }
         const labelText = line.slice(name.length).split('}')[0] ?? '';
         if (wanted.every((pair) => labelText.includes(pair))) {
-            return Number(line.slice(line.lastIndexOf(' ') + 1));
+            found.set(name, Number(line.slice(line.lastIndexOf(' ') + 1)));
         }
     }
-    return undefined;
+    return found;
 }

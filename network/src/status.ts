@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { connectAs, newPeerClient, orgConnection, REGISTRAR, Wallet } from '../client';
 import { queryCommitted } from './chaincode';
 import { connectionProfile } from './connection';
-import { healthy, metric } from './health';
+import { healthy, metric, metrics } from './health';
 import { caClient } from './identities';
 import type { Layout } from './layout';
 import { caProcessName, chaincodeProcessName, networkProcessNames } from './nodes';
@@ -72,24 +72,26 @@ export async function queryThrough(layout: Layout, topology: Topology, org: Peer
  */
 const CATCH_UP_GRACE_MS = 1000;
 
+const IS_LEADER = 'consensus_etcdraft_is_leader';
+const COMMITTED_BLOCK = 'consensus_etcdraft_committed_block_number';
+
 /**
- * The block each node has committed, and the highest any has. A node below the highest is read again after
- * {@link CATCH_UP_GRACE_MS}, and counts as behind only if it still has not reached it.
+ * Each node's Raft metrics, and the highest block any has committed. When a node is below the highest, every node is
+ * read again after {@link CATCH_UP_GRACE_MS}: a node counts as behind only if it still has not reached it.
  */
-async function committedBlocks(topology: Topology): Promise<{ committed: (number | undefined)[]; highest: number }> {
-    const read = (): Promise<(number | undefined)[]> =>
+async function raftReadings(topology: Topology): Promise<{ readings: Map<string, number>[]; highest: number }> {
+    const read = (): Promise<Map<string, number>[]> =>
         Promise.all(
             ordererNodes(topology).map((node) =>
-                metric(ordererOperations(node), 'consensus_etcdraft_committed_block_number', {
-                    channel: topology.channel,
-                }),
+                metrics(ordererOperations(node), [IS_LEADER, COMMITTED_BLOCK], { channel: topology.channel }),
             ),
         );
     const first = await read();
-    const highest = Math.max(0, ...first.map((block) => block ?? 0));
-    if (first.every((block) => block === undefined || block >= highest)) return { committed: first, highest };
+    const blocks = first.map((reading) => reading.get(COMMITTED_BLOCK));
+    const highest = Math.max(0, ...blocks.map((block) => block ?? 0));
+    if (blocks.every((block) => block === undefined || block >= highest)) return { readings: first, highest };
     await new Promise((resolve) => setTimeout(resolve, CATCH_UP_GRACE_MS));
-    return { committed: await read(), highest };
+    return { readings: await read(), highest };
 }
 
 /**
@@ -102,32 +104,34 @@ async function committedBlocks(topology: Topology): Promise<{ committed: (number
 export async function ordererStatuses(topology: Topology): Promise<NodeStatus[]> {
     const { channel } = topology;
     const nodes = ordererNodes(topology);
-    const [leading, { committed, highest }] = await Promise.all([
-        Promise.all(nodes.map((node) => metric(ordererOperations(node), 'consensus_etcdraft_is_leader', { channel }))),
-        committedBlocks(topology),
-    ]);
-    const leader = nodes.find((_, i) => leading[i] === 1);
+    const { readings, highest } = await raftReadings(topology);
+    const leader = nodes.find((_, i) => readings[i]?.get(IS_LEADER) === 1);
     return Promise.all(
         nodes.map((node, i) => {
-            const isLeader = leading[i];
-            const block = committed[i];
-            const role =
-                isLeader === 1 ? 'raft leader' : `raft follower of ${leader ? ordererName(topology, leader) : '?'}`;
-            const verdict =
-                isLeader === undefined
-                    ? { ok: false, detail: `not a member of channel ${channel}'s Raft cluster (no is_leader metric)` }
-                    : leader === undefined
-                      ? {
-                            ok: false,
-                            detail: `channel ${channel} has no Raft leader (a majority of the nodes is down?)`,
-                        }
-                      : block === undefined || block < highest
-                        ? {
-                              ok: false,
-                              detail: `${role}, catching up: committed block ${block ?? 'unknown'}, others ${highest}`,
-                          }
-                        : { ok: true, detail: role };
-            return nodeStatus(ordererName(topology, node), ordererOperations(node), verdict);
+            const isLeader = readings[i]?.get(IS_LEADER);
+            const block = readings[i]?.get(COMMITTED_BLOCK);
+            const verdict = (): { ok: boolean; detail: string } => {
+                if (isLeader === undefined) {
+                    return {
+                        ok: false,
+                        detail: `not a member of channel ${channel}'s Raft cluster (no is_leader metric)`,
+                    };
+                }
+                if (leader === undefined) {
+                    return {
+                        ok: false,
+                        detail: `channel ${channel} has no Raft leader (a majority of the nodes is down?)`,
+                    };
+                }
+                const role = isLeader === 1 ? 'raft leader' : `raft follower of ${ordererName(topology, leader)}`;
+                return block === undefined || block < highest
+                    ? {
+                          ok: false,
+                          detail: `${role}, catching up: committed block ${block ?? 'unknown'}, others ${highest}`,
+                      }
+                    : { ok: true, detail: role };
+            };
+            return nodeStatus(ordererName(topology, node), ordererOperations(node), verdict());
         }),
     );
 }
