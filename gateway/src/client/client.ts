@@ -37,13 +37,14 @@ export interface OpenApiDocument {
     readonly paths: Readonly<Record<string, Readonly<Record<string, { readonly operationId?: string }>>>>;
 }
 
-interface Request {
+/** What one call sends: the method, its headers (with the body's length) and the body. */
+interface OutgoingCall {
     readonly method: string;
     readonly headers: Record<string, string>;
     readonly body?: string;
 }
 
-function requestOf(apiKey: string | undefined, method: string, options: SendOptions): Request {
+function outgoingCall(apiKey: string | undefined, method: string, options: SendOptions): OutgoingCall {
     const headers: Record<string, string> = apiKey === undefined ? {} : { authorization: `Bearer ${apiKey}` };
     let body: string | undefined;
     if (options.raw !== undefined) {
@@ -76,7 +77,7 @@ const AGENTS = { http: new http.Agent({ keepAlive: true }), https: new https.Age
  */
 function exchange(
     url: URL,
-    request: Request,
+    request: OutgoingCall,
     timeoutMs: number,
 ): Promise<{ status: number; headers: Record<string, string>; text: string }> {
     const secure = url.protocol === 'https:';
@@ -146,7 +147,7 @@ export class GatewayClient {
         try {
             answer = await exchange(
                 new URL(`${this.baseUrl}${pathAndQuery}`),
-                requestOf(this.apiKey, method, options),
+                outgoingCall(this.apiKey, method, options),
                 this.#options.answerTimeoutMs ?? DEFAULT_ANSWER_TIMEOUT_MS,
             );
         } catch (error) {
