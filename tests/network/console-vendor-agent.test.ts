@@ -380,8 +380,11 @@ describe('console vendor, agent and market pages on the real network', () => {
                     await page.evaluate(
                         tamper === 'remove' ? `${token}.remove()` : `${token}.value = ${JSON.stringify(hex64())}`,
                     );
+                    // the form's own submit, not the live check's POST to /trades/new/validate, which may answer meanwhile
                     const [response] = await Promise.all([
-                        page.waitForResponse((res) => res.request().method() === 'POST'),
+                        page.waitForResponse(
+                            (res) => res.request().method() === 'POST' && res.request().isNavigationRequest(),
+                        ),
                         page.getByRole('button', { name: '登记交易', exact: true }).click(),
                     ]);
                     expect(response.status()).toBe(403);
