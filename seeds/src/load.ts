@@ -1,3 +1,4 @@
+import { businessDateOf } from '../../chaincode/src/lib/identity';
 import { GatewayClient, GatewayError, GatewayUnreachable } from '../../gateway/src/client';
 import type { Expectation } from './model';
 import type { Operation, Phase, PhaseName } from './plan';
@@ -61,6 +62,11 @@ export interface LoadOptions {
     readonly concurrency?: number;
     /** Run only these phases (the others are reported as skipped). */
     readonly only?: readonly PhaseName[];
+    /**
+     * China's business date (YYYY-MM-DD) the ledger dates these writes by; records whose label no longer holds on
+     * it (`onlyBefore`) are not sent. Today, by default.
+     */
+    readonly today?: string;
     readonly maxAttempts?: number;
     readonly retryDelayMs?: number;
     readonly sleep?: (ms: number) => Promise<void>;
@@ -88,6 +94,12 @@ const MAX_FAILURES_SHOWN = 20;
 function errorOf(body: unknown): { code: string; message: string } {
     const error = (body as ErrorBody | null)?.error;
     return { code: error?.code ?? 'UNKNOWN', message: error?.message ?? JSON.stringify(body) };
+}
+
+/** Why a record is not sent, when its label is due only before a month that has come; null while it holds. */
+function lapsed(expect: Expectation | undefined, month: string): string | null {
+    if (expect?.outcome !== 'REJECTED' || expect.onlyBefore === undefined || month < expect.onlyBefore) return null;
+    return `labelled ${expect.code} only before ${expect.onlyBefore}, and China's month is ${month}: the ledger would rightly accept it`;
 }
 
 /** What one answer means for one record. */
@@ -145,9 +157,11 @@ class Loader {
     readonly #options: LoadOptions;
     readonly #gateway: GatewayClient;
     readonly #sleep: (ms: number) => Promise<void>;
+    readonly #month: string;
 
     constructor(options: LoadOptions) {
         this.#options = options;
+        this.#month = (options.today ?? businessDateOf(new Date().toISOString())).slice(0, 7);
         this.#gateway = new GatewayClient({ baseUrl: options.gatewayUrl, whenUnreachable: START_IT });
         this.#sleep = options.sleep ?? ((ms): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms)));
     }
@@ -235,10 +249,18 @@ class Loader {
         };
     }
 
+    /** What a record gets without being sent: onboarded already, or its label no longer due; null to send it. */
+    #unsent(op: Operation): Verdict | null {
+        if (op.phase === 'identities' && this.#options.keys.has(op.id)) return { kind: 'existing' };
+        const notDue = lapsed(op.expect, this.#month);
+        return notDue === null ? null : { kind: 'skipped', message: `${op.id} not sent: ${notDue}` };
+    }
+
     async runOp(op: Operation, record: (id: string, v: Verdict) => void): Promise<void> {
         const ids = op.rows?.map((r) => r.id) ?? [op.id];
-        if (op.phase === 'identities' && this.#options.keys.has(op.id)) {
-            record(op.id, { kind: 'existing' });
+        const unsent = this.#unsent(op);
+        if (unsent !== null) {
+            for (const id of ids) record(id, unsent);
             return;
         }
         const apiKey = this.#options.keys.get(op.actor.party);
@@ -294,7 +316,7 @@ export async function loadPlan(plan: readonly Phase[], options: LoadOptions): Pr
         const total = phase.ops.reduce((n, o) => n + (o.rows?.length ?? 1), 0);
         const counts = zero();
         const failures: string[] = [];
-        const noKey = new Set<string>();
+        const skipNotes = new Set<string>();
         options.reporter?.phaseStart(phase);
         if (reason === null) {
             let done = 0;
@@ -304,7 +326,7 @@ export async function loadPlan(plan: readonly Phase[], options: LoadOptions): Pr
                 done++;
                 if (v.kind === 'failed' && failures.length < MAX_FAILURES_SHOWN)
                     failures.push(`${id}: ${v.message ?? ''}`);
-                if (v.kind === 'skipped' && v.message !== undefined) noKey.add(v.message);
+                if (v.kind === 'skipped' && v.message !== undefined) skipNotes.add(v.message);
                 options.reporter?.progress(phase.name, done, total);
             };
             const concurrency = phase.ordered ? 1 : (options.concurrency ?? 4);
@@ -321,7 +343,7 @@ export async function loadPlan(plan: readonly Phase[], options: LoadOptions): Pr
             counts,
             ms: Date.now() - t0,
             failures,
-            notes: [...noKey].sort(),
+            notes: [...skipNotes].sort(),
         };
         addCounts(totals, counts);
         phases.push(report);

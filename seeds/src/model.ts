@@ -27,7 +27,16 @@ export type FlagSubjectType = 'party' | 'trade' | 'declaration' | 'receipt';
  * near-miss) accepts it without raising the flag a cheat just past the threshold would get.
  */
 export type Expectation =
-    | { readonly outcome: 'REJECTED'; readonly code: string }
+    | {
+          readonly outcome: 'REJECTED';
+          readonly code: string;
+          /**
+           * The month (YYYY-MM, China's) from which the refusal is no longer due: once a VAT period opens the ledger
+           * rightly accepts a claim for it, so a premature claim (F10) is premature only before then. A load made in
+           * that month or later does not send the record.
+           */
+          readonly onlyBefore?: string;
+      }
     | {
           readonly outcome: 'FLAGGED';
           readonly ruleId: string;

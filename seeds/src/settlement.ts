@@ -119,7 +119,8 @@ function shipmentReceipts(ctx: Ctx, sh: Shipment, skip: ReadonlySet<string>): vo
 
 /**
  * V28 × V32: goods exit on the day of the load, so their VAT period is next month and no claim can succeed at
- * load. The demo vendor claims its exported trades anyway: a premature claim (F10), refused until the period opens.
+ * load. The demo vendor claims its exported trades anyway: a premature claim (F10), refused until the period opens
+ * (a load of the same market from then on leaves it out).
  */
 function exemptions(asOf: string, flow: Flow): ExemptionSeed[] {
     const period = nextMonth(asOf.slice(0, 7));
@@ -135,7 +136,7 @@ function exemptions(asOf: string, flow: Flow): ExemptionSeed[] {
         {
             input: { filingNo: `EX-${period.replace('-', '')}-0001`, merchantId: DEMO.vendor, period, tradeNos },
             filedBy: DEMO.vendor,
-            expect: { outcome: 'REJECTED', code: 'RULE_V28' },
+            expect: { outcome: 'REJECTED', code: 'RULE_V28', onlyBefore: period },
         },
     ];
 }

@@ -34,7 +34,7 @@ describe('the small market loaded through the gateway onto the contracts', () =>
         for (const [org, username, role, party] of demo) keys.set(party, h.user(org, username, role, party));
         server = await listen(h.app);
         url = server.url;
-        first = await loadPlan(plan, { gatewayUrl: url, keys, concurrency: 4 });
+        first = await loadPlan(plan, { gatewayUrl: url, keys, concurrency: 4, today: market.meta.asOf });
     }, 120_000);
 
     afterAll(async () => {
@@ -96,8 +96,30 @@ describe('the small market loaded through the gateway onto the contracts', () =>
     });
 
     it('resumes: a second run writes nothing new', async () => {
-        const again = await loadPlan(plan, { gatewayUrl: url, keys, concurrency: 4 });
+        const again = await loadPlan(plan, { gatewayUrl: url, keys, concurrency: 4, today: market.meta.asOf });
         expect(again.totals).toMatchObject({ ok: 0, failed: 0 });
         expect(again.totals.replayed + again.totals.existing).toBe(first.totals.ok);
+    }, 120_000);
+
+    it('loaded again once the claim’s VAT period has opened, leaves the premature claim out and fails nothing', async () => {
+        const premature = market.exemptions.find((e) => e.expect?.outcome === 'REJECTED' && e.expect.onlyBefore);
+        if (premature === undefined) throw new Error('no premature claim');
+        // npm start keeps the demo's first date; a start in the next month meets a ledger dated then
+        replay.ledger.setTime('2026-12-01T01:00:00.000Z');
+        const later = await loadPlan(plan, { gatewayUrl: url, keys, concurrency: 4, today: '2026-12-01' });
+        const exemptions = later.phases.find((p) => p.name === 'exemptions');
+        expect(exemptions?.failures).toEqual([]);
+        expect(exemptions?.counts).toMatchObject({ skipped: 1, failed: 0 });
+        expect(exemptions?.notes).toEqual([
+            `${premature.input.filingNo} not sent: labelled RULE_V28 only before 2026-12, and China's month is ` +
+                '2026-12: the ledger would rightly accept it',
+        ]);
+        expect(later.totals).toMatchObject({ ok: 0, failed: 0, skipped: 1 });
+        const customs: Actor = { party: 'CUSTOMS-YIWU', role: 'customs', mspId: 'CustomsOrgMSP' };
+        await expect(replay.query(customs, 'ExemptionContract:GetExemption', premature.input.filingNo)).rejects.toThrow(
+            'NOT_FOUND',
+        );
+        const report = await checkCases(market, { gatewayUrl: url, keys });
+        expect(report.failures).toEqual([]);
     }, 120_000);
 });

@@ -217,7 +217,7 @@ describe.each([
         const [premature, exportMonth, beforeExit] = m.exemptions;
         expect(m.exemptions).toHaveLength(3);
         expect(premature).toMatchObject({ filedBy: 'V-0001', input: { period: '2026-12' } });
-        expect(premature?.expect).toEqual({ outcome: 'REJECTED', code: 'RULE_V28' });
+        expect(premature?.expect).toEqual({ outcome: 'REJECTED', code: 'RULE_V28', onlyBefore: '2026-12' });
         expect(exportMonth).toMatchObject({ filedBy: 'V-0001', input: { period: '2026-11' } });
         expect(exportMonth?.expect).toEqual({ outcome: 'REJECTED', code: 'RULE_V28' });
         expect(beforeExit?.expect).toEqual({ outcome: 'REJECTED', code: 'RULE_V29' });
